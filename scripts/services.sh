@@ -1,0 +1,437 @@
+#!/usr/bin/env bash
+# Manage the local services the test suite talks to, without systemd or Docker.
+#
+#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse]
+#
+# No service names means "mariadb". "all" means all four.
+# `start` installs missing Debian packages, then starts each requested service
+# on 127.0.0.1 unless its port already answers, and waits until it is ready.
+# `stop` only stops processes this script started (by the PIDs it recorded).
+# State (data, pid files, logs) lives under $PROMO_SERVICES_DIR.
+set -euo pipefail
+
+STATE_DIR=${PROMO_SERVICES_DIR:-/tmp/promotion-engine-services}
+HOST=127.0.0.1
+MARIADB_PORT=${PROMO_MARIADB_PORT:-3306}
+REDIS_PORT=${PROMO_REDIS_PORT:-6379}
+NATS_PORT=${PROMO_NATS_PORT:-4222}
+NATS_MONITOR_PORT=${PROMO_NATS_MONITOR_PORT:-8222}
+CLICKHOUSE_HTTP_PORT=${PROMO_CLICKHOUSE_HTTP_PORT:-8123}
+CLICKHOUSE_TCP_PORT=${PROMO_CLICKHOUSE_TCP_PORT:-9000}
+WAIT_SECONDS=${PROMO_SERVICES_WAIT:-60}
+
+ALL_SERVICES=(mariadb redis nats clickhouse)
+
+# ---------------------------------------------------------------- helpers
+
+say() { echo "$*"; }
+die() { echo "services.sh: error: $*" >&2; exit 1; }
+
+usage() {
+    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [all]" >&2
+    exit 2
+}
+
+# True if something accepts TCP connections on HOST:$1.
+port_open() {
+    timeout 1 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+# Print the body of http://HOST:$1$2 (curl if present, else plain bash).
+http_get() {
+    local port=$1 path=$2
+    if command -v curl >/dev/null 2>&1; then
+        curl -sf --max-time 2 "http://$HOST:$port$path"
+    else
+        timeout 2 bash -c '
+            exec 3<>/dev/tcp/$0/$1 || exit 1
+            printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$2" "$0" >&3
+            response=$(cat <&3)
+            case ${response%%$'"'"'\r'"'"'*} in *" 200 "*) ;; *) exit 1 ;; esac
+            printf "%s\n" "${response#*$'"'"'\r\n\r\n'"'"'}"
+        ' "$HOST" "$port" "$path"
+    fi
+}
+
+pid_file() { echo "$STATE_DIR/$1.pid"; }
+log_file() { echo "$STATE_DIR/$1.log"; }
+
+# Print the recorded PID of service $1 if that process is still alive and
+# still runs the binary we started (pattern $2 matched against its cmdline).
+recorded_pid() {
+    local file pid
+    file=$(pid_file "$1")
+    [[ -s $file ]] || return 1
+    pid=$(tr -dc '0-9' <"$file")
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" || return 1
+    echo "$pid"
+}
+
+# True if the PID recorded for service $1 is alive (no cmdline check: used
+# right after the start, when the child may not have exec'd the binary yet).
+pid_alive() {
+    local pid
+    pid=$(tr -dc '0-9' <"$(pid_file "$1")" 2>/dev/null) || return 1
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# wait_for NAME CHECK_COMMAND...: poll until the check passes.
+# Fails early if the process we started has died.
+wait_for() {
+    local name=$1 deadline=$((SECONDS + WAIT_SECONDS))
+    shift
+    until "$@" >/dev/null 2>&1; do
+        if ! pid_alive "$name"; then
+            tail -n 20 "$(log_file "$name")" >&2 2>/dev/null || true
+            die "$name: process exited before it became ready (log: $(log_file "$name"))"
+        fi
+        if ((SECONDS >= deadline)); then
+            tail -n 20 "$(log_file "$name")" >&2 2>/dev/null || true
+            die "$name: not ready after ${WAIT_SECONDS}s (log: $(log_file "$name"))"
+        fi
+        sleep 0.5
+    done
+}
+
+# --------------------------------------------------------------- packages
+
+package_of() {
+    case $1 in
+        mariadb) echo mariadb-server ;;
+        redis) echo redis-server ;;
+        nats) echo nats-server ;;
+        clickhouse) echo clickhouse-server ;;
+    esac
+}
+
+package_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# Install the packages of the given services that are missing, in one go.
+ensure_packages() {
+    local svc pkg missing=()
+    for svc in "$@"; do
+        pkg=$(package_of "$svc")
+        package_installed "$pkg" || missing+=("$pkg")
+    done
+    ((${#missing[@]})) || return 0
+
+    say "installing: ${missing[*]}"
+    # Keep the packages' init scripts from starting system-wide instances
+    # (they would take the ports, with the wrong users and settings).
+    local policy=/usr/sbin/policy-rc.d added_policy=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod +x "$policy"
+        added_policy=1
+    fi
+    local rc=0
+    {
+        apt-get update -q &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    } >"$STATE_DIR/apt.log" 2>&1 || rc=$?
+    ((added_policy)) && rm -f "$policy"
+    if ((rc != 0)); then
+        tail -n 20 "$STATE_DIR/apt.log" >&2
+        die "installing ${missing[*]} failed (log: $STATE_DIR/apt.log)"
+    fi
+}
+
+# ---------------------------------------------------------------- mariadb
+
+MARIADB_DIR=$STATE_DIR/mariadb
+MARIADB_DATA=$MARIADB_DIR/data
+MARIADB_SOCKET=$MARIADB_DIR/mysqld.sock
+MARIADB_PATTERN=mariadbd
+
+mariadb_port() { echo "$MARIADB_PORT"; }
+
+mariadb_ready() {
+    mariadb --no-defaults --connect-timeout=2 -h"$HOST" -P"$MARIADB_PORT" -uroot -e 'SELECT 1'
+}
+
+# Let root log in over TCP from 127.0.0.1 with an empty password, and drop
+# the anonymous users mariadb-install-db creates (they shadow real accounts).
+mariadb_allow_root_tcp() {
+    mariadb --no-defaults -uroot --socket="$MARIADB_SOCKET" -e "
+        DROP USER IF EXISTS ''@'localhost';
+        DROP USER IF EXISTS ''@'$(hostname)';
+        CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';
+        ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '';
+        GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+        FLUSH PRIVILEGES;"
+}
+
+mariadb_start() {
+    local user pid
+    user=$(id -un)
+    mkdir -p "$MARIADB_DIR"
+    if [[ ! -d $MARIADB_DATA/mysql ]]; then
+        say "mariadb: initialising $MARIADB_DATA"
+        rm -rf "$MARIADB_DATA"
+        mariadb-install-db --no-defaults --user="$user" --datadir="$MARIADB_DATA" \
+            --auth-root-authentication-method=normal >"$MARIADB_DIR/install-db.log" 2>&1 ||
+            { rm -rf "$MARIADB_DATA"; die "mariadb: mariadb-install-db failed (log: $MARIADB_DIR/install-db.log)"; }
+    fi
+    nohup mariadbd --no-defaults --user="$user" --datadir="$MARIADB_DATA" \
+        --bind-address="$HOST" --port="$MARIADB_PORT" --socket="$MARIADB_SOCKET" \
+        --pid-file="$(pid_file mariadb)" --skip-name-resolve \
+        --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+        >>"$(log_file mariadb)" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$(pid_file mariadb)"
+    wait_for mariadb port_open "$MARIADB_PORT"
+    wait_for mariadb test -S "$MARIADB_SOCKET"
+    mariadb_allow_root_tcp || die "mariadb: could not grant root@127.0.0.1 over $MARIADB_SOCKET"
+    wait_for mariadb mariadb_ready
+}
+
+# Port answers already: make sure it is usable the way the tests log in.
+mariadb_check_running() {
+    mariadb_ready >/dev/null 2>&1 && return 0
+    if [[ -S $MARIADB_SOCKET ]] && mariadb_allow_root_tcp >/dev/null 2>&1 && mariadb_ready >/dev/null 2>&1; then
+        return 0
+    fi
+    die "mariadb: port $MARIADB_PORT answers but 'root' with an empty password cannot log in over TCP (another MariaDB/MySQL running?)"
+}
+
+# ------------------------------------------------------------------ redis
+
+REDIS_DIR=$STATE_DIR/redis
+REDIS_PATTERN=redis-server
+
+redis_port() { echo "$REDIS_PORT"; }
+
+redis_ready() {
+    [[ $(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+}
+
+redis_start() {
+    local deadline=$((SECONDS + 10))
+    mkdir -p "$REDIS_DIR"
+    rm -f "$(pid_file redis)"
+    redis-server --daemonize yes --bind "$HOST" --port "$REDIS_PORT" \
+        --save '' --appendonly no --dir "$REDIS_DIR" \
+        --pidfile "$(pid_file redis)" --logfile "$(log_file redis)" ||
+        die "redis: redis-server failed to start (log: $(log_file redis))"
+    # The daemonised child writes the pid file shortly after the fork.
+    until [[ -s $(pid_file redis) ]]; do
+        ((SECONDS < deadline)) || die "redis: no pid file written (log: $(log_file redis))"
+        sleep 0.2
+    done
+    wait_for redis redis_ready
+}
+
+redis_check_running() {
+    redis_ready || die "redis: port $REDIS_PORT answers but not with PONG to PING"
+}
+
+# ------------------------------------------------------------------- nats
+
+NATS_DIR=$STATE_DIR/nats
+NATS_PATTERN=nats-server
+
+nats_port() { echo "$NATS_PORT"; }
+
+nats_ready() {
+    port_open "$NATS_PORT" || return 1
+    if command -v curl >/dev/null 2>&1; then
+        curl -sf --max-time 2 "http://$HOST:$NATS_MONITOR_PORT/healthz" >/dev/null
+    fi
+}
+
+nats_start() {
+    mkdir -p "$NATS_DIR"
+    nohup nats-server -a "$HOST" -p "$NATS_PORT" -js -sd "$NATS_DIR" -m "$NATS_MONITOR_PORT" \
+        >>"$(log_file nats)" 2>&1 </dev/null &
+    echo $! >"$(pid_file nats)"
+    wait_for nats nats_ready
+}
+
+nats_check_running() { :; }
+
+# ------------------------------------------------------------- clickhouse
+
+CLICKHOUSE_DIR=$STATE_DIR/clickhouse
+CLICKHOUSE_PATTERN=clickhouse
+
+clickhouse_port() { echo "$CLICKHOUSE_HTTP_PORT"; }
+
+clickhouse_ready() {
+    [[ $(http_get "$CLICKHOUSE_HTTP_PORT" '/?query=SELECT%201' 2>/dev/null) == 1 ]]
+}
+
+# Minimal server config; <yandex> is the root element ClickHouse 18.x expects.
+clickhouse_write_config() {
+    local d=$CLICKHOUSE_DIR
+    mkdir -p "$d/data" "$d/tmp" "$d/user_files" "$d/format_schemas" "$d/log"
+    cat >"$d/config.xml" <<EOF
+<?xml version="1.0"?>
+<yandex>
+    <logger>
+        <level>information</level>
+        <log>$d/log/clickhouse-server.log</log>
+        <errorlog>$d/log/clickhouse-server.err.log</errorlog>
+        <size>100M</size>
+        <count>3</count>
+    </logger>
+    <listen_host>$HOST</listen_host>
+    <http_port>$CLICKHOUSE_HTTP_PORT</http_port>
+    <tcp_port>$CLICKHOUSE_TCP_PORT</tcp_port>
+    <max_connections>1024</max_connections>
+    <keep_alive_timeout>3</keep_alive_timeout>
+    <max_concurrent_queries>100</max_concurrent_queries>
+    <uncompressed_cache_size>1073741824</uncompressed_cache_size>
+    <mark_cache_size>1073741824</mark_cache_size>
+    <path>$d/data/</path>
+    <tmp_path>$d/tmp/</tmp_path>
+    <user_files_path>$d/user_files/</user_files_path>
+    <format_schema_path>$d/format_schemas/</format_schema_path>
+    <users_config>$d/users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <mlock_executable>false</mlock_executable>
+</yandex>
+EOF
+    cat >"$d/users.xml" <<'EOF'
+<?xml version="1.0"?>
+<yandex>
+    <profiles>
+        <default>
+            <max_memory_usage>4000000000</max_memory_usage>
+            <load_balancing>random</load_balancing>
+        </default>
+    </profiles>
+    <users>
+        <default>
+            <password></password>
+            <networks>
+                <ip>::1</ip>
+                <ip>127.0.0.1</ip>
+            </networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </default>
+    </users>
+    <quotas>
+        <default>
+            <interval>
+                <duration>3600</duration>
+                <queries>0</queries>
+                <errors>0</errors>
+                <result_rows>0</result_rows>
+                <read_rows>0</read_rows>
+                <execution_time>0</execution_time>
+            </interval>
+        </default>
+    </quotas>
+</yandex>
+EOF
+}
+
+clickhouse_start() {
+    clickhouse_write_config
+    nohup clickhouse-server --config-file="$CLICKHOUSE_DIR/config.xml" \
+        >>"$(log_file clickhouse)" 2>&1 </dev/null &
+    echo $! >"$(pid_file clickhouse)"
+    wait_for clickhouse clickhouse_ready
+}
+
+clickhouse_check_running() {
+    clickhouse_ready || die "clickhouse: port $CLICKHOUSE_HTTP_PORT answers but 'SELECT 1' over HTTP fails"
+}
+
+# ---------------------------------------------------------------- actions
+
+pattern_of() {
+    case $1 in
+        mariadb) echo "$MARIADB_PATTERN" ;;
+        redis) echo "$REDIS_PATTERN" ;;
+        nats) echo "$NATS_PATTERN" ;;
+        clickhouse) echo "$CLICKHOUSE_PATTERN" ;;
+    esac
+}
+
+start_service() {
+    local svc=$1 port pid started=$SECONDS
+    port=$("${svc}_port")
+    if port_open "$port"; then
+        "${svc}_check_running"
+        say "$svc: up on $HOST:$port (already running)"
+        return 0
+    fi
+    "${svc}_start"
+    pid=$(recorded_pid "$svc" "$(pattern_of "$svc")") ||
+        die "$svc: the process we started is gone although $HOST:$port answers (log: $(log_file "$svc"))"
+    say "$svc: up on $HOST:$port (started, pid $pid, $((SECONDS - started))s)"
+}
+
+stop_service() {
+    local svc=$1 port pid deadline
+    port=$("${svc}_port")
+    if ! pid=$(recorded_pid "$svc" "$(pattern_of "$svc")"); then
+        rm -f "$(pid_file "$svc")"
+        if port_open "$port"; then
+            say "$svc: port $port is up but was not started by this script; left alone"
+        else
+            say "$svc: not running"
+        fi
+        return 0
+    fi
+    kill -TERM "$pid"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            say "$svc: pid $pid ignored SIGTERM for ${WAIT_SECONDS}s; sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            break
+        fi
+        sleep 0.2
+    done
+    rm -f "$(pid_file "$svc")"
+    say "$svc: stopped (pid $pid)"
+}
+
+status_service() {
+    local svc=$1 port pid state extra=''
+    port=$("${svc}_port")
+    if port_open "$port"; then state=up; else state=down; fi
+    if pid=$(recorded_pid "$svc" "$(pattern_of "$svc")"); then
+        extra=" (pid $pid)"
+    elif [[ $state == up ]]; then
+        extra=" (not started by this script)"
+    fi
+    printf '%-10s %-5s %s%s\n' "$svc" "$port" "$state" "$extra"
+}
+
+main() {
+    (($# >= 1)) || usage
+    local action=$1 svc
+    shift
+    local services=("$@")
+    ((${#services[@]})) || services=(mariadb)
+    if [[ " ${services[*]} " == *" all "* ]]; then services=("${ALL_SERVICES[@]}"); fi
+    for svc in "${services[@]}"; do
+        [[ " ${ALL_SERVICES[*]} " == *" $svc "* ]] || die "unknown service '$svc' (known: ${ALL_SERVICES[*]})"
+    done
+
+    mkdir -p "$STATE_DIR"
+    case $action in
+        start)
+            ensure_packages "${services[@]}"
+            for svc in "${services[@]}"; do start_service "$svc"; done
+            ;;
+        stop)
+            for svc in "${services[@]}"; do stop_service "$svc"; done
+            ;;
+        status)
+            for svc in "${services[@]}"; do status_service "$svc"; done
+            ;;
+        *) usage ;;
+    esac
+}
+
+main "$@"

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Dapper;
+using PromotionEngine.Engine.Claims;
+using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Engine.Adapters.Sql;
+
+/// <summary>
+/// The claim decided by the database alone (the embedded default, and any deployment without Redis):
+/// conditional counter updates and the coupon insert in one transaction. A refusal rolls everything back.
+/// </summary>
+internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimGate
+{
+    // "Count one more unless the bound is reached" as a single statement, so concurrent claims never
+    // read-then-write. MySQL reports 0 affected rows when the IF keeps the value (UseAffectedRows=true).
+    private static string CountUpTo(SqlDialect dialect, string table, string keys, string counter, string bound) => dialect switch
+    {
+        SqlDialect.MySql =>
+            $"INSERT INTO {table} ({keys}, {counter}) VALUES (@{keys.Replace(", ", ", @")}, 1) " +
+            $"ON DUPLICATE KEY UPDATE {counter} = IF({counter} < {bound}, {counter} + 1, {counter})",
+        _ =>
+            $"INSERT INTO {table} ({keys}, {counter}) VALUES (@{keys.Replace(", ", ", @")}, 1) " +
+            $"ON CONFLICT ({keys}) DO UPDATE SET {counter} = {counter} + 1 WHERE {counter} < {bound}",
+    };
+
+    private readonly string _countUserClaim = CountUpTo(db.Dialect, "en_user_template_claims", "user_id, template_id", "claimed", "@per_user_limit");
+    private readonly string _countIssued = CountUpTo(db.Dialect, "en_template_issuance", "template_id", "issued", "@stock");
+
+    public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
+    {
+        var coupon = ticket.Coupon;
+        var args = new DynamicParameters(new
+        {
+            user_id = coupon.User.Value,
+            template_id = coupon.Template.Value,
+            per_user_limit = ticket.PerUserLimit,
+            stock = ticket.Stock,
+        });
+        try
+        {
+            await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO en_claim_requests (user_id, idempotency_key, template_id, user_coupon_id, created_at) " +
+                "VALUES (@User, @Key, @Template, @Coupon, @At)",
+                new { User = coupon.User.Value, Key = ticket.Key.Value, Template = coupon.Template.Value, Coupon = coupon.Id.Value, At = UtcMillis.From(coupon.ClaimedAt) },
+                scope.Transaction, cancellationToken: ct));
+        }
+        catch (DbException e) when (db.IsUniqueViolation(e))
+        {
+            return GateDecision.Duplicate;
+        }
+        // The user's own row first, the template's hot row last: the hot row's lock is held for the shortest time.
+        if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countUserClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
+            return GateDecision.LimitReached;
+        if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
+            return GateDecision.OutOfStock;
+        await coupons.AddAsync(coupon, scope, ct);
+        await scope.CommitAsync(ct);
+        return GateDecision.Granted;
+    }, ct);
+
+    public async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PriorRow>(new CommandDefinition(
+            "SELECT template_id, user_coupon_id FROM en_claim_requests WHERE user_id = @User AND idempotency_key = @Key",
+            new { User = user.Value, Key = key.Value }, cancellationToken: ct));
+        return row is null ? null : new PriorClaim(new TemplateId(row.TemplateId), new UserCouponId(row.UserCouponId));
+    }
+
+    private sealed class PriorRow
+    {
+        public long TemplateId { get; init; }
+        public long UserCouponId { get; init; }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Engine.Http;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Validation;
+
+namespace PromotionEngine.Engine.Checkout;
+
+/// <summary>Order systems (service role) hold, spend, give back and restore coupons; each call is idempotent per (order, operation).</summary>
+internal static class CheckoutEndpoints
+{
+    public static void MapCheckoutEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(EnginePolicies.Service);
+        group.MapPost("lock", LockAsync).WithName("LockCoupons");
+        group.MapPost("consume", (string orderId, ConsumeCoupons c, CancellationToken ct) => RunAsync(orderId, o => c.HandleAsync(o, ct))).WithName("ConsumeCoupons");
+        group.MapPost("release", (string orderId, ReleaseCoupons c, CancellationToken ct) => RunAsync(orderId, o => c.HandleAsync(o, ct))).WithName("ReleaseCoupons");
+        group.MapPost("refund", (string orderId, RefundCoupons c, CancellationToken ct) => RunAsync(orderId, o => c.HandleAsync(o, ct))).WithName("RefundCoupons");
+    }
+
+    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, LockCoupons command, IOptions<EngineOptions> options, CancellationToken ct)
+    {
+        var max = options.Value;
+        var ids = request.CouponIds ?? [];
+        var errors = new FieldErrors()
+            .When(!OrderId.IsValid(orderId), "orderId", $"1 to {OrderId.MaxLength} characters of letters, digits, _ - . :")
+            .When(request.UserId is null or < 1, "userId", "Required: the id of the user whose coupons these are.")
+            .When(ids.Count == 0, "couponIds", "Required: at least one coupon id.")
+            .When(ids.Count > max.MaxCouponsPerOrder, "couponIds", $"At most {max.MaxCouponsPerOrder} coupons per order.")
+            .When(ids.Any(id => id < 1), "couponIds", "Ids are positive.")
+            .When(ids.Distinct().Count() != ids.Count, "couponIds", "Each coupon is listed once.")
+            .When(request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds, "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
+
+        var outcome = await command.HandleAsync(new OrderId(orderId), new UserId(request.UserId!.Value),
+            ids.Select(id => new UserCouponId(id)).ToList(), TimeSpan.FromSeconds(request.TtlSeconds!.Value), ct);
+        return Respond(outcome);
+    }
+
+    private static async Task<IResult> RunAsync(string orderId, Func<OrderId, Task<CheckoutOutcome>> verb)
+    {
+        if (!OrderId.IsValid(orderId))
+            return ProblemResults.Invalid(new FieldErrors().Add("orderId", $"1 to {OrderId.MaxLength} characters of letters, digits, _ - . :"));
+        return Respond(await verb(new OrderId(orderId)));
+    }
+
+    private static IResult Respond(CheckoutOutcome outcome) => outcome switch
+    {
+        CheckoutOutcome.Done done => TypedResults.Ok(done.Response),
+        CheckoutOutcome.Refused refused => ProblemResults.From(refused.Refusal),
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
+}

@@ -1,0 +1,27 @@
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Engine.Checkout;
+
+internal static class OrderOperationNames
+{
+    public const string Lock = "LOCK";
+    public const string Consume = "CONSUME";
+    public const string Release = "RELEASE";
+    public const string Refund = "REFUND";
+}
+
+/// <summary>
+/// What an order did to its coupons, once per (order, operation): the coupons it touched and the answer
+/// given, so a repeated call returns that answer and changes nothing.
+/// </summary>
+internal sealed record OrderOperation(OrderId Order, string Operation, UserId User, IReadOnlyList<UserCouponId> Coupons,
+    string RequestHash, string ResponseJson, DateTimeOffset At);
+
+internal interface IOrderOperations
+{
+    Task<OrderOperation?> FindAsync(OrderId order, string operation, WriteScope scope, CancellationToken ct);
+
+    /// <summary>Throws <see cref="ConcurrencyConflictException"/> when a concurrent call recorded the operation first.</summary>
+    Task RecordAsync(OrderOperation operation, WriteScope scope, CancellationToken ct);
+}

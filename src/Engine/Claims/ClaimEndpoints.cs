@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Engine.Http;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Validation;
+
+namespace PromotionEngine.Engine.Claims;
+
+internal static class ClaimEndpoints
+{
+    public static void MapClaimEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User);
+    }
+
+    private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpContext http, ClaimCoupon command, TimeProvider clock, CancellationToken ct)
+    {
+        var user = EnginePolicies.UserOf(http);
+        var errors = new FieldErrors()
+            .When(!IdempotencyKey.IsValid(idempotencyKey), "Idempotency-Key", $"Required header: 1 to {IdempotencyKey.MaxLength} printable ASCII characters.")
+            .When(request.TemplateId is null or < 1, "templateId", "Required: a template id.");
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
+
+        var outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
+        var now = clock.GetUtcNow();
+        return outcome switch
+        {
+            ClaimOutcome.Claimed c => TypedResults.Created($"/api/v1/me/coupons/{c.Coupon.Id}", c.Coupon.ToResponse(now)),
+            ClaimOutcome.AlreadyClaimed a => TypedResults.Ok(a.Coupon.ToResponse(now)),
+            ClaimOutcome.TemplateNotFound => Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {request.TemplateId}.", "templateId"),
+            ClaimOutcome.NotStarted n => Refuse(RefusalKind.Conflict, "NOT_STARTED", $"Claims open at {n.StartsAt:O}.", null,
+                new Dictionary<string, object?> { ["startsAt"] = n.StartsAt }),
+            ClaimOutcome.Ended => Refuse(RefusalKind.Conflict, "ENDED", "The template's claim window has passed."),
+            ClaimOutcome.Terminated => Refuse(RefusalKind.Conflict, "TERMINATED", "The merchant stopped this template."),
+            ClaimOutcome.OutOfStock => Refuse(RefusalKind.Conflict, "OUT_OF_STOCK", "No coupons are left."),
+            ClaimOutcome.LimitReached l => Refuse(RefusalKind.Conflict, "USER_LIMIT_REACHED", $"At most {l.PerUser} per user.", null,
+                new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
+            ClaimOutcome.KeyReused => Refuse(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used to claim another template.", "Idempotency-Key"),
+            _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
+        };
+    }
+
+    private static IResult Refuse(RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
+        ProblemResults.From(new Refusal(kind, code, message, field, details));
+}

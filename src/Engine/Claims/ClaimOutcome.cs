@@ -1,0 +1,29 @@
+using PromotionEngine.Engine.Coupons;
+
+namespace PromotionEngine.Engine.Claims;
+
+/// <summary>Every answer a claim can get; refusals are values (R4).</summary>
+internal abstract record ClaimOutcome
+{
+    private ClaimOutcome() { }
+
+    public sealed record Claimed(UserCoupon Coupon) : ClaimOutcome;
+
+    /// <summary>The same Idempotency-Key claimed this coupon before; nothing new was issued.</summary>
+    public sealed record AlreadyClaimed(UserCoupon Coupon) : ClaimOutcome;
+
+    public sealed record TemplateNotFound : ClaimOutcome;
+
+    public sealed record NotStarted(DateTimeOffset StartsAt) : ClaimOutcome;
+
+    public sealed record Ended : ClaimOutcome;
+
+    public sealed record Terminated : ClaimOutcome;
+
+    public sealed record OutOfStock : ClaimOutcome;
+
+    public sealed record LimitReached(int PerUser) : ClaimOutcome;
+
+    /// <summary>The key was used before for another template.</summary>
+    public sealed record KeyReused : ClaimOutcome;
+}

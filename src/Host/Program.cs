@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using PromotionEngine.Engine;
+using PromotionEngine.Host;
+using PromotionEngine.Host.Identity;
+using PromotionEngine.Host.Persistence;
+using PromotionEngine.Host.Web;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.MerchantAdmin;
+using Scalar.AspNetCore;
+
+// One deployable, many roles: `serve` (the default) runs the modules named by Promotion:Roles;
+// `migrate` applies the schema and exits; `token` prints a signed token for the embedded default.
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+var hostArgs = command == "serve" ? args : args[1..].Where(a => a.StartsWith("--Promotion:", StringComparison.Ordinal) || a.StartsWith("--Engine:", StringComparison.Ordinal)).ToArray();
+
+var builder = WebApplication.CreateBuilder(hostArgs);
+var options = builder.Configuration.GetSection(PromotionOptions.Section).Get<PromotionOptions>() ?? new PromotionOptions();
+options.DataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+
+if (command == "token") return TokenCommand.Run(args[1..], options);
+if (command is not ("serve" or "migrate"))
+{
+    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token.");
+    return 2;
+}
+
+var roles = Roles.Parse(options.Roles);
+builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PromotionOptions>>().Value.WorkerId));
+builder.Services.AddSingleton<IDatabase>(_ => Databases.Create(options));
+builder.Services.AddSingleton<Migrator>();
+builder.Services.AddPromotionAuth(options);
+builder.Services.AddPromotionProblems();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks();
+
+// Every module's services are registered in every process (their query ports answer other modules);
+// only the roles this process serves expose endpoints and run background work.
+builder.Services.AddMerchantAdmin();
+builder.Services.AddEngine();
+if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers();
+
+var app = builder.Build();
+
+if (command == "migrate" || options.Database.MigrateOnStart)
+{
+    if (options.Database.Provider.Equals("MySql", StringComparison.OrdinalIgnoreCase) && options.Database.CreateDatabaseIfMissing)
+        await MySqlDatabase.CreateIfMissingAsync(options.Database.ConnectionString!, CancellationToken.None);
+    await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+    if (command == "migrate") return 0;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
+if (roles.Serves(EngineModule.Name)) app.MapEngine();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the system tests.</summary>
+public partial class Program;

@@ -1,0 +1,25 @@
+using PromotionEngine.Engine;
+using PromotionEngine.MerchantAdmin;
+
+namespace PromotionEngine.Host;
+
+/// <summary>Which modules this process serves: "all" or a comma-separated list of module names.</summary>
+internal sealed class Roles
+{
+    private static readonly string[] Known = [MerchantAdminModule.Name, EngineModule.Name];
+    private readonly HashSet<string> _served;
+
+    private Roles(HashSet<string> served) => _served = served;
+
+    public bool Serves(string module) => _served.Contains(module);
+
+    public static Roles Parse(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names is ["all"]) return new Roles([.. Known]);
+        var unknown = names.Except(Known).ToList();
+        if (names.Length == 0 || unknown.Count > 0)
+            throw new InvalidOperationException($"Promotion:Roles is 'all' or a list of {string.Join(", ", Known)}; unknown: {string.Join(", ", unknown)}.");
+        return new Roles([.. names]);
+    }
+}

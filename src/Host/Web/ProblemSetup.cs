@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace PromotionEngine.Host.Web;
+
+/// <summary>
+/// Every error the framework itself produces (no token, wrong role, malformed JSON, unknown route, a bug)
+/// is problem+json with a stable code too, like the modules' own refusals.
+/// </summary>
+internal static class ProblemSetup
+{
+    public static IServiceCollection AddPromotionProblems(this IServiceCollection services)
+    {
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so malformed bodies reach the handler below
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString;
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (problem.Extensions.ContainsKey("code")) return;
+            problem.Extensions["code"] = problem.Status switch
+            {
+                400 => "MALFORMED_REQUEST",
+                401 => "UNAUTHENTICATED",
+                403 => "FORBIDDEN",
+                404 => "NOT_FOUND",
+                405 => "METHOD_NOT_ALLOWED",
+                415 => "UNSUPPORTED_MEDIA_TYPE",
+                _ => "INTERNAL_ERROR",
+            };
+        });
+        services.AddExceptionHandler<BadRequestHandler>();
+        return services;
+    }
+
+    /// <summary>A body that is not the JSON the endpoint expects: 400 naming the field, nothing changed.</summary>
+    private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            if (exception is not BadHttpRequestException bad) return false;
+            var json = FindJsonError(bad);
+            var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+            http.Response.StatusCode = bad.StatusCode;
+            var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "." : $": field '{field}' has the wrong type or is unknown.")
+                : bad.Message;
+            var context = new ProblemDetailsContext
+            {
+                HttpContext = http,
+                Exception = exception,
+                ProblemDetails = { Status = bad.StatusCode, Title = bad.StatusCode == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED_REQUEST", Detail = detail },
+            };
+            context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Title;
+            if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+            return await problems.TryWriteAsync(context);
+        }
+
+        private static JsonException? FindJsonError(Exception e)
+        {
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+                if (inner is JsonException json) return json;
+            return null;
+        }
+    }
+}

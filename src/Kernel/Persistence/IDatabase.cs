@@ -1,0 +1,67 @@
+using System.Data.Common;
+
+namespace PromotionEngine.Kernel.Persistence;
+
+public enum SqlDialect
+{
+    Sqlite,
+    MySql,
+}
+
+/// <summary>
+/// The relational store every module writes to. Modules keep to their own tables; the Host picks the
+/// technology (SQLite file for the embedded default, MySQL protocol for MariaDB, MySQL and TiDB).
+/// </summary>
+public interface IDatabase
+{
+    SqlDialect Dialect { get; }
+
+    /// <summary>An open connection for reads.</summary>
+    Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>An open connection with a write transaction begun. SQLite has one writer, so this also queues writers.</summary>
+    Task<WriteScope> BeginWriteAsync(CancellationToken ct);
+
+    /// <summary>The statement hit a unique key: the row is already there.</summary>
+    bool IsUniqueViolation(DbException error);
+
+    /// <summary>A deadlock or lock timeout: the whole transaction may be tried again.</summary>
+    bool IsTransient(DbException error);
+}
+
+/// <summary>A write transaction and its connection; disposing without commit rolls back.</summary>
+public sealed class WriteScope : IAsyncDisposable
+{
+    private readonly Action? _onDispose;
+    private bool _disposed;
+
+    public WriteScope(DbConnection connection, DbTransaction transaction, Action? onDispose = null)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _onDispose = onDispose;
+    }
+
+    public DbConnection Connection { get; }
+    public DbTransaction Transaction { get; }
+
+    public Task CommitAsync(CancellationToken ct) => Transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            _onDispose?.Invoke();
+        }
+    }
+}
+
+/// <summary>A module's versioned SQL migrations, embedded in its assembly under Migrations/&lt;Dialect&gt;/V*.sql.</summary>
+public sealed record ModuleSchema(string Module, System.Reflection.Assembly Assembly);

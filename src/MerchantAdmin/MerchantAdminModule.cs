@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.MerchantAdmin.Adapters.Sql;
+using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Templates;
+
+namespace PromotionEngine.MerchantAdmin;
+
+/// <summary>Merchant-admin: coupon templates and their audit trail. The module's only public type.</summary>
+public static class MerchantAdminModule
+{
+    public const string Name = "merchant-admin";
+
+    /// <summary>Registers the module's services and its query port; the Host provides IDatabase, IdGenerator and TimeProvider.</summary>
+    public static IServiceCollection AddMerchantAdmin(this IServiceCollection services)
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddSingleton(new ModuleSchema(Name, typeof(MerchantAdminModule).Assembly));
+        services.AddSingleton<ICouponTemplates, SqlCouponTemplates>();
+        services.AddSingleton<ITemplateAuditTrail, SqlTemplateAuditTrail>();
+        services.AddSingleton<ICouponTemplateCatalog, TemplateCatalog>();
+        services.AddSingleton<TemplateWriter>();
+        services.AddSingleton<CreateTemplate>();
+        services.AddSingleton<ChangeTemplate>();
+        services.AddSingleton<AddTemplateStock>();
+        services.AddSingleton<TerminateTemplate>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMerchantAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapTemplateEndpoints();
+        return app;
+    }
+
+    /// <summary>The authorization policy the module's endpoints require (defined by the Host).</summary>
+    public const string MerchantPolicy = TemplateEndpoints.MerchantPolicy;
+}

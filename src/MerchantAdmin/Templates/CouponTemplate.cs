@@ -1,0 +1,151 @@
+using PromotionEngine.Kernel;
+using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>
+/// What a coupon is, owned by one merchant. Only what cannot hurt coupons already issued may change:
+/// the name and description, a later end, a higher per-user limit, more stock, and termination.
+/// </summary>
+internal sealed class CouponTemplate
+{
+    private CouponTemplate(TemplateId id, MerchantId merchant, TemplateDefinition definition, DateTimeOffset? terminatedAt,
+        DateTimeOffset createdAt, DateTimeOffset updatedAt, int version)
+    {
+        Id = id;
+        Merchant = merchant;
+        Name = definition.Name;
+        Description = definition.Description;
+        Currency = definition.Currency;
+        Scope = definition.Scope;
+        Benefit = definition.Benefit;
+        ValidFrom = definition.ValidFrom;
+        ValidUntil = definition.ValidUntil;
+        ValidityAfterClaim = definition.ValidityAfterClaim;
+        Stock = definition.Stock;
+        PerUserLimit = definition.PerUserLimit;
+        TerminatedAt = terminatedAt;
+        CreatedAt = createdAt;
+        UpdatedAt = updatedAt;
+        Version = version;
+    }
+
+    public TemplateId Id { get; }
+    public MerchantId Merchant { get; }
+    public string Name { get; private set; }
+    public string Description { get; private set; }
+    public string Currency { get; }
+    public CouponScope Scope { get; }
+    public Benefit Benefit { get; }
+    public DateTimeOffset ValidFrom { get; }
+    public DateTimeOffset ValidUntil { get; private set; }
+    public TimeSpan? ValidityAfterClaim { get; }
+    public long Stock { get; private set; }
+    public int PerUserLimit { get; private set; }
+    public DateTimeOffset? TerminatedAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency: the version the row had when it was read.</summary>
+    public int Version { get; private set; }
+
+    public static CouponTemplate Create(TemplateId id, MerchantId merchant, TemplateDefinition definition, DateTimeOffset now) =>
+        new(id, merchant, definition, terminatedAt: null, createdAt: now, updatedAt: now, version: 0);
+
+    /// <summary>Rebuilds a stored template; no rule is re-checked.</summary>
+    public static CouponTemplate Restore(TemplateId id, MerchantId merchant, TemplateDefinition definition, DateTimeOffset? terminatedAt,
+        DateTimeOffset createdAt, DateTimeOffset updatedAt, int version) =>
+        new(id, merchant, definition, terminatedAt, createdAt, updatedAt, version);
+
+    public TemplateStatus StatusAt(DateTimeOffset now) =>
+        TerminatedAt is not null ? TemplateStatus.Terminated
+        : now >= ValidUntil ? TemplateStatus.Ended
+        : TemplateStatus.Active;
+
+    public Refusal? Rename(string? name, DateTimeOffset now)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
+            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"A name is 1 to {MaxNameLength} characters.", "name");
+        Name = trimmed;
+        Touch(now);
+        return null;
+    }
+
+    public Refusal? Describe(string? description, DateTimeOffset now)
+    {
+        var trimmed = description?.Trim() ?? "";
+        if (trimmed.Length > MaxDescriptionLength)
+            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
+        Description = trimmed;
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>A later end only: shortening would take validity away from coupons users already hold.</summary>
+    public Refusal? ExtendValidity(DateTimeOffset until, DateTimeOffset now)
+    {
+        if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
+        if (until <= ValidUntil)
+            return new Refusal(RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", $"validUntil may only move later than {ValidUntil:O}.", "validUntil");
+        if (until - ValidFrom > MaxWindow)
+            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"The window is at most {MaxWindow.Days} days.", "validUntil");
+        ValidUntil = until.ToUniversalTime();
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>Higher only: lowering would leave users holding more than the limit allows.</summary>
+    public Refusal? RaisePerUserLimit(int limit, DateTimeOffset now)
+    {
+        if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
+        if (limit <= PerUserLimit)
+            return new Refusal(RefusalKind.Invalid, "PER_USER_LIMIT_NOT_RAISED", $"perUserLimit may only rise above {PerUserLimit}.", "perUserLimit");
+        if (limit > MaxPerUserLimit)
+            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"At most {MaxPerUserLimit}.", "perUserLimit");
+        PerUserLimit = limit;
+        Touch(now);
+        return null;
+    }
+
+    public Refusal? AddStock(long quantity, DateTimeOffset now)
+    {
+        if (quantity is < 1 or > MaxStock)
+            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"A whole number from 1 to {MaxStock}.", "quantity");
+        if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
+        if (Stock + quantity > MaxStock)
+            return new Refusal(RefusalKind.Invalid, "STOCK_LIMIT_EXCEEDED", $"Stock would exceed {MaxStock}.", "quantity");
+        Stock += quantity;
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>Stops all further claims. Coupons already issued stay usable until their own end.</summary>
+    public TerminateOutcome Terminate(DateTimeOffset now)
+    {
+        switch (StatusAt(now))
+        {
+            case TemplateStatus.Terminated:
+                return TerminateOutcome.AlreadyTerminated;
+            case TemplateStatus.Ended:
+                return TerminateOutcome.AlreadyEnded;
+            default:
+                TerminatedAt = now;
+                Touch(now);
+                return TerminateOutcome.Terminated;
+        }
+    }
+
+    private void Touch(DateTimeOffset now) => UpdatedAt = now;
+
+    private static Refusal NotWhile(TemplateStatus status) => status == TemplateStatus.Terminated
+        ? new Refusal(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template was terminated and can no longer change.")
+        : new Refusal(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's window has passed; it can no longer change.");
+}
+
+internal enum TerminateOutcome
+{
+    Terminated,
+    AlreadyTerminated,
+    AlreadyEnded,
+}

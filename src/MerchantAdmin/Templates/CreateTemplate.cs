@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using PromotionEngine.Contracts.Http.MerchantAdmin;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.MerchantAdmin.Audit;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>A merchant defines a new coupon template; with an Idempotency-Key a retry returns the first template.</summary>
+internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock)
+{
+    public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
+    {
+        var now = UtcMillis.Now(clock);
+        var errors = new FieldErrors();
+        var definition = TemplateDefinition.From(request, now, errors);
+        if (definition is null) return new TemplateOutcome.Invalid(errors);
+
+        var hash = Hash(request);
+        if (key is { } k && await templates.FindCreateRequestAsync(merchant, k, ct) is { } earlier)
+            return await ReplayAsync(earlier, hash, ct);
+
+        var template = CouponTemplate.Create(new TemplateId(ids.Next()), merchant, definition, now);
+        var replayed = await db.WriteWithRetryAsync(async scope =>
+        {
+            if (key is { } k2 && await templates.RecordCreateRequestAsync(new CreateRequest(merchant, k2, hash, template.Id), scope, ct) is { } raced)
+                return raced;
+            await templates.AddAsync(template, scope, ct);
+            await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, TemplateOperations.Create, null,
+                AuditValues.Serialize(AuditValues.Of(template))), scope, ct);
+            await scope.CommitAsync(ct);
+            return null;
+        }, ct);
+        return replayed is null ? new TemplateOutcome.Created(template) : await ReplayAsync(replayed, hash, ct);
+    }
+
+    private async Task<TemplateOutcome> ReplayAsync(CreateRequest earlier, string hash, CancellationToken ct)
+    {
+        if (earlier.RequestHash != hash)
+            return new TemplateOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was already used with a different request."));
+        var template = await templates.FindAsync(earlier.Template, ct);
+        return template is null ? new TemplateOutcome.NotFound() : new TemplateOutcome.Done(template);
+    }
+
+    private static string Hash(CreateTemplateRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));
+}

@@ -1,0 +1,33 @@
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>Stored coupon templates, in the business's words.</summary>
+internal interface ICouponTemplates
+{
+    Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct);
+
+    /// <summary>Reads inside a write, so the version checked on save is the one decided on.</summary>
+    Task<CouponTemplate?> FindAsync(TemplateId id, WriteScope scope, CancellationToken ct);
+
+    Task AddAsync(CouponTemplate template, WriteScope scope, CancellationToken ct);
+
+    /// <summary>Stores the changes; throws <see cref="ConcurrencyConflictException"/> if someone saved first.</summary>
+    Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct);
+
+    /// <summary>Newest first, after the cursor id.</summary>
+    Task<IReadOnlyList<CouponTemplate>> ListAsync(MerchantId merchant, TemplateQuery query, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Records that this merchant's Idempotency-Key created <paramref name="template"/>; when the key was
+    /// used before, nothing is written and the earlier request is returned instead.
+    /// </summary>
+    Task<CreateRequest?> RecordCreateRequestAsync(CreateRequest request, WriteScope scope, CancellationToken ct);
+
+    Task<CreateRequest?> FindCreateRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct);
+}
+
+internal sealed record TemplateQuery(TemplateStatus? Status, string? NameContains, TemplateScope? Scope, BenefitType? Type, long? After, int Limit);
+
+internal sealed record CreateRequest(MerchantId Merchant, IdempotencyKey Key, string RequestHash, TemplateId Template);

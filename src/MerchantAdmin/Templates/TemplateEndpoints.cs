@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Http;
+using PromotionEngine.Contracts.Http.MerchantAdmin;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Http;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+internal static class TemplateEndpoints
+{
+    public const string MerchantPolicy = "merchant";
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    public static void MapTemplateEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant templates").RequireAuthorization(MerchantPolicy);
+        group.MapPost("", CreateAsync).WithName("CreateTemplate");
+        group.MapGet("", ListAsync).WithName("ListTemplates");
+        group.MapGet("{id:long}", GetAsync).WithName("GetTemplate");
+        group.MapPatch("{id:long}", ChangeAsync).WithName("ChangeTemplate");
+        group.MapPost("{id:long}/stock", AddStockAsync).WithName("AddTemplateStock");
+        group.MapPost("{id:long}/terminate", TerminateAsync).WithName("TerminateTemplate");
+        group.MapGet("{id:long}/history", HistoryAsync).WithName("TemplateHistory");
+    }
+
+    private static async Task<IResult> CreateAsync(CreateTemplateRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpContext http, CreateTemplate command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
+    {
+        var (caller, merchant) = Tenant(http);
+        if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey))
+            return ProblemResults.Invalid(new FieldErrors().Add("Idempotency-Key", $"1 to {IdempotencyKey.MaxLength} printable ASCII characters."));
+        var key = idempotencyKey is null ? (IdempotencyKey?)null : new IdempotencyKey(idempotencyKey);
+        var outcome = await command.HandleAsync(caller, merchant, request, key, ct);
+        return await RespondAsync(outcome, issuance, clock, 0, ct);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock,
+        string? status, string? name, string? scope, string? type, string? cursor, int? limit, CancellationToken ct)
+    {
+        var (_, merchant) = Tenant(http);
+        var errors = new FieldErrors();
+        TemplateStatus? statusFilter = null;
+        TemplateScope? scopeFilter = null;
+        BenefitType? typeFilter = null;
+        if (status is not null) { if (WireNames.TryParse(status, out TemplateStatus s)) statusFilter = s; else errors.Add("status", "One of ACTIVE, ENDED, TERMINATED."); }
+        if (scope is not null) { if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s; else errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES."); }
+        if (type is not null) { if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t; else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE."); }
+        errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
+              .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+              .When(!Cursor.TryDecode(cursor, out var after), "cursor", "Not a cursor this API returned.");
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
+
+        var size = limit ?? DefaultPageSize;
+        var now = clock.GetUtcNow();
+        var page = await templates.ListAsync(merchant, new TemplateQuery(statusFilter, string.IsNullOrEmpty(name) ? null : name, scopeFilter, typeFilter, after, size + 1), now, ct);
+        var items = page.Take(size).ToList();
+        var issued = await issuance.IssuedAsync(items.Select(t => t.Id).ToArray(), ct);
+        return TypedResults.Ok(new Page<TemplateResponse>(
+            items.Select(t => t.ToResponse(issued.GetValueOrDefault(t.Id), now)).ToList(),
+            page.Count > size ? Cursor.Encode(items[^1].Id.Value) : null));
+    }
+
+    private static async Task<IResult> GetAsync(long id, HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
+    {
+        var (_, merchant) = Tenant(http);
+        var template = await templates.FindAsync(new TemplateId(id), ct);
+        if (template is null || template.Merchant != merchant) return ProblemResults.TemplateNotFound(id);
+        return await RespondAsync(new TemplateOutcome.Done(template), issuance, clock, id, ct);
+    }
+
+    private static async Task<IResult> ChangeAsync(long id, JsonElement body, HttpContext http, ChangeTemplate command, ICouponIssuance issuance,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (caller, merchant) = Tenant(http);
+        var errors = new FieldErrors();
+        var fixedFields = new FieldErrors();
+        var changes = TemplateChanges.From(body, errors, fixedFields);
+        if (!fixedFields.IsEmpty)
+            return ProblemResults.From(Problem.Invalid(fixedFields, "TEMPLATE_FIELD_IMMUTABLE", "Some fields cannot change after creation; nothing was changed.") with { Status = 422 });
+        if (changes is null) return ProblemResults.Invalid(errors);
+        return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
+    }
+
+    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, HttpContext http, AddTemplateStock command,
+        ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
+    {
+        var (caller, merchant) = Tenant(http);
+        if (request.Quantity is not { } quantity)
+            return ProblemResults.Invalid(new FieldErrors().Add("quantity", "Required: how many coupons to add."));
+        return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), quantity, ct), issuance, clock, id, ct);
+    }
+
+    private static async Task<IResult> TerminateAsync(long id, HttpContext http, TerminateTemplate command, ICouponIssuance issuance,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (caller, merchant) = Tenant(http);
+        return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), ct), issuance, clock, id, ct);
+    }
+
+    private static async Task<IResult> HistoryAsync(long id, HttpContext http, ICouponTemplates templates, ITemplateAuditTrail audit,
+        string? cursor, int? limit, CancellationToken ct)
+    {
+        var (_, merchant) = Tenant(http);
+        var errors = new FieldErrors()
+            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .When(!Cursor.TryDecode(cursor, out var after), "cursor", "Not a cursor this API returned.");
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
+        var template = await templates.FindAsync(new TemplateId(id), ct);
+        if (template is null || template.Merchant != merchant) return ProblemResults.TemplateNotFound(id);
+
+        var size = limit ?? DefaultPageSize;
+        var entries = await audit.ListAsync(template.Id, after, size + 1, ct);
+        var items = entries.Take(size).ToList();
+        return TypedResults.Ok(new Page<TemplateHistoryEntry>(
+            items.Select(e => new TemplateHistoryEntry(e.Id.ToString(CultureInfo.InvariantCulture), e.Operation, e.Actor, e.OccurredAt,
+                ParseJson(e.BeforeJson), ParseJson(e.AfterJson))).ToList(),
+            entries.Count > size ? Cursor.Encode(items[^1].Id) : null));
+    }
+
+    private static async Task<IResult> RespondAsync(TemplateOutcome outcome, ICouponIssuance issuance, TimeProvider clock, long id, CancellationToken ct)
+    {
+        switch (outcome)
+        {
+            case TemplateOutcome.Created created:
+                return TypedResults.Created($"/api/v1/merchant/templates/{created.Template.Id}", created.Template.ToResponse(0, clock.GetUtcNow()));
+            case TemplateOutcome.Done done:
+                var issued = await issuance.IssuedAsync([done.Template.Id], ct);
+                return TypedResults.Ok(done.Template.ToResponse(issued.GetValueOrDefault(done.Template.Id), clock.GetUtcNow()));
+            case TemplateOutcome.Invalid invalid:
+                return ProblemResults.Invalid(invalid.Errors);
+            case TemplateOutcome.Refused refused:
+                return ProblemResults.From(refused.Refusal);
+            case TemplateOutcome.NotFound:
+                return ProblemResults.TemplateNotFound(id);
+            default:
+                throw new System.Diagnostics.UnreachableException();
+        }
+    }
+
+    // The merchant policy guarantees a merchant caller with a merchant id.
+    private static (Caller Caller, MerchantId Merchant) Tenant(HttpContext http)
+    {
+        var caller = Caller.From(http.User) ?? throw new InvalidOperationException("The merchant policy let through a caller without identity.");
+        return (caller, caller.Merchant ?? throw new InvalidOperationException("A merchant caller has a merchant id."));
+    }
+
+    private static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) => new(
+        t.Id.ToString(), t.Merchant.ToString(), t.Name, t.Description, t.Currency, WireNames.Of(t.Scope.Kind),
+        t.Scope.ShopId?.ToString(CultureInfo.InvariantCulture),
+        t.Scope.ProductIds.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList(),
+        t.Scope.CategoryIds.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList(),
+        WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount, t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount,
+        t.ValidFrom, t.ValidUntil, t.ValidityAfterClaim is { } v ? Iso8601Duration.Format(v) : null, t.Stock, t.PerUserLimit,
+        WireNames.Of(t.StatusAt(now)), issued, t.CreatedAt, t.UpdatedAt);
+}

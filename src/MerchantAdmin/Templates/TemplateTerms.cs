@@ -1,0 +1,82 @@
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>Where a coupon may be used.</summary>
+internal enum TemplateScope
+{
+    Platform,
+    Shop,
+    Products,
+    Categories,
+}
+
+/// <summary>What a coupon takes off: 立减 (fixed), 满减 (spend M take N), 折扣 (percentage).</summary>
+internal enum BenefitType
+{
+    FixedAmount,
+    Threshold,
+    Percentage,
+}
+
+/// <summary>ACTIVE and TERMINATED are stored; ENDED follows from the clock once the window has passed.</summary>
+internal enum TemplateStatus
+{
+    Active,
+    Ended,
+    Terminated,
+}
+
+/// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off).</summary>
+internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount);
+
+internal sealed record CouponScope(TemplateScope Kind, long? ShopId, IReadOnlyList<long> ProductIds, IReadOnlyList<long> CategoryIds);
+
+/// <summary>Wire names: UPPER_SNAKE for every enum the API shows.</summary>
+internal static class WireNames
+{
+    public static string Of(TemplateScope scope) => scope switch
+    {
+        TemplateScope.Platform => "PLATFORM",
+        TemplateScope.Shop => "SHOP",
+        TemplateScope.Products => "PRODUCTS",
+        TemplateScope.Categories => "CATEGORIES",
+        _ => throw new ArgumentOutOfRangeException(nameof(scope)),
+    };
+
+    public static string Of(BenefitType type) => type switch
+    {
+        BenefitType.FixedAmount => "FIXED_AMOUNT",
+        BenefitType.Threshold => "THRESHOLD",
+        BenefitType.Percentage => "PERCENTAGE",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    public static string Of(TemplateStatus status) => status switch
+    {
+        TemplateStatus.Active => "ACTIVE",
+        TemplateStatus.Ended => "ENDED",
+        TemplateStatus.Terminated => "TERMINATED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParse(string? value, out TemplateScope scope) => TryParseEnum(value, out scope);
+    public static bool TryParse(string? value, out BenefitType type) => TryParseEnum(value, out type);
+    public static bool TryParse(string? value, out TemplateStatus status) => TryParseEnum(value, out status);
+
+    // "FIXED_AMOUNT" -> FixedAmount; exact upper-case spelling only, so typos are refused rather than guessed.
+    private static bool TryParseEnum<T>(string? value, out T result) where T : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(ToWire(candidate.ToString()), value, StringComparison.Ordinal))
+            {
+                result = candidate;
+                return true;
+            }
+        }
+        result = default;
+        return false;
+    }
+
+    private static string ToWire(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+}

@@ -1,0 +1,37 @@
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.MerchantAdmin.Audit;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>
+/// The transaction every change to an existing template shares: read it inside the write, let the
+/// aggregate decide, save with a version check and append the audit entry in the same commit.
+/// </summary>
+internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock)
+{
+    /// <param name="change">Applies the change; returns a refusal, or null when the template changed.
+    /// Returns <see cref="Unchanged"/> when the template is already as asked (a repeated request).</param>
+    public Task<TemplateOutcome> ChangeAsync(Caller caller, MerchantId merchant, TemplateId id, string operation,
+        Func<CouponTemplate, DateTimeOffset, Refusal?> change, CancellationToken ct) =>
+        db.WriteWithRetryAsync<TemplateOutcome>(async scope =>
+        {
+            var template = await templates.FindAsync(id, scope, ct);
+            if (template is null || template.Merchant != merchant) return new TemplateOutcome.NotFound();
+            var now = UtcMillis.Now(clock);
+            var before = AuditValues.Of(template);
+            var refusal = change(template, now);
+            if (ReferenceEquals(refusal, Unchanged)) return new TemplateOutcome.Done(template);
+            if (refusal is not null) return new TemplateOutcome.Refused(refusal);
+
+            await templates.SaveAsync(template, scope, ct);
+            var (beforeJson, afterJson) = AuditValues.Diff(before, AuditValues.Of(template));
+            await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, beforeJson, afterJson), scope, ct);
+            await scope.CommitAsync(ct);
+            return new TemplateOutcome.Done(template);
+        }, ct);
+
+    /// <summary>Returned by a change that had nothing to do; nothing is saved or audited.</summary>
+    public static readonly Refusal Unchanged = new(RefusalKind.Conflict, "UNCHANGED", "Nothing to change.");
+}
