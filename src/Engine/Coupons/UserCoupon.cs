@@ -65,7 +65,7 @@ internal sealed class UserCoupon
     public DateTimeOffset ValidFrom { get; }
     public DateTimeOffset ValidUntil { get; }
 
-    /// <summary>The order holding the coupon (LOCKED) or that spent it (CONSUMED).</summary>
+    /// <summary>The order holding the coupon (LOCKED), that spent it (CONSUMED), or whose hold lapsed (AVAILABLE, EXPIRED).</summary>
     public OrderId? Order { get; private set; }
     public DateTimeOffset? LockedUntil { get; private set; }
     public DateTimeOffset? ConsumedAt { get; private set; }
@@ -108,14 +108,16 @@ internal sealed class UserCoupon
     public CouponMove Consume(OrderId order, DateTimeOffset now)
     {
         if (Status == Consumed) return Order == order ? CouponMove.AlreadyDone : CouponMove.HeldByAnotherOrder;
-        var lapsed = Status == Locked && Order == order && now >= LockedUntil;
         Settle(now);
-        if (lapsed) return CouponMove.HoldLapsed;
-        if (Status == Locked && Order != order) return CouponMove.HeldByAnotherOrder;
-        if (Status != Locked || !CanMove(Status, Consumed)) return CouponMove.NotAllowed;
-        MoveTo(Consumed, now);
-        (LockedUntil, ConsumedAt) = (null, now);
-        return CouponMove.Moved;
+        if (Status == Locked)
+        {
+            if (Order != order) return CouponMove.HeldByAnotherOrder;
+            MoveTo(Consumed, now);
+            (LockedUntil, ConsumedAt) = (null, now);
+            return CouponMove.Moved;
+        }
+        // A lapsed hold keeps its order (see Settle), so a late payment learns why, whether or not the sweep ran.
+        return Order == order ? CouponMove.HoldLapsed : CouponMove.NotAllowed;
     }
 
     /// <summary>Payment failed or the order was cancelled: give the coupon back, unless it has ended meanwhile.</summary>
@@ -144,8 +146,7 @@ internal sealed class UserCoupon
     {
         var effective = StatusAt(now);
         if (effective == Status) return false;
-        if (Status == Locked) (Order, LockedUntil) = (null, null);
-        MoveTo(effective, now);
+        MoveTo(effective, now); // a lapsed hold keeps Order and LockedUntil as the record of that hold
         return true;
     }
 

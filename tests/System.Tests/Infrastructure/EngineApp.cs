@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Tokens;
+using MySqlConnector;
+using PromotionEngine.Host.Identity;
+using PromotionEngine.Kernel.Identity;
+
+namespace PromotionEngine.System.Tests.Infrastructure;
+
+/// <summary>
+/// The whole engine in-process (WebApplicationFactory) on one store, with a clock the tests move.
+/// Each fixture gets its own database, so test classes run in parallel without sharing rows.
+/// </summary>
+public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private static readonly byte[] SigningKey = "system-tests-signing-key-32-bytes!!"u8.ToArray();
+    private static long _nextId = Environment.TickCount64 % 1_000_000 * 1000;
+    private readonly TokenIssuer _tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public abstract string Store { get; }
+
+    protected abstract Dictionary<string, string?> StoreSettings();
+
+    /// <summary>A fresh positive id for a merchant or user, so tests sharing a fixture never see each other's rows.</summary>
+    public static long NewId() => Interlocked.Increment(ref _nextId);
+
+    public HttpClient As(CallerRole role, string id)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(role, id, TimeSpan.FromDays(60)));
+        return client;
+    }
+
+    public HttpClient AsMerchant(long id) => As(CallerRole.Merchant, id.ToString());
+    public HttpClient AsUser(long id) => As(CallerRole.User, id.ToString());
+    public HttpClient AsService() => As(CallerRole.Service, "order-service");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Promotion:Auth:SigningKey", Convert.ToBase64String(SigningKey));
+        builder.UseSetting("Engine:SweepInterval", "00:00:05");
+        foreach (var (key, value) in StoreSettings()) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public virtual Task InitializeAsync()
+    {
+        _ = Server; // start the host now: migrations run here, not inside the first test
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeStoreAsync();
+
+    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
+}
+
+public sealed class SqliteApp : EngineApp
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "promo-tests-" + Guid.NewGuid().ToString("N"));
+
+    public override string Store => "SQLite";
+
+    protected override Dictionary<string, string?> StoreSettings() => new()
+    {
+        ["Promotion:DataDirectory"] = _directory,
+        ["Promotion:Database:Provider"] = "Sqlite",
+    };
+
+    protected override Task DisposeStoreAsync()
+    {
+        Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A real MariaDB started by scripts/services.sh (the README's test command and .ci/run call it).</summary>
+public sealed class MariaDbApp : EngineApp
+{
+    private readonly string _database = "promo_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    public override string Store => "MariaDB";
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("PROMO_TEST_MYSQL") ?? "Server=127.0.0.1;Port=3306;User ID=root;Password=;";
+
+    private string ConnectionString => new MySqlConnectionStringBuilder(ServerConnectionString) { Database = _database, MaximumPoolSize = 200 }.ConnectionString;
+
+    protected override Dictionary<string, string?> StoreSettings() => new()
+    {
+        ["Promotion:Database:Provider"] = "MySql",
+        ["Promotion:Database:ConnectionString"] = ConnectionString,
+        ["Promotion:DataDirectory"] = Path.Combine(Path.GetTempPath(), "promo-tests-" + _database),
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await RequireServerAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override async Task DisposeStoreAsync()
+    {
+        Dispose();
+        try
+        {
+            await using var connection = new MySqlConnection(ServerConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{_database}`", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (MySqlException)
+        {
+            // The server is gone; InitializeAsync already failed the tests with the reason.
+        }
+    }
+
+    /// <summary>A missing MariaDB fails the tests with a clear message; it never skips them.</summary>
+    private static async Task RequireServerAsync()
+    {
+        try
+        {
+            await using var connection = new MySqlConnection(ServerConnectionString);
+            await connection.OpenAsync();
+        }
+        catch (Exception e) when (e is MySqlException or SocketException)
+        {
+            throw new InvalidOperationException(
+                "MariaDB is not reachable at " + new MySqlConnectionStringBuilder(ServerConnectionString).Server +
+                ". Start it with `scripts/services.sh start mariadb` (the README's test command does this), or set PROMO_TEST_MYSQL.", e);
+        }
+    }
+}
