@@ -63,7 +63,11 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
 public sealed class SqliteApp : EngineApp
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "promo-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory;
+
+    public SqliteApp() : this(Path.Combine(Path.GetTempPath(), "promo-tests-" + Guid.NewGuid().ToString("N"))) { }
+
+    public SqliteApp(string directory) => _directory = directory;
 
     public override string Store => "SQLite";
 
