@@ -15,9 +15,13 @@ using Scalar.AspNetCore;
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var hostArgs = command == "serve" ? args : args[1..].Where(a => a.StartsWith("--Promotion:", StringComparison.Ordinal) || a.StartsWith("--Engine:", StringComparison.Ordinal)).ToArray();
 
-var builder = WebApplication.CreateBuilder(hostArgs);
+// Settings ship beside the binary, so they are found whichever folder the Host is started from;
+// the data folder, by contrast, is relative to where it is started (./data by default).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
+if (builder.Configuration.GetSection(PromotionOptions.Section).Exists() is false)
+    throw new InvalidOperationException($"No '{PromotionOptions.Section}' settings found: appsettings.json is missing from {AppContext.BaseDirectory}.");
 var options = builder.Configuration.GetSection(PromotionOptions.Section).Get<PromotionOptions>() ?? new PromotionOptions();
-options.DataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+options.DataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
 
 if (command == "token") return TokenCommand.Run(args[1..], options);
 if (command is not ("serve" or "migrate"))

@@ -67,7 +67,7 @@ public sealed class SqliteApp : EngineApp
 
     public SqliteApp() : this(Path.Combine(Path.GetTempPath(), "promo-tests-" + Guid.NewGuid().ToString("N"))) { }
 
-    public SqliteApp(string directory) => _directory = directory;
+    internal SqliteApp(string directory) => _directory = directory;
 
     public override string Store => "SQLite";
 
