@@ -21,6 +21,7 @@ public sealed record Problem(int Status, string Code, string Detail, IDictionary
         foreach (var (key, value) in refusal.Details ?? new Dictionary<string, object?>()) extensions[key] = value;
         var status = refusal.Kind switch
         {
+            RefusalKind.BadInput => 400,
             RefusalKind.Invalid => 422,
             RefusalKind.Conflict => 409,
             RefusalKind.NotFound => 404,

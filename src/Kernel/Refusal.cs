@@ -2,6 +2,8 @@ namespace PromotionEngine.Kernel;
 
 public enum RefusalKind
 {
+    /// <summary>A value is out of its allowed range or form (400), like a request validation fault.</summary>
+    BadInput,
     /// <summary>The input is well formed but breaks a business rule (422).</summary>
     Invalid,
     /// <summary>The thing exists but is in a state that forbids the operation (409).</summary>

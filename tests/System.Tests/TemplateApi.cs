@@ -105,6 +105,9 @@ public abstract class TemplateApi(EngineApp app)
         await (await Merchant.PatchAsJsonAsync(url, new { name = "Sneaky", perUserLimit = 1 })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "PER_USER_LIMIT_NOT_RAISED");
         Assert.Equal("Renamed", (await (await Merchant.GetAsync(url)).JsonAsync()).Str("name"));
 
+        // Asking for what already is changes nothing and adds nothing to the trail.
+        Assert.Equal(HttpStatusCode.OK, (await Merchant.PatchAsJsonAsync(url, new { name = "Renamed", perUserLimit = 3 })).StatusCode);
+
         var history = await (await Merchant.GetAsync(url + "/history")).JsonAsync();
         var entries = history.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["CREATE", "CHANGE"], entries.Select(e => e.Str("operation")));
@@ -124,7 +127,7 @@ public abstract class TemplateApi(EngineApp app)
 
         var added = await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 5 })).JsonAsync();
         Assert.Equal(15, added.GetProperty("stock").GetInt64());
-        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 0 })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "VALIDATION_FAILED");
+        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
         Assert.Equal("TERMINATED", (await (await Merchant.PostAsync(url + "/terminate", null)).JsonAsync()).Str("status"));
         Assert.Equal(HttpStatusCode.OK, (await Merchant.PostAsync(url + "/terminate", null)).StatusCode);

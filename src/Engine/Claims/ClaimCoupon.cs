@@ -1,7 +1,7 @@
-using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Claims;
 
@@ -10,31 +10,27 @@ internal sealed class ClaimCoupon(ICouponTemplateCatalog catalog, IClaimGate gat
 {
     public async Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct)
     {
-        // A retry is answered with the first result even after the template has ended or run out.
-        if (await ReplayAsync(user, templateId, key, ct) is { } replayed) return replayed;
-
         var template = await catalog.FindAsync(templateId, ct);
         if (template is null) return new ClaimOutcome.TemplateNotFound();
-        var now = UtcMillis.Now(clock);
-        if (template.Terminated) return new ClaimOutcome.Terminated();
-        if (now < template.ValidFrom) return new ClaimOutcome.NotStarted(template.ValidFrom);
-        if (now >= template.ValidUntil) return new ClaimOutcome.Ended();
 
+        var now = UtcMillis.Now(clock);
         var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), user, template, now);
-        return await gate.TryClaimAsync(new ClaimTicket(coupon, key, template.Stock, template.PerUserLimit), ct) switch
+        return await gate.TryClaimAsync(new ClaimTicket(coupon, key, template, now), ct) switch
         {
             GateDecision.Granted => new ClaimOutcome.Claimed(coupon),
+            GateDecision.Duplicate d => await ReplayAsync(d.Prior, templateId, ct),
             GateDecision.OutOfStock => new ClaimOutcome.OutOfStock(),
             GateDecision.LimitReached => new ClaimOutcome.LimitReached(template.PerUserLimit),
-            GateDecision.Duplicate => await ReplayAsync(user, templateId, key, ct)
-                ?? throw new InvalidOperationException("The gate saw a duplicate key that is not stored."),
+            GateDecision.NotStarted => new ClaimOutcome.NotStarted(template.ValidFrom),
+            GateDecision.Ended => new ClaimOutcome.Ended(),
+            GateDecision.Terminated => new ClaimOutcome.Terminated(),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }
 
-    private async Task<ClaimOutcome?> ReplayAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct)
+    // A retry is answered with the first coupon even after the template has ended or run out.
+    private async Task<ClaimOutcome> ReplayAsync(PriorClaim prior, TemplateId templateId, CancellationToken ct)
     {
-        if (await gate.FindPriorAsync(user, key, ct) is not { } prior) return null;
         if (prior.Template != templateId) return new ClaimOutcome.KeyReused();
         var coupon = await coupons.FindAsync(prior.Coupon, ct)
             ?? throw new InvalidOperationException($"Claim request points at coupon {prior.Coupon} that is not stored.");

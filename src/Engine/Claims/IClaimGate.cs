@@ -1,29 +1,50 @@
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Engine.Claims;
 
 /// <summary>
-/// Decides and records a claim in one atomic step: the request is not a repeat, the user is under the
-/// limit, stock is left, and then the coupon is stored. Either all of it happens or none.
+/// Decides and records a claim in one atomic step, in this order: a repeated request is answered with
+/// its first coupon; then the template must be live and in its window, the user under the limit and
+/// stock left; then the coupon is stored. Either all of it happens or none.
 /// </summary>
 internal interface IClaimGate
 {
     Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct);
-
-    /// <summary>The coupon an earlier request with this key claimed, if any.</summary>
-    Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct);
 }
 
-/// <summary>One claim to decide: the coupon to store if it is granted, and the template's limits as read.</summary>
-internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, long Stock, int PerUserLimit);
+/// <summary>One claim to decide: the coupon to store if granted, and the template as read for this claim.</summary>
+internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, CouponTemplateSnapshot Template, DateTimeOffset Now);
 
-internal enum GateDecision
+internal abstract record GateDecision
 {
-    Granted,
-    Duplicate,
-    OutOfStock,
-    LimitReached,
+    private GateDecision() { }
+
+    public sealed record Granted : GateDecision;
+
+    /// <summary>The user's key was used before; <see cref="Prior"/> is what it claimed.</summary>
+    public sealed record Duplicate(PriorClaim Prior) : GateDecision;
+
+    public sealed record OutOfStock : GateDecision;
+
+    public sealed record LimitReached : GateDecision;
+
+    public sealed record NotStarted : GateDecision;
+
+    public sealed record Ended : GateDecision;
+
+    public sealed record Terminated : GateDecision;
+
+    /// <summary>The template-level refusal at <paramref name="now"/>, or null when claims are open.</summary>
+    public static GateDecision? WindowRefusal(CouponTemplateSnapshot template, DateTimeOffset now) =>
+        template.Terminated ? new Terminated()
+        : now < template.ValidFrom ? new NotStarted()
+        : now >= template.ValidUntil ? new Ended()
+        : null;
 }
 
 internal sealed record PriorClaim(TemplateId Template, UserCouponId Coupon);
+
+/// <summary>The gate's backing store cannot decide right now (e.g. Redis is down): the claim fails fast, nothing is issued.</summary>
+internal sealed class ClaimsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

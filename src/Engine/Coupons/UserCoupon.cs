@@ -100,7 +100,8 @@ internal sealed class UserCoupon
         if (Status == Locked && Order == order) return CouponMove.AlreadyDone; // redelivery
         if (!CanMove(Status, Locked)) return Status == Locked ? CouponMove.HeldByAnotherOrder : CouponMove.NotAllowed;
         MoveTo(Locked, now);
-        (Order, LockedUntil) = (order, now + ttl);
+        // A hold never outlives the coupon: a payment after the coupon's end is refused, not honoured.
+        (Order, LockedUntil) = (order, now + ttl < ValidUntil ? now + ttl : ValidUntil);
         return CouponMove.Moved;
     }
 

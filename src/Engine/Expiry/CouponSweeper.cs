@@ -55,6 +55,10 @@ internal sealed partial class CouponSweeper(IDatabase db, IUserCoupons coupons, 
                 {
                     // A checkout moved it first; whatever it did already counts.
                 }
+                catch (System.Data.Common.DbException e) when (db.IsTransient(e))
+                {
+                    // A deadlock or busy store: this coupon is settled on a later pass.
+                }
             }
             total += changed;
             if (changed == 0) return total; // all raced away: try again next tick instead of spinning

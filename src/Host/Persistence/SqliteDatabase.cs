@@ -11,6 +11,8 @@ namespace PromotionEngine.Host.Persistence;
 internal sealed class SqliteDatabase : IDatabase, IDisposable
 {
     private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -31,7 +33,7 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;";
+        command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
         await command.ExecuteNonQueryAsync(ct);
         return connection;
     }
@@ -52,7 +54,9 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         }
     }
 
-    public bool IsUniqueViolation(DbException error) => error is SqliteException { SqliteErrorCode: SqliteConstraint };
+    // Only UNIQUE and PRIMARY KEY: a NOT NULL or CHECK failure is a bug, not "the row is already there".
+    public bool IsUniqueViolation(DbException error) =>
+        error is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey };
 
     public bool IsTransient(DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
 

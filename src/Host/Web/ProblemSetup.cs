@@ -22,7 +22,7 @@ internal static class ProblemSetup
         {
             var problem = context.ProblemDetails;
             if (problem.Extensions.ContainsKey("code")) return;
-            problem.Extensions["code"] = problem.Status switch
+            var code = problem.Status switch
             {
                 400 => "MALFORMED_REQUEST",
                 401 => "UNAUTHENTICATED",
@@ -32,6 +32,8 @@ internal static class ProblemSetup
                 415 => "UNSUPPORTED_MEDIA_TYPE",
                 _ => "INTERNAL_ERROR",
             };
+            var shape = new Kernel.Problem(problem.Status ?? 500, code, problem.Detail ?? problem.Title ?? code, new Dictionary<string, object?>());
+            (problem.Extensions["code"], problem.Type, problem.Title) = (code, shape.Type, code);
         });
         services.AddExceptionHandler<BadRequestHandler>();
         return services;
@@ -55,6 +57,7 @@ internal static class ProblemSetup
                 ProblemDetails = { Status = bad.StatusCode, Title = bad.StatusCode == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED_REQUEST", Detail = detail },
             };
             context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Title;
+            context.ProblemDetails.Type = new Kernel.Problem(bad.StatusCode, context.ProblemDetails.Title!, detail, new Dictionary<string, object?>()).Type;
             if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
             return await problems.TryWriteAsync(context);
         }

@@ -61,10 +61,10 @@ internal static class AuditValues
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>
-    public static (string Before, string After) Diff(Dictionary<string, object?> before, Dictionary<string, object?> after)
+    public static (string Before, string After, bool Changed) Diff(Dictionary<string, object?> before, Dictionary<string, object?> after)
     {
         var changed = after.Keys.Where(k => JsonSerializer.Serialize(before[k], Json) != JsonSerializer.Serialize(after[k], Json)).ToArray();
-        return (Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])));
+        return (Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])), changed.Length > 0);
     }
 
     public static string Serialize(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);

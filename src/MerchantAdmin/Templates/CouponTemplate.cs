@@ -66,7 +66,7 @@ internal sealed class CouponTemplate
     {
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
-            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"A name is 1 to {MaxNameLength} characters.", "name");
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"A name is 1 to {MaxNameLength} characters.", "name");
         Name = trimmed;
         Touch(now);
         return null;
@@ -76,7 +76,7 @@ internal sealed class CouponTemplate
     {
         var trimmed = description?.Trim() ?? "";
         if (trimmed.Length > MaxDescriptionLength)
-            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
         Description = trimmed;
         Touch(now);
         return null;
@@ -89,7 +89,7 @@ internal sealed class CouponTemplate
         if (until <= ValidUntil)
             return new Refusal(RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", $"validUntil may only move later than {ValidUntil:O}.", "validUntil");
         if (until - ValidFrom > MaxWindow)
-            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"The window is at most {MaxWindow.Days} days.", "validUntil");
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"The window is at most {MaxWindow.Days} days.", "validUntil");
         ValidUntil = until.ToUniversalTime();
         Touch(now);
         return null;
@@ -102,7 +102,7 @@ internal sealed class CouponTemplate
         if (limit <= PerUserLimit)
             return new Refusal(RefusalKind.Invalid, "PER_USER_LIMIT_NOT_RAISED", $"perUserLimit may only rise above {PerUserLimit}.", "perUserLimit");
         if (limit > MaxPerUserLimit)
-            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"At most {MaxPerUserLimit}.", "perUserLimit");
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxPerUserLimit}.", "perUserLimit");
         PerUserLimit = limit;
         Touch(now);
         return null;
@@ -111,7 +111,7 @@ internal sealed class CouponTemplate
     public Refusal? AddStock(long quantity, DateTimeOffset now)
     {
         if (quantity is < 1 or > MaxStock)
-            return new Refusal(RefusalKind.Invalid, "VALIDATION_FAILED", $"A whole number from 1 to {MaxStock}.", "quantity");
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"A whole number from 1 to {MaxStock}.", "quantity");
         if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
         if (Stock + quantity > MaxStock)
             return new Refusal(RefusalKind.Invalid, "STOCK_LIMIT_EXCEEDED", $"Stock would exceed {MaxStock}.", "quantity");
@@ -139,8 +139,8 @@ internal sealed class CouponTemplate
     private void Touch(DateTimeOffset now) => UpdatedAt = now;
 
     private static Refusal NotWhile(TemplateStatus status) => status == TemplateStatus.Terminated
-        ? new Refusal(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template was terminated and can no longer change.")
-        : new Refusal(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's window has passed; it can no longer change.");
+        ? new Refusal(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template was terminated: its window, limit and stock can no longer change.")
+        : new Refusal(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's window has passed: its window, limit and stock can no longer change.");
 }
 
 internal enum TerminateOutcome

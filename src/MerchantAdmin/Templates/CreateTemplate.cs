@@ -15,14 +15,15 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
 {
     public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
+        // A retry is answered with the first template even if the request would no longer validate (e.g. its start passed).
+        var hash = Hash(request);
+        if (key is { } k && await templates.FindCreateRequestAsync(merchant, k, ct) is { } earlier)
+            return await ReplayAsync(earlier, hash, ct);
+
         var now = UtcMillis.Now(clock);
         var errors = new FieldErrors();
         var definition = TemplateDefinition.From(request, now, errors);
         if (definition is null) return new TemplateOutcome.Invalid(errors);
-
-        var hash = Hash(request);
-        if (key is { } k && await templates.FindCreateRequestAsync(merchant, k, ct) is { } earlier)
-            return await ReplayAsync(earlier, hash, ct);
 
         var template = CouponTemplate.Create(new TemplateId(ids.Next()), merchant, definition, now);
         var replayed = await db.WriteWithRetryAsync(async scope =>

@@ -25,8 +25,9 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
             if (ReferenceEquals(refusal, Unchanged)) return new TemplateOutcome.Done(template);
             if (refusal is not null) return new TemplateOutcome.Refused(refusal);
 
+            var (beforeJson, afterJson, changed) = AuditValues.Diff(before, AuditValues.Of(template));
+            if (!changed) return new TemplateOutcome.Done(template); // asked for what already is: nothing to store or audit
             await templates.SaveAsync(template, scope, ct);
-            var (beforeJson, afterJson) = AuditValues.Diff(before, AuditValues.Of(template));
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, beforeJson, afterJson), scope, ct);
             await scope.CommitAsync(ct);
             return new TemplateOutcome.Done(template);

@@ -35,8 +35,8 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimG
         {
             user_id = coupon.User.Value,
             template_id = coupon.Template.Value,
-            per_user_limit = ticket.PerUserLimit,
-            stock = ticket.Stock,
+            per_user_limit = ticket.Template.PerUserLimit,
+            stock = ticket.Template.Stock,
         });
         try
         {
@@ -48,19 +48,21 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimG
         }
         catch (DbException e) when (db.IsUniqueViolation(e))
         {
-            return GateDecision.Duplicate;
+            return new GateDecision.Duplicate(await FindPriorAsync(coupon.User, ticket.Key, ct)
+                ?? throw new InvalidOperationException("A duplicate claim request vanished."));
         }
+        if (GateDecision.WindowRefusal(ticket.Template, ticket.Now) is { } closed) return closed;
         // The user's own row first, the template's hot row last: the hot row's lock is held for the shortest time.
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countUserClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
-            return GateDecision.LimitReached;
+            return new GateDecision.LimitReached();
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
-            return GateDecision.OutOfStock;
+            return new GateDecision.OutOfStock();
         await coupons.AddAsync(coupon, scope, ct);
         await scope.CommitAsync(ct);
-        return GateDecision.Granted;
+        return new GateDecision.Granted();
     }, ct);
 
-    public async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
+    private async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<PriorRow>(new CommandDefinition(
