@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
@@ -18,15 +20,30 @@ public static class EngineModule
     public const string Name = "engine";
     public const string UserPolicy = EnginePolicies.User;
     public const string ServicePolicy = EnginePolicies.Service;
+    public const string OperatorPolicy = EnginePolicies.Operator;
 
     /// <summary>Registers the module's services and its query port; the Host provides IDatabase, IdGenerator and TimeProvider.</summary>
-    public static IServiceCollection AddEngine(this IServiceCollection services)
+    public static IServiceCollection AddEngine(this IServiceCollection services, IConfiguration configuration)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ModuleSchema(Name, typeof(EngineModule).Assembly));
         services.AddSingleton<IUserCoupons, SqlUserCoupons>();
-        services.AddSingleton<IClaimGate, SqlClaimGate>();
+        services.AddSingleton<SqlClaimGate>();
+        var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        if (options.ClaimGate == "Redis")
+        {
+            services.AddSingleton(_ => RedisSetup.Connect(options.Redis));
+            services.AddSingleton<IClaimLedger, SqlClaimLedger>();
+            services.AddSingleton<RedisClaimCounters>();
+            services.AddSingleton<ClaimGroupCommit>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClaimGroupCommit>()); // every role that claims needs its writer
+            services.AddSingleton<IClaimGate, RedisClaimGate>();
+        }
+        else
+        {
+            services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<SqlClaimGate>());
+        }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
         services.AddSingleton<ClaimCoupon>();
@@ -39,9 +56,11 @@ public static class EngineModule
     }
 
     /// <summary>The engine's background work (the expiry and hold sweep), for processes that run the engine role.</summary>
-    public static IServiceCollection AddEngineWorkers(this IServiceCollection services)
+    public static IServiceCollection AddEngineWorkers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHostedService<CouponSweeper>();
+        if (configuration.GetSection(EngineOptions.Section).Get<EngineOptions>()?.ClaimGate == "Redis")
+            services.AddHostedService<RebuildClaimCountersOnStart>();
         return services;
     }
 
@@ -50,6 +69,7 @@ public static class EngineModule
         app.MapClaimEndpoints();
         app.MapWalletEndpoints();
         app.MapCheckoutEndpoints();
+        app.MapClaimCounterEndpoints();
         return app;
     }
 }

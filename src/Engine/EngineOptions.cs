@@ -21,4 +21,34 @@ internal sealed class EngineOptions
     /// <summary>How many coupons one order may lock at once.</summary>
     [Range(1, 1000)]
     public int MaxCouponsPerOrder { get; set; } = 50;
+
+    /// <summary>"Database" (embedded default: conditional updates) or "Redis" (atomic Lua decision, group-committed writes).</summary>
+    [RegularExpression("^(Database|Redis)$")]
+    public string ClaimGate { get; set; } = "Database";
+
+    public RedisClaimOptions Redis { get; set; } = new();
+}
+
+internal sealed class RedisClaimOptions
+{
+    /// <summary>StackExchange.Redis configuration string, e.g. "127.0.0.1:6379".</summary>
+    public string Configuration { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>Prefix of every key, so several deployments can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "promo";
+
+    /// <summary>The most claims one group commit writes.</summary>
+    [Range(1, 2000)]
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>How many group commits may be in flight at once.</summary>
+    [Range(1, 16)]
+    public int Writers { get; set; } = 2;
+
+    /// <summary>How long an idempotency key is remembered in Redis (the database remembers it for ever).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan KeyMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Rebuild every template's counters from the database when the process starts.</summary>
+    public bool RebuildOnStart { get; set; } = true;
 }

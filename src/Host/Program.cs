@@ -44,8 +44,8 @@ builder.Services.AddHealthChecks();
 // Every module's services are registered in every process (their query ports answer other modules);
 // only the roles this process serves expose endpoints and run background work.
 builder.Services.AddMerchantAdmin();
-builder.Services.AddEngine();
-if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers();
+builder.Services.AddEngine(builder.Configuration);
+if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers(builder.Configuration);
 
 var app = builder.Build();
 

@@ -20,7 +20,9 @@ public static class MerchantAdminModule
         services.AddSingleton(new ModuleSchema(Name, typeof(MerchantAdminModule).Assembly));
         services.AddSingleton<ICouponTemplates, SqlCouponTemplates>();
         services.AddSingleton<ITemplateAuditTrail, SqlTemplateAuditTrail>();
-        services.AddSingleton<ICouponTemplateCatalog, TemplateCatalog>();
+        services.AddMemoryCache(o => o.SizeLimit ??= 200_000);
+        services.AddSingleton<TemplateCatalog>();
+        services.AddSingleton<ICouponTemplateCatalog>(sp => sp.GetRequiredService<TemplateCatalog>());
         services.AddSingleton<TemplateWriter>();
         services.AddSingleton<CreateTemplate>();
         services.AddSingleton<ChangeTemplate>();

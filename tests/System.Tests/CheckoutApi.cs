@@ -143,3 +143,5 @@ public abstract class CheckoutApi(EngineApp app)
 public sealed class CheckoutApiOnSqlite(SqliteApp app) : CheckoutApi(app), IClassFixture<SqliteApp>;
 
 public sealed class CheckoutApiOnMariaDb(MariaDbApp app) : CheckoutApi(app), IClassFixture<MariaDbApp>;
+
+public sealed class CheckoutApiOnRedis(RedisApp app) : CheckoutApi(app), IClassFixture<RedisApp>;

@@ -115,3 +115,5 @@ public abstract class ClaimApi(EngineApp app)
 public sealed class ClaimApiOnSqlite(SqliteApp app) : ClaimApi(app), IClassFixture<SqliteApp>;
 
 public sealed class ClaimApiOnMariaDb(MariaDbApp app) : ClaimApi(app), IClassFixture<MariaDbApp>;
+
+public sealed class ClaimApiOnRedis(RedisApp app) : ClaimApi(app), IClassFixture<RedisApp>;

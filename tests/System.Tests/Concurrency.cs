@@ -122,3 +122,5 @@ public abstract class Concurrency(EngineApp app)
 public sealed class ConcurrencyOnSqlite(SqliteApp app) : Concurrency(app), IClassFixture<SqliteApp>;
 
 public sealed class ConcurrencyOnMariaDb(MariaDbApp app) : Concurrency(app), IClassFixture<MariaDbApp>;
+
+public sealed class ConcurrencyOnRedis(RedisApp app) : Concurrency(app), IClassFixture<RedisApp>;

@@ -26,7 +26,16 @@ internal static class ClaimEndpoints
             .When(request.TemplateId is null or < 1, "templateId", "Required: a template id.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
-        var outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
+        ClaimOutcome outcome;
+        try
+        {
+            outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return ProblemResults.Unavailable(e.Message + " Nothing was issued; retry with the same Idempotency-Key.");
+        }
         var now = clock.GetUtcNow();
         return outcome switch
         {

@@ -12,6 +12,9 @@ internal interface IUserCoupons
 
     Task AddAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 
+    /// <summary>Adds newly claimed coupons (available, unheld) in one statement.</summary>
+    Task AddAllAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct);
+
     /// <summary>Stores the change; throws <see cref="ConcurrencyConflictException"/> when another writer saved first.</summary>
     Task SaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 

@@ -9,6 +9,7 @@ internal static class EnginePolicies
 {
     public const string User = "user";
     public const string Service = "service";
+    public const string Operator = "operator";
 
     // The user policy guarantees a user caller with a user id.
     public static UserId UserOf(HttpContext http) =>

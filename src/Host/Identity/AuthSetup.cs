@@ -9,8 +9,6 @@ namespace PromotionEngine.Host.Identity;
 
 internal static class AuthSetup
 {
-    public const string OperatorPolicy = "operator";
-
     /// <summary>Every endpoint needs a valid signed token unless it says otherwise; policies check the role.</summary>
     public static IServiceCollection AddPromotionAuth(this IServiceCollection services, PromotionOptions options)
     {
@@ -44,7 +42,7 @@ internal static class AuthSetup
             .AddPolicy(MerchantAdminModule.MerchantPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Merchant }))
             .AddPolicy(EngineModule.UserPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.User }))
             .AddPolicy(EngineModule.ServicePolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Service }))
-            .AddPolicy(OperatorPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Operator }));
+            .AddPolicy(EngineModule.OperatorPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Operator }));
         return services;
     }
 }

@@ -11,7 +11,7 @@ using PromotionEngine.MerchantAdmin.Audit;
 namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>A merchant defines a new coupon template; with an Idempotency-Key a retry returns the first template.</summary>
-internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock)
+internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock, TemplateCatalog catalog)
 {
     public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
@@ -34,6 +34,7 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, TemplateOperations.Create, null,
                 AuditValues.Serialize(AuditValues.Of(template))), scope, ct);
             await scope.CommitAsync(ct);
+            catalog.Forget(template.Id); // in case the id was asked for (and cached as missing) before
             return null;
         }, ct);
         return replayed is null ? new TemplateOutcome.Created(template) : await ReplayAsync(replayed, hash, ct);

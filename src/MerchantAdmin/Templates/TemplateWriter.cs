@@ -9,7 +9,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// The transaction every change to an existing template shares: read it inside the write, let the
 /// aggregate decide, save with a version check and append the audit entry in the same commit.
 /// </summary>
-internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock)
+internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock, TemplateCatalog catalog)
 {
     /// <param name="change">Applies the change; returns a refusal, or null when the template changed.
     /// Returns <see cref="Unchanged"/> when the template is already as asked (a repeated request).</param>
@@ -30,6 +30,7 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
             await templates.SaveAsync(template, scope, ct);
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, beforeJson, afterJson), scope, ct);
             await scope.CommitAsync(ct);
+            catalog.Forget(template.Id);
             return new TemplateOutcome.Done(template);
         }, ct);
 

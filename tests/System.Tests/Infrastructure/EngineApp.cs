@@ -87,16 +87,18 @@ public sealed class SqliteApp : EngineApp
 }
 
 /// <summary>A real MariaDB started by scripts/services.sh (the README's test command and .ci/run call it).</summary>
-public sealed class MariaDbApp : EngineApp
+public class MariaDbApp : EngineApp
 {
     private readonly string _database = "promo_test_" + Guid.NewGuid().ToString("N")[..12];
 
     public override string Store => "MariaDB";
 
+    public string DatabaseName => _database;
+
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("PROMO_TEST_MYSQL") ?? "Server=127.0.0.1;Port=3306;User ID=root;Password=;";
 
-    private string ConnectionString => new MySqlConnectionStringBuilder(ServerConnectionString) { Database = _database, MaximumPoolSize = 200 }.ConnectionString;
+    public string ConnectionString => new MySqlConnectionStringBuilder(ServerConnectionString) { Database = _database, MaximumPoolSize = 200 }.ConnectionString;
 
     protected override Dictionary<string, string?> StoreSettings() => new()
     {
@@ -113,6 +115,7 @@ public sealed class MariaDbApp : EngineApp
 
     protected override async Task DisposeStoreAsync()
     {
+        await base.DisposeStoreAsync();
         Dispose();
         try
         {
@@ -128,7 +131,7 @@ public sealed class MariaDbApp : EngineApp
     }
 
     /// <summary>A missing MariaDB fails the tests with a clear message; it never skips them.</summary>
-    private static async Task RequireServerAsync()
+    protected static async Task RequireServerAsync()
     {
         try
         {
@@ -140,6 +143,48 @@ public sealed class MariaDbApp : EngineApp
             throw new InvalidOperationException(
                 "MariaDB is not reachable at " + new MySqlConnectionStringBuilder(ServerConnectionString).Server +
                 ". Start it with `scripts/services.sh start mariadb` (the README's test command does this), or set PROMO_TEST_MYSQL.", e);
+        }
+    }
+}
+
+/// <summary>The Redis claim path: decisions in a real Redis, group-committed to a real MariaDB. Keys under a prefix of its own.</summary>
+public sealed class RedisApp : MariaDbApp
+{
+    public string KeyPrefix { get; } = "promo-test-" + Guid.NewGuid().ToString("N")[..8];
+
+    public override string Store => "Redis+MariaDB";
+
+    public static string RedisConfiguration => Environment.GetEnvironmentVariable("PROMO_TEST_REDIS") ?? "127.0.0.1:6379";
+
+    protected override Dictionary<string, string?> StoreSettings()
+    {
+        var settings = base.StoreSettings();
+        settings["Engine:ClaimGate"] = "Redis";
+        settings["Engine:Redis:Configuration"] = RedisConfiguration;
+        settings["Engine:Redis:KeyPrefix"] = KeyPrefix;
+        return settings;
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await RequireRedisAsync(RedisConfiguration);
+        await base.InitializeAsync();
+    }
+
+    /// <summary>A missing Redis fails the tests with a clear message; it never skips them.</summary>
+    public static async Task RequireRedisAsync(string configuration)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 2000;
+        try
+        {
+            await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        }
+        catch (StackExchange.Redis.RedisConnectionException e)
+        {
+            throw new InvalidOperationException(
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the README's test command does this), or set PROMO_TEST_REDIS.", e);
         }
     }
 }

@@ -33,6 +33,30 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
             "@ValidUntil, @OrderId, @LockedUntil, @ConsumedAt, @UpdatedAt, @Version)",
             CouponRow.From(coupon), scope.Transaction, cancellationToken: ct));
 
+    public Task AddAllAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct)
+    {
+        // One multi-row INSERT: the group commit's main write.
+        var args = new DynamicParameters();
+        var rows = new System.Text.StringBuilder();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var row = CouponRow.From(batch[i]);
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            rows.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @u{n}, @t{n}, @m{n}, @s{n}, @ca{n}, @vf{n}, @vu{n}, NULL, NULL, NULL, @ua{n}, 0)");
+            args.Add("i" + n, row.Id);
+            args.Add("u" + n, row.UserId);
+            args.Add("t" + n, row.TemplateId);
+            args.Add("m" + n, row.MerchantId);
+            args.Add("s" + n, row.Status);
+            args.Add("ca" + n, row.ClaimedAt);
+            args.Add("vf" + n, row.ValidFrom);
+            args.Add("vu" + n, row.ValidUntil);
+            args.Add("ua" + n, row.UpdatedAt);
+        }
+        return scope.Connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO en_user_coupons ({Columns}) VALUES {rows}", args, scope.Transaction, cancellationToken: ct));
+    }
+
     public async Task SaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct)
     {
         var changed = await scope.Connection.ExecuteAsync(new CommandDefinition(

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Claims;
+using PromotionEngine.Kernel;
+using StackExchange.Redis;
+
+namespace PromotionEngine.Engine.Adapters.Redis;
+
+/// <summary>
+/// Redis holds a cache of the claim counters, never the truth: they are rebuilt from the database when
+/// missing (first use, Redis restarted or flushed), on start, and on demand. One instance rebuilds a
+/// template at a time (a short lock); claims for it wait meanwhile.
+/// </summary>
+internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, IClaimLedger ledger, IOptions<EngineOptions> options,
+    ILogger<RedisClaimCounters> log)
+{
+    private const int ChunkSize = 1000;
+    private string Prefix => options.Value.Redis.KeyPrefix;
+
+    /// <summary>Loads the template's counters from the database unless they are there; returns at once if another instance is loading.</summary>
+    public async Task EnsureLoadedAsync(TemplateId template, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var keys = new ClaimKeys(Prefix, template);
+        if (await db.KeyExistsAsync(keys.Issued)) return;
+        var token = Guid.NewGuid().ToString("N");
+        if (!await db.StringSetAsync(keys.Loading, token, TimeSpan.FromSeconds(30), When.NotExists))
+        {
+            await Task.Delay(5, ct); // someone else is loading: the caller asks again
+            return;
+        }
+        try
+        {
+            var counts = await ledger.CountsAsync(template, ct);
+            await db.KeyDeleteAsync(keys.Users);
+            foreach (var chunk in counts.PerUser.Chunk(ChunkSize))
+                await db.HashSetAsync(keys.Users, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
+            await ClaimScripts.FinishLoad.EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading], [counts.Issued, token]);
+            LogLoaded(template.Value, counts.Issued, counts.PerUser.Count);
+        }
+        finally
+        {
+            await ClaimScripts.ForgetOrphan.EvaluateAsync(db, [keys.Loading], [token]); // release the lock if FinishLoad did not
+        }
+    }
+
+    /// <summary>Drops one template's counters; the next claim rebuilds them from the database.</summary>
+    public Task RebuildAsync(TemplateId template) => redis.GetDatabase().KeyDeleteAsync(new ClaimKeys(Prefix, template).Issued);
+
+    /// <summary>Drops every template's counters (on start and on demand). Returns how many templates will be rebuilt.</summary>
+    public async Task<int> RebuildAllAsync()
+    {
+        var dropped = 0;
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(pattern: ClaimKeys.AllIssued(Prefix), pageSize: 1000))
+            {
+                if (await redis.GetDatabase().KeyDeleteAsync(key)) dropped++;
+            }
+        }
+        LogRebuildAll(dropped);
+        return dropped;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claim counters of template {Template} rebuilt from the database: {Issued} issued, {Users} users")]
+    private partial void LogLoaded(long template, long issued, int users);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claim counters of {Count} templates dropped; each is rebuilt from the database on its next claim")]
+    private partial void LogRebuildAll(int count);
+}

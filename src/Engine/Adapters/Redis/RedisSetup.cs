@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace PromotionEngine.Engine.Adapters.Redis;
+
+internal static class RedisSetup
+{
+    /// <summary>
+    /// Connects without blocking start-up on Redis: when it is down, commands fail at once (FailFast) so
+    /// claims answer 503 instead of queueing, and the multiplexer reconnects by itself when it returns.
+    /// </summary>
+    public static IConnectionMultiplexer Connect(RedisClaimOptions options)
+    {
+        var config = ConfigurationOptions.Parse(options.Configuration);
+        config.AbortOnConnectFail = false;
+        config.ConnectTimeout = 2000;
+        config.AsyncTimeout = 2000;
+        config.SyncTimeout = 2000;
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        config.ReconnectRetryPolicy = new LinearRetry(500);
+        config.ClientName = "promotion-engine";
+        return ConnectionMultiplexer.Connect(config);
+    }
+}
+
+/// <summary>On start, drops every template's Redis counters so they are rebuilt from the database (a crash may have left them ahead of it).</summary>
+internal sealed partial class RebuildClaimCountersOnStart(RedisClaimCounters counters, IOptions<EngineOptions> options, ILogger<RebuildClaimCountersOnStart> log)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Redis.RebuildOnStart) return;
+        try
+        {
+            await counters.RebuildAllAsync();
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Redis is down now; when it returns empty, every template's counters are rebuilt on first use anyway.
+            LogRedisDown(e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable at start; claim counters will be rebuilt when it returns")]
+    private partial void LogRedisDown(Exception error);
+}

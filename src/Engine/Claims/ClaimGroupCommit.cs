@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Adapters.Sql;
+
+namespace PromotionEngine.Engine.Claims;
+
+/// <summary>
+/// Group commit: claims granted by the fast gate queue here and are written many to a transaction, each
+/// caller answered when its batch commits, so a 201 always means "in the database" at a fraction of the
+/// cost of one transaction per claim. A batch that breaks a rule (the database disagrees with the cache)
+/// is retried claim by claim through the database gate, which decides each one exactly.
+/// </summary>
+internal sealed partial class ClaimGroupCommit(IClaimLedger ledger, SqlClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
+    : BackgroundService
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly ConcurrentDictionary<long, Task<GateDecision>> _inFlight = new();
+
+    private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done);
+
+    /// <summary>Queues a granted claim; completes when it is stored (Granted) or refused by the database.</summary>
+    public Task<GateDecision> CommitAsync(ClaimTicket ticket)
+    {
+        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _inFlight[ticket.Coupon.Id.Value] = pending.Done.Task;
+        if (!_queue.Writer.TryWrite(pending)) throw new ClaimsUnavailableException("The engine is shutting down.");
+        return pending.Done.Task;
+    }
+
+    /// <summary>The outcome of a claim this process is still writing, if it is one.</summary>
+    public Task<GateDecision>? InFlight(long couponId) => _inFlight.GetValueOrDefault(couponId);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Redis.Writers).Select(_ => WriteLoopAsync(stoppingToken)));
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
+    {
+        var max = options.Value.Redis.MaxBatch;
+        var batch = new List<Pending>(max);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Whatever queued while the last batch was being written goes in this one: batching costs no waiting.
+                while (batch.Count < max && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count > 0) await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: whatever is still queued is refused below, never left hanging.
+        }
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var left)) Finish(left, new ClaimsUnavailableException("The engine stopped before the claim was stored."));
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        try
+        {
+            if (await ledger.TryRecordAllAsync(batch.Select(p => p.Ticket).ToList(), CancellationToken.None))
+            {
+                foreach (var pending in batch) Finish(pending, new GateDecision.Granted());
+                return;
+            }
+            LogBatchRefused(batch.Count);
+            foreach (var pending in batch) await DecideOneAsync(pending);
+        }
+        catch (Exception e)
+        {
+            LogBatchFailed(e, batch.Count);
+            foreach (var pending in batch) Finish(pending, new ClaimsUnavailableException("The claim could not be stored.", e));
+        }
+    }
+
+    private async Task DecideOneAsync(Pending pending)
+    {
+        try
+        {
+            Finish(pending, await exact.TryClaimAsync(pending.Ticket, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            Finish(pending, new ClaimsUnavailableException("The claim could not be stored.", e));
+        }
+    }
+
+    private void Finish(Pending pending, GateDecision decision)
+    {
+        pending.Done.TrySetResult(decision);
+        _inFlight.TryRemove(pending.Ticket.Coupon.Id.Value, out _);
+    }
+
+    private void Finish(Pending pending, Exception error)
+    {
+        pending.Done.TrySetException(error);
+        _inFlight.TryRemove(pending.Ticket.Coupon.Id.Value, out _);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} claims broke a rule in the database; deciding them one by one")]
+    private partial void LogBatchRefused(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} claims could not be written")]
+    private partial void LogBatchFailed(Exception error, int count);
+}
