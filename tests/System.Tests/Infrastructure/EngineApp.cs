@@ -150,6 +150,13 @@ public class MariaDbApp : EngineApp
 /// <summary>The Redis claim path: decisions in a real Redis, group-committed to a real MariaDB. Keys under a prefix of its own.</summary>
 public sealed class RedisApp : MariaDbApp
 {
+    private readonly string _redis;
+
+    public RedisApp() : this(RedisConfiguration) { }
+
+    /// <summary>On a Redis of the test's own (see <see cref="PrivateRedis"/>).</summary>
+    internal RedisApp(string redisConfiguration) => _redis = redisConfiguration;
+
     public string KeyPrefix { get; } = "promo-test-" + Guid.NewGuid().ToString("N")[..8];
 
     public override string Store => "Redis+MariaDB";
@@ -160,15 +167,33 @@ public sealed class RedisApp : MariaDbApp
     {
         var settings = base.StoreSettings();
         settings["Engine:ClaimGate"] = "Redis";
-        settings["Engine:Redis:Configuration"] = RedisConfiguration;
+        settings["Engine:Redis:Configuration"] = _redis;
         settings["Engine:Redis:KeyPrefix"] = KeyPrefix;
         return settings;
     }
 
     public override async Task InitializeAsync()
     {
-        await RequireRedisAsync(RedisConfiguration);
+        await RequireRedisAsync(_redis);
         await base.InitializeAsync();
+    }
+
+    /// <summary>Polls until Redis answers (a server just started), then as <see cref="RequireRedisAsync"/>.</summary>
+    public static async Task RequireRedisWithinAsync(string configuration, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                await RequireRedisAsync(configuration);
+                return;
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     /// <summary>A missing Redis fails the tests with a clear message; it never skips them.</summary>

@@ -71,6 +71,9 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             throw;
         }
         if (decision is not GateDecision.Granted) await UndoAsync(ticket, scriptKeys, generation);
+        // Redis allowed what the database refused: the cache is behind (rebuilt while grants were in flight).
+        // Drop it so the next claim reloads it from the database; until then the database keeps it exact.
+        if (decision is GateDecision.OutOfStock or GateDecision.LimitReached) await RedisCallAsync(() => counters.RebuildAsync(ticket.Template.Id));
         return decision;
     }
 
