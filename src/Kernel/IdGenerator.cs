@@ -30,7 +30,8 @@ public sealed class IdGenerator
     {
         lock (_gate)
         {
-            var millis = Math.Max((_clock.GetUtcNow() - Epoch).Ticks / TimeSpan.TicksPerMillisecond, 0);
+            // A clock before the epoch counts as its first millisecond, never as 0: id 0 is never issued.
+            var millis = Math.Max((_clock.GetUtcNow() - Epoch).Ticks / TimeSpan.TicksPerMillisecond, 1);
             // A clock that steps back must not produce an id already issued: keep counting on the last millisecond.
             if (millis <= _lastMillis)
             {

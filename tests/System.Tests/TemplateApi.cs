@@ -57,6 +57,11 @@ public abstract class TemplateApi(EngineApp app)
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "MALFORMED_REQUEST");
         Assert.True(problem.GetProperty("errors").TryGetProperty("stock", out _));
+
+        var noOffset = await Merchant.PostAsync("/api/v1/merchant/templates",
+            new StringContent("""{"name":"x","validFrom":"2026-06-01T00:00:00"}""", global::System.Text.Encoding.UTF8, "application/json"));
+        var timeProblem = await noOffset.AssertProblemAsync(HttpStatusCode.BadRequest, "MALFORMED_REQUEST");
+        Assert.True(timeProblem.GetProperty("errors").TryGetProperty("validFrom", out _));
     }
 
     [Fact]

@@ -17,6 +17,7 @@ internal static class ProblemSetup
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString;
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new StrictTimeConverter());
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {

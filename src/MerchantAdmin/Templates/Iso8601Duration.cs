@@ -9,7 +9,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// </summary>
 internal static partial class Iso8601Duration
 {
-    [GeneratedRegex(@"^P(?:(?<w>\d{1,4})W)?(?:(?<d>\d{1,5})D)?(?:T(?:(?<h>\d{1,6})H)?(?:(?<m>\d{1,7})M)?(?:(?<s>\d{1,9})S)?)?$", RegexOptions.CultureInvariant)]
+    // [0-9], not \d: \d also matches full-width and other Unicode digits, which long.Parse then rejects.
+    [GeneratedRegex(@"^P(?:(?<w>[0-9]{1,4})W)?(?:(?<d>[0-9]{1,5})D)?(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9})S)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool TryParse(string text, out TimeSpan duration)

@@ -18,9 +18,12 @@ namespace PromotionEngine.System.Tests.Infrastructure;
 /// </summary>
 public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private static readonly byte[] SigningKey = "system-tests-signing-key-32-bytes!!"u8.ToArray();
+    public static readonly byte[] SigningKey = "system-tests-signing-key-32-bytes!!"u8.ToArray();
     private static long _nextId = Environment.TickCount64 % 1_000_000 * 1000;
-    private readonly TokenIssuer _tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
+    private readonly TokenIssuer _tokens = Tokens;
+
+    /// <summary>Signs like the engine under test expects (Promotion:Auth:SigningKey is set to <see cref="SigningKey"/>).</summary>
+    internal static readonly TokenIssuer Tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

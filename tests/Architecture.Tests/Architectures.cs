@@ -1,0 +1,65 @@
+using System.Reflection;
+using ArchUnitNET.Loader;
+using PromotionEngine.Engine;
+using PromotionEngine.MerchantAdmin;
+using ArchitectureModel = ArchUnitNET.Domain.Architecture;
+
+namespace PromotionEngine.Architecture.Tests;
+
+internal static class Assemblies
+{
+    public static readonly Assembly Kernel = typeof(Kernel.IdGenerator).Assembly;
+    public static readonly Assembly Contracts = typeof(Contracts.MerchantAdmin.ICouponTemplateCatalog).Assembly;
+    public static readonly Assembly Engine = typeof(EngineModule).Assembly;
+    public static readonly Assembly Admin = typeof(MerchantAdminModule).Assembly;
+
+    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin];
+
+    public static Assembly Named(string name) => name switch
+    {
+        "Kernel" => Kernel,
+        "Contracts" => Contracts,
+        "Engine" => Engine,
+        "MerchantAdmin" => Admin,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),
+    };
+}
+
+/// <summary>
+/// The libraries the domain, Kernel and Contracts must not touch. Their assemblies are loaded into the
+/// architecture so a rule about them sees real types: ArchUnitNET passes silently on types it never loaded.
+/// </summary>
+internal static class Libraries
+{
+    public static readonly string[] Forbidden = ["Microsoft.AspNetCore", "Dapper", "MySqlConnector", "StackExchange.Redis"];
+
+    public static IEnumerable<Assembly> Load()
+    {
+        Assembly[] named =
+        [
+            typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly,
+            typeof(Microsoft.AspNetCore.Http.TypedResults).Assembly,
+            typeof(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder).Assembly,
+            typeof(Microsoft.AspNetCore.Builder.WebApplication).Assembly,
+            typeof(global::Dapper.SqlMapper).Assembly,
+            typeof(global::MySqlConnector.MySqlConnection).Assembly,
+            typeof(global::StackExchange.Redis.ConnectionMultiplexer).Assembly,
+        ];
+        // Whatever one of ours uses from these libraries lives in an assembly it references.
+        var referenced = Assemblies.Ours
+            .SelectMany(a => a.GetReferencedAssemblies())
+            .Where(n => Forbidden.Any(library => n.Name?.StartsWith(library, StringComparison.Ordinal) == true))
+            .Select(Assembly.Load);
+        return named.Concat(referenced).Distinct();
+    }
+}
+
+internal static class Architectures
+{
+    /// <summary>
+    /// Our four assemblies, the forbidden libraries, and this test assembly, whose types in Offending/ break
+    /// the rules on purpose. Every rule selects the types it checks by assembly or namespace.
+    /// </summary>
+    public static readonly ArchitectureModel All =
+        new ArchLoader().LoadAssemblies([.. Assemblies.Ours, .. Libraries.Load(), typeof(Offending.OpensMySql).Assembly]).Build();
+}

@@ -1,0 +1,42 @@
+using ArchUnitNET.xUnit;
+using static PromotionEngine.Architecture.Tests.Rules;
+
+namespace PromotionEngine.Architecture.Tests;
+
+/// <summary>
+/// The rules above, run against types that break them (Offending/), must fail: a rule that cannot fail
+/// proves nothing, and ArchUnitNET passes silently on types it did not load.
+/// </summary>
+public class EveryRuleCanFail
+{
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void The_library_rule_fails_on_a_type_that_uses_the_library(string library) =>
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(library).Check(Architectures.All));
+
+    [Fact]
+    public void The_library_rule_fails_on_a_module_that_uses_the_web_and_dapper()
+    {
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Engine).UseNothingFrom("Microsoft.AspNetCore").Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Admin).UseNothingFrom("Dapper").Check(Architectures.All));
+    }
+
+    [Fact]
+    public void The_module_rule_fails_on_a_type_that_uses_another_module()
+    {
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Engine).Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Admin).Check(Architectures.All));
+    }
+
+    [Fact]
+    public void The_entry_point_rule_fails_on_an_assembly_with_other_public_types() =>
+        Assert.Throws<FailedArchRuleException>(() =>
+            TypesIn(typeof(EveryRuleCanFail).Assembly).ExposeOnly(nameof(EveryRuleCanFail)).Check(Architectures.All));
+
+    [Fact]
+    public void The_entry_point_rule_fails_when_the_entry_point_is_misnamed() =>
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Engine).ExposeOnly("EngineEntry").Check(Architectures.All));
+}

@@ -1,0 +1,24 @@
+using System.Reflection;
+using ArchUnitNET.Fluent;
+using ArchUnitNET.Fluent.Syntax.Elements.Types;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
+
+namespace PromotionEngine.Architecture.Tests;
+
+/// <summary>Each rule once, so the tests of our code and the tests that see it fail use the same rule.</summary>
+internal static class Rules
+{
+    public static IArchRule UseNothingFrom(this GivenTypesConjunction types, Assembly other) =>
+        types.Should().NotDependOnAny(Types().That().ResideInAssembly(other));
+
+    /// <summary>By namespace of the types depended on, so it sees types whether or not their assembly was loaded.</summary>
+    public static IArchRule UseNothingFrom(this GivenTypesConjunction types, string library) =>
+        types.Should().NotDependOnAnyTypesThat().ResideInNamespaceOrBelow(library);
+
+    public static IArchRule ExposeOnly(this GivenTypesConjunction types, string entryPoint) =>
+        types.And().ArePublic().And().AreNotNested().Should().HaveName(entryPoint);
+
+    public static GivenTypesConjunction TypesIn(Assembly assembly) => Types().That().ResideInAssembly(assembly);
+
+    public static GivenTypesConjunction TheOffenders => Types().That().ResideInNamespace("PromotionEngine.Architecture.Tests.Offending");
+}

@@ -1,0 +1,47 @@
+using ArchUnitNET.Fluent.Syntax.Elements.Types;
+using ArchUnitNET.xUnit;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
+
+namespace PromotionEngine.Architecture.Tests;
+
+/// <summary>Feature folders are plain C#: only adapters and endpoints see Dapper and ASP.NET Core.</summary>
+public class TheDomain
+{
+    private const string CouponsNamespace = "PromotionEngine.Engine.Coupons";
+
+    // The template aggregate and its value types; the Templates folder also holds endpoints, which may see ASP.NET Core.
+    private static readonly string[] TemplateDomainTypes =
+    [
+        "CouponTemplate", "TemplateDefinition", "TemplateChanges", "Benefit", "CouponScope", "TemplateScope", "BenefitType",
+        "TemplateStatus", "TerminateOutcome", "TemplateRules", "Iso8601Duration", "WireNames",
+    ];
+
+    private static GivenTypesConjunction UserCouponTypes => Types().That().ResideInNamespace(CouponsNamespace);
+
+    private static GivenTypesConjunction TemplateTypes => Types().That().ResideInAssembly(Assemblies.Admin)
+        .And().ResideInNamespace("PromotionEngine.MerchantAdmin.Templates")
+        .And().HaveNameMatching($"^({string.Join('|', TemplateDomainTypes)})$");
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void User_coupons_use_no_web_or_data_library(string library) => UserCouponTypes.UseNothingFrom(library).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void Templates_use_no_web_or_data_library(string library) => TemplateTypes.UseNothingFrom(library).Check(Architectures.All);
+
+    [Fact]
+    public void The_rules_above_see_the_types_they_name()
+    {
+        // A rule over no types passes: make sure a rename cannot empty these selections silently.
+        Assert.Contains("UserCoupon", UserCouponTypes.GetObjects(Architectures.All).Select(t => t.Name));
+        Assert.Equal(TemplateDomainTypes.Order(StringComparer.Ordinal),
+            TemplateTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+}

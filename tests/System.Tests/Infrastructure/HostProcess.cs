@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PromotionEngine.System.Tests.Infrastructure;
+
+/// <summary>The engine as a real child process (the Host's own build output), so a test can kill it outright.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private HostProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(HostDll());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings) info.ArgumentList.Add($"--{key}={value}");
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The Host did not start.");
+        var host = new HostProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, whatever was in flight is lost.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync(TimeSpan patience)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) break;
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        string log;
+        lock (_output) log = string.Join('\n', _output.TakeLast(40));
+        throw new InvalidOperationException($"The Host did not become healthy on port {Port}:\n{log}");
+    }
+
+    /// <summary>The Host's build output beside this test's (same configuration and framework).</summary>
+    private static string HostDll()
+    {
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = bin.Name;
+        var configuration = bin.Parent!.Name;
+        var root = bin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException("Cannot find the repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
+        var dll = Path.Combine(root.FullName, "src", "Host", "bin", configuration, framework, "PromotionEngine.Host.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"The Host is not built at {dll}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
