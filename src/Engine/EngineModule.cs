@@ -22,6 +22,9 @@ public static class EngineModule
     public const string ServicePolicy = EnginePolicies.Service;
     public const string OperatorPolicy = EnginePolicies.Operator;
 
+    /// <summary>The Lua script that decides a claim on the Redis path (KEYS and ARGV documented in it).</summary>
+    public static string ClaimScriptSource => ClaimScripts.Claim.Text;
+
     /// <summary>Registers the module's services and its query port; the Host provides IDatabase, IdGenerator and TimeProvider.</summary>
     public static IServiceCollection AddEngine(this IServiceCollection services, IConfiguration configuration)
     {

@@ -43,7 +43,7 @@ internal sealed class RedisClaimOptions
 
     /// <summary>How many group commits may be in flight at once.</summary>
     [Range(1, 16)]
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 4;
 
     /// <summary>How long an idempotency key is remembered in Redis (the database remembers it for ever).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]

@@ -24,9 +24,14 @@ var options = builder.Configuration.GetSection(PromotionOptions.Section).Get<Pro
 options.DataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
 
 if (command == "token") return TokenCommand.Run(args[1..], options);
+if (command == "claim-script")
+{
+    Console.WriteLine(EngineModule.ClaimScriptSource); // the Lua the Redis claim path runs, for inspection and redis-benchmark
+    return 0;
+}
 if (command is not ("serve" or "migrate"))
 {
-    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token.");
+    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token, claim-script.");
     return 2;
 }
 
@@ -65,6 +70,8 @@ app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
+// The cheapest request this app can serve: the ceiling the benchmarks compare every endpoint with.
+app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
 if (roles.Serves(EngineModule.Name)) app.MapEngine();
 

@@ -13,7 +13,9 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
     public MySqlDatabase(string connectionString)
     {
         // Affected rows, not found rows: the claim's conditional counters read "0 changed" as a refusal.
-        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true };
+        // No reset on every pool checkout (a round trip each time): the engine keeps no session state, and
+        // each transaction sets its own isolation level.
+        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true, ConnectionReset = false };
         _source = new MySqlDataSource(builder.ConnectionString);
     }
 

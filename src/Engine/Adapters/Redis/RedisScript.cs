@@ -10,6 +10,8 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// </summary>
 internal sealed class RedisScript(string text)
 {
+    public string Text => text;
+
     private readonly byte[] _sha = SHA1.HashData(Encoding.UTF8.GetBytes(text));
 
     public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+
+// loadgen <base-url> <signing-key-base64> <mode> [options]
+//   noop    --concurrency N --seconds S                      GET /api/v1/ping (the app's own ceiling)
+//   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
+//   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
+var baseUrl = new Uri(args[0]);
+var key = Convert.FromBase64String(args[1]);
+var mode = args[2];
+string? Opt(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
+int IntOpt(string name, int fallback) => Opt(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+var concurrency = IntOpt("concurrency", 64);
+var seconds = IntOpt("seconds", 10);
+var warmup = IntOpt("warmup", 3);
+
+switch (mode)
+{
+    case "template":
+        Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture)));
+        return 0;
+    case "noop":
+        Report("no-op GET /api/v1/ping", await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent));
+        return 0;
+    case "claims":
+    {
+        var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
+        var userBase = long.Parse(Opt("user-base") ?? "1000000000", CultureInfo.InvariantCulture);
+        var tokens = new TokenPool(key, userBase);
+        var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
+        var result = await RunAsync(concurrency, warmup, seconds, i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(i));
+            request.Headers.Add("Idempotency-Key", i.ToString(CultureInfo.InvariantCulture));
+            return request;
+        }, HttpStatusCode.Created);
+        Report($"claims (template {template})", result);
+        Console.WriteLine($"created={result.Ok}");
+        return 0;
+    }
+    case "verify":
+        return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
+    default:
+        Console.Error.WriteLine("modes: template, noop, claims, verify");
+        return 2;
+}
+
+async Task<string> CreateTemplateAsync(long stock)
+{
+    using var client = Client(1);
+    client.DefaultRequestHeaders.Authorization = new("Bearer", new TokenPool(key, 0).Merchant(1));
+    var response = await client.PostAsJsonAsync("/api/v1/merchant/templates", new
+    {
+        name = "Flash sale 满减", currency = "CNY", scope = "PLATFORM", type = "THRESHOLD", discountAmount = 1000, thresholdAmount = 10000,
+        validFrom = DateTimeOffset.UtcNow.AddMinutes(-1), validUntil = DateTimeOffset.UtcNow.AddDays(1), stock, perUserLimit = 1,
+    });
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+}
+
+async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSeconds, Func<long, HttpRequestMessage> request, HttpStatusCode expected)
+{
+    using var client = Client(workers);
+    var histogram = new LongConcurrentHistogram(1, TimeStamp.Minutes(1), 3);
+    long next = 0, ok = 0, errors = 0;
+    var measuring = false;
+    var stop = false;
+    var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, long>();
+
+    async Task WorkerAsync()
+    {
+        while (!Volatile.Read(ref stop))
+        {
+            var i = Interlocked.Increment(ref next);
+            using var message = request(i);
+            var start = Stopwatch.GetTimestamp();
+            HttpStatusCode status;
+            try
+            {
+                using var response = await client.SendAsync(message);
+                await response.Content.LoadIntoBufferAsync();
+                status = response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                status = 0;
+            }
+            var elapsed = Stopwatch.GetTimestamp() - start;
+            if (status == expected) Interlocked.Increment(ref ok); // counted in warm-up too: the verify step needs every 201
+            if (!Volatile.Read(ref measuring)) continue;
+            histogram.RecordValue(elapsed);
+            statuses.AddOrUpdate((int)status, 1, (_, n) => n + 1);
+            if (status != expected) Interlocked.Increment(ref errors);
+        }
+    }
+
+    var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync)).ToArray();
+    await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+    Volatile.Write(ref measuring, true);
+    var clock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(measureSeconds));
+    Volatile.Write(ref measuring, false);
+    var elapsedSeconds = clock.Elapsed.TotalSeconds;
+    Volatile.Write(ref stop, true);
+    await Task.WhenAll(tasks);
+    return new RunResult(workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok);
+}
+
+void Report(string what, RunResult r)
+{
+    double Ms(double percentile) => r.Latency.GetValueAtPercentile(percentile) / (double)Stopwatch.Frequency * 1000;
+    var codes = string.Join(" ", r.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms errors={r.Errors}/{r.Total} ({100.0 * r.Errors / Math.Max(1, r.Total):F3}%) statuses=[{codes}]"));
+}
+
+async Task<int> VerifyAsync(long template, long expectCreated)
+{
+    // One SQL text for both stores: every check is an invariant the engine promises.
+    var checks = new (string Name, string Sql)[]
+    {
+        ("coupons stored", $"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {template}"),
+        ("issued counter", $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
+        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) x"),
+        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
+        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
+    };
+    System.Data.Common.DbConnection connection = Opt("mysql") is { } cs ? new MySqlConnection(cs) : new SqliteConnection($"Data Source={Opt("sqlite")};Mode=ReadOnly");
+    await using var _ = connection;
+    await connection.OpenAsync();
+    var values = new Dictionary<string, long>();
+    foreach (var (name, sql) in checks)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        values[name] = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+    var violations = new List<string>();
+    if (values["coupons stored"] != values["issued counter"]) violations.Add("issued counter differs from coupons stored");
+    if (values["users above the limit (1)"] > 0) violations.Add("a user holds more than the limit");
+    if (values["keys with two coupons"] > 0) violations.Add("an idempotency key issued twice");
+    if (values["claim requests without a coupon"] > 0) violations.Add("a claim request without its coupon");
+    if (expectCreated >= 0 && values["coupons stored"] != expectCreated) violations.Add($"{expectCreated} answered 201 but {values["coupons stored"]} stored");
+    Console.WriteLine("verify: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}")) + $" -> {(violations.Count == 0 ? "0 violations" : string.Join("; ", violations))}");
+    return violations.Count == 0 ? 0 : 1;
+}
+
+HttpClient Client(int connections) => new(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = connections,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    UseCookies = false,
+}) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
+    System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok);
+
+/// <summary>
+/// HS256 tokens signed by hand (header.payload.HMAC): a distinct user per request costs microseconds,
+/// so signing never limits the load. The claims are the ones the engine reads (role, user_id, merchant_id).
+/// </summary>
+internal sealed class TokenPool(byte[] key, long userBase)
+{
+    private static readonly string Header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8);
+    private readonly long _expires = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
+
+    public string Token(long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+
+    public string Merchant(long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+
+    private string Sign(string payload)
+    {
+        var unsigned = Header + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
+        return unsigned + "." + Base64Url(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(unsigned)));
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Claim benchmark (not a test; run on demand). Starts MariaDB and Redis, publishes the engine and the load
+# generator in Release, pins the engine to CPU 0 and the load to CPU 1, and in one run measures:
+#   1. the app's own ceiling: a no-op endpoint under the same load tool;
+#   2. claims on the Redis path (Redis decision + group commit to MariaDB) at increasing concurrency;
+#   3. redis-benchmark running the claim script itself (Redis's ceiling for the decision);
+#   4. claims on the embedded default (SQLite, database gate), same harness;
+# then checks the invariants on the stored data. Usage: bench/claims.sh [seconds per run] (default 10)
+# Environment: LEVELS="16 32 64 128" concurrency levels; DURABLE=1 (default) runs MariaDB with
+# innodb_flush_log_at_trx_commit=1 for the measurement, so a 201 means fsynced.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN_SECONDS=${1:-10}
+LEVELS=${LEVELS:-"16 32 64 128"}
+DURABLE=${DURABLE:-1}
+OUT=bench/out
+PORT=${PORT:-5400}
+KEY=$(head -c 32 /dev/urandom | base64 -w0)
+STAMP=$(date +%s)
+DB=promo_bench_$STAMP
+MYSQL_CS="Server=127.0.0.1;Port=3306;User ID=root;Password=;Database=$DB;Maximum Pool Size=200"
+
+scripts/services.sh start mariadb redis >/dev/null
+command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
+echo "== building (Release)"
+dotnet publish src/Host -c Release -o $OUT/host -v q --nologo >/dev/null
+dotnet publish bench/LoadGen -c Release -o $OUT/loadgen -v q --nologo >/dev/null
+
+mysql_q() { mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -e "$1"; }
+PREV_FLUSH=$(mysql_q "SELECT @@GLOBAL.innodb_flush_log_at_trx_commit")
+[ "$DURABLE" = 1 ] && mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = 1"
+trap 'mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = $PREV_FLUSH" || true; [ -n "${HOST_PID:-}" ] && kill $HOST_PID 2>/dev/null || true' EXIT
+
+start_host() {
+  taskset -c 0 dotnet $OUT/host/PromotionEngine.Host.dll --urls http://127.0.0.1:$PORT --Promotion:Auth:SigningKey=$KEY \
+    --Logging:LogLevel:Default=Warning --Promotion:DataDirectory=$OUT/data-$STAMP "$@" > $OUT/host-$STAMP.log 2>&1 &
+  HOST_PID=$!
+  for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && return 0; sleep 0.1; done
+  echo "engine did not start: see $OUT/host-$STAMP.log" >&2; exit 1
+}
+stop_host() { kill $HOST_PID; wait $HOST_PID 2>/dev/null || true; HOST_PID=; }
+lg() { taskset -c 1 dotnet $OUT/loadgen/PromotionEngine.LoadGen.dll http://127.0.0.1:$PORT $KEY "$@"; }
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GiB;" \
+     "engine on CPU 0, load on CPU 1; MariaDB innodb_flush_log_at_trx_commit=$(mysql_q 'SELECT @@GLOBAL.innodb_flush_log_at_trx_commit'); ${RUN_SECONDS}s per run after 3s warm-up"
+
+echo "== Redis path (Redis decision + group commit to MariaDB)"
+start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
+  --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
+for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
+TEMPLATE=$(lg template)
+CREATED=0
+for c in $LEVELS; do
+  line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
+  echo "$line" | grep -v '^created='
+  CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
+done
+stop_host
+lg verify --template $TEMPLATE --mysql "$MYSQL_CS" --expect-created $CREATED
+
+echo "== redis-benchmark: the claim script alone (EVALSHA, 50 connections, random users)"
+SHA=$(redis-cli -h 127.0.0.1 SCRIPT LOAD "$(dotnet $OUT/host/PromotionEngine.Host.dll claim-script)")
+T="bench-rb-$STAMP:{t:1}"
+redis-cli -h 127.0.0.1 SET "$T:issued" 0 >/dev/null
+NOW=$(($(date +%s) * 1000))
+taskset -c 1 redis-benchmark -h 127.0.0.1 -p 6379 -c 50 -n 300000 -r 1000000000 -q \
+  EVALSHA $SHA 4 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 \
+  | tr "\r" "\n" | tail -n 1 | sed "s/^.*: \([0-9.]* requests per second.*\)$/redis-benchmark EVALSHA claim script: \1/"
+redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 DEL >/dev/null
+
+echo "== embedded default (SQLite, database gate), same harness"
+start_host
+for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
+TEMPLATE=$(lg template)
+CREATED=0
+for c in $LEVELS; do
+  line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
+  echo "$line" | grep -v '^created='
+  CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
+done
+stop_host
+lg verify --template $TEMPLATE --sqlite $OUT/data-$STAMP/promotion.db --expect-created $CREATED
+mysql_q "DROP DATABASE IF EXISTS $DB"
