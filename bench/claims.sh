@@ -40,6 +40,18 @@ start_host() {
 }
 stop_host() { kill $HOST_PID; wait $HOST_PID 2>/dev/null || true; HOST_PID=; }
 lg() { taskset -c 1 dotnet $OUT/loadgen/PromotionEngine.LoadGen.dll http://127.0.0.1:$PORT $KEY "$@"; }
+# The ceiling and then claims at every level against the running engine; leaves TEMPLATE and CREATED for verify.
+measure_levels() {
+  for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
+  TEMPLATE=$(lg template)
+  CREATED=0
+  for c in $LEVELS; do
+    line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
+    echo "$line" | grep -v '^created='
+    CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
+  done
+  stop_host
+}
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GiB;" \
      "engine on CPU 0, load on CPU 1; MariaDB innodb_flush_log_at_trx_commit=$(mysql_q 'SELECT @@GLOBAL.innodb_flush_log_at_trx_commit'); ${RUN_SECONDS}s per run after 3s warm-up"
@@ -47,15 +59,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== Redis path (Redis decision + group commit to MariaDB)"
 start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
   --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
-for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
-TEMPLATE=$(lg template)
-CREATED=0
-for c in $LEVELS; do
-  line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
-  echo "$line" | grep -v '^created='
-  CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
-done
-stop_host
+measure_levels
 lg verify --template $TEMPLATE --mysql "$MYSQL_CS" --expect-created $CREATED
 
 echo "== redis-benchmark: the claim script alone (EVALSHA, 50 connections, random users)"
@@ -70,14 +74,6 @@ redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -
 
 echo "== embedded default (SQLite, database gate), same harness"
 start_host
-for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
-TEMPLATE=$(lg template)
-CREATED=0
-for c in $LEVELS; do
-  line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
-  echo "$line" | grep -v '^created='
-  CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
-done
-stop_host
+measure_levels
 lg verify --template $TEMPLATE --sqlite $OUT/data-$STAMP/promotion.db --expect-created $CREATED
 mysql_q "DROP DATABASE IF EXISTS $DB"
