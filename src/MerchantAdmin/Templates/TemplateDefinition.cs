@@ -65,12 +65,10 @@ internal sealed record TemplateDefinition(
             errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES.");
             return null;
         }
-        var before = errors.IsEmpty;
         errors.When(kind == TemplateScope.Shop && r.ShopId is null or < 1, "shopId", "Required with scope SHOP: a positive id.")
               .When(kind != TemplateScope.Shop && r.ShopId is not null, "shopId", "Only with scope SHOP.");
         CheckIds(r.ProductIds, kind == TemplateScope.Products, "productIds", "PRODUCTS", errors);
         CheckIds(r.CategoryIds, kind == TemplateScope.Categories, "categoryIds", "CATEGORIES", errors);
-        if (before && !errors.IsEmpty) return null;
         return new CouponScope(kind, r.ShopId, r.ProductIds?.ToArray() ?? [], r.CategoryIds?.ToArray() ?? []);
     }
 
@@ -94,7 +92,6 @@ internal sealed record TemplateDefinition(
             errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.");
             return null;
         }
-        var before = errors.IsEmpty;
         static bool BadAmount(long? amount) => amount is null or < 1 or > MaxAmount;
         var amountRule = $"An amount in minor units from 1 to {MaxAmount}.";
         switch (type)
@@ -119,7 +116,6 @@ internal sealed record TemplateDefinition(
                       .When(r.DiscountAmount is not null, "discountAmount", "Not with PERCENTAGE: use percentOff and maxDiscountAmount.");
                 break;
         }
-        if (before && !errors.IsEmpty) return null;
         return new Benefit(type, r.DiscountAmount, r.ThresholdAmount, r.PercentOff, r.MaxDiscountAmount);
     }
 }
