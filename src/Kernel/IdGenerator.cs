@@ -26,6 +26,9 @@ public sealed class IdGenerator
         _worker = worker;
     }
 
+    /// <summary>When an id was made (to the millisecond), read back from its high bits.</summary>
+    public static DateTimeOffset TimeOf(long id) => Epoch + TimeSpan.FromMilliseconds(id >> (WorkerBits + SequenceBits));
+
     public long Next()
     {
         lock (_gate)

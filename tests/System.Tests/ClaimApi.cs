@@ -47,6 +47,10 @@ public abstract class ClaimApi(EngineApp app)
         Assert.Equal(1, (await (await User.GetAsync("/api/v1/me/coupons")).JsonAsync()).GetProperty("items").GetArrayLength());
         var other = await TemplateAsync();
         await (await User.ClaimAsync(other, key: "retry-me")).AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
+        // Reused on a template that would refuse anyway, the key is still recognised.
+        var stopped = await TemplateAsync();
+        await _merchant.PostAsync($"/api/v1/merchant/templates/{stopped}/terminate", null);
+        await (await User.ClaimAsync(stopped, key: "retry-me")).AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
     }
 
     [Fact]

@@ -55,6 +55,31 @@ public sealed class RedisFailures
     }
 
     [Fact]
+    public async Task A_retry_after_redis_forgot_the_key_gets_its_first_coupon_not_a_refusal()
+    {
+        await using var redis = await PrivateRedis.StartAsync();
+        var app = new RedisApp(redis.Configuration);
+        await app.InitializeAsync();
+        try
+        {
+            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 1, perUserLimit: 1))).Id();
+            var user = app.AsUser(EngineApp.NewId());
+            var first = await (await user.ClaimAsync(template, key: "k-1")).JsonAsync();
+
+            await redis.FlushAllAsync(); // Redis forgets the key; the database does not
+
+            var retried = await user.ClaimAsync(template, key: "k-1");
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode); // not USER_LIMIT_REACHED, not OUT_OF_STOCK
+            Assert.Equal(first.Id(), (await retried.JsonAsync()).Id());
+            Assert.Equal(1, await IssuedInDatabaseAsync(app, template));
+        }
+        finally
+        {
+            await ((IAsyncLifetime)app).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Redis_flushed_in_the_middle_of_a_claim_storm_leaves_the_totals_exact()
     {
         await using var redis = await PrivateRedis.StartAsync();

@@ -26,8 +26,9 @@ internal sealed partial class ClaimGroupCommit(IClaimLedger ledger, SqlClaimGate
     {
         var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously));
         _inFlight[ticket.Coupon.Id.Value] = pending.Done.Task;
-        if (!_queue.Writer.TryWrite(pending)) throw new ClaimsUnavailableException("The engine is shutting down.");
-        return pending.Done.Task;
+        if (_queue.Writer.TryWrite(pending)) return pending.Done.Task;
+        _inFlight.TryRemove(ticket.Coupon.Id.Value, out _); // never queued: nothing will complete it
+        throw new ClaimsUnavailableException("The engine is shutting down.");
     }
 
     /// <summary>The outcome of a claim this process is still writing, if it is one.</summary>

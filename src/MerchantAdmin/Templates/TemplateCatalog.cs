@@ -14,16 +14,25 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
 
+    // Bumped by every change; a read that started before a change is not cached after it (it may be stale).
+    private long _changes;
+
     public async Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct)
     {
         if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached)) return cached;
+        var changesBefore = Interlocked.Read(ref _changes);
         var snapshot = await templates.FindAsync(id, ct) is { } t ? Snapshot(t) : null;
-        cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
+        if (Interlocked.Read(ref _changes) == changesBefore)
+            cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
         return snapshot;
     }
 
     /// <summary>Called after a change to the template commits.</summary>
-    public void Forget(TemplateId id) => cache.Remove(Key(id));
+    public void Forget(TemplateId id)
+    {
+        Interlocked.Increment(ref _changes);
+        cache.Remove(Key(id));
+    }
 
     private static object Key(TemplateId id) => (typeof(TemplateCatalog), id.Value);
 

@@ -16,8 +16,21 @@ internal readonly record struct ClaimKeys(string Prefix, TemplateId Template)
     public RedisKey Generation => Tagged + ":gen";
     public RedisKey Loading => Tagged + ":loading";
 
+    /// <summary>Where a rebuild writes the users hash before it replaces the live one.</summary>
+    public RedisKey UsersBeingBuilt(string token) => $"{Tagged}:users-build:{token}";
+
     public RedisKey Request(UserId user, IdempotencyKey key) => $"{Tagged}:req:{user.Value}:{key.Value}";
 
-    /// <summary>Matches every template's marker, for a full rebuild.</summary>
+    /// <summary>Matches every template's marker, for a full rebuild (check each match with <see cref="IsMarker"/>).</summary>
     public static RedisValue AllIssued(string prefix) => $"{prefix}:{{t:*}}:issued";
+
+    /// <summary>True only for a real marker: an idempotency key may itself end in "}:issued" and match the pattern.</summary>
+    public static bool IsMarker(string prefix, string key)
+    {
+        var start = prefix.Length + 4; // "<prefix>:{t:"
+        var end = key.IndexOf('}', start);
+        return key.StartsWith(prefix + ":{t:", StringComparison.Ordinal) && end > start
+            && long.TryParse(key.AsSpan(start, end - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && key == (string)new ClaimKeys(prefix, new TemplateId(id)).Issued!;
+    }
 }

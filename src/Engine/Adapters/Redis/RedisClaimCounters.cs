@@ -31,17 +31,33 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         }
         try
         {
-            var counts = await ledger.CountsAsync(template, ct);
-            await db.KeyDeleteAsync(keys.Users);
+            ClaimCounts counts;
+            try
+            {
+                counts = await ledger.CountsAsync(template, ct);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new ClaimsUnavailableException("The claim counters could not be read from the database.", e);
+            }
+            // Built aside and swapped in by FinishLoad, so a loader that outlived its lock never overwrites live counts.
+            var building = keys.UsersBeingBuilt(token);
             foreach (var chunk in counts.PerUser.Chunk(ChunkSize))
-                await db.HashSetAsync(keys.Users, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
-            await ClaimScripts.FinishLoad.EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading], [counts.Issued, token]);
+                await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
+            await ClaimScripts.FinishLoad.EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading, keys.Users, building], [counts.Issued, token]);
             LogLoaded(template.Value, counts.Issued, counts.PerUser.Count);
         }
         finally
         {
-            await ClaimScripts.ForgetOrphan.EvaluateAsync(db, [keys.Loading], [token]); // release the lock if FinishLoad did not
+            await ClaimScripts.DeleteIfEquals.EvaluateAsync(db, [keys.Loading], [token]); // release the lock if FinishLoad did not
         }
+    }
+
+    /// <summary>Raises the cached counters to what the database proved when it refused a claim Redis allowed.</summary>
+    public Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit)
+    {
+        var keys = new ClaimKeys(Prefix, template);
+        return ClaimScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [keys.Issued, keys.Users], [stock ? "STOCK" : "LIMIT", user, stockLimit, perUserLimit]);
     }
 
     /// <summary>Drops one template's counters; the next claim rebuilds them from the database.</summary>
@@ -55,7 +71,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         {
             await foreach (var key in server.KeysAsync(pattern: ClaimKeys.AllIssued(Prefix), pageSize: 1000))
             {
-                if (await redis.GetDatabase().KeyDeleteAsync(key)) dropped++;
+                if (ClaimKeys.IsMarker(Prefix, key!) && await redis.GetDatabase().KeyDeleteAsync(key)) dropped++;
             }
         }
         LogRebuildAll(dropped);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Adapters.Sql;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
@@ -9,15 +10,21 @@ using StackExchange.Redis;
 namespace PromotionEngine.Engine.Adapters.Redis;
 
 /// <summary>
-/// The flash-sale claim path: one Lua script decides (duplicate, window, stock, per-user limit) in Redis,
+/// The flash-sale claim path: one Lua script decides (duplicate, window, per-user limit, stock) in Redis,
 /// then the grant is group-committed to the database and the caller answered only once it is stored.
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
 internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCounters counters, ClaimGroupCommit commits,
-    IUserCoupons coupons, IOptions<EngineOptions> options) : IClaimGate
+    SqlClaimGate database, IUserCoupons coupons, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
 {
+    /// <summary>How long a repeated key waits for its first request's coupon to be stored before answering 503.</summary>
     private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(5);
-    private const int MaxAttempts = 200;
+
+    /// <summary>A grant this old whose coupon is not stored never will be: its engine died before the commit.</summary>
+    private static readonly TimeSpan OrphanAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long claims wait for another instance to rebuild a template's counters.</summary>
+    private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
 
     public async Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct)
     {
@@ -32,7 +39,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             (long)options.Value.Redis.KeyMemory.TotalMilliseconds,
         ];
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        var deadline = DateTime.UtcNow + LoadWait;
+        while (DateTime.UtcNow < deadline)
         {
             var result = (RedisResult[])(await RedisCallAsync(() => ClaimScripts.Claim.EvaluateAsync(redis.GetDatabase(), scriptKeys, args)))!;
             switch ((string?)result[0])
@@ -41,25 +49,39 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                     await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, ct));
                     continue;
                 case "DUP":
-                    var prior = long.Parse((string)result[1]!, CultureInfo.InvariantCulture);
-                    if (await StoredAsync(prior, scriptKeys[2], ct)) return new GateDecision.Duplicate(new PriorClaim(template.Id, new UserCouponId(prior)));
-                    continue; // the earlier grant was taken back or never stored: decide afresh
-                case "TERMINATED": return new GateDecision.Terminated();
-                case "NOT_STARTED": return new GateDecision.NotStarted();
-                case "ENDED": return new GateDecision.Ended();
-                case "OUT_OF_STOCK": return new GateDecision.OutOfStock();
-                case "LIMIT": return new GateDecision.LimitReached();
+                    var prior = (string)result[1]!;
+                    if (await StoredAsync(ticket, scriptKeys, prior, ct) is { } stored) return new GateDecision.Duplicate(new PriorClaim(template.Id, stored));
+                    continue; // the earlier grant was taken back or orphaned: decide afresh
                 case "OK":
                     return await StoreAsync(ticket, scriptKeys, (string)result[1]!);
-                default:
-                    throw new InvalidOperationException($"The claim script answered '{result[0]}'.");
+                case var refusal:
+                    return await RefusedAsync(ticket, refusal);
             }
         }
         throw new ClaimsUnavailableException("The claim counters could not be loaded in time.");
     }
 
+    /// <summary>
+    /// A refusal from Redis, unless the database knows this key: Redis forgets keys (after KeyMemory, a flush,
+    /// a rebuild), the database never does, and a retry must get its first coupon, not a refusal.
+    /// </summary>
+    private async Task<GateDecision> RefusedAsync(ClaimTicket ticket, string? refusal)
+    {
+        if (await database.FindPriorAsync(ticket.Coupon.User, ticket.Key, CancellationToken.None) is { } prior) return new GateDecision.Duplicate(prior);
+        return refusal switch
+        {
+            "TERMINATED" => new GateDecision.Terminated(),
+            "NOT_STARTED" => new GateDecision.NotStarted(),
+            "ENDED" => new GateDecision.Ended(),
+            "OUT_OF_STOCK" => new GateDecision.OutOfStock(),
+            "LIMIT" => new GateDecision.LimitReached(),
+            _ => throw new InvalidOperationException($"The claim script answered '{refusal}'."),
+        };
+    }
+
     private async Task<GateDecision> StoreAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string generation)
     {
+        var requestValue = $"{ticket.Coupon.Id.Value}:{generation}";
         GateDecision decision;
         try
         {
@@ -67,53 +89,71 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         }
         catch
         {
-            await UndoAsync(ticket, scriptKeys, generation);
+            await UndoAsync(ticket.Coupon.User, scriptKeys, requestValue, generation);
             throw;
         }
-        if (decision is not GateDecision.Granted) await UndoAsync(ticket, scriptKeys, generation);
+        if (decision is GateDecision.Granted) return decision;
+        await UndoAsync(ticket.Coupon.User, scriptKeys, requestValue, generation);
         // Redis allowed what the database refused: the cache is behind (rebuilt while grants were in flight).
-        // Drop it so the next claim reloads it from the database; until then the database keeps it exact.
-        if (decision is GateDecision.OutOfStock or GateDecision.LimitReached) await RedisCallAsync(() => counters.RebuildAsync(ticket.Template.Id));
+        // Raise it to what the database proved, so the next claims are refused in Redis.
+        if (decision is GateDecision.OutOfStock or GateDecision.LimitReached)
+        {
+            var template = ticket.Template;
+            await RedisCallAsync(() => counters.CatchUpAsync(template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
+        }
         return decision;
     }
 
-    private Task UndoAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string generation) =>
-        RedisCallAsync(() => ClaimScripts.Undo.EvaluateAsync(redis.GetDatabase(), scriptKeys, [ticket.Coupon.User.Value, ticket.Coupon.Id.Value, generation]));
+    private Task UndoAsync(UserId user, RedisKey[] scriptKeys, string requestValue, string generation) =>
+        RedisCallAsync(() => ClaimScripts.Undo.EvaluateAsync(redis.GetDatabase(), scriptKeys, [user.Value, requestValue, generation]));
 
     /// <summary>
-    /// Waits until the coupon a repeated key points at is stored. False when it never will be: its grant
-    /// was taken back, or the engine that granted it died before the commit (then the key is forgotten).
+    /// The coupon a repeated key points at, once stored. Null when it never will be: its grant was taken
+    /// back, or it is an orphan (older than <see cref="OrphanAfter"/> and not stored: the engine that granted
+    /// it died), which is then taken back from the counters too. Throws 503 while it may still be written.
     /// </summary>
-    private async Task<bool> StoredAsync(long couponId, RedisKey requestKey, CancellationToken ct)
+    private async Task<UserCouponId?> StoredAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string requestValue, CancellationToken ct)
     {
+        var parts = requestValue.Split(':');
+        var couponId = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var generation = parts.Length > 1 ? parts[1] : "";
         if (commits.InFlight(couponId) is { } mine)
         {
-            try { return await mine is GateDecision.Granted; }
-            catch (ClaimsUnavailableException) { return false; }
+            try { return await mine is GateDecision.Granted ? new UserCouponId(couponId) : null; }
+            catch (ClaimsUnavailableException) { return null; }
         }
         var deadline = DateTime.UtcNow + DuplicateWait;
         while (true)
         {
-            if (await coupons.FindAsync(new UserCouponId(couponId), ct) is not null) return true;
-            if (DateTime.UtcNow >= deadline) break;
+            if (await coupons.FindAsync(new UserCouponId(couponId), ct) is not null) return new UserCouponId(couponId);
+            if (clock.GetUtcNow() - IdGenerator.TimeOf(couponId) >= OrphanAfter)
+            {
+                await UndoAsync(ticket.Coupon.User, scriptKeys, requestValue, generation);
+                return null;
+            }
+            if (DateTime.UtcNow >= deadline)
+                throw new ClaimsUnavailableException("The first request with this Idempotency-Key is still being stored.");
             await Task.Delay(20, ct);
         }
-        await RedisCallAsync(() => ClaimScripts.ForgetOrphan.EvaluateAsync(redis.GetDatabase(), [requestKey], [couponId]));
-        return false;
     }
 
-    /// <summary>Redis down or slow: the claim fails fast with a clear reason instead of hanging.</summary>
+    /// <summary>Redis down, slow, loading or read-only: the claim fails fast with a clear reason instead of hanging.</summary>
     private static async Task<T> RedisCallAsync<T>(Func<Task<T>> call)
     {
         try
         {
             return await call();
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException || IsTransientServerError(e))
         {
             throw new ClaimsUnavailableException("The claim store (Redis) is unavailable.", e);
         }
     }
 
     private static Task RedisCallAsync(Func<Task> call) => RedisCallAsync(async () => { await call(); return true; });
+
+    private static readonly string[] TransientReplies = ["LOADING", "READONLY", "OOM", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"];
+
+    private static bool IsTransientServerError(Exception e) =>
+        e is RedisServerException server && TransientReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal));
 }

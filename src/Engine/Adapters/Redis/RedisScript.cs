@@ -32,7 +32,9 @@ internal static class ClaimScripts
     /// <summary>
     /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation.
     /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms).
-    /// The request key is looked at first, so a retry gets its coupon even after the window closed.
+    /// The request key is looked at first, so a retry gets its coupon even after the window closed; it
+    /// holds "couponId:generation" so an orphaned grant can be taken back from the counters it went into.
+    /// The limit is checked before stock, as the database gate does.
     /// </summary>
     public static readonly RedisScript Claim = new("""
         local issued = redis.call('GET', KEYS[1])
@@ -43,39 +45,65 @@ internal static class ClaimScripts
         local now = tonumber(ARGV[2])
         if now < tonumber(ARGV[3]) then return {'NOT_STARTED'} end
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
-        if tonumber(issued) >= tonumber(ARGV[6]) then return {'OUT_OF_STOCK'} end
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end
+        if tonumber(issued) >= tonumber(ARGV[6]) then return {'OUT_OF_STOCK'} end
+        local gen = redis.call('GET', KEYS[4]) or '0'
         redis.call('INCR', KEYS[1])
         redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-        redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[9])
-        return {'OK', redis.call('GET', KEYS[4]) or '0'}
+        redis.call('SET', KEYS[3], ARGV[8] .. ':' .. gen, 'PX', ARGV[9])
+        return {'OK', gen}
         """);
 
     /// <summary>
-    /// Takes back a grant the database refused or could not store. KEYS: issued, users, request, generation.
-    /// ARGV: user, couponId, generation of the grant. Counters are only decremented if they were not
-    /// rebuilt since (a rebuild reads the database, which never saw the grant).
+    /// Takes back a grant the database refused, could not store, or never received (the engine died).
+    /// KEYS: issued, users, request, generation. ARGV: user, request value ("couponId:generation"),
+    /// generation of the grant. Counters are only decremented if they were not rebuilt since: a rebuild
+    /// reads the database, which never saw the grant, and gets a generation of its own.
     /// </summary>
     public static readonly RedisScript Undo = new("""
         if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
-        if redis.call('EXISTS', KEYS[1]) == 1 and (redis.call('GET', KEYS[4]) or '0') == ARGV[3] then
+        if redis.call('EXISTS', KEYS[1]) == 1 and (redis.call('GET', KEYS[4]) or '') == ARGV[3] then
           redis.call('DECR', KEYS[1])
           redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
         end
         return 1
         """);
 
-    /// <summary>Forgets an idempotency key whose coupon was never stored (the engine died before its commit). KEYS: request. ARGV: couponId.</summary>
-    public static readonly RedisScript ForgetOrphan = new("""
+    /// <summary>
+    /// The database refused what Redis allowed (the cache is behind): raise the cache to what the database
+    /// proved, so the next claims are refused in Redis instead of each costing a database round.
+    /// KEYS: issued, users. ARGV: what ("STOCK" or "LIMIT"), user, stock, perUserLimit.
+    /// </summary>
+    public static readonly RedisScript CatchUp = new("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if ARGV[1] == 'STOCK' then
+          if tonumber(redis.call('GET', KEYS[1])) < tonumber(ARGV[3]) then redis.call('SET', KEYS[1], ARGV[3]) end
+        else
+          if tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') < tonumber(ARGV[4]) then redis.call('HSET', KEYS[2], ARGV[2], ARGV[4]) end
+        end
+        return 1
+        """);
+
+    /// <summary>Deletes a key only if it still holds the given value (a lock released by its owner). KEYS: key. ARGV: value.</summary>
+    public static readonly RedisScript DeleteIfEquals = new("""
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """);
 
-    /// <summary>Finishes a rebuild: the counters are live from here. KEYS: issued, generation, loading. ARGV: issued, lock token.</summary>
+    /// <summary>
+    /// Finishes a rebuild, only for the loader still holding the lock: the freshly built users hash
+    /// replaces the live one, the generation becomes the loader's own token (unique, so an Undo of a grant
+    /// made before the rebuild never matches), and the marker makes the counters live.
+    /// KEYS: issued, generation, loading, users, users being built. ARGV: issued, lock token.
+    /// </summary>
     public static readonly RedisScript FinishLoad = new("""
-        if redis.call('GET', KEYS[3]) ~= ARGV[2] then return 0 end
-        redis.call('INCR', KEYS[2])
+        if redis.call('GET', KEYS[3]) ~= ARGV[2] then
+          redis.call('DEL', KEYS[5])
+          return 0
+        end
+        if redis.call('EXISTS', KEYS[5]) == 1 then redis.call('RENAME', KEYS[5], KEYS[4]) else redis.call('DEL', KEYS[4]) end
+        redis.call('SET', KEYS[2], ARGV[2])
         redis.call('SET', KEYS[1], ARGV[1])
         redis.call('DEL', KEYS[3])
         return 1

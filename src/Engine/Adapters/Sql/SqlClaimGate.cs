@@ -62,7 +62,8 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimG
         return new GateDecision.Granted();
     }, ct);
 
-    private async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
+    /// <summary>The coupon an earlier request with this key claimed, from the database (the truth).</summary>
+    public async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<PriorRow>(new CommandDefinition(

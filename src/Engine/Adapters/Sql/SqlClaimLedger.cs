@@ -27,20 +27,22 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons) : IClai
         }
         await InsertCouponsAsync(batch, scope, ct);
 
-        foreach (var template in batch.GroupBy(t => t.Template.Id))
+        // Rows are locked in the database gate's order, users (sorted) before the template's hot row, so the
+        // one-by-one fallback never deadlocks against a batch. Stock and limits only rise: the largest seen counts.
+        foreach (var template in batch.GroupBy(t => t.Template.Id).OrderBy(g => g.Key.Value))
         {
             var count = template.Count();
-            var stock = template.First().Template.Stock;
-            if (count > stock || await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
+            var stock = template.Max(t => t.Template.Stock);
+            var limit = template.Max(t => t.Template.PerUserLimit);
+            var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
+            if (count > stock || perUser.Any(u => u.Count > limit)) return false;
 
-            var limit = template.First().Template.PerUserLimit;
-            var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).ToList();
-            if (perUser.Any(u => u.Count > limit)) return false;
             await AddUserClaimsAsync(template.Key, perUser, scope, ct);
             var over = await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = @Template AND user_id IN @Users AND claimed > @Limit",
                 new { Template = template.Key.Value, Users = perUser.Select(u => u.User).ToArray(), Limit = limit }, scope.Transaction, cancellationToken: ct));
             if (over > 0) return false;
+            if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
         await scope.CommitAsync(ct);
         return true;
