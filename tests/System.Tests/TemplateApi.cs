@@ -143,6 +143,25 @@ public abstract class TemplateApi(EngineApp app)
     }
 
     [Fact]
+    public async Task An_idempotency_key_makes_a_retried_stock_addition_count_once()
+    {
+        var template = await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 10));
+        var url = $"/api/v1/merchant/templates/{template.Id()}/stock";
+        async Task<HttpResponseMessage> Add(long quantity)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { quantity }) };
+            request.Headers.Add("Idempotency-Key", "stock-1");
+            return await Merchant.SendAsync(request);
+        }
+
+        Assert.Equal(15, (await (await Add(5)).JsonAsync()).GetProperty("stock").GetInt64());
+        Assert.Equal(15, (await (await Add(5)).JsonAsync()).GetProperty("stock").GetInt64()); // the retry adds nothing
+        await (await Add(7)).AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
+        var history = await (await Merchant.GetAsync($"/api/v1/merchant/templates/{template.Id()}/history")).JsonAsync();
+        Assert.Equal(["CREATE", "ADD_STOCK"], history.GetProperty("items").EnumerateArray().Select(e => e.Str("operation")));
+    }
+
+    [Fact]
     public async Task An_idempotency_key_makes_a_retried_create_return_the_first_template()
     {
         var template = Api.ATemplate(app.Clock.GetUtcNow());

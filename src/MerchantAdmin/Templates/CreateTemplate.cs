@@ -11,14 +11,15 @@ using PromotionEngine.MerchantAdmin.Audit;
 namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>A merchant defines a new coupon template; with an Idempotency-Key a retry returns the first template.</summary>
-internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock, TemplateCatalog catalog)
+internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock,
+    TemplateCatalog catalog, TemplateWriter writer)
 {
     public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
         // A retry is answered with the first template even if the request would no longer validate (e.g. its start passed).
         var hash = Hash(request);
-        if (key is { } k && await templates.FindCreateRequestAsync(merchant, k, ct) is { } earlier)
-            return await ReplayAsync(earlier, hash, ct);
+        if (key is { } k && await templates.FindRequestAsync(merchant, k, ct) is { } earlier)
+            return await writer.ReplayAsync(earlier, hash, ct);
 
         var now = UtcMillis.Now(clock);
         var errors = new FieldErrors();
@@ -28,7 +29,7 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
         var template = CouponTemplate.Create(new TemplateId(ids.Next()), merchant, definition, now);
         var replayed = await db.WriteWithRetryAsync(async scope =>
         {
-            if (key is { } k2 && await templates.RecordCreateRequestAsync(new CreateRequest(merchant, k2, hash, template.Id), scope, ct) is { } raced)
+            if (key is { } k2 && await templates.RecordRequestAsync(new MerchantRequest(merchant, k2, hash, template.Id), scope, ct) is { } raced)
                 return raced;
             await templates.AddAsync(template, scope, ct);
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, TemplateOperations.Create, null,
@@ -37,16 +38,7 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
             catalog.Forget(template.Id); // in case the id was asked for (and cached as missing) before
             return null;
         }, ct);
-        return replayed is null ? new TemplateOutcome.Created(template) : await ReplayAsync(replayed, hash, ct);
-    }
-
-    private async Task<TemplateOutcome> ReplayAsync(CreateRequest earlier, string hash, CancellationToken ct)
-    {
-        if (earlier.RequestHash != hash)
-            return new TemplateOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
-                "This Idempotency-Key was already used with a different request."));
-        var template = await templates.FindAsync(earlier.Template, ct);
-        return template is null ? new TemplateOutcome.NotFound() : new TemplateOutcome.Done(template);
+        return replayed is null ? new TemplateOutcome.Created(template) : await writer.ReplayAsync(replayed, hash, ct);
     }
 
     private static string Hash(CreateTemplateRequest request) =>

@@ -20,14 +20,15 @@ internal interface ICouponTemplates
     Task<IReadOnlyList<CouponTemplate>> ListAsync(MerchantId merchant, TemplateQuery query, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
-    /// Records that this merchant's Idempotency-Key created <paramref name="template"/>; when the key was
-    /// used before, nothing is written and the earlier request is returned instead.
+    /// Records that this merchant's Idempotency-Key did a request (create, add stock) on a template; when
+    /// the key was used before, nothing is written and the earlier request is returned instead.
     /// </summary>
-    Task<CreateRequest?> RecordCreateRequestAsync(CreateRequest request, WriteScope scope, CancellationToken ct);
+    Task<MerchantRequest?> RecordRequestAsync(MerchantRequest request, WriteScope scope, CancellationToken ct);
 
-    Task<CreateRequest?> FindCreateRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct);
+    Task<MerchantRequest?> FindRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct);
 }
 
 internal sealed record TemplateQuery(TemplateStatus? Status, string? NameContains, TemplateScope? Scope, BenefitType? Type, long? After, int Limit);
 
-internal sealed record CreateRequest(MerchantId Merchant, IdempotencyKey Key, string RequestHash, TemplateId Template);
+/// <summary>A merchant request made with an Idempotency-Key: its hash tells a retry from a different request under the same key.</summary>
+internal sealed record MerchantRequest(MerchantId Merchant, IdempotencyKey Key, string RequestHash, TemplateId Template);

@@ -38,9 +38,7 @@ internal static class TemplateEndpoints
         HttpContext http, CreateTemplate command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = Tenant(http);
-        if (idempotencyKey is not null && !IdempotencyKey.IsValid(idempotencyKey))
-            return ProblemResults.Invalid(new FieldErrors().Add("Idempotency-Key", $"1 to {IdempotencyKey.MaxLength} printable ASCII characters."));
-        var key = idempotencyKey is null ? (IdempotencyKey?)null : new IdempotencyKey(idempotencyKey);
+        if (!TryReadKey(idempotencyKey, out var key)) return InvalidKey();
         var outcome = await command.HandleAsync(caller, merchant, request, key, ct);
         return await RespondAsync(outcome, issuance, clock, 0, ct);
     }
@@ -92,14 +90,25 @@ internal static class TemplateEndpoints
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
     }
 
-    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, HttpContext http, AddTemplateStock command,
-        ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpContext http, AddTemplateStock command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = Tenant(http);
+        if (!TryReadKey(idempotencyKey, out var key)) return InvalidKey();
         if (request.Quantity is not { } quantity)
             return ProblemResults.Invalid(new FieldErrors().Add("quantity", "Required: how many coupons to add."));
-        return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), quantity, ct), issuance, clock, id, ct);
+        return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), quantity, key, ct), issuance, clock, id, ct);
     }
+
+    // The Idempotency-Key header is optional on merchant POSTs; when sent it must be well formed.
+    private static bool TryReadKey(string? header, out IdempotencyKey? key)
+    {
+        key = header is not null && IdempotencyKey.IsValid(header) ? new IdempotencyKey(header) : null;
+        return header is null || key is not null;
+    }
+
+    private static IResult InvalidKey() =>
+        ProblemResults.Invalid(new FieldErrors().Add("Idempotency-Key", $"1 to {IdempotencyKey.MaxLength} printable ASCII characters."));
 
     private static async Task<IResult> TerminateAsync(long id, HttpContext http, TerminateTemplate command, ICouponIssuance issuance,
         TimeProvider clock, CancellationToken ct)

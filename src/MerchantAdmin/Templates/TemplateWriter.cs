@@ -13,8 +13,9 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
 {
     /// <param name="change">Applies the change; returns a refusal, or null when the template changed.
     /// Returns <see cref="Unchanged"/> when the template is already as asked (a repeated request).</param>
+    /// <param name="request">The Idempotency-Key request to record in the same transaction, if the caller sent a key.</param>
     public Task<TemplateOutcome> ChangeAsync(Caller caller, MerchantId merchant, TemplateId id, string operation,
-        Func<CouponTemplate, DateTimeOffset, Refusal?> change, CancellationToken ct) =>
+        Func<CouponTemplate, DateTimeOffset, Refusal?> change, CancellationToken ct, MerchantRequest? request = null) =>
         db.WriteWithRetryAsync<TemplateOutcome>(async scope =>
         {
             var template = await templates.FindAsync(id, scope, ct);
@@ -27,12 +28,27 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
 
             var (beforeJson, afterJson, changed) = AuditValues.Diff(before, AuditValues.Of(template));
             if (!changed) return new TemplateOutcome.Done(template); // asked for what already is: nothing to store or audit
+            if (request is not null && await templates.RecordRequestAsync(request, scope, ct) is { } raced)
+                return await ReplayAsync(raced, request.RequestHash, ct); // a concurrent retry with the key won
             await templates.SaveAsync(template, scope, ct);
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, beforeJson, afterJson), scope, ct);
             await scope.CommitAsync(ct);
             catalog.Forget(template.Id);
             return new TemplateOutcome.Done(template);
         }, ct);
+
+    /// <summary>
+    /// Answers a request whose Idempotency-Key was used before: the same request gets the template as it is
+    /// now; a different request under the same key is refused.
+    /// </summary>
+    public async Task<TemplateOutcome> ReplayAsync(MerchantRequest earlier, string hash, CancellationToken ct)
+    {
+        if (earlier.RequestHash != hash)
+            return new TemplateOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was already used with a different request."));
+        var template = await templates.FindAsync(earlier.Template, ct);
+        return template is null ? new TemplateOutcome.NotFound() : new TemplateOutcome.Done(template);
+    }
 
     /// <summary>Returned by a change that had nothing to do; nothing is saved or audited.</summary>
     public static readonly Refusal Unchanged = new(RefusalKind.Conflict, "UNCHANGED", "Nothing to change.");

@@ -78,32 +78,32 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         return rows.Select(r => r.ToTemplate()).ToList();
     }
 
-    public async Task<CreateRequest?> RecordCreateRequestAsync(CreateRequest request, WriteScope scope, CancellationToken ct)
+    public async Task<MerchantRequest?> RecordRequestAsync(MerchantRequest request, WriteScope scope, CancellationToken ct)
     {
         try
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO ma_create_requests (merchant_id, idempotency_key, request_hash, template_id) VALUES (@Merchant, @Key, @Hash, @Template)",
+                "INSERT INTO ma_merchant_requests (merchant_id, idempotency_key, request_hash, template_id) VALUES (@Merchant, @Key, @Hash, @Template)",
                 new { Merchant = request.Merchant.Value, Key = request.Key.Value, Hash = request.RequestHash, Template = request.Template.Value },
                 scope.Transaction, cancellationToken: ct));
             return null;
         }
         catch (DbException e) when (db.IsUniqueViolation(e))
         {
-            return await FindCreateRequestAsync(request.Merchant, request.Key, ct) ?? throw new ConcurrencyConflictException("Idempotency key");
+            return await FindRequestAsync(request.Merchant, request.Key, ct) ?? throw new ConcurrencyConflictException("Idempotency key");
         }
     }
 
-    public async Task<CreateRequest?> FindCreateRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct)
+    public async Task<MerchantRequest?> FindRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<CreateRequestRow>(new CommandDefinition(
-            "SELECT request_hash, template_id FROM ma_create_requests WHERE merchant_id = @Merchant AND idempotency_key = @Key",
+        var row = await connection.QuerySingleOrDefaultAsync<MerchantRequestRow>(new CommandDefinition(
+            "SELECT request_hash, template_id FROM ma_merchant_requests WHERE merchant_id = @Merchant AND idempotency_key = @Key",
             new { Merchant = merchant.Value, Key = key.Value }, cancellationToken: ct));
-        return row is null ? null : new CreateRequest(merchant, key, row.RequestHash, new TemplateId(row.TemplateId));
+        return row is null ? null : new MerchantRequest(merchant, key, row.RequestHash, new TemplateId(row.TemplateId));
     }
 
-    private sealed class CreateRequestRow
+    private sealed class MerchantRequestRow
     {
         public string RequestHash { get; init; } = "";
         public long TemplateId { get; init; }
