@@ -38,7 +38,10 @@ if (command is not ("serve" or "migrate"))
 var roles = Roles.Parse(options.Roles);
 builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PromotionOptions>>().Value.WorkerId));
+builder.Services.AddSingleton<WorkerLease>();
+builder.Services.AddHostedService<WorkerLeaseRenewal>();
+builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkerLease>().Worker));
+builder.Services.AddSingleton(new ModuleSchema("host", typeof(PromotionOptions).Assembly)); // the worker lease table
 builder.Services.AddSingleton<IDatabase>(_ => Databases.Create(options));
 builder.Services.AddSingleton<Migrator>();
 builder.Services.AddPromotionAuth(options);
@@ -61,6 +64,7 @@ if (command == "migrate" || options.Database.MigrateOnStart)
     await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
     if (command == "migrate") return 0;
 }
+await app.Services.GetRequiredService<WorkerLease>().AcquireAsync(options.WorkerId, CancellationToken.None);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -15,9 +15,12 @@ internal sealed class PromotionOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>This instance's number in time-ordered ids; every running instance needs its own.</summary>
+    /// <summary>
+    /// This instance's number in time-ordered ids. Unset (the default): the lowest free number is leased.
+    /// Set: that number is leased, and start-up fails if a running instance holds it.
+    /// </summary>
     [Range(0, Kernel.IdGenerator.MaxWorker)]
-    public int WorkerId { get; set; }
+    public int? WorkerId { get; set; }
 
     public DatabaseOptions Database { get; set; } = new();
 

@@ -92,7 +92,17 @@ public sealed class SqliteApp : EngineApp
 /// <summary>A real MariaDB started by scripts/services.sh (the README's test command and .ci/run call it).</summary>
 public class MariaDbApp : EngineApp
 {
-    private readonly string _database = "promo_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _database;
+    private readonly int? _workerId;
+
+    public MariaDbApp() : this("promo_test_" + Guid.NewGuid().ToString("N")[..12], workerId: null) { }
+
+    /// <summary>On a database of the test's choosing (several instances may share one), with a fixed worker number if given.</summary>
+    internal MariaDbApp(string database, int? workerId)
+    {
+        _database = database;
+        _workerId = workerId;
+    }
 
     public override string Store => "MariaDB";
 
@@ -108,6 +118,7 @@ public class MariaDbApp : EngineApp
         ["Promotion:Database:Provider"] = "MySql",
         ["Promotion:Database:ConnectionString"] = ConnectionString,
         ["Promotion:DataDirectory"] = Path.Combine(Path.GetTempPath(), "promo-tests-" + _database),
+        ["Promotion:WorkerId"] = _workerId?.ToString(),
     };
 
     public override async Task InitializeAsync()
