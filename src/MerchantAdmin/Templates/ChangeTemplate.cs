@@ -43,7 +43,7 @@ internal sealed record TemplateChanges(string? Name, bool HasName, string? Descr
                     else errors.Add("description", "A string.");
                     break;
                 case "validUntil":
-                    if (value.ValueKind == JsonValueKind.String && HasOffset(value.GetString()!) && value.TryGetDateTimeOffset(out var time)) until = time;
+                    if (value.ValueKind == JsonValueKind.String && IsoTime.HasOffset(value.GetString()!) && value.TryGetDateTimeOffset(out var time)) until = time;
                     else errors.Add("validUntil", "An ISO-8601 time with offset.");
                     break;
                 case "perUserLimit":
@@ -62,9 +62,6 @@ internal sealed record TemplateChanges(string? Name, bool HasName, string? Descr
             "$", "Name at least one of name, description, validUntil, perUserLimit.");
         return errors.IsEmpty && fixedFields.IsEmpty ? new TemplateChanges(name, hasName, description, hasDescription, until, limit) : null;
     }
-
-    // A time without "Z" or "+hh:mm" would be read in the server's zone; refuse it rather than guess.
-    private static bool HasOffset(string text) => text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 }
 
 /// <summary>PATCH: applies every asked-for change or none.</summary>

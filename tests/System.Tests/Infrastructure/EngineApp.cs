@@ -106,8 +106,6 @@ public class MariaDbApp : EngineApp
 
     public override string Store => "MariaDB";
 
-    public string DatabaseName => _database;
-
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("PROMO_TEST_MYSQL") ?? "Server=127.0.0.1;Port=3306;User ID=root;Password=;";
 
