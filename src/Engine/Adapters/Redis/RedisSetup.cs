@@ -25,13 +25,27 @@ internal static class RedisSetup
     }
 }
 
-/// <summary>On start, drops every template's Redis counters so they are rebuilt from the database (a crash may have left them ahead of it).</summary>
-internal sealed partial class RebuildClaimCountersOnStart(RedisClaimCounters counters, IOptions<EngineOptions> options, ILogger<RebuildClaimCountersOnStart> log)
-    : IHostedService
+/// <summary>
+/// On start, drops every template's Redis counters so they are rebuilt from the database (a crash may have left
+/// them ahead of it). Runs in <see cref="StartingAsync"/>, before any hosted service starts, the web server
+/// included: no claim is decided on counters a killed instance left behind.
+/// </summary>
+internal sealed partial class RebuildClaimCountersOnStart(IConnectionMultiplexer redis, RedisClaimCounters counters, IOptions<EngineOptions> options,
+    ILogger<RebuildClaimCountersOnStart> log) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>How long start-up waits for the first connection before it gives up on Redis for now.</summary>
+    private static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(5);
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Redis.RebuildOnStart) return;
+        var deadline = DateTime.UtcNow + ConnectWait;
+        while (!redis.IsConnected && DateTime.UtcNow < deadline) await Task.Delay(20, cancellationToken);
+        if (!redis.IsConnected)
+        {
+            LogRedisDown(null);
+            return;
+        }
         try
         {
             await counters.RebuildAllAsync();
@@ -43,8 +57,16 @@ internal sealed partial class RebuildClaimCountersOnStart(RedisClaimCounters cou
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable at start; claim counters will be rebuilt when it returns")]
-    private partial void LogRedisDown(Exception error);
+    private partial void LogRedisDown(Exception? error);
 }
