@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PromotionEngine.Engine;
 using PromotionEngine.Host;
 using PromotionEngine.Host.Identity;
+using PromotionEngine.Host.Messaging;
 using PromotionEngine.Host.Persistence;
 using PromotionEngine.Host.Web;
 using PromotionEngine.Kernel;
@@ -44,6 +45,7 @@ builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimePr
 builder.Services.AddSingleton(new ModuleSchema("host", typeof(PromotionOptions).Assembly)); // the worker lease table
 builder.Services.AddSingleton<IDatabase>(_ => Databases.Create(options));
 builder.Services.AddSingleton<Migrator>();
+builder.Services.AddMessaging(builder.Configuration, roles);
 builder.Services.AddPromotionAuth(options);
 builder.Services.AddPromotionProblems();
 builder.Services.AddOpenApi();

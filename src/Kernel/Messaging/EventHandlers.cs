@@ -1,0 +1,90 @@
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Kernel.Messaging;
+
+/// <summary>One delivery of an event to one consumer; <see cref="Attempt"/> counts from 1.</summary>
+public sealed record EventContext(EventEnvelope Envelope, int Attempt);
+
+/// <summary>
+/// Reacts to an event once per consumer group. It runs in a write transaction that also records the event
+/// as processed by this consumer (the inbox), so a redelivered event is skipped and its effect happens once.
+/// Events may arrive late, twice or out of order: a handler checks the state it acts on, never assumes it.
+/// Throwing means "not now": the event is delivered again with backoff, and dead-lettered after the last attempt.
+/// </summary>
+public interface IEventHandler<in T> where T : IIntegrationEvent
+{
+    Task HandleAsync(T @event, EventContext context, WriteScope scope, CancellationToken ct);
+}
+
+/// <summary>
+/// Reacts to every event in every running instance (in-memory read models, caches), outside any transaction.
+/// Must be idempotent and order-tolerant; an instance that starts rebuilds its state from the event log.
+/// </summary>
+public interface IInstanceEventHandler<in T> where T : IIntegrationEvent
+{
+    Task HandleAsync(T @event, EventContext context, CancellationToken ct);
+}
+
+/// <summary>How a consumer receives an event: once per group (durable, transactional) or once per instance.</summary>
+public enum EventDelivery
+{
+    /// <summary>One instance of the consumer group handles each event, in a transaction with its inbox record.</summary>
+    Group,
+    /// <summary>Every running instance handles each event published while it runs.</summary>
+    EveryInstance,
+}
+
+/// <summary>
+/// A consumer's interest in one event type, registered by the consuming module (a singleton in its services);
+/// the Host binds every subscription to the transport. Consumer names are "&lt;module&gt;.&lt;purpose&gt;".
+/// </summary>
+public sealed class EventSubscription
+{
+    public const int MaxConsumerLength = 64;
+
+    private readonly Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> _dispatch;
+
+    private EventSubscription(string consumer, string subject, EventDelivery delivery, Type handler,
+        Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> dispatch)
+    {
+        if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength || !consumer.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+            throw new ArgumentException($"A consumer name is 1 to {MaxConsumerLength} characters of [a-z0-9.-].", nameof(consumer));
+        Consumer = consumer;
+        Subject = subject;
+        Delivery = delivery;
+        Handler = handler;
+        _dispatch = dispatch;
+    }
+
+    public string Consumer { get; }
+    public string Subject { get; }
+    public EventDelivery Delivery { get; }
+    public Type Handler { get; }
+
+    public static EventSubscription Group<TEvent, THandler>(string consumer)
+        where TEvent : IIntegrationEvent where THandler : IEventHandler<TEvent> =>
+        new(consumer, EventSubjects.Of<TEvent>(), EventDelivery.Group, typeof(THandler), (services, context, scope, ct) =>
+            Resolve<THandler>(services).HandleAsync(context.Envelope.PayloadAs<TEvent>(), context,
+                scope ?? throw new InvalidOperationException("A group handler runs in a write transaction."), ct));
+
+    public static EventSubscription EveryInstance<TEvent, THandler>(string consumer)
+        where TEvent : IIntegrationEvent where THandler : IInstanceEventHandler<TEvent> =>
+        new(consumer, EventSubjects.Of<TEvent>(), EventDelivery.EveryInstance, typeof(THandler), (services, context, _, ct) =>
+            Resolve<THandler>(services).HandleAsync(context.Envelope.PayloadAs<TEvent>(), context, ct));
+
+    /// <summary>Runs the handler; <paramref name="scope"/> is the inbox transaction of a group delivery, null for an instance delivery.</summary>
+    public Task DispatchAsync(IServiceProvider services, EventContext context, WriteScope? scope, CancellationToken ct) =>
+        _dispatch(services, context, scope, ct);
+
+    private static T Resolve<T>(IServiceProvider services) =>
+        (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered."));
+}
+
+/// <summary>
+/// The history of retained events (see <see cref="IIntegrationEvent.Retained"/>), oldest first: what a read
+/// model replays to rebuild itself from scratch.
+/// </summary>
+public interface IEventLog
+{
+    IAsyncEnumerable<EventEnvelope> ReadAsync(IReadOnlyCollection<string> subjects, CancellationToken ct);
+}
