@@ -9,7 +9,9 @@ using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Expiry;
 using PromotionEngine.Engine.Http;
+using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Engine.Wallet;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine;
@@ -55,6 +57,9 @@ public static class EngineModule
         services.AddSingleton<ConsumeCoupons>();
         services.AddSingleton<ReleaseCoupons>();
         services.AddSingleton<RefundCoupons>();
+        services.AddSingleton<SettleOvertakenCoupons>();
+        services.AddSingleton<SettleDueCoupons>();
+        services.AddSingleton(EventSubscription.Group<CouponsDue, SettleDueCoupons>(SettleDueCoupons.Consumer));
         return services;
     }
 

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin.Adapters.Sql;
 using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Messaging;
 using PromotionEngine.MerchantAdmin.Templates;
 
 namespace PromotionEngine.MerchantAdmin;
@@ -28,6 +31,13 @@ public static class MerchantAdminModule
         services.AddSingleton<ChangeTemplate>();
         services.AddSingleton<AddTemplateStock>();
         services.AddSingleton<TerminateTemplate>();
+        services.AddSingleton<AnnounceTemplateEnd>();
+        services.AddSingleton(EventSubscription.Group<TemplateEndDue, AnnounceTemplateEnd>(AnnounceTemplateEnd.Consumer));
+        services.AddSingleton<ForgetChangedTemplate>();
+        services.AddSingleton(EventSubscription.EveryInstance<TemplateCreated, ForgetChangedTemplate>(ForgetChangedTemplate.Consumer));
+        services.AddSingleton(EventSubscription.EveryInstance<TemplateChanged, ForgetChangedTemplate>(ForgetChangedTemplate.Consumer));
+        services.AddSingleton(EventSubscription.EveryInstance<TemplateStockAdded, ForgetChangedTemplate>(ForgetChangedTemplate.Consumer));
+        services.AddSingleton(EventSubscription.EveryInstance<TemplateTerminated, ForgetChangedTemplate>(ForgetChangedTemplate.Consumer));
         return services;
     }
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
+using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
@@ -11,7 +13,7 @@ namespace PromotionEngine.Engine.Checkout;
 /// The transaction all four order verbs share: answer a repeat from the operation record, otherwise move
 /// every coupon of the order or none, save each with its version, and record the operation and its answer.
 /// </summary>
-internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, TimeProvider clock)
+internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -66,6 +68,7 @@ internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOp
             }
 
             foreach (var coupon in moved) await coupons.SaveAsync(coupon, scope, ct);
+            await outbox.AddAsync(moved.SelectMany(CouponEvents.Of).ToList(), scope, ct);
             var response = new OrderCouponsResponse(order.Value, operation, found.Select(c => c.ToResponse(now)).ToList());
             await operations.RecordAsync(new OrderOperation(order, operation, which.User, which.Coupons, requestHash,
                 JsonSerializer.Serialize(response, Json), now), scope, ct);

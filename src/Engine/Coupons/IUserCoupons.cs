@@ -18,6 +18,9 @@ internal interface IUserCoupons
     /// <summary>Stores the change; throws <see cref="ConcurrencyConflictException"/> when another writer saved first.</summary>
     Task SaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 
+    /// <summary>Stores the change unless another writer saved first (false: nothing written, the other change stands).</summary>
+    Task<bool> TrySaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
+
     /// <summary>A wallet page, newest first, filtered by the status as of <paramref name="now"/>.</summary>
     Task<IReadOnlyList<UserCoupon>> ListAsync(UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct);
 

@@ -15,6 +15,23 @@ internal enum CouponStatus
 /// <summary>An order's claim on a coupon while the user pays; it lapses by itself at <see cref="Until"/>.</summary>
 internal sealed record CouponHold(OrderId Order, DateTimeOffset Until);
 
+/// <summary>Why a coupon changed status: the verb, or the clock (a lapsed hold, the end of validity).</summary>
+internal enum CouponCause
+{
+    Lock,
+    Consume,
+    Release,
+    Refund,
+    HoldLapsed,
+    Expire,
+}
+
+/// <summary>
+/// One status change, as it happened: <see cref="At"/> is the business time (a lapsed hold ended at its
+/// lockedUntil, not when the sweep noticed), <see cref="Order"/> the order involved, if any.
+/// </summary>
+internal sealed record CouponTransition(CouponStatus From, CouponStatus To, CouponCause Cause, DateTimeOffset At, OrderId? Order);
+
 /// <summary>What a lifecycle verb did to a coupon.</summary>
 internal enum CouponMove
 {
@@ -72,6 +89,11 @@ internal sealed class UserCoupon
     public DateTimeOffset UpdatedAt { get; private set; }
     public int Version { get; }
 
+    private readonly List<CouponTransition> _transitions = [];
+
+    /// <summary>The status changes made since the coupon was read or created, oldest first: what its events tell.</summary>
+    public IReadOnlyList<CouponTransition> Transitions => _transitions;
+
     public CouponHold? Hold => Status == Locked && Order is { } o && LockedUntil is { } u ? new CouponHold(o, u) : null;
 
     /// <summary>A new coupon: valid from the claim until the template's end, or sooner when the template gives each coupon a shorter life.</summary>
@@ -99,9 +121,9 @@ internal sealed class UserCoupon
         Settle(now);
         if (Status == Locked && Order == order) return CouponMove.AlreadyDone; // redelivery
         if (!CanMove(Status, Locked)) return Status == Locked ? CouponMove.HeldByAnotherOrder : CouponMove.NotAllowed;
-        MoveTo(Locked, now);
         // A hold never outlives the coupon: a payment after the coupon's end is refused, not honoured.
         (Order, LockedUntil) = (order, now + ttl < ValidUntil ? now + ttl : ValidUntil);
+        MoveTo(Locked, CouponCause.Lock, now, now);
         return CouponMove.Moved;
     }
 
@@ -113,7 +135,7 @@ internal sealed class UserCoupon
         if (Status == Locked)
         {
             if (Order != order) return CouponMove.HeldByAnotherOrder;
-            MoveTo(Consumed, now);
+            MoveTo(Consumed, CouponCause.Consume, now, now);
             (LockedUntil, ConsumedAt) = (null, now);
             return CouponMove.Moved;
         }
@@ -127,7 +149,7 @@ internal sealed class UserCoupon
         Settle(now);
         if (Status == Consumed) return Order == order ? CouponMove.NotAllowed : CouponMove.AlreadyDone;
         if (Status != Locked || Order != order) return CouponMove.AlreadyDone; // released before, or its hold lapsed
-        MoveTo(now >= ValidUntil ? Expired : Available, now);
+        MoveTo(now >= ValidUntil ? Expired : Available, CouponCause.Release, now, now);
         (Order, LockedUntil) = (null, null);
         return CouponMove.Moved;
     }
@@ -137,7 +159,7 @@ internal sealed class UserCoupon
     {
         if (Status != Consumed) return CouponMove.NotAllowed;
         if (Order != order) return CouponMove.HeldByAnotherOrder;
-        MoveTo(now >= ValidUntil ? Expired : Available, now);
+        MoveTo(now >= ValidUntil ? Expired : Available, CouponCause.Refund, now, now);
         (Order, ConsumedAt) = (null, null);
         return CouponMove.Moved;
     }
@@ -147,13 +169,16 @@ internal sealed class UserCoupon
     {
         var effective = StatusAt(now);
         if (effective == Status) return false;
-        MoveTo(effective, now); // a lapsed hold keeps Order and LockedUntil as the record of that hold
+        // A lapsed hold keeps Order and LockedUntil as the record of that hold.
+        var (cause, at) = Status == Locked ? (CouponCause.HoldLapsed, LockedUntil!.Value) : (CouponCause.Expire, ValidUntil);
+        MoveTo(effective, cause, at, now);
         return true;
     }
 
-    private void MoveTo(CouponStatus next, DateTimeOffset now)
+    private void MoveTo(CouponStatus next, CouponCause cause, DateTimeOffset at, DateTimeOffset now)
     {
         if (!CanMove(Status, next)) throw new InvalidOperationException($"A coupon cannot move from {Status} to {next}.");
+        _transitions.Add(new CouponTransition(Status, next, cause, at, Order));
         Status = next;
         UpdatedAt = now;
     }

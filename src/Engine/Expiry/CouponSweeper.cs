@@ -2,15 +2,56 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Expiry;
 
 /// <summary>
-/// Stores what the clock has already decided: holds past their TTL are released, coupons past their
-/// validity expired. Reads never wait for it (UserCoupon.StatusAt); it keeps storage and queries honest.
+/// Stores what the clock has already decided, with its events: holds past their TTL are released
+/// (CouponReleased HOLD_EXPIRED), coupons past their validity expired (CouponExpired). Reads never wait for it
+/// (UserCoupon.StatusAt); timers (<see cref="CouponsDue"/>) run it when a deadline falls due, and the sweep
+/// below runs it periodically as a safety net.
 /// </summary>
-internal sealed partial class CouponSweeper(IDatabase db, IUserCoupons coupons, TimeProvider clock, IOptions<EngineOptions> options,
+internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbox)
+{
+    /// <summary>Settles up to <paramref name="limit"/> overtaken coupons in the caller's transaction.</summary>
+    public async Task<(int Found, int Settled)> SettleAsync(DateTimeOffset now, int limit, WriteScope scope, CancellationToken ct)
+    {
+        var batch = await coupons.FindOvertakenAsync(now, limit, ct);
+        var events = new List<OutgoingEvent>();
+        var settled = 0;
+        foreach (var coupon in batch)
+        {
+            // A checkout that moved it since it was read wins; whatever it did already counts.
+            if (!coupon.Settle(now) || !await coupons.TrySaveAsync(coupon, scope, ct)) continue;
+            events.AddRange(CouponEvents.Of(coupon));
+            settled++;
+        }
+        await outbox.AddAsync(events, scope, ct);
+        return (batch.Count, settled);
+    }
+}
+
+/// <summary>A timer fell due: settle what it was set for; a full batch leaves a follow-up timer for the rest.</summary>
+internal sealed class SettleDueCoupons(SettleOvertakenCoupons settle, IOutbox outbox, TimeProvider clock, IOptions<EngineOptions> options)
+    : IEventHandler<CouponsDue>
+{
+    public const string Consumer = "engine.coupon-timers";
+
+    public async Task HandleAsync(CouponsDue due, EventContext context, WriteScope scope, CancellationToken ct)
+    {
+        // The timer's time is trusted over this instance's clock: a little skew never leaves a deadline unsettled.
+        var clockNow = clock.GetUtcNow();
+        var now = clockNow > due.Until ? clockNow : due.Until;
+        var limit = options.Value.SweepBatchSize;
+        if ((await settle.SettleAsync(now, limit, scope, ct)).Found >= limit) await outbox.AddAsync(CouponTimers.Continue(due.Until, clockNow), scope, ct);
+    }
+}
+
+/// <summary>The periodic safety net: settles whatever a timer has not (e.g. coupons stored before timers existed).</summary>
+internal sealed partial class CouponSweeper(IDatabase db, SettleOvertakenCoupons settle, TimeProvider clock, IOptions<EngineOptions> options,
     ILogger<CouponSweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,37 +72,22 @@ internal sealed partial class CouponSweeper(IDatabase db, IUserCoupons coupons, 
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Settles every overtaken coupon, batch by batch; returns how many changed.</summary>
+    /// <summary>Settles every overtaken coupon, batch by batch, each batch in its own transaction; returns how many changed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var total = 0;
+        var limit = options.Value.SweepBatchSize;
         while (true)
         {
-            var now = clock.GetUtcNow();
-            var batch = await coupons.FindOvertakenAsync(now, options.Value.SweepBatchSize, ct);
-            if (batch.Count == 0) return total;
-            var changed = 0;
-            foreach (var coupon in batch)
+            (int Found, int Settled) batch;
+            await using (var scope = await db.BeginWriteAsync(ct))
             {
-                if (!coupon.Settle(now)) continue;
-                try
-                {
-                    await using var scope = await db.BeginWriteAsync(ct);
-                    await coupons.SaveAsync(coupon, scope, ct);
-                    await scope.CommitAsync(ct);
-                    changed++;
-                }
-                catch (ConcurrencyConflictException)
-                {
-                    // A checkout moved it first; whatever it did already counts.
-                }
-                catch (System.Data.Common.DbException e) when (db.IsTransient(e))
-                {
-                    // A deadlock or busy store: this coupon is settled on a later pass.
-                }
+                batch = await settle.SettleAsync(clock.GetUtcNow(), limit, scope, ct);
+                await scope.CommitAsync(ct);
             }
-            total += changed;
-            if (changed == 0) return total; // all raced away: try again next tick instead of spinning
+            total += batch.Settled;
+            // A short batch was the last; one where everything raced away is tried again next tick instead of spinning.
+            if (batch.Found < limit || batch.Settled == 0) return total;
         }
     }
 

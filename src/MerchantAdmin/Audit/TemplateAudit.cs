@@ -25,6 +25,12 @@ internal interface ITemplateAuditTrail
     Task<IReadOnlyList<TemplateAuditEntry>> ListAsync(TemplateId template, long? after, int limit, CancellationToken ct);
 }
 
+/// <summary>The changed fields of a template by their API names, and their values before and after as JSON.</summary>
+internal sealed record AuditDiff(string Before, string After, IReadOnlyList<string> Fields)
+{
+    public bool Changed => Fields.Count > 0;
+}
+
 internal static class TemplateOperations
 {
     public const string Create = "CREATE";
@@ -61,10 +67,10 @@ internal static class AuditValues
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>
-    public static (string Before, string After, bool Changed) Diff(Dictionary<string, object?> before, Dictionary<string, object?> after)
+    public static AuditDiff Diff(Dictionary<string, object?> before, Dictionary<string, object?> after)
     {
         var changed = after.Keys.Where(k => JsonSerializer.Serialize(before[k], Json) != JsonSerializer.Serialize(after[k], Json)).ToArray();
-        return (Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])), changed.Length > 0);
+        return new AuditDiff(Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])), changed);
     }
 
     public static string Serialize(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);

@@ -6,13 +6,15 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Messaging;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>A merchant defines a new coupon template; with an Idempotency-Key a retry returns the first template.</summary>
-internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock,
-    TemplateCatalog catalog, TemplateWriter writer)
+internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IOutbox outbox, IdGenerator ids,
+    TimeProvider clock, TemplateCatalog catalog, TemplateWriter writer)
 {
     public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
@@ -34,6 +36,7 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
             await templates.AddAsync(template, scope, ct);
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, TemplateOperations.Create, null,
                 AuditValues.Serialize(AuditValues.Of(template))), scope, ct);
+            await outbox.AddAsync(TemplateEvents.Created(template), scope, ct);
             await scope.CommitAsync(ct);
             catalog.Forget(template.Id); // in case the id was asked for (and cached as missing) before
             return null;

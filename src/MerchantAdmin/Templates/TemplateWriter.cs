@@ -1,7 +1,9 @@
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Messaging;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -9,7 +11,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// The transaction every change to an existing template shares: read it inside the write, let the
 /// aggregate decide, save with a version check and append the audit entry in the same commit.
 /// </summary>
-internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IdGenerator ids, TimeProvider clock, TemplateCatalog catalog)
+internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IOutbox outbox, IdGenerator ids,
+    TimeProvider clock, TemplateCatalog catalog)
 {
     /// <param name="change">Applies the change; returns a refusal, or null when the template changed.
     /// Returns <see cref="Unchanged"/> when the template is already as asked (a repeated request).</param>
@@ -22,16 +25,18 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
             if (template is null || template.Merchant != merchant) return new TemplateOutcome.NotFound();
             var now = UtcMillis.Now(clock);
             var before = AuditValues.Of(template);
+            var stockBefore = template.Stock;
             var refusal = change(template, now);
             if (ReferenceEquals(refusal, Unchanged)) return new TemplateOutcome.Done(template);
             if (refusal is not null) return new TemplateOutcome.Refused(refusal);
 
-            var (beforeJson, afterJson, changed) = AuditValues.Diff(before, AuditValues.Of(template));
-            if (!changed) return new TemplateOutcome.Done(template); // asked for what already is: nothing to store or audit
+            var diff = AuditValues.Diff(before, AuditValues.Of(template));
+            if (!diff.Changed) return new TemplateOutcome.Done(template); // asked for what already is: nothing to store or audit
             if (request is not null && await templates.RecordRequestAsync(request, scope, ct) is { } raced)
                 return await ReplayAsync(raced, request.RequestHash, ct); // a concurrent retry with the key won
             await templates.SaveAsync(template, scope, ct);
-            await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, beforeJson, afterJson), scope, ct);
+            await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, diff.Before, diff.After), scope, ct);
+            await outbox.AddAsync(TemplateEvents.Changed(template, operation, diff, stockBefore), scope, ct);
             await scope.CommitAsync(ct);
             catalog.Forget(template.Id);
             return new TemplateOutcome.Done(template);

@@ -1,7 +1,10 @@
 using System.Data.Common;
 using Dapper;
 using PromotionEngine.Engine.Claims;
+using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
@@ -11,7 +14,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// The claim decided by the database alone (the embedded default, and any deployment without Redis):
 /// conditional counter updates and the coupon insert in one transaction. A refusal rolls everything back.
 /// </summary>
-internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimGate
+internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IClaimGate
 {
     // "Count one more unless the bound is reached" as a single statement, so concurrent claims never
     // read-then-write. MySQL reports 0 affected rows when the IF keeps the value (UseAffectedRows=true).
@@ -58,6 +61,7 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons) : IClaimG
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.OutOfStock();
         await coupons.AddAsync(coupon, scope, ct);
+        await outbox.AddAsync(CouponEvents.Claimed(coupon, CouponSources.Claim, null).ToList(), scope, ct);
         await scope.CommitAsync(ct);
         return new GateDecision.Granted();
     }, ct);

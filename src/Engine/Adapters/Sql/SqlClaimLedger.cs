@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using PromotionEngine.Engine.Claims;
+using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
@@ -13,7 +16,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
 /// transaction that no template passes its stock and no user its limit.
 /// </summary>
-internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons) : IClaimLedger
+internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IClaimLedger
 {
     public Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
@@ -44,6 +47,8 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons) : IClai
             if (over > 0) return false;
             if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
+        // The outbox's schedule keys fold the batch's timers into one per second of deadlines.
+        await outbox.AddAsync(batch.SelectMany(t => CouponEvents.Claimed(t.Coupon, CouponSources.Claim, null)).ToList(), scope, ct);
         await scope.CommitAsync(ct);
         return true;
     }, ct);

@@ -59,12 +59,14 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
 
     public async Task SaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct)
     {
-        var changed = await scope.Connection.ExecuteAsync(new CommandDefinition(
+        if (!await TrySaveAsync(coupon, scope, ct)) throw new ConcurrencyConflictException($"Coupon {coupon.Id}");
+    }
+
+    public async Task<bool> TrySaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct) =>
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE en_user_coupons SET status = @Status, order_id = @OrderId, locked_until = @LockedUntil, consumed_at = @ConsumedAt, " +
             "updated_at = @UpdatedAt, version = version + 1 WHERE user_id = @UserId AND id = @Id AND version = @Version",
-            CouponRow.From(coupon), scope.Transaction, cancellationToken: ct));
-        if (changed != 1) throw new ConcurrencyConflictException($"Coupon {coupon.Id}");
-    }
+            CouponRow.From(coupon), scope.Transaction, cancellationToken: ct)) == 1;
 
     public async Task<IReadOnlyList<UserCoupon>> ListAsync(UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
     {
