@@ -39,6 +39,7 @@ if (command is not ("serve" or "migrate"))
 var roles = Roles.Parse(options.Roles);
 builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<InstanceIdentity>();
 builder.Services.AddSingleton<WorkerLease>();
 builder.Services.AddHostedService<WorkerLeaseRenewal>();
 builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkerLease>().Worker));
@@ -80,6 +81,7 @@ app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
 if (roles.Serves(EngineModule.Name)) app.MapEngine();
+app.MapMessaging();
 
 await app.RunAsync();
 return 0;

@@ -25,8 +25,7 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        var binary = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server"
-            : throw new InvalidOperationException("redis-server is not installed: run `scripts/services.sh start redis` (the README's test command does).");
+        var binary = Binaries.Find("redis-server", "redis");
         _process = Process.Start(new ProcessStartInfo(binary, $"--bind 127.0.0.1 --port {Port} --save \"\" --appendonly no")
         {
             RedirectStandardOutput = true,
