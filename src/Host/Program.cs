@@ -30,9 +30,14 @@ if (command == "claim-script")
     Console.WriteLine(EngineModule.ClaimScriptSource); // the Lua the Redis claim path runs, for inspection and redis-benchmark
     return 0;
 }
+if (command == "event-schemas")
+{
+    if (args.Length < 2) { Console.Error.WriteLine("Usage: event-schemas <folder>   (e.g. docs/events/schemas)"); return 2; }
+    return EventSchemas.Write(args[1]); // the JSON Schema of the envelope and of every public event
+}
 if (command is not ("serve" or "migrate"))
 {
-    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token, claim-script.");
+    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token, claim-script, event-schemas.");
     return 2;
 }
 
