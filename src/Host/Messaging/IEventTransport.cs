@@ -1,4 +1,3 @@
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Host.Messaging;
@@ -24,17 +23,17 @@ internal interface IEventTransport
     /// Hands the batch to the broker, before the relay's transaction. An event not accepted stays in the outbox
     /// and is tried again with backoff; its error is kept with it.
     /// </summary>
-    Task<PublishOutcome> PublishAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct);
+    Task<PublishOutcome> PublishAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct);
 
     /// <summary>Inside the relay's transaction that removes the published rows from the outbox (the in-process transport records its deliveries here).</summary>
-    Task EnlistAsync(IReadOnlyList<EventEnvelope> published, WriteScope scope, CancellationToken ct);
+    Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct);
 
     /// <summary>After that transaction committed.</summary>
-    Task PublishedAsync(IReadOnlyList<EventEnvelope> published, CancellationToken ct);
+    Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct);
 }
 
 /// <summary>Which events the broker accepted durably, and why the others were not.</summary>
 internal sealed record PublishOutcome(IReadOnlySet<Guid> Accepted, IReadOnlyDictionary<Guid, string> Errors)
 {
-    public static PublishOutcome All(IReadOnlyList<EventEnvelope> batch) => new(batch.Select(e => e.EventId).ToHashSet(), new Dictionary<Guid, string>());
+    public static PublishOutcome All(IReadOnlyList<OutboxMessage> batch) => new(batch.Select(e => e.EventId).ToHashSet(), new Dictionary<Guid, string>());
 }

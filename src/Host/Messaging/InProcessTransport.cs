@@ -21,11 +21,11 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
 
     public bool? Connected => null;
 
-    public Task<PublishOutcome> PublishAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct) => Task.FromResult(PublishOutcome.All(batch));
+    public Task<PublishOutcome> PublishAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct) => Task.FromResult(PublishOutcome.All(batch));
 
-    public async Task EnlistAsync(IReadOnlyList<EventEnvelope> published, WriteScope scope, CancellationToken ct)
+    public async Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct)
     {
-        var deliveries = published.SelectMany(e => subscriptions.GroupsFor(e.Subject).Select(s => (s.Consumer, Envelope: e))).ToList();
+        var deliveries = published.SelectMany(e => subscriptions.GroupsFor(e.Subject).Select(s => (s.Consumer, Message: e))).ToList();
         var now = UtcMillis.From(clock.GetUtcNow());
         foreach (var chunk in deliveries.Chunk(500))
         {
@@ -37,20 +37,20 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
                 sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @c{n}, @k{n}, @v{n}, 0, @Now, NULL)");
                 args.Add("i" + n, ids.Next());
                 args.Add("c" + n, chunk[i].Consumer);
-                args.Add("k" + n, chunk[i].Envelope.PartitionKey);
-                args.Add("v" + n, chunk[i].Envelope.ToJson());
+                args.Add("k" + n, chunk[i].Message.PartitionKey);
+                args.Add("v" + n, chunk[i].Message.Json);
             }
             await scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
         }
     }
 
-    public async Task PublishedAsync(IReadOnlyList<EventEnvelope> published, CancellationToken ct)
+    public async Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct)
     {
         signal.Notify();
         foreach (var e in published)
         {
             var handlers = subscriptions.InstanceFor(e.Subject);
-            if (handlers.Count > 0) await dispatcher.HandleInstanceAsync(handlers, e, ct);
+            if (handlers.Count > 0) await dispatcher.HandleInstanceAsync(handlers, e.Envelope, ct);
         }
     }
 }

@@ -86,7 +86,7 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
 
     public bool? Connected => nats.Connected;
 
-    public async Task<PublishOutcome> PublishAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
+    public async Task<PublishOutcome> PublishAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct)
     {
         foreach (var producer in batch.Select(e => e.Producer).Distinct()) await nats.EnsureStreamAsync(producer, ct);
         var accepted = new ConcurrentDictionary<Guid, bool>();
@@ -100,10 +100,12 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
                     timeout.CancelAfter(nats.PublishTimeout);
                     try
                     {
+                        var body = e.Utf8();
                         var headers = new NatsHeaders();
-                        if (e.TraceParent is { } parent) headers["traceparent"] = parent;
-                        if (e.TraceState is { Length: > 0 } state) headers["tracestate"] = state;
-                        var ack = await nats.Context.PublishAsync(nats.WireSubject(e.Subject), System.Text.Encoding.UTF8.GetBytes(e.ToJson()),
+                        var (parent, state) = OutboxMessage.TraceOf(body);
+                        if (parent is not null) headers["traceparent"] = parent;
+                        if (state is { Length: > 0 }) headers["tracestate"] = state;
+                        var ack = await nats.Context.PublishAsync(nats.WireSubject(e.Subject), body,
                             opts: new NatsJSPubOpts { MsgId = e.EventId.ToString() }, headers: headers, cancellationToken: timeout.Token);
                         ack.EnsureSuccess(); // a duplicate is a success: the broker already has it
                         accepted[e.EventId] = true;
@@ -119,9 +121,9 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
         return new PublishOutcome(accepted.Keys.ToHashSet(), errors);
     }
 
-    public Task EnlistAsync(IReadOnlyList<EventEnvelope> published, WriteScope scope, CancellationToken ct) => Task.CompletedTask;
+    public Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct) => Task.CompletedTask;
 
-    public Task PublishedAsync(IReadOnlyList<EventEnvelope> published, CancellationToken ct) => Task.CompletedTask;
+    public Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -66,19 +66,18 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             metrics.OutboxDrained();
             return 0;
         }
-        var envelopes = rows.Select(r => r.Envelope).ToList();
         PublishOutcome outcome;
         try
         {
-            outcome = await transport.PublishAsync(envelopes, ct);
+            outcome = await transport.PublishAsync(rows.Select(r => r.Message).ToList(), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogPublishFailed(e, rows.Count);
-            outcome = new PublishOutcome(new HashSet<Guid>(), rows.ToDictionary(r => r.Envelope.EventId, _ => e.Message));
+            outcome = new PublishOutcome(new HashSet<Guid>(), rows.ToDictionary(r => r.Message.EventId, _ => e.Message));
         }
-        var published = rows.Where(r => outcome.Accepted.Contains(r.Envelope.EventId)).ToList();
-        var failed = rows.Where(r => !outcome.Accepted.Contains(r.Envelope.EventId)).ToList();
+        var published = rows.Where(r => outcome.Accepted.Contains(r.Message.EventId)).ToList();
+        var failed = rows.Where(r => !outcome.Accepted.Contains(r.Message.EventId)).ToList();
 
         await using (var scope = await db.BeginWriteAsync(ct))
         {
@@ -87,17 +86,18 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
                     "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = published.Select(r => r.Id).ToArray() }, scope.Transaction, cancellationToken: ct));
                 await AppendToLogAsync(published.Where(r => r.Retained).ToList(), now, scope, ct);
-                await transport.EnlistAsync(published.Select(r => r.Envelope).ToList(), scope, ct);
+                await transport.EnlistAsync(published.Select(r => r.Message).ToList(), scope, ct);
             }
             foreach (var row in failed)
             {
-                var error = outcome.Errors.GetValueOrDefault(row.Envelope.EventId) ?? "The broker did not accept the event.";
+                var error = outcome.Errors.GetValueOrDefault(row.Message.EventId) ?? "The broker did not accept the event.";
                 await FailAsync(row, error, now, scope, ct);
             }
             await scope.CommitAsync(ct);
         }
-        metrics.Relayed(published.Count, failed.Count, published.Count > 0 ? now - published.Min(r => r.Envelope.OccurredAt) : null);
-        if (published.Count > 0) await transport.PublishedAsync(published.Select(r => r.Envelope).ToList(), ct);
+        // The lag is counted from when each event fell due: a delayed event is not late before its time.
+        metrics.Relayed(published.Count, failed.Count, published.Count > 0 ? now - UtcMillis.ToTime(published.Min(r => r.DueAt)) : null);
+        if (published.Count > 0) await transport.PublishedAsync(published.Select(r => r.Message).ToList(), ct);
         return rows.Count;
     }
 
@@ -106,9 +106,9 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         var attempts = row.Attempts + 1;
         if (attempts >= options.Value.MaxPublishAttempts)
         {
-            await deadLetters.AddAsync(DeadLetterStages.Publish, null, row.Envelope, row.Retained, attempts, error, scope, ct);
+            await deadLetters.AddAsync(DeadLetterStages.Publish, null, row.Message.Envelope, row.Retained, attempts, error, scope, ct);
             await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM msg_outbox WHERE id = @Id", new { row.Id }, scope.Transaction, cancellationToken: ct));
-            LogDeadLettered(row.Envelope.Subject, row.Envelope.EventId, attempts);
+            LogDeadLettered(row.Message.Subject, row.Message.EventId, attempts);
             return;
         }
         var next = UtcMillis.From(now + options.Value.Backoff(attempts));
@@ -118,7 +118,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         // The key's later events wait for this one, so they are not published ahead of it.
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_outbox SET next_attempt_at = @Next WHERE partition_key = @Key AND id > @Id AND next_attempt_at < @Next",
-            new { row.Id, Key = row.Envelope.PartitionKey, Next = next }, scope.Transaction, cancellationToken: ct));
+            new { row.Id, Key = row.Message.PartitionKey, Next = next }, scope.Transaction, cancellationToken: ct));
     }
 
     private static Task AppendToLogAsync(IReadOnlyList<OutboxRow> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
@@ -131,9 +131,9 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             var n = i.ToString(CultureInfo.InvariantCulture);
             sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @e{n}, @s{n}, @v{n}, @Now)");
             args.Add("i" + n, rows[i].Id);
-            args.Add("e" + n, rows[i].Envelope.EventId.ToString());
-            args.Add("s" + n, rows[i].Envelope.Subject);
-            args.Add("v" + n, rows[i].Json);
+            args.Add("e" + n, rows[i].Message.EventId.ToString());
+            args.Add("s" + n, rows[i].Message.Subject);
+            args.Add("v" + n, rows[i].Message.Json);
         }
         return scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
     }
@@ -142,17 +142,23 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<RowData>(new CommandDefinition(
-            "SELECT id, retained, attempts, envelope FROM msg_outbox WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
+            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, envelope FROM msg_outbox " +
+            "WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
             new { Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
-        return rows.Select(r => new OutboxRow(r.Id, r.Retained != 0, r.Attempts, r.Envelope, EventEnvelope.FromJson(r.Envelope))).ToList();
+        return rows.Select(r => new OutboxRow(r.Id, r.Retained != 0, r.DueAt, r.Attempts,
+            new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope))).ToList();
     }
 
-    private sealed record OutboxRow(long Id, bool Retained, int Attempts, string Json, EventEnvelope Envelope);
+    private sealed record OutboxRow(long Id, bool Retained, long DueAt, int Attempts, OutboxMessage Message);
 
     private sealed class RowData
     {
         public long Id { get; init; }
+        public string EventId { get; init; } = "";
+        public string Subject { get; init; } = "";
+        public string PartitionKey { get; init; } = "";
         public int Retained { get; init; }
+        public long DueAt { get; init; }
         public int Attempts { get; init; }
         public string Envelope { get; init; } = "";
     }
