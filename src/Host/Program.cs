@@ -4,6 +4,7 @@ using PromotionEngine.Host;
 using PromotionEngine.Host.Identity;
 using PromotionEngine.Host.Messaging;
 using PromotionEngine.Host.Persistence;
+using PromotionEngine.Host.Telemetry;
 using PromotionEngine.Host.Web;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
@@ -56,6 +57,7 @@ builder.Services.AddPromotionAuth(options);
 builder.Services.AddPromotionProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
+builder.Services.AddPromotionTelemetry(builder.Configuration);
 
 // Every module's services are registered in every process (their query ports answer other modules);
 // only the roles this process serves expose endpoints and run background work.
@@ -82,6 +84,7 @@ app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
+app.MapPromotionTelemetry(builder.Configuration);
 // The cheapest request this app can serve: the ceiling the benchmarks compare every endpoint with.
 app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
