@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
@@ -12,6 +13,9 @@ namespace PromotionEngine.Host.Messaging;
 /// </summary>
 internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider services, TimeProvider clock, ILogger<EventDispatcher> log)
 {
+    /// <summary>Each handling is a span in the trace of the request that caused the event (its W3C context travels in the envelope).</summary>
+    public static readonly ActivitySource Source = new("PromotionEngine.Messaging");
+
     /// <summary>
     /// Handles the event for the subscription's consumer unless it already did; <paramref name="alsoInTransaction"/>
     /// runs in the same commit (the in-process transport removes its delivery there). True when handled now.
@@ -20,6 +24,7 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
         CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
+            using var span = StartSpan(subscription, envelope);
             var fresh = await TryRecordAsync(subscription.Consumer, envelope.EventId, scope, ct);
             if (fresh) await subscription.DispatchAsync(services, new EventContext(envelope, attempt), scope, ct);
             if (alsoInTransaction is not null) await alsoInTransaction(scope);
@@ -34,6 +39,7 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
         {
             try
             {
+                using var span = StartSpan(subscription, envelope);
                 await subscription.DispatchAsync(services, new EventContext(envelope, 1), null, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -66,6 +72,18 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
         {
             return false; // handled before: a redelivery
         }
+    }
+
+    private static Activity? StartSpan(EventSubscription subscription, EventEnvelope envelope)
+    {
+        if (!Source.HasListeners()) return null;
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
+        var span = Source.StartActivity($"{subscription.Consumer} {envelope.Type}", ActivityKind.Consumer, parent);
+        span?.SetTag("messaging.system", "promotion-engine");
+        span?.SetTag("messaging.destination.name", envelope.Subject);
+        span?.SetTag("messaging.message.id", envelope.EventId.ToString());
+        span?.SetTag("messaging.consumer.group.name", subscription.Consumer);
+        return span;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance handler {Consumer} failed on {Subject} {EventId}")]

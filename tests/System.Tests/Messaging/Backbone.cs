@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -198,6 +200,32 @@ public abstract class Backbone(BackboneApp fixture)
 
         var effects = await EffectsOfAsync(pending, 2);
         Assert.Equal(["template-created", "template-changed"], effects.Select(e => e.Envelope.Type));
+    }
+
+    [Fact]
+    public async Task A_consumer_handles_an_event_in_the_trace_of_the_request_that_caused_it()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "PromotionEngine.Messaging" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/templates") { Content = JsonContent.Create(Api.ATemplate(_app.Clock.GetUtcNow())) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var id = (await (await _merchant.SendAsync(request)).JsonAsync()).Id();
+        var effect = (await EffectsOfAsync(id, 1)).Single();
+
+        Assert.Equal(traceId.ToString(), effect.Envelope.TraceParent?.Split('-')[1]);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!spans.Any(s => s.Source.Name == "PromotionEngine.Messaging" && s.TraceId == traceId && s.DisplayName == $"{EventRecorder.Consumer} template-created")
+               && DateTime.UtcNow < deadline) await Task.Delay(25);
+        Assert.Contains(spans, s => s.Source.Name == "PromotionEngine.Messaging" && s.TraceId == traceId && s.Kind == ActivityKind.Consumer
+            && s.DisplayName == $"{EventRecorder.Consumer} template-created");
     }
 
     [Fact]
