@@ -36,8 +36,9 @@ internal static class MessagingEndpoints
         var now = UtcMillis.From(clock.GetUtcNow());
         await using var connection = await db.OpenAsync(ct);
         var outbox = await connection.QuerySingleAsync<(long Pending, long Due, long? OldestDue, long Retrying)>(new CommandDefinition(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN next_attempt_at <= @Now THEN 1 ELSE 0 END), 0), MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), " +
-            "COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM msg_outbox", new { Now = now }, cancellationToken: ct));
+            "SELECT COALESCE(SUM(event_count), 0), COALESCE(SUM(CASE WHEN next_attempt_at <= @Now THEN event_count ELSE 0 END), 0), " +
+            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) FROM msg_outbox",
+            new { Now = now }, cancellationToken: ct));
         var deliveries = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));
         var dead = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
         return TypedResults.Ok(new MessagingStatusResponse(transport.Name, transport.Connected, outbox.Pending, outbox.Due,

@@ -50,4 +50,38 @@ internal sealed class OutboxMessage
     }
 
     public byte[] Utf8() => Encoding.UTF8.GetBytes(Json);
+
+    /// <summary>
+    /// The events of a packed outbox row: one envelope per line (serialised JSON has no raw line break), each
+    /// read for its id, subject and partition key only.
+    /// </summary>
+    public static List<OutboxMessage> Unpack(string packed)
+    {
+        var messages = new List<OutboxMessage>();
+        foreach (var line in packed.Split('\n', StringSplitOptions.RemoveEmptyEntries)) messages.Add(Routed(line));
+        return messages;
+    }
+
+    /// <summary>One envelope per line: what <see cref="Unpack"/> reads back.</summary>
+    public static string Pack(IEnumerable<string> envelopes) => string.Join('\n', envelopes);
+
+    private static OutboxMessage Routed(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        Guid? id = null;
+        string? subject = null, key = null;
+        reader.Read();
+        while ((id is null || subject is null || key is null) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("eventId"u8)) id = reader.GetGuid();
+            else if (name.SequenceEqual("subject"u8)) subject = reader.GetString();
+            else if (name.SequenceEqual("partitionKey"u8)) key = reader.GetString();
+            else reader.Skip();
+        }
+        return id is { } eventId && subject is not null && key is not null
+            ? new OutboxMessage(eventId, subject, key, json)
+            : throw new JsonException("A packed outbox line is not an event envelope.");
+    }
 }

@@ -41,7 +41,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
                     nextPurge = DateTime.UtcNow + PurgeEvery;
                     await dispatcher.PurgeInboxAsync(options.Value.InboxRetention, stoppingToken);
                 }
-                if (relayed < options.Value.RelayBatchSize) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                if (relayed == 0) await signal.WaitAsync(options.Value.PollInterval, stoppingToken); // more may be due at once: look again
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,7 +56,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         try { await lease.ReleaseAsync(CancellationToken.None); } catch (Exception e) { LogRelayFailed(e); }
     }
 
-    /// <summary>One round: publishes up to a batch of due rows; returns how many rows it took.</summary>
+    /// <summary>One round: publishes up to a batch of due events; returns how many events it took.</summary>
     public async Task<int> RelayOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -66,62 +66,83 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             metrics.OutboxDrained();
             return 0;
         }
+        var messages = rows.SelectMany(r => r.Messages).ToList();
         PublishOutcome outcome;
         try
         {
-            outcome = await transport.PublishAsync(rows.Select(r => r.Message).ToList(), ct);
+            outcome = await transport.PublishAsync(messages, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LogPublishFailed(e, rows.Count);
-            outcome = new PublishOutcome(new HashSet<Guid>(), rows.ToDictionary(r => r.Message.EventId, _ => e.Message));
+            LogPublishFailed(e, messages.Count);
+            outcome = new PublishOutcome(new HashSet<Guid>(), messages.ToDictionary(m => m.EventId, _ => e.Message));
         }
-        var published = rows.Where(r => outcome.Accepted.Contains(r.Message.EventId)).ToList();
-        var failed = rows.Where(r => !outcome.Accepted.Contains(r.Message.EventId)).ToList();
+        var accepted = messages.Where(m => outcome.Accepted.Contains(m.EventId)).ToList();
+        var done = rows.Where(r => r.Messages.All(m => outcome.Accepted.Contains(m.EventId))).ToList();
+        var left = rows.Except(done).ToList();
 
         await using (var scope = await db.BeginWriteAsync(ct))
         {
-            if (published.Count > 0)
+            if (done.Count > 0)
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = published.Select(r => r.Id).ToArray() }, scope.Transaction, cancellationToken: ct));
-                await AppendToLogAsync(published.Where(r => r.Retained).ToList(), now, scope, ct);
-                await transport.EnlistAsync(published.Select(r => r.Message).ToList(), scope, ct);
+                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = done.Select(r => r.Id).ToArray() }, scope.Transaction, cancellationToken: ct));
+                await AppendToLogAsync(done.Where(r => r.Retained).SelectMany(r => r.Messages.Select(m => (r.Id, m))).ToList(), now, scope, ct);
             }
-            foreach (var row in failed)
+            if (accepted.Count > 0) await transport.EnlistAsync(accepted, scope, ct);
+            foreach (var row in left)
             {
-                var error = outcome.Errors.GetValueOrDefault(row.Message.EventId) ?? "The broker did not accept the event.";
-                await FailAsync(row, error, now, scope, ct);
+                var remaining = row.Messages.Where(m => !outcome.Accepted.Contains(m.EventId)).ToList();
+                var error = outcome.Errors.GetValueOrDefault(remaining[0].EventId) ?? "The broker did not accept the event.";
+                await FailAsync(row, remaining, error, now, scope, ct);
             }
             await scope.CommitAsync(ct);
         }
         // The lag is counted from when each event fell due: a delayed event is not late before its time.
-        metrics.Relayed(published.Count, failed.Count, published.Count > 0 ? now - UtcMillis.ToTime(published.Min(r => r.DueAt)) : null);
-        if (published.Count > 0) await transport.PublishedAsync(published.Select(r => r.Message).ToList(), ct);
-        return rows.Count;
+        metrics.Relayed(accepted.Count, messages.Count - accepted.Count, accepted.Count > 0 ? now - UtcMillis.ToTime(rows.Min(r => r.DueAt)) : null);
+        if (accepted.Count > 0) await transport.PublishedAsync(accepted, ct);
+        return messages.Count;
     }
 
-    private async Task FailAsync(OutboxRow row, string error, DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    /// <summary>
+    /// The row's events that were not accepted wait with backoff (a packed row keeps only those), and hold back
+    /// the later rows of their keys; after the last attempt each becomes a dead letter of its own.
+    /// </summary>
+    private async Task FailAsync(OutboxRow row, IReadOnlyList<OutboxMessage> remaining, string error, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         var attempts = row.Attempts + 1;
         if (attempts >= options.Value.MaxPublishAttempts)
         {
-            await deadLetters.AddAsync(DeadLetterStages.Publish, null, row.Message.Envelope, row.Retained, attempts, error, scope, ct);
+            foreach (var message in remaining)
+            {
+                await deadLetters.AddAsync(DeadLetterStages.Publish, null, message.Envelope, row.Retained, attempts, error, scope, ct);
+                LogDeadLettered(message.Subject, message.EventId, attempts);
+            }
             await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM msg_outbox WHERE id = @Id", new { row.Id }, scope.Transaction, cancellationToken: ct));
-            LogDeadLettered(row.Message.Subject, row.Message.EventId, attempts);
             return;
         }
         var next = UtcMillis.From(now + options.Value.Backoff(attempts));
+        var clipped = error.Length <= 4000 ? error : error[..4000];
+        if (remaining.Count < row.Messages.Count)
+        {
+            await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE msg_outbox SET envelope = @Envelope, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
+                new { row.Id, Envelope = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
+                scope.Transaction, cancellationToken: ct));
+        }
+        else
+        {
+            await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE msg_outbox SET attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
+                new { row.Id, Attempts = attempts, Next = next, Error = clipped }, scope.Transaction, cancellationToken: ct));
+        }
+        // The keys' later events wait for these, so they are not published ahead of them (rows of one event carry their key).
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE msg_outbox SET attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-            new { row.Id, Attempts = attempts, Next = next, Error = error.Length <= 4000 ? error : error[..4000] }, scope.Transaction, cancellationToken: ct));
-        // The key's later events wait for this one, so they are not published ahead of it.
-        await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE msg_outbox SET next_attempt_at = @Next WHERE partition_key = @Key AND id > @Id AND next_attempt_at < @Next",
-            new { row.Id, Key = row.Message.PartitionKey, Next = next }, scope.Transaction, cancellationToken: ct));
+            "UPDATE msg_outbox SET next_attempt_at = @Next WHERE partition_key IN @Keys AND id > @Id AND next_attempt_at < @Next",
+            new { row.Id, Keys = remaining.Select(m => m.PartitionKey).Distinct().ToArray(), Next = next }, scope.Transaction, cancellationToken: ct));
     }
 
-    private static Task AppendToLogAsync(IReadOnlyList<OutboxRow> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    private static Task AppendToLogAsync(IReadOnlyList<(long Id, OutboxMessage Message)> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         if (rows.Count == 0) return Task.CompletedTask;
         var sql = new StringBuilder("INSERT INTO msg_event_log (id, event_id, subject, envelope, published_at) VALUES ");
@@ -138,18 +159,29 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         return scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
     }
 
+    /// <summary>Due rows in publication order, as many as make up at most <paramref name="limit"/> events (always at least one row).</summary>
     private async Task<IReadOnlyList<OutboxRow>> LoadDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<RowData>(new CommandDefinition(
-            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, envelope FROM msg_outbox " +
+        var data = await connection.QueryAsync<RowData>(new CommandDefinition(
+            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, event_count, envelope FROM msg_outbox " +
             "WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
             new { Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
-        return rows.Select(r => new OutboxRow(r.Id, r.Retained != 0, r.DueAt, r.Attempts,
-            new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope))).ToList();
+        var rows = new List<OutboxRow>();
+        var events = 0;
+        foreach (var r in data)
+        {
+            if (rows.Count > 0 && events + r.EventCount > limit) break;
+            events += r.EventCount;
+            IReadOnlyList<OutboxMessage> messages = r.EventCount == 1
+                ? [new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope)]
+                : OutboxMessage.Unpack(r.Envelope);
+            rows.Add(new OutboxRow(r.Id, r.Retained != 0, r.DueAt, r.Attempts, messages));
+        }
+        return rows;
     }
 
-    private sealed record OutboxRow(long Id, bool Retained, long DueAt, int Attempts, OutboxMessage Message);
+    private sealed record OutboxRow(long Id, bool Retained, long DueAt, int Attempts, IReadOnlyList<OutboxMessage> Messages);
 
     private sealed class RowData
     {
@@ -160,6 +192,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         public int Retained { get; init; }
         public long DueAt { get; init; }
         public int Attempts { get; init; }
+        public int EventCount { get; init; }
         public string Envelope { get; init; } = "";
     }
 

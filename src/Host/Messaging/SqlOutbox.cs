@@ -8,23 +8,35 @@ using PromotionEngine.Kernel.Persistence;
 namespace PromotionEngine.Host.Messaging;
 
 /// <summary>
-/// The outbox in msg_outbox: rows written in the caller's transaction, many to one statement (the claim group
-/// commit records hundreds at once). Row ids are time-ordered: within a partition key they are the order of
-/// publication. A scheduled event's key is unique while it is pending, so adding it again changes nothing.
+/// The outbox in msg_outbox, written in the caller's transaction. Row ids are time-ordered: within a partition
+/// key they are the order of publication. A scheduled event's key is unique while it is pending, so adding it
+/// again changes nothing. Many immediate events recorded at once (a claim group commit, a distribution chunk)
+/// are packed into few rows of up to <see cref="MaxEventsPerRow"/> events: what a row costs the database is
+/// mostly per row (its index entries, its parameters), not per byte.
 /// </summary>
 internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider clock, OutboxSignal signal) : IOutbox
 {
-    // Parameters per row; MySQL and SQLite both take far more than MaxRowsPerStatement * this in one statement.
+    public const int MaxEventsPerRow = 500;
+
+    // Parameters per row stay far below what MySQL and SQLite take in one statement at this many rows.
     private const int MaxRowsPerStatement = 500;
 
     public async Task AddAsync(IReadOnlyList<OutgoingEvent> events, WriteScope scope, CancellationToken ct)
     {
         if (events.Count == 0) return;
         var now = UtcMillis.From(clock.GetUtcNow());
-        var plain = events.Where(e => e.ScheduleKey is null).ToList();
-        var scheduled = events.Where(e => e.ScheduleKey is not null).ToList();
-        foreach (var chunk in plain.Chunk(MaxRowsPerStatement)) await InsertAsync(chunk, ignoreScheduled: false, now, scope, ct);
-        foreach (var chunk in scheduled.DistinctBy(e => e.ScheduleKey).Chunk(MaxRowsPerStatement)) await InsertAsync(chunk, ignoreScheduled: true, now, scope, ct);
+        List<OutgoingEvent> packable = [], singles = [], scheduled = [];
+        foreach (var e in events)
+        {
+            if (e.ScheduleKey is not null) scheduled.Add(e);
+            else if (e is { DueAt: null, Retained: false }) packable.Add(e);
+            else singles.Add(e);
+        }
+        var rows = packable.Count > 1 ? packable.Chunk(MaxEventsPerRow).Select(Packed).ToList() : packable.Select(Single).ToList();
+        rows.AddRange(singles.Select(Single));
+        foreach (var chunk in rows.Chunk(MaxRowsPerStatement)) await InsertAsync(chunk, ignoreScheduled: false, now, scope, ct);
+        foreach (var chunk in scheduled.DistinctBy(e => e.ScheduleKey).Select(Single).Chunk(MaxRowsPerStatement))
+            await InsertAsync(chunk, ignoreScheduled: true, now, scope, ct);
         signal.Notify();
     }
 
@@ -32,25 +44,38 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM msg_outbox WHERE schedule_key = @Key", new { Key = scheduleKey }, scope.Transaction, cancellationToken: ct)) > 0;
 
-    private Task InsertAsync(IReadOnlyList<OutgoingEvent> rows, bool ignoreScheduled, long now, WriteScope scope, CancellationToken ct)
+    /// <summary>One outbox row: a single event, or several packed (their subject and key then read "*", each event keeps its own).</summary>
+    private sealed record Row(Guid EventId, string Subject, string PartitionKey, bool Retained, long Due, string? ScheduleKey, string Envelope, int Count);
+
+    private static Row Single(OutgoingEvent e) => new(e.Envelope.EventId, e.Envelope.Subject, e.Envelope.PartitionKey, e.Retained,
+        Math.Max(UtcMillis.From(e.DueAt ?? e.Envelope.OccurredAt), 0), e.ScheduleKey, e.Envelope.ToJson(), 1);
+
+    private static Row Packed(OutgoingEvent[] events)
+    {
+        var subjects = events.Select(e => e.Envelope.Subject).Distinct().Take(2).ToList();
+        return new Row(events[0].Envelope.EventId, subjects.Count == 1 ? subjects[0] : "*", "*", false,
+            Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, OutboxMessage.Pack(events.Select(e => e.Envelope.ToJson())), events.Length);
+    }
+
+    private Task InsertAsync(IReadOnlyList<Row> rows, bool ignoreScheduled, long now, WriteScope scope, CancellationToken ct)
     {
         var sql = new StringBuilder(
-            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, attempts, next_attempt_at, last_error, created_at) VALUES ");
+            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, event_count, attempts, next_attempt_at, last_error, created_at) VALUES ");
         var args = new DynamicParameters();
         for (var i = 0; i < rows.Count; i++)
         {
-            var e = rows[i];
+            var row = rows[i];
             var n = i.ToString(CultureInfo.InvariantCulture);
-            var due = Math.Max(UtcMillis.From(e.DueAt ?? e.Envelope.OccurredAt), 0);
-            sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @e{n}, @s{n}, @p{n}, @r{n}, @d{n}, @k{n}, @v{n}, 0, @d{n}, NULL, @now)");
+            sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @e{n}, @s{n}, @p{n}, @r{n}, @d{n}, @k{n}, @v{n}, @c{n}, 0, @d{n}, NULL, @now)");
             args.Add("i" + n, ids.Next());
-            args.Add("e" + n, e.Envelope.EventId.ToString());
-            args.Add("s" + n, e.Envelope.Subject);
-            args.Add("p" + n, e.Envelope.PartitionKey);
-            args.Add("r" + n, e.Retained ? 1 : 0);
-            args.Add("d" + n, due);
-            args.Add("k" + n, e.ScheduleKey);
-            args.Add("v" + n, e.Envelope.ToJson());
+            args.Add("e" + n, row.EventId.ToString());
+            args.Add("s" + n, row.Subject);
+            args.Add("p" + n, row.PartitionKey);
+            args.Add("r" + n, row.Retained ? 1 : 0);
+            args.Add("d" + n, row.Due);
+            args.Add("k" + n, row.ScheduleKey);
+            args.Add("v" + n, row.Envelope);
+            args.Add("c" + n, row.Count);
         }
         args.Add("now", now);
         if (ignoreScheduled)

@@ -229,6 +229,31 @@ public abstract class Backbone(BackboneApp fixture)
     }
 
     [Fact]
+    public async Task Many_events_recorded_at_once_share_a_row_and_are_each_delivered_once_in_order_per_key()
+    {
+        var keys = Enumerable.Range(0, 5).Select(_ => EngineApp.NewId().ToString()).ToList();
+        var events = Enumerable.Range(0, 60)
+            .Select(i => OutgoingEvent.Now(new CouponExpired(long.Parse(keys[i % 5]), 1, 2, 3, _app.Clock.GetUtcNow(), _app.Clock.GetUtcNow().AddSeconds(i)),
+                _app.Clock.GetUtcNow(), keys[i % 5]))
+            .ToList();
+
+        await using (var scope = await fixture.Database.BeginWriteAsync(CancellationToken.None))
+        {
+            await _app.Services.GetRequiredService<IOutbox>().AddAsync(events, scope, CancellationToken.None);
+            var counts = await scope.Connection.QueryAsync<int>("SELECT event_count FROM msg_outbox WHERE event_id = @Id",
+                new { Id = events[0].Envelope.EventId.ToString() }, scope.Transaction);
+            Assert.Equal([60], counts);
+            await scope.CommitAsync(CancellationToken.None);
+        }
+
+        foreach (var key in keys)
+        {
+            var effects = await EffectsOfAsync(key, 12);
+            Assert.Equal(events.Where(e => e.Envelope.AggregateId == key).Select(e => e.Envelope.EventId), effects.Select(e => e.EventId));
+        }
+    }
+
+    [Fact]
     public async Task A_redelivered_event_is_skipped_by_the_consumers_inbox()
     {
         var id = (await TemplateAsync()).Id();

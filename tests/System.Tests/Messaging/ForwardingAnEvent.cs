@@ -42,4 +42,17 @@ public sealed class ForwardingAnEvent
         Assert.Equal(envelope.EventId, stored.Envelope.EventId);
         Assert.Equal(envelope.PayloadAs<CouponReleased>(), stored.Envelope.PayloadAs<CouponReleased>());
     }
+
+    [Fact]
+    public void Packed_events_come_back_whole_and_in_order_even_with_line_breaks_in_their_text()
+    {
+        var first = EventEnvelope.Create(new CouponReleased(1, 2, 3, 4, "line one\nline two", "RELEASED", "AVAILABLE", At), At, "1");
+        var second = EventEnvelope.Create(new CouponReleased(5, 2, 3, 4, "o", "RELEASED", "AVAILABLE", At), At, "5");
+
+        var unpacked = OutboxMessage.Unpack(OutboxMessage.Pack([first.ToJson(), second.ToJson()]));
+
+        Assert.Equal([first.EventId, second.EventId], unpacked.Select(m => m.EventId));
+        Assert.Equal(["1", "5"], unpacked.Select(m => m.PartitionKey));
+        Assert.Equal("line one\nline two", unpacked[0].Envelope.PayloadAs<CouponReleased>().OrderId);
+    }
 }

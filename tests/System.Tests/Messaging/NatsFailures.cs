@@ -5,7 +5,9 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
+using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.System.Tests.Infrastructure;
 
@@ -105,6 +107,48 @@ public sealed class NatsFailures
             var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"));
 
             Assert.Single(effects, x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_packed_row_out_of_attempts_leaves_a_dead_letter_per_event_and_each_replays_once()
+    {
+        var (app, nats) = await StartAsync(maxPublishAttempts: 2);
+        await using var _ = nats;
+        try
+        {
+            await nats.StopAsync();
+            var now = app.App.Clock.GetUtcNow();
+            var keys = Enumerable.Range(0, 3).Select(_ => EngineApp.NewId().ToString()).ToList();
+            await using (var scope = await app.Database.BeginWriteAsync(CancellationToken.None))
+            {
+                await app.App.Services.GetRequiredService<IOutbox>().AddAsync(
+                    keys.Select(k => OutgoingEvent.Now(new CouponExpired(long.Parse(k), 1, 2, 3, now, now), now, k)).ToList(), scope, CancellationToken.None);
+                await scope.CommitAsync(CancellationToken.None);
+            }
+            var operatorClient = app.App.AsOperator();
+            var letters = new List<JsonElement>();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (letters.Count < 3 && DateTime.UtcNow < deadline)
+            {
+                var page = await (await operatorClient.GetAsync("/api/v1/operator/dead-letters?limit=100")).JsonAsync();
+                letters = page.GetProperty("items").EnumerateArray().Where(i => keys.Contains(i.GetProperty("envelope").Str("aggregateId"))).ToList();
+                app.App.Clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50);
+            }
+            Assert.Equal(keys.Order(), letters.Select(l => l.GetProperty("envelope").Str("aggregateId")).Order());
+
+            await nats.StartAgainAsync();
+            await ConnectedAsync(operatorClient);
+            foreach (var letter in letters)
+                Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
+            var effects = await EffectsAsync(app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)));
+
+            Assert.All(keys, k => Assert.Single(effects, x => x.Envelope.AggregateId == k));
         }
         finally
         {
