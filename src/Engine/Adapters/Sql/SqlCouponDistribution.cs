@@ -25,6 +25,7 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 {
     /// <summary>Rows per statement: keeps each statement well under packet and variable limits on both dialects.</summary>
     internal const int RowsPerStatement = 1000;
+    private const string Savepoint = "coupon_distribution";
 
     private bool MySql => db.Dialect == SqlDialect.MySql;
 
@@ -39,13 +40,36 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         if (closed != DistributionRefusal.None || recipients.Count == 0) return Refused(recipients, closed);
 
         // Stock never falls and issued never falls: a template seen sold out stays sold out, no lock needed.
-        if (await IssuedAsync(template!.Id, scope, locking: false, ct) >= template.Stock) return Refused(recipients, DistributionRefusal.OutOfStock);
+        var issuedSeen = await IssuedAsync(template!.Id, scope, locking: false, ct);
+        if (issuedSeen >= template.Stock) return Refused(recipients, DistributionRefusal.OutOfStock);
 
         var version = await cache.VersionAsync(template.Id, ct);
         var sorted = recipients.Select(r => r.Value).Order().ToArray();
         var claimed = await LockClaimsAsync(template.Id, sorted, scope, ct);
         var fresh = sorted.Where(u => !claimed.ContainsKey(u)).ToArray();
         await InsertClaimRowsAsync(template.Id, fresh, scope, ct); // locks the new users' rows too (claimed = 0 until granted)
+
+        var source = request.TaskId.ToString(CultureInfo.InvariantCulture);
+        var eligible = recipients.Where(r => claimed.GetValueOrDefault(r.Value) < template.PerUserLimit).ToList();
+
+        // Optimistic first, under a savepoint: while stock visibly suffices, issue to every eligible recipient and count
+        // the template's hot row last, conditionally, so that row is locked only from there to the commit and shards
+        // working in parallel do not queue on it. If stock fell short meanwhile, undo to the savepoint and decide exactly.
+        if (issuedSeen + eligible.Count <= template.Stock && eligible.Count > 0)
+        {
+            await scope.Transaction.SaveAsync(Savepoint, ct);
+            var all = eligible.Select(u => UserCoupon.Claim(new UserCouponId(ids.Next()), u, template, now)).ToList();
+            await WriteGrantsAsync(template, all, source, scope, ct);
+            if (await AddIssuedUpToStockAsync(template.Id, all.Count, template.Stock, scope, ct))
+            {
+                await scope.Transaction.ReleaseAsync(Savepoint, ct);
+                var byUser = all.ToDictionary(c => c.User.Value, c => c.Id);
+                var optimistic = recipients.Select(r => byUser.TryGetValue(r.Value, out var id)
+                    ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
+                return new Issued(optimistic, template.Id, version, all.Select(c => c.User).ToList(), cache);
+            }
+            await scope.Transaction.RollbackAsync(Savepoint, ct);
+        }
 
         var issued = await IssuedAsync(template.Id, scope, locking: true, ct);
         var refusals = DistributionDecider.Decide(recipients, claimed, template.PerUserLimit, template.Stock - issued);
@@ -63,19 +87,28 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
             decisions[i] = new RecipientDecision(recipients[i], coupon.Id, DistributionRefusal.None);
         }
 
-        var grantedUsers = granted.Select(c => c.User.Value).Order().ToArray();
-        var unused = fresh.Except(grantedUsers).ToArray();
+        var unused = fresh.Except(granted.Select(c => c.User.Value)).ToArray();
         if (granted.Count > 0)
         {
-            await CountClaimsAsync(template.Id, grantedUsers, scope, ct);
+            await WriteGrantsAsync(template, granted, source, scope, ct);
             await AddIssuedAsync(template.Id, granted.Count, scope, ct);
-            await coupons.AddManyAsync(granted, scope, ct);
-            var source = request.TaskId.ToString(CultureInfo.InvariantCulture);
-            await outbox.AddAsync(granted.SelectMany(c => CouponEvents.Claimed(c, CouponSources.Distribution, source)).ToList(), scope, ct);
         }
         await DeleteClaimRowsAsync(template.Id, unused, scope, ct); // new users who got nothing leave no counter behind
         return new Issued(decisions, template.Id, version, granted.Select(c => c.User).ToList(), cache);
     }
+
+    private async Task WriteGrantsAsync(CouponTemplateSnapshot template, List<UserCoupon> granted, string source, WriteScope scope, CancellationToken ct)
+    {
+        await CountClaimsAsync(template.Id, granted.Select(c => c.User.Value).Order().ToArray(), scope, ct);
+        await coupons.AddManyAsync(granted, scope, ct);
+        await outbox.AddAsync(CouponEvents.ClaimedMany(granted, CouponSources.Distribution, source), scope, ct);
+    }
+
+    /// <summary>Counts <paramref name="count"/> more issued unless that passes the stock: false (nothing counted) when it would.</summary>
+    private async Task<bool> AddIssuedUpToStockAsync(TemplateId template, int count, long stock, WriteScope scope, CancellationToken ct) =>
+        await Execute($"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " + (MySql
+            ? $"ON DUPLICATE KEY UPDATE issued = IF(issued + {L(count)} <= {L(stock)}, issued + {L(count)}, issued)"
+            : $"ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= {L(stock)}"), scope, ct) > 0;
 
     private static Issued Refused(IReadOnlyList<UserId> recipients, DistributionRefusal why) =>
         new(recipients.Select(r => new RecipientDecision(r, null, why)).ToArray(), default, null, [], null);
