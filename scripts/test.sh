@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/services.sh start mariadb redis || { echo "0 passed, 1 failed"; echo "could not start MariaDB or Redis: see above" >&2; exit 1; }
+scripts/services.sh start mariadb redis nats || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS: see above" >&2; exit 1; }
 
 results=TestResults
 rm -rf "$results"

@@ -11,6 +11,7 @@ using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Engine.Expiry;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Engine.Reminders;
 using PromotionEngine.Engine.Wallet;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
@@ -64,6 +65,11 @@ public static class EngineModule
         services.AddSingleton<SettleOvertakenCoupons>();
         services.AddSingleton<SettleDueCoupons>();
         services.AddSingleton(EventSubscription.Group<CouponsDue, SettleDueCoupons>(SettleDueCoupons.Consumer));
+        services.AddSingleton<IClaimReminders, SqlClaimReminders>();
+        services.AddSingleton<SetReminder>();
+        services.AddSingleton<CancelReminder>();
+        services.AddSingleton<SendDueReminder>();
+        services.AddSingleton(EventSubscription.Group<ReminderDue, SendDueReminder>(SendDueReminder.Consumer));
         return services;
     }
 
@@ -82,6 +88,7 @@ public static class EngineModule
         app.MapWalletEndpoints();
         app.MapCheckoutEndpoints();
         app.MapClaimCounterEndpoints();
+        app.MapReminderEndpoints();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using PromotionEngine.Host;
 using PromotionEngine.Host.Identity;
 using PromotionEngine.Host.Messaging;
 using PromotionEngine.Host.Persistence;
+using PromotionEngine.Host.Telemetry;
 using PromotionEngine.Host.Web;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
@@ -32,15 +33,21 @@ if (command == "claim-script")
     Console.WriteLine(EngineModule.ClaimScriptSource); // the Lua the Redis claim path runs, for inspection and redis-benchmark
     return 0;
 }
+if (command == "event-schemas")
+{
+    if (args.Length < 2) { Console.Error.WriteLine("Usage: event-schemas <folder>   (e.g. docs/events/schemas)"); return 2; }
+    return EventSchemas.Write(args[1]); // the JSON Schema of the envelope and of every public event
+}
 if (command is not ("serve" or "migrate"))
 {
-    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token, claim-script.");
+    Console.Error.WriteLine($"Unknown command '{command}'. Commands: serve (default), migrate, token, claim-script, event-schemas.");
     return 2;
 }
 
 var roles = Roles.Parse(options.Roles);
 builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<InstanceIdentity>();
 builder.Services.AddSingleton<WorkerLease>();
 builder.Services.AddHostedService<WorkerLeaseRenewal>();
 builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkerLease>().Worker));
@@ -52,6 +59,7 @@ builder.Services.AddPromotionAuth(options);
 builder.Services.AddPromotionProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
+builder.Services.AddPromotionTelemetry(builder.Configuration);
 
 // Every module's services are registered in every process (their query ports answer other modules);
 // only the roles this process serves expose endpoints and run background work.
@@ -80,10 +88,12 @@ app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
+app.MapPromotionTelemetry(builder.Configuration);
 // The cheapest request this app can serve: the ceiling the benchmarks compare every endpoint with.
 app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
 if (roles.Serves(EngineModule.Name)) app.MapEngine();
+app.MapMessaging();
 if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
 
 await app.RunAsync();

@@ -14,6 +14,13 @@ internal sealed class Roles
 
     public bool Serves(string module) => _served.Contains(module);
 
+    /// <summary>A consumer "&lt;module&gt;.&lt;purpose&gt;" runs where its module is served; one of no known module runs everywhere.</summary>
+    public bool ServesConsumer(string consumer)
+    {
+        var module = consumer.Split('.')[0];
+        return !Known.Contains(module) || Serves(module);
+    }
+
     public static Roles Parse(string text)
     {
         var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

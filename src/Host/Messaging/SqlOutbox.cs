@@ -59,8 +59,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     }
 }
 
-/// <summary>Wakes the relay when events were recorded, so delivery does not wait for its next poll.</summary>
-internal sealed class OutboxSignal
+/// <summary>Wakes a loop that polls for work when work arrived, so it does not wait for its next poll.</summary>
+internal class WakeSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -75,3 +75,6 @@ internal sealed class OutboxSignal
     /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
+
+/// <summary>Wakes the relay when events were recorded.</summary>
+internal sealed class OutboxSignal : WakeSignal;

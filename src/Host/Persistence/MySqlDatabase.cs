@@ -15,7 +15,8 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         // Affected rows, not found rows: the claim's conditional counters read "0 changed" as a refusal.
         // No reset on every pool checkout (a round trip each time): the engine keeps no session state, and
         // each transaction sets its own isolation level.
-        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true, ConnectionReset = false };
+        // Event ids in CHAR(36) columns are read as text (they are matched as text), not turned into Guids.
+        var builder = new MySqlConnectionStringBuilder(connectionString) { UseAffectedRows = true, ConnectionReset = false, GuidFormat = MySqlGuidFormat.None };
         _source = new MySqlDataSource(builder.ConnectionString);
     }
 

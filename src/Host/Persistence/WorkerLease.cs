@@ -10,13 +10,12 @@ namespace PromotionEngine.Host.Persistence;
 /// instances share one (they would issue the same ids). A configured number is checked; without one the
 /// lowest free number is taken. The lease is renewed in the background; an instance that loses it stops.
 /// </summary>
-internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, ILogger<WorkerLease> log)
+internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, InstanceIdentity instance, ILogger<WorkerLease> log)
 {
     public static readonly TimeSpan Length = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(15);
 
-    // Unique part first: the column is 80 characters and a long machine name is what gets cut.
-    private readonly string _holder = Truncate($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 80);
+    private readonly string _holder = instance.Holder;
     private int? _worker;
 
     /// <summary>The leased number; the id generator is only made after start-up has leased one.</summary>
@@ -91,8 +90,6 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, ILog
     private static Task<string?> HolderAsync(int worker, WriteScope scope, CancellationToken ct) =>
         scope.Connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT holder FROM host_worker_leases WHERE worker_id = @Worker", new { Worker = worker }, scope.Transaction, cancellationToken: ct));
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leased worker number {Worker} for time-ordered ids (holder {Holder})")]
     private partial void LogLeased(int worker, string holder);

@@ -47,12 +47,16 @@ public sealed record EventEnvelope(
         JsonSerializer.Deserialize<EventEnvelope>(utf8, EventJson.Options) ?? throw new JsonException("Not an event envelope.");
 }
 
-/// <summary>The one JSON shape of events: camelCase, enums as strings, nulls written (a field is always present).</summary>
+/// <summary>
+/// The one JSON shape of events: camelCase, enums as strings, nulls written (a field is always present), numbers
+/// only as numbers (ids are 64-bit: a JavaScript consumer needs a big-integer aware parser).
+/// </summary>
 public static class EventJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.Strict,
     };
 }

@@ -10,6 +10,8 @@ public sealed record EventContext(EventEnvelope Envelope, int Attempt);
 /// as processed by this consumer (the inbox), so a redelivered event is skipped and its effect happens once.
 /// Events may arrive late, twice or out of order: a handler checks the state it acts on, never assumes it.
 /// Throwing means "not now": the event is delivered again with backoff, and dead-lettered after the last attempt.
+/// Do every write in <c>scope</c>: that is what makes the effect and the inbox record one commit, and a second
+/// write transaction opened inside a handler would wait for ever on SQLite's single writer.
 /// </summary>
 public interface IEventHandler<in T> where T : IIntegrationEvent
 {

@@ -8,6 +8,9 @@ public static class UtcMillis
 
     public static long From(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
+    /// <summary>The time in UTC at storage precision: what a caller sent equals what is read back later.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => ToTime(From(time));
+
     public static long? From(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset ToTime(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);

@@ -18,7 +18,7 @@ internal sealed class AnnounceTemplateEnd(ICouponTemplates templates, IOutbox ou
     public async Task HandleAsync(TemplateEndDue due, EventContext context, WriteScope scope, CancellationToken ct)
     {
         var template = await templates.FindAsync(new TemplateId(due.TemplateId), scope, ct);
-        if (template is null || template.TerminatedAt is not null || template.ValidUntil != due.ValidUntil) return;
+        if (template is null || template.TerminatedAt is not null || UtcMillis.From(template.ValidUntil) != UtcMillis.From(due.ValidUntil)) return;
         await outbox.AddAsync(OutgoingEvent.Now(new TemplateEnded(TemplateEvents.StateOf(template, template.Version)), due.ValidUntil,
             template.Id.ToString(), template.Merchant.Value), scope, ct);
     }

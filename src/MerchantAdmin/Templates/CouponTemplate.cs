@@ -1,4 +1,5 @@
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
@@ -90,7 +91,7 @@ internal sealed class CouponTemplate
             return new Refusal(RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", $"validUntil may only move later than {ValidUntil:O}.", "validUntil");
         if (until - ValidFrom > MaxWindow)
             return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"The window is at most {MaxWindow.Days} days.", "validUntil");
-        ValidUntil = until.ToUniversalTime();
+        ValidUntil = UtcMillis.Truncate(until);
         Touch(now);
         return null;
     }

@@ -1,5 +1,6 @@
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
 
@@ -54,8 +55,8 @@ internal sealed record TemplateDefinition(
               .When(r.PerUserLimit is null or < 1 or > MaxPerUserLimit, "perUserLimit", $"A whole number from 1 to {MaxPerUserLimit}.");
 
         if (!errors.IsEmpty || scope is null || benefit is null) return null;
-        return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, r.ValidFrom!.Value.ToUniversalTime(),
-            r.ValidUntil!.Value.ToUniversalTime(), validity, r.Stock!.Value, r.PerUserLimit!.Value);
+        return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
+            UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value);
     }
 
     private static CouponScope? ScopeFrom(CreateTemplateRequest r, FieldErrors errors)

@@ -21,6 +21,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     public static readonly byte[] SigningKey = "system-tests-signing-key-32-bytes!!"u8.ToArray();
     private static long _nextId = Environment.TickCount64 % 1_000_000 * 1000;
     private readonly TokenIssuer _tokens = Tokens;
+    private readonly List<Action<IWebHostBuilder>> _extras = [];
 
     /// <summary>Signs like the engine under test expects (Promotion:Auth:SigningKey is set to <see cref="SigningKey"/>).</summary>
     internal static readonly TokenIssuer Tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
@@ -37,6 +38,15 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A fresh positive id for a merchant or user, so tests sharing a fixture never see each other's rows.</summary>
     public static long NewId() => Interlocked.Increment(ref _nextId);
 
+    /// <summary>More settings or services for this app (before it starts): a test's own consumer, a transport.</summary>
+    public EngineApp With(Action<IWebHostBuilder> configure)
+    {
+        _extras.Add(configure);
+        return this;
+    }
+
+    public EngineApp WithSetting(string key, string? value) => With(b => b.UseSetting(key, value));
+
     public HttpClient As(CallerRole role, string id)
     {
         var client = CreateClient();
@@ -47,6 +57,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient AsMerchant(long id) => As(CallerRole.Merchant, id.ToString());
     public HttpClient AsUser(long id) => As(CallerRole.User, id.ToString());
     public HttpClient AsService() => As(CallerRole.Service, "order-service");
+    public HttpClient AsOperator() => As(CallerRole.Operator, "ops");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -58,6 +69,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in StoreSettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        foreach (var extra in _extras) extra(builder);
     }
 
     public virtual Task InitializeAsync()

@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+
+namespace PromotionEngine.Host.Messaging;
+
+/// <summary>
+/// The backbone's health as metrics (meter "PromotionEngine.Messaging"): how far the relay is behind the
+/// events recorded (the lag), how much it publishes, retries and dead-letters, and what consumers handle.
+/// </summary>
+internal sealed class MessagingMetrics : IDisposable
+{
+    public const string MeterName = "PromotionEngine.Messaging";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _publishFailed;
+    private readonly Counter<long> _handled;
+    private readonly Counter<long> _handleFailed;
+    private readonly Counter<long> _deadLettered;
+    private double _lagSeconds;
+
+    public MessagingMetrics()
+    {
+        _published = _meter.CreateCounter<long>("promotion.messaging.published", "{event}", "Events the relay handed to the transport.");
+        _publishFailed = _meter.CreateCounter<long>("promotion.messaging.publish_failures", "{event}", "Publish attempts the transport refused.");
+        _handled = _meter.CreateCounter<long>("promotion.messaging.handled", "{event}", "Events consumers handled.");
+        _handleFailed = _meter.CreateCounter<long>("promotion.messaging.handle_failures", "{event}", "Deliveries a consumer failed on (retried or dead-lettered).");
+        _deadLettered = _meter.CreateCounter<long>("promotion.messaging.dead_lettered", "{event}", "Events moved to the dead letters.");
+        _meter.CreateObservableGauge("promotion.messaging.relay_lag", () => Volatile.Read(ref _lagSeconds), "s",
+            "Age of the oldest event in the relay's last batch when it was published: how far delivery trails the write side.");
+    }
+
+    public void Relayed(int published, int failed, TimeSpan? lag)
+    {
+        if (published > 0) _published.Add(published);
+        if (failed > 0) _publishFailed.Add(failed);
+        if (lag is { } l) Volatile.Write(ref _lagSeconds, Math.Max(l.TotalSeconds, 0));
+    }
+
+    public void OutboxDrained() => Volatile.Write(ref _lagSeconds, 0);
+
+    public void Handled(string consumer) => _handled.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+
+    public void HandleFailed(string consumer, bool deadLettered)
+    {
+        _handleFailed.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+        if (deadLettered) _deadLettered.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

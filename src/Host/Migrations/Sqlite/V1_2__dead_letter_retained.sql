@@ -1,0 +1,2 @@
+-- A PUBLISH dead letter goes back into the outbox on replay: it keeps whether its event is retained in the log.
+ALTER TABLE msg_dead_letters ADD COLUMN retained INTEGER NOT NULL DEFAULT 0;

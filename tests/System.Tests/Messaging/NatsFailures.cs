@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using MySqlConnector;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.System.Tests.Infrastructure;
+
+namespace PromotionEngine.System.Tests.Messaging;
+
+/// <summary>
+/// The NATS JetStream transport when things go wrong: the broker stops with events pending, refuses an event
+/// until its last attempt, or the engine dies between committing events and publishing them.
+/// </summary>
+public sealed class NatsFailures
+{
+    private static async Task<(BackboneOnPrivateNats App, PrivateNats Nats)> StartAsync(int maxPublishAttempts = 10)
+    {
+        var nats = await PrivateNats.StartAsync();
+        var app = new BackboneOnPrivateNats(nats.Url, maxPublishAttempts);
+        await app.InitializeAsync();
+        return (app, nats);
+    }
+
+    private static async Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var effects = await EventRecorder.EffectsAsync(app.Database);
+            if (done(effects) || DateTime.UtcNow > deadline) return effects;
+            app.App.Clock.Advance(TimeSpan.FromSeconds(1)); // outbox retries back off on the app's clock
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<long> OutboxRetryingAsync(IDatabase db)
+    {
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_outbox WHERE attempts > 0");
+    }
+
+    [Fact]
+    public async Task Events_recorded_while_the_broker_is_down_are_delivered_once_when_it_returns()
+    {
+        var (app, nats) = await StartAsync();
+        await using var _ = nats;
+        try
+        {
+            var merchant = app.App.AsMerchant(EngineApp.NewId());
+            var before = (await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id();
+            await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == before));
+
+            await nats.StopAsync();
+            var during = new List<string>();
+            for (var i = 0; i < 5; i++) during.Add((await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id());
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await OutboxRetryingAsync(app.Database) == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.True(await OutboxRetryingAsync(app.Database) > 0, "publishing should fail while the broker is down");
+
+            await nats.StartAgainAsync();
+            var effects = await EffectsAsync(app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)));
+
+            Assert.All(during, t => Assert.Single(effects, x => x.Envelope.AggregateId == t && x.Envelope.Type == "template-created"));
+            Assert.Single(effects, x => x.Envelope.AggregateId == before && x.Envelope.Type == "template-created");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_event_the_broker_refuses_to_the_last_attempt_is_dead_lettered_and_replayed()
+    {
+        var (app, nats) = await StartAsync(maxPublishAttempts: 2);
+        await using var _ = nats;
+        try
+        {
+            await nats.StopAsync();
+            var merchant = app.App.AsMerchant(EngineApp.NewId());
+            var template = (await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id();
+            var operatorClient = app.App.AsOperator();
+
+            JsonElement? letter = null;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (letter is null && DateTime.UtcNow < deadline)
+            {
+                var page = await (await operatorClient.GetAsync("/api/v1/operator/dead-letters?limit=100")).JsonAsync();
+                letter = page.GetProperty("items").EnumerateArray()
+                    .Where(i => i.GetProperty("envelope").Str("aggregateId") == template && i.Str("type") == "template-created")
+                    .Select(i => (JsonElement?)i).FirstOrDefault();
+                app.App.Clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50);
+            }
+            Assert.NotNull(letter);
+            Assert.Equal(("PUBLISH", 2), (letter.Value.Str("stage"), letter.Value.GetProperty("attempts").GetInt32()));
+
+            await nats.StartAgainAsync();
+            await ConnectedAsync(operatorClient);
+            Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
+            var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"));
+
+            Assert.Single(effects, x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Templates created while the broker is away sit committed in the outbox when the engine is killed. After a
+    /// restart the relay publishes them, their end timers fall due, and each end is announced exactly once: the
+    /// stream holds every event once.
+    /// </summary>
+    [Fact]
+    public async Task Killed_between_commit_and_publish_the_engine_publishes_after_restart_exactly_once_in_effect()
+    {
+        await using var nats = await PrivateNats.StartAsync();
+        var database = "promo_test_relay_" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new MySqlConnectionStringBuilder(MariaDbApp.ServerConnectionString) { Database = database }.ConnectionString;
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var settings = new Dictionary<string, string>
+        {
+            ["Promotion:Database:Provider"] = "MySql",
+            ["Promotion:Database:ConnectionString"] = connectionString,
+            ["Promotion:DataDirectory"] = Path.Combine(Path.GetTempPath(), database),
+            ["Promotion:Auth:SigningKey"] = Convert.ToBase64String(EngineApp.SigningKey),
+            ["Messaging:Transport"] = "Nats",
+            ["Messaging:Nats:Url"] = nats.Url,
+            ["Messaging:Nats:StreamPrefix"] = "K" + tag,
+            ["Messaging:RetryDelay"] = "00:00:00.100",
+            ["Messaging:Nats:PublishTimeout"] = "00:00:01",
+            ["Messaging:MaxRetryDelay"] = "00:00:00.500",
+        };
+        try
+        {
+            await nats.StopAsync();
+            var templates = new List<string>();
+            await using (var first = await HostProcess.StartAsync(settings))
+            {
+                var merchant = Client(first, CallerRole.Merchant, EngineApp.NewId().ToString());
+                for (var i = 0; i < 5; i++)
+                {
+                    var response = await merchant.PostAsJsonAsync("/api/v1/merchant/templates",
+                        Api.ATemplate(DateTimeOffset.UtcNow, lasts: TimeSpan.FromSeconds(4)));
+                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    templates.Add((await response.JsonAsync()).Id());
+                }
+                Assert.True(await PendingAsync(connectionString) >= 10, "the events wait in the outbox while the broker is away");
+                await first.KillAsync();
+            }
+
+            await nats.StartAgainAsync();
+            await using var second = await HostProcess.StartAsync(settings);
+            var stream = "K" + tag + "_MERCHANT_ADMIN";
+            IReadOnlyList<Kernel.Messaging.EventEnvelope> events = [];
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                events = await ReadIfThereAsync(nats.Url, stream);
+                if (templates.All(t => events.Any(e => e.AggregateId == t && e.Type == "template-ended"))) break;
+                await Task.Delay(200);
+            }
+
+            Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count()); // nothing published twice
+            foreach (var t in templates)
+            {
+                Assert.Single(events, e => e.AggregateId == t && e.Type == "template-created");
+                Assert.Single(events, e => e.AggregateId == t && e.Type == "template-ended");
+            }
+            Assert.Equal(0, await PendingAsync(connectionString));
+        }
+        finally
+        {
+            await using var connection = new MySqlConnection(MariaDbApp.ServerConnectionString);
+            await connection.OpenAsync();
+            await new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection).ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
+    private static async Task ConnectedAsync(HttpClient operatorClient)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync()).GetProperty("transportConnected").GetBoolean())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the engine did not reconnect to NATS in time");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Kernel.Messaging.EventEnvelope>> ReadIfThereAsync(string url, string stream)
+    {
+        try
+        {
+            return await JetStreamContents.ReadAllAsync(url, stream);
+        }
+        catch (NATS.Client.JetStream.NatsJSApiException)
+        {
+            return []; // the stream is made on first publish
+        }
+    }
+
+    private static async Task<long> PendingAsync(string connectionString)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_outbox WHERE subject LIKE 'promo.merchant-admin.%'");
+    }
+
+    private static HttpClient Client(HostProcess host, CallerRole role, string id)
+    {
+        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(role, id, TimeSpan.FromHours(1)));
+        return client;
+    }
+}
+
+/// <summary>MariaDB and a NATS of the test's own.</summary>
+public sealed class BackboneOnPrivateNats(string url, int maxPublishAttempts)
+    : BackboneApp(NatsBackbone.NatsOn(new MariaDbApp(), url).WithSetting("Messaging:MaxPublishAttempts", maxPublishAttempts.ToString())
+        .WithSetting("Messaging:Nats:PublishTimeout", "00:00:01"));
