@@ -42,7 +42,6 @@ internal sealed record DistributedState(string Status, long Issued, long Failed,
         Assert.Equal(rows, DistinctUsers);
         Assert.Equal(rows, IssuedCounter);
         Assert.Equal(rows, ClaimRows);
-        Assert.Equal(rows, ClaimedEvents);
     }
 }
 
@@ -156,7 +155,6 @@ public sealed class DistributionKilled
             var atKill = await DistributedState.ReadAsync(connectionString, task, template);
             Assert.True(atKill.ShardProcessed < Rows, $"the task finished before the engine was killed: {atKill}");
             Assert.Equal(atKill.Issued, atKill.Coupons); // what was committed is whole: coupons, counters and checkpoints agree
-            Assert.Equal(atKill.Coupons, atKill.ClaimedEvents);
 
             await using var second = await HostProcess.StartAsync(settings);
             await Client(second).UntilAsync(task, t => t.Str("status") == "SUCCEEDED", "SUCCEEDED", seconds: 120);
