@@ -13,6 +13,8 @@ using MySqlConnector;
 //   noop    --concurrency N --seconds S                      GET /api/v1/ping (the app's own ceiling)
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
+//   distribute --rows N --mysql CS --file PATH                 a distribution task of N recipients end to end, then its invariants
+//   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
 var baseUrl = new Uri(args[0]);
 var key = Convert.FromBase64String(args[1]);
 var mode = args[2];
@@ -51,8 +53,13 @@ switch (mode)
     }
     case "verify":
         return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
+    case "distribute":
+        return await DistributionBench.DistributeAsync(baseUrl, new TokenPool(key, 0).Merchant(1), int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
+            Opt("mysql")!, Opt("file")!, async stock => await CreateTemplateAsync(stock));
+    case "loaddata":
+        return await DistributionBench.LoadDataAsync(int.Parse(Opt("rows")!, CultureInfo.InvariantCulture), Opt("mysql")!, Opt("file")!);
     default:
-        Console.Error.WriteLine("modes: template, noop, claims, verify");
+        Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata");
         return 2;
 }
 

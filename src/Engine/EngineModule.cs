@@ -7,6 +7,7 @@ using PromotionEngine.Engine.Adapters.Sql;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Engine.Expiry;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
@@ -45,13 +46,16 @@ public static class EngineModule
             services.AddSingleton<ClaimGroupCommit>();
             services.AddHostedService(sp => sp.GetRequiredService<ClaimGroupCommit>()); // every role that claims needs its writer
             services.AddSingleton<IClaimGate, RedisClaimGate>();
+            services.AddSingleton<IClaimCounterCache, RedisClaimCounterCache>();
         }
         else
         {
             services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<SqlClaimGate>());
+            services.AddSingleton<IClaimCounterCache, NoClaimCounterCache>();
         }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
+        services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ClaimCoupon>();
         services.AddSingleton<OrderCheckout>();
         services.AddSingleton<LockCoupons>();

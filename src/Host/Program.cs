@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.Host;
 using PromotionEngine.Host.Identity;
@@ -15,7 +16,8 @@ using Scalar.AspNetCore;
 // One deployable, many roles: `serve` (the default) runs the modules named by Promotion:Roles;
 // `migrate` applies the schema and exits; `token` prints a signed token for the embedded default.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
-var hostArgs = command == "serve" ? args : args[1..].Where(a => a.StartsWith("--Promotion:", StringComparison.Ordinal) || a.StartsWith("--Engine:", StringComparison.Ordinal)).ToArray();
+var hostArgs = command == "serve" ? args : args[1..].Where(a => a.StartsWith("--Promotion:", StringComparison.Ordinal) || a.StartsWith("--Engine:", StringComparison.Ordinal)
+    || a.StartsWith("--Distribution:", StringComparison.Ordinal)).ToArray();
 
 // Settings ship beside the binary, so they are found whichever folder the Host is started from;
 // the data folder, by contrast, is relative to where it is started (./data by default).
@@ -64,6 +66,8 @@ builder.Services.AddPromotionTelemetry(builder.Configuration);
 builder.Services.AddMerchantAdmin();
 builder.Services.AddEngine(builder.Configuration);
 if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers(builder.Configuration);
+builder.Services.AddDistribution();
+if (roles.Serves(DistributionModule.Name)) builder.Services.AddDistributionWorkers();
 
 var app = builder.Build();
 
@@ -90,6 +94,7 @@ app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().Excl
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
 if (roles.Serves(EngineModule.Name)) app.MapEngine();
 app.MapMessaging();
+if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
 
 await app.RunAsync();
 return 0;

@@ -29,6 +29,14 @@ public class EveryRuleCanFail
     {
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Engine).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Admin).Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Distribution).Check(Architectures.All));
+    }
+
+    [Fact]
+    public void The_library_rule_fails_on_the_distribution_adapters_and_endpoints()
+    {
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Distribution).UseNothingFrom("Dapper").Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Distribution).UseNothingFrom("Microsoft.AspNetCore").Check(Architectures.All));
     }
 
     [Fact]

@@ -16,6 +16,19 @@ public class TheDomain
         "TemplateStatus", "TerminateOutcome", "TemplateRules", "Iso8601Duration", "WireNames",
     ];
 
+    // The distribution task aggregate, its progress and the recipient file rules (plain C#; the file readers are libraries, not web or data).
+    private static readonly string[] DistributionDomainTypes =
+    [
+        "DistributionTask", "DistributionStatus", "ImportState", "FileFormat", "TaskMove", "NotifyChannel", "DistributionNames", "TaskProgress",
+    ];
+
+    private static GivenTypesConjunction DistributionTypes => Types().That().ResideInAssembly(Assemblies.Distribution)
+        .And().ResideInNamespace("PromotionEngine.Distribution.Tasks")
+        .And().HaveNameMatching($"^({string.Join('|', DistributionDomainTypes)})$");
+
+    private static GivenTypesConjunction RecipientTypes => Types().That().ResideInAssembly(Assemblies.Distribution)
+        .And().ResideInNamespace("PromotionEngine.Distribution.Recipients");
+
     private static GivenTypesConjunction UserCouponTypes => Types().That().ResideInNamespace(CouponsNamespace);
 
     private static GivenTypesConjunction TemplateTypes => Types().That().ResideInAssembly(Assemblies.Admin)
@@ -36,9 +49,23 @@ public class TheDomain
     [InlineData("StackExchange.Redis")]
     public void Templates_use_no_web_or_data_library(string library) => TemplateTypes.UseNothingFrom(library).Check(Architectures.All);
 
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void Distribution_tasks_and_recipient_files_use_no_web_or_data_library(string library)
+    {
+        DistributionTypes.UseNothingFrom(library).Check(Architectures.All);
+        RecipientTypes.UseNothingFrom(library).Check(Architectures.All);
+    }
+
     [Fact]
     public void The_rules_above_see_the_types_they_name()
     {
+        Assert.Equal(DistributionDomainTypes.Order(StringComparer.Ordinal),
+            DistributionTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("ImportRecipients", RecipientTypes.GetObjects(Architectures.All).Select(t => t.Name));
         // A rule over no types passes: make sure a rename cannot empty these selections silently.
         Assert.Contains("UserCoupon", UserCouponTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Equal(TemplateDomainTypes.Order(StringComparer.Ordinal),

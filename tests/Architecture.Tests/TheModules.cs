@@ -1,4 +1,5 @@
 using ArchUnitNET.xUnit;
+using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
 using static PromotionEngine.Architecture.Tests.Rules;
@@ -20,4 +21,20 @@ public class TheModules
     [Fact]
     public void Merchant_admin_exposes_only_its_entry_point() =>
         TypesIn(Assemblies.Admin).ExposeOnly(nameof(MerchantAdminModule)).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Engine")]
+    [InlineData("MerchantAdmin")]
+    public void Distribution_uses_nothing_from_another_module(string other) =>
+        TypesIn(Assemblies.Distribution).UseNothingFrom(Assemblies.Named(other)).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Engine")]
+    [InlineData("MerchantAdmin")]
+    public void No_module_uses_anything_from_distribution(string module) =>
+        TypesIn(Assemblies.Named(module)).UseNothingFrom(Assemblies.Distribution).Check(Architectures.All);
+
+    [Fact]
+    public void Distribution_exposes_only_its_entry_point() =>
+        TypesIn(Assemblies.Distribution).ExposeOnly(nameof(DistributionModule)).Check(Architectures.All);
 }

@@ -15,6 +15,9 @@ internal interface IUserCoupons
     /// <summary>Adds newly claimed coupons (available, unheld) in one statement.</summary>
     Task AddAllAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct);
 
+    /// <summary>Adds any number of newly claimed coupons, many rows to a statement (batch distribution).</summary>
+    Task AddManyAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct);
+
     /// <summary>Stores the change; throws <see cref="ConcurrencyConflictException"/> when another writer saved first.</summary>
     Task SaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 

@@ -17,6 +17,22 @@ internal static class CouponEvents
         CouponTimers.SettleAt(c.ValidUntil, c.ClaimedAt),
     ];
 
+    /// <summary>
+    /// Many claims at once (batch distribution): each coupon's CouponClaimed, and one timer per second of deadlines
+    /// (building one per coupon only for the outbox to fold them would serialize thousands of envelopes for nothing).
+    /// </summary>
+    public static List<OutgoingEvent> ClaimedMany(IReadOnlyList<UserCoupon> coupons, string source, string? sourceId)
+    {
+        var events = new List<OutgoingEvent>(coupons.Count + 1);
+        var deadlines = new HashSet<long>();
+        foreach (var c in coupons)
+        {
+            events.Add(Event(c, new CouponClaimed(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, c.ClaimedAt, c.ValidFrom, c.ValidUntil, source, sourceId), c.ClaimedAt));
+            if (deadlines.Add((c.ValidUntil.ToUnixTimeMilliseconds() + 999) / 1000)) events.Add(CouponTimers.SettleAt(c.ValidUntil, c.ClaimedAt));
+        }
+        return events;
+    }
+
     /// <summary>The events of every transition the coupon made since it was read (a stored, saved change).</summary>
     public static IEnumerable<OutgoingEvent> Of(UserCoupon c)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.AspNetCore.Http;
 using MySqlConnector;
+using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
 
@@ -39,4 +40,9 @@ internal static class FindsMerchantAdmin
 internal static class TalksToRedis
 {
     public static Task<bool> PingAsync(StackExchange.Redis.IDatabase redis) => redis.KeyExistsAsync("ping");
+}
+
+internal static class FindsDistribution
+{
+    public static Type EntryPoint() => typeof(DistributionModule);
 }

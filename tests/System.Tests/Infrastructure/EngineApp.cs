@@ -30,6 +30,9 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public abstract string Store { get; }
 
+    /// <summary>Settings of the test's own, applied after the store's (fill it before the host starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
     protected abstract Dictionary<string, string?> StoreSettings();
 
     /// <summary>A fresh positive id for a merchant or user, so tests sharing a fixture never see each other's rows.</summary>
@@ -60,7 +63,11 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("Promotion:Auth:SigningKey", Convert.ToBase64String(SigningKey));
         builder.UseSetting("Engine:SweepInterval", "00:00:05");
+        // Distribution: small chunks so a few thousand rows cross many chunks and shards; idle workers look often.
+        builder.UseSetting("Distribution:ChunkSize", "100");
+        builder.UseSetting("Distribution:PollInterval", "00:00:00.050");
         foreach (var (key, value) in StoreSettings()) builder.UseSetting(key, value);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         foreach (var extra in _extras) extra(builder);
     }
@@ -76,7 +83,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 }
 
-public sealed class SqliteApp : EngineApp
+public class SqliteApp : EngineApp
 {
     private readonly string _directory;
 

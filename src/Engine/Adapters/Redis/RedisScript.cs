@@ -108,4 +108,27 @@ internal static class ClaimScripts
         redis.call('DEL', KEYS[3])
         return 1
         """);
+
+    /// <summary>
+    /// The counters' generation if they are loaded, else nil: read before a distribution batch commits, so its
+    /// grants are added afterwards only to the counters it was decided beside. KEYS: issued, generation.
+    /// </summary>
+    public static readonly RedisScript Version = new("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        return redis.call('GET', KEYS[2]) or '0'
+        """);
+
+    /// <summary>
+    /// Adds grants committed by a distribution batch to the cached counters, only if they are still the
+    /// generation read before the commit: a rebuild since then read the database itself, and adding again
+    /// would count the grants twice (claims refused wrongly). A rebuild still running replaces what this adds.
+    /// KEYS: issued, users, generation. ARGV: generation, users granted one coupon each.
+    /// </summary>
+    public static readonly RedisScript AddDistributed = new("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[1] then return 0 end
+        redis.call('INCRBY', KEYS[1], #ARGV - 1)
+        for i = 2, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
+        return 1
+        """);
 }

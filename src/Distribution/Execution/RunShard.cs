@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Distribution.Messaging;
+using PromotionEngine.Distribution.Recipients;
+using PromotionEngine.Distribution.Tasks;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Distribution.Execution;
+
+/// <summary>
+/// Works a leased shard chunk by chunk. Each chunk is one transaction: the checkpoint's compare-and-set first
+/// (which fails if the lease was lost or the task paused or cancelled), then the engine issues the coupons in
+/// the same transaction, then the chunk's failure rows, counts and notification events. A crash anywhere
+/// rolls the chunk back whole, and whoever takes the shard next redoes it from the checkpoint: every row is
+/// decided exactly once.
+/// </summary>
+internal sealed class RunShard(IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
+    IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options)
+{
+    /// <summary>Runs the shard until it is done or the lease is lost; returns how many chunks this call committed.</summary>
+    public async Task<int> RunAsync(Shard shard, string owner, CancellationToken ct)
+    {
+        var task = await tasks.FindAsync(shard.TaskId, ct) ?? throw new InvalidOperationException($"Shard {shard.Id} belongs to no task.");
+        var committed = 0;
+        for (var position = shard.NextChunk; position < shard.EndChunk; position++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var chunk = await store.FindChunkAsync(task.Id, position, ct)
+                ?? throw new InvalidOperationException($"Chunk {position} of task {task.Id} is missing.");
+            var recipients = RecipientChunk.Decode(chunk.FirstRow, chunk.Count, chunk.Recipients);
+            var done = position + 1 == shard.EndChunk;
+            var issued = await IssueChunkAsync(task, shard, owner, position, recipients, done, ct);
+            if (issued is null) return committed; // lost: paused, cancelled or taken over; the checkpoint says where it stands
+            committed++;
+            await issued.CommittedAsync(ct);
+        }
+        await lifecycle.TryCompleteAsync(task.Id, ct);
+        return committed;
+    }
+
+    private Task<IIssuedCoupons?> IssueChunkAsync(DistributionTask task, Shard shard, string owner, int position, List<Recipient> recipients, bool done,
+        CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>
+    {
+        var now = UtcMillis.Now(clock);
+        if (!await shards.AdvanceAsync(shard.Id, owner, position, now + options.Value.LeaseDuration, now, scope, ct)) return null;
+        var issued = await distribution.IssueAsync(
+            new DistributionRequest(task.Template, task.Merchant, task.Id, recipients.Select(r => new UserId(r.UserId)).ToList()), scope, ct);
+        var failures = new List<FailureRow>();
+        var pushed = new List<OutgoingEvent>();
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var decision = issued.Decisions[i];
+            if (decision.Coupon is { } coupon)
+            {
+                if (task.Notify.Count > 0) pushed.Add(TaskEvents.Pushed(task, recipients[i].UserId, coupon.Value, now));
+            }
+            else
+            {
+                failures.Add(new FailureRow(recipients[i].RowNumber, recipients[i].UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    FailureReasons.Of(decision.Refusal)));
+            }
+        }
+        await store.AddFailuresAsync(task.Id, failures, scope, ct);
+        await shards.CountAsync(shard.Id, recipients.Count, recipients.Count - failures.Count, failures.Count, done, owner, scope, ct);
+        await outbox.AddAsync(pushed, scope, ct);
+        await scope.CommitAsync(ct);
+        return issued;
+    }, ct);
+}

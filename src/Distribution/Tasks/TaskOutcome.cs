@@ -1,0 +1,21 @@
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Validation;
+
+namespace PromotionEngine.Distribution.Tasks;
+
+/// <summary>Every answer a task command can get; refusals are values (R4).</summary>
+internal abstract record TaskOutcome
+{
+    private TaskOutcome() { }
+
+    public sealed record Created(DistributionTask Task) : TaskOutcome;
+
+    /// <summary>The task as it stands (a status change, or a repeated request answered with the task).</summary>
+    public sealed record Done(DistributionTask Task) : TaskOutcome;
+
+    public sealed record NotFound : TaskOutcome;
+
+    public sealed record Invalid(FieldErrors Errors, string Code = "VALIDATION_FAILED") : TaskOutcome;
+
+    public sealed record Refused(Refusal Refusal) : TaskOutcome;
+}

@@ -1,0 +1,135 @@
+using System.Text;
+using MiniExcelLibs;
+using PromotionEngine.Distribution.Failures;
+using PromotionEngine.Distribution.Recipients;
+using PromotionEngine.Distribution.Tasks;
+
+namespace PromotionEngine.Distribution.Tests;
+
+/// <summary>Reading recipients files: the header, the rows, what makes a file unusable.</summary>
+public sealed class RecipientFiles : IDisposable
+{
+    private readonly List<string> _files = [];
+
+    private string Write(byte[] content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"recipients-test-{Guid.NewGuid():N}");
+        File.WriteAllBytes(path, content);
+        _files.Add(path);
+        return path;
+    }
+
+    private string Write(string text) => Write(Encoding.UTF8.GetBytes(text));
+
+    public void Dispose()
+    {
+        foreach (var f in _files) File.Delete(f);
+    }
+
+    [Theory]
+    [InlineData("userId,phone\n1,2\n", 0)]
+    [InlineData("phone;User_ID\n2;1\n", 1)]
+    [InlineData("\uFEFFname\tuid\nx\t1\n", 1)]
+    [InlineData("\"USER ID\"\n5\n", 0)]
+    public void The_user_id_column_is_found_by_name_whatever_the_delimiter_and_case(string csv, int column)
+    {
+        var layout = RecipientFile.Inspect(Write(csv), out var problem);
+        Assert.Null(problem);
+        Assert.Equal(new FileLayout(FileFormat.Csv, column), layout);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("phone,email\n1,2\n", "no user id column")]
+    [InlineData("userId\n\n\n", "no recipient rows")]
+    public void A_file_without_a_header_a_user_id_column_or_rows_is_refused(string csv, string expected)
+    {
+        Assert.Null(RecipientFile.Inspect(Write(csv), out var problem));
+        Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void Binary_data_and_a_broken_workbook_are_refused()
+    {
+        Assert.Null(RecipientFile.Inspect(Write([0x4D, 0x5A, 0x00, 0x90, 0x00]), out var binary));
+        Assert.Contains("binary", binary);
+        Assert.Null(RecipientFile.Inspect(Write("PK\u0003\u0004garbage"), out var zip));
+        Assert.Contains(".xlsx", zip);
+    }
+
+    [Fact]
+    public void A_single_record_larger_than_the_limit_makes_the_file_unreadable_not_a_buffer_without_bound()
+    {
+        var path = Write("userId\n1\n\"" + new string('x', RecipientFile.MaxRecordBytes + 10) + "\"\n");
+        Assert.NotNull(RecipientFile.Inspect(path, out _));
+        var layout = new FileLayout(FileFormat.Csv, 0);
+        Assert.Throws<UnreadableFileException>(() => RecipientFile.Rows(path, layout).ToList());
+    }
+
+    [Fact]
+    public void Rows_are_numbered_as_records_with_the_header_as_row_one_and_blank_records_skipped()
+    {
+        var rows = RecipientFile.Rows(Write("userId,x\n11,a\n,\n 12 ,b\n13\n"), new FileLayout(FileFormat.Csv, 0)).ToList();
+        Assert.Equal([new RecipientRow(2, "11"), new RecipientRow(4, " 12 "), new RecipientRow(5, "13")], rows);
+    }
+
+    [Fact]
+    public void An_xlsx_sheet_is_read_row_by_row_with_numbers_shown_as_the_merchant_sees_them()
+    {
+        using var stream = new MemoryStream();
+        stream.SaveAs(new[]
+        {
+            new Dictionary<string, object?> { ["note"] = "a", ["User Id"] = 1001d },
+            new Dictionary<string, object?> { ["note"] = "b", ["User Id"] = "1002" },
+            new Dictionary<string, object?> { ["note"] = "c", ["User Id"] = 3.5 },
+        }, excelType: ExcelType.XLSX);
+        var path = Write(stream.ToArray());
+        var layout = RecipientFile.Inspect(path, out var problem);
+        Assert.Null(problem);
+        Assert.Equal(new FileLayout(FileFormat.Xlsx, 1), layout);
+        Assert.Equal([new RecipientRow(2, "1001"), new RecipientRow(3, "1002"), new RecipientRow(4, "3.5")], RecipientFile.Rows(path, layout!).ToList());
+    }
+
+    [Theory]
+    [InlineData("42", true, 42)]
+    [InlineData("  7 ", true, 7)]
+    [InlineData("9223372036854775807", true, long.MaxValue)]
+    [InlineData("9223372036854775808", false, 0)]
+    [InlineData("0", false, 0)]
+    [InlineData("-3", false, 0)]
+    [InlineData("1e5", false, 0)]
+    [InlineData("١٢", false, 0)]
+    [InlineData("", false, 0)]
+    public void A_user_id_is_ascii_digits_from_one_to_long_max(string raw, bool valid, long expected)
+    {
+        Assert.Equal(valid, UserIdText.TryParse(raw, out var id));
+        if (valid) Assert.Equal(expected, id);
+    }
+
+    [Fact]
+    public void A_chunk_of_recipients_reads_back_exactly_as_written()
+    {
+        var recipients = new List<Recipient> { new(2, 1), new(3, long.MaxValue), new(900, 12345678901), new(901, 5) };
+        var data = RecipientChunk.Encode(recipients);
+        Assert.Equal(recipients, RecipientChunk.Decode(2, recipients.Count, data));
+        Assert.Throws<InvalidDataException>(() => RecipientChunk.Decode(2, 3, data));
+        Assert.Throws<ArgumentException>(() => RecipientChunk.Encode([new Recipient(5, 1), new Recipient(4, 2)]));
+    }
+
+    [Fact]
+    public void Seen_users_finds_every_repeat_across_growth()
+    {
+        var seen = new SeenUsers();
+        for (long i = 1; i <= 100_000; i++) Assert.True(seen.Add(i * 7919));
+        for (long i = 1; i <= 100_000; i += 997) Assert.False(seen.Add(i * 7919));
+        Assert.True(seen.Add(3));
+        Assert.Equal(100_001, seen.Count);
+    }
+
+    [Theory]
+    [InlineData("123", "123")]
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("-5", "'-5")]
+    [InlineData("a,b", "\"a,b\"")]
+    public void Failure_values_are_safe_in_a_spreadsheet(string raw, string csv) => Assert.Equal(csv, FailureExport.Csv(raw));
+}
