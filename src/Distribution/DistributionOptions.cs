@@ -35,6 +35,14 @@ internal sealed class DistributionOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Attempts at one chunk that fails with an error (not a lost lease) before its task fails with CHUNK_FAILED.</summary>
+    [Range(1, 100)]
+    public int MaxChunkAttempts { get; set; } = 5;
+
+    /// <summary>The pause after a failed chunk before its shard is tried again, times the failures so far.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan ChunkRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How far ahead a task may be scheduled.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "3660.00:00:00")]
     public TimeSpan MaxScheduleAhead { get; set; } = TimeSpan.FromDays(366);

@@ -31,6 +31,12 @@ internal interface IShards
 
     Task ReleaseAsync(long id, string owner, CancellationToken ct);
 
+    /// <summary>
+    /// A chunk failed: counts the failure, keeps the error, and frees the shard only after <paramref name="pause"/>
+    /// times the failures so far. Returns the shard's consecutive failures (a chunk that commits resets them).
+    /// </summary>
+    Task<int> RecordFailureAsync(long id, string owner, string error, DateTimeOffset now, TimeSpan pause, CancellationToken ct);
+
     /// <summary>How many of the task's shards are not done, as this transaction sees them.</summary>
     Task<int> OpenCountAsync(long taskId, WriteScope scope, CancellationToken ct);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Distribution.Messaging;
@@ -16,9 +17,11 @@ namespace PromotionEngine.Distribution.Execution;
 /// rolls the chunk back whole, and whoever takes the shard next redoes it from the checkpoint: every row is
 /// decided exactly once.
 /// </summary>
-internal sealed class RunShard(IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
-    IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options)
+internal sealed partial class RunShard(IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
+    IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options, ILogger<RunShard> log)
 {
+    public const string ChunkFailed = "CHUNK_FAILED";
+
     /// <summary>Runs the shard until it is done or the lease is lost; returns how many chunks this call committed.</summary>
     public async Task<int> RunAsync(Shard shard, string owner, CancellationToken ct)
     {
@@ -31,7 +34,16 @@ internal sealed class RunShard(IDatabase db, IShards shards, IDistributionTasks 
                 ?? throw new InvalidOperationException($"Chunk {position} of task {task.Id} is missing.");
             var recipients = RecipientChunk.Decode(chunk.FirstRow, chunk.Count, chunk.Recipients);
             var done = position + 1 == shard.EndChunk;
-            var issued = await IssueChunkAsync(task, shard, owner, position, recipients, done, ct);
+            IIssuedCoupons? issued;
+            try
+            {
+                issued = await IssueChunkAsync(task, shard, owner, position, recipients, done, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                await FailedAsync(task, shard, owner, position, recipients.Count > 0 ? recipients[0].RowNumber : 0, e, ct);
+                return committed;
+            }
             if (issued is null) return committed; // lost: paused, cancelled or taken over; the checkpoint says where it stands
             committed++;
             await issued.CommittedAsync(ct);
@@ -39,6 +51,23 @@ internal sealed class RunShard(IDatabase db, IShards shards, IDistributionTasks 
         await lifecycle.TryCompleteAsync(task.Id, ct);
         return committed;
     }
+
+    /// <summary>
+    /// A chunk failed with an error its transaction could not retry away: the shard waits longer after each failure,
+    /// and after the last attempt the task fails (CHUNK_FAILED) rather than run for ever. A failure that cannot even be
+    /// recorded (the database is away) counts nothing: the lease lapses and the chunk is tried again later.
+    /// </summary>
+    private async Task FailedAsync(DistributionTask task, Shard shard, string owner, int position, long firstRow, Exception error, CancellationToken ct)
+    {
+        var limit = options.Value.MaxChunkAttempts;
+        var failures = await shards.RecordFailureAsync(shard.Id, owner, error.Message, clock.GetUtcNow(), options.Value.ChunkRetryDelay, ct);
+        LogChunkFailed(error, task.Id, position, failures, limit);
+        if (failures < limit) return;
+        await lifecycle.AbortAsync(task.Id, ChunkFailed, $"The chunk from row {firstRow} failed {failures} times: {error.Message}", ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Distribution task {Task}: chunk {Chunk} failed (attempt {Attempt} of {Limit})")]
+    private partial void LogChunkFailed(Exception error, long task, int chunk, int attempt, int limit);
 
     private Task<IIssuedCoupons?> IssueChunkAsync(DistributionTask task, Shard shard, string owner, int position, List<Recipient> recipients, bool done,
         CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>

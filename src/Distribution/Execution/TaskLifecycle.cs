@@ -36,6 +36,17 @@ internal sealed class TaskLifecycle(IDatabase db, IDistributionTasks tasks, ISha
         return true;
     }, ct);
 
+    /// <summary>Fails a running task (its shards stop with it); what was issued stays issued, the failures report stays.</summary>
+    public Task<bool> AbortAsync(long id, string code, string detail, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
+    {
+        var task = await tasks.LockAsync(id, scope, ct);
+        if (task is null || task.Abort(code, detail, UtcMillis.Now(clock)) != TaskMove.Moved) return false;
+        await tasks.SaveStatusAsync(task, scope, ct);
+        await outbox.AddAsync(TaskEvents.Failed(task), scope, ct);
+        await scope.CommitAsync(ct);
+        return true;
+    }, ct);
+
     private async Task CompleteAsync(DistributionTask task, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         task.Complete(now);

@@ -182,6 +182,17 @@ internal sealed class DistributionTask
         return TaskMove.Moved;
     }
 
+    /// <summary>A running task whose chunk failed on every attempt: it stops, with what was issued so far kept.</summary>
+    public TaskMove Abort(string code, string detail, DateTimeOffset now)
+    {
+        if (Status == Failed) return TaskMove.AlreadyThere;
+        if (Status != Running) return TaskMove.NotAllowed;
+        StopClock(now);
+        MoveTo(Failed, now);
+        (FailureCode, FailureDetail, FinishedAt) = (code, detail, now);
+        return TaskMove.Moved;
+    }
+
     private void StopClock(DateTimeOffset now)
     {
         if (Status == Running && RunSince is { } since) ActiveMillis += Math.Max(0, (long)(now - since).TotalMilliseconds);
@@ -198,7 +209,7 @@ internal sealed class DistributionTask
     private static bool CanMove(DistributionStatus from, DistributionStatus to) => (from, to) switch
     {
         (Scheduled, Running) or (Scheduled, Failed) or (Scheduled, Cancelled) => true,
-        (Running, Paused) or (Running, Succeeded) or (Running, Cancelled) => true,
+        (Running, Paused) or (Running, Succeeded) or (Running, Cancelled) or (Running, Failed) => true,
         (Paused, Running) or (Paused, Cancelled) => true,
         _ => false,
     };

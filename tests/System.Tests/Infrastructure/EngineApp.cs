@@ -45,7 +45,11 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
-    public EngineApp WithSetting(string key, string? value) => With(b => b.UseSetting(key, value));
+    public EngineApp WithSetting(string key, string? value)
+    {
+        Settings[key] = value;
+        return this;
+    }
 
     public HttpClient As(CallerRole role, string id)
     {

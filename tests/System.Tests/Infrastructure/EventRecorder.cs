@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Events.Distribution.V1;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
@@ -19,6 +20,8 @@ public sealed class EventRecorder :
     IEventHandler<TemplateCreated>, IEventHandler<TemplateChanged>, IEventHandler<TemplateStockAdded>, IEventHandler<TemplateTerminated>,
     IEventHandler<TemplateEnded>, IEventHandler<CouponClaimed>, IEventHandler<CouponLocked>, IEventHandler<CouponConsumed>,
     IEventHandler<CouponReleased>, IEventHandler<CouponRefunded>, IEventHandler<CouponExpired>, IEventHandler<CouponReminderDue>,
+    IEventHandler<DistributionTaskCreated>, IEventHandler<DistributionTaskStarted>, IEventHandler<DistributionTaskCompleted>,
+    IEventHandler<DistributionTaskFailed>, IEventHandler<CouponPushed>,
     IInstanceEventHandler<TemplateCreated>, IInstanceEventHandler<TemplateChanged>
 {
     public const string Consumer = "test.recorder";
@@ -51,6 +54,11 @@ public sealed class EventRecorder :
             services.AddSingleton(EventSubscription.Group<CouponRefunded, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<CouponExpired, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<CouponReminderDue, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<DistributionTaskCreated, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<DistributionTaskStarted, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<DistributionTaskCompleted, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<DistributionTaskFailed, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<CouponPushed, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateCreated, EventRecorder>(InstanceConsumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateChanged, EventRecorder>(InstanceConsumer));
         }));
@@ -100,6 +108,11 @@ public sealed class EventRecorder :
     public Task HandleAsync(CouponRefunded e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
     public Task HandleAsync(CouponExpired e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
     public Task HandleAsync(CouponReminderDue e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(DistributionTaskCreated e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(DistributionTaskStarted e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(DistributionTaskCompleted e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(DistributionTaskFailed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(CouponPushed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
 
     public Task HandleAsync(TemplateCreated e, EventContext c, CancellationToken ct) => Seen(c);
     public Task HandleAsync(TemplateChanged e, EventContext c, CancellationToken ct) => Seen(c);

@@ -43,7 +43,7 @@ internal sealed class SqlShards(IDatabase db) : IShards
 
     public async Task<bool> AdvanceAsync(long id, string owner, int position, DateTimeOffset until, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE di_shards SET next_chunk = next_chunk + 1, lease_until = @Until, updated_at = @Now " +
+            "UPDATE di_shards SET next_chunk = next_chunk + 1, lease_until = @Until, failures = 0, updated_at = @Now " +
             "WHERE id = @Id AND owner = @Owner AND next_chunk = @Position AND status = 'RUNNING'",
             new { Id = id, Owner = owner, Position = position, Until = UtcMillis.From(until), Now = UtcMillis.From(now) },
             scope.Transaction, cancellationToken: ct)) == 1;
@@ -61,6 +61,20 @@ internal sealed class SqlShards(IDatabase db) : IShards
             "UPDATE di_shards SET owner = NULL, lease_until = 0 WHERE id = @Id AND owner = @Owner",
             new { Id = id, Owner = owner }, scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
+    }
+
+    public async Task<int> RecordFailureAsync(long id, string owner, string error, DateTimeOffset now, TimeSpan pause, CancellationToken ct)
+    {
+        await using var scope = await db.BeginWriteAsync(ct);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE di_shards SET failures = failures + 1, last_error = @Error, owner = NULL, lease_until = @Now + @PauseMs * (failures + 1) " +
+            "WHERE id = @Id AND owner = @Owner",
+            new { Id = id, Owner = owner, Error = error.Length <= 2000 ? error : error[..2000], Now = UtcMillis.From(now), PauseMs = (long)pause.TotalMilliseconds },
+            scope.Transaction, cancellationToken: ct));
+        var failures = await scope.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT failures FROM di_shards WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
+        await scope.CommitAsync(ct);
+        return failures;
     }
 
     public Task<int> OpenCountAsync(long taskId, WriteScope scope, CancellationToken ct) =>
