@@ -23,16 +23,42 @@ internal static class Allocation
         long given = 0;
         for (var k = 0; k < lines.Length; k++)
         {
-            var exact = (Int128)discount * remaining[lines[k]];
-            shares[k] = (long)(exact / total);
-            remainders[k] = (long)(exact % total);
+            var amount = remaining[lines[k]];
+            var high = Math.BigMul(discount, amount, out long low);
+            if (high == 0 && low >= 0)
+            {
+                (shares[k], remainders[k]) = Math.DivRem(low, total); // the usual case: the product fits in 64 bits
+            }
+            else
+            {
+                var exact = (Int128)discount * amount;
+                shares[k] = (long)(exact / total);
+                remainders[k] = (long)(exact % total);
+            }
             given += shares[k];
         }
         var left = discount - given; // fewer than the lines with a remainder
         if (left == 0) return shares;
-        var order = Enumerable.Range(0, lines.Length).Where(k => remainders[k] > 0).ToArray();
-        Array.Sort(order, (a, b) => remainders[a] != remainders[b] ? remainders[b].CompareTo(remainders[a]) : lines[a].CompareTo(lines[b]));
-        for (var k = 0; k < left; k++) shares[order[k]]++;
+        // The `left` largest remainders (ties: lower line index) get one unit each.
+        if (left > 4)
+        {
+            var order = new int[lines.Length];
+            for (var k = 0; k < order.Length; k++) order[k] = k;
+            Array.Sort(order, (a, b) => remainders[a] != remainders[b] ? remainders[b].CompareTo(remainders[a]) : lines[a].CompareTo(lines[b]));
+            for (var k = 0; k < left; k++) shares[order[k]]++;
+            return shares;
+        }
+        for (var n = 0; n < left; n++) // a few units: pick them one by one rather than sort
+        {
+            var pick = -1;
+            for (var k = 0; k < lines.Length; k++)
+            {
+                if (remainders[k] <= 0) continue;
+                if (pick < 0 || remainders[k] > remainders[pick] || (remainders[k] == remainders[pick] && lines[k] < lines[pick])) pick = k;
+            }
+            shares[pick]++;
+            remainders[pick] = 0;
+        }
         return shares;
     }
 }

@@ -43,7 +43,8 @@ internal static class BestCombination
 
         // With no platform coupon, or a percentage one (it applies after them), shop coupons apply to list prices.
         var onList = shops.Select(s => OptionsOf(s, cart.Amounts, null)).ToArray();
-        search.Consider(BestEach(onList));
+        var listBest = BestEach(onList).ToList();
+        search.Consider(listBest.Select(o => o.Offer), listBest.Sum(o => o.X));
         foreach (var platform in platforms)
         {
             if (platform.Terms.IsPercentage)
@@ -54,7 +55,8 @@ internal static class BestCombination
             var remaining = (long[])cart.Amounts.Clone();
             var shares = Allocation.Split(platform.Terms.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
             for (var k = 0; k < shares.Length; k++) remaining[platform.Lines[k]] -= shares[k];
-            search.Consider([platform, .. BestEach(shops.Select(s => OptionsOf(s, remaining, null)).ToArray())]);
+            var each = BestEach(shops.Select(s => OptionsOf(s, remaining, null)).ToArray()).ToList();
+            search.Consider([platform, .. each.Select(o => o.Offer)], shares.Sum() + each.Sum(o => o.X));
         }
         return search.Best;
     }
@@ -62,6 +64,12 @@ internal static class BestCombination
     private sealed class Search(Cart cart, SearchStats? stats)
     {
         public Application Best { get; private set; } = Stacking.Apply(cart, []);
+
+        /// <summary>Prices the combination by the rules, unless its <paramref name="total"/> (known exactly) cannot reach the best.</summary>
+        public void Consider(IEnumerable<Offer> combination, long total)
+        {
+            if (total >= Best.Discount) Consider(combination);
+        }
 
         public void Consider(IEnumerable<Offer> combination)
         {
@@ -91,7 +99,7 @@ internal static class BestCombination
         }).Where(o => o.X > 0).ToArray();
 
     /// <summary>The best coupon of each shop when shops add up: the larger discount, then the rank's tie-breaks (none beats a coupon that gives nothing).</summary>
-    private static IEnumerable<Offer> BestEach(Option[][] shops)
+    private static IEnumerable<Option> BestEach(Option[][] shops)
     {
         foreach (var options in shops)
         {
@@ -102,7 +110,7 @@ internal static class BestCombination
                         1, best.Offer.Terms.Priority, [best.Offer.Id.Value]) > 0))
                     best = o;
             }
-            if (best is not null) yield return best.Offer;
+            if (best is not null) yield return best;
         }
     }
 
@@ -121,7 +129,7 @@ internal static class BestCombination
 
         // Good incumbents first, so the bound prunes early: each shop's best by X − p·Y, and by X alone.
         search.Consider([platform, .. options.Select(o => o.MaxBy(x => (Int128)x.X * 10_000 - (Int128)x.Y * percent)!.Offer)]);
-        search.Consider([platform, .. BestEach(options)]);
+        search.Consider([platform, .. BestEach(options).Select(o => o.Offer)]);
 
         var bestRest = new long[options.Length + 1]; // the most X the shops from k on can add
         for (var k = options.Length - 1; k >= 0; k--) bestRest[k] = bestRest[k + 1] + options[k].Max(o => o.X);
@@ -147,7 +155,7 @@ internal static class BestCombination
             }
             search.Frontier(frontier.Count);
         }
-        foreach (var p in frontier) search.Consider([platform, .. p.Chosen]);
+        foreach (var p in frontier) search.Consider([platform, .. p.Chosen], p.X + PlatformDiscount(p.Y));
 
         bool Dominates(Partial a, Partial b)
         {
