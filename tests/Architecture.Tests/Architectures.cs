@@ -2,6 +2,7 @@ using System.Reflection;
 using ArchUnitNET.Loader;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 using ArchitectureModel = ArchUnitNET.Domain.Architecture;
 
 namespace PromotionEngine.Architecture.Tests;
@@ -12,8 +13,9 @@ internal static class Assemblies
     public static readonly Assembly Contracts = typeof(Contracts.MerchantAdmin.ICouponTemplateCatalog).Assembly;
     public static readonly Assembly Engine = typeof(EngineModule).Assembly;
     public static readonly Assembly Admin = typeof(MerchantAdminModule).Assembly;
+    public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
 
-    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin];
+    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Settlement];
 
     public static Assembly Named(string name) => name switch
     {
@@ -21,6 +23,7 @@ internal static class Assemblies
         "Contracts" => Contracts,
         "Engine" => Engine,
         "MerchantAdmin" => Admin,
+        "Settlement" => Settlement,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),
     };
 }

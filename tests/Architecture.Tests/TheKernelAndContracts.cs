@@ -11,6 +11,8 @@ public class TheKernelAndContracts
     [InlineData("Kernel", "MerchantAdmin")]
     [InlineData("Contracts", "Engine")]
     [InlineData("Contracts", "MerchantAdmin")]
+    [InlineData("Kernel", "Settlement")]
+    [InlineData("Contracts", "Settlement")]
     public void Depend_on_no_module(string shared, string module) =>
         TypesIn(Assemblies.Named(shared)).UseNothingFrom(Assemblies.Named(module)).Check(Architectures.All);
 

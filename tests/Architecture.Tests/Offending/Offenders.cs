@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using MySqlConnector;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 
 namespace PromotionEngine.Architecture.Tests.Offending;
 
@@ -34,6 +35,11 @@ internal static class FindsTheEngine
 internal static class FindsMerchantAdmin
 {
     public static Type EntryPoint() => typeof(MerchantAdminModule);
+}
+
+internal static class FindsSettlement
+{
+    public static Type EntryPoint() => typeof(SettlementModule);
 }
 
 internal static class TalksToRedis
