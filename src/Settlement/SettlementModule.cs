@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Settlement.Adapters.Sql;
 using PromotionEngine.Settlement.Quotes;
@@ -20,6 +21,7 @@ public static class SettlementModule
         services.AddSingleton(new ModuleSchema(Name, typeof(SettlementModule).Assembly));
         services.AddSingleton<IQuotes, SqlQuotes>();
         services.AddSingleton<PriceCart>();
+        services.AddSingleton<IQuotePins, QuotePins>();
         return services;
     }
 

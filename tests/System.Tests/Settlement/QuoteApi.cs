@@ -129,6 +129,58 @@ public abstract class QuoteApi(EngineApp app)
         Assert.Equal([exclusive], blocked.GetProperty("blockedBy").EnumerateArray().Select(b => b.GetString()));
     }
 
+    private Task<HttpResponseMessage> LockQuoteAsync(string order, string quoteId, long? userId = null) =>
+        _service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId, userId, ttlSeconds = 900 });
+
+    [Fact]
+    public async Task Locking_with_a_quote_id_locks_the_coupons_it_selected()
+    {
+        var userId = EngineApp.NewId();
+        var user = app.AsUser(userId);
+        var platform = await user.ClaimedCouponIdAsync(await TemplateAsync(new { discountAmount = 1000 }));
+        var shop = await user.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "SHOP", shopId = 502, discountAmount = 200 }));
+        var quote = await (await _service.PostAsJsonAsync("/api/v1/settlement/quotes", Cart(userId))).JsonAsync();
+        var order = Api.NewOrderId();
+
+        var locked = await LockQuoteAsync(order, quote.Str("quoteId"));
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        var coupons = (await locked.JsonAsync()).GetProperty("coupons").EnumerateArray().ToList();
+        Assert.Equal(new[] { platform, shop }.Order(), coupons.Select(c => c.Id()).Order());
+        Assert.All(coupons, c => Assert.Equal(("LOCKED", order), (c.Str("status"), c.Str("orderId"))));
+
+        // A repeat is answered the same; consume goes on as for any lock.
+        Assert.Equal(HttpStatusCode.OK, (await LockQuoteAsync(order, quote.Str("quoteId"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_quote_whose_coupon_was_taken_meanwhile_no_longer_holds()
+    {
+        var userId = EngineApp.NewId();
+        var user = app.AsUser(userId);
+        var coupon = await user.ClaimedCouponIdAsync(await TemplateAsync(new { discountAmount = 1000 }));
+        var quote = (await (await _service.PostAsJsonAsync("/api/v1/settlement/quotes", Cart(userId))).JsonAsync()).Str("quoteId");
+        Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(Api.NewOrderId(), userId, [coupon])).StatusCode); // another order took it
+
+        var refused = await LockQuoteAsync(Api.NewOrderId(), quote);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict, "QUOTE_NO_LONGER_HOLDS");
+        Assert.Equal("HELD_BY_ANOTHER_ORDER", problem.GetProperty("coupons")[0].Str("reason"));
+    }
+
+    [Fact]
+    public async Task An_expired_unknown_or_another_user_s_quote_is_refused()
+    {
+        var userId = EngineApp.NewId();
+        await app.AsUser(userId).ClaimedCouponIdAsync(await TemplateAsync(new { discountAmount = 1000 }));
+        var quote = (await (await _service.PostAsJsonAsync("/api/v1/settlement/quotes", Cart(userId))).JsonAsync()).Str("quoteId");
+
+        await (await LockQuoteAsync(Api.NewOrderId(), quote, userId + 1)).AssertProblemAsync(HttpStatusCode.Conflict, "QUOTE_USER_MISMATCH");
+        await (await LockQuoteAsync(Api.NewOrderId(), "q_nope")).AssertProblemAsync(HttpStatusCode.NotFound, "QUOTE_NOT_FOUND");
+        app.Clock.Advance(TimeSpan.FromMinutes(16));
+        await (await LockQuoteAsync(Api.NewOrderId(), quote)).AssertProblemAsync(HttpStatusCode.Conflict, "QUOTE_EXPIRED");
+    }
+
     [Fact]
     public async Task Bad_input_is_refused_field_by_field_and_only_services_may_quote()
     {
