@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 
@@ -22,7 +21,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(HostDll());
         info.ArgumentList.Add("--urls");
@@ -83,12 +82,5 @@ public sealed class HostProcess : IAsyncDisposable
         if (root is null) throw new InvalidOperationException("Cannot find the repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
         var dll = Path.Combine(root.FullName, "src", "Host", "bin", configuration, framework, "PromotionEngine.Host.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"The Host is not built at {dll}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,22 +1,22 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 
 /// <summary>
-/// A nats-server with JetStream of the test's own (the Debian binary the service script installs), on a free
-/// port with its own store folder, so a test can stop and restart it without touching the NATS others share.
+/// A nats-server with JetStream of the test's own, with its own store folder, so a test can stop and restart it.
 /// The store survives a stop, as a real server's disk does.
 /// </summary>
-public sealed class PrivateNats : IAsyncDisposable
+public sealed class PrivateNats : PrivateServer
 {
     private readonly string _store = Path.Combine(Path.GetTempPath(), "promo-nats-" + Guid.NewGuid().ToString("N"));
-    private Process? _process;
-
-    public int Port { get; } = FreePort();
 
     public string Url => $"nats://127.0.0.1:{Port}";
+
+    protected override (string Binary, string Service) Program => ("nats-server", "nats");
+
+    protected override string Arguments => $"-a 127.0.0.1 -p {Port} -js -sd {_store}";
+
+    protected override Task WaitUntilReadyAsync() => NatsServer.RequireWithinAsync(Url, TimeSpan.FromSeconds(10));
 
     public static async Task<PrivateNats> StartAsync()
     {
@@ -25,43 +25,10 @@ public sealed class PrivateNats : IAsyncDisposable
         return nats;
     }
 
-    public async Task StartAgainAsync()
-    {
-        var binary = Binaries.Find("nats-server", "nats");
-        _process = Process.Start(new ProcessStartInfo(binary, $"-a 127.0.0.1 -p {Port} -js -sd {_store}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("nats-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await NatsServer.RequireWithinAsync(Url, TimeSpan.FromSeconds(10));
-    }
-
-    /// <summary>Kills the server; what it stored is kept for the next start.</summary>
-    public async Task StopAsync()
-    {
-        if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-        _process = null;
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await StopAsync();
         try { Directory.Delete(_store, recursive: true); } catch (IOException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
