@@ -12,6 +12,7 @@ using MySqlConnector;
 // loadgen <base-url> <signing-key-base64> <mode> [options]
 //   noop    --concurrency N --seconds S                      GET /api/v1/ping (the app's own ceiling)
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
+//   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
 //   distribute --rows N --mysql CS --file PATH                 a distribution task of N recipients end to end, then its invariants
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
@@ -51,6 +52,23 @@ switch (mode)
         Console.WriteLine($"created={result.Ok}");
         return 0;
     }
+    case "quotes":
+    {
+        var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
+        var distinct = args.Contains("--distinct");
+        var service = new TokenPool(key, 0).Service();
+        var result = await RunAsync(concurrency, warmup, seconds, i =>
+        {
+            // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
+            // otherwise one cart, answered from the stored quote after the first.
+            var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { quantity = (int)(i % 50_000) + 1 } : l).ToArray();
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes") { Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
+            return request;
+        }, HttpStatusCode.OK);
+        Report($"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
+        return 0;
+    }
     case "verify":
         return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
     case "distribute":
@@ -61,6 +79,45 @@ switch (mode)
     default:
         Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata");
         return 2;
+}
+
+// One user with `coupons` coupons of mixed scopes and benefits over 5 shops and 4 categories, and a cart of `lines` lines.
+async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lineCount)
+{
+    var pool = new TokenPool(key, 0);
+    var user = 2_000_000_000L + Random.Shared.Next(1, 1_000_000);
+    using var merchant = Client(1);
+    merchant.DefaultRequestHeaders.Authorization = new("Bearer", pool.Merchant(1));
+    using var holder = Client(1);
+    holder.DefaultRequestHeaders.Authorization = new("Bearer", pool.Token(user));
+    for (var i = 0; i < coupons; i++)
+    {
+        object scope = (i % 4) switch
+        {
+            0 => new { scope = "PLATFORM" },
+            1 => new { scope = "SHOP", shopId = i % 5 + 1 },
+            2 => new { scope = "CATEGORIES", categoryIds = new[] { i % 4 + 1 } },
+            _ => new { scope = "SHOP", shopId = (i + 2) % 5 + 1 },
+        };
+        var benefit = (i % 3) switch
+        {
+            0 => new Dictionary<string, object?> { ["type"] = "FIXED_AMOUNT", ["discountAmount"] = 100 + 37 * i },
+            1 => new Dictionary<string, object?> { ["type"] = "THRESHOLD", ["discountAmount"] = 500 + 11 * i, ["thresholdAmount"] = 5000 + 500 * i },
+            _ => new Dictionary<string, object?> { ["type"] = "PERCENTAGE", ["percentOff"] = 300 + 50 * i, ["maxDiscountAmount"] = 3000 + 100 * i },
+        };
+        var body = JsonSerializer.SerializeToElement(scope).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        foreach (var (k, v) in benefit) body[k] = v;
+        body["name"] = $"quote bench {i}"; body["currency"] = "CNY"; body["stock"] = 1_000_000; body["perUserLimit"] = 1;
+        body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1); body["exclusive"] = i % 25 == 24;
+        var created = await merchant.PostAsJsonAsync("/api/v1/merchant/templates", body);
+        created.EnsureSuccessStatusCode();
+        var template = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var claim = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = JsonContent.Create(new { templateId = template }) };
+        claim.Headers.Add("Idempotency-Key", "bench-" + i.ToString(CultureInfo.InvariantCulture));
+        (await holder.SendAsync(claim)).EnsureSuccessStatusCode();
+    }
+    var lines = Enumerable.Range(0, lineCount).Select(n => new QuoteLine("sku-" + n, n + 1, n % 5 + 1, [n % 4 + 1], 1000 + 137 * n, n % 3 + 1)).ToArray();
+    return (user, lines);
 }
 
 async Task<string> CreateTemplateAsync(long stock)
@@ -186,6 +243,8 @@ internal sealed class TokenPool(byte[] key, long userBase)
 
     public string Merchant(long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
 
+    public string Service() => Sign($$"""{"sub":"order-service","role":"SERVICE","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+
     private string Sign(string payload)
     {
         var unsigned = Header + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
@@ -194,3 +253,5 @@ internal sealed class TokenPool(byte[] key, long userBase)
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
+
+record QuoteLine(string sku, long productId, long shopId, long[] categoryIds, long unitPrice, int quantity);

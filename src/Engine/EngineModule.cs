@@ -56,6 +56,7 @@ public static class EngineModule
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
+        services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<ClaimCoupon>();
         services.AddSingleton<OrderCheckout>();
         services.AddSingleton<LockCoupons>();

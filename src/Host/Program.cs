@@ -11,6 +11,7 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 using Scalar.AspNetCore;
 
 // One deployable, many roles: `serve` (the default) runs the modules named by Promotion:Roles;
@@ -65,6 +66,7 @@ builder.Services.AddPromotionTelemetry(builder.Configuration);
 // only the roles this process serves expose endpoints and run background work.
 builder.Services.AddMerchantAdmin();
 builder.Services.AddEngine(builder.Configuration);
+builder.Services.AddSettlement();
 if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers(builder.Configuration);
 builder.Services.AddDistribution();
 if (roles.Serves(DistributionModule.Name)) builder.Services.AddDistributionWorkers();
@@ -93,6 +95,7 @@ app.MapPromotionTelemetry(builder.Configuration);
 app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
 if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
 if (roles.Serves(EngineModule.Name)) app.MapEngine();
+if (roles.Serves(SettlementModule.Name)) app.MapSettlement();
 app.MapMessaging();
 if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
 

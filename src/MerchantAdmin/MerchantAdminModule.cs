@@ -26,6 +26,8 @@ public static class MerchantAdminModule
         services.AddMemoryCache(o => o.SizeLimit ??= 200_000);
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<ICouponTemplateCatalog>(sp => sp.GetRequiredService<TemplateCatalog>());
+        services.AddSingleton<TemplatePricing>();
+        services.AddSingleton<ICouponPricingTerms>(sp => sp.GetRequiredService<TemplatePricing>());
         services.AddSingleton<TemplateWriter>();
         services.AddSingleton<CreateTemplate>();
         services.AddSingleton<ChangeTemplate>();

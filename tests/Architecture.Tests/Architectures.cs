@@ -3,6 +3,7 @@ using ArchUnitNET.Loader;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 using ArchitectureModel = ArchUnitNET.Domain.Architecture;
 
 namespace PromotionEngine.Architecture.Tests;
@@ -14,8 +15,9 @@ internal static class Assemblies
     public static readonly Assembly Engine = typeof(EngineModule).Assembly;
     public static readonly Assembly Admin = typeof(MerchantAdminModule).Assembly;
     public static readonly Assembly Distribution = typeof(DistributionModule).Assembly;
+    public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
 
-    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Distribution];
+    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Distribution, Settlement];
 
     public static Assembly Named(string name) => name switch
     {
@@ -24,6 +26,7 @@ internal static class Assemblies
         "Engine" => Engine,
         "MerchantAdmin" => Admin,
         "Distribution" => Distribution,
+        "Settlement" => Settlement,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),
     };
 }

@@ -30,6 +30,7 @@ public class EveryRuleCanFail
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Engine).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Admin).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Distribution).Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Settlement).Check(Architectures.All));
     }
 
     [Fact]

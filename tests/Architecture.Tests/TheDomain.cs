@@ -49,6 +49,8 @@ public class TheDomain
     [InlineData("StackExchange.Redis")]
     public void Templates_use_no_web_or_data_library(string library) => TemplateTypes.UseNothingFrom(library).Check(Architectures.All);
 
+    private static GivenTypesConjunction PricingTypes => Types().That().ResideInNamespace("PromotionEngine.Settlement.Pricing");
+
     [Theory]
     [InlineData("Microsoft.AspNetCore")]
     [InlineData("Dapper")]
@@ -60,12 +62,20 @@ public class TheDomain
         RecipientTypes.UseNothingFrom(library).Check(Architectures.All);
     }
 
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void The_quote_engine_uses_no_web_or_data_library(string library) => PricingTypes.UseNothingFrom(library).Check(Architectures.All);
+
     [Fact]
     public void The_rules_above_see_the_types_they_name()
     {
         Assert.Equal(DistributionDomainTypes.Order(StringComparer.Ordinal),
             DistributionTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Contains("ImportRecipients", RecipientTypes.GetObjects(Architectures.All).Select(t => t.Name));
+        Assert.Contains("BestCombination", PricingTypes.GetObjects(Architectures.All).Select(t => t.Name));
         // A rule over no types passes: make sure a rename cannot empty these selections silently.
         Assert.Contains("UserCoupon", UserCouponTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Equal(TemplateDomainTypes.Order(StringComparer.Ordinal),

@@ -13,6 +13,8 @@ public class TheKernelAndContracts
     [InlineData("Contracts", "MerchantAdmin")]
     [InlineData("Kernel", "Distribution")]
     [InlineData("Contracts", "Distribution")]
+    [InlineData("Kernel", "Settlement")]
+    [InlineData("Contracts", "Settlement")]
     public void Depend_on_no_module(string shared, string module) =>
         TypesIn(Assemblies.Named(shared)).UseNothingFrom(Assemblies.Named(module)).Check(Architectures.All);
 

@@ -2,6 +2,7 @@ using ArchUnitNET.xUnit;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 using static PromotionEngine.Architecture.Tests.Rules;
 
 namespace PromotionEngine.Architecture.Tests;
@@ -14,6 +15,18 @@ public class TheModules
 
     [Fact]
     public void Merchant_admin_uses_nothing_from_the_engine() => TypesIn(Assemblies.Admin).UseNothingFrom(Assemblies.Engine).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Settlement", "Engine")]
+    [InlineData("Settlement", "MerchantAdmin")]
+    [InlineData("Engine", "Settlement")]
+    [InlineData("MerchantAdmin", "Settlement")]
+    public void Settlement_and_the_other_modules_use_nothing_of_each_other(string module, string other) =>
+        TypesIn(Assemblies.Named(module)).UseNothingFrom(Assemblies.Named(other)).Check(Architectures.All);
+
+    [Fact]
+    public void Settlement_exposes_only_its_entry_point() =>
+        TypesIn(Assemblies.Settlement).ExposeOnly(nameof(SettlementModule)).Check(Architectures.All);
 
     [Fact]
     public void Engine_exposes_only_its_entry_point() => TypesIn(Assemblies.Engine).ExposeOnly(nameof(EngineModule)).Check(Architectures.All);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
@@ -21,8 +22,10 @@ internal static class CheckoutEndpoints
         group.MapPost("refund", (string orderId, RefundCoupons c, CancellationToken ct) => RunAsync(orderId, o => c.HandleAsync(o, ct))).WithName("RefundCoupons");
     }
 
-    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, LockCoupons command, IOptions<EngineOptions> options, CancellationToken ct)
+    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, LockCoupons command, IOptions<EngineOptions> options,
+        IQuotePins quotes, TimeProvider clock, CancellationToken ct)
     {
+        if (request.QuoteId is not null) return await QuoteLock.LockAsync(orderId, request, command, options.Value, quotes, clock, ct);
         var max = options.Value;
         var ids = request.CouponIds ?? [];
         var errors = new FieldErrors()
@@ -47,7 +50,7 @@ internal static class CheckoutEndpoints
         return Respond(await verb(new OrderId(orderId)));
     }
 
-    private static IResult Respond(CheckoutOutcome outcome) => outcome switch
+    internal static IResult Respond(CheckoutOutcome outcome) => outcome switch
     {
         CheckoutOutcome.Done done => TypedResults.Ok(done.Response),
         CheckoutOutcome.Refused refused => ProblemResults.From(refused.Refusal),

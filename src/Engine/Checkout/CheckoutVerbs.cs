@@ -6,10 +6,11 @@ namespace PromotionEngine.Engine.Checkout;
 /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
 internal sealed class LockCoupons(OrderCheckout checkout)
 {
-    public Task<CheckoutOutcome> HandleAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, CancellationToken ct)
+    /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
+    public Task<CheckoutOutcome> HandleAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, CancellationToken ct, string? quoteId = null)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
-        var hash = string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
+        var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
         return checkout.RunAsync(order, OrderOperationNames.Lock, hash,
             _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)), NotLocked(order),
             (coupon, now) => coupon.Lock(order, ttl, now), ct);

@@ -64,6 +64,8 @@ internal static class AuditValues
         ["stock"] = t.Stock,
         ["perUserLimit"] = t.PerUserLimit,
         ["terminatedAt"] = t.TerminatedAt,
+        ["exclusive"] = t.Exclusive,
+        ["priority"] = t.Priority,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

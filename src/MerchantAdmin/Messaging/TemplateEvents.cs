@@ -13,7 +13,8 @@ internal static class TemplateEvents
         t.Id.Value, t.Merchant.Value, t.Name, t.Description, t.Currency, WireNames.Of(t.Scope.Kind), t.Scope.ShopId,
         t.Scope.ProductIds, t.Scope.CategoryIds, WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount,
         t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount, t.ValidFrom, t.ValidUntil,
-        t.ValidityAfterClaim is { } v ? (long)v.TotalSeconds : null, t.Stock, t.PerUserLimit, t.TerminatedAt, version, t.CreatedAt, t.UpdatedAt);
+        t.ValidityAfterClaim is { } v ? (long)v.TotalSeconds : null, t.Stock, t.PerUserLimit, t.TerminatedAt, version, t.CreatedAt, t.UpdatedAt,
+        t.Exclusive, t.Priority);
 
     public static IReadOnlyList<OutgoingEvent> Created(CouponTemplate t) =>
         [Now(new TemplateCreated(StateOf(t, t.Version)), t), EndDue(t)];

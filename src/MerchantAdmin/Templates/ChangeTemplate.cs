@@ -13,6 +13,7 @@ internal sealed record TemplateChanges(string? Name, bool HasName, string? Descr
     [
         "currency", "scope", "shopId", "productIds", "categoryIds", "type", "discountAmount", "thresholdAmount", "percentOff",
         "maxDiscountAmount", "validFrom", "validityAfterClaim", "stock", "id", "merchantId", "status", "issued", "createdAt", "updatedAt",
+        "exclusive", "priority",
     ];
 
     /// <summary>Reads a JSON merge-patch body; fields that may not change are reported, not ignored.</summary>

@@ -25,6 +25,8 @@ internal sealed class CouponTemplate
         ValidityAfterClaim = definition.ValidityAfterClaim;
         Stock = definition.Stock;
         PerUserLimit = definition.PerUserLimit;
+        Exclusive = definition.Exclusive;
+        Priority = definition.Priority;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -43,6 +45,11 @@ internal sealed class CouponTemplate
     public TimeSpan? ValidityAfterClaim { get; }
     public long Stock { get; private set; }
     public int PerUserLimit { get; private set; }
+
+    /// <summary>Stacking: an exclusive coupon combines with no other; priority breaks ties between equal combinations.</summary>
+    public bool Exclusive { get; }
+
+    public int Priority { get; }
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }

@@ -11,6 +11,9 @@ internal interface ICouponTemplates
     /// <summary>Reads inside a write, so the version checked on save is the one decided on.</summary>
     Task<CouponTemplate?> FindAsync(TemplateId id, WriteScope scope, CancellationToken ct);
 
+    /// <summary>Several templates in one read (pricing a wallet).</summary>
+    Task<IReadOnlyList<CouponTemplate>> FindManyAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct);
+
     Task AddAsync(CouponTemplate template, WriteScope scope, CancellationToken ct);
 
     /// <summary>Stores the changes; throws <see cref="ConcurrencyConflictException"/> if someone saved first.</summary>

@@ -17,7 +17,9 @@ internal sealed record TemplateDefinition(
     DateTimeOffset ValidUntil,
     TimeSpan? ValidityAfterClaim,
     long Stock,
-    int PerUserLimit)
+    int PerUserLimit,
+    bool Exclusive = false,
+    int Priority = 0)
 {
     public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors)
     {
@@ -54,9 +56,11 @@ internal sealed record TemplateDefinition(
         errors.When(r.Stock is null or < 1 or > MaxStock, "stock", $"A whole number from 1 to {MaxStock}.")
               .When(r.PerUserLimit is null or < 1 or > MaxPerUserLimit, "perUserLimit", $"A whole number from 1 to {MaxPerUserLimit}.");
 
+        errors.When(r.Priority is < 0 or > MaxPriority, "priority", $"A whole number from 0 to {MaxPriority}.");
+
         if (!errors.IsEmpty || scope is null || benefit is null) return null;
         return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
-            UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value);
+            UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0);
     }
 
     private static CouponScope? ScopeFrom(CreateTemplateRequest r, FieldErrors errors)

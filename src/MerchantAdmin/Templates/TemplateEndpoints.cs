@@ -173,5 +173,5 @@ internal static class TemplateEndpoints
         t.Scope.CategoryIds.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList(),
         WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount, t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount,
         t.ValidFrom, t.ValidUntil, t.ValidityAfterClaim is { } v ? Iso8601Duration.Format(v) : null, t.Stock, t.PerUserLimit,
-        WireNames.Of(t.StatusAt(now)), issued, t.CreatedAt, t.UpdatedAt);
+        WireNames.Of(t.StatusAt(now)), issued, t.CreatedAt, t.UpdatedAt, t.Exclusive, t.Priority);
 }

@@ -10,6 +10,7 @@ internal static class TemplateRules
     public const int MaxPercentOff = 10_000;         // basis points: 100% off
     public const long MaxStock = 1_000_000_000;
     public const int MaxPerUserLimit = 1_000;
+    public const int MaxPriority = 1_000;            // stacking tie-break: higher first
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(3660);
     public static readonly TimeSpan MaxValidityAfterClaim = TimeSpan.FromDays(3660);
     public static readonly TimeSpan MinValidityAfterClaim = TimeSpan.FromMinutes(1);

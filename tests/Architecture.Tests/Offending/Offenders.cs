@@ -5,6 +5,7 @@ using MySqlConnector;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Settlement;
 
 namespace PromotionEngine.Architecture.Tests.Offending;
 
@@ -35,6 +36,11 @@ internal static class FindsTheEngine
 internal static class FindsMerchantAdmin
 {
     public static Type EntryPoint() => typeof(MerchantAdminModule);
+}
+
+internal static class FindsSettlement
+{
+    public static Type EntryPoint() => typeof(SettlementModule);
 }
 
 internal static class TalksToRedis

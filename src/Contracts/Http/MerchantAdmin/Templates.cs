@@ -22,7 +22,9 @@ public sealed record CreateTemplateRequest(
     DateTimeOffset? ValidUntil,
     string? ValidityAfterClaim,
     long? Stock,
-    int? PerUserLimit);
+    int? PerUserLimit,
+    bool? Exclusive = null,
+    int? Priority = null);
 
 public sealed record TemplateResponse(
     string Id,
@@ -47,7 +49,9 @@ public sealed record TemplateResponse(
     string Status,
     long Issued,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Exclusive = false,
+    int Priority = 0);
 
 /// <summary>POST /api/v1/merchant/templates/{id}/stock.</summary>
 public sealed record AddStockRequest(long? Quantity);

@@ -86,6 +86,15 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
             "updated_at = @UpdatedAt, version = version + 1 WHERE user_id = @UserId AND id = @Id AND version = @Version",
             CouponRow.From(coupon), scope.Transaction, cancellationToken: ct)) == 1;
 
+    public async Task<IReadOnlyList<UserCoupon>> ListUnspentAsync(UserId user, DateTimeOffset endedSince, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User AND status <> 'CONSUMED' AND valid_until > @Since ORDER BY valid_until, id LIMIT @Limit",
+            new { User = user.Value, Since = UtcMillis.From(endedSince), Limit = limit }, cancellationToken: ct));
+        return rows.Select(r => r.ToCoupon()).ToList();
+    }
+
     public async Task<IReadOnlyList<UserCoupon>> ListAsync(UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
     {
         // The filter follows UserCoupon.StatusAt: what the clock decided counts even before the sweep stored it.

@@ -14,7 +14,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     private const string Columns =
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
-        "per_user_limit, terminated_at, created_at, updated_at, version";
+        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -31,11 +31,20 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         return row?.ToTemplate();
     }
 
+    public async Task<IReadOnlyList<CouponTemplate>> FindManyAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<TemplateRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM ma_coupon_templates WHERE id IN @Ids", new { Ids = ids.Select(i => i.Value).ToArray() }, cancellationToken: ct));
+        return rows.Select(r => r.ToTemplate()).ToList();
+    }
+
     public Task AddAsync(CouponTemplate template, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
-            "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version)",
+            "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -137,6 +146,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public int Version { get; init; }
+        public bool Exclusive { get; init; }
+        public int Priority { get; init; }
 
         public static TemplateRow From(CouponTemplate t) => new()
         {
@@ -163,6 +174,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             CreatedAt = UtcMillis.From(t.CreatedAt),
             UpdatedAt = UtcMillis.From(t.UpdatedAt),
             Version = t.Version,
+            Exclusive = t.Exclusive,
+            Priority = t.Priority,
         };
 
         public CouponTemplate ToTemplate()
@@ -173,7 +186,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                 new CouponScope(scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
-                ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit);
+                ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority);
             return CouponTemplate.Restore(new TemplateId(Id), new MerchantId(MerchantId), definition, UtcMillis.ToTime(TerminatedAt),
                 UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt), Version);
         }

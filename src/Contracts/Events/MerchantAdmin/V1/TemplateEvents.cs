@@ -5,7 +5,8 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// <summary>
 /// The template as it stands after the fact. Every template event carries it whole, so a read model can apply
 /// any of them in any order: the highest <see cref="Version"/> wins. Money in minor units; percentOff in basis
-/// points; validityAfterClaimSeconds null when coupons live until the template ends.
+/// points; validityAfterClaimSeconds null when coupons live until the template ends. Exclusive and Priority are the
+/// stacking terms (docs/settlement.md).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -30,7 +31,9 @@ public sealed record TemplateState(
     DateTimeOffset? TerminatedAt,
     int Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Exclusive = false,
+    int Priority = 0);
 
 /// <summary>Template events share their producer and are kept in the event log: they define what a coupon is.</summary>
 public interface ITemplateEvent : IIntegrationEvent

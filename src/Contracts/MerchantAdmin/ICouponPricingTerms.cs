@@ -1,0 +1,30 @@
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Contracts.MerchantAdmin;
+
+/// <summary>
+/// Merchant-admin's query port for pricing: what each template takes off, where, and how it stacks. These terms
+/// never change once a template exists, so callers may keep them.
+/// </summary>
+public interface ICouponPricingTerms
+{
+    /// <summary>The terms of each template found; unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<TemplateId, TemplatePricingTerms>> FindAsync(IReadOnlyCollection<TemplateId> templates, CancellationToken ct);
+}
+
+/// <summary>Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE; money in minor units, percentOff in basis points.</summary>
+public sealed record TemplatePricingTerms(
+    TemplateId Template,
+    MerchantId Merchant,
+    string Currency,
+    string Scope,
+    long? ShopId,
+    IReadOnlyList<long> ProductIds,
+    IReadOnlyList<long> CategoryIds,
+    string Type,
+    long? DiscountAmount,
+    long? ThresholdAmount,
+    int? PercentOff,
+    long? MaxDiscountAmount,
+    bool Exclusive,
+    int Priority);

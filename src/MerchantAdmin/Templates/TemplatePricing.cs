@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.MerchantAdmin.Templates;
+
+/// <summary>
+/// The pricing port: scope, benefit and stacking terms of templates. They never change after creation, so they are
+/// kept in memory once read (bounded: the oldest half is dropped when full); only templates not seen yet are read,
+/// all in one query.
+/// </summary>
+internal sealed class TemplatePricing(ICouponTemplates templates) : ICouponPricingTerms
+{
+    private const int Capacity = 200_000;
+    private readonly ConcurrentDictionary<TemplateId, TemplatePricingTerms> _known = new();
+
+    public async Task<IReadOnlyDictionary<TemplateId, TemplatePricingTerms>> FindAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct)
+    {
+        var found = new Dictionary<TemplateId, TemplatePricingTerms>(ids.Count);
+        var missing = new List<TemplateId>();
+        foreach (var id in ids.Distinct())
+        {
+            if (_known.TryGetValue(id, out var terms)) found[id] = terms;
+            else missing.Add(id);
+        }
+        if (missing.Count == 0) return found;
+        if (_known.Count + missing.Count > Capacity)
+            foreach (var old in _known.Keys.Take(Capacity / 2).ToList()) _known.TryRemove(old, out _);
+        foreach (var t in await templates.FindManyAsync(missing, ct))
+            found[t.Id] = _known[t.Id] = TermsOf(t);
+        return found;
+    }
+
+    private static TemplatePricingTerms TermsOf(CouponTemplate t) => new(t.Id, t.Merchant, t.Currency, WireNames.Of(t.Scope.Kind), t.Scope.ShopId,
+        t.Scope.ProductIds, t.Scope.CategoryIds, WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount,
+        t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount, t.Exclusive, t.Priority);
+}

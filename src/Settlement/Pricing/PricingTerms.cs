@@ -1,0 +1,90 @@
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Settlement.Pricing;
+
+internal enum ScopeKind
+{
+    Platform,
+    Shop,
+    Products,
+    Categories,
+}
+
+internal enum BenefitKind
+{
+    FixedAmount,
+    Threshold,
+    Percentage,
+}
+
+/// <summary>Which stacking slot a coupon takes: one platform coupon per order, one shop coupon per shop.</summary>
+internal enum Slot
+{
+    Platform,
+    Shop,
+}
+
+/// <summary>
+/// What a template promises at checkout: where it applies, what it takes off, and how it stacks. Immutable once the
+/// template exists, so a quote computed from it stays true.
+/// </summary>
+internal sealed record PricingTerms(
+    TemplateId Template,
+    string Currency,
+    ScopeKind Scope,
+    long? ShopId,
+    IReadOnlySet<long> ProductIds,
+    IReadOnlySet<long> CategoryIds,
+    BenefitKind Benefit,
+    long? DiscountAmount,
+    long? ThresholdAmount,
+    int? PercentOff,
+    long? MaxDiscountAmount,
+    bool Exclusive,
+    int Priority)
+{
+    /// <summary>SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.</summary>
+    public Slot Slot => Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
+
+    public bool IsPercentage => Benefit == BenefitKind.Percentage;
+
+    public bool Covers(CartLine line) => Scope switch
+    {
+        ScopeKind.Platform => true,
+        ScopeKind.Shop => line.ShopId == ShopId,
+        ScopeKind.Products => line.ProductId is { } p && ProductIds.Contains(p),
+        ScopeKind.Categories => line.CategoryIds.Any(CategoryIds.Contains),
+        _ => false,
+    };
+
+    /// <summary>What the coupon takes off <paramref name="base"/> (what is left of its lines when it applies); never more than the base.</summary>
+    public long DiscountOn(long @base)
+    {
+        if (@base <= 0) return 0;
+        if (Benefit != BenefitKind.Percentage) return Math.Min(DiscountAmount ?? 0, @base);
+        // Rounded down: a coupon never takes off more than its percentage.
+        var off = (long)((Int128)@base * (PercentOff ?? 0) / 10_000);
+        return Math.Min(off, MaxDiscountAmount ?? long.MaxValue);
+    }
+}
+
+/// <summary>A wallet coupon that can be used on the cart on its own: its terms and the lines it covers.</summary>
+internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, DateTimeOffset ValidUntil)
+{
+    public Slot Slot => Terms.Slot;
+
+    public long ShopId => Terms.ShopId ?? 0;
+
+    /// <summary>
+    /// Where the coupon comes in the stacking order: fixed discounts before percentages; among fixed ones the
+    /// platform coupon first (split over its lines by list price, so each shop's coupons see a base no other shop
+    /// changes), among percentages the shop coupons first and the platform coupon last, on what is left.
+    /// </summary>
+    public int Phase => (Terms.IsPercentage, Slot) switch
+    {
+        (false, Slot.Platform) => 0,
+        (false, Slot.Shop) => 1,
+        (true, Slot.Shop) => 2,
+        _ => 3,
+    };
+}

@@ -1,0 +1,81 @@
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Settlement.Pricing;
+
+/// <summary>What one coupon of a combination took off: the base it applied to, its discount and its share per line.</summary>
+internal sealed record AppliedCoupon(Offer Offer, long Base, long Discount, IReadOnlyDictionary<int, long> Shares);
+
+/// <summary>A combination applied to a cart, in stacking order.</summary>
+internal sealed class Application
+{
+    public Application(IReadOnlyList<AppliedCoupon> coupons, long[] lineDiscounts)
+    {
+        Coupons = coupons;
+        LineDiscounts = lineDiscounts;
+        Discount = coupons.Sum(c => c.Discount);
+        Rank = Rank.Of(Discount, coupons.Select(c => c.Offer).ToList());
+    }
+
+    public IReadOnlyList<AppliedCoupon> Coupons { get; }
+
+    /// <summary>The discount on each line (by index); sums to <see cref="Discount"/> exactly.</summary>
+    public long[] LineDiscounts { get; }
+
+    public long Discount { get; }
+
+    public Rank Rank { get; }
+}
+
+/// <summary>
+/// The stacking rules. A combination holds at most one platform-slot coupon and at most one shop coupon per shop;
+/// an exclusive coupon stands alone. Coupons apply in <see cref="Offer.Phase"/> order, each to what the coupons
+/// before it left of its lines, and its discount is split over those lines by <see cref="Allocation"/>.
+/// </summary>
+internal static class Stacking
+{
+    public static IEnumerable<Offer> InOrder(IEnumerable<Offer> combination) =>
+        combination.OrderBy(o => o.Phase).ThenBy(o => o.ShopId).ThenBy(o => o.Id.Value);
+
+    public static Application Apply(Cart cart, IEnumerable<Offer> combination)
+    {
+        var remaining = (long[])cart.Amounts.Clone();
+        var applied = new List<AppliedCoupon>();
+        foreach (var offer in InOrder(combination))
+        {
+            long @base = 0;
+            foreach (var i in offer.Lines) @base += remaining[i];
+            var discount = offer.Terms.DiscountOn(@base);
+            var shares = Allocation.Split(discount, remaining, offer.Lines);
+            var byLine = new Dictionary<int, long>(offer.Lines.Length);
+            for (var k = 0; k < offer.Lines.Length; k++)
+            {
+                remaining[offer.Lines[k]] -= shares[k];
+                byLine[offer.Lines[k]] = shares[k];
+            }
+            applied.Add(new AppliedCoupon(offer, @base, discount, byLine));
+        }
+        var lineDiscounts = new long[cart.Amounts.Length];
+        for (var i = 0; i < lineDiscounts.Length; i++) lineDiscounts[i] = cart.Amounts[i] - remaining[i];
+        return new Application(applied, lineDiscounts);
+    }
+
+    /// <summary>The coupons of <paramref name="others"/> that <paramref name="offer"/> cannot be combined with.</summary>
+    public static IReadOnlyList<UserCouponId> Conflicts(Offer offer, IEnumerable<Offer> others) =>
+        others.Where(o => o.Id != offer.Id && !Combine(offer, o)).Select(o => o.Id).ToList();
+
+    public static bool Combine(Offer a, Offer b) =>
+        !a.Terms.Exclusive && !b.Terms.Exclusive && (a.Slot, b.Slot) switch
+        {
+            (Slot.Platform, Slot.Platform) => false,
+            (Slot.Shop, Slot.Shop) => a.ShopId != b.ShopId,
+            _ => true,
+        };
+
+    public static bool IsValid(IReadOnlyList<Offer> combination)
+    {
+        for (var a = 0; a < combination.Count; a++)
+            for (var b = a + 1; b < combination.Count; b++)
+                if (!Combine(combination[a], combination[b])) return false;
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Settlement.Quotes;
+
+/// <summary>A stored quote: the answer given, and what it pinned (the cart and each selected coupon's share per line).</summary>
+internal sealed record StoredQuote(string Id, UserId User, string InputHash, IReadOnlyList<UserCouponId> Coupons, DateTimeOffset ExpiresAt,
+    DateTimeOffset CreatedAt, string ResponseJson, string PinnedJson);
+
+/// <summary>What a quote pins for the lock and the settlement record: enough to explain and refund it later.</summary>
+internal sealed record PinnedQuote(long UserId, string Currency, long ShippingFee, IReadOnlyList<PinnedLine> Lines, IReadOnlyList<PinnedCoupon> Coupons);
+
+internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quantity, long Discount);
+
+/// <summary>A selected coupon: its discount, its threshold (met on list prices of its lines), and its share on each of its lines.</summary>
+internal sealed record PinnedCoupon(long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares);
+
+internal interface IQuotes
+{
+    /// <summary>The live quote for exactly this input (same cart, pick and wallet state), if one was given.</summary>
+    Task<StoredQuote?> FindLiveAsync(UserId user, string inputHash, DateTimeOffset now, CancellationToken ct);
+
+    Task<StoredQuote?> FindAsync(string id, CancellationToken ct);
+
+    /// <summary>Stores the quote; when a concurrent identical request stored the same id first, returns that one.</summary>
+    Task<StoredQuote> AddAsync(StoredQuote quote, CancellationToken ct);
+}

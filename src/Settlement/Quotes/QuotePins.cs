@@ -1,0 +1,25 @@
+using PromotionEngine.Contracts.Settlement;
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Settlement.Quotes;
+
+/// <summary>Answers the engine's lock: the coupons a live quote of this user selected.</summary>
+internal sealed class QuotePins(IQuotes quotes) : IQuotePins
+{
+    public async Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, CancellationToken ct)
+    {
+        var quote = quoteId.Length is > 0 and <= 40 ? await quotes.FindAsync(quoteId, ct) : null;
+        if (quote is null) return Refused(RefusalKind.NotFound, "QUOTE_NOT_FOUND", $"No quote {quoteId}.");
+        if (user is { } u && u != quote.User)
+            return Refused(RefusalKind.Conflict, "QUOTE_USER_MISMATCH", $"Quote {quoteId} was made for another user.");
+        if (now >= quote.ExpiresAt)
+            return Refused(RefusalKind.Conflict, "QUOTE_EXPIRED", $"Quote {quoteId} expired at {quote.ExpiresAt:O}; ask for a new quote.",
+                new Dictionary<string, object?> { ["expiredAt"] = quote.ExpiresAt });
+        if (quote.Coupons.Count == 0)
+            return Refused(RefusalKind.Invalid, "QUOTE_HAS_NO_COUPONS", $"Quote {quoteId} uses no coupon: there is nothing to lock.");
+        return new QuotePin(quote.User, quote.Coupons, null);
+
+        QuotePin Refused(RefusalKind kind, string code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
+            new(quote?.User ?? new UserId(0), [], new Refusal(kind, code, message, "quoteId", details));
+    }
+}

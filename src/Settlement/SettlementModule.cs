@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Settlement;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Settlement.Adapters.Sql;
+using PromotionEngine.Settlement.Quotes;
+
+namespace PromotionEngine.Settlement;
+
+/// <summary>Settlement: quotes (usable and unusable coupons with reasons, the exact best combination, the deduction per line). The module's only public type.</summary>
+public static class SettlementModule
+{
+    public const string Name = "settlement";
+    public const string ServicePolicy = QuoteEndpoints.ServicePolicy;
+
+    /// <summary>Registers the module's services; the Host provides IDatabase, IdGenerator, TimeProvider and the other modules' ports.</summary>
+    public static IServiceCollection AddSettlement(this IServiceCollection services)
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(new ModuleSchema(Name, typeof(SettlementModule).Assembly));
+        services.AddSingleton<IQuotes, SqlQuotes>();
+        services.AddSingleton<PriceCart>();
+        services.AddSingleton<IQuotePins, QuotePins>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSettlement(this IEndpointRouteBuilder app)
+    {
+        app.MapQuoteEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,61 @@
+using PromotionEngine.Kernel;
+using PromotionEngine.Settlement.Pricing;
+
+namespace PromotionEngine.Settlement.Tests.Pricing;
+
+/// <summary>Builders in the business's words: carts, templates' terms and wallet coupons.</summary>
+internal static class Carts
+{
+    public static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+
+    public static CartLine Line(int index, long shop, long unitPrice, int quantity = 1, long? product = null, params long[] categories) =>
+        new(index, "sku-" + index, product, shop, categories, unitPrice, quantity);
+
+    public static Cart Of(params CartLine[] lines) => new("CNY", lines, 0);
+
+    private static PricingTerms Terms(ScopeKind scope, BenefitKind benefit, long? shop = null, long? amount = null, long? threshold = null,
+        int? percent = null, long? cap = null, bool exclusive = false, int priority = 0, long[]? products = null, long[]? categories = null,
+        string currency = "CNY") =>
+        new(new TemplateId(1), currency, scope, shop, (products ?? []).ToHashSet(), (categories ?? []).ToHashSet(), benefit, amount, threshold,
+            percent, cap, exclusive, priority);
+
+    public static PricingTerms PlatformOff(long amount, long? threshold = null, bool exclusive = false, int priority = 0) =>
+        Terms(ScopeKind.Platform, threshold is null ? BenefitKind.FixedAmount : BenefitKind.Threshold, amount: amount, threshold: threshold,
+            exclusive: exclusive, priority: priority);
+
+    public static PricingTerms PlatformPercent(int basisPoints, long? cap = null, long? threshold = null, bool exclusive = false) =>
+        Terms(ScopeKind.Platform, BenefitKind.Percentage, percent: basisPoints, cap: cap, threshold: threshold, exclusive: exclusive);
+
+    public static PricingTerms ShopOff(long shop, long amount, long? threshold = null, bool exclusive = false, int priority = 0) =>
+        Terms(ScopeKind.Shop, threshold is null ? BenefitKind.FixedAmount : BenefitKind.Threshold, shop: shop, amount: amount,
+            threshold: threshold, exclusive: exclusive, priority: priority);
+
+    public static PricingTerms ShopPercent(long shop, int basisPoints, long? cap = null) =>
+        Terms(ScopeKind.Shop, BenefitKind.Percentage, shop: shop, percent: basisPoints, cap: cap);
+
+    public static PricingTerms CategoryPercent(long category, int basisPoints, long? cap = null) =>
+        Terms(ScopeKind.Categories, BenefitKind.Percentage, percent: basisPoints, cap: cap, categories: [category]);
+
+    public static PricingTerms CategoryOff(long category, long amount) =>
+        Terms(ScopeKind.Categories, BenefitKind.FixedAmount, amount: amount, categories: [category]);
+
+    public static PricingTerms ProductOff(long product, long amount, string currency = "CNY") =>
+        Terms(ScopeKind.Products, BenefitKind.FixedAmount, amount: amount, products: [product], currency: currency);
+
+    public static WalletCoupon Coupon(long id, PricingTerms? terms, WalletStatus status = WalletStatus.Available, DateTimeOffset? validUntil = null,
+        DateTimeOffset? validFrom = null) =>
+        new(new UserCouponId(id), new TemplateId(id * 10), status, validFrom ?? Now.AddDays(-1), validUntil ?? Now.AddDays(7),
+            status == WalletStatus.Locked ? Now.AddMinutes(10) : null, 0, terms);
+
+    /// <summary>The coupon as an offer on the cart (it must be usable there on its own).</summary>
+    public static Offer Offer(Cart cart, long id, PricingTerms terms)
+    {
+        var (offer, why) = Eligibility.Check(Coupon(id, terms), cart, Now);
+        return offer ?? throw new InvalidOperationException($"Coupon {id} is not usable on the cart: {why!.Reason}");
+    }
+
+    public static PriceResult Priced(Cart cart, params WalletCoupon[] wallet) =>
+        Pricer.Price(cart, wallet, null, Now) is PriceOutcome.Priced p ? p.Result : throw new InvalidOperationException("Not priced.");
+
+    public static long[] Ids(this Application a) => a.Coupons.Select(c => c.Offer.Id.Value).Order().ToArray();
+}
