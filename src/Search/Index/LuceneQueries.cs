@@ -1,0 +1,97 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using PromotionEngine.Search.Querying;
+using PromotionEngine.Search.Templates;
+using static PromotionEngine.Search.Index.TemplateDocuments;
+
+namespace PromotionEngine.Search.Index;
+
+/// <summary>A validated query in Lucene's terms: what must match, which documents pass the window, and the order.</summary>
+internal sealed record LuceneQuery(Query Query, Filter? Filter, bool Scored)
+{
+    /// <summary>Relevance, then newest first (template ids are time-ordered).</summary>
+    public static readonly Sort ByRelevance = new(SortField.FIELD_SCORE, new SortField(Recency, SortFieldType.INT64, reverse: true));
+
+    public static readonly Sort ByRecency = new(new SortField(Recency, SortFieldType.INT64, reverse: true));
+
+    public Sort Sort => Scored ? ByRelevance : ByRecency;
+}
+
+internal static class LuceneQueries
+{
+    /// <summary>A word found in the name counts more than one found in the description.</summary>
+    private const float NameBoost = 2f;
+
+    /// <summary>Characters standing together as in the query (a CJK bigram) count more than the characters alone.</summary>
+    private const float BigramBoost = 1.5f;
+
+    /// <summary>Null when the text has no searchable word (only punctuation): nothing can match.</summary>
+    public static LuceneQuery? For(TemplateQuery q, CouponTextAnalyzer analyzer)
+    {
+        var query = new BooleanQuery();
+        var scored = false;
+        if (q.Text is { } text)
+        {
+            var terms = analyzer.TermsOf(text);
+            if (terms.Required.Count == 0) return null;
+            foreach (var word in terms.Required) query.Add(InNameOrDescription(word, 1f), Occur.MUST);
+            foreach (var bigram in terms.Boosting) query.Add(InNameOrDescription(bigram, BigramBoost), Occur.SHOULD);
+            scored = true;
+        }
+        if (q.Merchant is { } merchant) query.Add(Exact(Merchant, Key(merchant)), Occur.MUST);
+        if (q.Scope is { } scope) query.Add(Exact(TemplateDocuments.Scope, scope), Occur.MUST);
+        if (q.Type is { } type) query.Add(Exact(TemplateDocuments.Type, type), Occur.MUST);
+        if (q.Product is { } product) query.Add(Exact(Product, Key(product)), Occur.MUST);
+        if (q.Category is { } category) query.Add(Exact(Category, Key(category)), Occur.MUST);
+        if (q.ClaimableAt is not null) query.Add(Exact(Open, OpenValue), Occur.MUST);
+        Query root = query.Clauses.Count == 0 ? new MatchAllDocsQuery() : query;
+        return new LuceneQuery(root, q.ClaimableAt is { } at ? new OpenWindowFilter(at) : null, scored);
+    }
+
+    /// <summary>Open templates that apply on the page: PLATFORM ones and those naming the product, the shop or the category.</summary>
+    public static LuceneQuery For(ExposureQuery q)
+    {
+        var applies = new BooleanQuery { { Exact(Scope, IndexedTemplate.Platform), Occur.SHOULD } };
+        if (q.Product is { } product) applies.Add(Exact(Product, Key(product)), Occur.SHOULD);
+        if (q.Shop is { } shop) applies.Add(Exact(Shop, Key(shop)), Occur.SHOULD);
+        if (q.Category is { } category) applies.Add(Exact(Category, Key(category)), Occur.SHOULD);
+        var query = new BooleanQuery
+        {
+            { Exact(Open, OpenValue), Occur.MUST },
+            { new ConstantScoreQuery(applies), Occur.MUST },
+        };
+        return new LuceneQuery(query, new OpenWindowFilter(q.Now), Scored: false);
+    }
+
+    private static TermQuery Exact(string field, string value) => new(new Term(field, value));
+
+    private static BooleanQuery InNameOrDescription(string word, float boost) => new()
+    {
+        { new TermQuery(new Term(Name, word)) { Boost = NameBoost * boost }, Occur.SHOULD },
+        { new TermQuery(new Term(Description, word)) { Boost = boost }, Occur.SHOULD },
+    };
+}
+
+/// <summary>
+/// Documents whose claim window holds the instant: validFrom ≤ now &lt; validUntil, read from doc values per candidate
+/// (random access), so the window costs a lookup per document the rest of the query matched, not a term walk.
+/// </summary>
+internal sealed class OpenWindowFilter(DateTimeOffset now) : Filter
+{
+    private readonly long _now = now.ToUnixTimeMilliseconds();
+
+    public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
+    {
+        var reader = context.AtomicReader;
+        var from = reader.GetNumericDocValues(ValidFrom);
+        var until = reader.GetNumericDocValues(ValidUntil);
+        return from is null || until is null ? null : new Window(reader.MaxDoc, acceptDocs, from, until, _now);
+    }
+
+    private sealed class Window(int maxDoc, IBits? acceptDocs, NumericDocValues from, NumericDocValues until, long now)
+        : FieldCacheDocIdSet(maxDoc, acceptDocs)
+    {
+        protected override bool MatchDoc(int doc) => from.Get(doc) <= now && now < until.Get(doc);
+    }
+}
