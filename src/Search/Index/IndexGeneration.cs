@@ -74,8 +74,8 @@ internal sealed class IndexGeneration : IDisposable
         try
         {
             var top = after is { } a
-                ? searcher.SearchAfter(AfterOf(a, query.Scored), query.Query, query.Filter, count, query.Sort, doDocScores: query.Scored, doMaxScore: false)
-                : searcher.Search(query.Query, query.Filter, count, query.Sort, doDocScores: query.Scored, doMaxScore: false);
+                ? searcher.SearchAfter(AfterOf(a, query.Scored), query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false)
+                : searcher.Search(query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false);
             var hits = new List<SearchHit>(top.ScoreDocs.Length);
             foreach (var scoreDoc in top.ScoreDocs)
             {
@@ -83,6 +83,20 @@ internal sealed class IndexGeneration : IDisposable
                 hits.Add(new SearchHit(template, new SearchPosition(query.Scored ? scoreDoc.Score : null, template.Id)));
             }
             return hits;
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a current searcher: the benchmark's bare-Lucene comparison over this very index.</summary>
+    public T Read<T>(Func<IndexSearcher, T> read)
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            return read(searcher);
         }
         finally
         {

@@ -7,9 +7,16 @@ using static PromotionEngine.Search.Index.TemplateDocuments;
 
 namespace PromotionEngine.Search.Index;
 
-/// <summary>A validated query in Lucene's terms: what must match, which documents pass the window, and the order.</summary>
-internal sealed record LuceneQuery(Query Query, Filter? Filter, bool Scored)
+/// <summary>A validated query in Lucene's terms: what must match (the window included) and the order.</summary>
+internal sealed record LuceneQuery(Query Query, bool Scored)
 {
+    /// <summary>
+    /// The window is checked per document the terms matched (query first): Lucene's default would first look for the
+    /// filter's first matching document, a walk through every document older than the first open one.
+    /// </summary>
+    public static LuceneQuery Within(Query query, DateTimeOffset? openAt, bool scored) => new(
+        openAt is { } at ? new FilteredQuery(query, new OpenWindowFilter(at), FilteredQuery.QUERY_FIRST_FILTER_STRATEGY) : query, scored);
+
     /// <summary>Relevance, then newest first (template ids are time-ordered).</summary>
     public static readonly Sort ByRelevance = new(SortField.FIELD_SCORE, new SortField(Recency, SortFieldType.INT64, reverse: true));
 
@@ -46,7 +53,7 @@ internal static class LuceneQueries
         if (q.Category is { } category) query.Add(Exact(Category, Key(category)), Occur.MUST);
         if (q.ClaimableAt is not null) query.Add(Exact(Open, OpenValue), Occur.MUST);
         Query root = query.Clauses.Count == 0 ? new MatchAllDocsQuery() : query;
-        return new LuceneQuery(root, q.ClaimableAt is { } at ? new OpenWindowFilter(at) : null, scored);
+        return LuceneQuery.Within(root, q.ClaimableAt, scored);
     }
 
     /// <summary>Open templates that apply on the page: PLATFORM ones and those naming the product, the shop or the category.</summary>
@@ -61,7 +68,7 @@ internal static class LuceneQueries
             { Exact(Open, OpenValue), Occur.MUST },
             { new ConstantScoreQuery(applies), Occur.MUST },
         };
-        return new LuceneQuery(query, new OpenWindowFilter(q.Now), Scored: false);
+        return LuceneQuery.Within(query, q.Now, scored: false);
     }
 
     private static TermQuery Exact(string field, string value) => new(new Term(field, value));

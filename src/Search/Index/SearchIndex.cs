@@ -132,6 +132,20 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
         }
     }
 
+    /// <summary>Raw access to the current searcher, for the benchmark's bare-Lucene comparison over this very index.</summary>
+    public T BareRead<T>(Func<Lucene.Net.Search.IndexSearcher, T> read)
+    {
+        _swap.EnterReadLock();
+        try
+        {
+            return (_current ?? throw new InvalidOperationException("The index is not built.")).Read(read);
+        }
+        finally
+        {
+            _swap.ExitReadLock();
+        }
+    }
+
     public SearchIndexStatus Status()
     {
         lock (_gate)
