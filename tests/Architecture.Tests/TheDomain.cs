@@ -69,6 +69,16 @@ public class TheDomain
     [InlineData("StackExchange.Redis")]
     public void The_quote_engine_uses_no_web_or_data_library(string library) => PricingTypes.UseNothingFrom(library).Check(Architectures.All);
 
+    private static GivenTypesConjunction SearchTemplateTypes => Types().That().ResideInNamespace("PromotionEngine.Search.Templates");
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Lucene.Net")]
+    public void The_search_read_models_templates_use_no_web_data_or_index_library(string library) =>
+        SearchTemplateTypes.UseNothingFrom(library).Check(Architectures.All);
+
     [Fact]
     public void The_rules_above_see_the_types_they_name()
     {
@@ -76,6 +86,7 @@ public class TheDomain
             DistributionTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Contains("ImportRecipients", RecipientTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Contains("BestCombination", PricingTypes.GetObjects(Architectures.All).Select(t => t.Name));
+        Assert.Contains("IndexedTemplate", SearchTemplateTypes.GetObjects(Architectures.All).Select(t => t.Name));
         // A rule over no types passes: make sure a rename cannot empty these selections silently.
         Assert.Contains("UserCoupon", UserCouponTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Equal(TemplateDomainTypes.Order(StringComparer.Ordinal),
