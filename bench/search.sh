@@ -9,4 +9,4 @@ QUERIES=${QUERIES:-20000}
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 dotnet publish bench/SearchBench -c Release -o bench/out/search -v q --nologo >/dev/null
-taskset -c 1 dotnet bench/out/search/PromotionEngine.SearchBench.dll --templates "$TEMPLATES" --queries "$QUERIES" --directory "$DIR"
+taskset -c 1 dotnet bench/out/search/PromotionEngine.SearchBench.dll --templates "$TEMPLATES" --queries "$QUERIES" --directory "$DIR" "$@"

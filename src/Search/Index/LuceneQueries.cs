@@ -27,9 +27,6 @@ internal sealed record LuceneQuery(Query Query, bool Scored)
 
 internal static class LuceneQueries
 {
-    /// <summary>A word found in the name counts more than one found in the description.</summary>
-    private const float NameBoost = 2f;
-
     /// <summary>Characters standing together as in the query (a CJK bigram) count more than the characters alone.</summary>
     private const float BigramBoost = 1.5f;
 
@@ -42,8 +39,8 @@ internal static class LuceneQueries
         {
             var terms = analyzer.TermsOf(text);
             if (terms.Required.Count == 0) return null;
-            foreach (var word in terms.Required) query.Add(InNameOrDescription(word, 1f), Occur.MUST);
-            foreach (var bigram in terms.Boosting) query.Add(InNameOrDescription(bigram, BigramBoost), Occur.SHOULD);
+            foreach (var word in terms.Required) query.Add(new TermQuery(new Term(Text, word)), Occur.MUST);
+            foreach (var bigram in terms.Boosting) query.Add(new TermQuery(new Term(Text, bigram)) { Boost = BigramBoost }, Occur.SHOULD);
             scored = true;
         }
         if (q.Merchant is { } merchant) query.Add(Exact(Merchant, Key(merchant)), Occur.MUST);
@@ -72,12 +69,6 @@ internal static class LuceneQueries
     }
 
     private static TermQuery Exact(string field, string value) => new(new Term(field, value));
-
-    private static BooleanQuery InNameOrDescription(string word, float boost) => new()
-    {
-        { new TermQuery(new Term(Name, word)) { Boost = NameBoost * boost }, Occur.SHOULD },
-        { new TermQuery(new Term(Description, word)) { Boost = boost }, Occur.SHOULD },
-    };
 }
 
 /// <summary>

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Lucene.Net.Documents;
 using PromotionEngine.Search.Templates;
 
 namespace PromotionEngine.Search.Index;
 
 /// <summary>
-/// How a template is laid out in the index. Filters are exact terms (merchant, scope, type, each product, category and
+/// How a template is laid out in the index. The words are one field: the name twice, then the description, so a
+/// query term is one posting list to walk (not a name-or-description disjunction per word) and a word in the name
+/// weighs about double. Filters are exact terms (merchant, scope, type, each product, category and
 /// the shop; "open" while neither terminated nor ended); the claim window and the recency order are numeric doc
 /// values, read per candidate document without enumerating terms; the template itself is stored whole (JSON) and
 /// read back only for the hits of a page.
@@ -14,8 +17,7 @@ namespace PromotionEngine.Search.Index;
 internal static class TemplateDocuments
 {
     public const string Id = "id";
-    public const string Name = "name";
-    public const string Description = "description";
+    public const string Text = "text";
     public const string Merchant = "merchant";
     public const string Scope = "scope";
     public const string Type = "type";
@@ -29,7 +31,6 @@ internal static class TemplateDocuments
     public const string Recency = "recency";
     private const string Stored = "template";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 
@@ -38,15 +39,14 @@ internal static class TemplateDocuments
         var doc = new Document
         {
             new StringField(Id, Key(t.Id), Field.Store.NO),
-            new TextField(Name, t.Name, Field.Store.NO),
-            new TextField(Description, t.Description, Field.Store.NO),
+            new TextField(Text, $"{t.Name}\n{t.Name}\n{t.Description}", Field.Store.NO),
             new StringField(Merchant, Key(t.MerchantId), Field.Store.NO),
             new StringField(Scope, t.Scope, Field.Store.NO),
             new StringField(Type, t.Type, Field.Store.NO),
             new NumericDocValuesField(ValidFrom, t.ValidFrom.ToUnixTimeMilliseconds()),
             new NumericDocValuesField(ValidUntil, t.ValidUntil.ToUnixTimeMilliseconds()),
             new NumericDocValuesField(Recency, t.Id),
-            new StoredField(Stored, JsonSerializer.SerializeToUtf8Bytes(t, Json)),
+            new StoredField(Stored, JsonSerializer.SerializeToUtf8Bytes(t, StoredTemplateJson.Default.IndexedTemplate)),
         };
         if (t.Open) doc.Add(new StringField(Open, OpenValue, Field.Store.NO));
         if (t.ShopId is { } shop) doc.Add(new StringField(Shop, Key(shop), Field.Store.NO));
@@ -58,7 +58,12 @@ internal static class TemplateDocuments
     public static IndexedTemplate Read(Document doc)
     {
         var bytes = doc.GetBinaryValue(Stored) ?? throw new InvalidOperationException("An indexed template without its stored state.");
-        return JsonSerializer.Deserialize<IndexedTemplate>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length), Json)
+        return JsonSerializer.Deserialize(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length), StoredTemplateJson.Default.IndexedTemplate)
                ?? throw new InvalidOperationException("An indexed template whose stored state is empty.");
     }
 }
+
+/// <summary>The stored template's JSON, generated at build time: a page reads up to 100 of them per query.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IndexedTemplate))]
+internal sealed partial class StoredTemplateJson : JsonSerializerContext;
