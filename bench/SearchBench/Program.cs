@@ -26,14 +26,17 @@ var issued = new Dictionary<long, long>();
 var build = Stopwatch.StartNew();
 var generation = index.BeginRebuild()!;
 var random = new Random(7);
-foreach (var t in Catalog.Generate(templates))
+var catalog = Catalog.Generate(templates).ToList();
+generation.Load(catalog); // as the replay does: the latest revision of each template, newest first
+foreach (var t in catalog)
 {
-    generation.Apply(t);
     // A third of the templates have issued part of their stock, one in twenty all of it (sold out).
     var roll = random.Next(20);
     if (roll == 0) issued[t.Id] = t.Stock;
     else if (roll < 7) issued[t.Id] = random.NextInt64(1, t.Stock);
 }
+catalog.Clear();
+catalog.TrimExcess();
 index.CompleteRebuild(generation, templates);
 build.Stop();
 GC.Collect();

@@ -35,8 +35,9 @@ internal sealed class IndexGeneration : IDisposable
         {
             OpenMode = OpenMode.CREATE,
             RAMBufferSizeMB = 64,
+            MergedSegmentWarmer = new NumberArrays.MergeWarmer(),
         });
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new NumberArrays.Searchers());
     }
 
     public int Documents
@@ -56,6 +57,17 @@ internal sealed class IndexGeneration : IDisposable
             _dirty = true;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Adds a whole catalog (a replay's latest revision of each template) newest first. Documents are numbered in the
+    /// order they are added, and a newest-first sort then finds its page in the first documents it visits: every later
+    /// (older) one loses to the page's last at one comparison, instead of each newer document displacing an older one
+    /// (ascending numbers visited for a descending order: every document would enter the page).
+    /// </summary>
+    public void Load(IEnumerable<IndexedTemplate> latest)
+    {
+        foreach (var template in latest.OrderByDescending(t => t.Id)) Apply(template);
     }
 
     /// <summary>Makes what was applied visible to searches (cheap when nothing changed).</summary>

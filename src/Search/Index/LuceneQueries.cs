@@ -18,9 +18,11 @@ internal sealed record LuceneQuery(Query Query, bool Scored)
         openAt is { } at ? new FilteredQuery(query, new OpenWindowFilter(at), FilteredQuery.QUERY_FIRST_FILTER_STRATEGY) : query, scored);
 
     /// <summary>Relevance, then newest first (template ids are time-ordered).</summary>
-    public static readonly Sort ByRelevance = new(SortField.FIELD_SCORE, new SortField(Recency, SortFieldType.INT64, reverse: true));
+    public static readonly Sort ByRelevance = new(SortField.FIELD_SCORE, Newest);
 
-    public static readonly Sort ByRecency = new(new SortField(Recency, SortFieldType.INT64, reverse: true));
+    public static readonly Sort ByRecency = new(Newest);
+
+    private static SortField Newest => new(Recency, FieldCache.NUMERIC_UTILS_INT64_PARSER, reverse: true);
 
     public Sort Sort => Scored ? ByRelevance : ByRecency;
 }
@@ -72,8 +74,8 @@ internal static class LuceneQueries
 }
 
 /// <summary>
-/// Documents whose claim window holds the instant: validFrom ≤ now &lt; validUntil, read from doc values per candidate
-/// (random access), so the window costs a lookup per document the rest of the query matched, not a term walk.
+/// Documents whose claim window holds the instant: validFrom ≤ now &lt; validUntil, read from the segment's number arrays
+/// per candidate (random access), so the window costs two array reads per document the rest of the query matched.
 /// </summary>
 internal sealed class OpenWindowFilter(DateTimeOffset now) : Filter
 {
@@ -82,12 +84,10 @@ internal sealed class OpenWindowFilter(DateTimeOffset now) : Filter
     public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
     {
         var reader = context.AtomicReader;
-        var from = reader.GetNumericDocValues(ValidFrom);
-        var until = reader.GetNumericDocValues(ValidUntil);
-        return from is null || until is null ? null : new Window(reader.MaxDoc, acceptDocs, from, until, _now);
+        return new Window(reader.MaxDoc, acceptDocs, NumberArrays.Of(reader, ValidFrom), NumberArrays.Of(reader, ValidUntil), _now);
     }
 
-    private sealed class Window(int maxDoc, IBits? acceptDocs, NumericDocValues from, NumericDocValues until, long now)
+    private sealed class Window(int maxDoc, IBits? acceptDocs, FieldCache.Int64s from, FieldCache.Int64s until, long now)
         : FieldCacheDocIdSet(maxDoc, acceptDocs)
     {
         protected override bool MatchDoc(int doc) => from.Get(doc) <= now && now < until.Get(doc);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
 using PromotionEngine.Search.Templates;
 
 namespace PromotionEngine.Search.Index;
@@ -10,9 +12,10 @@ namespace PromotionEngine.Search.Index;
 /// How a template is laid out in the index. The words are one field: the name twice, then the description, so a
 /// query term is one posting list to walk (not a name-or-description disjunction per word) and a word in the name
 /// weighs about double. Filters are exact terms (merchant, scope, type, each product, category and
-/// the shop; "open" while neither terminated nor ended); the claim window and the recency order are numeric doc
-/// values, read per candidate document without enumerating terms; the template itself is stored whole (JSON) and
-/// read back only for the hits of a page.
+/// the shop; "open" while neither terminated nor ended); the claim window and the recency order are numbers (one
+/// full-precision term each) that the field cache holds as arrays per segment (<see cref="NumberArrays"/>), read per
+/// candidate document: Lucene.Net's doc values are read through the directory's input, several times slower per read.
+/// The template itself is stored whole (JSON) and read back only for the hits of a page.
 /// </summary>
 internal static class TemplateDocuments
 {
@@ -31,6 +34,15 @@ internal static class TemplateDocuments
     public const string Recency = "recency";
     private const string Stored = "template";
 
+    /// <summary>One term per value: the numbers are sorted and filtered on through the field cache, never range-queried.</summary>
+    private static readonly FieldType Number = Frozen(new FieldType(Int64Field.TYPE_NOT_STORED) { NumericPrecisionStep = 64 });
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
+    }
+
 
     public static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 
@@ -43,9 +55,9 @@ internal static class TemplateDocuments
             new StringField(Merchant, Key(t.MerchantId), Field.Store.NO),
             new StringField(Scope, t.Scope, Field.Store.NO),
             new StringField(Type, t.Type, Field.Store.NO),
-            new NumericDocValuesField(ValidFrom, t.ValidFrom.ToUnixTimeMilliseconds()),
-            new NumericDocValuesField(ValidUntil, t.ValidUntil.ToUnixTimeMilliseconds()),
-            new NumericDocValuesField(Recency, t.Id),
+            new Int64Field(ValidFrom, t.ValidFrom.ToUnixTimeMilliseconds(), Number),
+            new Int64Field(ValidUntil, t.ValidUntil.ToUnixTimeMilliseconds(), Number),
+            new Int64Field(Recency, t.Id, Number),
             new StoredField(Stored, JsonSerializer.SerializeToUtf8Bytes(t, StoredTemplateJson.Default.IndexedTemplate)),
         };
         if (t.Open) doc.Add(new StringField(Open, OpenValue, Field.Store.NO));
@@ -67,3 +79,34 @@ internal static class TemplateDocuments
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IndexedTemplate))]
 internal sealed partial class StoredTemplateJson : JsonSerializerContext;
+
+/// <summary>
+/// The numeric fields as in-memory arrays per segment (Lucene's field cache, released with the segment). Filled when a
+/// segment is merged (before it is searched) and when a searcher opens on new segments, so no query pays for it.
+/// </summary>
+internal static class NumberArrays
+{
+    public static FieldCache.Int64s Of(AtomicReader reader, string field) =>
+        FieldCache.DEFAULT.GetInt64s(reader, field, FieldCache.NUMERIC_UTILS_INT64_PARSER, setDocsWithField: false);
+
+    public static void Fill(AtomicReader reader)
+    {
+        Of(reader, TemplateDocuments.ValidFrom);
+        Of(reader, TemplateDocuments.ValidUntil);
+        Of(reader, TemplateDocuments.Recency);
+    }
+
+    public sealed class MergeWarmer : IndexWriter.IndexReaderWarmer
+    {
+        public override void Warm(AtomicReader reader) => Fill(reader);
+    }
+
+    public sealed class Searchers : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader)
+        {
+            foreach (var leaf in reader.Leaves) Fill(leaf.AtomicReader);
+            return new IndexSearcher(reader);
+        }
+    }
+}

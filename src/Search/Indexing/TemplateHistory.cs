@@ -10,6 +10,9 @@ namespace PromotionEngine.Search.Indexing;
 /// <summary>
 /// Builds the index from scratch by replaying the template history kept in the event log (template events are
 /// retained), oldest first. Merchant-admin's tables are never read: the events are the read model's only source.
+/// The history is folded to each template's latest revision first (one document per template, not one update per
+/// event), and the catalog is then added newest first (see <see cref="IndexGeneration.Load"/>): memory for one
+/// template state per template while the build runs.
 /// </summary>
 internal sealed partial class ReplayTemplateHistory(SearchIndex index, IEventLog log, ILogger<ReplayTemplateHistory> logger)
 {
@@ -29,11 +32,14 @@ internal sealed partial class ReplayTemplateHistory(SearchIndex index, IEventLog
         var events = 0L;
         try
         {
+            var latest = new Dictionary<long, IndexedTemplate>();
             await foreach (var envelope in log.ReadAsync(Subjects, ct))
             {
-                generation.Apply(TemplateOf(envelope));
+                var template = TemplateOf(envelope);
+                if (template.Revision.Supersedes(latest.TryGetValue(template.Id, out var had) ? had.Revision : null)) latest[template.Id] = template;
                 events++;
             }
+            generation.Load(latest.Values);
         }
         catch (Exception e)
         {

@@ -10,13 +10,15 @@ internal sealed record HitPage(IReadOnlyList<(SearchHit Hit, long? Issued)> Item
 /// <summary>
 /// Reads pages from the index, and where claims must be possible, leaves out sold-out templates. The issued count
 /// is the engine's (template events carry the stock, not what was issued), asked for through its port for the
-/// candidates of the page only. Sold-out templates are skipped in rounds; after <see cref="MaxRounds"/> a page may hold
-/// fewer than the limit, and its cursor continues after the last template looked at.
+/// candidates of the page only. Each round runs the whole query again, so the first asks for a quarter more than the page (a few
+/// sold-out templates cost no second round) and later ones four times more; after <see cref="MaxRounds"/> a page may
+/// hold fewer than the limit, and its cursor continues after the last template looked at. A cursor is given whenever
+/// the index has more candidates, so the last page may turn out empty when everything after it is sold out.
 /// </summary>
 internal sealed class StockedPages(SearchIndex index, ICouponIssuance issuance)
 {
-    public const int MaxRounds = 8;
-    private const int MaxRound = 1000;
+    public const int MaxRounds = 4;
+    private const int MaxRound = 2000;
 
     /// <summary>Null while the index is not ready.</summary>
     public async Task<HitPage?> ReadAsync(LuceneQuery query, SearchPosition? after, int limit, bool inStockOnly, CancellationToken ct)
@@ -31,22 +33,24 @@ internal sealed class StockedPages(SearchIndex index, ICouponIssuance issuance)
 
         var kept = new List<(SearchHit Hit, long? Issued)>();
         var position = after;
-        var round = limit + 1;
+        var round = limit + limit / 4 + 1;
         for (var i = 0; i < MaxRounds; i++)
         {
             var hits = index.Search(query, position, round);
             if (hits is null) return null;
             var issued = await issuance.IssuedAsync(hits.Select(h => new TemplateId(h.Template.Id)).ToArray(), ct);
-            foreach (var hit in hits)
+            for (var j = 0; j < hits.Count; j++)
             {
+                var hit = hits[j];
                 var count = issued.GetValueOrDefault(new TemplateId(hit.Template.Id));
-                if (count < hit.Template.Stock) kept.Add((hit, count));
-                if (kept.Count > limit) break;
+                if (count >= hit.Template.Stock) continue;
+                kept.Add((hit, count));
+                var more = j < hits.Count - 1 || hits.Count == round;
+                if (kept.Count == limit) return new HitPage(kept, more ? hit.Position : null);
             }
-            if (kept.Count > limit) return new HitPage(kept.Take(limit).ToList(), kept[limit - 1].Hit.Position);
             if (hits.Count < round) return new HitPage(kept, null);
             position = hits[^1].Position;
-            round = Math.Min(round * 2, MaxRound);
+            round = Math.Min(round * 4, MaxRound);
         }
         return new HitPage(kept, position);
     }
