@@ -40,17 +40,22 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
     public async Task<Guid> SendAsync<T>(T payload, Guid? eventId = null) where T : IOrderEvent
     {
         var envelope = EventEnvelope.Create(payload, app.Clock.GetUtcNow(), payload.OrderId) with { EventId = eventId ?? Guid.CreateVersion7() };
-        if (natsUrl is null)
-        {
-            var response = await _service.PostAsJsonAsync("/api/v1/settlement/order-events",
-                new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-        else
-        {
-            await PublishAsync(envelope);
-        }
+        if (natsUrl is null) await IngestAsync(envelope);
+        else await PublishAsync(envelope);
         return envelope.EventId;
+    }
+
+    /// <summary>Sends through the settlement's ingestion endpoint whatever the transport (on NATS the outbox publishes it).</summary>
+    public async Task<Guid> IngestAsync<T>(T payload, Guid eventId) where T : IOrderEvent
+    {
+        await IngestAsync(EventEnvelope.Create(payload, app.Clock.GetUtcNow(), payload.OrderId) with { EventId = eventId });
+        return eventId;
+    }
+
+    private async Task IngestAsync(EventEnvelope envelope)
+    {
+        var response = await _service.PostAsJsonAsync("/api/v1/settlement/order-events", new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     private async Task PublishAsync(EventEnvelope envelope)
