@@ -23,10 +23,12 @@ internal sealed class SqlOrderRecords(IDatabase db) : IOrderRecords
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT version, body FROM st_orders WHERE order_id = @OrderId", new { OrderId = orderId }, cancellationToken: ct));
         if (row is null) return null;
+        var record = row.ToRecord();
+        // Two statements, two snapshots: a step committed after the record was read is left out, so the history is the record's.
         var steps = await connection.QueryAsync<StepRow>(new CommandDefinition(
-            "SELECT seq, at, step, source, outcome, code, detail, cause_type, cause_event_id FROM st_order_steps WHERE order_id = @OrderId ORDER BY seq",
-            new { OrderId = orderId }, cancellationToken: ct));
-        return (row.ToRecord(), steps.Select(s => s.ToEntry()).ToList());
+            "SELECT seq, at, step, source, outcome, code, detail, cause_type, cause_event_id FROM st_order_steps WHERE order_id = @OrderId AND seq <= @Steps ORDER BY seq",
+            new { OrderId = orderId, record.Steps }, cancellationToken: ct));
+        return (record, steps.Select(s => s.ToEntry()).ToList());
     }
 
     public async Task SaveAsync(OrderRecord record, WriteScope scope, CancellationToken ct)
