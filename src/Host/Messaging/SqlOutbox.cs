@@ -21,6 +21,11 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     // Parameters per row stay far below what MySQL and SQLite take in one statement at this many rows.
     private const int MaxRowsPerStatement = 500;
 
+    // A statement's text is built whole in memory (and again as the driver's packet): packed rows of a large
+    // batch go in statements of about this many envelope characters, so a chunk of thousands of events never
+    // needs one buffer of tens of megabytes.
+    private const int MaxEnvelopeCharsPerStatement = 256 * 1024;
+
     public async Task AddAsync(IReadOnlyList<OutgoingEvent> events, WriteScope scope, CancellationToken ct)
     {
         if (events.Count == 0) return;
@@ -34,7 +39,7 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
         }
         var rows = packable.Count > 1 ? packable.Chunk(MaxEventsPerRow).Select(Packed).ToList() : packable.Select(Single).ToList();
         rows.AddRange(singles.Select(Single));
-        foreach (var chunk in rows.Chunk(MaxRowsPerStatement)) await InsertAsync(chunk, ignoreScheduled: false, now, scope, ct);
+        foreach (var chunk in Statements(rows)) await InsertAsync(chunk, ignoreScheduled: false, now, scope, ct);
         foreach (var chunk in scheduled.DistinctBy(e => e.ScheduleKey).Select(Single).Chunk(MaxRowsPerStatement))
             await InsertAsync(chunk, ignoreScheduled: true, now, scope, ct);
         signal.Notify();
@@ -55,6 +60,24 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
         var subjects = events.Select(e => e.Envelope.Subject).Distinct().Take(2).ToList();
         return new Row(events[0].Envelope.EventId, subjects.Count == 1 ? subjects[0] : "*", "*", false,
             Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, OutboxMessage.Pack(events.Select(e => e.Envelope.ToJson())), events.Length);
+    }
+
+    private static IEnumerable<List<Row>> Statements(List<Row> rows)
+    {
+        var statement = new List<Row>();
+        var chars = 0;
+        foreach (var row in rows)
+        {
+            if (statement.Count > 0 && (statement.Count == MaxRowsPerStatement || chars + row.Envelope.Length > MaxEnvelopeCharsPerStatement))
+            {
+                yield return statement;
+                statement = [];
+                chars = 0;
+            }
+            statement.Add(row);
+            chars += row.Envelope.Length;
+        }
+        if (statement.Count > 0) yield return statement;
     }
 
     private Task InsertAsync(IReadOnlyList<Row> rows, bool ignoreScheduled, long now, WriteScope scope, CancellationToken ct)
