@@ -99,7 +99,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             await scope.CommitAsync(ct);
         }
         // The lag is counted from when each event fell due: a delayed event is not late before its time.
-        metrics.Relayed(accepted.Count, messages.Count - accepted.Count, accepted.Count > 0 ? now - UtcMillis.ToTime(rows.Min(r => r.DueAt)) : null);
+        metrics.Relayed(accepted, messages.Count - accepted.Count, accepted.Count > 0 ? now - UtcMillis.ToTime(rows.Min(r => r.DueAt)) : null);
         if (accepted.Count > 0) await transport.PublishedAsync(accepted, ct);
         return messages.Count;
     }
