@@ -126,8 +126,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         if (remaining.Count < row.Messages.Count)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE msg_outbox SET envelope = @Envelope, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-                new { row.Id, Envelope = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
+                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
+                new { row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
                 scope.Transaction, cancellationToken: ct));
         }
         else
@@ -180,15 +180,15 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         }
         if (chosen.Count == 0) return [];
         var data = (await connection.QueryAsync<RowData>(new CommandDefinition(
-            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, event_count, envelope FROM msg_outbox WHERE id IN @Ids",
+            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, event_count, envelope, packed FROM msg_outbox WHERE id IN @Ids",
             new { Ids = chosen }, cancellationToken: ct))).ToDictionary(r => r.Id);
         var rows = new List<OutboxRow>(chosen.Count);
         foreach (var id in chosen)
         {
             if (!data.TryGetValue(id, out var r)) continue; // withdrawn (a cancelled schedule) between the two reads
-            IReadOnlyList<OutboxMessage> messages = r.EventCount == 1
-                ? [new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope)]
-                : OutboxMessage.Unpack(r.Envelope);
+            IReadOnlyList<OutboxMessage> messages = r.Packed is not null ? OutboxMessage.Unpack(r.Packed)
+                : r.EventCount == 1 ? [new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope)]
+                : OutboxMessage.UnpackText(r.Envelope);
             rows.Add(new OutboxRow(r.Id, r.Retained != 0, r.DueAt, r.Attempts, messages));
         }
         return rows;
@@ -207,6 +207,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         public int Attempts { get; init; }
         public int EventCount { get; init; }
         public string Envelope { get; init; } = "";
+        public byte[]? Packed { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the outbox failed; retrying")]
