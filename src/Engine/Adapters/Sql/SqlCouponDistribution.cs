@@ -131,23 +131,16 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         return claimed;
     }
 
-    // A plain INSERT: a concurrent claim that created one of these rows since the locking read makes it fail on the
-    // key, and the caller's whole transaction is tried again (never an upsert that could count past the limit).
+    // A plain insert, never an upsert that could count past the limit: a concurrent claim that created one of these
+    // rows since the locking read leaves it out (the bulk load skips a row whose key exists), and the caller's whole
+    // transaction is tried again.
     private async Task InsertClaimRowsAsync(TemplateId template, long[] users, bool counted, WriteScope scope, CancellationToken ct)
     {
-        var claimed = counted ? "1" : "0";
-        foreach (var part in users.Chunk(RowsPerStatement))
-        {
-            try
-            {
-                await Execute($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES " +
-                    string.Join(", ", part.Select(u => $"({L(u)}, {L(template.Value)}, {claimed})")), scope, ct);
-            }
-            catch (DbException e) when (db.IsUniqueViolation(e))
-            {
-                throw new ConcurrencyConflictException($"A claim counter of template {template}");
-            }
-        }
+        if (users.Length == 0) return;
+        var claimed = counted ? 1 : 0;
+        var rows = users.Select(u => new object?[] { u, template.Value, claimed }).ToList();
+        var inserted = await db.BulkInsertAsync(new BulkRows("en_user_template_claims", ["user_id", "template_id", "claimed"], rows), scope, ct);
+        if (inserted != rows.Count) throw new ConcurrencyConflictException($"A claim counter of template {template}");
     }
 
     private async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
