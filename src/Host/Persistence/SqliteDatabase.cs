@@ -60,5 +60,24 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
 
     public bool IsTransient(DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
 
+    public async Task<long> BulkInsertAsync(BulkRows rows, WriteScope scope, CancellationToken ct)
+    {
+        if (rows.Values.Count == 0) return 0;
+        // In process, one prepared single-row statement run per row is SQLite's fastest insert.
+        await using var command = (SqliteCommand)scope.Connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)scope.Transaction;
+        command.CommandText = $"INSERT OR IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES " +
+            $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        var parameters = rows.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
+        command.Prepare();
+        long inserted = 0;
+        foreach (var row in rows.Values)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            inserted += await command.ExecuteNonQueryAsync(ct);
+        }
+        return inserted;
+    }
+
     public void Dispose() => _writeGate.Dispose();
 }

@@ -27,7 +27,18 @@ public interface IDatabase
 
     /// <summary>A deadlock or lock timeout: the whole transaction may be tried again.</summary>
     bool IsTransient(DbException error);
+
+    /// <summary>
+    /// Inserts many new rows of whole numbers, plain text and nulls in the caller's transaction, the fastest way
+    /// the store has (MySQL: LOAD DATA LOCAL streamed from memory; SQLite: multi-row INSERTs). A row whose key is
+    /// already there is skipped, never an error (that is what LOAD DATA LOCAL does): the count inserted is
+    /// returned and the caller decides what a shortfall means.
+    /// </summary>
+    Task<long> BulkInsertAsync(BulkRows rows, WriteScope scope, CancellationToken ct);
 }
+
+/// <summary>Rows for <see cref="IDatabase.BulkInsertAsync"/>: a table, its columns, and one value per column per row (long, int, string or null).</summary>
+public sealed record BulkRows(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Values);
 
 /// <summary>A write transaction and its connection; disposing without commit rolls back.</summary>
 public sealed class WriteScope : IAsyncDisposable
