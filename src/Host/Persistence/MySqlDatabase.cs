@@ -44,6 +44,8 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         }
     }
 
+    public Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct) => BeginWriteAsync(ct);
+
     public bool IsUniqueViolation(DbException error) => error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
 
     public bool IsTransient(DbException error) =>

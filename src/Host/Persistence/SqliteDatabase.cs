@@ -38,12 +38,23 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         return connection;
     }
 
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct)
+    public Task<WriteScope> BeginWriteAsync(CancellationToken ct) => BeginAsync(relaxed: false, ct);
+
+    // A pooled connection is set back to synchronous=FULL by OpenAsync when it is next opened.
+    public Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct) => BeginAsync(relaxed: true, ct);
+
+    private async Task<WriteScope> BeginAsync(bool relaxed, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
         {
             var connection = (SqliteConnection)await OpenAsync(ct);
+            if (relaxed)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous=NORMAL;";
+                await command.ExecuteNonQueryAsync(ct);
+            }
             var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
             return new WriteScope(connection, transaction, () => _writeGate.Release());
         }

@@ -22,6 +22,14 @@ public interface IDatabase
     /// <summary>An open connection with a write transaction begun. SQLite has one writer, so this also queues writers.</summary>
     Task<WriteScope> BeginWriteAsync(CancellationToken ct);
 
+    /// <summary>
+    /// A write transaction for data that can be derived again (a stored quote): losing its commit to a power
+    /// failure costs a recomputation, never a wrong answer. SQLite commits it without waiting for the disk
+    /// (<c>synchronous=NORMAL</c> in WAL mode: still atomic, and durable when only the process dies); the MySQL
+    /// protocol has no per-transaction durability, so there it is an ordinary write.
+    /// </summary>
+    Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct);
+
     /// <summary>The statement hit a unique key: the row is already there.</summary>
     bool IsUniqueViolation(DbException error);
 
