@@ -54,15 +54,23 @@ HOST_PID=$!
 for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
 curl -sf http://127.0.0.1:$PORT/health >/dev/null || { echo "engine did not start: see $OUT/host-$STAMP.log" >&2; exit 1; }
 
+# What the database wrote for each phase (redo log and data files): the work behind the times, comparable across the two.
+written() { mysql_q "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('INNODB_OS_LOG_WRITTEN','INNODB_DATA_WRITTEN')"; }
+report_written() { echo "  MariaDB wrote $(( ($(written) - $1) / 1024 / 1024 )) MiB (redo log + data files) in this phase"; }
+
 echo "== 1. LOAD DATA LOCAL INFILE of the same rows (the physical limit)"
+W0=$(written)
 LOAD_LINE=$(lg loaddata --rows $ROWS --mysql "$MYSQL_CS" --file $OUT/coupons-$STAMP.tsv)
 echo "$LOAD_LINE" | grep -v '^loaddata_rows_per_second='
 LOAD_RATE=$(echo "$LOAD_LINE" | sed -n 's/^loaddata_rows_per_second=//p')
+report_written $W0
 
 echo "== 2. distribution task end to end"
+W0=$(written)
 RSS_BEFORE=$(awk '/VmRSS/ {print $2}' /proc/$HOST_PID/status)
 DIST=$(lg distribute --rows $ROWS --mysql "$MYSQL_CS" --file $OUT/recipients-$STAMP.csv) || { echo "$DIST"; echo "distribution run failed" >&2; exit 1; }
 echo "$DIST" | grep -v '_rows_per_second='
+report_written $W0
 DIST_RATE=$(echo "$DIST" | sed -n 's/^distribute_rows_per_second=//p')
 ISSUE_RATE=$(echo "$DIST" | sed -n 's/^issue_rows_per_second=//p')
 PEAK=$(awk '/VmHWM/ {print $2}' /proc/$HOST_PID/status)

@@ -60,10 +60,8 @@ public static class EngineModule
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<ClaimCoupon>();
         services.AddSingleton<OrderCheckout>();
-        services.AddSingleton<LockCoupons>();
-        services.AddSingleton<ConsumeCoupons>();
-        services.AddSingleton<ReleaseCoupons>();
-        services.AddSingleton<RefundCoupons>();
+        services.AddSingleton<CheckoutVerbs>();
+        services.AddSingleton<ICouponCheckout, CouponCheckout>();
         services.AddSingleton<SettleOvertakenCoupons>();
         services.AddSingleton<SettleDueCoupons>();
         services.AddSingleton(EventSubscription.Group<CouponsDue, SettleDueCoupons>(SettleDueCoupons.Consumer));

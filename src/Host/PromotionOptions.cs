@@ -41,6 +41,13 @@ internal sealed class DatabaseOptions
 
     /// <summary>MySql: create the database named in the connection string if it does not exist.</summary>
     public bool CreateDatabaseIfMissing { get; set; } = true;
+
+    /// <summary>
+    /// MySql: bulk loads (a distribution chunk's coupons and counters) use LOAD DATA LOCAL, the fastest insert the
+    /// server has; false uses multi-row INSERT IGNOREs instead. A server with local_infile off is detected and
+    /// falls back by itself; this is for servers or proxies where even trying is unwelcome.
+    /// </summary>
+    public bool LoadData { get; set; } = true;
 }
 
 internal sealed class AuthOptions

@@ -3,11 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Settlement.Adapters.Sql;
+using PromotionEngine.Settlement.Orders;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement;
 
-/// <summary>Settlement: quotes (usable and unusable coupons with reasons, the exact best combination, the deduction per line). The module's only public type.</summary>
+/// <summary>
+/// Settlement: quotes (usable and unusable coupons with reasons, the exact best combination, the deduction per line), the
+/// settlement record per order, refunds by the pinned allocation, and the order/payment saga. The module's only public type.
+/// </summary>
 public static class SettlementModule
 {
     public const string Name = "settlement";
@@ -21,13 +25,20 @@ public static class SettlementModule
         services.AddSingleton(new ModuleSchema(Name, typeof(SettlementModule).Assembly));
         services.AddSingleton<IQuotes, SqlQuotes>();
         services.AddSingleton<PriceCart>();
-        services.AddSingleton<IQuotePins, QuotePins>();
+        services.AddSingleton<QuotePins>();
+        services.AddSingleton<IQuotePins>(sp => sp.GetRequiredService<QuotePins>());
+        services.AddSingleton<IOrderRecords, SqlOrderRecords>();
+        services.AddSingleton<OrderSteps>();
+        services.AddSingleton<IOrderLedger, OrderLedger>();
+        services.AddSingleton<OrderSaga>();
+        foreach (var subscription in OrderSaga.Subscriptions) services.AddSingleton(subscription);
         return services;
     }
 
     public static IEndpointRouteBuilder MapSettlement(this IEndpointRouteBuilder app)
     {
         app.MapQuoteEndpoints();
+        app.MapOrderEndpoints();
         return app;
     }
 }

@@ -15,6 +15,10 @@ internal sealed class SettlementOptions
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
     public TimeSpan ExpiredLookback { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The payment timeout of an order event that names none: its coupons are held this long, then come back by themselves.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan LockTtl { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The most wallet coupons one quote considers (soonest to end first).</summary>
     [Range(1, 1000)]
     public int MaxWalletCoupons { get; set; } = 500;

@@ -49,6 +49,23 @@ public class TheDomain
     [InlineData("StackExchange.Redis")]
     public void Templates_use_no_web_or_data_library(string library) => TemplateTypes.UseNothingFrom(library).Check(Architectures.All);
 
+    private static readonly string[] RecordDomainTypes =
+    [
+        "OrderRecord", "OrderStates", "StepNames", "StepOutcomes", "StepSources", "OrderStepEntry", "SkuQuantity", "RefundEntry",
+        "RefundPolicy", "RefundFigures", "RefundUnits",
+    ];
+
+    private static GivenTypesConjunction RecordTypes => Types().That().ResideInNamespace("PromotionEngine.Settlement.Orders")
+        .And().HaveNameMatching($"^({string.Join('|', RecordDomainTypes)})$");
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("StackExchange.Redis")]
+    public void The_settlement_record_and_the_refund_policy_use_no_web_or_data_library(string library) =>
+        RecordTypes.UseNothingFrom(library).Check(Architectures.All);
+
     private static GivenTypesConjunction PricingTypes => Types().That().ResideInNamespace("PromotionEngine.Settlement.Pricing");
 
     [Theory]
@@ -87,6 +104,8 @@ public class TheDomain
         Assert.Contains("ImportRecipients", RecipientTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Contains("BestCombination", PricingTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Contains("IndexedTemplate", SearchTemplateTypes.GetObjects(Architectures.All).Select(t => t.Name));
+        Assert.Equal(RecordDomainTypes.Order(StringComparer.Ordinal),
+            RecordTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
         // A rule over no types passes: make sure a rename cannot empty these selections silently.
         Assert.Contains("UserCoupon", UserCouponTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Equal(TemplateDomainTypes.Order(StringComparer.Ordinal),

@@ -73,6 +73,15 @@ public sealed class RecipientFiles : IDisposable
         Assert.Equal([new RecipientRow(2, "11"), new RecipientRow(4, " 12 "), new RecipientRow(5, "13")], rows);
     }
 
+    [Theory]
+    [InlineData("userId\n11\n\n12\n")]
+    [InlineData("userId\r\n11\r\n\r\n12\r\n")]
+    public void An_empty_line_keeps_its_row_number_so_reports_point_at_the_line_the_merchant_sees(string text)
+    {
+        var rows = RecipientFile.Rows(Write(text), new FileLayout(FileFormat.Csv, 0)).ToList();
+        Assert.Equal([new RecipientRow(2, "11"), new RecipientRow(4, "12")], rows);
+    }
+
     [Fact]
     public void An_xlsx_sheet_is_read_row_by_row_with_numbers_shown_as_the_merchant_sees_them()
     {

@@ -1,49 +1,63 @@
 using System.Globalization;
+using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
-/// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
-internal sealed class LockCoupons(OrderCheckout checkout)
+/// <summary>The four order verbs, each a <see cref="OrderVerb"/>: over HTTP a transaction of its own, through the port in the caller's.</summary>
+internal sealed class CheckoutVerbs(OrderCheckout checkout)
 {
+    /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
-    public Task<CheckoutOutcome> HandleAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, CancellationToken ct, string? quoteId = null)
+    public OrderVerb Lock(OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
         var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
-        return checkout.RunAsync(order, OrderOperationNames.Lock, hash,
-            _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)), NotLocked(order),
-            (coupon, now) => coupon.Lock(order, ttl, now), ct);
+        return new OrderVerb(order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
+            NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now), quoteId);
     }
+
+    /// <summary>Payment succeeded: the order's locked coupons are spent.</summary>
+    public OrderVerb Consume(OrderId order, CancellationToken ct) =>
+        new(order, OrderVerbs.Consume, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
+            (coupon, now) => coupon.Consume(order, now));
+
+    /// <summary>Payment failed or the order was cancelled: the order's held coupons go back to the wallet.</summary>
+    public OrderVerb Release(OrderId order, CancellationToken ct) =>
+        new(order, OrderVerbs.Release, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
+            (coupon, now) => coupon.Release(order, now));
+
+    /// <summary>The order was refunded: its spent coupons return, or expire if their validity has passed.</summary>
+    public OrderVerb Refund(OrderId order, CancellationToken ct) =>
+        new(order, OrderVerbs.Refund, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Consume, scope, ct),
+            new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED", $"Order {order} has consumed no coupons."),
+            (coupon, now) => coupon.Refund(order, now));
 
     public static Refusal NotLocked(OrderId order) =>
         new(RefusalKind.Conflict, "ORDER_NOT_LOCKED", $"No coupons were locked for order {order}.");
 }
 
-/// <summary>Payment succeeded: the order's locked coupons are spent.</summary>
-internal sealed class ConsumeCoupons(OrderCheckout checkout)
+/// <summary>The engine's <see cref="ICouponCheckout"/> port: the HTTP verbs' code, in the caller's transaction.</summary>
+internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs) : ICouponCheckout
 {
-    public Task<CheckoutOutcome> HandleAsync(OrderId order, CancellationToken ct) =>
-        checkout.RunAsync(order, OrderOperationNames.Consume, "",
-            scope => checkout.CouponsOfAsync(order, OrderOperationNames.Lock, scope, ct), LockCoupons.NotLocked(order),
-            (coupon, now) => coupon.Consume(order, now), ct);
-}
+    public Task<CheckoutResult> LockAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
+        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(order, user, coupons, ttl, quoteId), scope, ct);
 
-/// <summary>Payment failed or the order was cancelled: the order's held coupons go back to the wallet.</summary>
-internal sealed class ReleaseCoupons(OrderCheckout checkout)
-{
-    public Task<CheckoutOutcome> HandleAsync(OrderId order, CancellationToken ct) =>
-        checkout.RunAsync(order, OrderOperationNames.Release, "",
-            scope => checkout.CouponsOfAsync(order, OrderOperationNames.Lock, scope, ct), LockCoupons.NotLocked(order),
-            (coupon, now) => coupon.Release(order, now), ct);
-}
+    public Task<CheckoutResult> ConsumeAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Consume(order, ct), scope, ct);
 
-/// <summary>The order was refunded: its spent coupons return, or expire if their validity has passed.</summary>
-internal sealed class RefundCoupons(OrderCheckout checkout)
-{
-    public Task<CheckoutOutcome> HandleAsync(OrderId order, CancellationToken ct) =>
-        checkout.RunAsync(order, OrderOperationNames.Refund, "",
-            scope => checkout.CouponsOfAsync(order, OrderOperationNames.Consume, scope, ct),
-            new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED", $"Order {order} has consumed no coupons."),
-            (coupon, now) => coupon.Refund(order, now), ct);
+    public Task<CheckoutResult> ReleaseAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Release(order, ct), scope, ct);
+
+    public Task<CheckoutResult> RefundAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Refund(order, ct), scope, ct);
+
+    private async Task<CheckoutResult> RunAsync(OrderVerb verb, WriteScope scope, CancellationToken ct) =>
+        (await checkout.ApplyAsync(verb, scope, ct)) switch
+        {
+            (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, []),
+            (CheckoutOutcome.Refused refused, _) => new CheckoutResult([], refused.Refusal, false,
+                refused.Refusal.Details?.GetValueOrDefault("coupons") is IReadOnlyList<CouponRefusal> coupons
+                    ? coupons.Select(c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
+                    : []),
+            _ => throw new System.Diagnostics.UnreachableException(),
+        };
 }

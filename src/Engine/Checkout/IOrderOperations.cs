@@ -3,14 +3,6 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
-internal static class OrderOperationNames
-{
-    public const string Lock = "LOCK";
-    public const string Consume = "CONSUME";
-    public const string Release = "RELEASE";
-    public const string Refund = "REFUND";
-}
-
 /// <summary>
 /// What an order did to its coupons, once per (order, operation): the coupons it touched and the answer
 /// given, so a repeated call returns that answer and changes nothing.

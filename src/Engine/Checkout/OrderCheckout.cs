@@ -1,5 +1,7 @@
 using System.Text.Json;
+using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
@@ -9,76 +11,98 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
+/// <summary>One order verb: which operation, what makes a repeat the same request, which coupons it applies to, and the move per coupon.</summary>
+/// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g. nothing was locked for the order).</param>
+internal sealed record OrderVerb(OrderId Order, string Operation, string RequestHash,
+    Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
+    Func<UserCoupon, DateTimeOffset, CouponMove> Move, string? QuoteId = null);
+
 /// <summary>
-/// The transaction all four order verbs share: answer a repeat from the operation record, otherwise move
-/// every coupon of the order or none, save each with its version, and record the operation and its answer.
+/// The transaction all four order verbs share: answer a repeat from the operation record, otherwise move every coupon
+/// of the order or none, save each with its version, and record the operation and its answer. Over HTTP it is a
+/// transaction of its own that also records the step in the settlement record (<see cref="IOrderLedger"/>); through
+/// the <see cref="ICouponCheckout"/> port it runs in the caller's transaction and the caller records.
 /// </summary>
-internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, TimeProvider clock)
+internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, IOrderLedger ledger, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <param name="target">Which coupons of which user the verb applies to, or a refusal (e.g. nothing was locked for the order).</param>
-    public Task<CheckoutOutcome> RunAsync(OrderId order, string operation, string requestHash,
-        Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> target, Refusal noTarget,
-        Func<UserCoupon, DateTimeOffset, CouponMove> move, CancellationToken ct) =>
-        db.WriteWithRetryAsync<CheckoutOutcome>(async scope =>
+    public Task<CheckoutOutcome> RunAsync(OrderVerb verb, CancellationToken ct) =>
+        db.WriteWithRetryAsync(async scope =>
         {
-            if (await operations.FindAsync(order, operation, scope, ct) is { } earlier)
+            var (outcome, fresh) = await ApplyAsync(verb, scope, ct);
+            if (fresh && outcome is CheckoutOutcome.Done done)
             {
-                return earlier.RequestHash == requestHash
-                    ? new CheckoutOutcome.Done(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.ResponseJson, Json)!)
-                    : new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_MISMATCH",
-                        $"Order {order} already did {operation} with a different request."));
+                var moved = Checked(done.Response); // an order verb always names at least one coupon, all of one user
+                await ledger.RecordAsync(new OrderStep(verb.Order, verb.Operation, moved[0].User, verb.QuoteId, moved, UtcMillis.Now(clock)), scope, ct);
+                await scope.CommitAsync(ct);
             }
-            if (await target(scope) is not { } which) return new CheckoutOutcome.Refused(noTarget);
-
-            var found = await coupons.GetAsync(which.User, which.Coupons, scope, ct);
-            var missing = which.Coupons.Except(found.Select(c => c.Id)).ToList();
-            if (missing.Count > 0)
-            {
-                return new CheckoutOutcome.Refused(new Refusal(RefusalKind.NotFound, "COUPON_NOT_FOUND",
-                    $"The user holds no coupon {string.Join(", ", missing)}.", "couponIds",
-                    new Dictionary<string, object?> { ["missingCouponIds"] = missing.Select(m => m.ToString()).ToArray() }));
-            }
-
-            var now = UtcMillis.Now(clock);
-            var refusals = new List<CouponRefusal>();
-            var moved = new List<UserCoupon>();
-            foreach (var coupon in found)
-            {
-                var before = coupon.StatusAt(now);
-                switch (move(coupon, now))
-                {
-                    case CouponMove.Moved: moved.Add(coupon); break;
-                    case CouponMove.AlreadyDone: break;
-                    case var refused: refusals.Add(new CouponRefusal(coupon.Id.ToString(), CouponStatusNames.Of(before), ReasonOf(refused))); break;
-                }
-            }
-            if (refusals.Count > 0)
-            {
-                // All or none: nothing is saved, the caller learns each coupon's state and why.
-                return new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "ILLEGAL_TRANSITION",
-                    $"{operation} is not possible for {refusals.Count} of the order's coupons; none changed.", null,
-                    new Dictionary<string, object?>
-                    {
-                        ["operation"] = operation,
-                        ["coupons"] = refusals,
-                        ["currentStatus"] = refusals.Count == 1 ? refusals[0].Status : null,
-                    }));
-            }
-
-            foreach (var coupon in moved) await coupons.SaveAsync(coupon, scope, ct);
-            await outbox.AddAsync(moved.SelectMany(CouponEvents.Of).ToList(), scope, ct);
-            var response = new OrderCouponsResponse(order.Value, operation, found.Select(c => c.ToResponse(now)).ToList());
-            await operations.RecordAsync(new OrderOperation(order, operation, which.User, which.Coupons, requestHash,
-                JsonSerializer.Serialize(response, Json), now), scope, ct);
-            await scope.CommitAsync(ct);
-            return new CheckoutOutcome.Done(response);
+            return outcome;
         }, ct);
+
+    /// <summary>The verb in <paramref name="scope"/>, not committed. Fresh: it changed something now (not a repeat, not a refusal).</summary>
+    public async Task<(CheckoutOutcome Outcome, bool Fresh)> ApplyAsync(OrderVerb verb, WriteScope scope, CancellationToken ct)
+    {
+        var order = verb.Order;
+        if (await operations.FindAsync(order, verb.Operation, scope, ct) is { } earlier)
+        {
+            return (earlier.RequestHash == verb.RequestHash
+                ? new CheckoutOutcome.Done(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.ResponseJson, Json)!)
+                : new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_MISMATCH",
+                    $"Order {order} already did {verb.Operation} with a different request.")), false);
+        }
+        if (await verb.Target(scope) is not { } which) return (new CheckoutOutcome.Refused(verb.NoTarget), false);
+
+        var found = await coupons.GetAsync(which.User, which.Coupons, scope, ct);
+        var missing = which.Coupons.Except(found.Select(c => c.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.NotFound, "COUPON_NOT_FOUND",
+                $"The user holds no coupon {string.Join(", ", missing)}.", "couponIds",
+                new Dictionary<string, object?> { ["missingCouponIds"] = missing.Select(m => m.ToString()).ToArray() })), false);
+        }
+
+        var now = UtcMillis.Now(clock);
+        var refusals = new List<CouponRefusal>();
+        var moved = new List<UserCoupon>();
+        foreach (var coupon in found)
+        {
+            var before = coupon.StatusAt(now);
+            switch (verb.Move(coupon, now))
+            {
+                case CouponMove.Moved: moved.Add(coupon); break;
+                case CouponMove.AlreadyDone: break;
+                case var refused: refusals.Add(new CouponRefusal(coupon.Id.ToString(), CouponStatusNames.Of(before), ReasonOf(refused))); break;
+            }
+        }
+        if (refusals.Count > 0)
+        {
+            // All or none: nothing is saved, the caller learns each coupon's state and why.
+            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "ILLEGAL_TRANSITION",
+                $"{verb.Operation} is not possible for {refusals.Count} of the order's coupons; none changed.", null,
+                new Dictionary<string, object?>
+                {
+                    ["operation"] = verb.Operation,
+                    ["coupons"] = refusals,
+                    ["currentStatus"] = refusals.Count == 1 ? refusals[0].Status : null,
+                })), false);
+        }
+
+        foreach (var coupon in moved) await coupons.SaveAsync(coupon, scope, ct);
+        await outbox.AddAsync(moved.SelectMany(CouponEvents.Of).ToList(), scope, ct);
+        var response = new OrderCouponsResponse(order.Value, verb.Operation, found.Select(c => c.ToResponse(now)).ToList());
+        await operations.RecordAsync(new OrderOperation(order, verb.Operation, which.User, which.Coupons, verb.RequestHash,
+            JsonSerializer.Serialize(response, Json), now), scope, ct);
+        return (new CheckoutOutcome.Done(response), true);
+    }
 
     /// <summary>The coupons a prior operation of this order touched (e.g. the lock, for consume).</summary>
     public async Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?> CouponsOfAsync(OrderId order, string operation, WriteScope scope, CancellationToken ct) =>
         await operations.FindAsync(order, operation, scope, ct) is { } prior ? (prior.User, prior.Coupons) : null;
+
+    public static IReadOnlyList<CheckedCoupon> Checked(OrderCouponsResponse response) =>
+        response.Coupons.Select(c => new CheckedCoupon(new UserCouponId(long.Parse(c.Id, System.Globalization.CultureInfo.InvariantCulture)),
+            new UserId(long.Parse(c.UserId, System.Globalization.CultureInfo.InvariantCulture)), c.Status, c.LockedUntil)).ToList();
 
     private static string ReasonOf(CouponMove move) => move switch
     {

@@ -16,7 +16,7 @@ namespace PromotionEngine.Engine.Checkout;
 /// </summary>
 internal static class QuoteLock
 {
-    public static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, LockCoupons command, EngineOptions max,
+    public static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, CheckoutVerbs verbs, OrderCheckout checkout, EngineOptions max,
         IQuotePins quotes, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors()
@@ -30,7 +30,7 @@ internal static class QuoteLock
         var pin = await quotes.PinAsync(request.QuoteId!, request.UserId is { } u ? new UserId(u) : null, UtcMillis.Now(clock), ct);
         if (pin.Refusal is { } refused) return ProblemResults.From(refused);
 
-        var outcome = await command.HandleAsync(new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), ct, request.QuoteId);
+        var outcome = await checkout.RunAsync(verbs.Lock(new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), request.QuoteId), ct);
         if (outcome is CheckoutOutcome.Refused { Refusal: { Code: "ILLEGAL_TRANSITION" or "COUPON_NOT_FOUND" } r })
         {
             return ProblemResults.From(r with

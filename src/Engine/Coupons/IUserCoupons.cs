@@ -12,10 +12,10 @@ internal interface IUserCoupons
 
     Task AddAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 
-    /// <summary>Adds newly claimed coupons (available, unheld) in one statement.</summary>
+    /// <summary>Adds newly claimed coupons (available, unheld), many rows to a statement (the claim group commit).</summary>
     Task AddAllAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct);
 
-    /// <summary>Adds any number of newly claimed coupons, many rows to a statement (batch distribution).</summary>
+    /// <summary>Adds any number of newly claimed coupons through the store's bulk load (batch distribution).</summary>
     Task AddManyAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct);
 
     /// <summary>Stores the change; throws <see cref="ConcurrencyConflictException"/> when another writer saved first.</summary>

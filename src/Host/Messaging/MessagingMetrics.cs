@@ -29,9 +29,11 @@ internal sealed class MessagingMetrics : IDisposable
             "Age of the oldest event in the relay's last batch when it was published: how far delivery trails the write side.");
     }
 
-    public void Relayed(int published, int failed, TimeSpan? lag)
+    /// <summary>One relay round: the accepted events counted per subject (the event type and version), so a dashboard or a benchmark can tell them apart.</summary>
+    public void Relayed(IEnumerable<OutboxMessage> published, int failed, TimeSpan? lag)
     {
-        if (published > 0) _published.Add(published);
+        foreach (var subject in published.CountBy(m => m.Subject))
+            _published.Add(subject.Value, new KeyValuePair<string, object?>("subject", subject.Key));
         if (failed > 0) _publishFailed.Add(failed);
         if (lag is { } l) Volatile.Write(ref _lagSeconds, Math.Max(l.TotalSeconds, 0));
     }

@@ -107,7 +107,8 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
                         if (state is { Length: > 0 }) headers["tracestate"] = state;
                         var ack = await nats.Context.PublishAsync(nats.WireSubject(e.Subject), body,
                             opts: new NatsJSPubOpts { MsgId = e.EventId.ToString() }, headers: headers, cancellationToken: timeout.Token);
-                        ack.EnsureSuccess(); // a duplicate is a success: the broker already has it
+                        // A duplicate is a success: the broker has this event already (EnsureSuccess would throw for it).
+                        if (!ack.Duplicate) ack.EnsureSuccess();
                         accepted[e.EventId] = true;
                     }
                     catch (Exception error) when (error is NatsException or TimeoutException

@@ -99,7 +99,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             await scope.CommitAsync(ct);
         }
         // The lag is counted from when each event fell due: a delayed event is not late before its time.
-        metrics.Relayed(accepted.Count, messages.Count - accepted.Count, accepted.Count > 0 ? now - UtcMillis.ToTime(rows.Min(r => r.DueAt)) : null);
+        metrics.Relayed(accepted, messages.Count - accepted.Count, accepted.Count > 0 ? now - UtcMillis.ToTime(rows.Min(r => r.DueAt)) : null);
         if (accepted.Count > 0) await transport.PublishedAsync(accepted, ct);
         return messages.Count;
     }
@@ -126,8 +126,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         if (remaining.Count < row.Messages.Count)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE msg_outbox SET envelope = @Envelope, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-                new { row.Id, Envelope = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
+                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
+                new { row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
                 scope.Transaction, cancellationToken: ct));
         }
         else
@@ -159,23 +159,36 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         return scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
     }
 
-    /// <summary>Due rows in publication order, as many as make up at most <paramref name="limit"/> events (always at least one row).</summary>
+    /// <summary>
+    /// Due rows in publication order, as many as make up at most <paramref name="limit"/> events (always at least one
+    /// row). Chosen by id and event count first, then only those rows' envelopes are read: a packed row holds
+    /// hundreds of events, so reading a full page of rows could hold far more than a round publishes.
+    /// </summary>
     private async Task<IReadOnlyList<OutboxRow>> LoadDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var data = await connection.QueryAsync<RowData>(new CommandDefinition(
-            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, event_count, envelope FROM msg_outbox " +
-            "WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
+        var candidates = await connection.QueryAsync<(long Id, int EventCount)>(new CommandDefinition(
+            "SELECT id, event_count FROM msg_outbox WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
             new { Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
-        var rows = new List<OutboxRow>();
+        var chosen = new List<long>();
         var events = 0;
-        foreach (var r in data)
+        foreach (var (id, count) in candidates)
         {
-            if (rows.Count > 0 && events + r.EventCount > limit) break;
-            events += r.EventCount;
-            IReadOnlyList<OutboxMessage> messages = r.EventCount == 1
-                ? [new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope)]
-                : OutboxMessage.Unpack(r.Envelope);
+            if (chosen.Count > 0 && events + count > limit) break;
+            events += count;
+            chosen.Add(id);
+        }
+        if (chosen.Count == 0) return [];
+        var data = (await connection.QueryAsync<RowData>(new CommandDefinition(
+            "SELECT id, event_id, subject, partition_key, retained, due_at, attempts, event_count, envelope, packed FROM msg_outbox WHERE id IN @Ids",
+            new { Ids = chosen }, cancellationToken: ct))).ToDictionary(r => r.Id);
+        var rows = new List<OutboxRow>(chosen.Count);
+        foreach (var id in chosen)
+        {
+            if (!data.TryGetValue(id, out var r)) continue; // withdrawn (a cancelled schedule) between the two reads
+            IReadOnlyList<OutboxMessage> messages = r.Packed is not null ? OutboxMessage.Unpack(r.Packed)
+                : r.EventCount == 1 ? [new OutboxMessage(Guid.Parse(r.EventId), r.Subject, r.PartitionKey, r.Envelope)]
+                : OutboxMessage.UnpackText(r.Envelope);
             rows.Add(new OutboxRow(r.Id, r.Retained != 0, r.DueAt, r.Attempts, messages));
         }
         return rows;
@@ -194,6 +207,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         public int Attempts { get; init; }
         public int EventCount { get; init; }
         public string Envelope { get; init; } = "";
+        public byte[]? Packed { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the outbox failed; retrying")]

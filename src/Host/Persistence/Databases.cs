@@ -20,7 +20,7 @@ internal static class Databases
         {
             if (string.IsNullOrWhiteSpace(db.ConnectionString))
                 throw new InvalidOperationException("Promotion:Database:ConnectionString is required with Provider MySql.");
-            return new MySqlDatabase(db.ConnectionString);
+            return new MySqlDatabase(db.ConnectionString, db.LoadData);
         }
         throw new InvalidOperationException($"Promotion:Database:Provider is Sqlite or MySql, not '{db.Provider}'.");
     }

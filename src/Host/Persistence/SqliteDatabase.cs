@@ -38,12 +38,23 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         return connection;
     }
 
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct)
+    public Task<WriteScope> BeginWriteAsync(CancellationToken ct) => BeginAsync(relaxed: false, ct);
+
+    // A pooled connection is set back to synchronous=FULL by OpenAsync when it is next opened.
+    public Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct) => BeginAsync(relaxed: true, ct);
+
+    private async Task<WriteScope> BeginAsync(bool relaxed, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
         {
             var connection = (SqliteConnection)await OpenAsync(ct);
+            if (relaxed)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous=NORMAL;";
+                await command.ExecuteNonQueryAsync(ct);
+            }
             var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
             return new WriteScope(connection, transaction, () => _writeGate.Release());
         }
@@ -59,6 +70,25 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         error is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey };
 
     public bool IsTransient(DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+
+    public async Task<long> BulkInsertAsync(BulkRows rows, WriteScope scope, CancellationToken ct)
+    {
+        if (rows.Values.Count == 0) return 0;
+        // In process, one prepared single-row statement run per row is SQLite's fastest insert.
+        await using var command = (SqliteCommand)scope.Connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)scope.Transaction;
+        command.CommandText = $"INSERT OR IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES " +
+            $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        var parameters = rows.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
+        command.Prepare();
+        long inserted = 0;
+        foreach (var row in rows.Values)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            inserted += await command.ExecuteNonQueryAsync(ct);
+        }
+        return inserted;
+    }
 
     public void Dispose() => _writeGate.Dispose();
 }

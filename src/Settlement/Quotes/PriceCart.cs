@@ -68,9 +68,11 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 var expires = selected.Select(o => o.ValidUntil).Append(now + settings.QuoteTtl).Min();
                 var id = QuoteId(user, hash, now, settings.QuoteTtl);
                 var response = ToResponse(id, user, result, expires);
+                var json = JsonSerializer.Serialize(response, Json);
                 var stored = await quotes.AddAsync(new StoredQuote(id, user, hash, selected.Select(o => o.Id).ToList(), expires, now,
-                    JsonSerializer.Serialize(response, Json), JsonSerializer.Serialize(Pin(user, result), Json)), ct);
-                return new QuoteOutcome.Quoted(JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
+                    json, JsonSerializer.Serialize(Pin(user, result), Json)), ct);
+                // Ours stored: answer it as is. A concurrent identical request stored first: answer what it stored.
+                return new QuoteOutcome.Quoted(ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
             default:
                 throw new System.Diagnostics.UnreachableException();
         }

@@ -6,6 +6,8 @@ namespace PromotionEngine.Settlement.Quotes;
 /// <summary>Answers the engine's lock: the coupons a live quote of this user selected.</summary>
 internal sealed class QuotePins(IQuotes quotes) : IQuotePins
 {
+    public const string HasNoCoupons = "QUOTE_HAS_NO_COUPONS";
+
     public async Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, CancellationToken ct)
     {
         var quote = quoteId.Length is > 0 and <= 40 ? await quotes.FindAsync(quoteId, ct) : null;
@@ -16,7 +18,7 @@ internal sealed class QuotePins(IQuotes quotes) : IQuotePins
             return Refused(RefusalKind.Conflict, "QUOTE_EXPIRED", $"Quote {quoteId} expired at {quote.ExpiresAt:O}; ask for a new quote.",
                 new Dictionary<string, object?> { ["expiredAt"] = quote.ExpiresAt });
         if (quote.Coupons.Count == 0)
-            return Refused(RefusalKind.Invalid, "QUOTE_HAS_NO_COUPONS", $"Quote {quoteId} uses no coupon: there is nothing to lock.");
+            return Refused(RefusalKind.Invalid, HasNoCoupons, $"Quote {quoteId} uses no coupon: there is nothing to lock.");
         return new QuotePin(quote.User, quote.Coupons, null);
 
         QuotePin Refused(RefusalKind kind, string code, string message, IReadOnlyDictionary<string, object?>? details = null) =>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Distribution.V1;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
+using PromotionEngine.Contracts.Events.Settlement.V1;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
@@ -21,7 +22,7 @@ public sealed class EventRecorder :
     IEventHandler<TemplateEnded>, IEventHandler<CouponClaimed>, IEventHandler<CouponLocked>, IEventHandler<CouponConsumed>,
     IEventHandler<CouponReleased>, IEventHandler<CouponRefunded>, IEventHandler<CouponExpired>, IEventHandler<CouponReminderDue>,
     IEventHandler<DistributionTaskCreated>, IEventHandler<DistributionTaskStarted>, IEventHandler<DistributionTaskCompleted>,
-    IEventHandler<DistributionTaskFailed>, IEventHandler<CouponPushed>,
+    IEventHandler<DistributionTaskFailed>, IEventHandler<CouponPushed>, IEventHandler<OrderSettlementRefused>, IEventHandler<OrderRefundSettled>,
     IInstanceEventHandler<TemplateCreated>, IInstanceEventHandler<TemplateChanged>
 {
     public const string Consumer = "test.recorder";
@@ -59,6 +60,8 @@ public sealed class EventRecorder :
             services.AddSingleton(EventSubscription.Group<DistributionTaskCompleted, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<DistributionTaskFailed, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<CouponPushed, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<OrderSettlementRefused, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<OrderRefundSettled, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateCreated, EventRecorder>(InstanceConsumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateChanged, EventRecorder>(InstanceConsumer));
         }));
@@ -113,6 +116,8 @@ public sealed class EventRecorder :
     public Task HandleAsync(DistributionTaskCompleted e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
     public Task HandleAsync(DistributionTaskFailed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
     public Task HandleAsync(CouponPushed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(OrderSettlementRefused e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(OrderRefundSettled e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
 
     public Task HandleAsync(TemplateCreated e, EventContext c, CancellationToken ct) => Seen(c);
     public Task HandleAsync(TemplateChanged e, EventContext c, CancellationToken ct) => Seen(c);

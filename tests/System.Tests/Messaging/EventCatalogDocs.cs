@@ -58,6 +58,24 @@ public sealed partial class EventCatalogDocs
         Assert.NotNull(envelope.PayloadAs<Contracts.Events.Engine.V1.CouponClaimed>());
     }
 
+    [Fact]
+    public void The_order_events_are_documented_as_the_order_system_publishes_them()
+    {
+        var section = OrderEventsSection().Match(Markdown);
+        Assert.True(section.Success, "docs/events.md has no \"### Order events\" section before \"### Settlement events\".");
+        var text = section.Groups["body"].Value;
+        var orders = EventSchemas.PublicEvents.Where(t => EventSubjects.ProducerOf(EventSchemas.SubjectOf(t)) == "orders").ToList();
+
+        Assert.Equal(5, orders.Count); // order-created, payment-succeeded, payment-failed, order-cancelled, refund-succeeded
+        foreach (var subject in orders.Select(EventSchemas.SubjectOf))
+            Assert.Contains($"### {subject.Split('.')[2]} (`{subject}`)", text);
+        foreach (var how in new[] { "Nats-Msg-Id", "promo.orders.<type>.v1", "<Nats:StreamPrefix>_ORDERS", "/api/v1/settlement/order-events", "settlement.order-saga" })
+            Assert.Contains(how, text);
+    }
+
+    [GeneratedRegex(@"^### Order events.*?$(?<body>.*?)^### Settlement events", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex OrderEventsSection();
+
     /// <summary>Every field the type writes is in the example, and the example has no other (recursively).</summary>
     private static void AssertSameFields(JsonNode written, JsonNode example, string path)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Host.Messaging;
 using PromotionEngine.Kernel.Messaging;
@@ -54,5 +56,18 @@ public sealed class ForwardingAnEvent
         Assert.Equal([first.EventId, second.EventId], unpacked.Select(m => m.EventId));
         Assert.Equal(["1", "5"], unpacked.Select(m => m.PartitionKey));
         Assert.Equal("line one\nline two", unpacked[0].Envelope.PayloadAs<CouponReleased>().OrderId);
+    }
+
+    [Fact]
+    public void A_packed_row_is_compressed_and_a_row_packed_as_text_before_V1_4_is_still_read()
+    {
+        var events = Enumerable.Range(1, 200).Select(i => EventEnvelope.Create(new CouponReleased(i, 2, 3, 4, "order-" + i, "RELEASED", "AVAILABLE", At), At, i.ToString(CultureInfo.InvariantCulture))).ToList();
+        var text = string.Join('\n', events.Select(e => e.ToJson()));
+
+        var packed = OutboxMessage.Pack(events.Select(e => e.ToJson()));
+
+        Assert.True(packed.Length * 4 < Encoding.UTF8.GetByteCount(text), $"{packed.Length} bytes packed from {text.Length} characters");
+        Assert.Equal(events.Select(e => e.EventId), OutboxMessage.Unpack(packed).Select(m => m.EventId));
+        Assert.Equal(events.Select(e => e.EventId), OutboxMessage.UnpackText(text).Select(m => m.EventId));
     }
 }

@@ -47,19 +47,21 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         var sorted = recipients.Select(r => r.Value).Order().ToArray();
         var claimed = await LockClaimsAsync(template.Id, sorted, scope, ct);
         var fresh = sorted.Where(u => !claimed.ContainsKey(u)).ToArray();
-        await InsertClaimRowsAsync(template.Id, fresh, scope, ct); // locks the new users' rows too (claimed = 0 until granted)
 
         var source = request.TaskId.ToString(CultureInfo.InvariantCulture);
         var eligible = recipients.Where(r => claimed.GetValueOrDefault(r.Value) < template.PerUserLimit).ToList();
 
         // Optimistic first, under a savepoint: while stock visibly suffices, issue to every eligible recipient and count
         // the template's hot row last, conditionally, so that row is locked only from there to the commit and shards
-        // working in parallel do not queue on it. If stock fell short meanwhile, undo to the savepoint and decide exactly.
+        // working in parallel do not queue on it. New users' counters are created already counted (one write each, and
+        // the insert is their lock); if stock fell short meanwhile, undo to the savepoint and decide exactly.
         if (issuedSeen + eligible.Count <= template.Stock && eligible.Count > 0)
         {
             await scope.Transaction.SaveAsync(Savepoint, ct);
             var all = eligible.Select(u => UserCoupon.Claim(new UserCouponId(ids.Next()), u, template, now)).ToList();
-            await WriteGrantsAsync(template, all, source, scope, ct);
+            var known = eligible.Select(u => u.Value).Where(claimed.ContainsKey).Order().ToArray();
+            await InsertClaimRowsAsync(template.Id, fresh, counted: true, scope, ct);
+            await WriteGrantsAsync(all, known, source, scope, ct);
             if (await AddIssuedUpToStockAsync(template.Id, all.Count, template.Stock, scope, ct))
             {
                 await scope.Transaction.ReleaseAsync(Savepoint, ct);
@@ -71,6 +73,7 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
             await scope.Transaction.RollbackAsync(Savepoint, ct);
         }
 
+        await InsertClaimRowsAsync(template.Id, fresh, counted: false, scope, ct); // locks the new users' rows (claimed = 0 until granted)
         var issued = await IssuedAsync(template.Id, scope, locking: true, ct);
         var refusals = DistributionDecider.Decide(recipients, claimed, template.PerUserLimit, template.Stock - issued);
         var granted = new List<UserCoupon>();
@@ -90,16 +93,18 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         var unused = fresh.Except(granted.Select(c => c.User.Value)).ToArray();
         if (granted.Count > 0)
         {
-            await WriteGrantsAsync(template, granted, source, scope, ct);
+            await WriteGrantsAsync(granted, granted.Select(c => c.User.Value).Order().ToArray(), source, scope, ct);
             await AddIssuedAsync(template.Id, granted.Count, scope, ct);
         }
         await DeleteClaimRowsAsync(template.Id, unused, scope, ct); // new users who got nothing leave no counter behind
         return new Issued(decisions, template.Id, version, granted.Select(c => c.User).ToList(), cache);
     }
 
-    private async Task WriteGrantsAsync(CouponTemplateSnapshot template, List<UserCoupon> granted, string source, WriteScope scope, CancellationToken ct)
+    /// <summary>The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest were created counted).</summary>
+    private async Task WriteGrantsAsync(List<UserCoupon> granted, long[] toCount, string source, WriteScope scope, CancellationToken ct)
     {
-        await CountClaimsAsync(template.Id, granted.Select(c => c.User.Value).Order().ToArray(), scope, ct);
+        if (granted.Count == 0) return;
+        await CountClaimsAsync(granted[0].Template, toCount, scope, ct);
         await coupons.AddManyAsync(granted, scope, ct);
         await outbox.AddAsync(CouponEvents.ClaimedMany(granted, CouponSources.Distribution, source), scope, ct);
     }
@@ -126,22 +131,16 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         return claimed;
     }
 
-    // A plain INSERT: a concurrent claim that created one of these rows since the locking read makes it fail on the
-    // key, and the caller's whole transaction is tried again (never an upsert that could count past the limit).
-    private async Task InsertClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
+    // A plain insert, never an upsert that could count past the limit: a concurrent claim that created one of these
+    // rows since the locking read leaves it out (the bulk load skips a row whose key exists), and the caller's whole
+    // transaction is tried again.
+    private async Task InsertClaimRowsAsync(TemplateId template, long[] users, bool counted, WriteScope scope, CancellationToken ct)
     {
-        foreach (var part in users.Chunk(RowsPerStatement))
-        {
-            try
-            {
-                await Execute($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES " +
-                    string.Join(", ", part.Select(u => $"({L(u)}, {L(template.Value)}, 0)")), scope, ct);
-            }
-            catch (DbException e) when (db.IsUniqueViolation(e))
-            {
-                throw new ConcurrencyConflictException($"A claim counter of template {template}");
-            }
-        }
+        if (users.Length == 0) return;
+        var claimed = counted ? 1 : 0;
+        var rows = users.Select(u => new object?[] { u, template.Value, claimed }).ToList();
+        var inserted = await db.BulkInsertAsync(new BulkRows("en_user_template_claims", ["user_id", "template_id", "claimed"], rows), scope, ct);
+        if (inserted != rows.Count) throw new ConcurrencyConflictException($"A claim counter of template {template}");
     }
 
     private async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)

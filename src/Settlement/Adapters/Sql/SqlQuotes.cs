@@ -32,7 +32,9 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
     {
         try
         {
-            await db.WriteWithRetryAsync(async scope =>
+            // A quote is derived from its input again at will: stored without waiting for the disk where the store
+            // allows it (a power failure may cost a re-quote, never a different answer).
+            await using (var scope = await db.BeginRelaxedWriteAsync(ct))
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
                     $"INSERT INTO st_quotes ({Columns}) VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned)",
@@ -48,8 +50,7 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
                         Pinned = quote.PinnedJson,
                     }, scope.Transaction, cancellationToken: ct));
                 await scope.CommitAsync(ct);
-                return true;
-            }, ct);
+            }
             return quote;
         }
         catch (DbException e) when (db.IsUniqueViolation(e))

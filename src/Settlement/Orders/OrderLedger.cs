@@ -1,0 +1,41 @@
+using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Settlement;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Settlement.Orders;
+
+/// <summary>
+/// The engine's HTTP order verbs record their steps here, in their own transaction: the same record the saga keeps, so it
+/// is right whichever way the order system drives the engine. The engine moved the coupons already; the record follows.
+/// Its refund verb restores every coupon, so it is the whole order refunded.
+/// </summary>
+internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps) : IOrderLedger
+{
+    public const string EngineRefundId = "engine-refund";
+
+    public async Task RecordAsync(OrderStep step, WriteScope scope, CancellationToken ct)
+    {
+        var now = step.At;
+        var record = await records.FindAsync(step.Order.Value, scope, ct) ?? OrderRecord.New(step.Order.Value, step.User.Value, now);
+        var http = StepCause.Http;
+        switch (step.Operation)
+        {
+            case OrderVerbs.Lock:
+                OrderSteps.Locked(record, step.Coupons, step.QuoteId, await steps.PricedAsync(step.QuoteId, ct), http, now);
+                break;
+            case OrderVerbs.Consume:
+                OrderSteps.Consumed(record, http, now);
+                break;
+            case OrderVerbs.Release:
+                OrderSteps.Released(record, http, now);
+                break;
+            case OrderVerbs.Refund:
+                var refused = await steps.RefundAsync(record, EngineRefundId, null, 0, http, restore: false, scope, now, ct);
+                if (refused is not null) throw new InvalidOperationException($"The engine refunded order {step.Order} but its record refuses: {refused.Message}");
+                break;
+            default:
+                throw new ArgumentException($"Unknown order operation {step.Operation}.", nameof(step));
+        }
+        await records.SaveAsync(record, scope, ct);
+    }
+}

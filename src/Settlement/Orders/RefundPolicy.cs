@@ -1,0 +1,101 @@
+using PromotionEngine.Settlement.Quotes;
+
+namespace PromotionEngine.Settlement.Orders;
+
+/// <summary>
+/// What a paid order's refunds are worth, from the allocation pinned when it was quoted (docs/settlement.md, "Refunds").
+/// Everything is a function of how many units of each line are refunded so far, so refunds in any number of steps add up
+/// exactly to one refund of the same units, and the last one to the whole payable:
+/// <list type="bullet">
+/// <item>a kept unit keeps its share of each coupon's discount, rounded down (⌊share × kept / quantity⌋ per line);</item>
+/// <item>refunded goods = list price of the refunded units − the discount that went with them (what they were paid);</item>
+/// <item>shipping comes back with the last unit;</item>
+/// <item>claw-back: a coupon with a threshold that the kept units' list prices (of its lines) no longer meet loses its
+///   discount on the kept units too;</item>
+/// <item>due = refunded goods + shipping − claw-back; what was paid out never goes down (payout = the rise of due above
+///   what was paid out), and what was paid out beyond due is outstanding: the buyer owes it back.</item>
+/// </list>
+/// Coupons are restored only when the whole order is refunded.
+/// </summary>
+internal static class RefundPolicy
+{
+    public static RefundFigures Assess(PinnedQuote order, IReadOnlyList<int> refundedUnits, long paidOutBefore)
+    {
+        if (refundedUnits.Count != order.Lines.Count) throw new ArgumentException("One count per order line.", nameof(refundedUnits));
+        var kept = order.Lines.Select((l, i) => l.Quantity - refundedUnits[i]).ToArray();
+        if (kept.Any(k => k < 0)) throw new ArgumentException("More units refunded than the line has.", nameof(refundedUnits));
+        var byLine = order.Lines.Select((l, i) => (l.Line, i)).ToDictionary(p => p.Line, p => p.i);
+
+        long goods = 0;
+        for (var i = 0; i < order.Lines.Count; i++) goods += order.Lines[i].UnitPrice * (order.Lines[i].Quantity - kept[i]);
+        long clawback = 0;
+        foreach (var coupon in order.Coupons)
+        {
+            long keptShare = 0, keptList = 0;
+            for (var j = 0; j < coupon.Lines.Count; j++)
+            {
+                var at = byLine[coupon.Lines[j]];
+                var line = order.Lines[at];
+                keptShare += KeptShare(coupon.Shares[j], kept[at], line.Quantity);
+                keptList += line.UnitPrice * kept[at];
+            }
+            goods -= coupon.Discount - keptShare; // the discount that left with the refunded units
+            if (coupon.ThresholdAmount is { } threshold && keptList < threshold) clawback += keptShare;
+        }
+        var whole = kept.All(k => k == 0);
+        var shipping = whole ? order.ShippingFee : 0;
+        var due = goods + shipping - clawback;
+        var paidOut = Math.Max(paidOutBefore, due);
+        return new RefundFigures(goods, shipping, clawback, due, paidOut - paidOutBefore, paidOut, paidOut - due, whole);
+    }
+
+    /// <summary>⌊share × kept / quantity⌋, exact for any amounts (the product may pass 2^63).</summary>
+    public static long KeptShare(long share, int kept, int quantity) => (long)((Int128)share * kept / quantity);
+}
+
+/// <summary>
+/// A paid order's refunds as of now. RefundedGoods, RefundedShipping, Clawback and Due are totals so far; Payout is what
+/// this refund adds; PaidOut the total paid back; Outstanding what the buyer owes back (PaidOut − Due). Whole: nothing is kept.
+/// </summary>
+internal sealed record RefundFigures(long RefundedGoods, long RefundedShipping, long Clawback, long Due, long Payout, long PaidOut, long Outstanding, bool Whole);
+
+/// <summary>Which units a refund takes back, by sku.</summary>
+internal static class RefundUnits
+{
+    public const string LineUnknown = "REFUND_LINE_UNKNOWN";
+    public const string ExceedsOrder = "REFUND_EXCEEDS_ORDER";
+    public const string NothingToRefund = "NOTHING_TO_REFUND";
+
+    /// <summary>
+    /// Units refunded per line after this refund: <paramref name="lines"/> null takes every unit left; a sku that several
+    /// lines share is taken from the first of them first. Null with a code when the refund names an unknown sku, more units
+    /// than are left, or nothing is left.
+    /// </summary>
+    public static (IReadOnlyList<int>? After, string? Code, string? Message) After(PinnedQuote order, IReadOnlyList<int> before, IReadOnlyList<SkuQuantity>? lines)
+    {
+        var after = before.ToArray();
+        if (lines is null)
+        {
+            for (var i = 0; i < after.Length; i++) after[i] = order.Lines[i].Quantity;
+        }
+        else
+        {
+            foreach (var line in lines)
+            {
+                var left = line.Quantity;
+                var any = false;
+                for (var i = 0; i < after.Length && left > 0; i++)
+                {
+                    if (order.Lines[i].Sku != line.Sku) continue;
+                    any = true;
+                    var take = Math.Min(left, order.Lines[i].Quantity - after[i]);
+                    after[i] += take;
+                    left -= take;
+                }
+                if (!any) return (null, LineUnknown, $"The order has no line with sku {line.Sku}.");
+                if (left > 0) return (null, ExceedsOrder, $"{line.Quantity} units of {line.Sku} are more than the order has left to refund.");
+            }
+        }
+        return after.SequenceEqual(before) ? (null, NothingToRefund, "Every unit of the order is refunded already.") : (after, null, null);
+    }
+}

@@ -1,0 +1,130 @@
+using PromotionEngine.Settlement.Orders;
+using PromotionEngine.Settlement.Quotes;
+
+namespace PromotionEngine.Settlement.Tests.Orders;
+
+/// <summary>The refund policy of docs/settlement.md ("Refunds"), its worked examples, and that partial refunds add up exactly.</summary>
+public class RefundingAnOrder
+{
+    private static PinnedQuote Order(long shipping, PinnedLine[] lines, params PinnedCoupon[] coupons) => new(1001, "CNY", shipping, lines, coupons);
+
+    private static PinnedLine Line(int index, string sku, long unitPrice, int quantity, long discount) => new(index, sku, unitPrice, quantity, discount);
+
+    private static PinnedCoupon Coupon(long id, long discount, long? threshold, params (int Line, long Share)[] shares) =>
+        new(id, 1, discount, threshold, shares.Select(s => s.Line).ToList(), shares.Select(s => s.Share).ToList());
+
+    /// <summary>Shoes 150.00 and socks 50.00, "20.00 off from 200.00" split 15.00 / 5.00, shipping 8.00: payable 188.00.</summary>
+    private static readonly PinnedQuote Threshold = Order(800, [Line(0, "shoe", 15_000, 1, 1500), Line(1, "sock", 5000, 1, 500)],
+        Coupon(1, 2000, 20_000, (0, 1500), (1, 500)));
+
+    [Fact]
+    public void Refunding_a_line_that_breaks_a_threshold_claws_back_the_discount_on_what_is_kept()
+    {
+        var socks = RefundPolicy.Assess(Threshold, [0, 1], paidOutBefore: 0);
+
+        Assert.Equal(4500, socks.RefundedGoods);  // what the socks were paid: 50.00 - 5.00
+        Assert.Equal(1500, socks.Clawback);       // the shoes alone (150.00) no longer reach 200.00: their 15.00 off goes
+        Assert.Equal((3000L, 3000L, 0L), (socks.Due, socks.Payout, socks.Outstanding));
+        Assert.False(socks.Whole);
+
+        var rest = RefundPolicy.Assess(Threshold, [1, 1], socks.PaidOut);
+
+        Assert.True(rest.Whole);
+        Assert.Equal((18_000L, 800L, 0L), (rest.RefundedGoods, rest.RefundedShipping, rest.Clawback));
+        Assert.Equal(15_800, rest.Payout);
+        Assert.Equal(18_800, rest.PaidOut); // everything paid comes back, exactly
+    }
+
+    [Fact]
+    public void A_claw_back_larger_than_the_refund_leaves_an_amount_the_buyer_owes()
+    {
+        // Shoes 190.00 and socks 10.00, 20.00 off from 200.00 split 19.00 / 1.00.
+        var order = Order(0, [Line(0, "shoe", 19_000, 1, 1900), Line(1, "sock", 1000, 1, 100)], Coupon(1, 2000, 20_000, (0, 1900), (1, 100)));
+
+        var socks = RefundPolicy.Assess(order, [0, 1], 0);
+
+        Assert.Equal((900L, 1900L, -1000L), (socks.RefundedGoods, socks.Clawback, socks.Due));
+        Assert.Equal((0L, 0L, 1000L), (socks.Payout, socks.PaidOut, socks.Outstanding));
+
+        var rest = RefundPolicy.Assess(order, [1, 1], socks.PaidOut);
+        Assert.Equal((18_000L, 18_000L, 0L), (rest.Payout, rest.PaidOut, rest.Outstanding));
+    }
+
+    [Fact]
+    public void Without_a_threshold_the_refunded_units_give_back_what_they_were_paid()
+    {
+        // 3 × 30.00 with 10.01 off: the kept units keep ⌊10.01 × kept / 3⌋, the refunded ones take the rest.
+        var order = Order(500, [Line(0, "cup", 3000, 3, 1001)], Coupon(1, 1001, null, (0, 1001)));
+
+        var one = RefundPolicy.Assess(order, [1], 0);
+        var two = RefundPolicy.Assess(order, [2], one.PaidOut);
+        var three = RefundPolicy.Assess(order, [3], two.PaidOut);
+
+        Assert.Equal([3000 - 334L, 3000 - 334L, 3000 - 333L + 500], new[] { one.Payout, two.Payout, three.Payout });
+        Assert.Equal(9000 - 1001 + 500, three.PaidOut);
+        Assert.All(new[] { one, two, three }, f => Assert.Equal(0, f.Clawback));
+    }
+
+    [Fact]
+    public void A_threshold_still_met_by_the_kept_units_claws_nothing_back()
+    {
+        var order = Order(0, [Line(0, "shoe", 15_000, 2, 1500), Line(1, "sock", 5000, 1, 500)], Coupon(1, 2000, 20_000, (0, 1500), (1, 500)));
+
+        var socks = RefundPolicy.Assess(order, [0, 1], 0); // the shoes alone are 300.00, still over 200.00
+
+        Assert.Equal((4500L, 0L, 4500L), (socks.RefundedGoods, socks.Clawback, socks.Payout));
+    }
+
+    [Fact]
+    public void Refunds_in_any_steps_add_up_to_one_refund_of_the_same_units_and_in_the_end_to_the_payable()
+    {
+        var random = new Random(6);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var lines = Enumerable.Range(0, random.Next(1, 5)).Select(i => (Price: (long)random.Next(1, 50_000), Quantity: random.Next(1, 6))).ToArray();
+            var coupons = new List<PinnedCoupon>();
+            var lineDiscounts = new long[lines.Length];
+            for (var c = 0; c < random.Next(0, 3); c++)
+            {
+                var covered = Enumerable.Range(0, lines.Length).Where(_ => random.Next(2) == 0).DefaultIfEmpty(0).Distinct().ToList();
+                var shares = covered.Select(l => (long)random.Next(0, (int)Math.Min(int.MaxValue, lines[l].Price * lines[l].Quantity - lineDiscounts[l] + 1))).ToList();
+                for (var j = 0; j < covered.Count; j++) lineDiscounts[covered[j]] += shares[j];
+                var list = covered.Sum(l => lines[l].Price * lines[l].Quantity);
+                long? threshold = random.Next(2) == 0 ? null : random.NextInt64(1, list + 1);
+                coupons.Add(new PinnedCoupon(c + 1, 1, shares.Sum(), threshold, covered, shares));
+            }
+            var shipping = random.Next(0, 1000);
+            var order = Order(shipping, lines.Select((l, i) => Line(i, $"sku{i}", l.Price, l.Quantity, lineDiscounts[i])).ToArray(), [.. coupons]);
+            var payable = lines.Sum(l => l.Price * l.Quantity) - lineDiscounts.Sum() + shipping;
+
+            var refunded = new int[lines.Length];
+            long paidOut = 0, payouts = 0;
+            RefundFigures? last = null;
+            while (refunded.Where((r, i) => r < lines[i].Quantity).Any())
+            {
+                var i = random.Next(lines.Length);
+                if (refunded[i] == lines[i].Quantity) continue;
+                refunded[i] += random.Next(1, lines[i].Quantity - refunded[i] + 1);
+                last = RefundPolicy.Assess(order, refunded, paidOut);
+                Assert.True(last.Payout >= 0 && last.Outstanding >= 0);
+                var atOnce = RefundPolicy.Assess(order, refunded, 0);
+                Assert.Equal((atOnce.RefundedGoods, atOnce.Clawback, atOnce.Due), (last.RefundedGoods, last.Clawback, last.Due));
+                (paidOut, payouts) = (last.PaidOut, payouts + last.Payout);
+            }
+            Assert.True(last!.Whole);
+            Assert.Equal((payable, payable, 0L), (last.PaidOut, payouts, last.Outstanding));
+        }
+    }
+
+    [Fact]
+    public void A_refund_names_units_by_sku_and_cannot_take_more_than_is_left()
+    {
+        var order = Order(0, [Line(0, "tee", 1000, 2, 0), Line(1, "cap", 500, 1, 0), Line(2, "tee", 1000, 1, 0)]);
+
+        Assert.Equal([2, 0, 1], RefundUnits.After(order, [0, 0, 0], [new SkuQuantity("tee", 3)]).After); // a shared sku: first line first
+        Assert.Equal([2, 1, 1], RefundUnits.After(order, [1, 0, 0], null).After);
+        Assert.Equal(RefundUnits.ExceedsOrder, RefundUnits.After(order, [2, 0, 0], [new SkuQuantity("tee", 2)]).Code);
+        Assert.Equal(RefundUnits.LineUnknown, RefundUnits.After(order, [0, 0, 0], [new SkuQuantity("hat", 1)]).Code);
+        Assert.Equal(RefundUnits.NothingToRefund, RefundUnits.After(order, [2, 1, 1], null).Code);
+    }
+}
