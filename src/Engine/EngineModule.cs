@@ -55,6 +55,7 @@ public static class EngineModule
         }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
+        services.AddSingleton<IUserClaimCounts, SqlUserClaimCounts>();
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<ClaimCoupon>();

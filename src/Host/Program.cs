@@ -11,6 +11,7 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using Scalar.AspNetCore;
 
@@ -70,6 +71,8 @@ builder.Services.AddSettlement();
 if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers(builder.Configuration);
 builder.Services.AddDistribution();
 if (roles.Serves(DistributionModule.Name)) builder.Services.AddDistributionWorkers();
+builder.Services.AddSearch();
+if (roles.Serves(SearchModule.Name)) builder.Services.AddSearchWorkers();
 
 var app = builder.Build();
 
@@ -98,6 +101,7 @@ if (roles.Serves(EngineModule.Name)) app.MapEngine();
 if (roles.Serves(SettlementModule.Name)) app.MapSettlement();
 app.MapMessaging();
 if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
+if (roles.Serves(SearchModule.Name)) app.MapSearch();
 
 await app.RunAsync();
 return 0;

@@ -1,6 +1,7 @@
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 
 namespace PromotionEngine.Host;
@@ -8,7 +9,7 @@ namespace PromotionEngine.Host;
 /// <summary>Which modules this process serves: "all" or a comma-separated list of module names.</summary>
 internal sealed class Roles
 {
-    private static readonly string[] Known = [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name];
+    private static readonly string[] Known = [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
     private readonly HashSet<string> _served;
 
     private Roles(HashSet<string> served) => _served = served;

@@ -3,6 +3,7 @@ using ArchUnitNET.Loader;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using ArchitectureModel = ArchUnitNET.Domain.Architecture;
 
@@ -16,8 +17,9 @@ internal static class Assemblies
     public static readonly Assembly Admin = typeof(MerchantAdminModule).Assembly;
     public static readonly Assembly Distribution = typeof(DistributionModule).Assembly;
     public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
+    public static readonly Assembly Search = typeof(SearchModule).Assembly;
 
-    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Distribution, Settlement];
+    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Distribution, Settlement, Search];
 
     public static Assembly Named(string name) => name switch
     {
@@ -27,6 +29,7 @@ internal static class Assemblies
         "MerchantAdmin" => Admin,
         "Distribution" => Distribution,
         "Settlement" => Settlement,
+        "Search" => Search,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),
     };
 }
@@ -37,7 +40,7 @@ internal static class Assemblies
 /// </summary>
 internal static class Libraries
 {
-    public static readonly string[] Forbidden = ["Microsoft.AspNetCore", "Dapper", "MySqlConnector", "StackExchange.Redis"];
+    public static readonly string[] Forbidden = ["Microsoft.AspNetCore", "Dapper", "MySqlConnector", "StackExchange.Redis", "Lucene.Net"];
 
     public static IEnumerable<Assembly> Load()
     {

@@ -25,12 +25,17 @@ public class EveryRuleCanFail
     }
 
     [Fact]
+    public void The_library_rule_fails_on_the_search_index() =>
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Search).UseNothingFrom("Lucene.Net").Check(Architectures.All));
+
+    [Fact]
     public void The_module_rule_fails_on_a_type_that_uses_another_module()
     {
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Engine).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Admin).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Distribution).Check(Architectures.All));
         Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Settlement).Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TheOffenders.UseNothingFrom(Assemblies.Search).Check(Architectures.All));
     }
 
     [Fact]

@@ -86,6 +86,16 @@ public class TheDomain
     [InlineData("StackExchange.Redis")]
     public void The_quote_engine_uses_no_web_or_data_library(string library) => PricingTypes.UseNothingFrom(library).Check(Architectures.All);
 
+    private static GivenTypesConjunction SearchTemplateTypes => Types().That().ResideInNamespace("PromotionEngine.Search.Templates");
+
+    [Theory]
+    [InlineData("Microsoft.AspNetCore")]
+    [InlineData("Dapper")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Lucene.Net")]
+    public void The_search_read_models_templates_use_no_web_data_or_index_library(string library) =>
+        SearchTemplateTypes.UseNothingFrom(library).Check(Architectures.All);
+
     [Fact]
     public void The_rules_above_see_the_types_they_name()
     {
@@ -93,6 +103,7 @@ public class TheDomain
             DistributionTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Contains("ImportRecipients", RecipientTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Contains("BestCombination", PricingTypes.GetObjects(Architectures.All).Select(t => t.Name));
+        Assert.Contains("IndexedTemplate", SearchTemplateTypes.GetObjects(Architectures.All).Select(t => t.Name));
         Assert.Equal(RecordDomainTypes.Order(StringComparer.Ordinal),
             RecordTypes.GetObjects(Architectures.All).Select(t => t.Name).Order(StringComparer.Ordinal));
         // A rule over no types passes: make sure a rename cannot empty these selections silently.

@@ -2,6 +2,7 @@ using ArchUnitNET.xUnit;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using static PromotionEngine.Architecture.Tests.Rules;
 
@@ -46,6 +47,20 @@ public class TheModules
     [InlineData("MerchantAdmin")]
     public void No_module_uses_anything_from_distribution(string module) =>
         TypesIn(Assemblies.Named(module)).UseNothingFrom(Assemblies.Distribution).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Engine")]
+    [InlineData("MerchantAdmin")]
+    [InlineData("Distribution")]
+    [InlineData("Settlement")]
+    public void Search_and_the_other_modules_use_nothing_of_each_other(string other)
+    {
+        TypesIn(Assemblies.Search).UseNothingFrom(Assemblies.Named(other)).Check(Architectures.All);
+        TypesIn(Assemblies.Named(other)).UseNothingFrom(Assemblies.Search).Check(Architectures.All);
+    }
+
+    [Fact]
+    public void Search_exposes_only_its_entry_point() => TypesIn(Assemblies.Search).ExposeOnly(nameof(SearchModule)).Check(Architectures.All);
 
     [Fact]
     public void Distribution_exposes_only_its_entry_point() =>

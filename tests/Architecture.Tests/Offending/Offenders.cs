@@ -5,6 +5,7 @@ using MySqlConnector;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 
 namespace PromotionEngine.Architecture.Tests.Offending;
@@ -41,6 +42,11 @@ internal static class FindsMerchantAdmin
 internal static class FindsSettlement
 {
     public static Type EntryPoint() => typeof(SettlementModule);
+}
+
+internal static class FindsSearch
+{
+    public static Type EntryPoint() => typeof(SearchModule);
 }
 
 internal static class TalksToRedis

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Search.Index;
+using PromotionEngine.Search.Indexing;
+using PromotionEngine.Search.Querying;
+
+namespace PromotionEngine.Search.Http;
+
+internal static class SearchEndpoints
+{
+    public const string OperatorPolicy = "operator";
+    public const int MaxTextLength = 100;
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+    private static readonly string[] Scopes = ["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"];
+    private static readonly string[] Types = ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE"];
+
+    public static void MapSearchEndpoints(this IEndpointRouteBuilder app)
+    {
+        var search = app.MapGroup("/api/v1/search").WithTags("Search");
+        // Any signed-in caller may search the catalog; the exposure answers shoppers who may not be signed in.
+        search.MapGet("templates", FindAsync).WithName("SearchTemplates").RequireAuthorization();
+        search.MapGet("exposure", ExposeAsync).WithName("TemplateExposure").AllowAnonymous();
+        var ops = app.MapGroup("/api/v1/operator/search").WithTags("Operations").RequireAuthorization(OperatorPolicy);
+        ops.MapGet("", (SearchIndex index) => TypedResults.Ok(index.Status())).WithName("SearchIndexStatus");
+        ops.MapPost("rebuild", Rebuild).WithName("RebuildSearchIndex");
+    }
+
+    private static async Task<IResult> FindAsync(FindTemplates command, TimeProvider clock, string? q, long? merchantId, string? scope, string? type,
+        long? productId, long? categoryId, bool? claimableNow, string? cursor, int? limit, CancellationToken ct)
+    {
+        var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        var errors = new FieldErrors()
+            .When(text is { Length: > MaxTextLength }, "q", $"At most {MaxTextLength} characters.")
+            .When(merchantId is < 1, "merchantId", "A merchant id (1 or more).")
+            .When(scope is not null && !Scopes.Contains(scope), "scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES.")
+            .When(type is not null && !Types.Contains(type), "type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.")
+            .When(productId is < 1, "productId", "A product id (1 or more).")
+            .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
+            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .When(!SearchCursor.TryDecode(cursor, scored: text is not null, out var after), "cursor", "Not a cursor this search returned.");
+        if (!errors.IsEmpty) return Invalid(errors);
+        var query = new TemplateQuery(text, merchantId, scope, type, productId, categoryId, claimableNow == true ? clock.GetUtcNow() : null, after,
+            limit ?? DefaultPageSize);
+        return await command.HandleAsync(query, ct) is { } page ? TypedResults.Ok(page) : NotReady();
+    }
+
+    private static async Task<IResult> ExposeAsync(HttpContext http, ExposeTemplates command, TimeProvider clock, long? productId, long? shopId,
+        long? categoryId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var errors = new FieldErrors()
+            .When(productId is null && shopId is null && categoryId is null, "productId", "Give the page's productId, shopId or categoryId.")
+            .When(productId is < 1, "productId", "A product id (1 or more).")
+            .When(shopId is < 1, "shopId", "A shop id (1 or more).")
+            .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
+            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .When(!SearchCursor.TryDecode(cursor, scored: false, out var after), "cursor", "Not a cursor this search returned.");
+        if (!errors.IsEmpty) return Invalid(errors);
+        var user = Caller.From(http.User) is { Role: CallerRole.User, User: { } u } ? u : (UserId?)null;
+        var query = new ExposureQuery(productId, shopId, categoryId, clock.GetUtcNow(), after, limit ?? DefaultPageSize);
+        return await command.HandleAsync(query, user, ct) is { } page ? TypedResults.Ok(page) : NotReady();
+    }
+
+    /// <summary>Starts a rebuild from the event log in the background (one at a time); 202 with the index's state either way.</summary>
+    private static Accepted<Contracts.Http.Search.SearchIndexStatus> Rebuild(ReplayTemplateHistory replay, SearchIndex index, IHostApplicationLifetime lifetime)
+    {
+        _ = Task.Run(async () =>
+        {
+            try { await replay.RunAsync(lifetime.ApplicationStopping); }
+            catch (Exception) { /* logged by the replay; the previous index keeps answering */ }
+        });
+        return TypedResults.Accepted("/api/v1/operator/search", index.Status() with { Rebuilding = true });
+    }
+
+    private static ProblemHttpResult Invalid(FieldErrors errors) => From(Problem.Invalid(errors));
+
+    /// <summary>503 while this instance builds its first index (a few seconds after start): it would answer from part of the catalog.</summary>
+    private static IResult NotReady()
+    {
+        var problem = new Problem(503, "SEARCH_NOT_READY", "This instance is still building its search index; try again shortly.",
+            new Dictionary<string, object?> { ["code"] = "SEARCH_NOT_READY", ["retryAfterSeconds"] = 1 });
+        return new RetryAfter(From(problem));
+    }
+
+    private static ProblemHttpResult From(Problem p) =>
+        TypedResults.Problem(detail: p.Detail, statusCode: p.Status, title: p.Code, type: p.Type, extensions: p.Extensions);
+
+    /// <summary>The problem with a Retry-After header.</summary>
+    private sealed class RetryAfter(ProblemHttpResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

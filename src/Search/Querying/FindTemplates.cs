@@ -1,0 +1,65 @@
+using System.Globalization;
+using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Http;
+using PromotionEngine.Contracts.Http.Search;
+using PromotionEngine.Kernel;
+using PromotionEngine.Search.Index;
+using PromotionEngine.Search.Templates;
+
+namespace PromotionEngine.Search.Querying;
+
+/// <summary>Full text and filters over every template: relevance then recency with a text query, recency without.</summary>
+internal sealed class FindTemplates(SearchIndex index, StockedPages pages, TimeProvider clock)
+{
+    /// <summary>Null while the index is not ready.</summary>
+    public async Task<Page<TemplateSearchHit>?> HandleAsync(TemplateQuery query, CancellationToken ct)
+    {
+        var lucene = LuceneQueries.For(query, index.Analyzer);
+        if (lucene is null) return index.Ready ? new Page<TemplateSearchHit>([], null) : null;
+        var page = await pages.ReadAsync(lucene, query.After, query.Limit, inStockOnly: query.ClaimableAt is not null, ct);
+        if (page is null) return null;
+        var now = clock.GetUtcNow();
+        return new Page<TemplateSearchHit>(page.Items.Select(i => i.Hit.Template.ToHit(now, i.Hit.Position.Score)).ToList(),
+            page.Next is { } next ? SearchCursor.Encode(next) : null);
+    }
+}
+
+/// <summary>
+/// What a shopper can claim on a product or shop page right now: open templates that apply there, with stock left, newest
+/// first; for a signed-in user also how many more of each they may claim (from the engine's claim counts).
+/// </summary>
+internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claims)
+{
+    /// <summary>Null while the index is not ready.</summary>
+    public async Task<Page<ExposedTemplate>?> HandleAsync(ExposureQuery query, UserId? user, CancellationToken ct)
+    {
+        var page = await pages.ReadAsync(LuceneQueries.For(query), query.After, query.Limit, inStockOnly: true, ct);
+        if (page is null) return null;
+        var claimed = user is { } u && page.Items.Count > 0
+            ? await claims.ClaimedAsync(u, page.Items.Select(i => new TemplateId(i.Hit.Template.Id)).ToArray(), ct)
+            : null;
+        return new Page<ExposedTemplate>(page.Items.Select(i =>
+            {
+                var t = i.Hit.Template;
+                int? remaining = claimed is null ? null : Math.Max(t.PerUserLimit - claimed.GetValueOrDefault(new TemplateId(t.Id)), 0);
+                return t.ToExposed(t.Stock - (i.Issued ?? 0), remaining);
+            }).ToList(),
+            page.Next is { } next ? SearchCursor.Encode(next) : null);
+    }
+}
+
+internal static class SearchResponses
+{
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public static TemplateSearchHit ToHit(this IndexedTemplate t, DateTimeOffset now, float? score) => new(
+        Id(t.Id), Id(t.MerchantId), t.Name, t.Description, t.Currency, t.Scope, t.ShopId is { } s ? Id(s) : null,
+        t.ProductIds.Select(Id).ToList(), t.CategoryIds.Select(Id).ToList(), t.Type, t.DiscountAmount, t.ThresholdAmount, t.PercentOff,
+        t.MaxDiscountAmount, t.ValidFrom, t.ValidUntil, t.Stock, t.PerUserLimit, t.StatusAt(now), t.OpenAt(now), t.Version, t.CreatedAt,
+        t.UpdatedAt, score);
+
+    public static ExposedTemplate ToExposed(this IndexedTemplate t, long stockLeft, int? remainingForYou) => new(
+        Id(t.Id), Id(t.MerchantId), t.Name, t.Description, t.Currency, t.Scope, t.ShopId is { } s ? Id(s) : null, t.Type,
+        t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.ValidFrom, t.ValidUntil, stockLeft, t.PerUserLimit,
+        remainingForYou);
+}
