@@ -5,7 +5,8 @@
 #   2. claims on the Redis path (Redis decision + group commit to MariaDB) at increasing concurrency;
 #   3. redis-benchmark running the claim script itself (Redis's ceiling for the decision);
 #   4. claims on the embedded default (SQLite, database gate), same harness;
-# then checks the invariants on the stored data. Usage: bench/claims.sh [seconds per run] (default 10)
+# then checks the invariants on the stored data, and after every run prints the CPU each request cost the engine,
+# MariaDB and Redis (from /proc: they share the machine's cores). Usage: bench/claims.sh [seconds per run] (default 10)
 # Environment: LEVELS="16 32 64 128" concurrency levels; DURABLE=1 (default) runs MariaDB with
 # innodb_flush_log_at_trx_commit=1 for the measurement, so a 201 means fsynced.
 set -euo pipefail
@@ -40,14 +41,31 @@ start_host() {
 }
 stop_host() { kill $HOST_PID; wait $HOST_PID 2>/dev/null || true; HOST_PID=; }
 lg() { taskset -c 1 dotnet $OUT/loadgen/PromotionEngine.LoadGen.dll http://127.0.0.1:$PORT $KEY "$@"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+ticks() { [ -n "$1" ] && awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
+cpu_sample() { echo "$(ticks $HOST_PID) $(ticks "$(pgrep -x mariadbd | head -n 1)") $(ticks "$(pgrep -x redis-server | head -n 1)") $(date +%s%N)"; }
+# CPU per request of the run between two samples (user + system time, so warm-up requests count on both sides).
+cpu_report() {
+  read -r e0 m0 r0 t0 <<<"$1"; read -r e1 m1 r1 t1 <<<"$2"; local requests=$3
+  [ "$requests" -gt 0 ] || return 0
+  echo "   cpu per request: engine $(( (e1 - e0) * TICK_US / requests )) us, MariaDB $(( (m1 - m0) * TICK_US / requests )) us," \
+       "Redis $(( (r1 - r0) * TICK_US / requests )) us; engine used $(( (e1 - e0) * TICK_US * 100 / ((t1 - t0) / 1000) ))% of its core"
+}
 # The ceiling and then claims at every level against the running engine; leaves TEMPLATE and CREATED for verify.
 measure_levels() {
-  for c in $LEVELS; do lg noop --concurrency $c --seconds $RUN_SECONDS; done
+  for c in $LEVELS; do
+    before=$(cpu_sample)
+    line=$(lg noop --concurrency $c --seconds $RUN_SECONDS --report-sent)
+    echo "$line" | grep -v '^sent='
+    cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
+  done
   TEMPLATE=$(lg template)
   CREATED=0
   for c in $LEVELS; do
-    line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)))
-    echo "$line" | grep -v '^created='
+    before=$(cpu_sample)
+    line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)) --report-sent)
+    echo "$line" | grep -v '^created=\|^sent='
+    cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
     CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
   done
   stop_host

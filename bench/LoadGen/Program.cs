@@ -11,6 +11,7 @@ using MySqlConnector;
 
 // loadgen <base-url> <signing-key-base64> <mode> [options]
 //   noop    --concurrency N --seconds S                      GET /api/v1/ping (the app's own ceiling)
+//           (noop, claims: --report-sent also prints sent=N, every request sent including the warm-up's, to divide CPU time by)
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
@@ -32,8 +33,12 @@ switch (mode)
         Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture)));
         return 0;
     case "noop":
-        Report("no-op GET /api/v1/ping", await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent));
+    {
+        var result = await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
+        Report("no-op GET /api/v1/ping", result);
+        ReportSent(result);
         return 0;
+    }
     case "claims":
     {
         var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
@@ -50,6 +55,7 @@ switch (mode)
         }, HttpStatusCode.Created);
         Report($"claims (template {template})", result);
         Console.WriteLine($"created={result.Ok}");
+        ReportSent(result);
         return 0;
     }
     case "quotes":
@@ -178,7 +184,12 @@ async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSecond
     var elapsedSeconds = clock.Elapsed.TotalSeconds;
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
-    return new RunResult(workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok);
+    return new RunResult(workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok, Interlocked.Read(ref next));
+}
+
+void ReportSent(RunResult r)
+{
+    if (args.Contains("--report-sent")) Console.WriteLine($"sent={r.Sent}");
 }
 
 void Report(string what, RunResult r)
@@ -228,7 +239,7 @@ HttpClient Client(int connections) => new(new SocketsHttpHandler
 }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
 internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
-    System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok);
+    System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok, long Sent);
 
 /// <summary>
 /// HS256 tokens signed by hand (header.payload.HMAC): a distinct user per request costs microseconds,
