@@ -41,7 +41,7 @@ internal sealed class RedisClaimOptions
     [Range(1, 2000)]
     public int MaxBatch { get; set; } = 256;
 
-    /// <summary>How many group commits may be in flight at once.</summary>
+    /// <summary>How many group commits may be in flight at once (a template's claims always share one).</summary>
     [Range(1, 16)]
     public int Writers { get; set; } = 4;
 

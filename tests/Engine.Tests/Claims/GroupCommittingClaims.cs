@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Engine.Claims;
+using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Kernel;
+using static PromotionEngine.Engine.Tests.Durations;
+
+namespace PromotionEngine.Engine.Tests.Claims;
+
+public class GroupCommittingClaims
+{
+    private readonly FakeTimeProvider _clock = new(Clocks.Start);
+
+    [Fact]
+    public async Task A_templates_claims_are_never_written_by_two_transactions_at_once_and_every_one_is_answered()
+    {
+        var ledger = new SlowLedger();
+        // The database gate is only the fallback for a batch the ledger refuses; this ledger refuses none.
+        var commits = new ClaimGroupCommit(ledger, exact: null!, Options.Create(new EngineOptions { Redis = { Writers = 4 } }),
+            NullLogger<ClaimGroupCommit>.Instance);
+        await commits.StartAsync(CancellationToken.None);
+
+        var claims = Enumerable.Range(0, 400).Select(i => Task.Run(() => commits.CommitAsync(Ticket(template: 7 + i % 2, n: i)))).ToArray();
+        var decisions = await Task.WhenAll(claims);
+        await commits.StopAsync(CancellationToken.None);
+
+        Assert.All(decisions, d => Assert.IsType<GateDecision.Granted>(d));
+        Assert.Equal(400, ledger.Recorded);
+        Assert.Equal(1, ledger.MostAtOnceForOneTemplate);
+        Assert.True(ledger.Batches < 400, $"{ledger.Batches} transactions for 400 claims: nothing was grouped");
+    }
+
+    private ClaimTicket Ticket(long template, int n)
+    {
+        var now = _clock.GetUtcNow();
+        var snapshot = new CouponTemplateSnapshot(new TemplateId(template), new MerchantId(3), "CNY", Terminated: false,
+            ValidFrom: now - Days(1), ValidUntil: now + Days(30), ValidityAfterClaim: null, Stock: 1_000, PerUserLimit: 1, Version: 0);
+        var coupon = UserCoupon.Claim(new UserCouponId(10_000 + n), new UserId(100 + n), snapshot, now);
+        return new ClaimTicket(coupon, new IdempotencyKey("claim-" + n), snapshot, now);
+    }
+
+    /// <summary>A ledger whose transactions take a while, counting how many write one template at the same time.</summary>
+    private sealed class SlowLedger : IClaimLedger
+    {
+        private readonly ConcurrentDictionary<long, int> _writing = new();
+        private int _most, _recorded, _batches;
+
+        public int MostAtOnceForOneTemplate => Volatile.Read(ref _most);
+
+        public int Recorded => Volatile.Read(ref _recorded);
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public async Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct)
+        {
+            var templates = batch.Select(t => t.Template.Id.Value).Distinct().ToList();
+            foreach (var template in templates)
+            {
+                var writing = _writing.AddOrUpdate(template, 1, (_, n) => n + 1);
+                int most;
+                while (writing > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, writing, most) != most) { }
+            }
+            await Task.Delay(5, ct); // the transaction's round trips and commit: claims queue meanwhile
+            foreach (var template in templates) _writing.AddOrUpdate(template, 0, (_, n) => n - 1);
+            Interlocked.Add(ref _recorded, batch.Count);
+            Interlocked.Increment(ref _batches);
+            return true;
+        }
+
+        public Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct) => throw new NotSupportedException();
+    }
+}
