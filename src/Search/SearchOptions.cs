@@ -17,6 +17,12 @@ internal sealed class SearchOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Keep the first pages of repeated searches that have no claim window, until the next change is made visible
+    /// (at most 256 at a time): a popular word is then ranked once per refresh, not once per shopper.
+    /// </summary>
+    public bool KeepFirstPages { get; set; } = true;
+
     /// <summary>How long an instance waits before trying again when reading the event log for a build failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);

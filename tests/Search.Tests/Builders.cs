@@ -30,10 +30,10 @@ internal static class ATemplate
 /// <summary>A ready index in memory with a fake clock; applied templates are visible at once.</summary>
 internal sealed class AnIndex : IDisposable
 {
-    public AnIndex()
+    public AnIndex(bool keepFirstPages = true)
     {
         Clock = new FakeTimeProvider(ATemplate.Now);
-        Index = new SearchIndex(Options.Create(new SearchOptions { IndexDirectory = "memory" }), Metrics, Clock);
+        Index = new SearchIndex(Options.Create(new SearchOptions { IndexDirectory = "memory", KeepFirstPages = keepFirstPages }), Metrics, Clock);
         var first = Index.BeginRebuild()!;
         Index.CompleteRebuild(first, 0);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
@@ -21,10 +22,13 @@ internal sealed class IndexGeneration : IDisposable
     private readonly Dictionary<long, TemplateRevision> _revisions = [];
     private readonly System.Threading.Lock _apply = new();
     private volatile bool _dirty;
+    private readonly bool _keepFirstPages;
+    private volatile FirstPages? _firstPages;
 
-    public IndexGeneration(string? folder, CouponTextAnalyzer analyzer)
+    public IndexGeneration(string? folder, CouponTextAnalyzer analyzer, bool keepFirstPages)
     {
         _folder = folder;
+        _keepFirstPages = keepFirstPages;
         if (folder is null) _directory = new RAMDirectory();
         else
         {
@@ -85,14 +89,15 @@ internal sealed class IndexGeneration : IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var top = after is { } a
-                ? searcher.SearchAfter(AfterOf(a, query.Scored), query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false)
-                : searcher.Search(query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false);
-            var hits = new List<SearchHit>(top.ScoreDocs.Length);
-            foreach (var scoreDoc in top.ScoreDocs)
+            var pages = _keepFirstPages && after is null && query.FirstPageKey is not null ? FirstPagesOf(searcher) : null;
+            var key = (query.FirstPageKey, count);
+            if (pages is not null && pages.Hits.TryGetValue(key, out var cached)) return cached;
+            var hits = ReadPage(searcher, query, after, count);
+            if (pages is not null)
             {
-                var template = TemplateDocuments.Read(searcher.Doc(scoreDoc.Doc));
-                hits.Add(new SearchHit(template, new SearchPosition(query.Scored ? scoreDoc.Score : null, template.Id)));
+                // Full: start over, so a burst of one-off searches cannot keep the popular ones out until the next change.
+                if (pages.Hits.Count >= FirstPages.MaxQueries) pages.Hits.Clear();
+                pages.Hits.TryAdd(key, hits);
             }
             return hits;
         }
@@ -100,6 +105,44 @@ internal sealed class IndexGeneration : IDisposable
         {
             _searchers.Release(searcher);
         }
+    }
+
+    /// <summary>
+    /// First pages of repeated searches, kept for the searcher they were read from: a shop's search box asks the same few
+    /// words over and over while the index stands still, and ranking a common word costs milliseconds. A change made
+    /// visible comes with a new searcher and so with an empty set: a page is never older than the index it is read from.
+    /// </summary>
+    private sealed class FirstPages(IndexSearcher searcher)
+    {
+        public const int MaxQueries = 256;
+
+        public IndexSearcher Searcher { get; } = searcher;
+
+        public ConcurrentDictionary<(object?, int), IReadOnlyList<SearchHit>> Hits { get; } = new();
+    }
+
+    private FirstPages FirstPagesOf(IndexSearcher searcher)
+    {
+        var pages = _firstPages;
+        if (pages is not null && ReferenceEquals(pages.Searcher, searcher)) return pages;
+        // Searches still on the previous searcher may swap it back meanwhile: pages are only ever read for their own searcher.
+        pages = new FirstPages(searcher);
+        _firstPages = pages;
+        return pages;
+    }
+
+    private static List<SearchHit> ReadPage(IndexSearcher searcher, LuceneQuery query, SearchPosition? after, int count)
+    {
+        var top = after is { } a
+            ? searcher.SearchAfter(AfterOf(a, query.Scored), query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false)
+            : searcher.Search(query.Query, null, count, query.Sort, doDocScores: query.Scored, doMaxScore: false);
+        var hits = new List<SearchHit>(top.ScoreDocs.Length);
+        foreach (var scoreDoc in top.ScoreDocs)
+        {
+            var template = TemplateDocuments.Read(searcher.Doc(scoreDoc.Doc));
+            hits.Add(new SearchHit(template, new SearchPosition(query.Scored ? scoreDoc.Score : null, template.Id)));
+        }
+        return hits;
     }
 
     /// <summary>Runs <paramref name="read"/> on a current searcher: the benchmark's bare-Lucene comparison over this very index.</summary>

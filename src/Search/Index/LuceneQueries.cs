@@ -11,6 +11,12 @@ namespace PromotionEngine.Search.Index;
 internal sealed record LuceneQuery(Query Query, bool Scored)
 {
     /// <summary>
+    /// What identifies this query's first page while the index stands still (compared by value), so a repeated search
+    /// can be answered from the last one; null when the results also depend on the time (a claim window).
+    /// </summary>
+    public object? FirstPageKey { get; init; }
+
+    /// <summary>
     /// The window is checked per document the terms matched (query first): Lucene's default would first look for the
     /// filter's first matching document, a walk through every document older than the first open one.
     /// </summary>
@@ -52,7 +58,8 @@ internal static class LuceneQueries
         if (q.Category is { } category) query.Add(Exact(Category, Key(category)), Occur.MUST);
         if (q.ClaimableAt is not null) query.Add(Exact(Open, OpenValue), Occur.MUST);
         Query root = query.Clauses.Count == 0 ? new MatchAllDocsQuery() : query;
-        return LuceneQuery.Within(root, q.ClaimableAt, scored);
+        var lucene = LuceneQuery.Within(root, q.ClaimableAt, scored);
+        return q.ClaimableAt is null ? lucene with { FirstPageKey = q with { After = null, Limit = 0 } } : lucene;
     }
 
     /// <summary>Open templates that apply on the page: PLATFORM ones and those naming the product, the shop or the category.</summary>

@@ -158,9 +158,10 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
     private IndexGeneration NewGeneration()
     {
         var root = options.Value.IndexDirectory;
-        if (root.Equals("memory", StringComparison.OrdinalIgnoreCase)) return new IndexGeneration(null, _analyzer);
+        var keepFirstPages = options.Value.KeepFirstPages;
+        if (root.Equals("memory", StringComparison.OrdinalIgnoreCase)) return new IndexGeneration(null, _analyzer, keepFirstPages);
         var parent = string.IsNullOrWhiteSpace(root) ? Path.Combine(Path.GetTempPath(), "promotion-search") : root;
-        return new IndexGeneration(Path.Combine(parent, $"index-{Environment.ProcessId}-{Guid.NewGuid():N}"), _analyzer);
+        return new IndexGeneration(Path.Combine(parent, $"index-{Environment.ProcessId}-{Guid.NewGuid():N}"), _analyzer, keepFirstPages);
     }
 
     public void Dispose()
