@@ -46,7 +46,8 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
 
     public async Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct)
     {
-        signal.Notify();
+        // Only when deliveries were recorded: most claims' events have no group consumer, and each wake costs a query.
+        if (published.Any(e => subscriptions.GroupsFor(e.Subject).Count > 0)) signal.Notify();
         foreach (var e in published)
         {
             var handlers = subscriptions.InstanceFor(e.Subject);

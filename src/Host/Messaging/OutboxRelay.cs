@@ -41,7 +41,9 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
                     nextPurge = DateTime.UtcNow + PurgeEvery;
                     await dispatcher.PurgeInboxAsync(options.Value.InboxRetention, stoppingToken);
                 }
-                if (relayed == 0) await signal.WaitAsync(options.Value.PollInterval, stoppingToken); // more may be due at once: look again
+                // A full round may have left more due: look again at once. Otherwise what was due went out, and the next
+                // event recorded signals (a delayed one is found by the poll); an empty look per round would cost a query.
+                if (relayed < options.Value.RelayBatchSize) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

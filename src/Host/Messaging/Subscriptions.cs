@@ -9,6 +9,7 @@ namespace PromotionEngine.Host.Messaging;
 internal sealed class Subscriptions
 {
     private readonly Dictionary<(string Consumer, string Subject), EventSubscription> _groups;
+    private readonly Dictionary<string, EventSubscription[]> _groupsBySubject;
     private readonly Dictionary<string, EventSubscription[]> _instance;
 
     public Subscriptions(IEnumerable<EventSubscription> all, Roles roles)
@@ -17,6 +18,7 @@ internal sealed class Subscriptions
         foreach (var twice in served.GroupBy(s => (s.Consumer, s.Subject, s.Delivery)).Where(g => g.Count() > 1))
             throw new InvalidOperationException($"Consumer {twice.Key.Consumer} subscribes to {twice.Key.Subject} twice.");
         _groups = served.Where(s => s.Delivery == EventDelivery.Group).ToDictionary(s => (s.Consumer, s.Subject));
+        _groupsBySubject = _groups.Values.GroupBy(s => s.Subject).ToDictionary(g => g.Key, g => g.ToArray());
         _instance = served.Where(s => s.Delivery == EventDelivery.EveryInstance).GroupBy(s => s.Subject).ToDictionary(g => g.Key, g => g.ToArray());
         GroupConsumers = _groups.Keys.Select(k => k.Consumer).Distinct().Order(StringComparer.Ordinal).ToList();
     }
@@ -33,7 +35,7 @@ internal sealed class Subscriptions
 
     public EventSubscription? Group(string consumer, string subject) => _groups.GetValueOrDefault((consumer, subject));
 
-    public IReadOnlyList<EventSubscription> GroupsFor(string subject) => _groups.Values.Where(s => s.Subject == subject).ToList();
+    public IReadOnlyList<EventSubscription> GroupsFor(string subject) => _groupsBySubject.GetValueOrDefault(subject) ?? [];
 
     public IReadOnlyList<EventSubscription> InstanceFor(string subject) => _instance.GetValueOrDefault(subject) ?? [];
 }
