@@ -4,15 +4,16 @@ using System.Net.Http.Json;
 using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace PromotionEngine.System.Tests;
 
 /// <summary>
 /// The engine process killed (SIGKILL) in the middle of a Redis claim storm: on restart nothing is
-/// over-issued, every claim that got 201 is in the database, and once the counters are rebuilt the whole
-/// stock is issued exactly.
+/// over-issued, every claim that got 201 is in the database, a caller whose answer was lost gets its coupon by
+/// retrying with the same Idempotency-Key, and once the counters are rebuilt the whole stock is issued exactly.
 /// </summary>
-public sealed class EngineKilled
+public sealed class EngineKilled(ITestOutputHelper output)
 {
     private const int Stock = 200;
 
@@ -36,22 +37,28 @@ public sealed class EngineKilled
             await using var first = await HostProcess.StartAsync(settings);
             var template = await CreateTemplateAsync(first);
             var granted = new List<string>();
+            var unanswered = new List<(string User, string Key)>();
+            var statuses = new global::System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
             var answered = 0;
             var killed = new TaskCompletionSource();
 
             var storm = Enumerable.Range(0, 600).Select(async _ =>
             {
+                var (user, key) = (EngineApp.NewId().ToString(), Guid.NewGuid().ToString());
                 try
                 {
-                    var response = await Client(first, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template);
+                    var response = await Client(first, CallerRole.User, user).ClaimAsync(template, key);
+                    statuses.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
                         var id = (await response.JsonAsync()).Id();
                         lock (granted) granted.Add(id);
                     }
                 }
-                catch (HttpRequestException) { } // the engine died under this request: its fate is unknown to the caller
-                catch (TaskCanceledException) { }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    lock (unanswered) unanswered.Add((user, key)); // the engine died under this request: its fate is unknown to the caller
+                }
                 if (Interlocked.Increment(ref answered) == 80) { await first.KillAsync(); killed.TrySetResult(); }
             }).ToArray();
             await Task.WhenAll(storm);
@@ -64,12 +71,26 @@ public sealed class EngineKilled
             Assert.Equal(0, stored.UsersOverLimit);
             Assert.Empty(granted.Except(stored.Ids)); // every 201 is in the database
 
+            // A caller whose answer was lost retries with the same key (the README says so): a claim stored before the
+            // kill answers its coupon, one that was not is decided afresh; no key ever gets a second coupon.
+            var retried = await Task.WhenAll(unanswered.Select(async u => (u.User, Coupon: await RetryAsync(second, template, u.User, u.Key))));
+            foreach (var (user, coupon) in retried)
+            {
+                if (stored.ByUser.TryGetValue(user, out var kept)) Assert.Equal(kept, coupon);
+            }
+            var afterRetries = await StoredAsync(connectionString, template);
+            Assert.Equal(0, afterRetries.UsersOverLimit);
+            Assert.Equal(afterRetries.Coupons, afterRetries.Issued);
+            Assert.Equal(afterRetries.Coupons - stored.Coupons, retried.Count(r => r.Coupon is not null && !stored.ByUser.ContainsKey(r.User)));
+            output.WriteLine($"before the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; {granted.Count} claims answered 201 before the kill, {unanswered.Count} unanswered of which " +
+                $"{retried.Count(r => stored.ByUser.ContainsKey(r.User))} were stored (their retry answered that coupon); {afterRetries.Coupons} coupons after the retries");
+
             // After the restart's rebuild nothing stays lost: the rest of the stock is issued, exactly.
             var rest = await Task.WhenAll(Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
             var after = await StoredAsync(connectionString, template);
             Assert.Equal(Stock, after.Coupons);
             Assert.Equal(Stock, after.Issued);
-            Assert.Equal(Stock - stored.Coupons, rest.Count(r => r.StatusCode == HttpStatusCode.Created));
+            Assert.Equal(Stock - afterRetries.Coupons, rest.Count(r => r.StatusCode == HttpStatusCode.Created));
         }
         finally
         {
@@ -86,13 +107,41 @@ public sealed class EngineKilled
         return client;
     }
 
+    /// <summary>
+    /// A claim retried with its first key until it is decided: the coupon id (200: the key's coupon, 201: a first claim), or
+    /// null when the stock ran out. 503 CLAIMS_UNAVAILABLE (the key's first grant may still be stored) is retried after a pause.
+    /// </summary>
+    private static async Task<string?> RetryAsync(HostProcess host, string template, string user, string key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var response = await Client(host, CallerRole.User, user).ClaimAsync(template, key);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK or HttpStatusCode.Created:
+                    return (await response.JsonAsync()).Id();
+                case HttpStatusCode.Conflict:
+                    await response.AssertProblemAsync(HttpStatusCode.Conflict, "OUT_OF_STOCK");
+                    return null;
+                case HttpStatusCode.ServiceUnavailable when DateTime.UtcNow < deadline:
+                    await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
+                    await Task.Delay(TimeSpan.FromSeconds(1)); // the Retry-After it answers
+                    continue;
+                default:
+                    Assert.Fail($"A retry with the same key answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    return null;
+            }
+        }
+    }
+
     private static async Task<string> CreateTemplateAsync(HostProcess host)
     {
         var merchant = Client(host, CallerRole.Merchant, EngineApp.NewId().ToString());
         return (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, stock: Stock, perUserLimit: 1))).Id();
     }
 
-    private sealed record Stored(long Coupons, long Issued, long UsersOverLimit, HashSet<string> Ids);
+    private sealed record Stored(long Coupons, long Issued, long UsersOverLimit, HashSet<string> Ids, Dictionary<string, string> ByUser);
 
     private static async Task<Stored> StoredAsync(string connectionString, string template)
     {
@@ -100,12 +149,20 @@ public sealed class EngineKilled
         await connection.OpenAsync();
         async Task<long> Scalar(string sql) => Convert.ToInt64(await new MySqlCommand(sql, connection).ExecuteScalarAsync());
         var ids = new HashSet<string>();
-        await using (var reader = await new MySqlCommand($"SELECT id FROM en_user_coupons WHERE template_id = {template}", connection).ExecuteReaderAsync())
-            while (await reader.ReadAsync()) ids.Add(reader.GetInt64(0).ToString());
+        var byUser = new Dictionary<string, string>();
+        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection).ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetInt64(0).ToString());
+                byUser[reader.GetInt64(1).ToString()] = reader.GetInt64(0).ToString();
+            }
+        }
         return new Stored(
             ids.Count,
             await Scalar($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
             await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
-            ids);
+            ids,
+            byUser);
     }
 }

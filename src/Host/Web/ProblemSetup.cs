@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Net.Http.Headers;
 
 namespace PromotionEngine.Host.Web;
 
@@ -18,6 +20,7 @@ internal static class ProblemSetup
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString;
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.Converters.Add(new StrictTimeConverter());
+            o.SerializerOptions.Converters.Add(new ReadableJsonConverter());
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
@@ -40,25 +43,35 @@ internal static class ProblemSetup
         return services;
     }
 
-    /// <summary>A body that is not the JSON the endpoint expects: 400 naming the field, nothing changed.</summary>
+    /// <summary>
+    /// A body that is not the JSON the endpoint expects: 400 naming the field, nothing changed. A JSON body in a charset
+    /// that is no known encoding: 415 (the framework throws a plain InvalidOperationException for it, before any handler ran).
+    /// </summary>
     private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
+            if (exception is InvalidOperationException && UnknownCharset(http.Request) is { } charset)
+                return await WriteAsync(http, exception, 415, $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.", null);
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
             var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-            http.Response.StatusCode = bad.StatusCode;
             var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "." : $": field '{field}' has the wrong type or is unknown.")
                 : bad.Message;
+            return await WriteAsync(http, exception, bad.StatusCode, detail, field);
+        }
+
+        private async ValueTask<bool> WriteAsync(HttpContext http, Exception exception, int status, string detail, string? field)
+        {
+            http.Response.StatusCode = status;
             var context = new ProblemDetailsContext
             {
                 HttpContext = http,
                 Exception = exception,
-                ProblemDetails = { Status = bad.StatusCode, Title = bad.StatusCode == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED_REQUEST", Detail = detail },
+                ProblemDetails = { Status = status, Title = status == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED_REQUEST", Detail = detail },
             };
             context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Title;
-            context.ProblemDetails.Type = new Kernel.Problem(bad.StatusCode, context.ProblemDetails.Title!, detail, new Dictionary<string, object?>()).Type;
+            context.ProblemDetails.Type = new Kernel.Problem(status, context.ProblemDetails.Title!, detail, new Dictionary<string, object?>()).Type;
             if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
             return await problems.TryWriteAsync(context);
         }
@@ -68,6 +81,22 @@ internal static class ProblemSetup
             for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
                 if (inner is JsonException json) return json;
             return null;
+        }
+
+        /// <summary>The request's charset parameter when it names no encoding .NET knows; null when there is none or it is known.</summary>
+        private static string? UnknownCharset(HttpRequest request)
+        {
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media) || HeaderUtilities.RemoveQuotes(media.Charset).Value is not { Length: > 0 } charset)
+                return null;
+            try
+            {
+                Encoding.GetEncoding(charset);
+                return null;
+            }
+            catch (ArgumentException)
+            {
+                return charset;
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The Host's build output beside this test's (same configuration and framework).</summary>
-    private static string HostDll()
+    internal static string HostDll()
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = bin.Name;

@@ -1,0 +1,421 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+using PromotionEngine.Host.Identity;
+using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.System.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PromotionEngine.System.Tests.Fuzz;
+
+/// <summary>
+/// Every operation of the OpenAPI document the app serves, sent mutated requests built from its parameters and request
+/// schema (see <see cref="Mutations"/>), on the embedded default. The seed is fixed and printed; PROMO_FUZZ_SEED picks
+/// another, PROMO_FUZZ_BUDGET the requests per operation.
+/// </summary>
+public sealed partial class MutatedRequests(SqliteApp app, ITestOutputHelper output) : IClassFixture<SqliteApp>
+{
+    private const int DefaultSeed = 13;
+    private const int DefaultBudget = 200;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly long _merchant = EngineApp.NewId();
+    private readonly long _user = EngineApp.NewId();
+    private World? _world;
+
+    /// <summary>What the seed requests point at: real ids of this merchant's and this user's things.</summary>
+    private sealed record World(string Template, string FutureTemplate, string TemplateToStop, string Coupon, string LockedOrder, string ConsumedOrder,
+        string Reminder, string Task, DateTimeOffset Now);
+
+    private sealed record Finding(string Operation, string Kind, int Status, string Mutation, string Request, string Answer);
+
+    [Fact]
+    public async Task Never_answer_5xx_refuse_with_a_documented_problem_and_store_nothing_refused()
+    {
+        var seed = Setting("PROMO_FUZZ_SEED", DefaultSeed);
+        var budget = Setting("PROMO_FUZZ_BUDGET", DefaultBudget);
+        Say($"fuzz: seed {seed} (PROMO_FUZZ_SEED overrides), at most {budget} requests per operation (PROMO_FUZZ_BUDGET)");
+        var random = new Random(seed);
+        var clock = Stopwatch.StartNew();
+
+        _world = await BuildWorldAsync();
+        var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var operations = ApiDescription.Operations(document);
+        Assert.NotEmpty(operations);
+        var codes = DocumentedCodes();
+        var store = await StoreCounts.OpenAsync(app.Services.GetRequiredService<IDatabase>(), app.Clock);
+        var tokens = Tokens();
+        var client = app.CreateClient();
+
+        var findings = new List<Finding>();
+        var statuses = new SortedDictionary<int, int>();
+        var sent = 0;
+        var before = await store.QuietAsync(Patience);
+        foreach (var operation in operations)
+        {
+            var seedRequest = Seed(operation, random);
+            var role = await RoleOfAsync(client, seedRequest, tokens);
+            before = await store.QuietAsync(Patience); // the probe may have been accepted
+            string? Bearer(Credentials c) => c switch
+            {
+                Credentials.RightRole => role is null ? null : tokens[role.Value],
+                Credentials.WrongRole => tokens[Other(role)],
+                Credentials.Garbage => "not.a.token",
+                Credentials.ForeignKey => Foreign.Issue(role ?? CallerRole.User, role is CallerRole.Merchant ? _merchant.ToString(CultureInfo.InvariantCulture) : _user.ToString(CultureInfo.InvariantCulture), TimeSpan.FromHours(1)),
+                _ => null,
+            };
+            var perOperation = new SortedDictionary<int, int>();
+            foreach (var request in Mutations.For(seedRequest, random, budget))
+            {
+                sent++;
+                using var timeout = new CancellationTokenSource(Patience);
+                int status;
+                string answer;
+                string? mediaType;
+                try
+                {
+                    using var response = await client.SendAsync(request.ToMessage(Bearer), timeout.Token);
+                    status = (int)response.StatusCode;
+                    mediaType = response.Content.Headers.ContentType?.MediaType;
+                    answer = await response.Content.ReadAsStringAsync(timeout.Token);
+                }
+                catch (Exception e)
+                {
+                    findings.Add(new Finding(operation.ToString(), "no answer", 0, request.Mutation, request.Describe(role?.ToString()), Cut(e.ToString(), 1500)));
+                    before = await store.QuietAsync(Patience);
+                    continue;
+                }
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                perOperation[status] = perOperation.GetValueOrDefault(status) + 1;
+                Finding Found(string kind) => new(operation.ToString(), kind, status, request.Mutation, request.Describe(role?.ToString()), Cut(answer, 400));
+
+                if (status >= 500)
+                {
+                    findings.Add(Found("5xx"));
+                    before = await store.QuietAsync(Patience);
+                    continue;
+                }
+                if (status < 400)
+                {
+                    before = await store.QuietAsync(Patience); // accepted: whatever it started in the background settles first
+                    continue;
+                }
+                if (ProblemFault(status, mediaType, answer, codes) is { } fault) findings.Add(Found(fault));
+                var after = await store.ReadAsync();
+                if (after.ChangesSince(before) is { Length: > 0 } changes)
+                {
+                    findings.Add(Found("refused but stored: " + changes));
+                    before = await store.QuietAsync(Patience);
+                }
+            }
+            output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" + (role is null ? " (no role found)" : $" as {role}"));
+        }
+
+        var known = findings.Where(f => KnownElsewhere.Any(k => k.Matches(f))).ToList();
+        findings = findings.Except(known).ToList();
+        var rejected = statuses.Where(s => s.Key >= 400).Sum(s => s.Value);
+        Say($"fuzz: {sent} requests to {operations.Count} operations in {clock.Elapsed.TotalSeconds:0.0} s (seed {seed}); " +
+            $"accepted {statuses.Where(s => s.Key < 400).Sum(s => s.Value)}, rejected {rejected}: " +
+            string.Join(", ", statuses.Where(s => s.Key >= 400).Select(s => $"{s.Key} x{s.Value}")) +
+            $"; {findings.Count} findings; business tables watched: {string.Join(' ', store.Tables)}");
+        foreach (var group in findings.GroupBy(f => (f.Operation, f.Kind, f.Status)))
+        {
+            var first = group.First();
+            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); " +
+                $"the first:\n{first.Request}\n=> {first.Answer}\n");
+        }
+        foreach (var entry in KnownElsewhere)
+        {
+            var seen = known.Where(entry.Matches).ToList();
+            Say(seen.Count == 0
+                ? $"KNOWN DEFECT not seen in this run ({entry.Owner}): {entry.Operation} {entry.Status} on {string.Join("; ", entry.Mutations)}"
+                : $"KNOWN DEFECT, left to {entry.Owner}: {seen.Count} requests ({string.Join("; ", seen.Select(f => f.Mutation))}), the first:\n{seen[0].Request}\n=> {seen[0].Answer}\n");
+        }
+        Assert.True(findings.Count == 0, $"{findings.Count} requests were answered wrongly (seed {seed}); see the test output for each, with the request that reproduces it.");
+    }
+
+    /// <summary>A defect found here that belongs to work going on elsewhere: printed with its request, not failed on.</summary>
+    private sealed record OwnedElsewhere(string Operation, int Status, string[] Mutations, string Owner)
+    {
+        public bool Matches(Finding f) => f.Operation == Operation && f.Status == Status && Mutations.Contains(f.Mutation);
+    }
+
+    /// <summary>
+    /// Issue 13's distribution-upload work owns the upload endpoint: a multipart body that ends early makes MultipartReader
+    /// throw IOException ("Unexpected end of Stream"), which TaskEndpoints.CreateAsync does not catch (only InvalidDataException).
+    /// Delete the entry once that work is merged; the run then fails if the defect is still there.
+    /// </summary>
+    private static readonly OwnedElsewhere[] KnownElsewhere =
+    [
+        new("POST /api/v1/merchant/distribution-tasks", 500,
+            ["multipart empty body", "multipart only a preamble", "multipart cut in the middle", "multipart with another boundary", "multipart garbage",
+             "multipart without the closing boundary"],
+            "the distribution-upload work (issue 13)"),
+    ];
+
+    // ---------------------------------------------------------------- what an answer must look like
+
+    [GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
+    private static partial Regex UpperSnake();
+
+    /// <summary>Why a 4xx answer is not a proper refusal, or null when it is one.</summary>
+    private static string? ProblemFault(int status, string? mediaType, string answer, IReadOnlySet<string> documented)
+    {
+        if (mediaType != "application/problem+json") return $"4xx as {mediaType ?? "no content type"}, not problem+json";
+        JsonElement problem;
+        try { problem = JsonDocument.Parse(answer).RootElement; }
+        catch (JsonException) { return "problem+json that is not JSON"; }
+        if (problem.ValueKind != JsonValueKind.Object || !problem.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String)
+            return "problem without a code";
+        if (!UpperSnake().IsMatch(code.GetString()!)) return $"code '{code.GetString()}' is not UPPER_SNAKE";
+        if (!documented.Contains(code.GetString()!)) return $"code {code.GetString()} is not in docs/errors.md";
+        if (!problem.TryGetProperty("status", out var echoed) || echoed.ValueKind != JsonValueKind.Number || echoed.GetInt32() != status)
+            return "problem status differs from the HTTP status";
+        return null;
+    }
+
+    /// <summary>Every code docs/errors.md lists (in backticks, UPPER_SNAKE).</summary>
+    private static HashSet<string> DocumentedCodes()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
+        var text = File.ReadAllText(Path.Combine(root?.FullName ?? throw new InvalidOperationException("No repository root above the tests."), "docs", "errors.md"));
+        return Regex.Matches(text, "`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,})`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    // ---------------------------------------------------------------- who calls
+
+    private Dictionary<CallerRole, string> Tokens() => new()
+    {
+        [CallerRole.Merchant] = EngineApp.Tokens.Issue(CallerRole.Merchant, _merchant.ToString(CultureInfo.InvariantCulture), TimeSpan.FromDays(1)),
+        [CallerRole.User] = EngineApp.Tokens.Issue(CallerRole.User, _user.ToString(CultureInfo.InvariantCulture), TimeSpan.FromDays(1)),
+        [CallerRole.Service] = EngineApp.Tokens.Issue(CallerRole.Service, "order-service", TimeSpan.FromDays(1)),
+        [CallerRole.Operator] = EngineApp.Tokens.Issue(CallerRole.Operator, "ops", TimeSpan.FromDays(1)),
+    };
+
+    private static readonly TokenIssuer Foreign = new(new SymmetricSecurityKey("an-untrusted-key-of-32-bytes-or-more!"u8.ToArray()),
+        "promotion-engine", "promotion-engine", TimeProvider.System);
+
+    private static CallerRole Other(CallerRole? role) => role == CallerRole.User ? CallerRole.Merchant : CallerRole.User;
+
+    /// <summary>
+    /// The role an operation serves. The document does not say yet, so the path suggests one and the seed request confirms it:
+    /// the first role it is not refused 401/403 for (null: refused for every role). The probe is the seed request itself.
+    /// </summary>
+    private static async Task<CallerRole?> RoleOfAsync(HttpClient client, SeedRequest seed, IReadOnlyDictionary<CallerRole, string> tokens)
+    {
+        var path = seed.Operation.Path;
+        CallerRole[] guess = path.StartsWith("/api/v1/merchant/", StringComparison.Ordinal) ? [CallerRole.Merchant]
+            : path.StartsWith("/api/v1/operator/", StringComparison.Ordinal) ? [CallerRole.Operator]
+            : path.StartsWith("/api/v1/orders/", StringComparison.Ordinal) || path.StartsWith("/api/v1/settlement/", StringComparison.Ordinal) ? [CallerRole.Service]
+            : [CallerRole.User];
+        foreach (var role in guess.Concat(Enum.GetValues<CallerRole>().Except(guess)))
+        {
+            using var response = await client.SendAsync(Mutations.For(seed, new Random(0), 1)[0].ToMessage(_ => tokens[role]));
+            if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)) return role;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- the requests an operation would accept
+
+    private async Task<World> BuildWorldAsync()
+    {
+        var now = app.Clock.GetUtcNow();
+        var merchant = app.AsMerchant(_merchant);
+        var user = app.AsUser(_user);
+        var service = app.AsService();
+        var template = (await merchant.CreateTemplateAsync(Api.ATemplate(now, stock: 100_000, perUserLimit: 1000))).Id();
+        var future = (await merchant.CreateTemplateAsync(Api.ATemplate(now, startsIn: TimeSpan.FromDays(2)))).Id();
+        var toStop = (await merchant.CreateTemplateAsync(Api.ATemplate(now))).Id();
+        var coupons = new List<string>();
+        for (var i = 0; i < 4; i++) coupons.Add(await user.ClaimedCouponIdAsync(template));
+
+        var locked = Api.NewOrderId();
+        Assert.Equal(HttpStatusCode.OK, (await service.LockAsync(locked, _user, [coupons[0]])).StatusCode);
+        var quote = await service.PostAsJsonAsync("/api/v1/settlement/quotes", new
+        {
+            userId = _user, currency = "CNY", shippingFee = 0,
+            lines = new[] { new { sku = "sku-1", productId = 1, shopId = 1, categoryIds = new[] { 1 }, unitPrice = 20_000, quantity = 2 } },
+        });
+        Assert.Equal(HttpStatusCode.OK, quote.StatusCode);
+        var consumed = Api.NewOrderId();
+        var quoteLock = await service.PostAsJsonAsync($"/api/v1/orders/{consumed}/coupons/lock",
+            new { userId = _user, quoteId = (await quote.JsonAsync()).Str("quoteId"), ttlSeconds = 900 });
+        Assert.Equal(HttpStatusCode.OK, quoteLock.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.OrderAsync(consumed, "consume")).StatusCode);
+
+        var reminder = await user.PostAsJsonAsync("/api/v1/me/reminders", new { templateId = future, minutesBefore = 5 });
+        Assert.Equal(HttpStatusCode.Created, reminder.StatusCode);
+        var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers([EngineApp.NewId(), EngineApp.NewId()]),
+            startAt: now + TimeSpan.FromDays(1)));
+
+        // Search answers 503 until its index is built from the event log: wait for it, that refusal is not the fuzzer's to find.
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await user.GetAsync("/api/v1/search/templates")).StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The search index was not ready in time.");
+            await Task.Delay(20);
+        }
+        return new World(template, future, toStop, coupons[3], locked, consumed, (await reminder.JsonAsync()).Id(), task, now);
+    }
+
+    private SeedRequest Seed(ApiOperation operation, Random random)
+    {
+        var world = _world!;
+        var path = operation.Path;
+        var seed = new SeedRequest
+        {
+            Operation = operation,
+            Json = operation.BodyMediaType?.Contains("json", StringComparison.Ordinal) == true ? JsonBody(operation, random) : null,
+            JsonSchema = operation.BodySchema,
+            Form = operation.BodyMediaType == "multipart/form-data" ? FormBody(operation) : null,
+        };
+        foreach (var p in operation.In("path"))
+        {
+            seed.Path[p.Name] = (p.Name, path) switch
+            {
+                ("couponId", _) => world.Coupon,
+                ("orderId", _) when path.EndsWith("/lock", StringComparison.Ordinal) => "fuzz-lock",
+                ("orderId", _) when path.EndsWith("/consume", StringComparison.Ordinal) || path.EndsWith("/release", StringComparison.Ordinal) => world.LockedOrder,
+                ("orderId", _) => world.ConsumedOrder,
+                ("id", _) when path.StartsWith("/api/v1/merchant/templates/", StringComparison.Ordinal) =>
+                    path.EndsWith("/terminate", StringComparison.Ordinal) ? world.TemplateToStop : world.Template,
+                ("id", _) when path.StartsWith("/api/v1/me/reminders/", StringComparison.Ordinal) => world.Reminder,
+                ("id", _) when path.StartsWith("/api/v1/merchant/distribution-tasks/", StringComparison.Ordinal) => world.Task,
+                _ => "1",
+            };
+        }
+        foreach (var q in operation.In("query"))
+        {
+            string? value = q.Name switch
+            {
+                "limit" => "10",
+                "format" => "json",
+                "productId" when path.EndsWith("/exposure", StringComparison.Ordinal) => "1",
+                "templateId" => world.Template,
+                _ => null,
+            };
+            if (value is not null || q.Required) seed.Query.Add(new(q.Name, value ?? "1"));
+        }
+        if (operation.IsWrite) seed.Headers.Add(new("Idempotency-Key", "fuzz-" + operation.Name));
+        return seed;
+    }
+
+    private JsonNode JsonBody(ApiOperation operation, Random random)
+    {
+        var schema = operation.BodySchema ?? Schema.Unknown;
+        if (schema.Kind == ValueKind.Any)
+        {
+            // A body the document does not describe (PATCH takes any JSON object): the members the README names.
+            return operation.Method == "PATCH" ? new JsonObject { ["description"] = "fuzzed description" } : new JsonObject();
+        }
+        return Value(operation, schema, "", random) ?? new JsonObject();
+    }
+
+    /// <summary>A value for a schema: what the test knows the member means, else the document's example, else one of its type.</summary>
+    private JsonNode? Value(ApiOperation operation, Schema schema, string label, Random random)
+    {
+        if (label.Length > 0 && Known(operation, label) is { } known) return known.Value;
+        if (schema.Examples.Count > 0) return schema.Examples[0]?.DeepClone();
+        return schema.Kind switch
+        {
+            ValueKind.Object => new JsonObject(schema.Properties.Select(p =>
+                KeyValuePair.Create(p.Key, Value(operation, p.Value, label + "." + p.Key, random)))),
+            ValueKind.Array => new JsonArray(Value(operation, schema.Items ?? Schema.Unknown, label + "[0]", random)),
+            ValueKind.Integer or ValueKind.Number => 1,
+            ValueKind.Boolean => false,
+            ValueKind.String when schema.IsDateTime => _world!.Now.AddHours(1).ToString("O"),
+            ValueKind.String when schema.Format == "uuid" => new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()).ToString(),
+            ValueKind.String => "fuzz",
+            _ => new JsonObject(),
+        };
+    }
+
+    /// <summary>Members whose meaning the document does not carry (enums, ids of things that exist): what a real caller sends.</summary>
+    private Optional? Known(ApiOperation operation, string label)
+    {
+        var world = _world!;
+        var path = operation.Path;
+        var name = label[(label.LastIndexOf('.') + 1)..];
+        var inLines = label.StartsWith(".lines[", StringComparison.Ordinal);
+        var templates = path.StartsWith("/api/v1/merchant/templates", StringComparison.Ordinal);
+        JsonNode? value;
+        switch (name)
+        {
+            case "name": value = "Fuzzed template"; break;
+            case "description": value = "fuzz"; break;
+            case "currency": value = "CNY"; break;
+            case "scope": value = "PLATFORM"; break;
+            case "type": value = path.EndsWith("/order-events", StringComparison.Ordinal) ? "order-cancelled" : "THRESHOLD"; break;
+            case "shopId" or "productId" when inLines: value = 1; break;
+            case "categoryIds" when inLines: value = new JsonArray(1); break;
+            case "shopId" or "productIds" or "categoryIds" or "percentOff" or "maxDiscountAmount" or "quoteId": value = null; break;
+            case "discountAmount": value = 1000; break;
+            case "thresholdAmount": value = 10_000; break;
+            case "validFrom": value = world.Now.AddMinutes(-1).ToString("O"); break;
+            case "validUntil": value = world.Now.AddDays(30).ToString("O"); break;
+            case "validityAfterClaim": value = "P7D"; break;
+            case "stock": value = 1000; break;
+            case "perUserLimit": value = 100; break;
+            case "exclusive": value = false; break;
+            case "priority": value = 0; break;
+            case "templateId": value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal) ? world.FutureTemplate : world.Template; break;
+            case "userId": value = _user; break;
+            case "couponIds": value = path.EndsWith("/lock", StringComparison.Ordinal) ? new JsonArray(world.Coupon) : null; break;
+            case "ttlSeconds": value = 900; break;
+            case "sku": value = "sku-1"; break;
+            case "unitPrice": value = 20_000; break;
+            case "quantity": value = templates ? 10 : 1; break;
+            case "shippingFee" or "amount": value = 0; break;
+            case "refundId": value = "fuzz-refund"; break;
+            case "minutesBefore": value = 5; break;
+            case "occurredAt": value = world.Now.ToString("O"); break;
+            case "payload":
+                value = new JsonObject { ["orderId"] = "fuzz-event-order", ["reason"] = "fuzz", ["cancelledAt"] = world.Now.ToString("O") };
+                break;
+            default: return null;
+        }
+        return new Optional(value);
+    }
+
+    private sealed record Optional(JsonNode? Value);
+
+    /// <summary>The multipart form: the document only says "a file", so the fields the README names come with it.</summary>
+    private List<FormPart> FormBody(ApiOperation operation)
+    {
+        var parts = new List<FormPart>();
+        var schema = operation.BodySchema ?? Schema.Unknown;
+        foreach (var (name, property) in schema.Properties)
+            parts.Add(property.Format == "binary" ? new FormPart(name, Recipients(), "recipients.csv", "text/csv") : FormPart.Text(name, "1"));
+        if (schema.Format == "binary" && parts.All(p => p.FileName is null)) parts.Add(new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
+        if (operation.Path.EndsWith("/distribution-tasks", StringComparison.Ordinal))
+        {
+            foreach (var (name, value) in new[] { ("templateId", _world!.Template), ("name", "Fuzz push"), ("startAt", _world.Now.AddDays(1).ToString("O")) })
+                if (parts.All(p => p.Name != name)) parts.Add(FormPart.Text(name, value));
+        }
+        return parts;
+    }
+
+    private static byte[] Recipients() => Distributions.CsvOfUsers([EngineApp.NewId(), EngineApp.NewId()]);
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void Say(string line)
+    {
+        output.WriteLine(line);
+        Console.WriteLine(line);
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + $"… ({text.Length} chars)";
+}
