@@ -7,7 +7,7 @@ using PromotionEngine.MerchantAdmin;
 
 namespace PromotionEngine.Host.Identity;
 
-internal static class AuthSetup
+internal static partial class AuthSetup
 {
     /// <summary>Every endpoint needs a valid signed token unless it says otherwise; policies check the role.</summary>
     public static IServiceCollection AddPromotionAuth(this IServiceCollection services, PromotionOptions options)
@@ -16,6 +16,9 @@ internal static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false; // keep "sub", "role", "merchant_id" as issued
+            // The challenge says "Bearer" and nothing more: why a token failed (unknown key, expired, bad
+            // audience) helps whoever forges one; it goes to the log below instead.
+            jwt.IncludeErrorDetails = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = auth.Issuer,
@@ -36,6 +39,25 @@ internal static class AuthSetup
                 jwt.TokenValidationParameters.IssuerSigningKey = SigningKeys.Resolve(auth, options.DataDirectory);
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    // Signed is not enough: a token that names no caller exactly (a role spelled otherwise, two
+                    // roles or two ids, a user without user_id) is no identity at all.
+                    if (Caller.From(context.Principal!) is null)
+                    {
+                        LogNoCaller(Log(context.HttpContext));
+                        context.Fail("The token names no caller: one role of MERCHANT, USER, SERVICE, OPERATOR and at most one id of each kind.");
+                    }
+                    return Task.CompletedTask;
+                },
+                OnAuthenticationFailed = context =>
+                {
+                    LogRefused(Log(context.HttpContext), context.Exception.Message);
+                    return Task.CompletedTask;
+                },
+            };
         });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -45,4 +67,12 @@ internal static class AuthSetup
             .AddPolicy(EngineModule.OperatorPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Operator }));
         return services;
     }
+
+    private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
+    private static partial void LogRefused(ILogger log, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: validly signed, but it names no caller (role not exactly one of MERCHANT, USER, SERVICE, OPERATOR, a claim twice, or a missing id)")]
+    private static partial void LogNoCaller(ILogger log);
 }
