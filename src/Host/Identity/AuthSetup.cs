@@ -13,6 +13,9 @@ internal static partial class AuthSetup
     public static IServiceCollection AddPromotionAuth(this IServiceCollection services, PromotionOptions options)
     {
         var auth = options.Auth;
+        // A configured key is checked now, so a bad one stops start-up; the data folder's key file is read (or made)
+        // only once a request needs it, so `migrate` makes none.
+        var configuredKey = string.IsNullOrWhiteSpace(auth.SigningKey) ? null : SigningKeys.Resolve(auth, options.DataDirectory);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false; // keep "sub", "role", "merchant_id" as issued
@@ -36,7 +39,7 @@ internal static partial class AuthSetup
             }
             else
             {
-                jwt.TokenValidationParameters.IssuerSigningKey = SigningKeys.Resolve(auth, options.DataDirectory);
+                jwt.TokenValidationParameters.IssuerSigningKey = configuredKey ?? SigningKeys.Resolve(auth, options.DataDirectory);
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
             jwt.Events = new JwtBearerEvents

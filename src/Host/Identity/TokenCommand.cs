@@ -1,18 +1,25 @@
+using System.Globalization;
 using PromotionEngine.Kernel.Identity;
 
 namespace PromotionEngine.Host.Identity;
 
-/// <summary>`token --role USER --id 1001 [--hours 24]`: prints a token signed with the embedded key.</summary>
+/// <summary>
+/// `token --role USER --id 1001 [--hours 24]`: prints a token signed with the embedded key (Promotion:Auth:SigningKey,
+/// else the data folder's key file, made if missing), in any environment: whoever can run it can read that folder.
+/// </summary>
 internal static class TokenCommand
 {
-    public static int Run(string[] args, PromotionOptions options)
+    private const string Usage = "Usage: token --role MERCHANT|USER|SERVICE|OPERATOR --id <merchant or user id, or a service name> [--hours 24] [settings]";
+
+    public static int Run(IReadOnlyDictionary<string, string> args, PromotionOptions options)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        var roleText = Value("--role");
-        var id = Value("--id") ?? (roleText?.ToUpperInvariant() is "SERVICE" or "OPERATOR" ? roleText.ToLowerInvariant() : null);
-        if (!Enum.TryParse<CallerRole>(roleText, ignoreCase: true, out var role) || id is null || !double.TryParse(Value("--hours") ?? "24", out var hours) || hours <= 0)
+        string? Value(string name) => args.TryGetValue(name, out var value) ? value : null;
+        var role = Enum.GetValues<CallerRole>().Where(r => Caller.NameOf(r).Equals(Value("role"), StringComparison.OrdinalIgnoreCase)).Select(r => (CallerRole?)r).FirstOrDefault();
+        var id = Value("id") ?? (role is CallerRole.Service or CallerRole.Operator ? Caller.NameOf(role.Value).ToLowerInvariant() : null);
+        if (role is null || string.IsNullOrWhiteSpace(id)
+            || !double.TryParse(Value("hours") ?? "24", NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) || !(hours > 0 && hours <= 24 * 366))
         {
-            Console.Error.WriteLine("Usage: token --role MERCHANT|USER|SERVICE|OPERATOR --id <merchant or user id, or a service name> [--hours 24]");
+            Console.Error.WriteLine(Usage);
             return 2;
         }
         if (!string.IsNullOrWhiteSpace(options.Auth.Authority))
@@ -23,7 +30,7 @@ internal static class TokenCommand
         try
         {
             var key = SigningKeys.Resolve(options.Auth, options.DataDirectory);
-            Console.WriteLine(new TokenIssuer(key, options.Auth.Issuer, options.Auth.Audience, TimeProvider.System).Issue(role, id, TimeSpan.FromHours(hours)));
+            Console.WriteLine(new TokenIssuer(key, options.Auth.Issuer, options.Auth.Audience, TimeProvider.System).Issue(role.Value, id, TimeSpan.FromHours(hours)));
             return 0;
         }
         catch (ArgumentException e)

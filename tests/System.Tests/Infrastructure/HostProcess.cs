@@ -19,10 +19,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the Host with these settings (as --Key=value arguments), in the Production environment unless <paramref name="environment"/> says otherwise.</summary>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var port = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        HostCommand.Isolate(info, environment);
         info.ArgumentList.Add(HostDll());
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
@@ -72,7 +76,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The Host's build output beside this test's (same configuration and framework).</summary>
-    private static string HostDll()
+    internal static string HostDll()
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = bin.Name;
