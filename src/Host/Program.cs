@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.Host;
+using PromotionEngine.Host.Health;
 using PromotionEngine.Host.Identity;
 using PromotionEngine.Host.Messaging;
 using PromotionEngine.Host.Persistence;
@@ -75,6 +76,8 @@ static async Task<int> RunAsync(CommandLine line)
     }
 
     var roles = Roles.Parse(options.Roles);
+    var telemetry = TelemetryOptions.Read(builder.Configuration);
+    var management = ManagementPort.Listen(builder, telemetry);
     builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<InstanceIdentity>();
@@ -88,8 +91,8 @@ static async Task<int> RunAsync(CommandLine line)
     builder.Services.AddPromotionAuth(options);
     builder.Services.AddPromotionProblems();
     builder.Services.AddOpenApi();
-    builder.Services.AddHealthChecks();
-    builder.Services.AddPromotionTelemetry(builder.Configuration);
+    builder.Services.AddReadiness(builder.Configuration);
+    builder.Services.AddPromotionTelemetry(telemetry, management);
 
     // Every module's services are registered in every process (their query ports answer other modules);
     // only the roles this process serves expose endpoints and run background work.
@@ -115,13 +118,14 @@ static async Task<int> RunAsync(CommandLine line)
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseManagementPort(management);
     app.UseAuthentication();
     app.UseAuthorization();
 
     app.MapOpenApi().AllowAnonymous();
     app.MapScalarApiReference().AllowAnonymous();
-    app.MapHealthChecks("/health").AllowAnonymous();
-    app.MapPromotionTelemetry(builder.Configuration);
+    app.MapReadiness();
+    app.MapPromotionTelemetry(telemetry, management);
     // The cheapest request this app can serve: the ceiling the benchmarks compare every endpoint with.
     app.MapGet("/api/v1/ping", () => TypedResults.NoContent()).AllowAnonymous().ExcludeFromDescription();
     if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
