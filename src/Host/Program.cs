@@ -78,6 +78,7 @@ static async Task<int> RunAsync(CommandLine line)
     var roles = Roles.Parse(options.Roles);
     var telemetry = TelemetryOptions.Read(builder.Configuration);
     var management = ManagementPort.Listen(builder, telemetry);
+    var rateLimits = RateLimitOptions.Read(builder.Configuration);
     builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<InstanceIdentity>();
@@ -89,6 +90,7 @@ static async Task<int> RunAsync(CommandLine line)
     builder.Services.AddSingleton<Migrator>();
     builder.Services.AddMessaging(builder.Configuration, roles);
     builder.Services.AddPromotionAuth(options);
+    builder.Services.AddPromotionRateLimits(rateLimits);
     builder.Services.AddPromotionProblems();
     builder.Services.AddOpenApi();
     builder.Services.AddReadiness(builder.Configuration);
@@ -116,10 +118,13 @@ static async Task<int> RunAsync(CommandLine line)
     }
     await app.Services.GetRequiredService<WorkerLease>().AcquireAsync(options.WorkerId, CancellationToken.None);
 
+    app.UseForwardedClientAddress(builder.Configuration); // the client's address, believed from known proxies only
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseManagementPort(management);
+    app.UseUnauthenticatedLimit(rateLimits); // before any token is read
     app.UseAuthentication();
+    app.UsePromotionRateLimits(rateLimits); // per caller, or per address without a valid token
     app.UseAuthorization();
 
     app.MapOpenApi().AllowAnonymous();

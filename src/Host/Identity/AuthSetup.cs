@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using PromotionEngine.Engine;
+using PromotionEngine.Host.Web;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.MerchantAdmin;
 
@@ -51,6 +52,7 @@ internal static partial class AuthSetup
                     if (Caller.From(context.Principal!) is null)
                     {
                         LogNoCaller(Log(context.HttpContext));
+                        Spend(context.HttpContext);
                         context.Fail("The token names no caller: one role of MERCHANT, USER, SERVICE, OPERATOR and at most one id of each kind.");
                     }
                     return Task.CompletedTask;
@@ -58,6 +60,13 @@ internal static partial class AuthSetup
                 OnAuthenticationFailed = context =>
                 {
                     LogRefused(Log(context.HttpContext), context.Exception.Message);
+                    Spend(context.HttpContext);
+                    return Task.CompletedTask;
+                },
+                OnChallenge = context =>
+                {
+                    // No token where one is needed (a refused token was counted above).
+                    if (context.AuthenticateFailure is null) Spend(context.HttpContext);
                     return Task.CompletedTask;
                 },
             };
@@ -70,6 +79,9 @@ internal static partial class AuthSetup
             .AddPolicy(EngineModule.OperatorPolicy, p => p.RequireAssertion(c => Caller.From(c.User) is { Role: CallerRole.Operator }));
         return services;
     }
+
+    /// <summary>A failed authentication counts against the client address's budget (RateLimits:Unauthenticated).</summary>
+    private static void Spend(HttpContext http) => http.RequestServices.GetRequiredService<FailedAuthentications>().Spend(http);
 
     private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
 
