@@ -81,7 +81,7 @@ public sealed class HostProcess : IAsyncDisposable
             if (_process.HasExited) break;
             try
             {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
+                if ((await client.GetAsync("/health/live")).StatusCode == HttpStatusCode.OK) return; // serving: a dependency may be away on purpose
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
