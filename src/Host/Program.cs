@@ -20,6 +20,11 @@ using Scalar.AspNetCore;
 // `migrate` applies the schema and exits; `token` prints a signed token for the embedded default.
 // Every command reads its settings as the server does (CommandLine.cs); a setting or argument it cannot use is one
 // line on stderr and exit code 2, never a stack trace.
+if (args is ["--help"] or ["-h"] or ["help"])
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
 CommandLine line;
 try
 {

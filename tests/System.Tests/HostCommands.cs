@@ -141,6 +141,15 @@ public sealed class HostCommands : IDisposable
         Assert.Equal("", run.Output.Trim());
     }
 
+    [Fact]
+    public async Task Help_prints_the_usage_and_exits_zero()
+    {
+        var run = await HostCommand.RunAsync(["--help"], Production, _work);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("usage: [serve | migrate | token", run.Output.Trim());
+    }
+
     public void Dispose()
     {
         Directory.Delete(_work, recursive: true);
