@@ -54,7 +54,15 @@ public sealed class HostProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await host.DisposeAsync(); // a Host that never served is not left running after the test
+            throw;
+        }
         return host;
     }
 
