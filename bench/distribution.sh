@@ -18,6 +18,7 @@ DURABLE=${DURABLE:-1}
 EXTRA=${EXTRA:-}
 OUT=bench/out
 PORT=${PORT:-5410}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-5411}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
 STAMP=$(date +%s)
 DB=promo_dbench_$STAMP
@@ -48,11 +49,12 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
      "buffer pool $(( $(mysql_q 'SELECT @@GLOBAL.innodb_buffer_pool_size') / 1024 / 1024 )) MiB; engine GC heap hard limit ${HEAP_LIMIT_MB} MiB; $ROWS rows"
 
 DOTNET_GCHeapHardLimit=$(printf '0x%x' $((HEAP_LIMIT_MB * 1024 * 1024))) dotnet $OUT/host/PromotionEngine.Host.dll --urls http://127.0.0.1:$PORT \
+  --Telemetry:ManagementUrl=http://127.0.0.1:$MANAGEMENT_PORT \
   --Promotion:Auth:SigningKey=$KEY --Logging:LogLevel:Default=Warning --Promotion:DataDirectory=$OUT/data-$STAMP \
   --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" $EXTRA > $OUT/host-$STAMP.log 2>&1 &
 HOST_PID=$!
-for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && break; sleep 0.1; done
-curl -sf http://127.0.0.1:$PORT/health >/dev/null || { echo "engine did not start: see $OUT/host-$STAMP.log" >&2; exit 1; }
+for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$MANAGEMENT_PORT/health/ready >/dev/null && break; sleep 0.1; done
+curl -sf http://127.0.0.1:$MANAGEMENT_PORT/health/ready >/dev/null || { echo "engine did not start: see $OUT/host-$STAMP.log" >&2; exit 1; }
 
 # What the database wrote for each phase (redo log and data files): the work behind the times, comparable across the two.
 written() { mysql_q "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('INNODB_OS_LOG_WRITTEN','INNODB_DATA_WRITTEN')"; }
@@ -68,7 +70,7 @@ report_written $W0
 echo "== 2. distribution task end to end"
 W0=$(written)
 RSS_BEFORE=$(awk '/VmRSS/ {print $2}' /proc/$HOST_PID/status)
-DIST=$(lg distribute --rows $ROWS --mysql "$MYSQL_CS" --file $OUT/recipients-$STAMP.csv) || { echo "$DIST"; echo "distribution run failed" >&2; exit 1; }
+DIST=$(lg distribute --rows $ROWS --mysql "$MYSQL_CS" --file $OUT/recipients-$STAMP.csv --metrics http://127.0.0.1:$MANAGEMENT_PORT/metrics) || { echo "$DIST"; echo "distribution run failed" >&2; exit 1; }
 echo "$DIST" | grep -v '_rows_per_second='
 report_written $W0
 DIST_RATE=$(echo "$DIST" | sed -n 's/^distribute_rows_per_second=//p')

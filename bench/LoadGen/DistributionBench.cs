@@ -14,7 +14,7 @@ internal static class DistributionBench
 {
     public const long UserBase = 5_000_000_000;
 
-    public static async Task<int> DistributeAsync(Uri baseUrl, string merchantToken, int rows, string mysql, string file, Func<long, Task<string>> template)
+    public static async Task<int> DistributeAsync(Uri baseUrl, Uri metricsUrl, string merchantToken, int rows, string mysql, string file, Func<long, Task<string>> template)
     {
         var generate = Stopwatch.StartNew();
         await using (var writer = new StreamWriter(file))
@@ -80,7 +80,8 @@ internal static class DistributionBench
         Console.WriteLine(pending == 0
             ? $"  outbox drained {drain.Elapsed.TotalSeconds:0.0} s after the task ended"
             : $"  outbox still holds {pending} CouponClaimed events 2 min after the task ended");
-        var events = pending + PublishedCount(await client.GetStringAsync("/metrics"), claimed);
+        using var scraper = new HttpClient(); // the scrape answers on the management port only
+        var events = pending + PublishedCount(await scraper.GetStringAsync(metricsUrl), claimed);
         var ok = coupons == rows && users == rows && issued == rows && events == rows;
         Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
         return ok && task.GetProperty("status").GetString() == "SUCCEEDED" ? 0 : 1;

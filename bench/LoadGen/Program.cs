@@ -15,7 +15,7 @@ using MySqlConnector;
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
-//   distribute --rows N --mysql CS --file PATH                 a distribution task of N recipients end to end, then its invariants
+//   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants (URL: the management port's /metrics)
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
 var baseUrl = new Uri(args[0]);
 var key = Convert.FromBase64String(args[1]);
@@ -78,7 +78,8 @@ switch (mode)
     case "verify":
         return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
     case "distribute":
-        return await DistributionBench.DistributeAsync(baseUrl, new TokenPool(key, 0).Merchant(1), int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
+        return await DistributionBench.DistributeAsync(baseUrl, new Uri(Opt("metrics") ?? throw new ArgumentException("distribute needs --metrics <management url>/metrics")),
+            new TokenPool(key, 0).Merchant(1), int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
             Opt("mysql")!, Opt("file")!, async stock => await CreateTemplateAsync(stock));
     case "loaddata":
         return await DistributionBench.LoadDataAsync(int.Parse(Opt("rows")!, CultureInfo.InvariantCulture), Opt("mysql")!, Opt("file")!);

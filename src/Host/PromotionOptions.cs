@@ -25,6 +25,19 @@ internal sealed class PromotionOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>The section as configured; a key no property reads (a misspelt setting) or a value of the wrong type is refused.</summary>
+    public static PromotionOptions Read(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(Section).Get<PromotionOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new PromotionOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new SettingsException($"The {Section} settings cannot be read: {e.Message}");
+        }
+    }
 }
 
 internal sealed class DatabaseOptions

@@ -29,7 +29,7 @@ internal sealed class Roles
         if (names is ["all"]) return new Roles([.. Known]);
         var unknown = names.Except(Known).ToList();
         if (names.Length == 0 || unknown.Count > 0)
-            throw new InvalidOperationException($"Promotion:Roles is 'all' or a list of {string.Join(", ", Known)}; unknown: {string.Join(", ", unknown)}.");
+            throw new SettingsException($"Promotion:Roles is 'all' or a list of {string.Join(", ", Known)}; unknown: {string.Join(", ", unknown)}.");
         return new Roles([.. names]);
     }
 }

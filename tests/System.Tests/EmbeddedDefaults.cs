@@ -41,6 +41,28 @@ public sealed class EmbeddedDefaults
             var second = SigningKeys.Resolve(new AuthOptions(), directory);
             Assert.Equal(first.Key, second.Key);
             Assert.Equal(32, first.Key.Length);
+            Assert.Equal(FileModes.OwnerOnly, FileModes.Of(Path.Combine(directory, SigningKeys.FileName)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_key_file_readable_by_others_is_made_private_again_and_kept()
+    {
+        var directory = Directory.CreateTempSubdirectory("promo-key-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, SigningKeys.FileName);
+            File.WriteAllText(path, Convert.ToBase64String(EngineApp.SigningKey));
+            FileModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // 0644, as keys were written before
+
+            var key = SigningKeys.Resolve(new AuthOptions(), directory);
+
+            Assert.Equal(EngineApp.SigningKey, key.Key);
+            Assert.Equal(FileModes.OwnerOnly, FileModes.Of(path));
         }
         finally
         {
@@ -53,7 +75,7 @@ public sealed class EmbeddedDefaults
     {
         Assert.True(Roles.Parse("all").Serves("engine"));
         Assert.False(Roles.Parse("merchant-admin").Serves("engine"));
-        Assert.Throws<InvalidOperationException>(() => Roles.Parse("engine,billing"));
+        Assert.Throws<SettingsException>(() => Roles.Parse("engine,billing"));
     }
 
     [Fact]

@@ -1,20 +1,24 @@
+using System.Globalization;
 using PromotionEngine.Kernel.Identity;
 
 namespace PromotionEngine.Host.Identity;
 
 /// <summary>
-/// `token --role USER --id 1001 [--hours 24]`: prints a token signed with the embedded key. Several `--role … --id …`
-/// pairs print one token per line, in order (one start-up for all of them); each `--id` is the id of the `--role` before it.
+/// `token --role USER --id 1001 [--hours 24]`: prints a token signed with the embedded key (Promotion:Auth:SigningKey,
+/// else the data folder's key file, made if missing), in any environment: whoever can run it can read that folder.
+/// Several `--role … --id …` pairs print one token per line, in order (one start-up for all of them); each `--id` is the
+/// id of the `--role` before it.
 /// </summary>
 internal static class TokenCommand
 {
     private const string Usage =
-        "Usage: token --role MERCHANT|USER|SERVICE|OPERATOR --id <merchant or user id, or a service name> [--role … --id …] [--hours 24]";
+        "Usage: token --role MERCHANT|USER|SERVICE|OPERATOR --id <merchant or user id, or a service name> [--role … --id …] [--hours 24] [settings]";
 
-    public static int Run(string[] args, PromotionOptions options)
+    public static int Run(IReadOnlyList<KeyValuePair<string, string>> args, PromotionOptions options)
     {
         var wanted = Requests(args);
-        if (wanted is null || !double.TryParse(Value(args, "--hours") ?? "24", out var hours) || hours <= 0)
+        var hoursText = args.Where(a => a.Key == "hours").Select(a => a.Value).FirstOrDefault();
+        if (wanted is null || !double.TryParse(hoursText ?? "24", NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) || !(hours > 0 && hours <= 24 * 366))
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -39,25 +43,30 @@ internal static class TokenCommand
         }
     }
 
-    private static string? Value(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
     /// <summary>
     /// The (role, id) pairs asked for; null when one is malformed. With one --role, --id may stand anywhere (the original form);
     /// with several, each --id belongs to the --role before it. SERVICE and OPERATOR default their id to the role's name.
     /// </summary>
-    private static List<(CallerRole Role, string Id)>? Requests(string[] args)
+    private static List<(CallerRole Role, string Id)>? Requests(IReadOnlyList<KeyValuePair<string, string>> args)
     {
-        var roles = Enumerable.Range(0, args.Length).Where(i => args[i] == "--role").ToList();
-        if (roles.Count == 0) return null;
+        var pairs = args.Where(a => a.Key is "role" or "id").ToList();
+        var roleCount = pairs.Count(p => p.Key == "role");
+        if (roleCount == 0) return null;
+        if (roleCount == 1 && pairs.Count(p => p.Key == "id") > 1) return null;
+        if (roleCount == 1) pairs = [.. pairs.Where(p => p.Key == "role"), .. pairs.Where(p => p.Key == "id")];
+        if (pairs[0].Key != "role") return null;
         var requests = new List<(CallerRole, string)>();
-        for (var n = 0; n < roles.Count; n++)
+        for (var i = 0; i < pairs.Count; i++)
         {
-            var roleText = roles[n] + 1 < args.Length ? args[roles[n] + 1] : null;
-            var end = n + 1 < roles.Count ? roles[n + 1] : args.Length;
-            var id = roles.Count == 1 ? Value(args, "--id") : Value(args[roles[n]..end], "--id");
-            id ??= roleText?.ToUpperInvariant() is "SERVICE" or "OPERATOR" ? roleText.ToLowerInvariant() : null;
-            if (!Enum.TryParse<CallerRole>(roleText, ignoreCase: true, out var role) || id is null) return null;
-            requests.Add((role, id));
+            var role = Enum.GetValues<CallerRole>().Where(r => Caller.NameOf(r).Equals(pairs[i].Value, StringComparison.OrdinalIgnoreCase))
+                .Select(r => (CallerRole?)r).FirstOrDefault();
+            if (role is null) return null;
+            string? id = null;
+            if (i + 1 < pairs.Count && pairs[i + 1].Key == "id") id = pairs[++i].Value;
+            else if (i + 1 < pairs.Count && pairs[i + 1].Key != "role") return null;
+            id ??= role is CallerRole.Service or CallerRole.Operator ? Caller.NameOf(role.Value).ToLowerInvariant() : null;
+            if (string.IsNullOrWhiteSpace(id)) return null;
+            requests.Add((role.Value, id));
         }
         return requests;
     }

@@ -14,7 +14,7 @@ internal sealed class TokenIssuer(SecurityKey key, string issuer, string audienc
         var claims = new List<Claim>
         {
             new("sub", $"{role.ToString().ToLowerInvariant()}:{id}"),
-            new(Caller.RoleClaim, role.ToString().ToUpperInvariant()),
+            new(Caller.RoleClaim, Caller.NameOf(role)),
         };
         if (role == CallerRole.Merchant) claims.Add(new Claim(Caller.MerchantClaim, RequireNumber(id)));
         if (role == CallerRole.User) claims.Add(new Claim(Caller.UserClaim, RequireNumber(id)));

@@ -39,6 +39,11 @@ internal sealed class NatsJetStream : IAsyncDisposable
 
     public bool Connected => _connection.ConnectionState == NatsConnectionState.Open;
 
+    public NatsConnectionState State => _connection.ConnectionState;
+
+    /// <summary>A round trip to the server (readiness).</summary>
+    public ValueTask<TimeSpan> PingAsync(CancellationToken ct) => _connection.PingAsync(ct);
+
     public string WireSubject(string subject) => _options.SubjectPrefix + subject;
 
     public string StreamOf(string producer) => $"{_options.StreamPrefix}_{producer.Replace('-', '_').ToUpperInvariant()}";

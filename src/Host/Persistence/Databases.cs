@@ -19,9 +19,9 @@ internal static class Databases
         if (db.Provider.Equals("MySql", StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(db.ConnectionString))
-                throw new InvalidOperationException("Promotion:Database:ConnectionString is required with Provider MySql.");
+                throw new SettingsException("Promotion:Database:ConnectionString is required with Provider MySql.");
             return new MySqlDatabase(db.ConnectionString, db.LoadData);
         }
-        throw new InvalidOperationException($"Promotion:Database:Provider is Sqlite or MySql, not '{db.Provider}'.");
+        throw new SettingsException($"Promotion:Database:Provider is Sqlite or MySql, not '{db.Provider}'.");
     }
 }

@@ -17,12 +17,17 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
 
     private readonly string _holder = instance.Holder;
     private int? _worker;
+    private long _leasedUntilTicks; // UTC ticks; written by the renewal, read by readiness
+
+    /// <summary>Until when the number is known to be this instance's: the last successful take or renewal plus <see cref="Length"/>.</summary>
+    public DateTimeOffset? LeasedUntil => _worker is null ? null : new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero);
 
     /// <summary>The leased number; the id generator is only made after start-up has leased one.</summary>
     public int Worker => _worker ?? throw new InvalidOperationException("No worker number is leased yet: ids are made only after start-up.");
 
     public async Task AcquireAsync(int? configured, CancellationToken ct)
     {
+        var asked = clock.GetUtcNow();
         if (configured is { } wanted)
         {
             if (!await TryTakeAsync(wanted, ct))
@@ -36,19 +41,23 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
                 if (await TryTakeAsync(candidate, ct)) _worker = candidate;
             if (_worker is null) throw new InvalidOperationException($"All {IdGenerator.MaxWorker + 1} worker numbers are leased by running instances.");
         }
+        Interlocked.Exchange(ref _leasedUntilTicks, (asked + Length).UtcTicks);
         LogLeased(Worker, _holder);
     }
 
     /// <summary>Extends the lease; false when another instance holds the number now (this one stalled past its lease).</summary>
     public async Task<bool> RenewAsync(CancellationToken ct)
     {
+        var asked = clock.GetUtcNow();
         await using var scope = await db.BeginWriteAsync(ct);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE host_worker_leases SET expires_at = @Expires WHERE worker_id = @Worker AND holder = @Holder",
-            new { Worker, Holder = _holder, Expires = UtcMillis.From(clock.GetUtcNow() + Length) }, scope.Transaction, cancellationToken: ct));
+            new { Worker, Holder = _holder, Expires = UtcMillis.From(asked + Length) }, scope.Transaction, cancellationToken: ct));
         // Asked, not inferred from the row count: MySQL reports 0 rows when the value written is the one already there.
         var stillMine = await HolderAsync(Worker, scope, ct) == _holder;
         await scope.CommitAsync(ct);
+        if (stillMine) Interlocked.Exchange(ref _leasedUntilTicks, (asked + Length).UtcTicks);
+        else Interlocked.Exchange(ref _leasedUntilTicks, 0);
         return stillMine;
     }
 

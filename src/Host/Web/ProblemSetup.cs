@@ -39,8 +39,27 @@ internal static class ProblemSetup
             var shape = new Kernel.Problem(problem.Status ?? 500, code, problem.Detail ?? problem.Title ?? code, new Dictionary<string, object?>());
             (problem.Extensions["code"], problem.Type, problem.Title) = (code, shape.Type, code);
         });
+        // After the default writer, which declines clients whose Accept names no JSON type (a browser's text/html):
+        // they get problem+json too, rather than an exception from the writer and an empty 500.
+        services.AddSingleton<IProblemDetailsWriter, AnyClientProblemWriter>();
         services.AddExceptionHandler<BadRequestHandler>();
         return services;
+    }
+
+    /// <summary>Writes problem+json whatever the client's Accept header says; the last writer asked.</summary>
+    private sealed class AnyClientProblemWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context)
+        {
+            var http = context.HttpContext;
+            context.ProblemDetails.Status ??= http.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier);
+            options.Value.CustomizeProblemDetails?.Invoke(context);
+            return new ValueTask(http.Response.WriteAsJsonAsync(context.ProblemDetails, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails),
+                (JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted));
+        }
     }
 
     /// <summary>

@@ -18,19 +18,58 @@ public sealed record Caller(CallerRole Role, string Subject, MerchantId? Merchan
     public const string MerchantClaim = "merchant_id";
     public const string UserClaim = "user_id";
 
+    /// <summary>
+    /// The caller a token names, or null when it names none exactly: the one role claim must be one of the four
+    /// names as issued (MERCHANT, USER, SERVICE, OPERATOR: upper case, nothing around it; never parsed as a number or
+    /// a list of flags), a merchant needs one positive merchant_id and a user one positive user_id, and no id
+    /// claim may appear twice. The bearer handler refuses (401) a signed token for which this is null.
+    /// </summary>
     public static Caller? From(ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true) return null;
-        if (!Enum.TryParse<CallerRole>(principal.FindFirst(RoleClaim)?.Value, ignoreCase: true, out var role)) return null;
+        if (Single(principal, RoleClaim, out var roleText) is false || RoleNamed(roleText) is not { } role) return null;
+        if (Single(principal, MerchantClaim, out var merchantText) is false || Single(principal, UserClaim, out var userText) is false) return null;
+        var merchant = ParseId(merchantText);
+        var user = ParseId(userText);
+        if (merchantText is not null && merchant is null || userText is not null && user is null) return null;
         var subject = principal.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? principal.FindFirst("sub")?.Value ?? "unknown";
-        var merchant = ParseId(principal.FindFirst(MerchantClaim)?.Value);
-        var user = ParseId(principal.FindFirst(UserClaim)?.Value);
         return role switch
         {
             CallerRole.Merchant when merchant is null => null,
             CallerRole.User when user is null => null,
             _ => new Caller(role, subject, merchant is { } m ? new MerchantId(m) : null, user is { } u ? new UserId(u) : null),
         };
+    }
+
+    /// <summary>The name a token carries for the role (the issuer's spelling).</summary>
+    public static string NameOf(CallerRole role) => role switch
+    {
+        CallerRole.Merchant => "MERCHANT",
+        CallerRole.User => "USER",
+        CallerRole.Service => "SERVICE",
+        CallerRole.Operator => "OPERATOR",
+        _ => throw new ArgumentOutOfRangeException(nameof(role)),
+    };
+
+    private static CallerRole? RoleNamed(string? name) => name switch
+    {
+        "MERCHANT" => CallerRole.Merchant,
+        "USER" => CallerRole.User,
+        "SERVICE" => CallerRole.Service,
+        "OPERATOR" => CallerRole.Operator,
+        _ => null,
+    };
+
+    /// <summary>False when the claim appears more than once; otherwise its value, or null when absent.</summary>
+    private static bool Single(ClaimsPrincipal principal, string type, out string? value)
+    {
+        value = null;
+        foreach (var claim in principal.FindAll(type))
+        {
+            if (value is not null) return false;
+            value = claim.Value;
+        }
+        return true;
     }
 
     private static long? ParseId(string? value) =>

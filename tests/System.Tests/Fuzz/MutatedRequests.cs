@@ -20,7 +20,7 @@ namespace PromotionEngine.System.Tests.Fuzz;
 /// schema (see <see cref="Mutations"/>), on the embedded default. The seed is fixed and printed; PROMO_FUZZ_SEED picks
 /// another, PROMO_FUZZ_BUDGET the requests per operation.
 /// </summary>
-public sealed partial class MutatedRequests(SqliteApp app, ITestOutputHelper output) : IClassFixture<SqliteApp>
+public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper output) : IClassFixture<FuzzedApp>
 {
     private const int DefaultSeed = 13;
     private const int DefaultBudget = 200;
@@ -418,4 +418,17 @@ public sealed partial class MutatedRequests(SqliteApp app, ITestOutputHelper out
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + $"… ({text.Length} chars)";
+}
+
+/// <summary>
+/// The embedded default with the signed-in callers' limits raised: one user and one merchant send every mutation, and a
+/// 429 would stand in for the answer the fuzzer wants to see (RateLimits has tests of its own).
+/// </summary>
+public sealed class FuzzedApp : SqliteApp
+{
+    public FuzzedApp()
+    {
+        foreach (var group in new[] { "Claims", "Wallet", "Merchant", "Operator", "Search" })
+            WithSetting($"RateLimits:{group}:PerCaller:PermitLimit", "1000000");
+    }
 }

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +52,33 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings[key] = value;
         return this;
     }
+
+    /// <summary>The port metrics and health answer on, once <see cref="WithManagementPort"/> asked for one.</summary>
+    public int? ManagementPort { get; private set; }
+
+    /// <summary>Serves metrics and health on a management port of their own (Telemetry:ManagementUrl), as production should.</summary>
+    public EngineApp WithManagementPort()
+    {
+        ManagementPort = FreePorts.Next();
+        return WithSetting("Telemetry:ManagementUrl", $"http://127.0.0.1:{ManagementPort}");
+    }
+
+    /// <summary>A GET as if it arrived on this local port: the in-process server has no sockets, the port is what the app reads.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> GetOnPortAsync(string path, int port)
+    {
+        var context = await Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = path;
+            c.Connection.LocalPort = port;
+        });
+        using var reader = new global::System.IO.StreamReader(context.Response.Body);
+        return ((HttpStatusCode)context.Response.StatusCode, await reader.ReadToEndAsync());
+    }
+
+    /// <summary>A GET on the management port (see <see cref="WithManagementPort"/>).</summary>
+    public Task<(HttpStatusCode Status, string Body)> ManagementGetAsync(string path) =>
+        GetOnPortAsync(path, ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
 
     public HttpClient As(CallerRole role, string id)
     {
@@ -117,14 +146,19 @@ public class MariaDbApp : EngineApp
 {
     private readonly string _database;
     private readonly int? _workerId;
+    private readonly string _server;
 
     public MariaDbApp() : this("promo_test_" + Guid.NewGuid().ToString("N")[..12], workerId: null) { }
 
-    /// <summary>On a database of the test's choosing (several instances may share one), with a fixed worker number if given.</summary>
-    internal MariaDbApp(string database, int? workerId)
+    /// <summary>
+    /// On a database of the test's choosing (several instances may share one), with a fixed worker number if given,
+    /// on the shared server or on one of the test's own (<see cref="PrivateMariaDb"/>).
+    /// </summary>
+    internal MariaDbApp(string database, int? workerId, string? server = null)
     {
         _database = database;
         _workerId = workerId;
+        _server = server ?? ServerConnectionString;
     }
 
     public override string Store => "MariaDB";
@@ -132,7 +166,7 @@ public class MariaDbApp : EngineApp
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("PROMO_TEST_MYSQL") ?? "Server=127.0.0.1;Port=3306;User ID=root;Password=;";
 
-    public string ConnectionString => new MySqlConnectionStringBuilder(ServerConnectionString) { Database = _database, MaximumPoolSize = 200 }.ConnectionString;
+    public string ConnectionString => new MySqlConnectionStringBuilder(_server) { Database = _database, MaximumPoolSize = 200 }.ConnectionString;
 
     protected override Dictionary<string, string?> StoreSettings() => new()
     {
@@ -144,7 +178,7 @@ public class MariaDbApp : EngineApp
 
     public override async Task InitializeAsync()
     {
-        await RequireServerAsync();
+        await RequireServerAsync(_server);
         await base.InitializeAsync();
     }
 
@@ -154,7 +188,7 @@ public class MariaDbApp : EngineApp
         Dispose();
         try
         {
-            await using var connection = new MySqlConnection(ServerConnectionString);
+            await using var connection = new MySqlConnection(_server);
             await connection.OpenAsync();
             await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{_database}`", connection);
             await drop.ExecuteNonQueryAsync();
@@ -166,17 +200,17 @@ public class MariaDbApp : EngineApp
     }
 
     /// <summary>A missing MariaDB fails the tests with a clear message; it never skips them.</summary>
-    protected static async Task RequireServerAsync()
+    protected static async Task RequireServerAsync(string server)
     {
         try
         {
-            await using var connection = new MySqlConnection(ServerConnectionString);
+            await using var connection = new MySqlConnection(server);
             await connection.OpenAsync();
         }
         catch (Exception e) when (e is MySqlException or SocketException)
         {
             throw new InvalidOperationException(
-                "MariaDB is not reachable at " + new MySqlConnectionStringBuilder(ServerConnectionString).Server +
+                "MariaDB is not reachable at " + new MySqlConnectionStringBuilder(server).Server +
                 ". Start it with `scripts/services.sh start mariadb` (the README's test command does this), or set PROMO_TEST_MYSQL.", e);
         }
     }
@@ -189,8 +223,9 @@ public sealed class RedisApp : MariaDbApp
 
     public RedisApp() : this(RedisConfiguration) { }
 
-    /// <summary>On a Redis of the test's own (see <see cref="PrivateRedis"/>).</summary>
-    internal RedisApp(string redisConfiguration) => _redis = redisConfiguration;
+    /// <summary>On a Redis of the test's own (see <see cref="PrivateRedis"/>), and a MariaDB of its own if given (<see cref="PrivateMariaDb"/>).</summary>
+    internal RedisApp(string redisConfiguration, string? mariaDbServer = null)
+        : base("promo_test_" + Guid.NewGuid().ToString("N")[..12], workerId: null, mariaDbServer) => _redis = redisConfiguration;
 
     public string KeyPrefix { get; } = "promo-test-" + Guid.NewGuid().ToString("N")[..8];
 

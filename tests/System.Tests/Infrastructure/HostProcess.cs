@@ -9,31 +9,60 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private HostProcess(Process process, int port)
+    private HostProcess(Process process, int port, int managementPort)
     {
         _process = process;
         Port = port;
+        ManagementPort = managementPort;
     }
 
     public int Port { get; }
 
+    /// <summary>Metrics and health answer here only (Telemetry:ManagementUrl), as in production.</summary>
+    public int ManagementPort { get; }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
+    /// <summary>What the Host wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return string.Join('\n', _output);
+        }
+    }
+
+    /// <summary>Starts the Host with these settings (as --Key=value arguments), in the Production environment unless <paramref name="environment"/> says otherwise.</summary>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var port = FreePorts.Next();
+        var managementPort = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        HostCommand.Isolate(info, environment);
         info.ArgumentList.Add(HostDll());
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add($"--Telemetry:ManagementUrl=http://127.0.0.1:{managementPort}");
         foreach (var (key, value) in settings) info.ArgumentList.Add($"--{key}={value}");
         var process = Process.Start(info) ?? throw new InvalidOperationException("The Host did not start.");
-        var host = new HostProcess(process, port);
+        var host = new HostProcess(process, port, managementPort);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        try
+        {
         await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await host.DisposeAsync(); // a Host that never served is not left running after the test
+            throw;
+        }
         return host;
     }
 
@@ -53,14 +82,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync(TimeSpan patience)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) break;
             try
             {
-                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
+                if ((await client.GetAsync("/health/live")).StatusCode == HttpStatusCode.OK) return; // serving: a dependency may be away on purpose
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

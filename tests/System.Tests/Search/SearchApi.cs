@@ -183,12 +183,13 @@ public abstract class SearchApi(BackboneApp fixture)
     {
         await CreateAsync(Template("lag"));
         var status = await UntilAsync(_app.AsOperator(), "/api/v1/operator/search", s => s.GetProperty("lagSeconds").ValueKind == JsonValueKind.Number);
-        using var anonymous = _app.CreateClient();
         var scrape = "";
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!scrape.Contains("promotion_search_index_lag") && DateTime.UtcNow < deadline)
         {
-            scrape = await anonymous.GetStringAsync("/metrics");
+            var (code, body) = await _app.ManagementGetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, code);
+            scrape = body;
             await Task.Delay(100);
         }
 
@@ -220,7 +221,8 @@ public abstract class SearchApi(BackboneApp fixture)
 /// <summary>The backbone apps with a quick refresh of the searchers.</summary>
 public static class SearchApps
 {
-    public static EngineApp Quick(EngineApp app) => app.WithSetting("Search:RefreshInterval", "00:00:00.020").WithSetting("Search:IndexDirectory", "memory");
+    public static EngineApp Quick(EngineApp app) =>
+        app.WithSetting("Search:RefreshInterval", "00:00:00.020").WithSetting("Search:IndexDirectory", "memory").WithManagementPort();
 }
 
 public sealed class SqliteSearch() : BackboneApp(SearchApps.Quick(new SqliteApp()));
