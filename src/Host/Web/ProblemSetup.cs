@@ -8,7 +8,7 @@ namespace PromotionEngine.Host.Web;
 /// Every error the framework itself produces (no token, wrong role, malformed JSON, unknown route, a bug)
 /// is problem+json with a stable code too, like the modules' own refusals.
 /// </summary>
-internal static class ProblemSetup
+internal static partial class ProblemSetup
 {
     public static IServiceCollection AddPromotionProblems(this IServiceCollection services)
     {
@@ -17,6 +17,9 @@ internal static class ProblemSetup
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString;
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // "stock": 1000000000000, "stock": 5 must not quietly become 5: a member given twice is refused, at any depth
+            // (JsonElement bodies and payloads included).
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new StrictTimeConverter());
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -41,15 +44,17 @@ internal static class ProblemSetup
     }
 
     /// <summary>A body that is not the JSON the endpoint expects: 400 naming the field, nothing changed.</summary>
-    private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed partial class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
-            var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+            var field = FieldOf(json);
             http.Response.StatusCode = bad.StatusCode;
-            var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "." : $": field '{field}' has the wrong type or is unknown.")
+            var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "."
+                    : json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? $": member '{field}' is given more than once."
+                    : $": field '{field}' has the wrong type or is unknown.")
                 : bad.Message;
             var context = new ProblemDetailsContext
             {
@@ -62,6 +67,26 @@ internal static class ProblemSetup
             if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
             return await problems.TryWriteAsync(context);
         }
+
+        /// <summary>
+        /// The member at fault: the reader's path, and for a member given twice its name too (inside a JsonElement the path
+        /// stops at the element, so the name comes from the message: "Duplicate property 'name' encountered …").
+        /// </summary>
+        private static string? FieldOf(JsonException? json)
+        {
+            if (json is null) return null;
+            var path = json.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "";
+            var duplicate = DuplicateMember().Match(json.Message);
+            if (duplicate.Success)
+            {
+                var name = duplicate.Groups["name"].Value;
+                if (!path.EndsWith(name, StringComparison.Ordinal)) path = path.Length == 0 ? name : path + "." + name;
+            }
+            return path.Length == 0 ? null : path;
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex("^Duplicate property '(?<name>[^']*)'")]
+        private static partial System.Text.RegularExpressions.Regex DuplicateMember();
 
         private static JsonException? FindJsonError(Exception e)
         {
