@@ -53,6 +53,76 @@ public abstract class StrictInputs(EngineApp app)
             $$$"""{"eventId":"{{{Guid.NewGuid()}}}","type":"order-cancelled","payload":{"orderId":"o-1","orderId":"o-2","cancelledAt":"2026-01-01T00:00:00Z"}}"""));
         await AssertNamesAsync(orderEvent, HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "payload.orderId");
     }
+
+    [Fact]
+    public async Task Ids_in_routes_are_plain_digits_and_anything_else_is_no_route()
+    {
+        var template = (await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
+        Assert.Equal(HttpStatusCode.OK, (await Merchant.GetAsync($"/api/v1/merchant/templates/{template}")).StatusCode);
+
+        foreach (var id in new[] { "+" + template, "%20" + template, template + "%20", "0x1F", "1e3" })
+        {
+            await (await Merchant.GetAsync($"/api/v1/merchant/templates/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+            await (await Merchant.PostAsync($"/api/v1/merchant/templates/{id}/terminate", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        }
+        await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/reminders/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await app.AsUser(EngineApp.NewId()).DeleteAsync("/api/v1/me/reminders/%201")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks/+1/pause", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await app.AsOperator().PostAsync("/api/v1/operator/dead-letters/+1/replay", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        // Plain digits still reach the endpoint, which answers for itself.
+        await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/1")).AssertProblemAsync(HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task A_query_value_that_cannot_bind_is_named()
+    {
+        await AssertNamesAsync(await Merchant.GetAsync("/api/v1/merchant/templates?limit=abc"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
+        await AssertNamesAsync(await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons?limit=1.5"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
+        await AssertNamesAsync(await _service.GetAsync("/api/v1/search/templates?merchantId=x"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "merchantId");
+        await AssertNamesAsync(await app.AsOperator().PostAsync("/api/v1/operator/claim-counters/rebuild?templateId=seven", null),
+            HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "templateId");
+    }
+
+    [Fact]
+    public async Task A_currency_is_an_active_iso_4217_code()
+    {
+        var template = new Dictionary<string, object?>
+        {
+            ["name"] = "x", ["currency"] = "XXX", ["scope"] = "PLATFORM", ["type"] = "FIXED_AMOUNT", ["discountAmount"] = 100,
+            ["validFrom"] = app.Clock.GetUtcNow().AddMinutes(-1), ["validUntil"] = app.Clock.GetUtcNow().AddDays(1), ["stock"] = 1, ["perUserLimit"] = 1,
+        };
+        foreach (var code in new[] { "XXX", "XTS", "ABC", "XAU" })
+        {
+            template["currency"] = code;
+            await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "currency");
+        }
+        template["currency"] = "JPY";
+        Assert.Equal(HttpStatusCode.Created, (await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template)).StatusCode);
+
+        var quote = await _service.PostAsJsonAsync("/api/v1/settlement/quotes",
+            new { userId = 1, currency = "XXX", lines = new[] { new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 } } });
+        await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "currency");
+
+        var orderEvent = await _service.PostAsJsonAsync("/api/v1/settlement/order-events", new
+        {
+            eventId = Guid.NewGuid(), type = "order-created",
+            payload = new { orderId = Api.NewOrderId(), userId = 1, currency = "XXX", createdAt = app.Clock.GetUtcNow() },
+        });
+        await AssertNamesAsync(orderEvent, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "payload.currency");
+    }
+
+    [Fact]
+    public async Task A_quote_names_each_sku_once()
+    {
+        var quote = await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
+        {
+            userId = 1, currency = "CNY",
+            lines = new[] { new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 }, new { sku = "a", shopId = 1, unitPrice = 100, quantity = 2 } },
+        });
+        await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines[1].sku");
+    }
 }
 
 public sealed class StrictInputsOnSqlite(SqliteApp app) : StrictInputs(app), IClassFixture<SqliteApp>;

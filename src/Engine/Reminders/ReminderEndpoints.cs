@@ -22,8 +22,8 @@ internal static class ReminderEndpoints
         var group = app.MapGroup("/api/v1/me/reminders").WithTags("Reminders").RequireAuthorization(EnginePolicies.User);
         group.MapPost("", SetAsync).WithName("SetReminder");
         group.MapGet("", ListAsync).WithName("ListMyReminders");
-        group.MapGet("{id:long}", GetAsync).WithName("GetMyReminder");
-        group.MapDelete("{id:long}", CancelAsync).WithName("CancelReminder");
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetMyReminder");
+        group.MapDelete(RouteIds.Id, CancelAsync).WithName("CancelReminder");
     }
 
     private static async Task<IResult> SetAsync(SetReminderRequest request, HttpContext http, SetReminder command, CancellationToken ct)

@@ -27,7 +27,7 @@ internal static class MessagingEndpoints
         var group = app.MapGroup("/api/v1/operator").WithTags("Operations").RequireAuthorization(EngineModule.OperatorPolicy);
         group.MapGet("messaging", StatusAsync).WithName("MessagingStatus");
         group.MapGet("dead-letters", ListAsync).WithName("ListDeadLetters");
-        group.MapPost("dead-letters/{id:long}/replay", ReplayAsync).WithName("ReplayDeadLetter");
+        group.MapPost("dead-letters/" + RouteIds.Id + "/replay", ReplayAsync).WithName("ReplayDeadLetter");
         return app;
     }
 

@@ -50,7 +50,7 @@ internal static partial class ProblemSetup
         {
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
-            var field = FieldOf(json);
+            var field = json is not null ? FieldOf(json) : ParameterOf(bad);
             http.Response.StatusCode = bad.StatusCode;
             var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "."
                     : json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? $": member '{field}' is given more than once."
@@ -84,6 +84,16 @@ internal static partial class ProblemSetup
             }
             return path.Length == 0 ? null : path;
         }
+
+        /// <summary>
+        /// A query, route or header value that cannot bind ("limit=abc"): the framework says which parameter only in its message
+        /// ("Failed to bind parameter \"Nullable&lt;int&gt; limit\" from \"abc\"."), so the name is read from there.
+        /// </summary>
+        private static string? ParameterOf(BadHttpRequestException bad) =>
+            UnboundParameter().Match(bad.Message) is { Success: true } m ? m.Groups["name"].Value : null;
+
+        [System.Text.RegularExpressions.GeneratedRegex("^(Failed to bind parameter|Required parameter) \"[^\"]* (?<name>[^\" ]+)\"")]
+        private static partial System.Text.RegularExpressions.Regex UnboundParameter();
 
         [System.Text.RegularExpressions.GeneratedRegex("^Duplicate property '(?<name>[^']*)'")]
         private static partial System.Text.RegularExpressions.Regex DuplicateMember();

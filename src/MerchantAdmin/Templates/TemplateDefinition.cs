@@ -28,7 +28,7 @@ internal sealed record TemplateDefinition(
               .When(name is { Length: > MaxNameLength }, "name", $"At most {MaxNameLength} characters.");
         var description = r.Description?.Trim() ?? "";
         errors.When(description.Length > MaxDescriptionLength, "description", $"At most {MaxDescriptionLength} characters.");
-        errors.When(!Kernel.Currency.IsCode(r.Currency), "currency", "A three-letter upper-case ISO-4217 code, e.g. CNY.");
+        errors.When(!Kernel.Currency.IsCode(r.Currency), "currency", Kernel.Currency.Rule);
 
         var scope = ScopeFrom(r, errors);
         var benefit = BenefitFrom(r, errors);

@@ -101,6 +101,8 @@ internal static class OrderEndpoints
             try { payload = Readers[request.Type!](request.Payload!.Value); }
             catch (JsonException e) { errors.Add("payload", $"Not a {request.Type} payload: {e.Message}"); }
             if (payload is not null && !OrderId.IsValid(payload.OrderId)) errors.Add("payload.orderId", OrderIdRule);
+            if (payload?.Event is OrderCreated { Currency: var created } && !Currency.IsCode(created)) errors.Add("payload.currency", Currency.Rule);
+            if (payload?.Event is PaymentSucceeded { Currency: var paid } && !Currency.IsCode(paid)) errors.Add("payload.currency", Currency.Rule);
         }
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 

@@ -100,6 +100,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     private static string? Invalid(OrderCreated e)
     {
         if (e.UserId < 1) return "userId must be a positive id.";
+        if (!Currency.IsCode(e.Currency)) return "currency: " + Currency.Rule;
         if (e.QuoteId is not null && e.CouponIds is not null) return "Either quoteId or couponIds, not both.";
         if (e.QuoteId is { Length: 0 or > 40 }) return "quoteId is a quote id from POST /api/v1/settlement/quotes.";
         if (e.CouponIds is { } ids && (ids.Count > MaxCoupons || ids.Any(id => id < 1) || ids.Distinct().Count() != ids.Count))

@@ -82,7 +82,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
     {
         var errors = new FieldErrors()
             .When(r.UserId is null or < 1, "userId", "Required: the id of the user whose wallet prices the cart.")
-            .When(!Currency.IsCode(r.Currency), "currency", "A three-letter upper-case ISO-4217 code, e.g. CNY.")
+            .When(!Currency.IsCode(r.Currency), "currency", Currency.Rule)
             .When(r.Lines is null or { Count: 0 }, "lines", "Required: at least one order line.")
             .When(r.Lines is { Count: > MaxLines }, "lines", $"At most {MaxLines} lines.")
             .When(r.ShippingFee is < 0 or > MaxAmount, "shippingFee", $"From 0 to {MaxAmount} minor units.")
@@ -90,6 +90,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
             .When(r.CouponIds is not null && r.CouponIds.Any(id => id < 1), "couponIds", "Ids are positive.");
         if (r.Lines is null or { Count: > MaxLines }) return errors;
         Int128 subtotal = 0;
+        var skus = new Dictionary<string, int>(StringComparer.Ordinal); // a sku names one line: refunds by sku need it so
         for (var i = 0; i < r.Lines.Count; i++)
         {
             var l = r.Lines[i];
@@ -102,6 +103,8 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 .When(l.CategoryIds is not null && l.CategoryIds.Any(c => c < 1), at + ".categoryIds", "Ids are positive.")
                 .When(l.UnitPrice is null or < 0 or > MaxAmount, at + ".unitPrice", $"Required: 0 to {MaxAmount} minor units.")
                 .When(l.Quantity is null or < 1 or > 100_000, at + ".quantity", "Required: 1 to 100000.");
+            if (l.Sku is { } sku && !skus.TryAdd(sku, i))
+                errors.Add(at + ".sku", $"Each sku once: line {skus[sku].ToString(CultureInfo.InvariantCulture)} has it already (add up the quantities).");
             if (l.UnitPrice is { } p and >= 0 && l.Quantity is { } q and > 0) subtotal += (Int128)p * q;
         }
         return errors.When(subtotal > MaxSubtotal, "lines", $"The cart is at most {MaxSubtotal} minor units.");
