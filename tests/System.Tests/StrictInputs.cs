@@ -123,6 +123,78 @@ public abstract class StrictInputs(EngineApp app)
         });
         await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines[1].sku");
     }
+
+    public static TheoryData<string> HiddenCharacters => new()
+    {
+        "nul\u0000byte", "esc\u001b[31mred", "two\r\nlines", "bell\u0007", "del\u007f", "c1\u009bcsi", "\u202Eevil.exe", "iso\u2066late\u2069",
+        "mark\u200F",
+    };
+
+    [Theory]
+    [MemberData(nameof(HiddenCharacters))]
+    public async Task A_template_name_with_control_or_bidi_characters_is_refused_naming_it(string name)
+    {
+        var created = await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", Api.ATemplate(app.Clock.GetUtcNow(), name: name));
+        await AssertNamesAsync(created, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "name");
+
+        var template = await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()));
+        var patched = await Merchant.PatchAsJsonAsync($"/api/v1/merchant/templates/{template.Id()}", new { name });
+        await AssertNamesAsync(patched, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "name");
+        var described = await Merchant.PatchAsJsonAsync($"/api/v1/merchant/templates/{template.Id()}", new { description = "ok " + name });
+        if (name.Contains("\r\n")) Assert.Equal(HttpStatusCode.OK, described.StatusCode); // a description keeps its line breaks
+        else await AssertNamesAsync(described, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
+        Assert.Equal("Spend 100 take 10", (await (await Merchant.GetAsync($"/api/v1/merchant/templates/{template.Id()}")).JsonAsync()).Str("name"));
+    }
+
+    [Fact]
+    public async Task A_description_keeps_line_breaks_and_tabs_but_not_other_controls()
+    {
+        var template = Api.ATemplate(app.Clock.GetUtcNow());
+        var body = JsonSerializer.SerializeToElement(template).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        body["description"] = "Line one\nLine two\r\n\tindented";
+        var created = await (await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body)).JsonAsync();
+        Assert.Equal("Line one\nLine two\r\n\tindented", created.Str("description"));
+
+        body["description"] = "lone\rreturn";
+        await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
+        body["description"] = "form\ffeed";
+        await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
+    }
+
+    [Fact]
+    public async Task Every_other_free_text_field_refuses_hidden_characters_too()
+    {
+        var template = (await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
+        var task = await Merchant.PostAsync("/api/v1/merchant/distribution-tasks",
+            Distributions.Form(template, Distributions.CsvOfUsers([EngineApp.NewId()]), name: "push\u202Egnp.exe"));
+        await AssertNamesAsync(task, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "name");
+
+        var quote = await _service.PostAsJsonAsync("/api/v1/settlement/quotes",
+            new { userId = 1, currency = "CNY", lines = new[] { new { sku = "sku\u0000", shopId = 1, unitPrice = 100, quantity = 1 } } });
+        await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines[0].sku");
+
+        var refund = await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds", new { refundId = "r\u001b[2J" });
+        await AssertNamesAsync(refund, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "refundId");
+        var refundLines = await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds",
+            new { refundId = "r-1", lines = new[] { new { sku = "\u202Ea", quantity = 1 } } });
+        await AssertNamesAsync(refundLines, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines");
+
+        var locked = await _service.PostAsJsonAsync($"/api/v1/orders/{Api.NewOrderId()}/coupons/lock", new { quoteId = "q_\u0000", ttlSeconds = 60 });
+        await AssertNamesAsync(locked, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "quoteId");
+
+        async Task EventAsync(string type, object payload, string field) => await AssertNamesAsync(
+            await _service.PostAsJsonAsync("/api/v1/settlement/order-events", new { eventId = Guid.NewGuid(), type, payload }),
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED", field);
+        var order = Api.NewOrderId();
+        var now = app.Clock.GetUtcNow();
+        await EventAsync("payment-failed", new { orderId = order, paymentId = "p-1", reason = "declined\u001b[0m", failedAt = now }, "payload.reason");
+        await EventAsync("order-cancelled", new { orderId = order, reason = "\u2067x", cancelledAt = now }, "payload.reason");
+        await EventAsync("payment-succeeded", new { orderId = order, paymentId = "p\r\n1", amount = 1, currency = "CNY", paidAt = now }, "payload.paymentId");
+        await EventAsync("order-created", new { orderId = order, userId = 1, currency = "CNY", quoteId = "q\u202E", createdAt = now }, "payload.quoteId");
+        await EventAsync("refund-succeeded", new { orderId = order, refundId = "r\u0085", amount = 0, refundedAt = now }, "payload.refundId");
+        await EventAsync("refund-succeeded", new { orderId = order, refundId = "r", lines = new[] { new { sku = "a\u200E", quantity = 1 } }, amount = 0, refundedAt = now },
+            "payload.lines");
+    }
 }
 
 public sealed class StrictInputsOnSqlite(SqliteApp app) : StrictInputs(app), IClassFixture<SqliteApp>;

@@ -22,6 +22,7 @@ internal static class QuoteLock
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", $"1 to {OrderId.MaxLength} characters of letters, digits, _ - . :")
             .When(string.IsNullOrWhiteSpace(request.QuoteId), "quoteId", "A quote id from POST /api/v1/settlement/quotes.")
+            .Text("quoteId", request.QuoteId)
             .When(request.CouponIds is not null, "couponIds", "Not with quoteId: the quote says which coupons to lock.")
             .When(request.UserId is < 1, "userId", "A positive id (optional with quoteId: it must be the quote's user).")
             .When(request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds, "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");

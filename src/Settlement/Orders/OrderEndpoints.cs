@@ -103,6 +103,7 @@ internal static class OrderEndpoints
             if (payload is not null && !OrderId.IsValid(payload.OrderId)) errors.Add("payload.orderId", OrderIdRule);
             if (payload?.Event is OrderCreated { Currency: var created } && !Currency.IsCode(created)) errors.Add("payload.currency", Currency.Rule);
             if (payload?.Event is PaymentSucceeded { Currency: var paid } && !Currency.IsCode(paid)) errors.Add("payload.currency", Currency.Rule);
+            if (payload is not null) CheckText(payload.Event, errors);
         }
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
@@ -118,6 +119,22 @@ internal static class OrderEndpoints
             return true;
         }, ct);
         return TypedResults.Accepted((string?)null, new OrderEventAccepted(envelope.EventId.ToString(), subject));
+    }
+
+    /// <summary>The free text of an order event, checked as every client's text is (Kernel's FreeText): 400 naming the member.</summary>
+    private static void CheckText(object orderEvent, FieldErrors errors)
+    {
+        switch (orderEvent)
+        {
+            case OrderCreated e: errors.Text("payload.quoteId", e.QuoteId); break;
+            case PaymentSucceeded e: errors.Text("payload.paymentId", e.PaymentId); break;
+            case PaymentFailed e: errors.Text("payload.paymentId", e.PaymentId).Text("payload.reason", e.Reason); break;
+            case OrderCancelled e: errors.Text("payload.reason", e.Reason); break;
+            case RefundSucceeded e:
+                errors.Text("payload.refundId", e.RefundId);
+                if (e.Lines?.Any(l => !FreeText.IsClean(l?.Sku)) == true) errors.Add("payload.lines", "A sku: " + FreeText.SingleLineRule);
+                break;
+        }
     }
 
     private static Refusal NotFound(string orderId) =>

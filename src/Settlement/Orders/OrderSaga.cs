@@ -3,6 +3,7 @@ using PromotionEngine.Contracts.Events.Orders.V1;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Orders;
@@ -102,7 +103,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         if (e.UserId < 1) return "userId must be a positive id.";
         if (!Currency.IsCode(e.Currency)) return "currency: " + Currency.Rule;
         if (e.QuoteId is not null && e.CouponIds is not null) return "Either quoteId or couponIds, not both.";
-        if (e.QuoteId is { Length: 0 or > 40 }) return "quoteId is a quote id from POST /api/v1/settlement/quotes.";
+        if (e.QuoteId is { Length: 0 or > 40 } || !FreeText.IsClean(e.QuoteId)) return "quoteId is a quote id from POST /api/v1/settlement/quotes.";
         if (e.CouponIds is { } ids && (ids.Count > MaxCoupons || ids.Any(id => id < 1) || ids.Distinct().Count() != ids.Count))
             return $"couponIds: at most {MaxCoupons} distinct positive ids.";
         if (e.LockTtlSeconds is < 1 or > MaxLockTtlSeconds) return $"lockTtlSeconds: 1 to {MaxLockTtlSeconds}.";
@@ -183,8 +184,10 @@ internal static class RefundRequests
     public static string? Invalid(string? refundId, IReadOnlyList<SkuQuantity>? lines)
     {
         if (string.IsNullOrWhiteSpace(refundId) || refundId.Length > MaxRefundIdLength) return $"refundId: 1 to {MaxRefundIdLength} characters.";
+        if (!FreeText.IsClean(refundId)) return "refundId: " + FreeText.SingleLineRule;
         if (lines is { Count: 0 }) return "lines: at least one line, or null for the whole order.";
         if (lines is not null && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1)) return "lines: each with a sku and a quantity of at least 1.";
+        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku))) return "lines: a sku has a character it may not: " + FreeText.SingleLineRule;
         return null;
     }
 

@@ -97,6 +97,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
             var at = $"lines[{i.ToString(CultureInfo.InvariantCulture)}]";
             if (l is null) { errors.Add(at, "A line object."); continue; }
             errors.When(string.IsNullOrWhiteSpace(l.Sku) || l.Sku.Length > 64, at + ".sku", "Required: 1 to 64 characters.")
+                .Text(at + ".sku", l.Sku)
                 .When(l.ProductId is < 1, at + ".productId", "A positive id.")
                 .When(l.ShopId is null or < 1, at + ".shopId", "Required: a positive id.")
                 .When(l.CategoryIds is { Count: > 20 }, at + ".categoryIds", "At most 20 ids.")
