@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Events.Orders.V1;
 using PromotionEngine.Contracts.Http.Settlement;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
@@ -27,17 +28,18 @@ internal static class OrderEndpoints
         group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent");
     }
 
-    private static async Task<IResult> GetAsync(string orderId, IOrderRecords records, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
         if (!OrderId.IsValid(orderId)) return ProblemResults.Invalid(new FieldErrors().Add("orderId", OrderIdRule));
-        return await records.ReadAsync(orderId, ct) is { } found
+        return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(QuoteEndpoints.ServiceOf(http), found.Record.Owner)
             ? TypedResults.Ok(RecordView.Of(found.Record, found.History, UtcMillis.Now(clock)))
-            : ProblemResults.From(NotFound(orderId));
+            : ProblemResults.From(NotFound(orderId)); // another service's record is not there for this one
     }
 
-    private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, IDatabase db, IOrderRecords records, OrderSteps steps,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records, OrderSteps steps,
+        ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
+        var caller = QuoteEndpoints.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", OrderIdRule)
@@ -48,7 +50,7 @@ internal static class OrderEndpoints
         var refusal = await db.WriteWithRetryAsync(async scope =>
         {
             var now = UtcMillis.Now(clock);
-            if (await records.FindAsync(orderId, scope, ct) is not { } record) return NotFound(orderId);
+            if (await records.FindAsync(orderId, scope, ct) is not { } record || !trust.MayActFor(caller, record.Owner)) return NotFound(orderId);
             if (record.Refunds.FirstOrDefault(r => r.RefundId == request.RefundId) is { } earlier)
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null

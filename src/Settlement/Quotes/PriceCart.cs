@@ -37,7 +37,9 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
     public const long MaxSubtotal = 1_000_000_000_000_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<QuoteOutcome> HandleAsync(QuoteRequest request, CancellationToken ct)
+    /// <param name="caller">The asking service's identity: the quote is its own (part of the input, so another service asking the same
+    /// question gets a quote of its own).</param>
+    public async Task<QuoteOutcome> HandleAsync(QuoteRequest request, string caller, CancellationToken ct)
     {
         var errors = Validate(request);
         if (!errors.IsEmpty) return new QuoteOutcome.Invalid(errors);
@@ -54,7 +56,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
             terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null)).ToList();
 
-        var hash = InputHash(user, cart, pick, wallet);
+        var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
             return new QuoteOutcome.Quoted(JsonSerializer.Deserialize<QuoteResponse>(live.ResponseJson, Json)!);
 
@@ -70,7 +72,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 var response = ToResponse(id, user, result, expires);
                 var json = JsonSerializer.Serialize(response, Json);
                 var stored = await quotes.AddAsync(new StoredQuote(id, user, hash, selected.Select(o => o.Id).ToList(), expires, now,
-                    json, JsonSerializer.Serialize(Pin(user, result), Json)), ct);
+                    json, JsonSerializer.Serialize(Pin(user, result), Json), caller), ct);
                 // Ours stored: answer it as is. A concurrent identical request stored first: answer what it stored.
                 return new QuoteOutcome.Quoted(ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
             default:
@@ -125,10 +127,10 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
         t.Type switch { "THRESHOLD" => BenefitKind.Threshold, "PERCENTAGE" => BenefitKind.Percentage, _ => BenefitKind.FixedAmount },
         t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority);
 
-    /// <summary>SHA-256 of the whole input: the cart, the pick and each wallet coupon's id, version and status now.</summary>
-    private static string InputHash(UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
+    /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
+    private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
     {
-        var text = new StringBuilder(256).Append(CultureInfo.InvariantCulture, $"{user}|{cart.Currency}|{cart.ShippingFee}|");
+        var text = new StringBuilder(256).Append(CultureInfo.InvariantCulture, $"{caller.Length}:{caller}|{user}|{cart.Currency}|{cart.ShippingFee}|");
         foreach (var l in cart.Lines)
             text.Append(CultureInfo.InvariantCulture, $"{l.Sku.Length}:{l.Sku},{l.ProductId},{l.ShopId},[{string.Join(',', l.CategoryIds)}],{l.UnitPrice},{l.Quantity};");
         text.Append('|').Append(pick is null ? "best" : string.Join(',', pick)).Append('|');
