@@ -59,6 +59,7 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddMessaging(builder.Configuration, roles);
 builder.Services.AddPromotionAuth(options);
 builder.Services.AddPromotionProblems();
+builder.Services.AddKeyedRequests();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.AddPromotionTelemetry(builder.Configuration);
@@ -89,6 +90,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (Web/KeyedRequests.cs)
 
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();

@@ -16,6 +16,7 @@ using PromotionEngine.Distribution.Recipients;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Distribution.Tasks;
 
@@ -35,11 +36,11 @@ internal static class TaskEndpoints
         group.MapGet("", ListAsync).WithName("ListDistributionTasks");
         group.MapGet(RouteIds.Id, GetAsync).WithName("GetDistributionTask");
         group.MapPost(RouteIds.Id + "/pause", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Pause, http, c, t, clock, ct)).WithName("PauseDistributionTask");
+            ChangeAsync(id, TaskVerb.Pause, http, c, t, clock, ct)).WithName("PauseDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost(RouteIds.Id + "/resume", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Resume, http, c, t, clock, ct)).WithName("ResumeDistributionTask");
+            ChangeAsync(id, TaskVerb.Resume, http, c, t, clock, ct)).WithName("ResumeDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost(RouteIds.Id + "/cancel", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Cancel, http, c, t, clock, ct)).WithName("CancelDistributionTask");
+            ChangeAsync(id, TaskVerb.Cancel, http, c, t, clock, ct)).WithName("CancelDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapGet(RouteIds.Id + "/failures", FailuresAsync).WithName("DistributionTaskFailures");
     }
 

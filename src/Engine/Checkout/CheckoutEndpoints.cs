@@ -7,6 +7,7 @@ using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Checkout;
 
@@ -15,7 +16,9 @@ internal static class CheckoutEndpoints
 {
     public static void MapCheckoutEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(EnginePolicies.Service);
+        // Idempotent per (order, operation) by themselves; an Idempotency-Key is taken too, with the rules of every other write.
+        var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(EnginePolicies.Service)
+            .WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost("lock", LockAsync).WithName("LockCoupons");
         group.MapPost("consume", (string orderId, HttpContext http, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) =>
             RunAsync(orderId, o => c.RunAsync(v.Consume(EnginePolicies.ServiceOf(http), o, ct), ct))).WithName("ConsumeCoupons");

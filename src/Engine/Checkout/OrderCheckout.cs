@@ -9,6 +9,7 @@ using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Checkout;
 
@@ -35,7 +36,7 @@ internal sealed record OrderCaller(string Subject, bool Trusted)
 /// the <see cref="ICouponCheckout"/> port it runs in the caller's transaction and the caller records.
 /// </summary>
 internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, IOrderLedger ledger, ServiceTrust trust,
-    TimeProvider clock)
+    IKeyedRequests keys, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -48,6 +49,7 @@ internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOp
                 var moved = Checked(done.Response); // an order verb always names at least one coupon, all of one user
                 await ledger.RecordAsync(new OrderStep(verb.Order, verb.Operation, moved[0].User, verb.QuoteId, moved, UtcMillis.Now(clock), verb.Caller.Subject),
                     scope, ct);
+                await keys.ClaimAsync(scope, ct);
                 await scope.CommitAsync(ct);
             }
             return outcome;

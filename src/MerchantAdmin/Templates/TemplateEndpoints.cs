@@ -13,6 +13,7 @@ using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -28,9 +29,9 @@ internal static class TemplateEndpoints
         group.MapPost("", CreateAsync).WithName("CreateTemplate");
         group.MapGet("", ListAsync).WithName("ListTemplates");
         group.MapGet(RouteIds.Id, GetAsync).WithName("GetTemplate");
-        group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeTemplate");
+        group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost(RouteIds.Id + "/stock", AddStockAsync).WithName("AddTemplateStock");
-        group.MapPost(RouteIds.Id + "/terminate", TerminateAsync).WithName("TerminateTemplate");
+        group.MapPost(RouteIds.Id + "/terminate", TerminateAsync).WithName("TerminateTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory");
     }
 

@@ -12,6 +12,7 @@ using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Settlement.Orders;
 
@@ -24,8 +25,8 @@ internal static class OrderEndpoints
     {
         var group = app.MapGroup("/api/v1/settlement").WithTags("Settlement").RequireAuthorization(QuoteEndpoints.ServicePolicy);
         group.MapGet("orders/{orderId}", GetAsync).WithName("GetSettlementRecord");
-        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder");
-        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent");
+        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent").WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
     private static async Task<IResult> GetAsync(string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
@@ -37,7 +38,7 @@ internal static class OrderEndpoints
     }
 
     private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records, OrderSteps steps,
-        ServiceTrust trust, TimeProvider clock, CancellationToken ct)
+        ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var caller = QuoteEndpoints.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
@@ -64,6 +65,7 @@ internal static class OrderEndpoints
             if (await steps.RefundAsync(record, request.RefundId!, lines, request.Amount ?? 0, StepCause.Http, restore: true, scope, now, ct) is { } refused)
                 return refused;
             await records.SaveAsync(record, scope, ct);
+            await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return null;
         }, ct);
@@ -91,7 +93,7 @@ internal static class OrderEndpoints
     /// Records the order event into the outbox, in the envelope an outside producer would publish (producer "orders",
     /// partitioned by order id, the caller's event id: a repeat is delivered again and skipped by the saga's inbox).
     /// </summary>
-    private static async Task<IResult> IngestAsync(OrderEventRequest request, IDatabase db, IOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> IngestAsync(OrderEventRequest request, IDatabase db, IOutbox outbox, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .When(request.EventId is null || request.EventId == Guid.Empty, "eventId", "Required: the event's UUID, the same for every retry of it.")
@@ -117,6 +119,7 @@ internal static class OrderEndpoints
         await db.WriteWithRetryAsync(async scope =>
         {
             await outbox.AddAsync(new OutgoingEvent(envelope, Retained: false), scope, ct);
+            await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return true;
         }, ct);

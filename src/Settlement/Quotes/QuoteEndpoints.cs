@@ -5,6 +5,7 @@ using PromotionEngine.Contracts.Http.Settlement;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Settlement.Http;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Settlement.Quotes;
 
@@ -15,7 +16,8 @@ internal static class QuoteEndpoints
 
     public static void MapQuoteEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/settlement/quotes", QuoteAsync).WithTags("Settlement").WithName("QuoteCart").RequireAuthorization(ServicePolicy);
+        app.MapPost("/api/v1/settlement/quotes", QuoteAsync).WithTags("Settlement").WithName("QuoteCart").RequireAuthorization(ServicePolicy)
+            .WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
     private static async Task<IResult> QuoteAsync(QuoteRequest request, HttpContext http, PriceCart command, CancellationToken ct) =>
