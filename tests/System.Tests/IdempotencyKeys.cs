@@ -157,6 +157,21 @@ public abstract class IdempotencyKeys(EngineApp app)
         await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
         await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
     }
+
+    [Fact]
+    public async Task The_openapi_document_names_the_header_where_it_is_taken()
+    {
+        var paths = (await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+        bool Takes(string path, string method) => paths.GetProperty(path).GetProperty(method).TryGetProperty("parameters", out var ps)
+            && ps.EnumerateArray().Any(p => p.Str("name") == "Idempotency-Key" && p.Str("in") == "header");
+
+        Assert.True(Takes("/api/v1/merchant/templates/{id}", "patch"));
+        Assert.True(Takes("/api/v1/me/reminders/{id}", "delete"));
+        Assert.True(Takes("/api/v1/orders/{orderId}/coupons/consume", "post"));
+        Assert.True(Takes("/api/v1/operator/search/rebuild", "post"));
+        Assert.True(Takes("/api/v1/merchant/templates", "post")); // its own, declared by the endpoint
+        Assert.False(Takes("/api/v1/merchant/templates/{id}", "get"));
+    }
 }
 
 public sealed class IdempotencyKeysOnSqlite(SqliteApp app) : IdempotencyKeys(app), IClassFixture<SqliteApp>;

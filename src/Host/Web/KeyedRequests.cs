@@ -265,9 +265,32 @@ internal static class KeyedRequestsSetup
     {
         services.AddSingleton<SqlKeyedRequests>();
         services.AddSingleton<IKeyedRequests>(sp => sp.GetRequiredService<SqlKeyedRequests>());
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddOperationTransformer<KeyedRequestsDocumentation>());
         return services;
     }
 
     /// <summary>After authorization (a refused caller never reaches a key) and before the endpoint.</summary>
     public static IApplicationBuilder UseKeyedRequests(this IApplicationBuilder app) => app.UseMiddleware<KeyedRequestsMiddleware>();
+}
+
+/// <summary>The OpenAPI document says which operations take the Idempotency-Key header with the common rules.</summary>
+internal sealed class KeyedRequestsDocumentation : Microsoft.AspNetCore.OpenApi.IOpenApiOperationTransformer
+{
+    public Task TransformAsync(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<AcceptsIdempotencyKey>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+            {
+                Name = KeyedRequestsMiddleware.Header,
+                In = Microsoft.OpenApi.ParameterLocation.Header,
+                Required = false,
+                Description = "Optional. The same key and request get the first answer again; another request under the key 409 IDEMPOTENCY_KEY_REUSED.",
+                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
+            });
+        }
+        return Task.CompletedTask;
+    }
 }
