@@ -30,15 +30,28 @@ internal sealed class SqlKeyedRequests(IDatabase db, TimeProvider clock) : IKeye
         public KeyedRequest Request { get; } = request;
         public bool TakingOver { get; } = takingOver;
         public bool Claimed { get; set; }
+
+        /// <summary>
+        /// False once the request is answered: work it started that outlives it (a Task.Run, a timer) captured this context, and
+        /// must not claim the key.
+        /// </summary>
+        public bool Active { get; set; } = true;
+
+        /// <summary>The transaction that carries the key: a second claim in it (a handler inside a replay) is the same claim.</summary>
+        public WriteScope? ClaimedIn { get; set; }
     }
 
     public static Serving Begin(KeyedRequest request, bool takingOver) => Current.Value = new Serving(request, takingOver);
 
-    public static void End() => Current.Value = null;
+    public static void End()
+    {
+        if (Current.Value is { } serving) serving.Active = false;
+        Current.Value = null;
+    }
 
     public async Task ClaimAsync(WriteScope scope, CancellationToken ct)
     {
-        if (Current.Value is not { } serving) return;
+        if (Current.Value is not { Active: true } serving || ReferenceEquals(serving.ClaimedIn, scope)) return;
         if (serving.TakingOver)
         {
             serving.Claimed = true; // the key's row is there already, from the first request whose answer was lost
@@ -59,6 +72,7 @@ internal sealed class SqlKeyedRequests(IDatabase db, TimeProvider clock) : IKeye
         }
         // Only once the insert is in: a retried transaction claims again, and a rolled-back one leaves no row behind.
         serving.Claimed = true;
+        serving.ClaimedIn = scope;
     }
 
     public async Task<KeyedAnswer?> FindAsync(string caller, IdempotencyKey key, CancellationToken ct)
@@ -193,8 +207,9 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
         var body = buffer.ToArray();
         if (status is >= 200 and < 300)
         {
+            // Not cancelled with the request: the change is committed, and an unrecorded answer only makes a retry wait.
             var recorded = await keys.RecordAsync(request, serving.Claimed || takingOver, status, http.Response.ContentType,
-                http.Response.Headers.Location.FirstOrDefault(), body, ct);
+                http.Response.Headers.Location.FirstOrDefault(), body, CancellationToken.None);
             if (!recorded && await keys.FindAsync(request.Caller, request.Key, ct) is { Pending: false } first && first.RequestHash == request.RequestHash)
             {
                 // An identical request's answer was recorded first: every retry gets that one, so this caller does too.
