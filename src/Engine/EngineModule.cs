@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
@@ -13,6 +14,7 @@ using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Engine.Reminders;
 using PromotionEngine.Engine.Wallet;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
@@ -54,6 +56,12 @@ public static class EngineModule
             services.AddSingleton<IClaimCounterCache, NoClaimCounterCache>();
         }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
+        // Settlement uses the same trust (quotes, settlement records): registered here with the Engine:* settings it reads.
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<EngineOptions>>().Value;
+            return new ServiceTrust(o.TrustedServices, o.OrderEventsService);
+        });
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
         services.AddSingleton<IUserClaimCounts, SqlUserClaimCounts>();
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();

@@ -27,6 +27,15 @@ internal sealed class EngineOptions
     public string ClaimGate { get; set; } = "Database";
 
     public RedisClaimOptions Redis { get; set; } = new();
+
+    /// <summary>
+    /// Service identities (token subjects, e.g. "service:order-service") that may act on each other's orders and quotes;
+    /// empty: each service only on its own (Kernel's <see cref="Kernel.Identity.ServiceTrust"/>).
+    /// </summary>
+    public List<string> TrustedServices { get; set; } = [];
+
+    /// <summary>The service identity the order saga acts as (order events have no caller): the order system's.</summary>
+    public string OrderEventsService { get; set; } = Kernel.Identity.ServiceTrust.DefaultOrderEventsService;
 }
 
 internal sealed class RedisClaimOptions

@@ -97,6 +97,7 @@ static async Task<int> RunAsync(CommandLine line)
     builder.Services.AddPromotionAuth(options);
     builder.Services.AddPromotionRateLimits(rateLimits);
     builder.Services.AddPromotionProblems();
+    builder.Services.AddKeyedRequests();
     builder.Services.AddOpenApi();
     builder.Services.AddReadiness(builder.Configuration);
     builder.Services.AddPromotionTelemetry(telemetry, management);
@@ -131,6 +132,7 @@ static async Task<int> RunAsync(CommandLine line)
     app.UseAuthentication();
     app.UsePromotionRateLimits(rateLimits); // per caller, or per address without a valid token
     app.UseAuthorization();
+    app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (Web/KeyedRequests.cs)
 
     app.MapOpenApi().AllowAnonymous();
     app.MapScalarApiReference().AllowAnonymous();

@@ -16,6 +16,32 @@ public sealed class RebuildingTheIndex : IDisposable
     private IReadOnlyList<long> Ids() => _index.Search(LuceneQueries.For(All, _index.Analyzer)!, null, 100)!.Select(h => h.Template.Id).ToList();
 
     [Fact]
+    public async Task Refreshing_while_rebuilds_replace_the_index_never_touches_a_replaced_one()
+    {
+        var first = _index.BeginRebuild()!;
+        first.Apply(ATemplate.Named("first"));
+        _index.CompleteRebuild(first, 1);
+        using var stop = new CancellationTokenSource();
+        // The worker's refresh loop, as fast as it goes, while an operator's rebuilds replace the generation under it.
+        var refreshing = Task.Run(() =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                _index.Apply(ATemplate.Named($"live {i}"), ATemplate.Now);
+                _index.Refresh();
+            }
+        });
+        for (var round = 0; round < 300 && !refreshing.IsCompleted; round++)
+        {
+            var rebuild = _index.BeginRebuild()!;
+            rebuild.Apply(ATemplate.Named($"rebuilt {round}"));
+            _index.CompleteRebuild(rebuild, 1);
+        }
+        await stop.CancelAsync();
+        await refreshing; // rethrows what the refresh loop met
+    }
+
+    [Fact]
     public void Nothing_is_answered_before_the_first_build_completes()
     {
         var early = ATemplate.Named("arrived while starting");

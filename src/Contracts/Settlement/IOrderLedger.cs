@@ -14,5 +14,9 @@ public interface IOrderLedger
     Task RecordAsync(OrderStep step, WriteScope scope, CancellationToken ct);
 }
 
-/// <summary>An order verb the engine carried out: LOCK, CONSUME, RELEASE or REFUND (every consumed coupon restored).</summary>
-public sealed record OrderStep(OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At);
+/// <summary>
+/// An order verb the engine carried out: LOCK, CONSUME, RELEASE or REFUND (every consumed coupon restored). Caller: the
+/// service identity that asked (a new settlement record is that service's).
+/// </summary>
+public sealed record OrderStep(OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At,
+    string Caller);

@@ -8,7 +8,8 @@ namespace PromotionEngine.Contracts.Settlement;
 /// </summary>
 public interface IQuotePins
 {
-    Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, CancellationToken ct);
+    /// <param name="caller">The service identity locking: a quote another service made (outside its trusted group) is not found.</param>
+    Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, string caller, CancellationToken ct);
 }
 
 /// <summary>Either the user and the coupons to lock, or a refusal: <see cref="Refusal"/> is null when the quote may be locked.</summary>

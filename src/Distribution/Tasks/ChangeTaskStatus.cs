@@ -4,6 +4,7 @@ using PromotionEngine.Distribution.Recipients;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Distribution.Tasks;
 
@@ -19,7 +20,8 @@ internal enum TaskVerb
 /// commit together; updating the shards waits for any chunk in flight, so the counts in the event are final
 /// for a cancel and no chunk starts after a pause or a cancel is answered. Repeating a verb changes nothing.
 /// </summary>
-internal sealed class ChangeTaskStatus(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal)
+internal sealed class ChangeTaskStatus(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal,
+    IKeyedRequests keys)
 {
     public async Task<TaskOutcome> HandleAsync(MerchantId merchant, long id, TaskVerb verb, CancellationToken ct)
     {
@@ -51,6 +53,7 @@ internal sealed class ChangeTaskStatus(IDatabase db, IDistributionTasks tasks, I
                 await store.DeleteFileAsync(task.Id, scope, ct);
                 await store.DeleteChunksAsync(task.Id, scope, ct);
             }
+            await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return (TaskOutcome)new TaskOutcome.Done(task);
         }, ct);

@@ -90,7 +90,8 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
             "templateId", "Required: a template id.");
 
         var name = Single("name")?.Trim();
-        errors.When(string.IsNullOrEmpty(name) || name.Length > MaxNameLength, "name", $"Required: 1 to {MaxNameLength} characters.");
+        errors.When(string.IsNullOrEmpty(name) || name.Length > MaxNameLength, "name", $"Required: 1 to {MaxNameLength} characters.")
+              .Text("name", name);
 
         DateTimeOffset? startAt = null;
         if (Single("startAt") is { Length: > 0 } startText)

@@ -16,6 +16,7 @@ using PromotionEngine.Distribution.Recipients;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Distribution.Tasks;
 
@@ -33,14 +34,14 @@ internal static class TaskEndpoints
         var group = app.MapGroup("/api/v1/merchant/distribution-tasks").WithTags("Distribution tasks").RequireAuthorization(MerchantPolicy);
         group.MapPost("", CreateAsync).WithName("CreateDistributionTask").Accepts<IFormFile>("multipart/form-data");
         group.MapGet("", ListAsync).WithName("ListDistributionTasks");
-        group.MapGet("{id:long}", GetAsync).WithName("GetDistributionTask");
-        group.MapPost("{id:long}/pause", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Pause, http, c, t, clock, ct)).WithName("PauseDistributionTask");
-        group.MapPost("{id:long}/resume", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Resume, http, c, t, clock, ct)).WithName("ResumeDistributionTask");
-        group.MapPost("{id:long}/cancel", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
-            ChangeAsync(id, TaskVerb.Cancel, http, c, t, clock, ct)).WithName("CancelDistributionTask");
-        group.MapGet("{id:long}/failures", FailuresAsync).WithName("DistributionTaskFailures");
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetDistributionTask");
+        group.MapPost(RouteIds.Id + "/pause", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
+            ChangeAsync(id, TaskVerb.Pause, http, c, t, clock, ct)).WithName("PauseDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost(RouteIds.Id + "/resume", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
+            ChangeAsync(id, TaskVerb.Resume, http, c, t, clock, ct)).WithName("ResumeDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost(RouteIds.Id + "/cancel", (long id, HttpContext http, ChangeTaskStatus c, IDistributionTasks t, TimeProvider clock, CancellationToken ct) =>
+            ChangeAsync(id, TaskVerb.Cancel, http, c, t, clock, ct)).WithName("CancelDistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapGet(RouteIds.Id + "/failures", FailuresAsync).WithName("DistributionTaskFailures");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,

@@ -7,6 +7,7 @@ using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Checkout;
 
@@ -15,17 +16,23 @@ internal static class CheckoutEndpoints
 {
     public static void MapCheckoutEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(EnginePolicies.Service);
+        // Idempotent per (order, operation) by themselves; an Idempotency-Key is taken too, with the rules of every other write.
+        var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(EnginePolicies.Service)
+            .WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost("lock", LockAsync).WithName("LockCoupons");
-        group.MapPost("consume", (string orderId, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) => RunAsync(orderId, o => c.RunAsync(v.Consume(o, ct), ct))).WithName("ConsumeCoupons");
-        group.MapPost("release", (string orderId, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) => RunAsync(orderId, o => c.RunAsync(v.Release(o, ct), ct))).WithName("ReleaseCoupons");
-        group.MapPost("refund", (string orderId, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) => RunAsync(orderId, o => c.RunAsync(v.Refund(o, ct), ct))).WithName("RefundCoupons");
+        group.MapPost("consume", (string orderId, HttpContext http, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) =>
+            RunAsync(orderId, o => c.RunAsync(v.Consume(EnginePolicies.ServiceOf(http), o, ct), ct))).WithName("ConsumeCoupons");
+        group.MapPost("release", (string orderId, HttpContext http, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) =>
+            RunAsync(orderId, o => c.RunAsync(v.Release(EnginePolicies.ServiceOf(http), o, ct), ct))).WithName("ReleaseCoupons");
+        group.MapPost("refund", (string orderId, HttpContext http, CheckoutVerbs v, OrderCheckout c, CancellationToken ct) =>
+            RunAsync(orderId, o => c.RunAsync(v.Refund(EnginePolicies.ServiceOf(http), o, ct), ct))).WithName("RefundCoupons");
     }
 
-    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, CheckoutVerbs verbs, OrderCheckout checkout,
+    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, HttpContext http, CheckoutVerbs verbs, OrderCheckout checkout,
         IOptions<EngineOptions> options, IQuotePins quotes, TimeProvider clock, CancellationToken ct)
     {
-        if (request.QuoteId is not null) return await QuoteLock.LockAsync(orderId, request, verbs, checkout, options.Value, quotes, clock, ct);
+        var caller = EnginePolicies.ServiceOf(http);
+        if (request.QuoteId is not null) return await QuoteLock.LockAsync(caller, orderId, request, verbs, checkout, options.Value, quotes, clock, ct);
         var max = options.Value;
         var ids = request.CouponIds ?? [];
         var errors = new FieldErrors()
@@ -38,7 +45,7 @@ internal static class CheckoutEndpoints
             .When(request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds, "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
-        var outcome = await checkout.RunAsync(verbs.Lock(new OrderId(orderId), new UserId(request.UserId!.Value),
+        var outcome = await checkout.RunAsync(verbs.Lock(caller, new OrderId(orderId), new UserId(request.UserId!.Value),
             ids.Select(id => new UserCouponId(id)).ToList(), TimeSpan.FromSeconds(request.TtlSeconds!.Value), null), ct);
         return Respond(outcome);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
@@ -10,27 +11,27 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 {
     /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
-    public OrderVerb Lock(OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
+    public OrderVerb Lock(OrderCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
         var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
-        return new OrderVerb(order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
+        return new OrderVerb(caller, order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
             NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now), quoteId);
     }
 
     /// <summary>Payment succeeded: the order's locked coupons are spent.</summary>
-    public OrderVerb Consume(OrderId order, CancellationToken ct) =>
-        new(order, OrderVerbs.Consume, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
+    public OrderVerb Consume(OrderCaller caller, OrderId order, CancellationToken ct) =>
+        new(caller, order, OrderVerbs.Consume, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
             (coupon, now) => coupon.Consume(order, now));
 
     /// <summary>Payment failed or the order was cancelled: the order's held coupons go back to the wallet.</summary>
-    public OrderVerb Release(OrderId order, CancellationToken ct) =>
-        new(order, OrderVerbs.Release, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
+    public OrderVerb Release(OrderCaller caller, OrderId order, CancellationToken ct) =>
+        new(caller, order, OrderVerbs.Release, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Lock, scope, ct), NotLocked(order),
             (coupon, now) => coupon.Release(order, now));
 
     /// <summary>The order was refunded: its spent coupons return, or expire if their validity has passed.</summary>
-    public OrderVerb Refund(OrderId order, CancellationToken ct) =>
-        new(order, OrderVerbs.Refund, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Consume, scope, ct),
+    public OrderVerb Refund(OrderCaller caller, OrderId order, CancellationToken ct) =>
+        new(caller, order, OrderVerbs.Refund, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Consume, scope, ct),
             new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED", $"Order {order} has consumed no coupons."),
             (coupon, now) => coupon.Refund(order, now));
 
@@ -39,16 +40,19 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 }
 
 /// <summary>The engine's <see cref="ICouponCheckout"/> port: the HTTP verbs' code, in the caller's transaction.</summary>
-internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs) : ICouponCheckout
+internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust) : ICouponCheckout
 {
+    /// <summary>The saga: trusted, and its locks are the order events' service's.</summary>
+    private OrderCaller Saga => new(trust.OrderEventsService, Trusted: true);
+
     public Task<CheckoutResult> LockAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(order, user, coupons, ttl, quoteId), scope, ct);
+        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(Saga, order, user, coupons, ttl, quoteId), scope, ct);
 
-    public Task<CheckoutResult> ConsumeAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Consume(order, ct), scope, ct);
+    public Task<CheckoutResult> ConsumeAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Consume(Saga, order, ct), scope, ct);
 
-    public Task<CheckoutResult> ReleaseAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Release(order, ct), scope, ct);
+    public Task<CheckoutResult> ReleaseAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Release(Saga, order, ct), scope, ct);
 
-    public Task<CheckoutResult> RefundAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Refund(order, ct), scope, ct);
+    public Task<CheckoutResult> RefundAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Refund(Saga, order, ct), scope, ct);
 
     private async Task<CheckoutResult> RunAsync(OrderVerb verb, WriteScope scope, CancellationToken ct) =>
         (await checkout.ApplyAsync(verb, scope, ct)) switch

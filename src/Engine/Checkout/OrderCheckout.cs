@@ -5,17 +5,29 @@ using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Checkout;
 
-/// <summary>One order verb: which operation, what makes a repeat the same request, which coupons it applies to, and the move per coupon.</summary>
+/// <summary>One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and the move per coupon.</summary>
 /// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g. nothing was locked for the order).</param>
-internal sealed record OrderVerb(OrderId Order, string Operation, string RequestHash,
+internal sealed record OrderVerb(OrderCaller Caller, OrderId Order, string Operation, string RequestHash,
     Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
     Func<UserCoupon, DateTimeOffset, CouponMove> Move, string? QuoteId = null);
+
+/// <summary>
+/// Who runs an order verb: a service over HTTP (its token subject), held to the order's owner; or the order saga through
+/// the <see cref="ICouponCheckout"/> port, which acts as the order events' service and is trusted (the events are the order
+/// system's own facts, and no other caller reaches the port).
+/// </summary>
+internal sealed record OrderCaller(string Subject, bool Trusted)
+{
+    public static OrderCaller Service(string subject) => new(subject, Trusted: false);
+}
 
 /// <summary>
 /// The transaction all four order verbs share: answer a repeat from the operation record, otherwise move every coupon
@@ -23,7 +35,8 @@ internal sealed record OrderVerb(OrderId Order, string Operation, string Request
 /// transaction of its own that also records the step in the settlement record (<see cref="IOrderLedger"/>); through
 /// the <see cref="ICouponCheckout"/> port it runs in the caller's transaction and the caller records.
 /// </summary>
-internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, IOrderLedger ledger, TimeProvider clock)
+internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, IOrderLedger ledger, ServiceTrust trust,
+    IKeyedRequests keys, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,7 +47,9 @@ internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOp
             if (fresh && outcome is CheckoutOutcome.Done done)
             {
                 var moved = Checked(done.Response); // an order verb always names at least one coupon, all of one user
-                await ledger.RecordAsync(new OrderStep(verb.Order, verb.Operation, moved[0].User, verb.QuoteId, moved, UtcMillis.Now(clock)), scope, ct);
+                await ledger.RecordAsync(new OrderStep(verb.Order, verb.Operation, moved[0].User, verb.QuoteId, moved, UtcMillis.Now(clock), verb.Caller.Subject),
+                    scope, ct);
+                await keys.ClaimAsync(scope, ct);
                 await scope.CommitAsync(ct);
             }
             return outcome;
@@ -44,7 +59,12 @@ internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOp
     public async Task<(CheckoutOutcome Outcome, bool Fresh)> ApplyAsync(OrderVerb verb, WriteScope scope, CancellationToken ct)
     {
         var order = verb.Order;
-        if (await operations.FindAsync(order, verb.Operation, scope, ct) is { } earlier)
+        var earlier = await operations.FindAsync(order, verb.Operation, scope, ct);
+        // The order is the locking service's: to any other (outside its trusted group) it is not there, stored answers included.
+        var locked = verb.Operation == OrderVerbs.Lock ? earlier : await operations.FindAsync(order, OrderVerbs.Lock, scope, ct);
+        if (!verb.Caller.Trusted && locked is not null && !trust.MayActFor(verb.Caller.Subject, locked.Caller))
+            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.NotFound, "ORDER_NOT_FOUND", $"This service has no order {order}.")), false);
+        if (earlier is not null)
         {
             return (earlier.RequestHash == verb.RequestHash
                 ? new CheckoutOutcome.Done(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.ResponseJson, Json)!)
@@ -92,7 +112,7 @@ internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOp
         await outbox.AddAsync(moved.SelectMany(CouponEvents.Of).ToList(), scope, ct);
         var response = new OrderCouponsResponse(order.Value, verb.Operation, found.Select(c => c.ToResponse(now)).ToList());
         await operations.RecordAsync(new OrderOperation(order, verb.Operation, which.User, which.Coupons, verb.RequestHash,
-            JsonSerializer.Serialize(response, Json), now), scope, ct);
+            JsonSerializer.Serialize(response, Json), now, verb.Caller.Subject), scope, ct);
         return (new CheckoutOutcome.Done(response), true);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Claims;
 
@@ -16,7 +17,7 @@ internal static class ClaimCounterEndpoints
     public static void MapClaimCounterEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/operator/claim-counters/rebuild", RebuildAsync).WithTags("Operations").WithName("RebuildClaimCounters")
-            .RequireAuthorization(EnginePolicies.Operator);
+            .RequireAuthorization(EnginePolicies.Operator).WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
     private static async Task<IResult> RebuildAsync(long? templateId, IServiceProvider services)

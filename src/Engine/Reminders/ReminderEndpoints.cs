@@ -7,6 +7,7 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Reminders;
 
@@ -20,10 +21,10 @@ internal static class ReminderEndpoints
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me/reminders").WithTags("Reminders").RequireAuthorization(EnginePolicies.User);
-        group.MapPost("", SetAsync).WithName("SetReminder");
+        group.MapPost("", SetAsync).WithName("SetReminder").WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapGet("", ListAsync).WithName("ListMyReminders");
-        group.MapGet("{id:long}", GetAsync).WithName("GetMyReminder");
-        group.MapDelete("{id:long}", CancelAsync).WithName("CancelReminder");
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetMyReminder");
+        group.MapDelete(RouteIds.Id, CancelAsync).WithName("CancelReminder").WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
     private static async Task<IResult> SetAsync(SetReminderRequest request, HttpContext http, SetReminder command, CancellationToken ct)

@@ -3,6 +3,7 @@ using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Reminders;
 
@@ -22,7 +23,8 @@ internal abstract record SetReminderOutcome
 /// Sets a reminder for the user's next claim window of a template: one waiting reminder per (user, template),
 /// so repeating the request answers the first reminder. Its timer, in the same transaction, is the outbox's.
 /// </summary>
-internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, IdGenerator ids, TimeProvider clock)
+internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, IdGenerator ids, TimeProvider clock,
+    IKeyedRequests keys)
 {
     public async Task<SetReminderOutcome> HandleAsync(UserId user, TemplateId templateId, int minutesBefore, CancellationToken ct)
     {
@@ -50,6 +52,7 @@ internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICoup
                     var reminder = scheduled.Reminder;
                     await reminders.AddAsync(reminder, scope, ct);
                     await outbox.AddAsync(ReminderTimers.Due(reminder, now), scope, ct);
+                    await keys.ClaimAsync(scope, ct);
                     await scope.CommitAsync(ct);
                     return new SetReminderOutcome.Created(reminder);
                 default:
@@ -63,7 +66,7 @@ internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICoup
 }
 
 /// <summary>The user withdraws a reminder; its timer leaves the outbox in the same transaction.</summary>
-internal sealed class CancelReminder(IDatabase db, IClaimReminders reminders, IOutbox outbox, TimeProvider clock)
+internal sealed class CancelReminder(IDatabase db, IClaimReminders reminders, IOutbox outbox, TimeProvider clock, IKeyedRequests keys)
 {
     public Task<Refusal?> HandleAsync(UserId user, long id, CancellationToken ct) => db.WriteWithRetryAsync<Refusal?>(async scope =>
     {
@@ -78,6 +81,7 @@ internal sealed class CancelReminder(IDatabase db, IClaimReminders reminders, IO
             default:
                 await reminders.SaveAsync(reminder, scope, ct);
                 await outbox.CancelAsync(ReminderTimers.KeyOf(reminder), scope, ct);
+                await keys.ClaimAsync(scope, ct);
                 await scope.CommitAsync(ct);
                 return null;
         }

@@ -20,7 +20,7 @@ internal static class WalletEndpoints
     {
         var group = app.MapGroup("/api/v1/me/coupons").WithTags("Wallet").RequireAuthorization(EnginePolicies.User);
         group.MapGet("", ListAsync).WithName("ListMyCoupons");
-        group.MapGet("{couponId:long}", GetAsync).WithName("GetMyCoupon");
+        group.MapGet(RouteIds.CouponId, GetAsync).WithName("GetMyCoupon");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IUserCoupons coupons, TimeProvider clock,

@@ -2,6 +2,7 @@ using Dapper;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Host.Messaging;
 
@@ -42,7 +43,7 @@ internal abstract record ReplayOutcome
 /// inbox, so an event the consumer handled meanwhile is not applied twice).
 /// </summary>
 internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider clock, Subscriptions subscriptions, EventDispatcher dispatcher,
-    OutboxSignal signal)
+    OutboxSignal signal, IKeyedRequests keys)
 {
     private const string Columns = "id, stage, consumer, envelope, retained, attempts, last_error, dead_at, replayed_at";
 
@@ -90,7 +91,7 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
             await dispatcher.HandleAsync(subscription, letter.Envelope, letter.Attempts + 1, scope => MarkReplayedAsync(letter.Id, scope, ct), ct);
             return new ReplayOutcome.Replayed(letter with { ReplayedAt = clock.GetUtcNow() });
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or KeyedRequestTakenException))
         {
             await using var scope = await db.BeginWriteAsync(ct);
             await scope.Connection.ExecuteAsync(new CommandDefinition(
@@ -119,9 +120,13 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
         return new ReplayOutcome.Replayed(letter with { ReplayedAt = UtcMillis.ToTime(now) });
     }
 
-    private Task MarkReplayedAsync(long id, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition(
+    /// <summary>Marks the letter replayed in the replay's own transaction, with the request's Idempotency-Key if it has one.</summary>
+    private async Task MarkReplayedAsync(long id, WriteScope scope, CancellationToken ct)
+    {
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_dead_letters SET replayed_at = @At WHERE id = @Id", new { Id = id, At = UtcMillis.From(clock.GetUtcNow()) }, scope.Transaction, cancellationToken: ct));
+        await keys.ClaimAsync(scope, ct);
+    }
 
     private async Task<DeadLetter?> FindAsync(long id, CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using PromotionEngine.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Host.Messaging;
 
@@ -27,7 +28,7 @@ internal static class MessagingEndpoints
         var group = app.MapGroup("/api/v1/operator").WithTags("Operations").RequireAuthorization(EngineModule.OperatorPolicy);
         group.MapGet("messaging", StatusAsync).WithName("MessagingStatus");
         group.MapGet("dead-letters", ListAsync).WithName("ListDeadLetters");
-        group.MapPost("dead-letters/{id:long}/replay", ReplayAsync).WithName("ReplayDeadLetter");
+        group.MapPost("dead-letters/" + RouteIds.Id + "/replay", ReplayAsync).WithName("ReplayDeadLetter").WithMetadata(AcceptsIdempotencyKey.Instance);
         return app;
     }
 

@@ -10,7 +10,7 @@ namespace PromotionEngine.Host.Web;
 /// Every error the framework itself produces (no token, wrong role, malformed JSON, unknown route, a bug)
 /// is problem+json with a stable code too, like the modules' own refusals.
 /// </summary>
-internal static class ProblemSetup
+internal static partial class ProblemSetup
 {
     public static IServiceCollection AddPromotionProblems(this IServiceCollection services)
     {
@@ -19,6 +19,9 @@ internal static class ProblemSetup
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString;
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // "stock": 1000000000000, "stock": 5 must not quietly become 5: a member given twice is refused, at any depth
+            // (JsonElement bodies and payloads included).
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new StrictTimeConverter());
             o.SerializerOptions.Converters.Add(new ReadableJsonConverter());
         });
@@ -66,7 +69,7 @@ internal static class ProblemSetup
     /// A body that is not the JSON the endpoint expects: 400 naming the field, nothing changed. A JSON body in a charset
     /// that is no known encoding: 415 (the framework throws a plain InvalidOperationException for it, before any handler ran).
     /// </summary>
-    private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed partial class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
@@ -74,8 +77,10 @@ internal static class ProblemSetup
                 return await WriteAsync(http, exception, 415, $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.", null);
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
-            var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-            var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "." : $": field '{field}' has the wrong type or is unknown.")
+            var field = json is not null ? FieldOf(json) : ParameterOf(bad);
+            var detail = json is not null ? "The body is not valid JSON for this request" + (field is null ? "."
+                    : json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? $": member '{field}' is given more than once."
+                    : $": field '{field}' has the wrong type or is unknown.")
                 : bad.Message;
             return await WriteAsync(http, exception, bad.StatusCode, detail, field);
         }
@@ -94,6 +99,36 @@ internal static class ProblemSetup
             if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
             return await problems.TryWriteAsync(context);
         }
+
+        /// <summary>
+        /// The member at fault: the reader's path, and for a member given twice its name too (inside a JsonElement the path
+        /// stops at the element, so the name comes from the message: "Duplicate property 'name' encountered …").
+        /// </summary>
+        private static string? FieldOf(JsonException? json)
+        {
+            if (json is null) return null;
+            var path = json.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "";
+            var duplicate = DuplicateMember().Match(json.Message);
+            if (duplicate.Success)
+            {
+                var name = duplicate.Groups["name"].Value;
+                if (!path.EndsWith(name, StringComparison.Ordinal)) path = path.Length == 0 ? name : path + "." + name;
+            }
+            return path.Length == 0 ? null : path;
+        }
+
+        /// <summary>
+        /// A query, route or header value that cannot bind ("limit=abc"): the framework says which parameter only in its message
+        /// ("Failed to bind parameter \"Nullable&lt;int&gt; limit\" from \"abc\"."), so the name is read from there.
+        /// </summary>
+        private static string? ParameterOf(BadHttpRequestException bad) =>
+            UnboundParameter().Match(bad.Message) is { Success: true } m ? m.Groups["name"].Value : null;
+
+        [System.Text.RegularExpressions.GeneratedRegex("^(Failed to bind parameter|Required parameter) \"[^\"]* (?<name>[^\" ]+)\"")]
+        private static partial System.Text.RegularExpressions.Regex UnboundParameter();
+
+        [System.Text.RegularExpressions.GeneratedRegex("^Duplicate property '(?<name>[^']*)'")]
+        private static partial System.Text.RegularExpressions.Regex DuplicateMember();
 
         private static JsonException? FindJsonError(Exception e)
         {

@@ -8,6 +8,8 @@ namespace PromotionEngine.Host.Web;
 /// read: a string or member name in invalid UTF-8, or with an unpaired surrogate escape (<c>"\ud800"</c>). The parser
 /// lets both through and the first <see cref="JsonElement.GetString"/> would throw; here they are a JsonException, so
 /// the request is a 400 MALFORMED_REQUEST naming the member, like any other body that is not the expected JSON.
+/// Parsing an element by hand bypasses the options' <see cref="JsonSerializerOptions.AllowDuplicateProperties"/>, so a
+/// member given twice is looked for here too, and refused with the serializer's own wording.
 /// </summary>
 internal sealed class ReadableJsonConverter : JsonConverter<JsonElement>
 {
@@ -15,6 +17,8 @@ internal sealed class ReadableJsonConverter : JsonConverter<JsonElement>
     {
         var atRoot = reader.CurrentDepth == 0;
         using var document = JsonDocument.ParseValue(ref reader);
+        if (!options.AllowDuplicateProperties && FirstDuplicate(document.RootElement) is { } twice)
+            throw new JsonException($"Duplicate property '{twice}' encountered during deserialization.");
         if (FirstUnreadable(document.RootElement, "$") is { } at)
         {
             var message = $"'{at}' is not valid Unicode text (invalid UTF-8, or an unpaired surrogate).";
@@ -25,6 +29,29 @@ internal sealed class ReadableJsonConverter : JsonConverter<JsonElement>
     }
 
     public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
+
+    /// <summary>The first member name given twice in one object, at any depth (names that are not readable text are left to the check below).</summary>
+    private static string? FirstDuplicate(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in element.EnumerateObject())
+                {
+                    string? name = null;
+                    if (Readable(() => name = member.Name) && !seen.Add(name!)) return name;
+                    if (FirstDuplicate(member.Value) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    if (FirstDuplicate(item) is { } inner) return inner;
+                return null;
+            default:
+                return null;
+        }
+    }
 
     private static string? FirstUnreadable(JsonElement element, string path)
     {

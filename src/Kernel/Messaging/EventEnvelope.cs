@@ -58,5 +58,7 @@ public static class EventJson
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.Strict,
+        // An event from outside (the order system's) with a member twice is not one we can read one way only.
+        AllowDuplicateProperties = false,
     };
 }

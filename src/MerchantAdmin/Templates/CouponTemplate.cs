@@ -1,4 +1,5 @@
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Kernel.Persistence;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
 
@@ -75,6 +76,7 @@ internal sealed class CouponTemplate
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
             return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"A name is 1 to {MaxNameLength} characters.", "name");
+        if (!FreeText.IsClean(trimmed)) return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.SingleLineRule, "name");
         Name = trimmed;
         Touch(now);
         return null;
@@ -85,6 +87,7 @@ internal sealed class CouponTemplate
         var trimmed = description?.Trim() ?? "";
         if (trimmed.Length > MaxDescriptionLength)
             return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
+        if (!FreeText.IsClean(trimmed, multiLine: true)) return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
         Description = trimmed;
         Touch(now);
         return null;

@@ -25,10 +25,12 @@ internal sealed record TemplateDefinition(
     {
         var name = r.Name?.Trim();
         errors.When(string.IsNullOrEmpty(name), "name", "A name is required.")
-              .When(name is { Length: > MaxNameLength }, "name", $"At most {MaxNameLength} characters.");
+              .When(name is { Length: > MaxNameLength }, "name", $"At most {MaxNameLength} characters.")
+              .Text("name", name);
         var description = r.Description?.Trim() ?? "";
-        errors.When(description.Length > MaxDescriptionLength, "description", $"At most {MaxDescriptionLength} characters.");
-        errors.When(!Kernel.Currency.IsCode(r.Currency), "currency", "A three-letter upper-case ISO-4217 code, e.g. CNY.");
+        errors.When(description.Length > MaxDescriptionLength, "description", $"At most {MaxDescriptionLength} characters.")
+              .Text("description", description, multiLine: true);
+        errors.When(!Kernel.Currency.IsCode(r.Currency), "currency", Kernel.Currency.Rule);
 
         var scope = ScopeFrom(r, errors);
         var benefit = BenefitFrom(r, errors);

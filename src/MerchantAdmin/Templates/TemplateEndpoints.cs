@@ -13,6 +13,7 @@ using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -27,11 +28,11 @@ internal static class TemplateEndpoints
         var group = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant templates").RequireAuthorization(MerchantPolicy);
         group.MapPost("", CreateAsync).WithName("CreateTemplate");
         group.MapGet("", ListAsync).WithName("ListTemplates");
-        group.MapGet("{id:long}", GetAsync).WithName("GetTemplate");
-        group.MapPatch("{id:long}", ChangeAsync).WithName("ChangeTemplate");
-        group.MapPost("{id:long}/stock", AddStockAsync).WithName("AddTemplateStock");
-        group.MapPost("{id:long}/terminate", TerminateAsync).WithName("TerminateTemplate");
-        group.MapGet("{id:long}/history", HistoryAsync).WithName("TemplateHistory");
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetTemplate");
+        group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost(RouteIds.Id + "/stock", AddStockAsync).WithName("AddTemplateStock");
+        group.MapPost(RouteIds.Id + "/terminate", TerminateAsync).WithName("TerminateTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory");
     }
 
     private static async Task<IResult> CreateAsync(CreateTemplateRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,

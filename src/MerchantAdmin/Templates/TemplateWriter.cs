@@ -4,6 +4,7 @@ using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Messaging;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -12,7 +13,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// aggregate decide, save with a version check and append the audit entry in the same commit.
 /// </summary>
 internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IOutbox outbox, IdGenerator ids,
-    TimeProvider clock, TemplateCatalog catalog)
+    TimeProvider clock, TemplateCatalog catalog, IKeyedRequests keys)
 {
     /// <param name="change">Applies the change; returns a refusal, or null when the template changed.
     /// Returns <see cref="Unchanged"/> when the template is already as asked (a repeated request).</param>
@@ -37,6 +38,7 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
             await templates.SaveAsync(template, scope, ct);
             await audit.AppendAsync(AuditValues.Entry(ids.Next(), template, caller.Subject, operation, diff.Before, diff.After), scope, ct);
             await outbox.AddAsync(TemplateEvents.Changed(template, operation, diff, stockBefore), scope, ct);
+            await keys.ClaimAsync(scope, ct); // the request's Idempotency-Key, if any, commits with the change
             await scope.CommitAsync(ct);
             catalog.Forget(template.Id);
             return new TemplateOutcome.Done(template);

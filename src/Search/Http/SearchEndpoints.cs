@@ -9,6 +9,7 @@ using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Indexing;
 using PromotionEngine.Search.Querying;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Search.Http;
 
@@ -29,7 +30,7 @@ internal static class SearchEndpoints
         search.MapGet("exposure", ExposeAsync).WithName("TemplateExposure").AllowAnonymous();
         var ops = app.MapGroup("/api/v1/operator/search").WithTags("Operations").RequireAuthorization(OperatorPolicy);
         ops.MapGet("", (SearchIndex index) => TypedResults.Ok(index.Status())).WithName("SearchIndexStatus");
-        ops.MapPost("rebuild", Rebuild).WithName("RebuildSearchIndex");
+        ops.MapPost("rebuild", Rebuild).WithName("RebuildSearchIndex").WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
     private static async Task<IResult> FindAsync(FindTemplates command, TimeProvider clock, string? q, long? merchantId, string? scope, string? type,

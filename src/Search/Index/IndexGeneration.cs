@@ -22,6 +22,7 @@ internal sealed class IndexGeneration : IDisposable
     private readonly Dictionary<long, TemplateRevision> _revisions = [];
     private readonly System.Threading.Lock _apply = new();
     private volatile bool _dirty;
+    private volatile bool _disposed;
     private readonly bool _keepFirstPages;
     private volatile FirstPages? _firstPages;
 
@@ -77,7 +78,7 @@ internal sealed class IndexGeneration : IDisposable
     /// <summary>Makes what was applied visible to searches (cheap when nothing changed).</summary>
     public void Refresh(bool wait = false)
     {
-        if (!_dirty && !wait) return;
+        if (_disposed || (!_dirty && !wait)) return; // replaced and gone: nothing left to show
         _dirty = false;
         if (wait) _searchers.MaybeRefreshBlocking();
         else _searchers.MaybeRefresh();
@@ -169,6 +170,7 @@ internal sealed class IndexGeneration : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _searchers.Dispose();
         _writer.Dispose();
         _directory.Dispose();

@@ -87,8 +87,8 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
             metrics.Documents(generation.Documents);
         }
         metrics.Rebuilt(completed: true);
-        // No search holds the old generation any more (the swap waited for them); its files go with it.
-        old?.Dispose();
+        // No search or refresh holds the old generation any more (the swap waited for them); its files go with it.
+        DisposeAlone(old);
     }
 
     /// <summary>The replay failed: a rebuild drops its generation; the first build keeps it (live events went there) for the next try.</summary>
@@ -105,7 +105,22 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
             }
         }
         metrics.Rebuilt(completed: false);
-        dropped?.Dispose();
+        DisposeAlone(dropped);
+    }
+
+    /// <summary>Disposes a generation no search or refresh is using: they hold the swap's read lock while they do.</summary>
+    private void DisposeAlone(IndexGeneration? generation)
+    {
+        if (generation is null) return;
+        _swap.EnterWriteLock();
+        try
+        {
+            generation.Dispose();
+        }
+        finally
+        {
+            _swap.ExitWriteLock();
+        }
     }
 
     /// <summary>Makes applied events visible to searches.</summary>
@@ -113,8 +128,19 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
     {
         IndexGeneration? current, building;
         lock (_gate) (current, building) = (_current, _building);
-        current?.Refresh();
-        building?.Refresh();
+        // Under the swap's read lock, as searches: a rebuild that replaced or dropped a generation meanwhile disposes it only
+        // once this is done (a disposed one refreshes nothing). Taken after the gate, never inside it: the swap takes the
+        // write lock inside the gate.
+        _swap.EnterReadLock();
+        try
+        {
+            current?.Refresh();
+            building?.Refresh();
+        }
+        finally
+        {
+            _swap.ExitReadLock();
+        }
         if (current is not null) metrics.Documents(current.Documents);
     }
 

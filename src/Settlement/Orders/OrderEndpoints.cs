@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Events.Orders.V1;
 using PromotionEngine.Contracts.Http.Settlement;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Settlement.Orders;
 
@@ -23,21 +25,22 @@ internal static class OrderEndpoints
     {
         var group = app.MapGroup("/api/v1/settlement").WithTags("Settlement").RequireAuthorization(QuoteEndpoints.ServicePolicy);
         group.MapGet("orders/{orderId}", GetAsync).WithName("GetSettlementRecord");
-        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder");
-        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent");
+        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent").WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
-    private static async Task<IResult> GetAsync(string orderId, IOrderRecords records, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
         if (!OrderId.IsValid(orderId)) return ProblemResults.Invalid(new FieldErrors().Add("orderId", OrderIdRule));
-        return await records.ReadAsync(orderId, ct) is { } found
+        return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(QuoteEndpoints.ServiceOf(http), found.Record.Owner)
             ? TypedResults.Ok(RecordView.Of(found.Record, found.History, UtcMillis.Now(clock)))
-            : ProblemResults.From(NotFound(orderId));
+            : ProblemResults.From(NotFound(orderId)); // another service's record is not there for this one
     }
 
-    private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, IDatabase db, IOrderRecords records, OrderSteps steps,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records, OrderSteps steps,
+        ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
+        var caller = QuoteEndpoints.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", OrderIdRule)
@@ -48,7 +51,7 @@ internal static class OrderEndpoints
         var refusal = await db.WriteWithRetryAsync(async scope =>
         {
             var now = UtcMillis.Now(clock);
-            if (await records.FindAsync(orderId, scope, ct) is not { } record) return NotFound(orderId);
+            if (await records.FindAsync(orderId, scope, ct) is not { } record || !trust.MayActFor(caller, record.Owner)) return NotFound(orderId);
             if (record.Refunds.FirstOrDefault(r => r.RefundId == request.RefundId) is { } earlier)
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null
@@ -62,6 +65,7 @@ internal static class OrderEndpoints
             if (await steps.RefundAsync(record, request.RefundId!, lines, request.Amount ?? 0, StepCause.Http, restore: true, scope, now, ct) is { } refused)
                 return refused;
             await records.SaveAsync(record, scope, ct);
+            await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return null;
         }, ct);
@@ -89,7 +93,7 @@ internal static class OrderEndpoints
     /// Records the order event into the outbox, in the envelope an outside producer would publish (producer "orders",
     /// partitioned by order id, the caller's event id: a repeat is delivered again and skipped by the saga's inbox).
     /// </summary>
-    private static async Task<IResult> IngestAsync(OrderEventRequest request, IDatabase db, IOutbox outbox, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> IngestAsync(OrderEventRequest request, IDatabase db, IOutbox outbox, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .When(request.EventId is null || request.EventId == Guid.Empty, "eventId", "Required: the event's UUID, the same for every retry of it.")
@@ -101,6 +105,9 @@ internal static class OrderEndpoints
             try { payload = Readers[request.Type!](request.Payload!.Value); }
             catch (JsonException e) { errors.Add("payload", $"Not a {request.Type} payload: {e.Message}"); }
             if (payload is not null && !OrderId.IsValid(payload.OrderId)) errors.Add("payload.orderId", OrderIdRule);
+            if (payload?.Event is OrderCreated { Currency: var created } && !Currency.IsCode(created)) errors.Add("payload.currency", Currency.Rule);
+            if (payload?.Event is PaymentSucceeded { Currency: var paid } && !Currency.IsCode(paid)) errors.Add("payload.currency", Currency.Rule);
+            if (payload is not null) CheckText(payload.Event, errors);
         }
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
@@ -112,10 +119,27 @@ internal static class OrderEndpoints
         await db.WriteWithRetryAsync(async scope =>
         {
             await outbox.AddAsync(new OutgoingEvent(envelope, Retained: false), scope, ct);
+            await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return true;
         }, ct);
         return TypedResults.Accepted((string?)null, new OrderEventAccepted(envelope.EventId.ToString(), subject));
+    }
+
+    /// <summary>The free text of an order event, checked as every client's text is (Kernel's FreeText): 400 naming the member.</summary>
+    private static void CheckText(object orderEvent, FieldErrors errors)
+    {
+        switch (orderEvent)
+        {
+            case OrderCreated e: errors.Text("payload.quoteId", e.QuoteId); break;
+            case PaymentSucceeded e: errors.Text("payload.paymentId", e.PaymentId); break;
+            case PaymentFailed e: errors.Text("payload.paymentId", e.PaymentId).Text("payload.reason", e.Reason); break;
+            case OrderCancelled e: errors.Text("payload.reason", e.Reason); break;
+            case RefundSucceeded e:
+                errors.Text("payload.refundId", e.RefundId);
+                if (e.Lines?.Any(l => !FreeText.IsClean(l?.Sku)) == true) errors.Add("payload.lines", "A sku: " + FreeText.SingleLineRule);
+                break;
+        }
     }
 
     private static Refusal NotFound(string orderId) =>

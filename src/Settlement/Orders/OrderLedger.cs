@@ -16,7 +16,7 @@ internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps) : IOr
     public async Task RecordAsync(OrderStep step, WriteScope scope, CancellationToken ct)
     {
         var now = step.At;
-        var record = await records.FindAsync(step.Order.Value, scope, ct) ?? OrderRecord.New(step.Order.Value, step.User.Value, now);
+        var record = await records.FindAsync(step.Order.Value, scope, ct) ?? OrderRecord.New(step.Order.Value, step.User.Value, step.Caller, now);
         var http = StepCause.Http;
         switch (step.Operation)
         {

@@ -75,6 +75,11 @@ internal sealed class OrderRecord
     private readonly List<OrderStepEntry> _newSteps = [];
 
     public required string OrderId { get; init; }
+    /// <summary>
+    /// The service identity the order belongs to: the one whose HTTP verb made the record, or the order events' service for the
+    /// saga's. Only it (and its trusted group) reads the record or refunds through it; null on records from before: anyone.
+    /// </summary>
+    public string? Owner { get; set; }
     public long UserId { get; set; }
     public string State { get; set; } = OrderStates.AwaitingOrder;
     /// <summary>The code of the last refusal, while the state is one it caused.</summary>
@@ -112,8 +117,8 @@ internal sealed class OrderRecord
     [JsonIgnore]
     public IReadOnlyList<OrderStepEntry> NewSteps => _newSteps;
 
-    public static OrderRecord New(string orderId, long userId, DateTimeOffset now) =>
-        new() { OrderId = orderId, UserId = userId, CreatedAt = now, UpdatedAt = now };
+    public static OrderRecord New(string orderId, long userId, string owner, DateTimeOffset now) =>
+        new() { OrderId = orderId, Owner = owner, UserId = userId, CreatedAt = now, UpdatedAt = now };
 
     /// <summary>The state as of <paramref name="now"/>: a hold that lapsed unpaid is EXPIRED (its coupons are back), stored or not.</summary>
     public string StateAt(DateTimeOffset now) => State == OrderStates.Locked && LockedUntil is { } until && now >= until ? OrderStates.Expired : State;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Events.Orders.V1;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Orders;
@@ -14,7 +16,8 @@ namespace PromotionEngine.Settlement.Orders;
 /// the step done) or out of order: a payment, cancellation or refund before the order waits in the record for it; a
 /// payment after the hold lapsed or after a release is refused and reported, never spending a coupon that went back.
 /// </summary>
-internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePins pins, IOptions<SettlementOptions> options, TimeProvider clock)
+internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePins pins, ServiceTrust trust, IOptions<SettlementOptions> options,
+    TimeProvider clock)
     : IEventHandler<OrderCreated>, IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<OrderCancelled>, IEventHandler<RefundSucceeded>
 {
     public const string Consumer = "settlement.order-saga";
@@ -35,7 +38,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         var (record, cause, now) = await BeginAsync(e.OrderId, context, scope, ct);
         if (record is null)
         {
-            record = OrderRecord.New(e.OrderId, e.UserId, now);
+            record = OrderRecord.New(e.OrderId, e.UserId, trust.OrderEventsService, now);
         }
         else if (record.State != OrderStates.AwaitingOrder)
         {
@@ -66,7 +69,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         var ttl = e.LockTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.LockTtl;
         if (e.QuoteId is { } quoteId)
         {
-            var pin = await pins.PinAsync(quoteId, new UserId(e.UserId), now, ct);
+            var pin = await pins.PinForOrderEventAsync(quoteId, new UserId(e.UserId), now, ct);
             if (pin.Refusal is { Code: QuotePins.HasNoCoupons })
             {
                 if (await steps.PricedAsync(quoteId, ct) is { } priced) record.Price(priced);
@@ -100,8 +103,9 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     private static string? Invalid(OrderCreated e)
     {
         if (e.UserId < 1) return "userId must be a positive id.";
+        if (!Currency.IsCode(e.Currency)) return "currency: " + Currency.Rule;
         if (e.QuoteId is not null && e.CouponIds is not null) return "Either quoteId or couponIds, not both.";
-        if (e.QuoteId is { Length: 0 or > 40 }) return "quoteId is a quote id from POST /api/v1/settlement/quotes.";
+        if (e.QuoteId is { Length: 0 or > 40 } || !FreeText.IsClean(e.QuoteId)) return "quoteId is a quote id from POST /api/v1/settlement/quotes.";
         if (e.CouponIds is { } ids && (ids.Count > MaxCoupons || ids.Any(id => id < 1) || ids.Distinct().Count() != ids.Count))
             return $"couponIds: at most {MaxCoupons} distinct positive ids.";
         if (e.LockTtlSeconds is < 1 or > MaxLockTtlSeconds) return $"lockTtlSeconds: 1 to {MaxLockTtlSeconds}.";
@@ -111,7 +115,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     public async Task HandleAsync(PaymentSucceeded e, EventContext context, WriteScope scope, CancellationToken ct)
     {
         var (record, cause, now) = await BeginAsync(e.OrderId, context, scope, ct);
-        record ??= OrderRecord.New(e.OrderId, 0, now);
+        record ??= OrderRecord.New(e.OrderId, 0, trust.OrderEventsService, now);
         (record.Paid, record.PaymentId) = (e.Amount, e.PaymentId);
         await steps.PaidAsync(record, cause, scope, now, ct);
         await records.SaveAsync(record, scope, ct);
@@ -126,7 +130,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     private async Task CloseAsync(string orderId, string why, EventContext context, WriteScope scope, CancellationToken ct)
     {
         var (record, cause, now) = await BeginAsync(orderId, context, scope, ct);
-        record ??= OrderRecord.New(orderId, 0, now);
+        record ??= OrderRecord.New(orderId, 0, trust.OrderEventsService, now);
         await steps.ClosedAsync(record, why, cause, scope, now, ct);
         await records.SaveAsync(record, scope, ct);
     }
@@ -134,7 +138,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     public async Task HandleAsync(RefundSucceeded e, EventContext context, WriteScope scope, CancellationToken ct)
     {
         var (record, cause, now) = await BeginAsync(e.OrderId, context, scope, ct);
-        record ??= OrderRecord.New(e.OrderId, 0, now);
+        record ??= OrderRecord.New(e.OrderId, 0, trust.OrderEventsService, now);
         var lines = e.Lines?.Select(l => new SkuQuantity(l.Sku, l.Quantity)).ToList();
         if (RefundRequests.Invalid(e.RefundId, lines) is { } problem)
             await steps.RefuseAsync(record, StepNames.Refund, null, "ORDER_EVENT_INVALID", problem, cause, scope, now, ct);
@@ -182,8 +186,10 @@ internal static class RefundRequests
     public static string? Invalid(string? refundId, IReadOnlyList<SkuQuantity>? lines)
     {
         if (string.IsNullOrWhiteSpace(refundId) || refundId.Length > MaxRefundIdLength) return $"refundId: 1 to {MaxRefundIdLength} characters.";
+        if (!FreeText.IsClean(refundId)) return "refundId: " + FreeText.SingleLineRule;
         if (lines is { Count: 0 }) return "lines: at least one line, or null for the whole order.";
         if (lines is not null && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1)) return "lines: each with a sku and a quantity of at least 1.";
+        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku))) return "lines: a sku has a character it may not: " + FreeText.SingleLineRule;
         return null;
     }
 

@@ -2,9 +2,12 @@ using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Settlement.Quotes;
 
-/// <summary>A stored quote: the answer given, and what it pinned (the cart and each selected coupon's share per line).</summary>
+/// <summary>
+/// A stored quote: the answer given, and what it pinned (the cart and each selected coupon's share per line). Owner: the service
+/// identity that asked for it (null on quotes from before owners were kept).
+/// </summary>
 internal sealed record StoredQuote(string Id, UserId User, string InputHash, IReadOnlyList<UserCouponId> Coupons, DateTimeOffset ExpiresAt,
-    DateTimeOffset CreatedAt, string ResponseJson, string PinnedJson);
+    DateTimeOffset CreatedAt, string ResponseJson, string PinnedJson, string? Owner);
 
 /// <summary>What a quote pins for the lock and the settlement record: enough to explain and refund it later.</summary>
 internal sealed record PinnedQuote(long UserId, string Currency, long ShippingFee, IReadOnlyList<PinnedLine> Lines, IReadOnlyList<PinnedCoupon> Coupons);

@@ -37,7 +37,9 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
     public const long MaxSubtotal = 1_000_000_000_000_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<QuoteOutcome> HandleAsync(QuoteRequest request, CancellationToken ct)
+    /// <param name="caller">The asking service's identity: the quote is its own (part of the input, so another service asking the same
+    /// question gets a quote of its own).</param>
+    public async Task<QuoteOutcome> HandleAsync(QuoteRequest request, string caller, CancellationToken ct)
     {
         var errors = Validate(request);
         if (!errors.IsEmpty) return new QuoteOutcome.Invalid(errors);
@@ -54,7 +56,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
             terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null)).ToList();
 
-        var hash = InputHash(user, cart, pick, wallet);
+        var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
             return new QuoteOutcome.Quoted(JsonSerializer.Deserialize<QuoteResponse>(live.ResponseJson, Json)!);
 
@@ -70,7 +72,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 var response = ToResponse(id, user, result, expires);
                 var json = JsonSerializer.Serialize(response, Json);
                 var stored = await quotes.AddAsync(new StoredQuote(id, user, hash, selected.Select(o => o.Id).ToList(), expires, now,
-                    json, JsonSerializer.Serialize(Pin(user, result), Json)), ct);
+                    json, JsonSerializer.Serialize(Pin(user, result), Json), caller), ct);
                 // Ours stored: answer it as is. A concurrent identical request stored first: answer what it stored.
                 return new QuoteOutcome.Quoted(ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
             default:
@@ -82,7 +84,7 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
     {
         var errors = new FieldErrors()
             .When(r.UserId is null or < 1, "userId", "Required: the id of the user whose wallet prices the cart.")
-            .When(!Currency.IsCode(r.Currency), "currency", "A three-letter upper-case ISO-4217 code, e.g. CNY.")
+            .When(!Currency.IsCode(r.Currency), "currency", Currency.Rule)
             .When(r.Lines is null or { Count: 0 }, "lines", "Required: at least one order line.")
             .When(r.Lines is { Count: > MaxLines }, "lines", $"At most {MaxLines} lines.")
             .When(r.ShippingFee is < 0 or > MaxAmount, "shippingFee", $"From 0 to {MaxAmount} minor units.")
@@ -90,18 +92,22 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
             .When(r.CouponIds is not null && r.CouponIds.Any(id => id < 1), "couponIds", "Ids are positive.");
         if (r.Lines is null or { Count: > MaxLines }) return errors;
         Int128 subtotal = 0;
+        var skus = new Dictionary<string, int>(StringComparer.Ordinal); // a sku names one line: refunds by sku need it so
         for (var i = 0; i < r.Lines.Count; i++)
         {
             var l = r.Lines[i];
             var at = $"lines[{i.ToString(CultureInfo.InvariantCulture)}]";
             if (l is null) { errors.Add(at, "A line object."); continue; }
             errors.When(string.IsNullOrWhiteSpace(l.Sku) || l.Sku.Length > 64, at + ".sku", "Required: 1 to 64 characters.")
+                .Text(at + ".sku", l.Sku)
                 .When(l.ProductId is < 1, at + ".productId", "A positive id.")
                 .When(l.ShopId is null or < 1, at + ".shopId", "Required: a positive id.")
                 .When(l.CategoryIds is { Count: > 20 }, at + ".categoryIds", "At most 20 ids.")
                 .When(l.CategoryIds is not null && l.CategoryIds.Any(c => c < 1), at + ".categoryIds", "Ids are positive.")
                 .When(l.UnitPrice is null or < 0 or > MaxAmount, at + ".unitPrice", $"Required: 0 to {MaxAmount} minor units.")
                 .When(l.Quantity is null or < 1 or > 100_000, at + ".quantity", "Required: 1 to 100000.");
+            if (l.Sku is { } sku && !skus.TryAdd(sku, i))
+                errors.Add(at + ".sku", $"Each sku once: line {skus[sku].ToString(CultureInfo.InvariantCulture)} has it already (add up the quantities).");
             if (l.UnitPrice is { } p and >= 0 && l.Quantity is { } q and > 0) subtotal += (Int128)p * q;
         }
         return errors.When(subtotal > MaxSubtotal, "lines", $"The cart is at most {MaxSubtotal} minor units.");
@@ -121,10 +127,10 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
         t.Type switch { "THRESHOLD" => BenefitKind.Threshold, "PERCENTAGE" => BenefitKind.Percentage, _ => BenefitKind.FixedAmount },
         t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority);
 
-    /// <summary>SHA-256 of the whole input: the cart, the pick and each wallet coupon's id, version and status now.</summary>
-    private static string InputHash(UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
+    /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
+    private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
     {
-        var text = new StringBuilder(256).Append(CultureInfo.InvariantCulture, $"{user}|{cart.Currency}|{cart.ShippingFee}|");
+        var text = new StringBuilder(256).Append(CultureInfo.InvariantCulture, $"{caller.Length}:{caller}|{user}|{cart.Currency}|{cart.ShippingFee}|");
         foreach (var l in cart.Lines)
             text.Append(CultureInfo.InvariantCulture, $"{l.Sku.Length}:{l.Sku},{l.ProductId},{l.ShopId},[{string.Join(',', l.CategoryIds)}],{l.UnitPrice},{l.Quantity};");
         text.Append('|').Append(pick is null ? "best" : string.Join(',', pick)).Append('|');

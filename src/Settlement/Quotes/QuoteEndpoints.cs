@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Settlement;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Settlement.Http;
+using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Settlement.Quotes;
 
@@ -14,11 +16,12 @@ internal static class QuoteEndpoints
 
     public static void MapQuoteEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/settlement/quotes", QuoteAsync).WithTags("Settlement").WithName("QuoteCart").RequireAuthorization(ServicePolicy);
+        app.MapPost("/api/v1/settlement/quotes", QuoteAsync).WithTags("Settlement").WithName("QuoteCart").RequireAuthorization(ServicePolicy)
+            .WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
-    private static async Task<IResult> QuoteAsync(QuoteRequest request, PriceCart command, CancellationToken ct) =>
-        await command.HandleAsync(request, ct) switch
+    private static async Task<IResult> QuoteAsync(QuoteRequest request, HttpContext http, PriceCart command, CancellationToken ct) =>
+        await command.HandleAsync(request, ServiceOf(http), ct) switch
         {
             QuoteOutcome.Quoted q => TypedResults.Ok(q.Response),
             QuoteOutcome.Invalid i => ProblemResults.Invalid(i.Errors),
@@ -27,4 +30,8 @@ internal static class QuoteEndpoints
                 new Dictionary<string, object?> { ["coupons"] = p.Problems })),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
+
+    // The service policy guarantees a service caller; its token subject is who quotes, orders and records belong to.
+    public static string ServiceOf(HttpContext http) =>
+        Caller.From(http.User)?.Subject ?? throw new InvalidOperationException("The service policy let through a caller without identity.");
 }

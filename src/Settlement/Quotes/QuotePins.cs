@@ -1,16 +1,25 @@
 using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Identity;
 
 namespace PromotionEngine.Settlement.Quotes;
 
 /// <summary>Answers the engine's lock: the coupons a live quote of this user selected.</summary>
-internal sealed class QuotePins(IQuotes quotes) : IQuotePins
+internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust) : IQuotePins
 {
     public const string HasNoCoupons = "QUOTE_HAS_NO_COUPONS";
 
-    public async Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, CancellationToken ct)
+    public Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, string caller, CancellationToken ct) =>
+        PinAsync(quoteId, user, now, caller, trusted: false, ct);
+
+    /// <summary>For the order saga: order events are trusted, so any service's quote may be named by one.</summary>
+    public Task<QuotePin> PinForOrderEventAsync(string quoteId, UserId user, DateTimeOffset now, CancellationToken ct) =>
+        PinAsync(quoteId, user, now, null, trusted: true, ct);
+
+    private async Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, string? caller, bool trusted, CancellationToken ct)
     {
         var quote = quoteId.Length is > 0 and <= 40 ? await quotes.FindAsync(quoteId, ct) : null;
+        if (quote is not null && !trusted && !trust.MayActFor(caller!, quote.Owner)) quote = null; // another service's: not there
         if (quote is null) return Refused(RefusalKind.NotFound, "QUOTE_NOT_FOUND", $"No quote {quoteId}.");
         if (user is { } u && u != quote.User)
             return Refused(RefusalKind.Conflict, "QUOTE_USER_MISMATCH", $"Quote {quoteId} was made for another user.");

@@ -9,7 +9,7 @@ namespace PromotionEngine.Settlement.Adapters.Sql;
 
 internal sealed class SqlQuotes(IDatabase db) : IQuotes
 {
-    private const string Columns = "id, user_id, input_hash, coupon_ids, expires_at, created_at, response, pinned";
+    private const string Columns = "id, user_id, input_hash, coupon_ids, expires_at, created_at, response, pinned, owner";
 
     public async Task<StoredQuote?> FindLiveAsync(UserId user, string inputHash, DateTimeOffset now, CancellationToken ct)
     {
@@ -37,7 +37,7 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
             await using (var scope = await db.BeginRelaxedWriteAsync(ct))
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    $"INSERT INTO st_quotes ({Columns}) VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned)",
+                    $"INSERT INTO st_quotes ({Columns}) VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned, @Owner)",
                     new
                     {
                         quote.Id,
@@ -48,6 +48,7 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
                         CreatedAt = UtcMillis.From(quote.CreatedAt),
                         Response = quote.ResponseJson,
                         Pinned = quote.PinnedJson,
+                        quote.Owner,
                     }, scope.Transaction, cancellationToken: ct));
                 await scope.CommitAsync(ct);
             }
@@ -69,9 +70,10 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
         public long CreatedAt { get; init; }
         public string Response { get; init; } = "";
         public string Pinned { get; init; } = "";
+        public string? Owner { get; init; }
 
         public StoredQuote ToQuote() => new(Id, new UserId(UserId), InputHash,
             CouponIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => new UserCouponId(long.Parse(c, CultureInfo.InvariantCulture))).ToList(),
-            UtcMillis.ToTime(ExpiresAt), UtcMillis.ToTime(CreatedAt), Response, Pinned);
+            UtcMillis.ToTime(ExpiresAt), UtcMillis.ToTime(CreatedAt), Response, Pinned, Owner);
     }
 }
