@@ -156,6 +156,19 @@ public abstract class DistributionApi(EngineApp app)
     }
 
     [Fact]
+    public async Task A_workbook_bomb_is_refused_with_413_naming_its_budget_and_nothing_is_stored()
+    {
+        var template = await TemplateAsync();
+        var bomb = Distributions.XlsxBomb();
+        Assert.True(bomb.Length < 1_000_000, $"the bomb is {bomb.Length} bytes");
+        var response = await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", Distributions.Form(template, bomb, "bomb.xlsx"));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "RECIPIENTS_FILE_LIMIT_EXCEEDED");
+        Assert.Equal("COMPRESSION_RATIO", problem.Str("limit"));
+        Assert.Contains("zip bomb", problem.GetProperty("errors").GetProperty("file")[0].GetString());
+        Assert.Equal(0, (await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_task_cannot_run_against_another_merchants_template_or_a_closed_one()
     {
         var othersTemplate = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();

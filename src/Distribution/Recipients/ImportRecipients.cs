@@ -55,6 +55,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
     {
         await store.DownloadFileAsync(task.Id, path, ct);
         var layout = new FileLayout(task.Format, task.UserIdColumn);
+        var limits = WorkbookLimits.For(Options);
         await InLeaseAsync(task, owner, async scope =>
         {
             await store.DeleteChunksAsync(task.Id, scope, ct); // an earlier attempt's, if it died half-way
@@ -64,7 +65,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         long rows = 0;
         try
         {
-            foreach (var _ in RecipientFile.Rows(path, layout))
+            foreach (var _ in RecipientFile.Rows(path, layout, limits))
             {
                 if (++rows > Options.MaxRows) break;
                 if (rows % RenewEveryRows == 0) await InLeaseAsync(task, owner, _ => Task.CompletedTask, ct);
@@ -88,7 +89,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         var failures = new List<FailureRow>();
         var seq = 0;
         long failed = 0;
-        foreach (var row in RecipientFile.Rows(path, layout))
+        foreach (var row in RecipientFile.Rows(path, layout, limits))
         {
             if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
             else if (!seen.Add(user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.DuplicateRow));

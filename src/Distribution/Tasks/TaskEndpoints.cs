@@ -222,6 +222,8 @@ internal static class TaskEndpoints
                 return ProblemResults.Invalid(invalid.Errors, invalid.Code);
             case TaskOutcome.Refused refused:
                 return ProblemResults.From(refused.Refusal);
+            case TaskOutcome.FileOverLimit over:
+                return ProblemResults.FileOverLimit(over.Limit, over.Message);
             case TaskOutcome.NotFound:
                 return ProblemResults.TaskNotFound(id);
             default:
