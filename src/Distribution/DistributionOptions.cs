@@ -27,6 +27,13 @@ internal sealed class DistributionOptions
     [Range(10, 1000)]
     public int XlsxMaxCompressionRatio { get; set; } = 100;
 
+    /// <summary>
+    /// Where uploads and imports keep their working files: deleted on every path when done (an aborted upload too),
+    /// and files left by a crash are swept at start. Empty: the folder distribution-spool in the Host's data folder
+    /// (Promotion:DataDirectory).
+    /// </summary>
+    public string SpoolDirectory { get; set; } = "";
+
     /// <summary>Rows per chunk: the unit one transaction issues, and the checkpoint's step.</summary>
     [Range(1, 20_000)]
     public int ChunkSize { get; set; } = 5000;
