@@ -19,6 +19,9 @@ public sealed class DistributionUploads(SqliteApp app) : IClassFixture<SqliteApp
 
     private string Spool => Path.Combine(app.DataDirectory, "distribution-spool");
 
+    /// <summary>Uploads in the spool now (imports of tasks created by other tests of the class may be there too, for a while).</summary>
+    private string[] SpooledUploads() => Directory.Exists(Spool) ? Directory.GetFiles(Spool, "upload-*") : [];
+
     private static HttpContent Multipart(string body)
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
@@ -43,16 +46,25 @@ public sealed class DistributionUploads(SqliteApp app) : IClassFixture<SqliteApp
             : FileStart() + rows + "\r\n" + Field("templateId", "1") + $"--{Boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nno end";
         var response = await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", Multipart(body));
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "MALFORMED_REQUEST");
-        Assert.Empty(Directory.Exists(Spool) ? Directory.GetFiles(Spool) : []);
+        Assert.Empty(SpooledUploads()); // deleted before the answer was sent
     }
 
     [Fact]
     public async Task Uploads_are_spooled_under_the_data_folder_and_gone_once_answered()
     {
         var template = (await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
-        await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers([EngineApp.NewId()])));
+        var task = await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers([EngineApp.NewId()])));
         Assert.True(Directory.Exists(Spool), "the spool folder is under the data folder");
-        Assert.Empty(Directory.GetFiles(Spool));
+        Assert.Empty(SpooledUploads()); // deleted before the answer was sent
+
+        // The import copies the stored file back into the spool while it reads it, and deletes it when done.
+        await Merchant.UntilAsync(task, "SUCCEEDED");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.GetFiles(Spool).Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the spool still holds: " + string.Join(", ", Directory.GetFiles(Spool).Select(Path.GetFileName)));
+            await Task.Delay(20);
+        }
     }
 }
 

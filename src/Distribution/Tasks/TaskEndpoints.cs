@@ -92,7 +92,7 @@ internal static class TaskEndpoints
             // Failures while the body is read (the spool's own failures are not IOExceptions here: see SpoolAsync).
             catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is IOException or OperationCanceledException or BadHttpRequestException)
             {
-                return Results.Empty; // the client went away mid-upload: nobody is left to answer
+                return Results.StatusCode(StatusCodes.Status499ClientClosedRequest); // the client went away mid-upload: nobody reads this, logs do
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -101,7 +101,9 @@ internal static class TaskEndpoints
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
             {
                 // A boundary or section header that does not parse, or a body that ends before its closing boundary.
-                return ProblemResults.Status(400, "MALFORMED_REQUEST", "The multipart body cannot be read: " + e.Message);
+                return ProblemResults.Status(400, "MALFORMED_REQUEST", e is IOException
+                    ? "The multipart body ends before its closing boundary; nothing was stored."
+                    : "The multipart body cannot be read: " + e.Message);
             }
             var form = new TaskForm(fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value), file);
             var outcome = await command.HandleAsync(merchant, form, key, ct);
