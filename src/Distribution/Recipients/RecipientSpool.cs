@@ -35,10 +35,10 @@ internal sealed partial class RecipientSpool(IOptions<DistributionOptions> optio
         }
     }
 
-    /// <summary>Deletes the files no live process holds (left by a crash); returns how many.</summary>
+    /// <summary>Creates the folder if need be (so a folder that cannot be made fails the start), then deletes the files no live process holds (left by a crash); returns how many.</summary>
     public int SweepOrphans()
     {
-        if (!Directory.Exists(Folder)) return 0;
+        Directory.CreateDirectory(Folder);
         var swept = 0;
         foreach (var path in Directory.EnumerateFiles(Folder))
         {
@@ -99,7 +99,7 @@ internal sealed class SpooledFile(string path, FileStream stream) : IDisposable
     public void Dispose() => Stream.Dispose();
 }
 
-/// <summary>At start, before the first upload or import: the spool's orphans go.</summary>
+/// <summary>At start, before the first upload or import: the spool's orphans go (and a spool that cannot be made stops the start).</summary>
 internal sealed class SweepRecipientSpool(RecipientSpool spool) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
