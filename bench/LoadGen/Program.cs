@@ -17,6 +17,7 @@ using MySqlConnector;
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
 //   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants (URL: the management port's /metrics)
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
+//   bombs      --out DIR [--rows N]                           the workbooks of bench/upload-bombs.sh (three bombs, an honest N-row one)
 var baseUrl = new Uri(args[0]);
 var key = Convert.FromBase64String(args[1]);
 var mode = args[2];
@@ -83,8 +84,10 @@ switch (mode)
             Opt("mysql")!, Opt("file")!, async stock => await CreateTemplateAsync(stock));
     case "loaddata":
         return await DistributionBench.LoadDataAsync(int.Parse(Opt("rows")!, CultureInfo.InvariantCulture), Opt("mysql")!, Opt("file")!);
+    case "bombs":
+        return UploadBombs.Write(Opt("out")!, IntOpt("rows", 5_000_000));
     default:
-        Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata");
+        Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata, bombs");
         return 2;
 }
 

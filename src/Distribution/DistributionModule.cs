@@ -20,11 +20,17 @@ public static class DistributionModule
     /// <summary>The authorization policy the module's endpoints require (defined by the Host).</summary>
     public const string MerchantPolicy = TaskEndpoints.MerchantPolicy;
 
-    /// <summary>Registers the module's services; the Host provides IDatabase, IdGenerator, TimeProvider, IOutbox and the engine's and merchant-admin's ports.</summary>
-    public static IServiceCollection AddDistribution(this IServiceCollection services)
+    /// <summary>
+    /// Registers the module's services; the Host provides IDatabase, IdGenerator, TimeProvider, IOutbox and the engine's and
+    /// merchant-admin's ports, and its data folder, under which uploads are spooled unless Distribution:SpoolDirectory says otherwise.
+    /// </summary>
+    public static IServiceCollection AddDistribution(this IServiceCollection services, string dataDirectory)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        services.AddOptions<DistributionOptions>().BindConfiguration(DistributionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DistributionOptions>().BindConfiguration(DistributionOptions.Section)
+            .PostConfigure(o => o.SpoolDirectory = Path.GetFullPath(o.SpoolDirectory is { Length: > 0 } folder ? folder : Path.Combine(dataDirectory, RecipientSpool.DefaultFolder)))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RecipientSpool>();
         services.AddSingleton(new ModuleSchema(Name, typeof(DistributionModule).Assembly));
         services.AddSingleton<IDistributionTasks, SqlDistributionTasks>();
         services.AddSingleton<IShards, SqlShards>();
@@ -40,9 +46,13 @@ public static class DistributionModule
         return services;
     }
 
-    /// <summary>The module's background work (scheduled starts, file imports, shard workers), for processes that serve the distribution role.</summary>
+    /// <summary>
+    /// The module's background work (scheduled starts, file imports, shard workers), and the sweep of the spool at start,
+    /// for processes that serve the distribution role.
+    /// </summary>
     public static IServiceCollection AddDistributionWorkers(this IServiceCollection services)
     {
+        services.AddHostedService<SweepRecipientSpool>();
         services.AddHostedService<DistributionWorkers>();
         return services;
     }

@@ -15,6 +15,25 @@ internal sealed class DistributionOptions
     [Range(1, 50_000_000)]
     public int MaxRows { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// .xlsx: the most bytes a workbook part the server reads (the sheet, the shared strings) may unpack to, per recipient
+    /// row allowed: a part may unpack to MaxRows × this (at least 64 MiB). A 5 000 000-row single-column workbook unpacks to
+    /// about 90 bytes a row.
+    /// </summary>
+    [Range(64, 65_536)]
+    public int XlsxBytesPerRow { get; set; } = 256;
+
+    /// <summary>.xlsx: the most a workbook part may unpack to per byte it takes in the file (workbooks are 5 to 30; zip bombs reach 1000).</summary>
+    [Range(10, 1000)]
+    public int XlsxMaxCompressionRatio { get; set; } = 100;
+
+    /// <summary>
+    /// Where uploads and imports keep their working files: deleted on every path when done (an aborted upload too),
+    /// and files left by a crash are swept at start. Empty: the folder distribution-spool in the Host's data folder
+    /// (Promotion:DataDirectory).
+    /// </summary>
+    public string SpoolDirectory { get; set; } = "";
+
     /// <summary>Rows per chunk: the unit one transaction issues, and the checkpoint's step.</summary>
     [Range(1, 20_000)]
     public int ChunkSize { get; set; } = 5000;

@@ -108,7 +108,7 @@ static async Task<int> RunAsync(CommandLine line)
     builder.Services.AddEngine(builder.Configuration);
     builder.Services.AddSettlement();
     if (roles.Serves(EngineModule.Name)) builder.Services.AddEngineWorkers(builder.Configuration);
-    builder.Services.AddDistribution();
+    builder.Services.AddDistribution(options.DataDirectory);
     if (roles.Serves(DistributionModule.Name)) builder.Services.AddDistributionWorkers();
     builder.Services.AddSearch();
     if (roles.Serves(SearchModule.Name)) builder.Services.AddSearchWorkers();

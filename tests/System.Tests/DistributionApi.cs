@@ -156,6 +156,19 @@ public abstract class DistributionApi(EngineApp app)
     }
 
     [Fact]
+    public async Task A_workbook_bomb_is_refused_with_413_naming_its_budget_and_nothing_is_stored()
+    {
+        var template = await TemplateAsync();
+        var bomb = Distributions.XlsxBomb();
+        Assert.True(bomb.Length < 1_000_000, $"the bomb is {bomb.Length} bytes");
+        var response = await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", Distributions.Form(template, bomb, "bomb.xlsx"));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "RECIPIENTS_FILE_LIMIT_EXCEEDED");
+        Assert.Equal("COMPRESSION_RATIO", problem.Str("limit"));
+        Assert.Contains("zip bomb", problem.GetProperty("errors").GetProperty("file")[0].GetString());
+        Assert.Equal(0, (await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_task_cannot_run_against_another_merchants_template_or_a_closed_one()
     {
         var othersTemplate = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
@@ -205,44 +218,64 @@ public abstract class DistributionApi(EngineApp app)
     [Fact]
     public async Task Pause_stops_between_chunks_resume_finishes_exactly_and_cancel_keeps_what_was_issued()
     {
+        // The template's workers stop after each chunk they commit, until released: the task cannot finish before the
+        // pause, and nothing can commit while the test compares the pause's answer with the database.
+        var gate = app.Services.GetRequiredService<ChunkGate>();
         var template = await TemplateAsync();
-        var users = NewUsers(4000);
-        var task = await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
-        await Merchant.UntilAsync(task, t => t.Long("processed") > 0 || t.Str("status") != "SCHEDULED" && t.Str("status") != "RUNNING", "progress");
-
-        var pause = await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null);
-        var paused = await pause.JsonAsync();
-        Assert.True(pause.StatusCode == HttpStatusCode.OK, paused.ToString());
-        Assert.Equal("PAUSED", paused.Str("status"));
-        Assert.True(paused.Long("processed") < 4000, "the task finished before it could be paused: " + paused);
-        // The counts answered are final while paused: no chunk commits after the pause.
-        for (var i = 0; i < 5; i++)
+        gate.Hold(template);
+        try
         {
-            Assert.Equal(paused.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
-            await Task.Delay(60); // a few poll intervals of the workers
-        }
-        Assert.Equal(paused.Long("processed"), (await Merchant.TaskAsync(task)).Long("processed"));
-        Assert.Equal(HttpStatusCode.OK, (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null)).StatusCode);
+            var task = await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(NewUsers(4000))));
+            await Merchant.UntilAsync(task, t => t.Long("processed") > 0, "a chunk committed");
 
-        var resumed = await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/resume", null)).JsonAsync();
-        Assert.Equal("RUNNING", resumed.Str("status"));
-        var done = await Merchant.UntilAsync(task, "SUCCEEDED");
-        Assert.Equal(4000, done.Long("issued"));
-        Assert.Equal(4000, await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
-        var finished = await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
-        Assert.Equal("SUCCEEDED", finished.Str("currentStatus"));
+            var pause = await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null);
+            var paused = await pause.JsonAsync();
+            Assert.True(pause.StatusCode == HttpStatusCode.OK, paused.ToString());
+            Assert.Equal("PAUSED", paused.Str("status"));
+            Assert.InRange(paused.Long("processed"), 100, 400); // one chunk per worker at most: they are held after it
+            // The counts answered are final: exactly what the database holds.
+            Assert.Equal(paused.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+            Assert.Equal(paused.Long("processed"), (await Merchant.TaskAsync(task)).Long("processed"));
+            Assert.Equal(HttpStatusCode.OK, (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null)).StatusCode);
+
+            var resume = await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/resume", null);
+            var resumed = await resume.JsonAsync();
+            Assert.True(resume.StatusCode == HttpStatusCode.OK, resumed.ToString());
+            Assert.Equal("RUNNING", resumed.Str("status"));
+            gate.Release(template);
+            var done = await Merchant.UntilAsync(task, "SUCCEEDED");
+            // Every row decided once: a chunk redone after the pause would show as processed > 4000 or failed rows.
+            Assert.Equal((4000L, 4000L, 0L), (done.Long("processed"), done.Long("issued"), done.Long("failed")));
+            Assert.Equal(4000, await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+            var finished = await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null))
+                .AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+            Assert.Equal("SUCCEEDED", finished.Str("currentStatus"));
+        }
+        finally
+        {
+            gate.Release(template);
+        }
 
         // Cancelled mid-run: what was issued stays, the counts in the answer are final.
         var second = await TemplateAsync();
-        var other = await Merchant.CreateTaskAsync(Distributions.Form(second, Distributions.CsvOfUsers(NewUsers(4000))));
-        await Merchant.UntilAsync(other, t => t.Long("processed") > 0 || t.Str("status") == "SUCCEEDED", "progress");
-        var cancelled = await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/cancel", null)).JsonAsync();
-        Assert.Equal("CANCELLED", cancelled.Str("status"));
-        await Task.Delay(200);
-        Assert.Equal(cancelled.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(second) }));
-        Assert.Equal(cancelled.Long("issued"), (await Merchant.TaskAsync(other)).Long("issued"));
-        await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/resume", null)).AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+        gate.Hold(second);
+        try
+        {
+            var other = await Merchant.CreateTaskAsync(Distributions.Form(second, Distributions.CsvOfUsers(NewUsers(4000))));
+            await Merchant.UntilAsync(other, t => t.Long("processed") > 0, "a chunk committed");
+            var cancel = await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/cancel", null);
+            var cancelled = await cancel.JsonAsync();
+            Assert.True(cancel.StatusCode == HttpStatusCode.OK, cancelled.ToString());
+            Assert.Equal("CANCELLED", cancelled.Str("status"));
+            Assert.InRange(cancelled.Long("issued"), 100, 400);
+            Assert.Equal(cancelled.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(second) }));
+            Assert.Equal(cancelled.Long("issued"), (await Merchant.TaskAsync(other)).Long("issued"));
+            await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/resume", null)).AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+        }
+        finally
+        {
+            gate.Release(second);
+        }
     }
 
     [Fact]
@@ -271,6 +304,18 @@ public abstract class DistributionApi(EngineApp app)
     }
 }
 
-public sealed class DistributionApiOnSqlite(SqliteApp app) : DistributionApi(app), IClassFixture<SqliteApp>;
+public sealed class DistributionApiOnSqlite(DistributionApiOnSqlite.App app) : DistributionApi(app), IClassFixture<DistributionApiOnSqlite.App>
+{
+    public sealed class App : SqliteApp
+    {
+        public App() => ChunkGate.Install(this);
+    }
+}
 
-public sealed class DistributionApiOnMariaDb(MariaDbApp app) : DistributionApi(app), IClassFixture<MariaDbApp>;
+public sealed class DistributionApiOnMariaDb(DistributionApiOnMariaDb.App app) : DistributionApi(app), IClassFixture<DistributionApiOnMariaDb.App>
+{
+    public sealed class App : MariaDbApp
+    {
+        public App() => ChunkGate.Install(this);
+    }
+}

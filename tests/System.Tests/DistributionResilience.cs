@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
@@ -50,8 +51,8 @@ public sealed class DistributionSharedByTwoInstances
     public async Task Two_instances_work_one_task_together_and_every_row_gets_exactly_one_coupon()
     {
         var database = "promo_test_dist2_" + Guid.NewGuid().ToString("N")[..8];
-        var first = new MariaDbApp(database, workerId: null);
-        var second = new MariaDbApp(database, workerId: null);
+        var first = ChunkGate.Install(new MariaDbApp(database, workerId: null));
+        var second = ChunkGate.Install(new MariaDbApp(database, workerId: null));
         foreach (var app in new[] { first, second })
         {
             app.Settings["Distribution:Workers"] = "2";
@@ -65,7 +66,21 @@ public sealed class DistributionSharedByTwoInstances
             var merchant = first.AsMerchant(EngineApp.NewId());
             var template = (await merchant.CreateTemplateAsync(Api.ATemplate(first.Clock.GetUtcNow(), stock: 1_000_000))).Id();
             var users = Enumerable.Range(0, 20_000).Select(_ => EngineApp.NewId()).ToArray();
+            // Each worker stops after its first chunk until every shard has had one: then each instance's two workers
+            // hold two of the four shards, whichever instance started first or runs faster.
+            var gates = new[] { first, second }.Select(app => app.Services.GetRequiredService<ChunkGate>()).ToList();
+            gates.ForEach(g => g.Hold(template));
             var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
+            await using (var shards = new MySqlConnection(first.ConnectionString))
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (await shards.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM di_shards WHERE task_id = @T AND next_chunk > first_chunk", new { T = long.Parse(task) }) < 4)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the four shards did not each commit a chunk");
+                    await Task.Delay(25);
+                }
+            }
+            gates.ForEach(g => g.Release(template));
             await merchant.UntilAsync(task, "SUCCEEDED");
 
             (await DistributedState.ReadAsync(first.ConnectionString, task, template)).AssertExactlyOnce(users.Length);
@@ -141,17 +156,34 @@ public sealed class DistributionKilled
         try
         {
             string task, template;
+            long heldBack;
             await using (var first = await HostProcess.StartAsync(settings))
             {
                 var merchant = Client(first);
                 template = (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, stock: 1_000_000))).Id();
-                task = await merchant.CreateTaskAsync(Distributions.Form(template,
-                    Distributions.CsvOfUsers(Enumerable.Range(0, Rows).Select(_ => EngineApp.NewId()))));
+                // The task cannot finish before the kill: the last recipient's chunk waits on a lock the test holds on that
+                // recipient's claim counter, a row the engine locks before it reads. Every recipient has its row already
+                // (claimed = 0, as the engine creates them), so the engine locks each chunk's rows by key, not the table.
+                var users = Enumerable.Range(0, Rows).Select(_ => EngineApp.NewId()).ToArray();
+                await using var blocker = new MySqlConnection(connectionString);
+                await blocker.OpenAsync();
+                foreach (var batch in users.Chunk(1000))
+                    await blocker.ExecuteAsync("INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES " +
+                        string.Join(",", batch.Select(u => $"({u}, {template}, 0)")));
+                await using var hold = await blocker.BeginTransactionAsync();
+                await blocker.ExecuteAsync("SELECT claimed FROM en_user_template_claims WHERE user_id = @U AND template_id = @T FOR UPDATE",
+                    new { U = users[^1], T = long.Parse(template) }, hold);
+                heldBack = users[^1];
+                task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
                 await merchant.UntilAsync(task, t => t.Long("processed") >= 2000, "2000 rows processed");
                 await first.KillAsync();
+                await hold.RollbackAsync();
             }
             var atKill = await DistributedState.ReadAsync(connectionString, task, template);
             Assert.True(atKill.ShardProcessed < Rows, $"the task finished before the engine was killed: {atKill}");
+            await using (var check = new MySqlConnection(connectionString))
+                Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT claimed FROM en_user_template_claims WHERE user_id = @U AND template_id = @T",
+                    new { U = heldBack, T = long.Parse(template) })); // the held-back chunk never committed
             Assert.Equal(atKill.Issued, atKill.Coupons); // what was committed is whole: coupons, counters and checkpoints agree
 
             await using var second = await HostProcess.StartAsync(settings);

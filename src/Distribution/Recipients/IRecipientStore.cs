@@ -14,8 +14,8 @@ internal interface IRecipientStore
     /// <summary>Stores the uploaded file in pieces in the transaction (read from a local file, piece by piece).</summary>
     Task AddFileAsync(long taskId, string path, WriteScope scope, CancellationToken ct);
 
-    /// <summary>Writes the stored file to a local file, piece by piece.</summary>
-    Task DownloadFileAsync(long taskId, string path, CancellationToken ct);
+    /// <summary>Writes the stored file to <paramref name="destination"/> (a local file), piece by piece.</summary>
+    Task DownloadFileAsync(long taskId, Stream destination, CancellationToken ct);
 
     Task DeleteFileAsync(long taskId, WriteScope scope, CancellationToken ct);
 

@@ -11,13 +11,13 @@ namespace PromotionEngine.Distribution.Recipients;
 
 /// <summary>
 /// Turns a stored recipients file into chunks, in the background, under a lease any instance can take over:
-/// the file is copied from the database to a local temporary file, counted (a file over the row limit fails
+/// the file is copied from the database to a local file in the spool, counted (a file over the row limit fails
 /// its task before anything is written), then read again row by row: invalid and repeated user ids become
 /// failure rows, valid ones go into chunks, written a few at a time. The last transaction creates the shards.
 /// An import that dies is redone from the start by whoever takes its lapsed lease.
 /// </summary>
 internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IShards shards, IOutbox outbox,
-    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, IOptions<DistributionOptions> options,
+    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool, IOptions<DistributionOptions> options,
     ILogger<ImportRecipients> log)
 {
     public const string TooManyRows = "TOO_MANY_ROWS";
@@ -35,26 +35,26 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         var now = clock.GetUtcNow();
         var task = await tasks.TryLeaseImportAsync(owner, now, now + Options.LeaseDuration, ct);
         if (task is null) return false;
-        var path = Path.Combine(Path.GetTempPath(), $"promotion-distribution-{task.Id}-{Guid.NewGuid():N}.{DistributionNames.Of(task.Format).ToLowerInvariant()}");
+        // The local copy lives in the spool and goes with its handle, whatever happens to the import.
+        using var copy = spool.Create($"import-{task.Id}");
         try
         {
-            await ImportAsync(task, owner, path, ct);
+            await ImportAsync(task, owner, copy, ct);
         }
         catch (ImportLostException)
         {
             LogLost(task.Id); // cancelled meanwhile, or another instance took the lease: nothing of ours stays half-done
         }
-        finally
-        {
-            File.Delete(path);
-        }
         return true;
     }
 
-    private async Task ImportAsync(DistributionTask task, string owner, string path, CancellationToken ct)
+    private async Task ImportAsync(DistributionTask task, string owner, SpooledFile copy, CancellationToken ct)
     {
-        await store.DownloadFileAsync(task.Id, path, ct);
+        await store.DownloadFileAsync(task.Id, copy.Stream, ct);
+        await copy.FlushAsync(ct);
+        var path = copy.Path;
         var layout = new FileLayout(task.Format, task.UserIdColumn);
+        var limits = WorkbookLimits.For(Options);
         await InLeaseAsync(task, owner, async scope =>
         {
             await store.DeleteChunksAsync(task.Id, scope, ct); // an earlier attempt's, if it died half-way
@@ -64,7 +64,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         long rows = 0;
         try
         {
-            foreach (var _ in RecipientFile.Rows(path, layout))
+            foreach (var _ in RecipientFile.Rows(path, layout, limits))
             {
                 if (++rows > Options.MaxRows) break;
                 if (rows % RenewEveryRows == 0) await InLeaseAsync(task, owner, _ => Task.CompletedTask, ct);
@@ -88,7 +88,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         var failures = new List<FailureRow>();
         var seq = 0;
         long failed = 0;
-        foreach (var row in RecipientFile.Rows(path, layout))
+        foreach (var row in RecipientFile.Rows(path, layout, limits))
         {
             if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
             else if (!seen.Add(user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.DuplicateRow));

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MiniExcelLibs;
+using PromotionEngine.Distribution.Recipients.Xlsx;
 using PromotionEngine.Distribution.Tasks;
 using Sylvan.Data.Csv;
 
@@ -13,13 +13,16 @@ internal readonly record struct RecipientRow(long RowNumber, string Raw);
 internal sealed record FileLayout(FileFormat Format, int UserIdColumn);
 
 /// <summary>The file cannot be read as a recipients file (after it was accepted: garbage further in).</summary>
-internal sealed class UnreadableFileException(string message, Exception? inner = null) : Exception(message, inner);
+internal class UnreadableFileException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Why a file cannot be a recipients file: <see cref="Limit"/> set when a reading budget was passed (<see cref="WorkbookLimits"/>).</summary>
+internal sealed record FileProblem(string Message, string? Limit = null);
 
 /// <summary>
 /// Reads recipients files streaming, one record at a time, whatever their size: CSV (UTF-8, a header row,
 /// the delimiter detected from it) with Sylvan, .xlsx (the first sheet, its first row the header) with
-/// MiniExcel. A record larger than <see cref="MaxRecordBytes"/> makes the file unreadable rather than
-/// growing a buffer without bound.
+/// <see cref="XlsxRecipients"/>, within <see cref="WorkbookLimits"/>. A record larger than <see cref="MaxRecordBytes"/>
+/// makes the file unreadable rather than growing a buffer without bound.
 /// </summary>
 internal static class RecipientFile
 {
@@ -30,7 +33,7 @@ internal static class RecipientFile
     /// Decides at upload whether the file can be a recipients file: its format (a zip is .xlsx, anything
     /// else CSV), a header with a user id column, at least one row. Returns the layout, or why not.
     /// </summary>
-    public static FileLayout? Inspect(string path, out string? problem)
+    public static FileLayout? Inspect(string path, WorkbookLimits limits, out FileProblem? problem)
     {
         problem = null;
         var head = new byte[8192];
@@ -38,52 +41,68 @@ internal static class RecipientFile
         using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read == 0)
         {
-            problem = "The file is empty.";
+            problem = new("The file is empty.");
             return null;
         }
         var format = read >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4 ? FileFormat.Xlsx : FileFormat.Csv;
         var utf16 = read >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF));
         if (format == FileFormat.Csv && !utf16 && head.AsSpan(0, read).Contains((byte)0))
         {
-            problem = "The file is neither a CSV text file nor an .xlsx workbook (it holds binary data).";
+            problem = new("The file is neither a CSV text file nor an .xlsx workbook (it holds binary data).");
             return null;
         }
         try
         {
-            using var records = Records(path, format).GetEnumerator();
-            if (!records.MoveNext())
+            var (header, hasRow) = format == FileFormat.Xlsx ? XlsxRecipients.Inspect(path, limits, h => UserIdColumn(h) >= 0) : InspectCsv(path);
+            if (header is null)
             {
-                problem = "The file has no header row.";
+                problem = new("The file has no header row.");
                 return null;
             }
-            var header = records.Current.Cells;
-            var column = Array.FindIndex(header, h => UserIdHeaders.Contains(Normalize(h)));
+            var column = UserIdColumn(header);
             if (column < 0)
             {
                 var seen = string.Join(", ", header.Take(10).Select(h => $"'{Truncate(h, 40)}'"));
-                problem = $"The header row has no user id column (name it userId, user_id or uid); it has: {seen}.";
+                problem = new($"The header row has no user id column (name it userId, user_id or uid); it has: {seen}."
+                    + (format == FileFormat.Xlsx ? $" Only the first {WorkbookLimits.MaxColumns} columns of a workbook are read." : ""));
                 return null;
             }
-            while (records.MoveNext())
-            {
-                if (!IsBlank(records.Current.Cells)) return new FileLayout(format, column);
-            }
-            problem = "The file has a header row but no recipient rows.";
+            if (hasRow) return new FileLayout(format, column);
+            problem = new("The file has a header row but no recipient rows.");
+            return null;
+        }
+        catch (WorkbookLimitException e)
+        {
+            problem = new(e.Message, e.Limit);
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            problem = format == FileFormat.Xlsx
+            problem = new(format == FileFormat.Xlsx
                 ? "The file looks like a zip but is not a readable .xlsx workbook."
-                : $"The file cannot be read as CSV: {Truncate(e.Message, 200)}";
+                : $"The file cannot be read as CSV: {Truncate(e.Message, 200)}");
             return null;
         }
     }
 
-    /// <summary>The recipient rows after the header, blank records skipped (their row numbers are not reused).</summary>
-    public static IEnumerable<RecipientRow> Rows(string path, FileLayout layout)
+    private static int UserIdColumn(string[] header) => Array.FindIndex(header, h => UserIdHeaders.Contains(Normalize(h)));
+
+    private static (string[]? Header, bool HasRow) InspectCsv(string path)
     {
-        using var records = Guard(Records(path, layout.Format)).GetEnumerator();
+        using var records = CsvRecords(path).GetEnumerator();
+        if (!records.MoveNext()) return (null, false);
+        var header = records.Current.Item2;
+        while (records.MoveNext())
+        {
+            if (!IsBlank(records.Current.Item2)) return (header, true);
+        }
+        return (header, false);
+    }
+
+    /// <summary>The recipient rows after the header, blank records skipped (their row numbers are not reused).</summary>
+    public static IEnumerable<RecipientRow> Rows(string path, FileLayout layout, WorkbookLimits limits)
+    {
+        using var records = Guard(layout.Format == FileFormat.Xlsx ? XlsxRecipients.Records(path, limits) : CsvRecords(path)).GetEnumerator();
         if (!records.MoveNext()) yield break; // the header
         while (records.MoveNext())
         {
@@ -103,7 +122,7 @@ internal static class RecipientFile
             {
                 more = e.MoveNext();
             }
-            catch (Exception error) when (error is not (OutOfMemoryException or OperationCanceledException))
+            catch (Exception error) when (error is not (UnreadableFileException or OutOfMemoryException or OperationCanceledException))
             {
                 throw new UnreadableFileException($"The file cannot be read past this point: {Truncate(error.Message, 200)}", error);
             }
@@ -111,9 +130,6 @@ internal static class RecipientFile
             yield return e.Current;
         }
     }
-
-    private static IEnumerable<(long Number, string[] Cells)> Records(string path, FileFormat format) =>
-        format == FileFormat.Xlsx ? XlsxRecords(path) : CsvRecords(path);
 
     private static IEnumerable<(long, string[])> CsvRecords(string path)
     {
@@ -129,27 +145,6 @@ internal static class RecipientFile
             yield return (number, cells);
         }
     }
-
-    private static IEnumerable<(long, string[])> XlsxRecords(string path)
-    {
-        using var stream = File.OpenRead(path);
-        long number = 0;
-        foreach (IDictionary<string, object?> row in MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX))
-        {
-            number++;
-            yield return (number, row.Values.Select(Text).ToArray());
-        }
-    }
-
-    /// <summary>A cell as the merchant sees it: whole numbers without a decimal point or exponent.</summary>
-    private static string Text(object? cell) => cell switch
-    {
-        null => "",
-        string s => s,
-        double d when d == Math.Floor(d) && Math.Abs(d) < 1e17 => ((long)d).ToString(CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => cell.ToString() ?? "",
-    };
 
     private static bool IsBlank(string[] cells) => cells.All(string.IsNullOrWhiteSpace);
 

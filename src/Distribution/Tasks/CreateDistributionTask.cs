@@ -43,8 +43,11 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         var hash = Hash(request, file);
         if (key is { } k && await tasks.FindRequestAsync(merchant, k, ct) is { } earlier) return await ReplayAsync(earlier, hash, ct);
 
-        var layout = RecipientFile.Inspect(file.Path, out var problem);
-        if (layout is null) return new TaskOutcome.Invalid(new FieldErrors().Add("file", problem!), "RECIPIENTS_FILE_INVALID");
+        var layout = RecipientFile.Inspect(file.Path, WorkbookLimits.For(options.Value), out var problem);
+        if (layout is null)
+            return problem!.Limit is { } limit
+                ? new TaskOutcome.FileOverLimit(limit, problem.Message)
+                : new TaskOutcome.Invalid(new FieldErrors().Add("file", problem.Message), "RECIPIENTS_FILE_INVALID");
 
         var template = await catalog.FindAsync(request.Template, ct);
         if (template is null || template.Merchant != merchant)

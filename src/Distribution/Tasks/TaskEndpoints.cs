@@ -45,7 +45,8 @@ internal static class TaskEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        CreateDistributionTask command, IDistributionTasks tasks, IOptions<DistributionOptions> options, TimeProvider clock, CancellationToken ct)
+        CreateDistributionTask command, IDistributionTasks tasks, RecipientSpool spool, IOptions<DistributionOptions> options, TimeProvider clock,
+        CancellationToken ct)
     {
         var merchant = MerchantOf(http);
         var key = idempotencyKey is not null && IdempotencyKey.IsValid(idempotencyKey) ? new IdempotencyKey(idempotencyKey) : (IdempotencyKey?)null;
@@ -57,10 +58,14 @@ internal static class TaskEndpoints
 
         var limit = options.Value.MaxFileBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 1024 * 1024;
-        UploadedFile? file = null;
+        // Disposed on every path below (answered, refused, a body cut short, the client gone): the spooled upload goes with it.
+        SpooledFile? spooled = null;
         try
         {
             var fields = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            UploadedFile? file = null;
+            try
+            {
             var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
             MultipartSection? section;
             while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
@@ -71,7 +76,8 @@ internal static class TaskEndpoints
                 {
                     if (name != "file" || file is not null) continue;
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-                    file = await SpoolAsync(section.Body, fileName, limit, ct);
+                        spooled = spool.Create("upload");
+                        file = await SpoolAsync(section.Body, spooled, fileName, limit, ct);
                     if (file is null)
                         return ProblemResults.Status(413, "RECIPIENTS_FILE_TOO_LARGE", $"The recipients file is larger than {limit} bytes, the most accepted; nothing was stored.");
                 }
@@ -83,45 +89,49 @@ internal static class TaskEndpoints
                     list.Add(value);
                 }
             }
+            }
+            // Failures while the body is read (the spool's own failures are not IOExceptions here: see SpoolAsync).
+            catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                return Results.StatusCode(StatusCodes.Status499ClientClosedRequest); // the client went away mid-upload: nobody reads this, logs do
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return ProblemResults.Status(413, "RECIPIENTS_FILE_TOO_LARGE", $"The request is larger than the {limit}-byte recipients file allowed; nothing was stored.");
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                // A boundary or section header that does not parse, or a body that ends before its closing boundary.
+                return ProblemResults.Status(400, "MALFORMED_REQUEST", e is IOException
+                    ? "The multipart body ends before its closing boundary; nothing was stored."
+                    : "The multipart body cannot be read: " + e.Message);
+            }
             var form = new TaskForm(fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value), file);
             var outcome = await command.HandleAsync(merchant, form, key, ct);
             return await RespondAsync(outcome, tasks, clock, 0, ct);
         }
-        catch (InvalidDataException e)
-        {
-            return ProblemResults.From(new Problem(400, "MALFORMED_REQUEST", "The multipart body cannot be read: " + e.Message,
-                new Dictionary<string, object?> { ["code"] = "MALFORMED_REQUEST" }));
-        }
         finally
         {
-            if (file is not null) File.Delete(file.Path);
+            spooled?.Dispose();
         }
     }
 
-    /// <summary>Copies the upload to a temporary file, hashing it; null (and nothing kept) when it passes <paramref name="limit"/>.</summary>
-    private static async Task<UploadedFile?> SpoolAsync(Stream body, string fileName, long limit, CancellationToken ct)
+    /// <summary>Copies the upload into <paramref name="spooled"/>, hashing it; null when it passes <paramref name="limit"/> (the caller deletes it).</summary>
+    private static async Task<UploadedFile?> SpoolAsync(Stream body, SpooledFile spooled, string fileName, long limit, CancellationToken ct)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"promotion-upload-{Guid.NewGuid():N}");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
         long total = 0;
-        await using (var file = File.Create(path))
-        {
             int read;
             while ((read = await body.ReadAsync(buffer, ct)) > 0)
             {
                 total += read;
-                if (total > limit)
-                {
-                    file.Close();
-                    File.Delete(path);
-                    return null;
-                }
+            if (total > limit) return null;
                 sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            await spooled.WriteAsync(buffer.AsMemory(0, read), ct);
             }
-        }
-        return new UploadedFile(fileName, path, total, Convert.ToHexStringLower(sha.GetHashAndReset()));
+        await spooled.FlushAsync(ct);
+        return new UploadedFile(fileName, spooled.Path, total, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
     private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
@@ -223,6 +233,8 @@ internal static class TaskEndpoints
                 return ProblemResults.Invalid(invalid.Errors, invalid.Code);
             case TaskOutcome.Refused refused:
                 return ProblemResults.From(refused.Refusal);
+            case TaskOutcome.FileOverLimit over:
+                return ProblemResults.FileOverLimit(over.Limit, over.Message);
             case TaskOutcome.NotFound:
                 return ProblemResults.TaskNotFound(id);
             default:

@@ -18,4 +18,7 @@ internal abstract record TaskOutcome
     public sealed record Invalid(FieldErrors Errors, string Code = "VALIDATION_FAILED") : TaskOutcome;
 
     public sealed record Refused(Refusal Refusal) : TaskOutcome;
+
+    /// <summary>The recipients file passed a reading budget (<see cref="Recipients.WorkbookLimit"/>): nothing was stored.</summary>
+    public sealed record FileOverLimit(string Limit, string Message) : TaskOutcome;
 }

@@ -118,8 +118,6 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" + (role is null ? " (no role found)" : $" as {role}"));
         }
 
-        var known = findings.Where(f => KnownElsewhere.Any(k => k.Matches(f))).ToList();
-        findings = findings.Except(known).ToList();
         var rejected = statuses.Where(s => s.Key >= 400).Sum(s => s.Value);
         Say($"fuzz: {sent} requests to {operations.Count} operations in {clock.Elapsed.TotalSeconds:0.0} s (seed {seed}); " +
             $"accepted {statuses.Where(s => s.Key < 400).Sum(s => s.Value)}, rejected {rejected}: " +
@@ -131,34 +129,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); " +
                 $"the first:\n{first.Request}\n=> {first.Answer}\n");
         }
-        foreach (var entry in KnownElsewhere)
-        {
-            var seen = known.Where(entry.Matches).ToList();
-            Say(seen.Count == 0
-                ? $"KNOWN DEFECT not seen in this run ({entry.Owner}): {entry.Operation} {entry.Status} on {string.Join("; ", entry.Mutations)}"
-                : $"KNOWN DEFECT, left to {entry.Owner}: {seen.Count} requests ({string.Join("; ", seen.Select(f => f.Mutation))}), the first:\n{seen[0].Request}\n=> {seen[0].Answer}\n");
-        }
         Assert.True(findings.Count == 0, $"{findings.Count} requests were answered wrongly (seed {seed}); see the test output for each, with the request that reproduces it.");
     }
-
-    /// <summary>A defect found here that belongs to work going on elsewhere: printed with its request, not failed on.</summary>
-    private sealed record OwnedElsewhere(string Operation, int Status, string[] Mutations, string Owner)
-    {
-        public bool Matches(Finding f) => f.Operation == Operation && f.Status == Status && Mutations.Contains(f.Mutation);
-    }
-
-    /// <summary>
-    /// Issue 13's distribution-upload work owns the upload endpoint: a multipart body that ends early makes MultipartReader
-    /// throw IOException ("Unexpected end of Stream"), which TaskEndpoints.CreateAsync does not catch (only InvalidDataException).
-    /// Delete the entry once that work is merged; the run then fails if the defect is still there.
-    /// </summary>
-    private static readonly OwnedElsewhere[] KnownElsewhere =
-    [
-        new("POST /api/v1/merchant/distribution-tasks", 500,
-            ["multipart empty body", "multipart only a preamble", "multipart cut in the middle", "multipart with another boundary", "multipart garbage",
-             "multipart without the closing boundary"],
-            "the distribution-upload work (issue 13)"),
-    ];
 
     // ---------------------------------------------------------------- what an answer must look like
 

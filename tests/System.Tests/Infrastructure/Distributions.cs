@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -20,6 +21,33 @@ public static class Distributions
         using var stream = new MemoryStream();
         stream.SaveAs(userIds.Select(u => new Dictionary<string, object?> { ["user_id"] = u, ["note"] = "vip" }), excelType: ExcelType.XLSX);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// A zip bomb shaped as a workbook: the header cell holds <paramref name="headerCellBytes"/> of 'x', which deflate
+    /// packs about a thousand to one (400 MB in some 400 KB).
+    /// </summary>
+    public static byte[] XlsxBomb(long headerCellBytes = 400L * 1024 * 1024)
+    {
+        const string main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        using var memory = new MemoryStream();
+        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Part(string name, Action<TextWriter> write)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open(), new UTF8Encoding(false), 1 << 16);
+                write(writer);
+            }
+            Part("xl/workbook.xml", w => w.Write($"<workbook xmlns=\"{main}\"><sheets><sheet name=\"S\" sheetId=\"1\"/></sheets></workbook>"));
+            Part("xl/worksheets/sheet1.xml", w =>
+            {
+                w.Write($"<worksheet xmlns=\"{main}\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
+                var block = new string('x', 1 << 20).ToCharArray();
+                for (var left = headerCellBytes; left > 0; left -= block.Length) w.Write(block, 0, (int)Math.Min(block.Length, left));
+                w.Write("</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c r=\"B2\"><v>1001</v></c></row></sheetData></worksheet>");
+            });
+        }
+        return memory.ToArray();
     }
 
     public static MultipartFormDataContent Form(string templateId, byte[] file, string fileName = "recipients.csv", string name = "Spring push",

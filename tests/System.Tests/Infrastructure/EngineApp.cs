@@ -126,6 +126,9 @@ public class SqliteApp : EngineApp
 
     public override string Store => "SQLite";
 
+    /// <summary>The app's data folder (Promotion:DataDirectory): its SQLite file, and the distribution spool under it.</summary>
+    public string DataDirectory => _directory;
+
     protected override Dictionary<string, string?> StoreSettings() => new()
     {
         ["Promotion:DataDirectory"] = _directory,

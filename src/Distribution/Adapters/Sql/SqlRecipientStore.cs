@@ -26,17 +26,16 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
         }
     }
 
-    public async Task DownloadFileAsync(long taskId, string path, CancellationToken ct)
+    public async Task DownloadFileAsync(long taskId, Stream destination, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var file = File.Create(path);
         for (var piece = 0; ; piece++)
         {
             // One piece at a time: a large file never sits in memory whole.
             var content = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
                 "SELECT content FROM di_task_files WHERE task_id = @Task AND piece = @Piece", new { Task = taskId, Piece = piece }, cancellationToken: ct));
             if (content is null) break;
-            await file.WriteAsync(content, ct);
+            await destination.WriteAsync(content, ct);
         }
     }
 
