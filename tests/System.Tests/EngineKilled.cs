@@ -113,25 +113,23 @@ public sealed class EngineKilled(ITestOutputHelper output)
     /// </summary>
     private static async Task<string?> RetryAsync(HostProcess host, string template, string user, string key)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        var response = await Eventually(async () =>
         {
-            var response = await Client(host, CallerRole.User, user).ClaimAsync(template, key);
-            switch (response.StatusCode)
-            {
-                case HttpStatusCode.OK or HttpStatusCode.Created:
-                    return (await response.JsonAsync()).Id();
-                case HttpStatusCode.Conflict:
-                    await response.AssertProblemAsync(HttpStatusCode.Conflict, "OUT_OF_STOCK");
-                    return null;
-                case HttpStatusCode.ServiceUnavailable when DateTime.UtcNow < deadline:
-                    await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
-                    await Task.Delay(TimeSpan.FromSeconds(1)); // the Retry-After it answers
-                    continue;
-                default:
-                    Assert.Fail($"A retry with the same key answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    return null;
-            }
+            var answer = await Client(host, CallerRole.User, user).ClaimAsync(template, key);
+            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable) await answer.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
+            return answer;
+        }, answer => answer.StatusCode != HttpStatusCode.ServiceUnavailable, Seconds(90), $"the claim of user {user} with key {key} to be decided",
+            every: TimeSpan.FromSeconds(1)); // the Retry-After it answers
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK or HttpStatusCode.Created:
+                return (await response.JsonAsync()).Id();
+            case HttpStatusCode.Conflict:
+                await response.AssertProblemAsync(HttpStatusCode.Conflict, "OUT_OF_STOCK");
+                return null;
+            default:
+                Assert.Fail($"A retry with the same key answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                return null;
         }
     }
 

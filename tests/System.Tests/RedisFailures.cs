@@ -39,10 +39,8 @@ public sealed class RedisFailures
             Assert.Equal(1, await IssuedInDatabaseAsync(app, template));
 
             await redis.StartAgainAsync(); // back, and empty
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            HttpResponseMessage retried;
-            while ((retried = await second.ClaimAsync(template, key: "while-down")).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-                await Task.Delay(100);
+            var retried = await Eventually(() => second.ClaimAsync(template, key: "while-down"), r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
+                Seconds(30), "the retried claim to be decided once Redis is back", every: TimeSpan.FromMilliseconds(100));
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
             Assert.Equal(2, await IssuedInDatabaseAsync(app, template));
             // The counters came back from the database: the first user is still at the limit.
