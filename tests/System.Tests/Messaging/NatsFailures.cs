@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Host.Messaging;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
@@ -207,6 +209,37 @@ public sealed class NatsFailures
             await connection.OpenAsync();
             await new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection).ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>
+    /// A stream made while the broker is away fails (the request times out, a cancelled task); once the broker is back a
+    /// later call makes it. Were the failed attempt kept, every consumer and the relay would wait on it forever: the engine
+    /// restarted above would never publish.
+    /// </summary>
+    [Fact]
+    public async Task A_stream_whose_creation_timed_out_is_made_by_a_later_call()
+    {
+        await using var nats = await PrivateNats.StartAsync();
+        await nats.StopAsync();
+        var options = new MessagingOptions();
+        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) = (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMilliseconds(200));
+        await using var jetStream = new NatsJetStream(Options.Create(options));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None));
+
+        await nats.StartAgainAsync();
+        await Eventually(async () =>
+        {
+            try
+            {
+                await jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None);
+                return "made";
+            }
+            catch (Exception e) when (e is OperationCanceledException or NATS.Client.Core.NatsException)
+            {
+                return e.GetType().Name; // still connecting: the next call tries again
+            }
+        }, made => made == "made", Seconds(30), "the stream to be made once the broker is back", every: TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
