@@ -47,6 +47,7 @@ internal sealed record DistributedState(string Status, long Issued, long Failed,
 /// <summary>Two engine instances on one database share a task's shards; neither issues what the other did.</summary>
 public sealed class DistributionSharedByTwoInstances
 {
+    [Trait("Category", "Slow")] // 20 000 rows through two instances
     [Fact]
     public async Task Two_instances_work_one_task_together_and_every_row_gets_exactly_one_coupon()
     {
@@ -143,6 +144,7 @@ public sealed class DistributionSharedByTwoInstances
 }
 
 /// <summary>The engine process killed (SIGKILL) in the middle of a task and started again: the counts come out exact.</summary>
+[Trait("Category", "Slow")] // SIGKILLs a Host process in a 40 000-row task
 public sealed class DistributionKilled
 {
     private const int Rows = 40_000;
@@ -259,6 +261,7 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
 }
 
 /// <summary>With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS, streaming throughout.</summary>
+[Trait("Category", "Slow")] // writes and uploads a 10-million-row file
 public sealed class DistributionTenMillionRows(SqliteApp app) : IClassFixture<SqliteApp>
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace PromotionEngine.System.Tests;
 /// over-issued, every claim that got 201 is in the database, a caller whose answer was lost gets its coupon by
 /// retrying with the same Idempotency-Key, and once the counters are rebuilt the whole stock is issued exactly.
 /// </summary>
+[Trait("Category", "Slow")] // SIGKILLs a Host process in a claim storm
 public sealed class EngineKilled(ITestOutputHelper output)
 {
     private const int Stock = 200;

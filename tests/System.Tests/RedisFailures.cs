@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace PromotionEngine.System.Tests;
 
 /// <summary>Redis is a cache of the truth: losing it loses nothing, and the engine heals by itself.</summary>
+[Trait("Category", "Slow")] // stops, restarts and flushes a Redis of its own
 public sealed class RedisFailures
 {
     private static async Task<long> IssuedInDatabaseAsync(RedisApp app, string template)

@@ -36,6 +36,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
 
     private sealed record Finding(string Operation, string Kind, int Status, string Mutation, string Request, string Answer);
 
+    [Trait("Category", "Slow")] // thousands of mutated requests
     [Fact]
     public async Task Never_answer_5xx_refuse_with_a_documented_problem_and_store_nothing_refused()
     {

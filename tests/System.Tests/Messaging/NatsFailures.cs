@@ -19,6 +19,7 @@ namespace PromotionEngine.System.Tests.Messaging;
 /// The NATS JetStream transport when things go wrong: the broker stops with events pending, refuses an event
 /// until its last attempt, or the engine dies between committing events and publishing them.
 /// </summary>
+[Trait("Category", "Slow")] // stops and restarts a NATS of its own; kills a Host process
 public sealed class NatsFailures
 {
     private static async Task<(BackboneOnPrivateNats App, PrivateNats Nats)> StartAsync(int maxPublishAttempts = 10)
