@@ -14,14 +14,27 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 lane=full
-filter=()
+skip_slow=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --fast) lane=fast; shift ;;
-    --skip-slow) filter=(--filter "Category!=Slow"); shift ;;
+    --skip-slow) skip_slow=true; shift ;;
     *) break ;;
   esac
 done
+
+# The rest goes to dotnet test; without the slow drills, a filter of the caller's is narrowed, not replaced.
+args=()
+filter=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) filter=$2; shift 2 ;;
+    --filter=*) filter=${1#--filter=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+if [ "$skip_slow" = true ]; then filter=${filter:+($filter)&}Category!=Slow; fi
+if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
 
 results=TestResults
 rm -rf "$results"
@@ -43,7 +56,7 @@ else
   scripts/services.sh start mariadb redis nats || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS: see above" >&2; exit 1; }
 fi
 
-dotnet test "$target" --logger "trx" --results-directory "$results" "${filter[@]}" "$@"
+dotnet test "$target" --logger "trx" --results-directory "$results" "${args[@]}"
 status=$?
 
 passed=0; failed=0; total=0
