@@ -20,5 +20,13 @@ internal static class Rules
 
     public static GivenTypesConjunction TypesIn(Assembly assembly) => Types().That().ResideInAssembly(assembly);
 
+    /// <summary>Throws <see cref="ModuleCycleException"/> naming every cycle, and the types that make its calls.</summary>
+    public static void CheckOneWay(this ModuleCalls calls)
+    {
+        var cycles = calls.Cycles();
+        if (cycles.Count > 0)
+            throw new ModuleCycleException($"Calls between modules must go one way; these go round:{Environment.NewLine}{calls.Describe(cycles)}");
+    }
+
     public static GivenTypesConjunction TheOffenders => Types().That().ResideInNamespace("PromotionEngine.Architecture.Tests.Offending");
 }
