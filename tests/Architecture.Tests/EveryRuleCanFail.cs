@@ -82,14 +82,16 @@ public class EveryRuleCanFail
     [Fact]
     public void The_one_way_rule_fails_on_a_module_that_closes_a_cycle_with_the_real_ones()
     {
-        // Beside the real modules, the catalog answers a port the engine calls and calls the engine back.
+        // Beside the real modules, the catalog answers a port the engine calls and calls the engine back: a new cycle, however
+        // like the tolerated one it looks.
         var modules = new Dictionary<string, IReadOnlyList<IType>>(ModuleCalls.Modules(Assemblies.Modules, Architectures.All), StringComparer.Ordinal)
         {
             ["catalog"] = TheOffendingPair()["catalog"],
         };
 
-        var failure = Assert.Throws<ModuleCycleException>(() => ModuleCalls.Of(modules).CheckOneWay());
+        var failure = Assert.Throws<ModuleCycleException>(() => ModuleCalls.Of(modules).CheckOneWay(TheModuleCalls.Tolerated));
 
         Assert.Contains("catalog → engine → catalog via ICouponIssuance, ICouponTemplateCatalog", failure.Message);
+        Assert.DoesNotContain(TheModuleCalls.Tolerated[0], failure.Message);
     }
 }

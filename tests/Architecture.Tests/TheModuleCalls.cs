@@ -6,6 +6,13 @@ namespace PromotionEngine.Architecture.Tests;
 /// </summary>
 public class TheModuleCalls
 {
+    /// <summary>
+    /// The one cycle kept, and why (the decision record): two reads, the claim path's template snapshot and the `issued`
+    /// figure of the merchant's template views. Breaking it means the engine keeps template snapshots of its own or the
+    /// merchant's views learn `issued` from events, a change to the claim path or to what those views answer.
+    /// </summary>
+    internal static readonly string[] Tolerated = ["engine → merchant-admin → engine via ICouponIssuance, ICouponTemplateCatalog"];
+
     /// <summary>The modules the Host project references, as the architecture loaded them.</summary>
     private static ModuleCalls HostModules() =>
         ModuleCalls.Of(ModuleCalls.Modules(
@@ -13,7 +20,11 @@ public class TheModuleCalls
             Architectures.All));
 
     [Fact]
-    public void Go_one_way() => HostModules().CheckOneWay();
+    public void Go_one_way() => HostModules().CheckOneWay(Tolerated);
+
+    /// <summary>The day a tolerated cycle is broken it leaves the list, so the list never excuses a cycle that comes back.</summary>
+    [Fact]
+    public void Every_tolerated_cycle_is_still_there() => Assert.Subset(HostModules().Cycles().ToHashSet(), Tolerated.ToHashSet());
 
     [Fact]
     public void The_graph_is_over_every_module_the_host_loads_and_sees_their_ports()
