@@ -20,7 +20,10 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine;
 
-/// <summary>The engine: the user-coupon lifecycle (claim, wallet, lock, consume, release, refund, expire). The module's only public type.</summary>
+/// <summary>
+/// The engine: the user-coupon lifecycle (claim, wallet, lock, consume, release, refund, expire). Orders lock, consume, release and
+/// refund through its <see cref="ICouponCheckout"/> port (the settlement serves those verbs). The module's only public type.
+/// </summary>
 public static class EngineModule
 {
     public const string Name = "engine";
@@ -94,7 +97,6 @@ public static class EngineModule
     {
         app.MapClaimEndpoints();
         app.MapWalletEndpoints();
-        app.MapCheckoutEndpoints();
         app.MapClaimCounterEndpoints();
         app.MapReminderEndpoints();
         return app;

@@ -19,7 +19,9 @@ internal static class Assemblies
     public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
     public static readonly Assembly Search = typeof(SearchModule).Assembly;
 
-    public static readonly Assembly[] Ours = [Kernel, Contracts, Engine, Admin, Distribution, Settlement, Search];
+    public static readonly Assembly[] Modules = [Engine, Admin, Distribution, Settlement, Search];
+
+    public static readonly Assembly[] Ours = [Kernel, Contracts, .. Modules];
 
     public static Assembly Named(string name) => name switch
     {

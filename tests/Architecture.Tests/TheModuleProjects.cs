@@ -16,10 +16,10 @@ public class TheModuleProjects
         throw new InvalidOperationException($"No PromotionEngine.slnx above {AppContext.BaseDirectory}.");
     });
 
-    private static XDocument Project(string name) => XDocument.Load(Path.Combine(Root.Value, "src", name, name + ".csproj"));
+    internal static XDocument Project(string name) => XDocument.Load(Path.Combine(Root.Value, "src", name, name + ".csproj"));
 
     /// <summary>The projects a project references, by name (..\Kernel\Kernel.csproj is "Kernel").</summary>
-    private static string[] ReferencedProjects(XDocument project) =>
+    internal static string[] ReferencedProjects(XDocument project) =>
         project.Descendants().Where(e => e.Name.LocalName == "ProjectReference")
             .Select(e => Path.GetFileNameWithoutExtension(((string?)e.Attribute("Include") ?? "").Replace('\\', '/')))
             .Order(StringComparer.Ordinal)
@@ -29,7 +29,7 @@ public class TheModuleProjects
         project.Descendants().Where(e => e.Name.LocalName == item).Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
 
     /// <summary>Every folder of src/ with a project is a module, except the shared projects and the Host.</summary>
-    private static string[] ModuleNames()
+    internal static string[] ModuleNames()
     {
         var root = Root.Value;
         return Directory.GetDirectories(Path.Combine(root, "src"))
