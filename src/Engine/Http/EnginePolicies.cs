@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Identity;
 
 namespace PromotionEngine.Engine.Http;
 
@@ -11,11 +9,7 @@ internal static class EnginePolicies
     public const string Service = "service";
     public const string Operator = "operator";
 
-    // The user policy guarantees a user caller with a user id.
-    public static UserId UserOf(HttpContext http) =>
-        Caller.From(http.User)?.User ?? throw new InvalidOperationException("The user policy let through a caller without a user id.");
-
     // The service policy guarantees a service caller; its token subject is the identity an order belongs to.
     public static Checkout.OrderCaller ServiceOf(HttpContext http) =>
-        Checkout.OrderCaller.Service(Caller.From(http.User)?.Subject ?? throw new InvalidOperationException("The service policy let through a caller without identity."));
+        Checkout.OrderCaller.Service(PolicyCallers.ServiceOf(http));
 }

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Settlement;
-using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Settlement.Http;
 using PromotionEngine.Kernel.Requests;
 
@@ -25,13 +23,10 @@ internal static class QuoteEndpoints
         {
             QuoteOutcome.Quoted q => TypedResults.Ok(q.Response),
             QuoteOutcome.Invalid i => ProblemResults.Invalid(i.Errors),
-            QuoteOutcome.PickRefused p => ProblemResults.From(new Refusal(RefusalKind.Invalid, "QUOTE_PICK_INVALID",
-                $"{p.Problems.Count} of the picked coupons cannot be used as picked; nothing was quoted.", "couponIds",
-                new Dictionary<string, object?> { ["coupons"] = p.Problems })),
+            QuoteOutcome.PickRefused p => SettlementProblems.QuotePickInvalid(p.Problems),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
 
     // The service policy guarantees a service caller; its token subject is who quotes, orders and records belong to.
-    public static string ServiceOf(HttpContext http) =>
-        Caller.From(http.User)?.Subject ?? throw new InvalidOperationException("The service policy let through a caller without identity.");
+    public static string ServiceOf(HttpContext http) => PolicyCallers.ServiceOf(http);
 }
