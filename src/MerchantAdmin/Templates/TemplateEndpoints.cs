@@ -11,6 +11,7 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
@@ -138,12 +139,16 @@ internal static class TemplateEndpoints
 
     private static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) => new(
-        t.Id.ToString(), t.Merchant.ToString(), t.Name, t.Description, t.Currency, WireNames.Of(t.Scope.Kind),
-        t.Scope.ShopId?.ToString(CultureInfo.InvariantCulture),
-        t.Scope.ProductIds.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList(),
-        t.Scope.CategoryIds.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList(),
-        WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount, t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount,
-        t.ValidFrom, t.ValidUntil, t.ValidityAfterClaim is { } v ? Iso8601Duration.Format(v) : null, t.Stock, t.PerUserLimit,
-        WireNames.Of(t.StatusAt(now)), issued, t.CreatedAt, t.UpdatedAt, t.Exclusive, t.Priority);
+    /// <summary>Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status at <paramref name="now"/> and its issued count.</summary>
+    public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) =>
+        TemplateStates.Of(t, t.Version).ToResponse(WireNames.Of(t.StatusAt(now)), issued);
+
+    private static TemplateResponse ToResponse(this TemplateState s, string status, long issued) => new(
+        Id(s.TemplateId), Id(s.MerchantId), s.Name, s.Description, s.Currency, s.Scope, s.ShopId is { } shop ? Id(shop) : null,
+        s.ProductIds.Select(Id).ToList(), s.CategoryIds.Select(Id).ToList(), s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff,
+        s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
+        s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority);
+
+    // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
