@@ -30,7 +30,7 @@ internal static class Readiness
             .AddCheck<MigrationsCheck>("migrations", tags: [Tag], timeout: CheckTimeout)
             .AddCheck<WorkerLeaseCheck>("worker-lease", tags: [Tag], timeout: CheckTimeout);
         // The same choices the Engine and the messaging setup make from the same settings.
-        if (configuration["Engine:ClaimGate"] == "Redis") checks.AddCheck<RedisCheck>("redis", tags: [Tag], timeout: CheckTimeout);
+        if (Engine.EngineModule.ClaimsUseRedis(configuration)) checks.AddCheck<RedisCheck>("redis", tags: [Tag], timeout: CheckTimeout);
         if ((configuration["Messaging:Transport"] ?? "InProcess") == "Nats") checks.AddCheck<NatsCheck>("nats", tags: [Tag], timeout: CheckTimeout);
         return services;
     }

@@ -27,17 +27,17 @@ internal static class CheckoutEndpoints
             .WithMetadata(AcceptsIdempotencyKey.Instance);
         group.MapPost("lock", LockAsync).WithName("LockCoupons");
         group.MapPost("consume", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.ConsumeAsync(QuoteEndpoints.ServiceOf(http), o, ct))).WithName("ConsumeCoupons");
+            RunAsync(orderId, o => c.ConsumeAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ConsumeCoupons");
         group.MapPost("release", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.ReleaseAsync(QuoteEndpoints.ServiceOf(http), o, ct))).WithName("ReleaseCoupons");
+            RunAsync(orderId, o => c.ReleaseAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ReleaseCoupons");
         group.MapPost("refund", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.RefundAsync(QuoteEndpoints.ServiceOf(http), o, ct))).WithName("RefundCoupons");
+            RunAsync(orderId, o => c.RefundAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("RefundCoupons");
     }
 
     private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, HttpContext http, CheckoutOrder checkout, QuotePins quotes,
         TimeProvider clock, CancellationToken ct)
     {
-        var caller = QuoteEndpoints.ServiceOf(http);
+        var caller = PolicyCallers.ServiceOf(http);
         if (request.QuoteId is not null) return await QuoteLock.LockAsync(caller, orderId, request, checkout, quotes, clock, ct);
         var max = checkout.Limits;
         var ids = request.CouponIds ?? [];

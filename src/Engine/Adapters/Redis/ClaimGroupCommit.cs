@@ -3,20 +3,21 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PromotionEngine.Engine.Adapters.Sql;
+using PromotionEngine.Engine.Claims;
 
-namespace PromotionEngine.Engine.Claims;
+namespace PromotionEngine.Engine.Adapters.Redis;
 
 /// <summary>
+/// The Redis claim path's writer (it serves no other gate, so it sits with that gate's adapters, but sees only ports).
 /// Group commit: claims granted by the fast gate queue here and are written many to a transaction, each
 /// caller answered when its batch commits, so a 201 always means "in the database" at a fraction of the
 /// cost of one transaction per claim. A batch that breaks a rule (the database disagrees with the cache)
-/// is retried claim by claim through the database gate, which decides each one exactly.
+/// is retried claim by claim through the database gate (<see cref="IExactClaimGate"/>), which decides each one exactly.
 /// There is one write lane per writer, and a template's claims always take the same lane: they would wait for
 /// its issuance row anyway, so splitting them over concurrent transactions would only make smaller batches
 /// (more statements per claim); different templates still commit in parallel.
 /// </summary>
-internal sealed partial class ClaimGroupCommit(IClaimLedger ledger, SqlClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
+internal sealed partial class ClaimGroupCommit(IClaimLedger ledger, IExactClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
     : BackgroundService
 {
     private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)
