@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using PromotionEngine.Contracts.Events.Engine.V1;
-using PromotionEngine.Host.Messaging;
 using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Platform.Messaging.Outbox;
 
 namespace PromotionEngine.System.Tests.Messaging;
 
