@@ -1,13 +1,7 @@
 using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PromotionEngine.Kernel.Persistence;
-using PromotionEngine.Platform.Messaging;
-using PromotionEngine.Platform.Messaging.Nats;
-using PromotionEngine.Platform.Persistence;
 using PromotionEngine.Platform.Telemetry;
-using IConnectionMultiplexer = StackExchange.Redis.IConnectionMultiplexer;
 
 namespace PromotionEngine.Platform.Health;
 
@@ -65,67 +59,5 @@ internal static class Readiness
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
             }),
         }));
-    }
-}
-
-/// <summary>A connection from the pool and one round trip.</summary>
-internal sealed class DatabaseCheck(IDatabase db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct));
-        return HealthCheckResult.Healthy($"{db.Dialect} answers");
-    }
-}
-
-/// <summary>Every module's migrations of this build are applied (a new build started before `migrate` ran is not ready).</summary>
-internal sealed class MigrationsCheck(Migrator migrator) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
-    {
-        var pending = await migrator.PendingAsync(ct);
-        return pending.Count == 0
-            ? HealthCheckResult.Healthy("every module's migrations are applied")
-            : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied: {string.Join(", ", pending.Take(5))}");
-    }
-}
-
-/// <summary>The worker number for ids is leased to this instance and the lease has not run out (renewals reach the database).</summary>
-internal sealed class WorkerLeaseCheck(WorkerLease lease, TimeProvider clock) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
-    {
-        var until = lease.LeasedUntil;
-        var now = clock.GetUtcNow();
-        return Task.FromResult(until switch
-        {
-            null => HealthCheckResult.Unhealthy("no worker number leased"),
-            { } u when u <= now => HealthCheckResult.Unhealthy($"the lease of worker number {lease.Worker} ran out at {u:O} (renewals fail)"),
-            { } u => HealthCheckResult.Healthy($"worker number {lease.Worker} leased until {u:O}"),
-        });
-    }
-}
-
-/// <summary>The claim gate's own Redis connection answers a PING.</summary>
-internal sealed class RedisCheck(IServiceProvider services) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
-    {
-        var redis = services.GetRequiredService<IConnectionMultiplexer>();
-        if (!redis.IsConnected) return HealthCheckResult.Unhealthy("not connected");
-        var latency = await redis.GetDatabase().PingAsync().WaitAsync(ct);
-        return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
-    }
-}
-
-/// <summary>The transport's NATS connection is open and answers a PING.</summary>
-internal sealed class NatsCheck(NatsJetStream nats) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
-    {
-        if (!nats.Connected) return HealthCheckResult.Unhealthy($"not connected ({nats.State})");
-        var latency = await nats.PingAsync(ct);
-        return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
     }
 }

@@ -4,20 +4,6 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Platform.Messaging;
 
-/// <summary>What became of one delivery to a consumer.</summary>
-internal abstract record DeliveryResult
-{
-    private DeliveryResult() { }
-
-    public sealed record Handled : DeliveryResult;
-
-    /// <summary>The consumer failed; deliver again after <see cref="Delay"/>.</summary>
-    public sealed record Retry(TimeSpan Delay, string Error) : DeliveryResult;
-
-    /// <summary>The last attempt failed; the event is in the dead letters now.</summary>
-    public sealed record DeadLettered : DeliveryResult;
-}
-
 /// <summary>
 /// One delivery to a group consumer, the same on every transport: handled through the inbox, or retried with
 /// backoff, or after the last attempt recorded as a CONSUME dead letter. The transport acknowledges accordingly.

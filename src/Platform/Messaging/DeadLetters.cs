@@ -7,37 +7,6 @@ using PromotionEngine.Platform.Messaging.Outbox;
 
 namespace PromotionEngine.Platform.Messaging;
 
-internal static class DeadLetterStages
-{
-    /// <summary>The relay could not hand the event to the broker.</summary>
-    public const string Publish = "PUBLISH";
-
-    /// <summary>A consumer failed on the event on every delivery.</summary>
-    public const string Consume = "CONSUME";
-}
-
-internal sealed record DeadLetter(long Id, string Stage, string? Consumer, EventEnvelope Envelope, bool Retained, int Attempts, string LastError,
-    DateTimeOffset DeadAt, DateTimeOffset? ReplayedAt);
-
-/// <summary>What replaying a dead letter did.</summary>
-internal abstract record ReplayOutcome
-{
-    private ReplayOutcome() { }
-
-    /// <summary>Back in the outbox (PUBLISH) or handled by its consumer now (CONSUME).</summary>
-    public sealed record Replayed(DeadLetter Letter) : ReplayOutcome;
-
-    public sealed record NotFound : ReplayOutcome;
-
-    public sealed record AlreadyReplayed(DeadLetter Letter) : ReplayOutcome;
-
-    /// <summary>The consumer is not served by this process (its role runs elsewhere).</summary>
-    public sealed record ConsumerNotHere(DeadLetter Letter) : ReplayOutcome;
-
-    /// <summary>The consumer failed again; the letter stays, with the new error.</summary>
-    public sealed record FailedAgain(DeadLetter Letter, string Error) : ReplayOutcome;
-}
-
 /// <summary>
 /// Events that ran out of attempts, kept whole in msg_dead_letters until an operator replays them: a
 /// PUBLISH letter goes back into the outbox, a CONSUME letter is handed to its consumer again (through the

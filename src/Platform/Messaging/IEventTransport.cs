@@ -32,9 +32,3 @@ internal interface IEventTransport
     /// <summary>After that transaction committed.</summary>
     Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct);
 }
-
-/// <summary>Which events the broker accepted durably, and why the others were not.</summary>
-internal sealed record PublishOutcome(IReadOnlySet<Guid> Accepted, IReadOnlyDictionary<Guid, string> Errors)
-{
-    public static PublishOutcome All(IReadOnlyList<OutboxMessage> batch) => new(batch.Select(e => e.EventId).ToHashSet(), new Dictionary<Guid, string>());
-}

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Platform.Web;
 
 namespace PromotionEngine.Platform.Messaging;
 
@@ -76,11 +76,4 @@ internal static class MessagingEndpoints
     private static DeadLetterResponse ToResponse(DeadLetter l) => new(l.Id.ToString(CultureInfo.InvariantCulture), l.Stage, l.Consumer,
         l.Envelope.EventId.ToString(), l.Envelope.Subject, l.Envelope.Type, l.Envelope.AggregateId, l.Envelope.OccurredAt, l.Attempts, l.LastError,
         l.DeadAt, l.ReplayedAt, System.Text.Json.JsonSerializer.SerializeToElement(l.Envelope, Kernel.Messaging.EventJson.Options));
-}
-
-/// <summary>The Host's own refusals, shaped like the modules' (RFC 9457 with a stable code).</summary>
-internal static class Problems
-{
-    public static ProblemHttpResult From(Problem p) =>
-        TypedResults.Problem(detail: p.Detail, statusCode: p.Status, title: p.Code, type: p.Type, extensions: p.Extensions);
 }

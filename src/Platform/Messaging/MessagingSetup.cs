@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Platform.Messaging.InProcess;
 using PromotionEngine.Platform.Messaging.Nats;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace PromotionEngine.Platform.Telemetry;
 
 /// <summary>
@@ -56,25 +53,5 @@ internal sealed class ManagementPort
         if (management == (http.Connection.LocalPort == Port)) return next();
         http.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;
-    }
-}
-
-/// <summary>Marks an endpoint served on the management port (metrics, health).</summary>
-internal sealed class ManagementEndpoint
-{
-    public static readonly ManagementEndpoint Instance = new();
-}
-
-internal static class ManagementEndpoints
-{
-    /// <summary>A management endpoint: anonymous, never rate limited, not in the OpenAPI document, on the management port when there is one.</summary>
-    public static TBuilder OnManagementPort<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
-        endpoint.WithMetadata(ManagementEndpoint.Instance).AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
-
-    /// <summary>Sorts requests by the port they came in on (see <see cref="ManagementPort"/>); nothing when there is no management port.</summary>
-    public static IApplicationBuilder UseManagementPort(this IApplicationBuilder app, ManagementPort? port)
-    {
-        if (port is not null) app.Use((http, next) => port.FilterAsync(http, () => next(http)));
-        return app;
     }
 }

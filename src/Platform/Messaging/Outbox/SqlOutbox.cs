@@ -114,23 +114,3 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
         return scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
     }
 }
-
-/// <summary>Wakes a loop that polls for work when work arrived, so it does not wait for its next poll.</summary>
-internal class WakeSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { } // already signalled
-        }
-    }
-
-    /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
-
-/// <summary>Wakes the relay when events were recorded.</summary>
-internal sealed class OutboxSignal : WakeSignal;
