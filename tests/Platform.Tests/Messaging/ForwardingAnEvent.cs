@@ -5,7 +5,7 @@ using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Platform.Messaging.Outbox;
 
-namespace PromotionEngine.System.Tests.Messaging;
+namespace PromotionEngine.Platform.Tests.Messaging;
 
 /// <summary>The relay forwards the stored JSON; what it needs of the envelope it reads without parsing the payload.</summary>
 public sealed class ForwardingAnEvent
