@@ -47,6 +47,22 @@ public class EveryRuleCanFail
         Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Distribution).UseNothingFrom("Microsoft.AspNetCore").Check(Architectures.All));
     }
 
+    /// <summary>
+    /// The rules of <see cref="ThePlatform"/>: using Platform is seen (the Host does), and Platform's types are loaded with what they
+    /// use of our assemblies (Kernel here; a module the same way, as the offenders show above).
+    /// </summary>
+    [Fact]
+    public void The_platform_rules_fail_on_the_host_and_see_what_the_platform_uses()
+    {
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Host).UseNothingFrom(Assemblies.Platform).Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Platform).UseNothingFrom(Assemblies.Kernel).Check(Architectures.All));
+    }
+
+    [Fact]
+    public void The_one_type_per_file_rule_fails_on_the_offenders_which_share_one_file() =>
+        Assert.NotEmpty(OneTypePerFile.Mismatches(typeof(EveryRuleCanFail).Assembly,
+            Path.Combine(Source.Root, "tests", "Architecture.Tests", "Offending"), "PromotionEngine.Architecture.Tests.Offending"));
+
     [Fact]
     public void The_entry_point_rule_fails_on_an_assembly_with_other_public_types() =>
         Assert.Throws<FailedArchRuleException>(() =>

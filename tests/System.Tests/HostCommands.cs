@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MySqlConnector;
-using PromotionEngine.Host.Identity;
+using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
