@@ -38,6 +38,7 @@ public static class DistributionModule
         services.AddSingleton<DistributionSignal>();
         services.AddSingleton<DistributionInstance>();
         services.AddSingleton<CreateDistributionTask>();
+        services.AddSingleton<TaskFormReader>();
         services.AddSingleton<ChangeTaskStatus>();
         services.AddSingleton<TaskLifecycle>();
         services.AddSingleton<ImportRecipients>();

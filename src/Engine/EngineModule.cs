@@ -20,7 +20,10 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine;
 
-/// <summary>The engine: the user-coupon lifecycle (claim, wallet, lock, consume, release, refund, expire). The module's only public type.</summary>
+/// <summary>
+/// The engine: the user-coupon lifecycle (claim, wallet, lock, consume, release, refund, expire). Orders lock, consume, release and
+/// refund through its <see cref="ICouponCheckout"/> port (the settlement serves those verbs). The module's only public type.
+/// </summary>
 public static class EngineModule
 {
     public const string Name = "engine";
@@ -38,9 +41,9 @@ public static class EngineModule
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ModuleSchema(Name, typeof(EngineModule).Assembly));
         services.AddSingleton<IUserCoupons, SqlUserCoupons>();
-        services.AddSingleton<SqlClaimGate>();
-        var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
-        if (options.ClaimGate == "Redis")
+        services.AddSingleton<IExactClaimGate, SqlClaimGate>();
+        var options = EngineOptions.Read(configuration);
+        if (options.ClaimGate == ClaimGateKind.Redis)
         {
             services.AddSingleton(_ => RedisSetup.Connect(options.Redis));
             services.AddSingleton<IClaimLedger, SqlClaimLedger>();
@@ -52,7 +55,7 @@ public static class EngineModule
         }
         else
         {
-            services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<SqlClaimGate>());
+            services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<IExactClaimGate>());
             services.AddSingleton<IClaimCounterCache, NoClaimCounterCache>();
         }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
@@ -85,16 +88,17 @@ public static class EngineModule
     public static IServiceCollection AddEngineWorkers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHostedService<CouponSweeper>();
-        if (configuration.GetSection(EngineOptions.Section).Get<EngineOptions>()?.ClaimGate == "Redis")
-            services.AddHostedService<RebuildClaimCountersOnStart>();
+        if (ClaimsUseRedis(configuration)) services.AddHostedService<RebuildClaimCountersOnStart>();
         return services;
     }
+
+    /// <summary>Engine:ClaimGate is Redis (any case), as the module reads it: the Host checks Redis's health only then.</summary>
+    public static bool ClaimsUseRedis(IConfiguration configuration) => EngineOptions.Read(configuration).ClaimGate == ClaimGateKind.Redis;
 
     public static IEndpointRouteBuilder MapEngine(this IEndpointRouteBuilder app)
     {
         app.MapClaimEndpoints();
         app.MapWalletEndpoints();
-        app.MapCheckoutEndpoints();
         app.MapClaimCounterEndpoints();
         app.MapReminderEndpoints();
         return app;

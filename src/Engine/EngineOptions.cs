@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace PromotionEngine.Engine;
 
@@ -22,9 +24,8 @@ internal sealed class EngineOptions
     [Range(1, 1000)]
     public int MaxCouponsPerOrder { get; set; } = 50;
 
-    /// <summary>"Database" (embedded default: conditional updates) or "Redis" (atomic Lua decision, group-committed writes).</summary>
-    [RegularExpression("^(Database|Redis)$")]
-    public string ClaimGate { get; set; } = "Database";
+    /// <summary>Who decides a claim; the setting is the name, in any case. Anything else refuses the start (<see cref="Read"/>).</summary>
+    public ClaimGateKind ClaimGate { get; set; } = ClaimGateKind.Database;
 
     public RedisClaimOptions Redis { get; set; } = new();
 
@@ -36,6 +37,33 @@ internal sealed class EngineOptions
 
     /// <summary>The service identity the order saga acts as (order events have no caller): the order system's.</summary>
     public string OrderEventsService { get; set; } = Kernel.Identity.ServiceTrust.DefaultOrderEventsService;
+
+    /// <summary>
+    /// The settings as registration needs them, before the container exists (the claim gate decides which adapters are
+    /// registered). A claim gate that is not one of <see cref="ClaimGateKind"/>'s names stops the start here, as one line:
+    /// the binder alone would take "1" for Redis and answer anything else with a stack trace.
+    /// </summary>
+    public static EngineOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        if (section[nameof(ClaimGate)] is { } gate && !Enum.GetNames<ClaimGateKind>().Contains(gate, StringComparer.OrdinalIgnoreCase))
+        {
+            var names = string.Join(" or ", Enum.GetNames<ClaimGateKind>());
+            throw new OptionsValidationException(Section, typeof(EngineOptions),
+                [$"{Section}:{nameof(ClaimGate)} is {names} (any case), not '{gate}'."]);
+        }
+        return section.Get<EngineOptions>() ?? new EngineOptions();
+    }
+}
+
+/// <summary>Who decides a claim (Engine:ClaimGate).</summary>
+internal enum ClaimGateKind
+{
+    /// <summary>The embedded default: conditional updates in one transaction per claim.</summary>
+    Database,
+
+    /// <summary>An atomic Lua decision in Redis, then group-committed writes to the database (the truth).</summary>
+    Redis,
 }
 
 internal sealed class RedisClaimOptions

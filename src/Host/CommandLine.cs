@@ -1,3 +1,5 @@
+using PromotionEngine.Platform;
+
 namespace PromotionEngine.Host;
 
 /// <summary>
@@ -104,6 +106,3 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
         return new CommandLine(command, options, argument, [.. settings]);
     }
 }
-
-/// <summary>A setting or argument the Host cannot start with: reported as one line on stderr, exit code 2, no stack trace.</summary>
-internal sealed class SettingsException(string message) : InvalidOperationException(message);

@@ -2,16 +2,16 @@ using Microsoft.Extensions.Options;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.Host;
-using PromotionEngine.Host.Health;
-using PromotionEngine.Host.Identity;
-using PromotionEngine.Host.Messaging;
-using PromotionEngine.Host.Persistence;
-using PromotionEngine.Host.Telemetry;
-using PromotionEngine.Host.Web;
-using PromotionEngine.Kernel;
+using PromotionEngine.Host.Commands;
 using PromotionEngine.Kernel.Identity;
-using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Platform;
+using PromotionEngine.Platform.Health;
+using PromotionEngine.Platform.Identity;
+using PromotionEngine.Platform.Messaging;
+using PromotionEngine.Platform.Persistence;
+using PromotionEngine.Platform.Telemetry;
+using PromotionEngine.Platform.Web;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using Scalar.AspNetCore;
@@ -70,7 +70,7 @@ static async Task<int> RunAsync(CommandLine line)
         Console.WriteLine(EngineModule.ClaimScriptSource); // the Lua the Redis claim path runs, for inspection and redis-benchmark
         return 0;
     }
-    if (command == "event-schemas") return EventSchemas.Write(line.Argument!); // the JSON Schema of the envelope and of every public event
+    if (command == "event-schemas") return EventSchemasCommand.Run(line.Argument!); // the JSON Schema of the envelope and of every public event
 
     // The key file in the data folder is for Development and the `token` command: anywhere else, whoever can read
     // the data folder could sign OPERATOR tokens, so the server needs a real issuer or a key it was given.
@@ -80,26 +80,20 @@ static async Task<int> RunAsync(CommandLine line)
             "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when ASPNETCORE_ENVIRONMENT=Development.");
     }
 
-    var roles = Roles.Parse(options.Roles);
+    var roles = Roles.Parse(options.Roles, Program.Modules);
     var telemetry = TelemetryOptions.Read(builder.Configuration);
     var management = ManagementPort.Listen(builder, telemetry);
     var rateLimits = RateLimitOptions.Read(builder.Configuration);
     builder.Services.AddOptions<PromotionOptions>().BindConfiguration(PromotionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<InstanceIdentity>();
-    builder.Services.AddSingleton<WorkerLease>();
-    builder.Services.AddHostedService<WorkerLeaseRenewal>();
-    builder.Services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkerLease>().Worker));
-    builder.Services.AddSingleton(new ModuleSchema("host", typeof(PromotionOptions).Assembly)); // the worker lease table
-    builder.Services.AddSingleton<IDatabase>(_ => Databases.Create(options));
-    builder.Services.AddSingleton<Migrator>();
+    builder.Services.AddPersistence(options);
     builder.Services.AddMessaging(builder.Configuration, roles);
-    builder.Services.AddPromotionAuth(options);
+    builder.Services.AddPromotionAuth(options, Program.Policies);
     builder.Services.AddPromotionRateLimits(rateLimits);
     builder.Services.AddPromotionProblems();
     builder.Services.AddKeyedRequests();
     builder.Services.AddOpenApi();
-    builder.Services.AddReadiness(builder.Configuration);
+    builder.Services.AddReadiness(builder.Configuration, redis: EngineModule.ClaimsUseRedis(builder.Configuration));
     builder.Services.AddPromotionTelemetry(telemetry, management);
 
     // Every module's services are registered in every process (their query ports answer other modules);
@@ -132,7 +126,7 @@ static async Task<int> RunAsync(CommandLine line)
     app.UseAuthentication();
     app.UsePromotionRateLimits(rateLimits); // per caller, or per address without a valid token
     app.UseAuthorization();
-    app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (Web/KeyedRequests.cs)
+    app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (src/Platform/Web/KeyedRequestsMiddleware.cs)
 
     app.MapOpenApi().AllowAnonymous();
     app.MapScalarApiReference().AllowAnonymous();
@@ -143,7 +137,7 @@ static async Task<int> RunAsync(CommandLine line)
     if (roles.Serves(MerchantAdminModule.Name)) app.MapMerchantAdmin();
     if (roles.Serves(EngineModule.Name)) app.MapEngine();
     if (roles.Serves(SettlementModule.Name)) app.MapSettlement();
-    app.MapMessaging();
+    app.MapMessaging(EngineModule.OperatorPolicy);
     if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
     if (roles.Serves(SearchModule.Name)) app.MapSearch();
 
@@ -152,4 +146,17 @@ static async Task<int> RunAsync(CommandLine line)
 }
 
 /// <summary>The entry point, visible to WebApplicationFactory in the system tests.</summary>
-public partial class Program;
+public partial class Program
+{
+    /// <summary>The modules of this build, by the names Promotion:Roles takes.</summary>
+    internal static readonly string[] Modules = [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
+
+    /// <summary>The modules' authorization policies, each with the one role it lets in.</summary>
+    internal static readonly (string Policy, CallerRole Role)[] Policies =
+    [
+        (MerchantAdminModule.MerchantPolicy, CallerRole.Merchant),
+        (EngineModule.UserPolicy, CallerRole.User),
+        (EngineModule.ServicePolicy, CallerRole.Service),
+        (EngineModule.OperatorPolicy, CallerRole.Operator),
+    ];
+}

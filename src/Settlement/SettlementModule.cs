@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Settlement.Adapters.Sql;
+using PromotionEngine.Settlement.Checkout;
 using PromotionEngine.Settlement.Orders;
 using PromotionEngine.Settlement.Quotes;
 
@@ -10,7 +10,8 @@ namespace PromotionEngine.Settlement;
 
 /// <summary>
 /// Settlement: quotes (usable and unusable coupons with reasons, the exact best combination, the deduction per line), the
-/// settlement record per order, refunds by the pinned allocation, and the order/payment saga. The module's only public type.
+/// order verbs (lock, consume, release, refund the order's coupons through the engine's checkout port), the settlement
+/// record per order, refunds by the pinned allocation, and the order/payment saga. The module's only public type.
 /// </summary>
 public static class SettlementModule
 {
@@ -26,10 +27,10 @@ public static class SettlementModule
         services.AddSingleton<IQuotes, SqlQuotes>();
         services.AddSingleton<PriceCart>();
         services.AddSingleton<QuotePins>();
-        services.AddSingleton<IQuotePins>(sp => sp.GetRequiredService<QuotePins>());
         services.AddSingleton<IOrderRecords, SqlOrderRecords>();
         services.AddSingleton<OrderSteps>();
-        services.AddSingleton<IOrderLedger, OrderLedger>();
+        services.AddSingleton<OrderLedger>();
+        services.AddSingleton<CheckoutOrder>();
         services.AddSingleton<OrderSaga>();
         foreach (var subscription in OrderSaga.Subscriptions) services.AddSingleton(subscription);
         return services;
@@ -38,6 +39,7 @@ public static class SettlementModule
     public static IEndpointRouteBuilder MapSettlement(this IEndpointRouteBuilder app)
     {
         app.MapQuoteEndpoints();
+        app.MapCheckoutEndpoints();
         app.MapOrderEndpoints();
         return app;
     }

@@ -16,10 +16,10 @@ public class TheModuleProjects
         throw new InvalidOperationException($"No PromotionEngine.slnx above {AppContext.BaseDirectory}.");
     });
 
-    private static XDocument Project(string name) => XDocument.Load(Path.Combine(Root.Value, "src", name, name + ".csproj"));
+    internal static XDocument Project(string name) => XDocument.Load(Path.Combine(Root.Value, "src", name, name + ".csproj"));
 
     /// <summary>The projects a project references, by name (..\Kernel\Kernel.csproj is "Kernel").</summary>
-    private static string[] ReferencedProjects(XDocument project) =>
+    internal static string[] ReferencedProjects(XDocument project) =>
         project.Descendants().Where(e => e.Name.LocalName == "ProjectReference")
             .Select(e => Path.GetFileNameWithoutExtension(((string?)e.Attribute("Include") ?? "").Replace('\\', '/')))
             .Order(StringComparer.Ordinal)
@@ -28,18 +28,20 @@ public class TheModuleProjects
     private static string[] Included(XDocument project, string item) =>
         project.Descendants().Where(e => e.Name.LocalName == item).Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
 
-    /// <summary>Every folder of src/ with a project is a module, except the shared projects and the Host.</summary>
-    private static string[] ModuleNames()
+    /// <summary>Every folder of src/ with a project of its name.</summary>
+    private static string[] ProjectNames()
     {
         var root = Root.Value;
         return Directory.GetDirectories(Path.Combine(root, "src"))
             .Select(Path.GetFileName)
             .OfType<string>()
             .Where(name => File.Exists(Path.Combine(root, "src", name, name + ".csproj")))
-            .Except([.. Shared, "Host"])
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
+
+    /// <summary>Every project of src/ is a module, except the shared projects, Platform and the Host.</summary>
+    internal static string[] ModuleNames() => ProjectNames().Except([.. Shared, "Platform", "Host"]).ToArray();
 
     public static TheoryData<string> Modules() => [.. ModuleNames()];
 
@@ -49,6 +51,14 @@ public class TheModuleProjects
     [Theory]
     [MemberData(nameof(Modules))]
     public void A_module_references_only_kernel_and_contracts(string module) => Assert.Equal(Shared, ReferencedProjects(Project(module)));
+
+    [Fact]
+    public void Platform_references_only_kernel_and_contracts() => Assert.Equal(Shared, ReferencedProjects(Project("Platform")));
+
+    /// <summary>The Host composes everything: every other project of src/, so a new module or Platform is never left out.</summary>
+    [Fact]
+    public void The_host_references_every_other_project() =>
+        Assert.Equal(ProjectNames().Except(["Host"]), ReferencedProjects(Project("Host")));
 
     [Fact]
     public void The_kernel_references_nothing_beyond_the_bcl()
@@ -84,5 +94,21 @@ public class TheModuleProjects
             """);
 
         Assert.NotEqual(Shared, ReferencedProjects(shortcut));
+    }
+
+    [Fact]
+    public void The_host_check_fails_on_a_host_that_leaves_a_project_out()
+    {
+        var partial = XDocument.Parse("""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <ItemGroup>
+                <ProjectReference Include="..\Kernel\Kernel.csproj" />
+                <ProjectReference Include="..\Contracts\Contracts.csproj" />
+                <ProjectReference Include="..\Engine\Engine.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        Assert.NotEqual(ProjectNames().Except(["Host"]), ReferencedProjects(partial));
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.IdentityModel.Tokens;
-using PromotionEngine.Host;
-using PromotionEngine.Host.Identity;
+using PromotionEngine.Platform;
+using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
@@ -73,9 +73,9 @@ public sealed class EmbeddedDefaults
     [Fact]
     public void Roles_name_known_modules_only()
     {
-        Assert.True(Roles.Parse("all").Serves("engine"));
-        Assert.False(Roles.Parse("merchant-admin").Serves("engine"));
-        Assert.Throws<SettingsException>(() => Roles.Parse("engine,billing"));
+        Assert.True(Roles.Parse("all", Program.Modules).Serves("engine"));
+        Assert.False(Roles.Parse("merchant-admin", Program.Modules).Serves("engine"));
+        Assert.Throws<SettingsException>(() => Roles.Parse("engine,billing", Program.Modules));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MySqlConnector;
-using PromotionEngine.Host.Identity;
+using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
@@ -123,6 +123,8 @@ public sealed class HostCommands : IDisposable
     [InlineData("--Promotion:Roles engine,billing --Promotion:Auth:SigningKey c3lzdGVtLXRlc3RzLXNpZ25pbmcta2V5LTMyLWJ5dGVzISE=", "billing")]
     [InlineData("--Promotion:Auth:SigningKey c2hvcnQ=", "at least 32 bytes")]
     [InlineData("--Promotion:Auth:SigningKey not-base64", "not base64")]
+    [InlineData("--Engine:ClaimGate Memcached --Promotion:Auth:SigningKey c3lzdGVtLXRlc3RzLXNpZ25pbmcta2V5LTMyLWJ5dGVzISE=",
+        "Invalid settings: Engine:ClaimGate is Database or Redis (any case), not 'Memcached'.")]
     [InlineData("--urls", "'--urls' has no value")]
     [InlineData("serve extra", "'extra'")]
     [InlineData("bogus", "Unknown command 'bogus'")]

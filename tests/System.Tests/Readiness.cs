@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PromotionEngine.Host.Persistence;
+using PromotionEngine.Platform.Persistence;
 using PromotionEngine.System.Tests.Infrastructure;
 using PromotionEngine.System.Tests.Messaging;
 

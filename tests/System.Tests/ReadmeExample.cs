@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
-using PromotionEngine.Host;
-using PromotionEngine.Host.Identity;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using Xunit.Abstractions;
 

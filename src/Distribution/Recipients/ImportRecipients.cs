@@ -50,21 +50,49 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
 
     private async Task ImportAsync(DistributionTask task, string owner, SpooledFile copy, CancellationToken ct)
     {
-        await store.DownloadFileAsync(task.Id, copy.Stream, ct);
-        await copy.FlushAsync(ct);
-        var path = copy.Path;
-        var layout = new FileLayout(task.Format, task.UserIdColumn);
-        var limits = WorkbookLimits.For(Options);
+        await StartOverAsync(task, owner, copy, ct);
+        var file = new ImportedFile(copy.Path, new FileLayout(task.Format, task.UserIdColumn), WorkbookLimits.For(Options));
+        if (await CountRowsAsync(task, owner, file, ct) is not { } rows) return;
+        await InLeaseAsync(task, owner, scope => tasks.SetTotalRowsAsync(task.Id, rows, scope, ct), ct);
+        var read = await ReadIntoChunksAsync(task, owner, file, ct);
+        var shardList = Split(task.Id, read.Chunks);
         await InLeaseAsync(task, owner, async scope =>
         {
-            await store.DeleteChunksAsync(task.Id, scope, ct); // an earlier attempt's, if it died half-way
+            await store.AddChunksAsync(read.LastChunks, scope, ct);
+            await store.AddFailuresAsync(task.Id, read.LastFailures, scope, ct);
+            await shards.CreateAsync(shardList, DistributionNames.Of(DistributionStatus.Scheduled), clock.GetUtcNow(), scope, ct);
+            await tasks.FinishImportAsync(task.Id, read.Chunks, read.Failed, clock.GetUtcNow(), scope, ct);
+            await store.DeleteFileAsync(task.Id, scope, ct);
+        }, ct);
+        LogImported(task.Id, rows, read.Chunks, shardList.Count, read.Failed);
+        signal.Notify();
+    }
+
+    /// <summary>The stored file, the way it is read, and the reader's budgets.</summary>
+    private sealed record ImportedFile(string Path, FileLayout Layout, WorkbookLimits Limits)
+    {
+        public IEnumerable<RecipientRow> Rows() => RecipientFile.Rows(Path, Layout, Limits);
+    }
+
+    /// <summary>Copies the stored file into the spool and clears what an earlier attempt that died half-way left.</summary>
+    private async Task StartOverAsync(DistributionTask task, string owner, SpooledFile copy, CancellationToken ct)
+    {
+        await store.DownloadFileAsync(task.Id, copy.Stream, ct);
+        await copy.FlushAsync(ct);
+        await InLeaseAsync(task, owner, async scope =>
+        {
+            await store.DeleteChunksAsync(task.Id, scope, ct);
             await store.DeleteFailuresAsync(task.Id, scope, ct);
         }, ct);
+    }
 
+    /// <summary>The rows of the file, or null when the task failed instead: a file it cannot read, or one over the row limit.</summary>
+    private async Task<long?> CountRowsAsync(DistributionTask task, string owner, ImportedFile file, CancellationToken ct)
+    {
         long rows = 0;
         try
         {
-            foreach (var _ in RecipientFile.Rows(path, layout, limits))
+            foreach (var _ in file.Rows())
             {
                 if (++rows > Options.MaxRows) break;
                 if (rows % RenewEveryRows == 0) await InLeaseAsync(task, owner, _ => Task.CompletedTask, ct);
@@ -73,22 +101,29 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         catch (UnreadableFileException e)
         {
             await FailAsync(task, owner, FileUnreadable, $"{e.Message} (after row {rows + 1}).", ct);
-            return;
+            return null;
         }
-        if (rows > Options.MaxRows)
-        {
-            await FailAsync(task, owner, TooManyRows, $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.", ct);
-            return;
-        }
-        await InLeaseAsync(task, owner, scope => tasks.SetTotalRowsAsync(task.Id, rows, scope, ct), ct);
+        if (rows <= Options.MaxRows) return rows;
+        await FailAsync(task, owner, TooManyRows, $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.", ct);
+        return null;
+    }
 
+    /// <summary>What the second pass made: the chunks and failed rows in all, and the last of each, left for the import's last transaction.</summary>
+    private sealed record ReadChunks(int Chunks, long Failed, List<StoredChunk> LastChunks, List<FailureRow> LastFailures);
+
+    /// <summary>
+    /// Reads the file again, row by row: invalid and repeated user ids become failure rows, valid ones go into chunks,
+    /// written a few at a time; what is left when the file ends is written with the shards.
+    /// </summary>
+    private async Task<ReadChunks> ReadIntoChunksAsync(DistributionTask task, string owner, ImportedFile file, CancellationToken ct)
+    {
         var seen = new SeenUsers();
         var chunk = new List<Recipient>(Options.ChunkSize);
         var chunks = new List<StoredChunk>();
         var failures = new List<FailureRow>();
         var seq = 0;
         long failed = 0;
-        foreach (var row in RecipientFile.Rows(path, layout, limits))
+        foreach (var row in file.Rows())
         {
             if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
             else if (!seen.Add(user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.DuplicateRow));
@@ -106,17 +141,7 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         }
         if (chunk.Count > 0) chunks.Add(Seal(task.Id, seq++, chunk));
         failed += failures.Count;
-        var shardList = Split(task.Id, seq);
-        await InLeaseAsync(task, owner, async scope =>
-        {
-            await store.AddChunksAsync(chunks, scope, ct);
-            await store.AddFailuresAsync(task.Id, failures, scope, ct);
-            await shards.CreateAsync(shardList, DistributionNames.Of(DistributionStatus.Scheduled), clock.GetUtcNow(), scope, ct);
-            await tasks.FinishImportAsync(task.Id, seq, failed, clock.GetUtcNow(), scope, ct);
-            await store.DeleteFileAsync(task.Id, scope, ct);
-        }, ct);
-        LogImported(task.Id, rows, seq, shardList.Count, failed);
-        signal.Notify();
+        return new ReadChunks(seq, failed, chunks, failures);
     }
 
     private async Task FlushAsync(DistributionTask task, string owner, List<StoredChunk> chunks, List<FailureRow> failures, CancellationToken ct)

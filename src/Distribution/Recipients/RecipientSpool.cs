@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -81,6 +82,27 @@ internal sealed class SpooledFile(string path, FileStream stream) : IDisposable
 
     public Task FlushAsync(CancellationToken ct) => Guarded(() => Stream.FlushAsync(ct));
 
+    /// <summary>
+    /// Copies <paramref name="source"/> (an upload) into the file, hashing it on the way: its length and SHA-256, or null as
+    /// soon as it passes <paramref name="limit"/> bytes. A failing source throws its own exceptions; a failing disk, not an IOException.
+    /// </summary>
+    public async Task<SpooledCopy?> CopyFromAsync(Stream source, long limit, CancellationToken ct)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > limit) return null;
+            sha.AppendData(buffer, 0, read);
+            await WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        await FlushAsync(ct);
+        return new SpooledCopy(total, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
     private async Task Guarded(Func<Task> write)
     {
         try
@@ -98,6 +120,9 @@ internal sealed class SpooledFile(string path, FileStream stream) : IDisposable
 
     public void Dispose() => Stream.Dispose();
 }
+
+/// <summary>What <see cref="SpooledFile.CopyFromAsync"/> stored: the length and the SHA-256 (lower-case hex) of the content.</summary>
+internal sealed record SpooledCopy(long Bytes, string Sha256);
 
 /// <summary>At start, before the first upload or import: the spool's orphans go (and a spool that cannot be made stops the start).</summary>
 internal sealed class SweepRecipientSpool(RecipientSpool spool) : IHostedService

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
@@ -6,7 +7,7 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
-/// <summary>The four order verbs, each a <see cref="OrderVerb"/>: over HTTP a transaction of its own, through the port in the caller's.</summary>
+/// <summary>The four order verbs, each a <see cref="OrderVerb"/>, run through the port in the caller's transaction.</summary>
 internal sealed class CheckoutVerbs(OrderCheckout checkout)
 {
     /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
@@ -16,7 +17,7 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
         var sorted = ids.OrderBy(i => i.Value).ToList();
         var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
         return new OrderVerb(caller, order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
-            NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now), quoteId);
+            NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now));
     }
 
     /// <summary>Payment succeeded: the order's locked coupons are spent.</summary>
@@ -39,29 +40,39 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
         new(RefusalKind.Conflict, "ORDER_NOT_LOCKED", $"No coupons were locked for order {order}.");
 }
 
-/// <summary>The engine's <see cref="ICouponCheckout"/> port: the HTTP verbs' code, in the caller's transaction.</summary>
-internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust) : ICouponCheckout
+/// <summary>The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP verbs and its saga).</summary>
+internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
 {
-    /// <summary>The saga: trusted, and its locks are the order events' service's.</summary>
-    private OrderCaller Saga => new(trust.OrderEventsService, Trusted: true);
+    public CheckoutLimits Limits { get; } = new(options.Value.MaxCouponsPerOrder, options.Value.MaxLockTtlSeconds);
 
-    public Task<CheckoutResult> LockAsync(OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(Saga, order, user, coupons, ttl, quoteId), scope, ct);
+    public Task<CheckoutResult> LockAsync(CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
+        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
 
-    public Task<CheckoutResult> ConsumeAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Consume(Saga, order, ct), scope, ct);
+    public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
+        RunAsync(verbs.Consume(As(caller), order, ct), scope, ct);
 
-    public Task<CheckoutResult> ReleaseAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Release(Saga, order, ct), scope, ct);
+    public Task<CheckoutResult> ReleaseAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
+        RunAsync(verbs.Release(As(caller), order, ct), scope, ct);
 
-    public Task<CheckoutResult> RefundAsync(OrderId order, WriteScope scope, CancellationToken ct) => RunAsync(verbs.Refund(Saga, order, ct), scope, ct);
+    public Task<CheckoutResult> RefundAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
+        RunAsync(verbs.Refund(As(caller), order, ct), scope, ct);
+
+    /// <summary>A service is held to the order's owner; the saga is trusted, and its locks are the order events' service's.</summary>
+    private OrderCaller As(CheckoutCaller caller) => caller switch
+    {
+        CheckoutCaller.Service service => new OrderCaller(service.Subject, Trusted: false),
+        CheckoutCaller.Saga => new OrderCaller(trust.OrderEventsService, Trusted: true),
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
 
     private async Task<CheckoutResult> RunAsync(OrderVerb verb, WriteScope scope, CancellationToken ct) =>
         (await checkout.ApplyAsync(verb, scope, ct)) switch
         {
-            (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, []),
+            (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, [], done.Response),
             (CheckoutOutcome.Refused refused, _) => new CheckoutResult([], refused.Refusal, false,
                 refused.Refusal.Details?.GetValueOrDefault("coupons") is IReadOnlyList<CouponRefusal> coupons
                     ? coupons.Select(c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
-                    : []),
+                    : [], null),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
 }

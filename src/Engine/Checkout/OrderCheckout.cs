@@ -1,7 +1,6 @@
 using System.Text.Json;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http.Engine;
-using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
@@ -9,7 +8,6 @@ using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Engine.Checkout;
 
@@ -17,43 +15,22 @@ namespace PromotionEngine.Engine.Checkout;
 /// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g. nothing was locked for the order).</param>
 internal sealed record OrderVerb(OrderCaller Caller, OrderId Order, string Operation, string RequestHash,
     Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
-    Func<UserCoupon, DateTimeOffset, CouponMove> Move, string? QuoteId = null);
+    Func<UserCoupon, DateTimeOffset, CouponMove> Move);
 
 /// <summary>
-/// Who runs an order verb: a service over HTTP (its token subject), held to the order's owner; or the order saga through
-/// the <see cref="ICouponCheckout"/> port, which acts as the order events' service and is trusted (the events are the order
-/// system's own facts, and no other caller reaches the port).
+/// Who runs an order verb, as the engine holds it: a service (its token subject), held to the order's owner; or the
+/// order saga, trusted and acting as the order events' service (<see cref="CheckoutCaller"/>).
 /// </summary>
-internal sealed record OrderCaller(string Subject, bool Trusted)
-{
-    public static OrderCaller Service(string subject) => new(subject, Trusted: false);
-}
+internal sealed record OrderCaller(string Subject, bool Trusted);
 
 /// <summary>
-/// The transaction all four order verbs share: answer a repeat from the operation record, otherwise move every coupon
-/// of the order or none, save each with its version, and record the operation and its answer. Over HTTP it is a
-/// transaction of its own that also records the step in the settlement record (<see cref="IOrderLedger"/>); through
-/// the <see cref="ICouponCheckout"/> port it runs in the caller's transaction and the caller records.
+/// What all four order verbs share, in the caller's transaction (the <see cref="ICouponCheckout"/> port): answer a repeat
+/// from the operation record, otherwise move every coupon of the order or none, save each with its version, and record
+/// the operation and its answer. The caller records what it keeps of the step and commits.
 /// </summary>
-internal sealed class OrderCheckout(IDatabase db, IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, IOrderLedger ledger, ServiceTrust trust,
-    IKeyedRequests keys, TimeProvider clock)
+internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, ServiceTrust trust, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public Task<CheckoutOutcome> RunAsync(OrderVerb verb, CancellationToken ct) =>
-        db.WriteWithRetryAsync(async scope =>
-        {
-            var (outcome, fresh) = await ApplyAsync(verb, scope, ct);
-            if (fresh && outcome is CheckoutOutcome.Done done)
-            {
-                var moved = Checked(done.Response); // an order verb always names at least one coupon, all of one user
-                await ledger.RecordAsync(new OrderStep(verb.Order, verb.Operation, moved[0].User, verb.QuoteId, moved, UtcMillis.Now(clock), verb.Caller.Subject),
-                    scope, ct);
-                await keys.ClaimAsync(scope, ct);
-                await scope.CommitAsync(ct);
-            }
-            return outcome;
-        }, ct);
 
     /// <summary>The verb in <paramref name="scope"/>, not committed. Fresh: it changed something now (not a repeat, not a refusal).</summary>
     public async Task<(CheckoutOutcome Outcome, bool Fresh)> ApplyAsync(OrderVerb verb, WriteScope scope, CancellationToken ct)

@@ -32,7 +32,7 @@ internal static class ClaimCounterEndpoints
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException)
         {
-            return ProblemResults.Unavailable("The claim store (Redis) is unavailable.");
+            return EngineProblems.ClaimsUnavailable("The claim store (Redis) is unavailable.");
         }
     }
 

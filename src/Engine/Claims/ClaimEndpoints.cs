@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Engine.Claims;
@@ -17,12 +16,12 @@ internal static class ClaimEndpoints
         app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User);
     }
 
-    private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         HttpContext http, ClaimCoupon command, TimeProvider clock, CancellationToken ct)
     {
-        var user = EnginePolicies.UserOf(http);
+        var user = PolicyCallers.UserOf(http);
         var errors = new FieldErrors()
-            .When(!IdempotencyKey.IsValid(idempotencyKey), "Idempotency-Key", $"Required header: 1 to {IdempotencyKey.MaxLength} printable ASCII characters.")
+            .When(!IdempotencyKey.IsValid(idempotencyKey), IdempotencyKeyHeader.Name, "Required header: " + IdempotencyKeyHeader.Rule)
             .When(request.TemplateId is null or < 1, "templateId", "Required: a template id.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
@@ -34,7 +33,7 @@ internal static class ClaimEndpoints
         catch (ClaimsUnavailableException e)
         {
             http.Response.Headers.RetryAfter = "1";
-            return ProblemResults.Unavailable(e.Message + " Nothing was issued; retry with the same Idempotency-Key.");
+            return EngineProblems.ClaimsUnavailable(e.Message + " Nothing was issued; retry with the same Idempotency-Key.");
         }
         var now = clock.GetUtcNow();
         return outcome switch

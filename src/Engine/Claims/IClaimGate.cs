@@ -14,6 +14,16 @@ internal interface IClaimGate
     Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct);
 }
 
+/// <summary>
+/// The claim decided by the database alone, the truth every gate answers to: the embedded default's gate, and what the
+/// Redis gate falls back on for what it cannot settle itself (a group commit the database refused, a key Redis forgot).
+/// </summary>
+internal interface IExactClaimGate : IClaimGate
+{
+    /// <summary>The coupon an earlier request with this key claimed, from the database (which never forgets a key).</summary>
+    Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct);
+}
+
 /// <summary>One claim to decide: the coupon to store if granted, and the template as read for this claim.</summary>
 internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, CouponTemplateSnapshot Template, DateTimeOffset Now);
 

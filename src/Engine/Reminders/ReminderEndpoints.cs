@@ -15,8 +15,6 @@ namespace PromotionEngine.Engine.Reminders;
 internal static class ReminderEndpoints
 {
     private const int DefaultMinutesBefore = 5;
-    private const int DefaultPageSize = 20;
-    private const int MaxPageSize = 100;
 
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,7 +32,7 @@ internal static class ReminderEndpoints
             .When(request.TemplateId is null or < 1, "templateId", "Required: a template id.")
             .When(minutes is < 1 or > ClaimReminder.MaxMinutesBefore, "minutesBefore", $"From 1 to {ClaimReminder.MaxMinutesBefore} minutes.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
-        return await command.HandleAsync(EnginePolicies.UserOf(http), new TemplateId(request.TemplateId!.Value), minutes, ct) switch
+        return await command.HandleAsync(PolicyCallers.UserOf(http), new TemplateId(request.TemplateId!.Value), minutes, ct) switch
         {
             SetReminderOutcome.Created c => TypedResults.Created($"/api/v1/me/reminders/{c.Reminder.Id}", c.Reminder.ToResponse()),
             SetReminderOutcome.Existing e => TypedResults.Ok(e.Reminder.ToResponse()),
@@ -46,28 +44,25 @@ internal static class ReminderEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, IClaimReminders reminders, string? status, string? cursor, int? limit, CancellationToken ct)
     {
         ReminderStatus? filter = null;
-        var errors = new FieldErrors()
-            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
-            .When(!Cursor.TryDecode(cursor, out var after), "cursor", "Not a cursor this API returned.");
+        var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);
         if (status is not null)
         {
             if (ReminderStatusNames.TryParse(status, out var parsed)) filter = parsed;
             else errors.Add("status", "One of SCHEDULED, SENT, CANCELLED.");
         }
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
-        var size = limit ?? DefaultPageSize;
-        var page = await reminders.ListAsync(EnginePolicies.UserOf(http), filter, after, size + 1, ct);
-        var items = page.Take(size).ToList();
-        return TypedResults.Ok(new Page<ReminderResponse>(items.Select(r => r.ToResponse()).ToList(), page.Count > size ? Cursor.Encode(items[^1].Id) : null));
+        var size = limit ?? Paging.DefaultSize;
+        return TypedResults.Ok(Paging.PageOf(await reminders.ListAsync(PolicyCallers.UserOf(http), filter, after, size + 1, ct), size, r => r.Id,
+            r => r.ToResponse()));
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, IClaimReminders reminders, CancellationToken ct) =>
-        await reminders.FindAsync(EnginePolicies.UserOf(http), id, null, ct) is { } reminder
+        await reminders.FindAsync(PolicyCallers.UserOf(http), id, null, ct) is { } reminder
             ? TypedResults.Ok(reminder.ToResponse())
             : ProblemResults.From(new Refusal(RefusalKind.NotFound, "REMINDER_NOT_FOUND", $"You have no reminder {id}."));
 
     private static async Task<IResult> CancelAsync(long id, HttpContext http, CancelReminder command, CancellationToken ct) =>
-        await command.HandleAsync(EnginePolicies.UserOf(http), id, ct) is { } refusal ? ProblemResults.From(refusal) : TypedResults.NoContent();
+        await command.HandleAsync(PolicyCallers.UserOf(http), id, ct) is { } refusal ? ProblemResults.From(refusal) : TypedResults.NoContent();
 
     private static ReminderResponse ToResponse(this ClaimReminder r) => new(
         r.Id.ToString(CultureInfo.InvariantCulture), r.Template.ToString(), r.Merchant.ToString(), r.MinutesBefore, r.ClaimOpensAt, r.RemindAt,

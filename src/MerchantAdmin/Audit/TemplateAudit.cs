@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin.Templates;
@@ -44,28 +45,32 @@ internal static class AuditValues
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Dictionary<string, object?> Of(CouponTemplate t) => new()
+    /// <summary>From the template's state, the one mapping of the aggregate (<see cref="TemplateStates.Of"/>).</summary>
+    public static Dictionary<string, object?> Of(CouponTemplate t) => Of(TemplateStates.Of(t, t.Version));
+
+    // Identity, version and times are the entry's own columns, not values that change.
+    private static Dictionary<string, object?> Of(TemplateState s) => new()
     {
-        ["name"] = t.Name,
-        ["description"] = t.Description,
-        ["currency"] = t.Currency,
-        ["scope"] = WireNames.Of(t.Scope.Kind),
-        ["shopId"] = t.Scope.ShopId,
-        ["productIds"] = t.Scope.ProductIds,
-        ["categoryIds"] = t.Scope.CategoryIds,
-        ["type"] = WireNames.Of(t.Benefit.Type),
-        ["discountAmount"] = t.Benefit.DiscountAmount,
-        ["thresholdAmount"] = t.Benefit.ThresholdAmount,
-        ["percentOff"] = t.Benefit.PercentOff,
-        ["maxDiscountAmount"] = t.Benefit.MaxDiscountAmount,
-        ["validFrom"] = t.ValidFrom,
-        ["validUntil"] = t.ValidUntil,
-        ["validityAfterClaim"] = t.ValidityAfterClaim is { } v ? Iso8601Duration.Format(v) : null,
-        ["stock"] = t.Stock,
-        ["perUserLimit"] = t.PerUserLimit,
-        ["terminatedAt"] = t.TerminatedAt,
-        ["exclusive"] = t.Exclusive,
-        ["priority"] = t.Priority,
+        ["name"] = s.Name,
+        ["description"] = s.Description,
+        ["currency"] = s.Currency,
+        ["scope"] = s.Scope,
+        ["shopId"] = s.ShopId,
+        ["productIds"] = s.ProductIds,
+        ["categoryIds"] = s.CategoryIds,
+        ["type"] = s.Type,
+        ["discountAmount"] = s.DiscountAmount,
+        ["thresholdAmount"] = s.ThresholdAmount,
+        ["percentOff"] = s.PercentOff,
+        ["maxDiscountAmount"] = s.MaxDiscountAmount,
+        ["validFrom"] = s.ValidFrom,
+        ["validUntil"] = s.ValidUntil,
+        ["validityAfterClaim"] = s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
+        ["stock"] = s.Stock,
+        ["perUserLimit"] = s.PerUserLimit,
+        ["terminatedAt"] = s.TerminatedAt,
+        ["exclusive"] = s.Exclusive,
+        ["priority"] = s.Priority,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

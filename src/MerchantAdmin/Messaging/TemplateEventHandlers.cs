@@ -19,7 +19,7 @@ internal sealed class AnnounceTemplateEnd(ICouponTemplates templates, IOutbox ou
     {
         var template = await templates.FindAsync(new TemplateId(due.TemplateId), scope, ct);
         if (template is null || template.TerminatedAt is not null || UtcMillis.From(template.ValidUntil) != UtcMillis.From(due.ValidUntil)) return;
-        await outbox.AddAsync(OutgoingEvent.Now(new TemplateEnded(TemplateEvents.StateOf(template, template.Version)), due.ValidUntil,
+        await outbox.AddAsync(OutgoingEvent.Now(new TemplateEnded(TemplateStates.Of(template, template.Version)), due.ValidUntil,
             template.Id.ToString(), template.Merchant.Value), scope, ct);
     }
 }

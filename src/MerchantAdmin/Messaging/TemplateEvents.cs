@@ -8,21 +8,13 @@ namespace PromotionEngine.MerchantAdmin.Messaging;
 /// <summary>What a template command tells the rest of the system, recorded in the command's own transaction.</summary>
 internal static class TemplateEvents
 {
-    /// <summary>The template as stored now; <paramref name="version"/> is the row version the change wrote.</summary>
-    public static TemplateState StateOf(CouponTemplate t, int version) => new(
-        t.Id.Value, t.Merchant.Value, t.Name, t.Description, t.Currency, WireNames.Of(t.Scope.Kind), t.Scope.ShopId,
-        t.Scope.ProductIds, t.Scope.CategoryIds, WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount,
-        t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount, t.ValidFrom, t.ValidUntil,
-        t.ValidityAfterClaim is { } v ? (long)v.TotalSeconds : null, t.Stock, t.PerUserLimit, t.TerminatedAt, version, t.CreatedAt, t.UpdatedAt,
-        t.Exclusive, t.Priority);
-
     public static IReadOnlyList<OutgoingEvent> Created(CouponTemplate t) =>
-        [Now(new TemplateCreated(StateOf(t, t.Version)), t), EndDue(t)];
+        [Now(new TemplateCreated(TemplateStates.Of(t, t.Version)), t), EndDue(t)];
 
     /// <summary>The event of a change to a stored template (saved as version <c>t.Version + 1</c>).</summary>
     public static IReadOnlyList<OutgoingEvent> Changed(CouponTemplate t, string operation, AuditDiff diff, long stockBefore)
     {
-        var state = StateOf(t, t.Version + 1);
+        var state = TemplateStates.Of(t, t.Version + 1);
         return operation switch
         {
             TemplateOperations.Change when diff.Fields.Contains("validUntil") => [Now(new TemplateChanged(state, diff.Fields), t), EndDue(t)],

@@ -2,17 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
@@ -20,8 +19,6 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 internal static class TemplateEndpoints
 {
     public const string MerchantPolicy = "merchant";
-    private const int DefaultPageSize = 20;
-    private const int MaxPageSize = 100;
 
     public static void MapTemplateEndpoints(this IEndpointRouteBuilder app)
     {
@@ -35,11 +32,11 @@ internal static class TemplateEndpoints
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory");
     }
 
-    private static async Task<IResult> CreateAsync(CreateTemplateRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    private static async Task<IResult> CreateAsync(CreateTemplateRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         HttpContext http, CreateTemplate command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
-        var (caller, merchant) = Tenant(http);
-        if (!TryReadKey(idempotencyKey, out var key)) return InvalidKey();
+        var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
+        if (!IdempotencyKeyHeader.TryReadOptional(idempotencyKey, out var key, out var invalidKey)) return invalidKey;
         var outcome = await command.HandleAsync(caller, merchant, request, key, ct);
         return await RespondAsync(outcome, issuance, clock, 0, ct);
     }
@@ -47,7 +44,7 @@ internal static class TemplateEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock,
         string? status, string? name, string? scope, string? type, string? cursor, int? limit, CancellationToken ct)
     {
-        var (_, merchant) = Tenant(http);
+        var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var errors = new FieldErrors();
         TemplateStatus? statusFilter = null;
         TemplateScope? scopeFilter = null;
@@ -56,32 +53,29 @@ internal static class TemplateEndpoints
         if (scope is not null) { if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s; else errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES."); }
         if (type is not null) { if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t; else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE."); }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
-              .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
-              .When(!Cursor.TryDecode(cursor, out var after), "cursor", "Not a cursor this API returned.");
+              .WhenBadPage(limit, cursor, out var after);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
-        var size = limit ?? DefaultPageSize;
+        var size = limit ?? Paging.DefaultSize;
         var now = clock.GetUtcNow();
-        var page = await templates.ListAsync(merchant, new TemplateQuery(statusFilter, string.IsNullOrEmpty(name) ? null : name, scopeFilter, typeFilter, after, size + 1), now, ct);
-        var items = page.Take(size).ToList();
+        var query = new TemplateQuery(statusFilter, string.IsNullOrEmpty(name) ? null : name, scopeFilter, typeFilter, after, size + 1);
+        var (items, next) = Paging.Take(await templates.ListAsync(merchant, query, now, ct), size, t => t.Id.Value);
         var issued = await issuance.IssuedAsync(items.Select(t => t.Id).ToArray(), ct);
-        return TypedResults.Ok(new Page<TemplateResponse>(
-            items.Select(t => t.ToResponse(issued.GetValueOrDefault(t.Id), now)).ToList(),
-            page.Count > size ? Cursor.Encode(items[^1].Id.Value) : null));
+        return TypedResults.Ok(new Page<TemplateResponse>(items.Select(t => t.ToResponse(issued.GetValueOrDefault(t.Id), now)).ToList(), next));
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
-        var (_, merchant) = Tenant(http);
+        var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var template = await templates.FindAsync(new TemplateId(id), ct);
-        if (template is null || template.Merchant != merchant) return ProblemResults.TemplateNotFound(id);
+        if (template is null || template.Merchant != merchant) return MerchantAdminProblems.TemplateNotFound(id);
         return await RespondAsync(new TemplateOutcome.Done(template), issuance, clock, id, ct);
     }
 
     private static async Task<IResult> ChangeAsync(long id, JsonElement body, HttpContext http, ChangeTemplate command, ICouponIssuance issuance,
         TimeProvider clock, CancellationToken ct)
     {
-        var (caller, merchant) = Tenant(http);
+        var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
         var errors = new FieldErrors();
         var fixedFields = new FieldErrors();
         var changes = TemplateChanges.From(body, errors, fixedFields);
@@ -91,51 +85,36 @@ internal static class TemplateEndpoints
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
     }
 
-    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         HttpContext http, AddTemplateStock command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
-        var (caller, merchant) = Tenant(http);
-        if (!TryReadKey(idempotencyKey, out var key)) return InvalidKey();
+        var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
+        if (!IdempotencyKeyHeader.TryReadOptional(idempotencyKey, out var key, out var invalidKey)) return invalidKey;
         if (request.Quantity is not { } quantity)
             return ProblemResults.Invalid(new FieldErrors().Add("quantity", "Required: how many coupons to add."));
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), quantity, key, ct), issuance, clock, id, ct);
     }
 
-    // The Idempotency-Key header is optional on merchant POSTs; when sent it must be well formed.
-    private static bool TryReadKey(string? header, out IdempotencyKey? key)
-    {
-        key = header is not null && IdempotencyKey.IsValid(header) ? new IdempotencyKey(header) : null;
-        return header is null || key is not null;
-    }
-
-    private static IResult InvalidKey() =>
-        ProblemResults.Invalid(new FieldErrors().Add("Idempotency-Key", $"1 to {IdempotencyKey.MaxLength} printable ASCII characters."));
-
     private static async Task<IResult> TerminateAsync(long id, HttpContext http, TerminateTemplate command, ICouponIssuance issuance,
         TimeProvider clock, CancellationToken ct)
     {
-        var (caller, merchant) = Tenant(http);
+        var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), ct), issuance, clock, id, ct);
     }
 
     private static async Task<IResult> HistoryAsync(long id, HttpContext http, ICouponTemplates templates, ITemplateAuditTrail audit,
         string? cursor, int? limit, CancellationToken ct)
     {
-        var (_, merchant) = Tenant(http);
-        var errors = new FieldErrors()
-            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
-            .When(!Cursor.TryDecode(cursor, out var after), "cursor", "Not a cursor this API returned.");
+        var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
+        var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var template = await templates.FindAsync(new TemplateId(id), ct);
-        if (template is null || template.Merchant != merchant) return ProblemResults.TemplateNotFound(id);
+        if (template is null || template.Merchant != merchant) return MerchantAdminProblems.TemplateNotFound(id);
 
-        var size = limit ?? DefaultPageSize;
-        var entries = await audit.ListAsync(template.Id, after, size + 1, ct);
-        var items = entries.Take(size).ToList();
-        return TypedResults.Ok(new Page<TemplateHistoryEntry>(
-            items.Select(e => new TemplateHistoryEntry(e.Id.ToString(CultureInfo.InvariantCulture), e.Operation, e.Actor, e.OccurredAt,
-                ParseJson(e.BeforeJson), ParseJson(e.AfterJson))).ToList(),
-            entries.Count > size ? Cursor.Encode(items[^1].Id) : null));
+        var size = limit ?? Paging.DefaultSize;
+        return TypedResults.Ok(Paging.PageOf(await audit.ListAsync(template.Id, after, size + 1, ct), size, e => e.Id,
+            e => new TemplateHistoryEntry(e.Id.ToString(CultureInfo.InvariantCulture), e.Operation, e.Actor, e.OccurredAt,
+                ParseJson(e.BeforeJson), ParseJson(e.AfterJson))));
     }
 
     private static async Task<IResult> RespondAsync(TemplateOutcome outcome, ICouponIssuance issuance, TimeProvider clock, long id, CancellationToken ct)
@@ -152,27 +131,24 @@ internal static class TemplateEndpoints
             case TemplateOutcome.Refused refused:
                 return ProblemResults.From(refused.Refusal);
             case TemplateOutcome.NotFound:
-                return ProblemResults.TemplateNotFound(id);
+                return MerchantAdminProblems.TemplateNotFound(id);
             default:
                 throw new System.Diagnostics.UnreachableException();
         }
     }
 
-    // The merchant policy guarantees a merchant caller with a merchant id.
-    private static (Caller Caller, MerchantId Merchant) Tenant(HttpContext http)
-    {
-        var caller = Caller.From(http.User) ?? throw new InvalidOperationException("The merchant policy let through a caller without identity.");
-        return (caller, caller.Merchant ?? throw new InvalidOperationException("A merchant caller has a merchant id."));
-    }
-
     private static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) => new(
-        t.Id.ToString(), t.Merchant.ToString(), t.Name, t.Description, t.Currency, WireNames.Of(t.Scope.Kind),
-        t.Scope.ShopId?.ToString(CultureInfo.InvariantCulture),
-        t.Scope.ProductIds.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList(),
-        t.Scope.CategoryIds.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList(),
-        WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount, t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount,
-        t.ValidFrom, t.ValidUntil, t.ValidityAfterClaim is { } v ? Iso8601Duration.Format(v) : null, t.Stock, t.PerUserLimit,
-        WireNames.Of(t.StatusAt(now)), issued, t.CreatedAt, t.UpdatedAt, t.Exclusive, t.Priority);
+    /// <summary>Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status at <paramref name="now"/> and its issued count.</summary>
+    public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) =>
+        TemplateStates.Of(t, t.Version).ToResponse(WireNames.Of(t.StatusAt(now)), issued);
+
+    private static TemplateResponse ToResponse(this TemplateState s, string status, long issued) => new(
+        Id(s.TemplateId), Id(s.MerchantId), s.Name, s.Description, s.Currency, s.Scope, s.ShopId is { } shop ? Id(shop) : null,
+        s.ProductIds.Select(Id).ToList(), s.CategoryIds.Select(Id).ToList(), s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff,
+        s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
+        s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority);
+
+    // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

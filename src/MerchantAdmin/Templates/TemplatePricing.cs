@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 
@@ -31,7 +32,10 @@ internal sealed class TemplatePricing(ICouponTemplates templates) : ICouponPrici
         return found;
     }
 
-    private static TemplatePricingTerms TermsOf(CouponTemplate t) => new(t.Id, t.Merchant, t.Currency, WireNames.Of(t.Scope.Kind), t.Scope.ShopId,
-        t.Scope.ProductIds, t.Scope.CategoryIds, WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount,
-        t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount, t.Exclusive, t.Priority);
+    /// <summary>From the template's state, the one mapping of the aggregate (<see cref="TemplateStates.Of"/>).</summary>
+    private static TemplatePricingTerms TermsOf(CouponTemplate t) => TermsOf(TemplateStates.Of(t, t.Version));
+
+    private static TemplatePricingTerms TermsOf(TemplateState s) => new(new TemplateId(s.TemplateId), new MerchantId(s.MerchantId), s.Currency,
+        s.Scope, s.ShopId, s.ProductIds, s.CategoryIds, s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff, s.MaxDiscountAmount,
+        s.Exclusive, s.Priority);
 }

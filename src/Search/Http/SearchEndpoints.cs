@@ -17,8 +17,6 @@ internal static class SearchEndpoints
 {
     public const string OperatorPolicy = "operator";
     public const int MaxTextLength = 100;
-    private const int DefaultPageSize = 20;
-    private const int MaxPageSize = 100;
     private static readonly string[] Scopes = ["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"];
     private static readonly string[] Types = ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE"];
 
@@ -44,11 +42,11 @@ internal static class SearchEndpoints
             .When(type is not null && !Types.Contains(type), "type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.")
             .When(productId is < 1, "productId", "A product id (1 or more).")
             .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
-            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .WhenBadLimit(limit)
             .When(!SearchCursor.TryDecode(cursor, scored: text is not null, out var after), "cursor", "Not a cursor this search returned.");
-        if (!errors.IsEmpty) return Invalid(errors);
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var query = new TemplateQuery(text, merchantId, scope, type, productId, categoryId, claimableNow == true ? clock.GetUtcNow() : null, after,
-            limit ?? DefaultPageSize);
+            limit ?? Paging.DefaultSize);
         return await command.HandleAsync(query, ct) is { } page ? TypedResults.Ok(page) : NotReady();
     }
 
@@ -60,11 +58,11 @@ internal static class SearchEndpoints
             .When(productId is < 1, "productId", "A product id (1 or more).")
             .When(shopId is < 1, "shopId", "A shop id (1 or more).")
             .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
-            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .WhenBadLimit(limit)
             .When(!SearchCursor.TryDecode(cursor, scored: false, out var after), "cursor", "Not a cursor this search returned.");
-        if (!errors.IsEmpty) return Invalid(errors);
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var user = Caller.From(http.User) is { Role: CallerRole.User, User: { } u } ? u : (UserId?)null;
-        var query = new ExposureQuery(productId, shopId, categoryId, clock.GetUtcNow(), after, limit ?? DefaultPageSize);
+        var query = new ExposureQuery(productId, shopId, categoryId, clock.GetUtcNow(), after, limit ?? Paging.DefaultSize);
         return await command.HandleAsync(query, user, ct) is { } page ? TypedResults.Ok(page) : NotReady();
     }
 
@@ -79,18 +77,12 @@ internal static class SearchEndpoints
         return TypedResults.Accepted("/api/v1/operator/search", index.Status() with { Rebuilding = true });
     }
 
-    private static ProblemHttpResult Invalid(FieldErrors errors) => From(Problem.Invalid(errors));
-
     /// <summary>503 while this instance builds its first index (a few seconds after start): it would answer from part of the catalog.</summary>
     private static IResult NotReady()
     {
-        var problem = new Problem(503, "SEARCH_NOT_READY", "This instance is still building its search index; try again shortly.",
-            new Dictionary<string, object?> { ["code"] = "SEARCH_NOT_READY", ["retryAfterSeconds"] = 1 });
-        return new RetryAfter(From(problem));
+        return new RetryAfter(ProblemResults.Status(503, "SEARCH_NOT_READY", "This instance is still building its search index; try again shortly.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 }));
     }
-
-    private static ProblemHttpResult From(Problem p) =>
-        TypedResults.Problem(detail: p.Detail, statusCode: p.Status, title: p.Code, type: p.Type, extensions: p.Extensions);
 
     /// <summary>The problem with a Retry-After header.</summary>
     private sealed class RetryAfter(ProblemHttpResult inner) : IResult

@@ -32,7 +32,7 @@ internal static class OrderEndpoints
     private static async Task<IResult> GetAsync(string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
         if (!OrderId.IsValid(orderId)) return ProblemResults.Invalid(new FieldErrors().Add("orderId", OrderIdRule));
-        return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(QuoteEndpoints.ServiceOf(http), found.Record.Owner)
+        return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(PolicyCallers.ServiceOf(http), found.Record.Owner)
             ? TypedResults.Ok(RecordView.Of(found.Record, found.History, UtcMillis.Now(clock)))
             : ProblemResults.From(NotFound(orderId)); // another service's record is not there for this one
     }
@@ -40,7 +40,7 @@ internal static class OrderEndpoints
     private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records, OrderSteps steps,
         ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
-        var caller = QuoteEndpoints.ServiceOf(http);
+        var caller = PolicyCallers.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", OrderIdRule)

@@ -1,15 +1,23 @@
 using PromotionEngine.Contracts.Engine;
-using PromotionEngine.Contracts.Settlement;
+using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Settlement.Orders;
 
 /// <summary>
-/// The engine's HTTP order verbs record their steps here, in their own transaction: the same record the saga keeps, so it
-/// is right whichever way the order system drives the engine. The engine moved the coupons already; the record follows.
-/// Its refund verb restores every coupon, so it is the whole order refunded.
+/// An order verb the engine carried out for an HTTP call: LOCK, CONSUME, RELEASE or REFUND (every consumed coupon
+/// restored). Caller: the service identity that asked (a new settlement record is that service's).
 /// </summary>
-internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps) : IOrderLedger
+internal sealed record OrderStep(OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At,
+    string Caller);
+
+/// <summary>
+/// The HTTP order verbs (<see cref="Checkout.CheckoutOrder"/>) record their steps here, in the verb's transaction: the same
+/// record the saga keeps, so it is right whichever way the order system drives the coupons (HTTP verbs or order events).
+/// The engine moved the coupons already; the record follows. The refund verb restores every coupon, so it is the whole
+/// order refunded.
+/// </summary>
+internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps)
 {
     public const string EngineRefundId = "engine-refund";
 

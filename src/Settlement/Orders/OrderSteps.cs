@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Events.Settlement.V1;
 using PromotionEngine.Kernel;
@@ -17,18 +16,15 @@ internal sealed record StepCause(string Source, string? Type = null, Guid? Event
 }
 
 /// <summary>
-/// The steps of an order's settlement, shared by the saga (order events), the engine's HTTP verbs (through the ledger)
-/// and the refund endpoint: each changes the coupons through the engine's port in the caller's transaction (unless the
-/// engine already did), updates the record and notes the step. A step refused for an order event is reported with an
-/// order-settlement-refused event; over HTTP the caller gets the refusal.
+/// The steps of an order's settlement, shared by the saga (order events), the HTTP order verbs (through the ledger) and
+/// the refund endpoint: each changes the coupons through the engine's checkout port in the caller's transaction (unless
+/// the verb already did), updates the record and notes the step. A step refused for an order event is reported with an
+/// order-settlement-refused event; over HTTP the caller gets the refusal. What the steps do to coupons they do as the
+/// order saga (<see cref="CheckoutCaller.OrderEvents"/>): the HTTP refund endpoint has checked the record's owner already.
 /// </summary>
-internal sealed class OrderSteps(IServiceProvider services, IQuotes quotes, IOutbox outbox)
+internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutbox outbox)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private ICouponCheckout? _checkout;
-
-    /// <summary>Resolved on first use: the engine's checkout records its HTTP steps through the ledger, which uses these steps.</summary>
-    private ICouponCheckout Checkout => _checkout ??= services.GetRequiredService<ICouponCheckout>();
 
     /// <summary>The allocation a quote pinned, or null for no quote (or one purged since).</summary>
     public async Task<PinnedQuote?> PricedAsync(string? quoteId, CancellationToken ct) =>
@@ -39,7 +35,7 @@ internal sealed class OrderSteps(IServiceProvider services, IQuotes quotes, IOut
         WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
         var order = new OrderId(record.OrderId);
-        var result = await Checkout.LockAsync(order, new UserId(record.UserId), coupons, ttl, quoteId, scope, ct);
+        var result = await checkout.LockAsync(CheckoutCaller.OrderEvents, order, new UserId(record.UserId), coupons, ttl, quoteId, scope, ct);
         if (result.Refusal is { } refused)
         {
             // As over HTTP: a quote whose coupons can no longer be held "no longer holds".
@@ -72,7 +68,7 @@ internal sealed class OrderSteps(IServiceProvider services, IQuotes quotes, IOut
                     now, cause.Type, cause.EventId);
                 return;
             case OrderStates.Locked:
-                var result = await Checkout.ConsumeAsync(new OrderId(record.OrderId), scope, ct);
+                var result = await checkout.ConsumeAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
                 if (result.Refusal is { } refused)
                 {
                     var code = result.RefusedCoupons.Count > 0 ? result.RefusedCoupons[0].Reason : refused.Code;
@@ -118,7 +114,7 @@ internal sealed class OrderSteps(IServiceProvider services, IQuotes quotes, IOut
                 return;
             case OrderStates.Locked:
                 var lapsed = record.StateAt(now) == OrderStates.Expired;
-                var result = await Checkout.ReleaseAsync(new OrderId(record.OrderId), scope, ct);
+                var result = await checkout.ReleaseAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
                 if (result.Refusal is { } refused)
                 {
                     await RefuseAsync(record, StepNames.Release, null, refused.Code, refused.Message + Reasons(result), cause, scope, now, ct);
@@ -166,7 +162,7 @@ internal sealed class OrderSteps(IServiceProvider services, IQuotes quotes, IOut
         }
         if (whole && restore)
         {
-            var result = await Checkout.RefundAsync(new OrderId(record.OrderId), scope, ct);
+            var result = await checkout.RefundAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
             if (result.Refusal is { } refused) return await RefuseRefundAsync(record, refused.Code, refused.Message + Reasons(result), cause, scope, now, ct);
         }
         if (after is not null) record.RefundedUnits = after.ToList();

@@ -1,14 +1,20 @@
-using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 
 namespace PromotionEngine.Settlement.Quotes;
 
-/// <summary>Answers the engine's lock: the coupons a live quote of this user selected.</summary>
-internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust) : IQuotePins
+/// <summary>Either the user and the coupons to lock, or a refusal: <see cref="Refusal"/> is null when the quote may be locked.</summary>
+internal sealed record QuotePin(UserId User, IReadOnlyList<UserCouponId> Coupons, Refusal? Refusal);
+
+/// <summary>
+/// Which coupons of which user a live quote selected, for a lock with a quote id (over HTTP, or an order-created event), or
+/// why it cannot be locked: QUOTE_NOT_FOUND, QUOTE_EXPIRED, QUOTE_USER_MISMATCH, QUOTE_HAS_NO_COUPONS.
+/// </summary>
+internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust)
 {
     public const string HasNoCoupons = "QUOTE_HAS_NO_COUPONS";
 
+    /// <param name="caller">The service identity locking: a quote another service made (outside its trusted group) is not found.</param>
     public Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, string caller, CancellationToken ct) =>
         PinAsync(quoteId, user, now, caller, trusted: false, ct);
 

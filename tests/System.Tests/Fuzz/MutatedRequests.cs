@@ -7,9 +7,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
-using PromotionEngine.Host.Identity;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using MySqlConnector;
-using PromotionEngine.Host.Identity;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Platform.Identity;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 

@@ -7,8 +7,8 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
-using PromotionEngine.Host.Messaging;
 using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Platform.Messaging;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;

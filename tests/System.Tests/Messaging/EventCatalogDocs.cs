@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using PromotionEngine.Host.Messaging;
 using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Platform.Messaging;
 
 namespace PromotionEngine.System.Tests.Messaging;
 

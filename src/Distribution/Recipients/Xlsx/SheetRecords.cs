@@ -57,12 +57,7 @@ internal sealed class SheetRecords(PartReader part)
                     continue;
                 }
                 var next = rowIndex + 1;
-                var r = xml.GetAttribute("r");
-                // Row numbers past Excel's 1 048 576 are read (MiniExcel writes 5 000 000 rows in one sheet); anything else
-                // that is not a positive number makes the sheet unreadable, as before.
-                if (r is null) rowIndex++;
-                else if (int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= 1) rowIndex = given - 1;
-                else throw new InvalidDataException($"Row number '{Truncate(r)}' is not a row number.");
+                rowIndex = RowIndex(xml.GetAttribute("r"), rowIndex);
                 var expected = first ? 0 : next;
                 if (expected < rowIndex)
                 {
@@ -84,6 +79,16 @@ internal sealed class SheetRecords(PartReader part)
             }
         }
     }
+
+    /// <summary>
+    /// The row's 0-based index from its <c>r</c> attribute; without one, the row after <paramref name="previous"/>. Row numbers
+    /// past Excel's 1 048 576 are read (MiniExcel writes 5 000 000 rows in one sheet); anything else that is not a positive
+    /// number makes the sheet unreadable, as before.
+    /// </summary>
+    private static long RowIndex(string? r, long previous) =>
+        r is null ? previous + 1
+        : int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= 1 ? given - 1
+        : throw new InvalidDataException($"Row number '{Truncate(r)}' is not a row number.");
 
     /// <summary>Reads the row's cells into <see cref="_cells"/>; returns how many columns the row reaches.</summary>
     private int Cells()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using PromotionEngine.Engine.Adapters.Sql;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
@@ -15,7 +14,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
 internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCounters counters, ClaimGroupCommit commits,
-    SqlClaimGate database, IUserCoupons coupons, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
+    IExactClaimGate database, IUserCoupons coupons, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
 {
     /// <summary>How long a repeated key waits for its first request's coupon to be stored before answering 503.</summary>
     private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(5);

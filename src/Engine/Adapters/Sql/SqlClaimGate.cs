@@ -14,7 +14,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// The claim decided by the database alone (the embedded default, and any deployment without Redis):
 /// conditional counter updates and the coupon insert in one transaction. A refusal rolls everything back.
 /// </summary>
-internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IClaimGate
+internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IExactClaimGate
 {
     // "Count one more unless the bound is reached" as a single statement, so concurrent claims never
     // read-then-write. MySQL reports 0 affected rows when the IF keeps the value (UseAffectedRows=true).

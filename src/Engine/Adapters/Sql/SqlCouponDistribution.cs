@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -46,58 +45,84 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         var version = await cache.VersionAsync(template.Id, ct);
         var sorted = recipients.Select(r => r.Value).Order().ToArray();
         var claimed = await LockClaimsAsync(template.Id, sorted, scope, ct);
-        var fresh = sorted.Where(u => !claimed.ContainsKey(u)).ToArray();
+        var batch = new Batch(template, recipients, claimed, sorted.Where(u => !claimed.ContainsKey(u)).ToArray(), version,
+            request.TaskId.ToString(CultureInfo.InvariantCulture), now);
+        return await TryIssueToAllAsync(batch, issuedSeen, scope, ct) ?? await IssueExactlyAsync(batch, scope, ct);
+    }
 
-        var source = request.TaskId.ToString(CultureInfo.InvariantCulture);
-        var eligible = recipients.Where(r => claimed.GetValueOrDefault(r.Value) < template.PerUserLimit).ToList();
+    /// <summary>
+    /// One distribution batch once its counters are locked: <see cref="Claimed"/> holds the recipients who have claimed
+    /// before (their rows are locked), <see cref="Fresh"/> those who never did (sorted, no row yet).
+    /// </summary>
+    private sealed record Batch(CouponTemplateSnapshot Template, IReadOnlyList<UserId> Recipients, Dictionary<long, int> Claimed, long[] Fresh,
+        string? Version, string Source, DateTimeOffset Now);
 
-        // Optimistic first, under a savepoint: while stock visibly suffices, issue to every eligible recipient and count
-        // the template's hot row last, conditionally, so that row is locked only from there to the commit and shards
-        // working in parallel do not queue on it. New users' counters are created already counted (one write each, and
-        // the insert is their lock); if stock fell short meanwhile, undo to the savepoint and decide exactly.
-        if (issuedSeen + eligible.Count <= template.Stock && eligible.Count > 0)
+    /// <summary>
+    /// Optimistic first, under a savepoint: while stock visibly suffices, issue to every eligible recipient and count the
+    /// template's hot row last, conditionally, so that row is locked only from there to the commit and shards working in
+    /// parallel do not queue on it. New users' counters are created already counted (one write each, and the insert is
+    /// their lock). Null when stock fell short meanwhile (everything undone to the savepoint) or could not suffice.
+    /// </summary>
+    private async Task<Issued?> TryIssueToAllAsync(Batch batch, long issuedSeen, WriteScope scope, CancellationToken ct)
+    {
+        var template = batch.Template;
+        var eligible = batch.Recipients.Where(r => batch.Claimed.GetValueOrDefault(r.Value) < template.PerUserLimit).ToList();
+        if (issuedSeen + eligible.Count > template.Stock || eligible.Count == 0) return null;
+
+        await scope.Transaction.SaveAsync(Savepoint, ct);
+        var all = eligible.Select(u => UserCoupon.Claim(new UserCouponId(ids.Next()), u, template, batch.Now)).ToList();
+        var known = eligible.Select(u => u.Value).Where(batch.Claimed.ContainsKey).Order().ToArray();
+        await InsertClaimRowsAsync(template.Id, batch.Fresh, counted: true, scope, ct);
+        await WriteGrantsAsync(all, known, batch.Source, scope, ct);
+        if (!await AddIssuedUpToStockAsync(template.Id, all.Count, template.Stock, scope, ct))
         {
-            await scope.Transaction.SaveAsync(Savepoint, ct);
-            var all = eligible.Select(u => UserCoupon.Claim(new UserCouponId(ids.Next()), u, template, now)).ToList();
-            var known = eligible.Select(u => u.Value).Where(claimed.ContainsKey).Order().ToArray();
-            await InsertClaimRowsAsync(template.Id, fresh, counted: true, scope, ct);
-            await WriteGrantsAsync(all, known, source, scope, ct);
-            if (await AddIssuedUpToStockAsync(template.Id, all.Count, template.Stock, scope, ct))
-            {
-                await scope.Transaction.ReleaseAsync(Savepoint, ct);
-                var byUser = all.ToDictionary(c => c.User.Value, c => c.Id);
-                var optimistic = recipients.Select(r => byUser.TryGetValue(r.Value, out var id)
-                    ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
-                return new Issued(optimistic, template.Id, version, all.Select(c => c.User).ToList(), cache);
-            }
             await scope.Transaction.RollbackAsync(Savepoint, ct);
+            return null;
         }
+        await scope.Transaction.ReleaseAsync(Savepoint, ct);
+        var byUser = all.ToDictionary(c => c.User.Value, c => c.Id);
+        var decisions = batch.Recipients.Select(r => byUser.TryGetValue(r.Value, out var id)
+            ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
+        return new Issued(decisions, template.Id, batch.Version, all.Select(c => c.User).ToList(), cache);
+    }
 
-        await InsertClaimRowsAsync(template.Id, fresh, counted: false, scope, ct); // locks the new users' rows (claimed = 0 until granted)
+    /// <summary>Exactly, on the locked hot row: each recipient in order gets a coupon while the stock and their limit allow.</summary>
+    private async Task<Issued> IssueExactlyAsync(Batch batch, WriteScope scope, CancellationToken ct)
+    {
+        var template = batch.Template;
+        await InsertClaimRowsAsync(template.Id, batch.Fresh, counted: false, scope, ct); // locks the new users' rows (claimed = 0 until granted)
         var issued = await IssuedAsync(template.Id, scope, locking: true, ct);
-        var refusals = DistributionDecider.Decide(recipients, claimed, template.PerUserLimit, template.Stock - issued);
-        var granted = new List<UserCoupon>();
-        var decisions = new RecipientDecision[recipients.Count];
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            if (refusals[i] != DistributionRefusal.None)
-            {
-                decisions[i] = new RecipientDecision(recipients[i], null, refusals[i]);
-                continue;
-            }
-            var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), recipients[i], template, now);
-            granted.Add(coupon);
-            decisions[i] = new RecipientDecision(recipients[i], coupon.Id, DistributionRefusal.None);
-        }
+        var refusals = DistributionDecider.Decide(batch.Recipients, batch.Claimed, template.PerUserLimit, template.Stock - issued);
+        var (decisions, granted) = Grant(batch, refusals);
 
-        var unused = fresh.Except(granted.Select(c => c.User.Value)).ToArray();
+        var unused = batch.Fresh.Except(granted.Select(c => c.User.Value)).ToArray();
         if (granted.Count > 0)
         {
-            await WriteGrantsAsync(granted, granted.Select(c => c.User.Value).Order().ToArray(), source, scope, ct);
+            await WriteGrantsAsync(granted, granted.Select(c => c.User.Value).Order().ToArray(), batch.Source, scope, ct);
             await AddIssuedAsync(template.Id, granted.Count, scope, ct);
         }
         await DeleteClaimRowsAsync(template.Id, unused, scope, ct); // new users who got nothing leave no counter behind
-        return new Issued(decisions, template.Id, version, granted.Select(c => c.User).ToList(), cache);
+        return new Issued(decisions, template.Id, batch.Version, granted.Select(c => c.User).ToList(), cache);
+    }
+
+    /// <summary>A new coupon for each recipient not refused, and the decision for every recipient, in the batch's order.</summary>
+    private (RecipientDecision[] Decisions, List<UserCoupon> Granted) Grant(Batch batch, IReadOnlyList<DistributionRefusal> refusals)
+    {
+        var granted = new List<UserCoupon>();
+        var decisions = new RecipientDecision[batch.Recipients.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var recipient = batch.Recipients[i];
+            if (refusals[i] != DistributionRefusal.None)
+            {
+                decisions[i] = new RecipientDecision(recipient, null, refusals[i]);
+                continue;
+            }
+            var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), recipient, batch.Template, batch.Now);
+            granted.Add(coupon);
+            decisions[i] = new RecipientDecision(recipient, coupon.Id, DistributionRefusal.None);
+        }
+        return (decisions, granted);
     }
 
     /// <summary>The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest were created counted).</summary>

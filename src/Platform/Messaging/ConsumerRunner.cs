@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Platform.Messaging;
+
+/// <summary>
+/// One delivery to a group consumer, the same on every transport: handled through the inbox, or retried with
+/// backoff, or after the last attempt recorded as a CONSUME dead letter. The transport acknowledges accordingly.
+/// </summary>
+internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispatcher, DeadLetters deadLetters, MessagingMetrics metrics,
+    IOptions<MessagingOptions> options, ILogger<ConsumerRunner> log)
+{
+    /// <param name="onHandled">Runs in the handler's commit (the in-process transport removes its delivery there).</param>
+    /// <param name="onDeadLettered">Runs in the commit that records the dead letter.</param>
+    public async Task<DeliveryResult> DeliverAsync(EventSubscription subscription, EventEnvelope envelope, int attempt,
+        Func<WriteScope, Task>? onHandled, Func<WriteScope, Task>? onDeadLettered, CancellationToken ct)
+    {
+        try
+        {
+            await dispatcher.HandleAsync(subscription, envelope, attempt, onHandled, ct);
+            metrics.Handled(subscription.Consumer);
+            return new DeliveryResult.Handled();
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var last = attempt >= options.Value.MaxDeliver;
+            metrics.HandleFailed(subscription.Consumer, last);
+            if (!last)
+            {
+                LogRetry(e, subscription.Consumer, envelope.Subject, envelope.EventId, attempt);
+                return new DeliveryResult.Retry(options.Value.Backoff(attempt), e.Message);
+            }
+            LogDeadLettered(e, subscription.Consumer, envelope.Subject, envelope.EventId, attempt);
+            await using var scope = await db.BeginWriteAsync(ct);
+            await deadLetters.AddAsync(DeadLetterStages.Consume, subscription.Consumer, envelope, retained: false, attempt, e.ToString(), scope, ct);
+            if (onDeadLettered is not null) await onDeadLettered(scope);
+            await scope.CommitAsync(ct);
+            return new DeliveryResult.DeadLettered();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
+    private partial void LogRetry(Exception error, string consumer, string subject, Guid eventId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} failed on {Subject} {EventId} at its last attempt ({Attempt}); moved to the dead letters")]
+    private partial void LogDeadLettered(Exception error, string consumer, string subject, Guid eventId, int attempt);
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Dapper;
+using PromotionEngine.Contracts.Http;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Platform.Web;
+
+namespace PromotionEngine.Platform.Messaging;
+
+/// <summary>Operators see how the backbone is doing and replay dead letters.</summary>
+internal static class MessagingEndpoints
+{
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    public sealed record MessagingStatusResponse(string Transport, bool? TransportConnected, long OutboxPending, long OutboxDue, double OldestDueAgeSeconds,
+        long OutboxRetrying, long DeliveriesPending, long DeadLettersOpen);
+
+    public sealed record DeadLetterResponse(string Id, string Stage, string? Consumer, string EventId, string Subject, string Type,
+        string AggregateId, DateTimeOffset OccurredAt, int Attempts, string LastError, DateTimeOffset DeadAt, DateTimeOffset? ReplayedAt,
+        System.Text.Json.JsonElement Envelope);
+
+    /// <param name="operatorPolicy">The authorization policy that lets operators in (the Host names it).</param>
+    public static IEndpointRouteBuilder MapMessaging(this IEndpointRouteBuilder app, string operatorPolicy)
+    {
+        var group = app.MapGroup("/api/v1/operator").WithTags("Operations").RequireAuthorization(operatorPolicy);
+        group.MapGet("messaging", StatusAsync).WithName("MessagingStatus");
+        group.MapGet("dead-letters", ListAsync).WithName("ListDeadLetters");
+        group.MapPost("dead-letters/" + RouteIds.Id + "/replay", ReplayAsync).WithName("ReplayDeadLetter").WithMetadata(AcceptsIdempotencyKey.Instance);
+        return app;
+    }
+
+    private static async Task<IResult> StatusAsync(IDatabase db, IEventTransport transport, TimeProvider clock, CancellationToken ct)
+    {
+        var now = UtcMillis.From(clock.GetUtcNow());
+        await using var connection = await db.OpenAsync(ct);
+        var outbox = await connection.QuerySingleAsync<(long Pending, long Due, long? OldestDue, long Retrying)>(new CommandDefinition(
+            "SELECT COALESCE(SUM(event_count), 0), COALESCE(SUM(CASE WHEN next_attempt_at <= @Now THEN event_count ELSE 0 END), 0), " +
+            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) FROM msg_outbox",
+            new { Now = now }, cancellationToken: ct));
+        var deliveries = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));
+        var dead = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
+        return TypedResults.Ok(new MessagingStatusResponse(transport.Name, transport.Connected, outbox.Pending, outbox.Due,
+            outbox.OldestDue is { } oldest ? Math.Max(now - oldest, 0) / 1000.0 : 0, outbox.Retrying, deliveries, dead));
+    }
+
+    private static async Task<IResult> ListAsync(DeadLetters letters, string? status, string? consumer, string? cursor, int? limit, CancellationToken ct)
+    {
+        bool? open = status switch { null or "OPEN" => true, "REPLAYED" => false, "ALL" => null, _ => true };
+        var errors = new FieldErrors()
+            .When(status is not (null or "OPEN" or "REPLAYED" or "ALL"), "status", "One of OPEN (default), REPLAYED, ALL.")
+            .When(limit is < 1 or > MaxPageSize, "limit", $"From 1 to {MaxPageSize}.")
+            .When(!Cursor.TryDecode(cursor, out var before), "cursor", "Not a cursor this API returned.");
+        if (!errors.IsEmpty) return Problems.From(Problem.Invalid(errors));
+        var size = limit ?? DefaultPageSize;
+        var page = await letters.ListAsync(open, consumer, before, size + 1, ct);
+        var items = page.Take(size).ToList();
+        return TypedResults.Ok(new Page<DeadLetterResponse>(items.Select(ToResponse).ToList(), page.Count > size ? Cursor.Encode(items[^1].Id) : null));
+    }
+
+    private static async Task<IResult> ReplayAsync(long id, DeadLetters letters, CancellationToken ct) => await letters.ReplayAsync(id, ct) switch
+    {
+        ReplayOutcome.Replayed r => TypedResults.Ok(ToResponse(r.Letter)),
+        ReplayOutcome.NotFound => Problems.From(Problem.For(new Refusal(RefusalKind.NotFound, "DEAD_LETTER_NOT_FOUND", $"No dead letter {id}."))),
+        ReplayOutcome.AlreadyReplayed => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "DEAD_LETTER_ALREADY_REPLAYED",
+            $"Dead letter {id} was replayed before."))),
+        ReplayOutcome.ConsumerNotHere c => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "CONSUMER_NOT_SERVED",
+            $"Consumer {c.Letter.Consumer} does not run in this process (Promotion:Roles); replay it on an instance that serves its module."))),
+        ReplayOutcome.FailedAgain f => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "REPLAY_FAILED",
+            $"Consumer {f.Letter.Consumer} failed again: {f.Error}", null, new Dictionary<string, object?> { ["attempts"] = f.Letter.Attempts }))),
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
+
+    private static DeadLetterResponse ToResponse(DeadLetter l) => new(l.Id.ToString(CultureInfo.InvariantCulture), l.Stage, l.Consumer,
+        l.Envelope.EventId.ToString(), l.Envelope.Subject, l.Envelope.Type, l.Envelope.AggregateId, l.Envelope.OccurredAt, l.Attempts, l.LastError,
+        l.DeadAt, l.ReplayedAt, System.Text.Json.JsonSerializer.SerializeToElement(l.Envelope, Kernel.Messaging.EventJson.Options));
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using PromotionEngine.Kernel.Persistence;
+
+namespace PromotionEngine.Platform.Persistence;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. SQLite allows one writer at a time, so writers queue
+/// on a gate here rather than spin on SQLITE_BUSY; readers never wait.
+/// </summary>
+internal sealed class SqliteDatabase : IDatabase, IDisposable
+{
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqliteDatabase(string connectionString)
+    {
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public Task<WriteScope> BeginWriteAsync(CancellationToken ct) => BeginAsync(relaxed: false, ct);
+
+    // A pooled connection is set back to synchronous=FULL by OpenAsync when it is next opened.
+    public Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct) => BeginAsync(relaxed: true, ct);
+
+    private async Task<WriteScope> BeginAsync(bool relaxed, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var connection = (SqliteConnection)await OpenAsync(ct);
+            if (relaxed)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous=NORMAL;";
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
+            return new WriteScope(connection, transaction, () => _writeGate.Release());
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    // Only UNIQUE and PRIMARY KEY: a NOT NULL or CHECK failure is a bug, not "the row is already there".
+    public bool IsUniqueViolation(DbException error) =>
+        error is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey };
+
+    public bool IsTransient(DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+
+    public async Task<long> BulkInsertAsync(BulkRows rows, WriteScope scope, CancellationToken ct)
+    {
+        if (rows.Values.Count == 0) return 0;
+        // In process, one prepared single-row statement run per row is SQLite's fastest insert.
+        await using var command = (SqliteCommand)scope.Connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)scope.Transaction;
+        command.CommandText = $"INSERT OR IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES " +
+            $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        var parameters = rows.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
+        command.Prepare();
+        long inserted = 0;
+        foreach (var row in rows.Values)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            inserted += await command.ExecuteNonQueryAsync(ct);
+        }
+        return inserted;
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+}
