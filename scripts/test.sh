@@ -1,15 +1,62 @@
 #!/usr/bin/env bash
-# The README's test command: makes sure the services the tests need are up (installing them if
-# missing), runs every test project, and ends with one line "N passed, N failed" counted from the
-# test results. Exits non-zero when anything failed or no test ran.
+# The README's test command. Ends with one line "N passed, N failed" counted from the test results, and exits
+# non-zero when anything failed or no test ran.
+#
+#   scripts/test.sh               the full run CI makes (.ci/run): starts the services the tests need (installing them
+#                                 if missing), then every test project of the solution
+#   scripts/test.sh --fast        unit and architecture tests only: every test project but System.Tests, no service
+#                                 started; for the edit-build-test loop
+#   scripts/test.sh --skip-slow   the full run without the slow drills ([Trait("Category", "Slow")]: the SIGKILL and
+#                                 broker/Redis failure drills, the 10-million-row file, the fuzzer, ...); CI never skips them
+#
+# Anything after the flags goes to `dotnet test` as is (e.g. --filter "FullyQualifiedName~ClaimApi").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/services.sh start mariadb redis nats || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS: see above" >&2; exit 1; }
+lane=full
+skip_slow=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) lane=fast; shift ;;
+    --skip-slow) skip_slow=true; shift ;;
+    *) break ;;
+  esac
+done
+
+# The rest goes to dotnet test; without the slow drills, a filter of the caller's is narrowed, not replaced.
+args=()
+filter=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) filter=$2; shift 2 ;;
+    --filter=*) filter=${1#--filter=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+if [ "$skip_slow" = true ]; then filter=${filter:+($filter)&}Category!=Slow; fi
+if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
 
 results=TestResults
 rm -rf "$results"
-dotnet test PromotionEngine.slnx --logger "trx" --results-directory "$results" "$@"
+mkdir -p "$results"
+
+if [ "$lane" = fast ]; then
+  # A solution of the fast projects only, so neither the Host nor System.Tests is built or started.
+  target="$results/fast.slnx"
+  {
+    echo '<Solution>'
+    for project in tests/*/*.csproj; do
+      case "$project" in tests/System.Tests/*) continue ;; esac
+      echo "  <Project Path=\"../$project\" />"
+    done
+    echo '</Solution>'
+  } >"$target"
+else
+  target=PromotionEngine.slnx
+  scripts/services.sh start mariadb redis nats || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS: see above" >&2; exit 1; }
+fi
+
+dotnet test "$target" --logger "trx" --results-directory "$results" "${args[@]}"
 status=$?
 
 passed=0; failed=0; total=0

@@ -17,17 +17,6 @@ public class DistributionTaskRules
     }
 
     [Fact]
-    public void A_task_starts_only_when_its_time_has_come_and_its_file_is_counted()
-    {
-        Assert.Equal(TaskMove.NotAllowed, ATask(import: ImportState.Pending).Start(T0));
-        Assert.Equal(TaskMove.NotAllowed, ATask(startAt: T0.AddMinutes(5)).Start(T0.AddMinutes(4)));
-        var task = ATask(startAt: T0.AddMinutes(5));
-        Assert.Equal(TaskMove.Moved, task.Start(T0.AddMinutes(5)));
-        Assert.Equal((Running, T0.AddMinutes(5)), (task.Status, task.StartedAt));
-        Assert.Equal(TaskMove.AlreadyThere, task.Start(T0.AddMinutes(6)));
-    }
-
-    [Fact]
     public void Pausing_stops_the_running_clock_and_resuming_restarts_it()
     {
         var task = ATask();
@@ -40,51 +29,101 @@ public class DistributionTaskRules
         Assert.Equal(TaskMove.AlreadyThere, task.Resume(T0.AddMinutes(31)));
     }
 
-    [Theory]
-    [InlineData("SCHEDULED", true, false, false)]
-    [InlineData("RUNNING", true, true, false)]
-    [InlineData("PAUSED", true, false, true)]
-    public void Which_verbs_each_status_allows(string statusName, bool cancel, bool pause, bool resume)
+    /// <summary>A task as the rule table names it: due at T0 with its file counted unless the name says otherwise; each move made at T0.</summary>
+    private static DistributionTask Named(string task)
     {
-        var status = DistributionNames.Parse<DistributionStatus>(statusName);
-        DistributionTask In()
+        var t = task switch
         {
-            var t = ATask();
-            if (status != Scheduled) t.Start(T0);
-            if (status == Paused) t.Pause(T0);
-            return t;
+            "file not counted" or "failed" or "cancelled before its file was read" => ATask(import: ImportState.Pending),
+            "starting at 5 min" => ATask(startAt: T0.AddMinutes(5)),
+            "scheduled" or "running" or "paused" or "succeeded" => ATask(),
+            _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Not a task the rule table names."),
+        };
+        switch (task)
+        {
+            case "running":
+                Assert.Equal(TaskMove.Moved, t.Start(T0));
+                break;
+            case "paused":
+                Assert.Equal(TaskMove.Moved, t.Start(T0));
+                Assert.Equal(TaskMove.Moved, t.Pause(T0));
+                break;
+            case "succeeded":
+                Assert.Equal(TaskMove.Moved, t.Start(T0));
+                Assert.Equal(TaskMove.Moved, t.Complete(T0));
+                break;
+            case "failed":
+                Assert.Equal(TaskMove.Moved, t.Fail("TOO_MANY_ROWS", "too many", T0));
+                break;
+            case "cancelled before its file was read":
+                Assert.Equal(TaskMove.Moved, t.Cancel(T0));
+                break;
         }
-        Assert.Equal(cancel, In().Cancel(T0) == TaskMove.Moved);
-        Assert.Equal(pause, In().Pause(T0) == TaskMove.Moved);
-        Assert.Equal(resume, In().Resume(T0) == TaskMove.Moved);
+        return t;
     }
 
-    [Fact]
-    public void A_finished_task_refuses_every_verb()
+    private static TaskMove Apply(DistributionTask task, string verb, DateTimeOffset now) => verb switch
     {
-        var done = ATask();
-        done.Start(T0);
-        done.Complete(T0.AddMinutes(1));
-        Assert.Equal((Succeeded, T0.AddMinutes(1)), (done.Status, done.FinishedAt));
-        Assert.Equal(TaskMove.NotAllowed, done.Cancel(T0.AddMinutes(2)));
-        Assert.Equal(TaskMove.NotAllowed, done.Pause(T0.AddMinutes(2)));
-        Assert.Equal(TaskMove.NotAllowed, done.Resume(T0.AddMinutes(2)));
+        "start" => task.Start(now),
+        "pause" => task.Pause(now),
+        "resume" => task.Resume(now),
+        "cancel" => task.Cancel(now),
+        "complete" => task.Complete(now),
+        "fail" => task.Fail("TOO_MANY_ROWS", "too many", now),
+        _ => throw new ArgumentOutOfRangeException(nameof(verb), verb, null),
+    };
 
-        var failed = ATask(import: ImportState.Pending);
-        Assert.Equal(TaskMove.Moved, failed.Fail("TOO_MANY_ROWS", "too many", T0));
-        Assert.Equal((Failed, ImportState.Failed), (failed.Status, failed.Import));
-        Assert.Equal(TaskMove.NotAllowed, failed.Cancel(T0));
-        Assert.Equal(TaskMove.NotAllowed, ATask().Pipe(t => t.Start(T0)).Fail("X", "y", T0));
-    }
-
-    [Fact]
-    public void Cancelling_before_the_file_is_read_stops_the_import()
+    /// <summary>
+    /// The task's status rule table: every verb from each status it can be in. A verb that moves the task stamps it, and a
+    /// start records when the task started, a finishing move when it finished; any other answer changes nothing.
+    /// </summary>
+    [Theory]
+    //          the task              verb        at (min)  answers         then         its file
+    [InlineData("scheduled",          "start",    0,        "Moved",        "RUNNING",   "DONE")]
+    [InlineData("starting at 5 min",  "start",    5,        "Moved",        "RUNNING",   "DONE")]       // when its time has come
+    [InlineData("starting at 5 min",  "start",    4,        "NotAllowed",   "SCHEDULED", "DONE")]       // not before
+    [InlineData("file not counted",   "start",    0,        "NotAllowed",   "SCHEDULED", "PENDING")]    // nor before its file is counted
+    [InlineData("running",            "start",    1,        "AlreadyThere", "RUNNING",   "DONE")]
+    [InlineData("scheduled",          "pause",    0,        "NotAllowed",   "SCHEDULED", "DONE")]
+    [InlineData("scheduled",          "resume",   0,        "NotAllowed",   "SCHEDULED", "DONE")]
+    [InlineData("scheduled",          "cancel",   0,        "Moved",        "CANCELLED", "DONE")]
+    [InlineData("file not counted",   "cancel",   0,        "Moved",        "CANCELLED", "CANCELLED")]  // before the file is read: stops the import
+    [InlineData("file not counted",   "fail",     0,        "Moved",        "FAILED",    "FAILED")]     // a file that cannot be run
+    [InlineData("running",            "pause",    1,        "Moved",        "PAUSED",    "DONE")]
+    [InlineData("running",            "resume",   1,        "AlreadyThere", "RUNNING",   "DONE")]
+    [InlineData("running",            "cancel",   1,        "Moved",        "CANCELLED", "DONE")]
+    [InlineData("running",            "complete", 1,        "Moved",        "SUCCEEDED", "DONE")]
+    [InlineData("running",            "fail",     1,        "NotAllowed",   "RUNNING",   "DONE")]       // only before the task started
+    [InlineData("paused",             "pause",    1,        "AlreadyThere", "PAUSED",    "DONE")]
+    [InlineData("paused",             "resume",   1,        "Moved",        "RUNNING",   "DONE")]
+    [InlineData("paused",             "cancel",   1,        "Moved",        "CANCELLED", "DONE")]
+    [InlineData("succeeded",          "cancel",   2,        "NotAllowed",   "SUCCEEDED", "DONE")]       // a finished task refuses every verb
+    [InlineData("succeeded",          "pause",    2,        "NotAllowed",   "SUCCEEDED", "DONE")]
+    [InlineData("succeeded",          "resume",   2,        "NotAllowed",   "SUCCEEDED", "DONE")]
+    [InlineData("failed",             "cancel",   1,        "NotAllowed",   "FAILED",    "FAILED")]
+    [InlineData("cancelled before its file was read", "cancel", 1, "AlreadyThere", "CANCELLED", "CANCELLED")]
+    public void What_each_verb_does_from_each_status(string task, string verb, int at, string answers, string then, string file)
     {
-        var task = ATask(import: ImportState.Pending);
-        Assert.Equal(TaskMove.Moved, task.Cancel(T0));
-        Assert.Equal((Cancelled, ImportState.Cancelled), (task.Status, task.Import));
-        Assert.Equal(TaskMove.AlreadyThere, task.Cancel(T0));
+        var subject = Named(task);
+        var before = State(subject);
+        var now = T0.AddMinutes(at);
+
+        Assert.Equal(Enum.Parse<TaskMove>(answers), Apply(subject, verb, now));
+
+        Assert.Equal(DistributionNames.Parse<DistributionStatus>(then), subject.Status);
+        Assert.Equal(Enum.Parse<ImportState>(file, ignoreCase: true), subject.Import);
+        if (answers != nameof(TaskMove.Moved))
+        {
+            Assert.Equal(before, State(subject));
+            return;
+        }
+        Assert.Equal(now, subject.UpdatedAt);
+        if (verb == "start") Assert.Equal(now, subject.StartedAt);
+        Assert.Equal(subject.IsFinished ? now : null, subject.FinishedAt);
     }
+
+    private static string State(DistributionTask t) =>
+        $"{t.Status} {t.Import} started={t.StartedAt:O} finished={t.FinishedAt:O} updated={t.UpdatedAt:O} active={t.ActiveTime(T0.AddHours(1))} failure={t.FailureCode}";
 
     [Fact]
     public void Throughput_and_eta_come_from_the_running_time_only_while_running()

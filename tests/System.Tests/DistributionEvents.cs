@@ -26,16 +26,10 @@ public abstract class DistributionEvents(BackboneApp fixture)
         var task = await _merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users), notify: "SMS"));
         await _merchant.UntilAsync(task, "SUCCEEDED");
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        IReadOnlyList<EventRecorder.Effect> effects;
-        while (true)
-        {
-            effects = await EventRecorder.EffectsAsync(fixture.Database);
-            if (effects.Count(e => e.Envelope.AggregateId == task && e.Envelope.Type == "distribution-task-completed") == 1 &&
-                Claimed(effects, task).Count() >= users.Length && effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users.Length) break;
-            Assert.True(DateTime.UtcNow < deadline, "the task's events did not all arrive in time");
-            await Task.Delay(50);
-        }
+        var effects = await Eventually(() => EventRecorder.EffectsAsync(fixture.Database), effects =>
+                effects.Count(e => e.Envelope.AggregateId == task && e.Envelope.Type == "distribution-task-completed") == 1 &&
+                Claimed(effects, task).Count() >= users.Length && effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users.Length,
+            Seconds(60), $"every event of task {task}", every: TimeSpan.FromMilliseconds(50));
 
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
         var coupons = (await connection.QueryAsync<long>("SELECT id FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) })).Order().ToList();

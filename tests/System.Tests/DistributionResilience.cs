@@ -47,6 +47,7 @@ internal sealed record DistributedState(string Status, long Issued, long Failed,
 /// <summary>Two engine instances on one database share a task's shards; neither issues what the other did.</summary>
 public sealed class DistributionSharedByTwoInstances
 {
+    [Trait("Category", "Slow")] // 20 000 rows through two instances
     [Fact]
     public async Task Two_instances_work_one_task_together_and_every_row_gets_exactly_one_coupon()
     {
@@ -72,14 +73,8 @@ public sealed class DistributionSharedByTwoInstances
             gates.ForEach(g => g.Hold(template));
             var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
             await using (var shards = new MySqlConnection(first.ConnectionString))
-            {
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (await shards.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM di_shards WHERE task_id = @T AND next_chunk > first_chunk", new { T = long.Parse(task) }) < 4)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, "the four shards did not each commit a chunk");
-                    await Task.Delay(25);
-                }
-            }
+                await Eventually(() => shards.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM di_shards WHERE task_id = @T AND next_chunk > first_chunk",
+                    new { T = long.Parse(task) }), committed => committed >= 4, Seconds(60), "each of the four shards to commit a chunk");
             gates.ForEach(g => g.Release(template));
             await merchant.UntilAsync(task, "SUCCEEDED");
 
@@ -118,7 +113,7 @@ public sealed class DistributionSharedByTwoInstances
             var again = after.AsMerchant(merchantId);
             Assert.Equal("SCHEDULED", (await again.TaskAsync(task)).Str("status"));
             after.Clock.SetUtcNow(startAt.AddMinutes(-1));
-            await Task.Delay(300); // several scanner passes: a minute early, it must not start
+            await SchedulerPassedAsync(again, template); // a pass with the clock a minute early: it must not start
             Assert.Equal("SCHEDULED", (await again.TaskAsync(task)).Str("status"));
             after.Clock.SetUtcNow(startAt);
             var done = await again.UntilAsync(task, "SUCCEEDED");
@@ -130,9 +125,26 @@ public sealed class DistributionSharedByTwoInstances
             await ((IAsyncLifetime)after).DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Returns once the instance's scheduler has made a whole pass with its clock as it stands now, instead of sleeping
+    /// through "several passes". A witness task made now with no start time is due at once, so some pass starts it: that
+    /// pass read the clock after it was set (the witness was not due before). A second witness, made once the first has
+    /// started, can only be started by a later pass, and passes follow one another in the instance's one scheduler loop:
+    /// whatever the first pass found due, it has started by then. Only the scheduler starts tasks.
+    /// </summary>
+    private static async Task SchedulerPassedAsync(HttpClient merchant, string template)
+    {
+        foreach (var witness in new[] { "first witness", "second witness" })
+        {
+            var id = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers([EngineApp.NewId()]), name: witness));
+            await merchant.UntilAsync(id, t => t.Str("status") != "SCHEDULED", $"{witness} started");
+        }
+    }
 }
 
 /// <summary>The engine process killed (SIGKILL) in the middle of a task and started again: the counts come out exact.</summary>
+[Trait("Category", "Slow")] // SIGKILLs a Host process in a 40 000-row task
 public sealed class DistributionKilled
 {
     private const int Rows = 40_000;
@@ -249,6 +261,7 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
 }
 
 /// <summary>With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS, streaming throughout.</summary>
+[Trait("Category", "Slow")] // writes and uploads a 10-million-row file
 public sealed class DistributionTenMillionRows(SqliteApp app) : IClassFixture<SqliteApp>
 {
     [Fact]

@@ -59,13 +59,13 @@ public sealed class DistributionUploads(SqliteApp app) : IClassFixture<SqliteApp
 
         // The import copies the stored file back into the spool while it reads it, and deletes it when done.
         await Merchant.UntilAsync(task, "SUCCEEDED");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Directory.GetFiles(Spool).Length > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the spool still holds: " + string.Join(", ", Directory.GetFiles(Spool).Select(Path.GetFileName)));
-            await Task.Delay(20);
-        }
+        await SpoolEmptiedAsync(Spool, "after the import");
     }
+
+    /// <summary>Until the spool folder holds no file (a file's name is the last thing seen otherwise).</summary>
+    internal static Task SpoolEmptiedAsync(string spool, string when) =>
+        Eventually(() => Task.FromResult(Directory.GetFiles(spool).Select(Path.GetFileName).ToList()), files => files.Count == 0, Seconds(30),
+            $"the spool to be empty {when}", every: TimeSpan.FromMilliseconds(20));
 }
 
 /// <summary>Files a crashed instance left in the spool are swept when an instance starts; files another live instance holds are not.</summary>
@@ -123,21 +123,12 @@ public sealed class DistributionUploadAborted
                 await stream.WriteAsync(rows); // about 800 KB of the 64 MB promised
                 await stream.FlushAsync();
 
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                while (!(Directory.Exists(spool) && Directory.GetFiles(spool).Length > 0))
-                {
-                    Assert.True(DateTime.UtcNow < deadline, "the upload never reached the spool folder under the data folder");
-                    await Task.Delay(20);
-                }
+                await Eventually(() => Task.FromResult(Directory.Exists(spool) && Directory.GetFiles(spool).Length > 0), Seconds(30),
+                    "the upload to reach the spool folder under the data folder", every: TimeSpan.FromMilliseconds(20));
                 if (how == "reset") client.Client.LingerState = new LingerOption(true, 0); // RST rather than FIN
                 client.Close();
 
-                deadline = DateTime.UtcNow.AddSeconds(30);
-                while (Directory.GetFiles(spool).Length > 0)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"after a {how} the spool still holds: {string.Join(", ", Directory.GetFiles(spool).Select(Path.GetFileName))}");
-                    await Task.Delay(20);
-                }
+                await DistributionUploads.SpoolEmptiedAsync(spool, $"after a {how}");
             }
             using var check = new HttpClient { BaseAddress = host.ManagementAddress }; // health answers on the management port
             Assert.Equal(HttpStatusCode.OK, (await check.GetAsync("/health/ready")).StatusCode);

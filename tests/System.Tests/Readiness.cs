@@ -115,19 +115,15 @@ public sealed class Readiness
     private static async Task<Dictionary<string, string>> UntilAsync(EngineApp app, HttpClient client, HttpStatusCode status,
         Func<Dictionary<string, string>, bool> until, bool advanceClock = false)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
+        var (_, body) = await Eventually(async () =>
         {
             var response = await client.GetAsync("/health/ready");
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-            var checks = Checks(await response.Content.ReadAsStringAsync(), out _);
-            if (response.StatusCode == status && until(checks)) return checks;
-            if (advanceClock) app.Clock.Advance(TimeSpan.FromSeconds(1)); // the lease renewal runs on the app's clock
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"/health/ready never answered {(int)status} as expected; last: {last}");
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }, ready => ready.StatusCode == status && until(Checks(ready.Body, out _)), Seconds(60), $"/health/ready to answer {(int)status} as expected",
+            every: TimeSpan.FromMilliseconds(100),
+            between: advanceClock ? () => app.Clock.Advance(TimeSpan.FromSeconds(1)) : null); // the lease renewal runs on the app's clock
+        return Checks(body, out _);
     }
 
     private static Dictionary<string, string> Checks(string body, out Dictionary<string, string> descriptions)

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace PromotionEngine.System.Tests;
 
 /// <summary>Redis is a cache of the truth: losing it loses nothing, and the engine heals by itself.</summary>
+[Trait("Category", "Slow")] // stops, restarts and flushes a Redis of its own
 public sealed class RedisFailures
 {
     private static async Task<long> IssuedInDatabaseAsync(RedisApp app, string template)
@@ -39,10 +40,8 @@ public sealed class RedisFailures
             Assert.Equal(1, await IssuedInDatabaseAsync(app, template));
 
             await redis.StartAgainAsync(); // back, and empty
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            HttpResponseMessage retried;
-            while ((retried = await second.ClaimAsync(template, key: "while-down")).StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-                await Task.Delay(100);
+            var retried = await Eventually(() => second.ClaimAsync(template, key: "while-down"), r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
+                Seconds(30), "the retried claim to be decided once Redis is back", every: TimeSpan.FromMilliseconds(100));
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
             Assert.Equal(2, await IssuedInDatabaseAsync(app, template));
             // The counters came back from the database: the first user is still at the limit.

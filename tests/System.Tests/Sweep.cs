@@ -14,18 +14,10 @@ public abstract class Sweep(EngineApp app)
         return await connection.QuerySingleAsync<string>("SELECT status FROM en_user_coupons WHERE id = @Id", new { Id = long.Parse(coupon) });
     }
 
-    /// <summary>Polls to a deadline (never a fixed sleep): the sweep runs on the app's own timer.</summary>
-    private async Task<string> EventuallyStoredAsync(string coupon, string expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        string status;
-        while ((status = await StoredStatusAsync(coupon)) != expected && DateTime.UtcNow < deadline)
-        {
-            app.Clock.Advance(TimeSpan.FromSeconds(5)); // one sweep interval of the app's fake clock
-            await Task.Delay(50);
-        }
-        return status;
-    }
+    /// <summary>Polls to a deadline (never a fixed sleep): the sweep runs on the app's own timer, moved one sweep interval between looks.</summary>
+    private Task<string> EventuallyStoredAsync(string coupon, string expected) =>
+        Eventually(() => StoredStatusAsync(coupon), status => status == expected, Seconds(20), $"coupon {coupon} stored as {expected}",
+            every: TimeSpan.FromMilliseconds(50), between: () => app.Clock.Advance(TimeSpan.FromSeconds(5)));
 
     [Fact]
     public async Task Lapsed_holds_and_ended_coupons_are_stored_as_such_by_the_sweep()

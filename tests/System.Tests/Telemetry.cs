@@ -28,17 +28,12 @@ public sealed class Telemetry : IAsyncLifetime
         await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow));
         using var management = new HttpClient { BaseAddress = _host.ManagementAddress };
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string scrape;
-        do
+        var scrape = await Eventually(async () =>
         {
             var response = await management.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            scrape = await response.Content.ReadAsStringAsync();
-            if (scrape.Contains("promotion_messaging_published")) break;
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
+            return await response.Content.ReadAsStringAsync();
+        }, body => body.Contains("promotion_messaging_published"), Seconds(30), "the relay's first publish in the scrape", every: TimeSpan.FromMilliseconds(200));
 
         Assert.Contains("promotion_messaging_published", scrape);
         Assert.Contains("promotion_messaging_relay_lag", scrape);

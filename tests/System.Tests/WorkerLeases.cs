@@ -55,13 +55,8 @@ public sealed class WorkerLeases
                 await connection.ExecuteAsync("UPDATE host_worker_leases SET holder = 'another-instance'");
             var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!stopping.IsCancellationRequested && DateTime.UtcNow < deadline)
-            {
-                app.Clock.Advance(TimeSpan.FromSeconds(15)); // one renewal period on the app's clock
-                await Task.Delay(50);
-            }
-            Assert.True(stopping.IsCancellationRequested, "the instance kept running without its worker number");
+            await Eventually(() => Task.FromResult(stopping.IsCancellationRequested), Seconds(20), "the instance to stop once its worker number was taken",
+                every: TimeSpan.FromMilliseconds(50), between: () => app.Clock.Advance(TimeSpan.FromSeconds(15))); // one renewal period on the app's clock
         }
         finally
         {

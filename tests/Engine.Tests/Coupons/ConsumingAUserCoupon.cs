@@ -30,69 +30,26 @@ public class ConsumingAUserCoupon
         Assert.Null(coupon.LockedUntil);
     }
 
-    [Fact]
-    public void A_spent_coupon_stays_spent_whatever_the_clock_says()
-    {
-        var coupon = AHeldCoupon(validFor: Hours(1)).ConsumedBy(Order1, _clock);
-
-        _clock.Advance(Days(30));
-
-        Assert.Equal(CouponStatus.Consumed, coupon.StatusAt(Now));
-    }
-
-    [Fact]
-    public void Consuming_twice_for_the_same_order_is_already_done()
-    {
-        var coupon = AHeldCoupon().ConsumedBy(Order1, _clock);
-        var spentAt = coupon.ConsumedAt;
-        _clock.Advance(Minutes(1));
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Consume(Order1, Now));
-
-        Assert.Equal(spentAt, coupon.ConsumedAt);
-    }
-
-    [Fact]
-    public void Another_order_cannot_spend_a_coupon_held_for_an_order()
-    {
-        var coupon = AHeldCoupon();
-
-        Assert.Equal(CouponMove.HeldByAnotherOrder, coupon.Consume(Order2, Now));
-
-        Assert.Equal(CouponStatus.Locked, coupon.Status);
-        Assert.Equal(Order1, coupon.Hold?.Order);
-    }
-
-    [Fact]
-    public void Another_order_cannot_spend_a_coupon_already_spent()
-    {
-        var coupon = AHeldCoupon().ConsumedBy(Order1, _clock);
-
-        Assert.Equal(CouponMove.HeldByAnotherOrder, coupon.Consume(Order2, Now));
-
-        Assert.Equal(Order1, coupon.Order);
-    }
-
-    [Fact]
-    public void A_payment_after_the_hold_lapsed_is_refused_and_the_coupon_is_back_in_the_wallet()
-    {
-        var coupon = AHeldCoupon();
-        _clock.Advance(Minutes(16));
-
-        Assert.Equal(CouponMove.HoldLapsed, coupon.Consume(Order1, Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-        Assert.Null(coupon.Hold);
-    }
-
-    [Fact]
-    public void A_payment_at_the_instant_the_hold_ends_is_too_late()
-    {
-        var coupon = AHeldCoupon();
-        _clock.Advance(Minutes(15));
-
-        Assert.Equal(CouponMove.HoldLapsed, coupon.Consume(Order1, Now));
-    }
+    /// <summary>
+    /// The payment rule table (times from the claim; valid 7 days unless named; "held": 15 minutes from the claim). A payment
+    /// that does not spend the coupon changes nothing but what the clock had decided (<see cref="Verbs.AssertAnswered"/>): a
+    /// lapsed hold keeps its order, so a late payment learns that its hold lapsed.
+    /// </summary>
+    [Theory]
+    //          the coupon                       paid at     by         answers               then         order
+    [InlineData("spent by order-1",              "1 min",    "order-1", "AlreadyDone",        "CONSUMED",  "order-1")]  // spent once, at the first payment
+    [InlineData("held by order-1",               "1 min",    "order-2", "HeldByAnotherOrder", "LOCKED",    "order-1")]
+    [InlineData("spent by order-1",              "1 min",    "order-2", "HeldByAnotherOrder", "CONSUMED",  "order-1")]
+    [InlineData("held by order-1",               "16 min",   "order-1", "HoldLapsed",         "AVAILABLE", "order-1")]  // back in the wallet
+    [InlineData("held by order-1",               "15 min",   "order-1", "HoldLapsed",         "AVAILABLE", "order-1")]  // the instant the hold ends is too late
+    [InlineData("held by order-1, valid 10 min", "16 min",   "order-1", "HoldLapsed",         "EXPIRED",   "order-1")]  // the hold and the validity lapsed
+    [InlineData("held by order-1, valid 10 min", "10 min",   "order-1", "HoldLapsed",         "EXPIRED",   "order-1")]  // the coupon ended: too late even within the ttl
+    [InlineData("available",                     "1 min",    "order-1", "NotAllowed",         "AVAILABLE", "-")]        // never locked
+    [InlineData("held by order-1",               "16 min",   "order-2", "NotAllowed",         "AVAILABLE", "order-1")]  // an order that never held it
+    [InlineData("stored as expired",             "1 min",    "order-1", "NotAllowed",         "EXPIRED",   "-")]
+    [InlineData("released by order-1",           "1 min",    "order-1", "NotAllowed",         "AVAILABLE", "-")]        // released by the order that pays
+    public void What_a_payment_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
+        Verbs.AssertAnswered(coupon, at, Verbs.Consume(by), answers, then, order);
 
     [Fact]
     public void A_payment_after_the_sweep_released_the_hold_still_learns_the_hold_lapsed()
@@ -104,65 +61,5 @@ public class ConsumingAUserCoupon
         Assert.Equal(CouponMove.HoldLapsed, coupon.Consume(Order1, Now));
 
         Assert.Equal(CouponStatus.Available, coupon.Status);
-    }
-
-    [Fact]
-    public void A_payment_after_the_hold_and_the_validity_lapsed_leaves_the_coupon_expired()
-    {
-        var coupon = AHeldCoupon(validFor: Minutes(10));
-        _clock.Advance(Minutes(16));
-
-        Assert.Equal(CouponMove.HoldLapsed, coupon.Consume(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-    }
-
-    [Fact]
-    public void A_payment_after_the_coupon_ended_is_too_late_even_within_the_ttl()
-    {
-        var coupon = AHeldCoupon(validFor: Minutes(10));
-        _clock.Advance(Minutes(10));
-
-        Assert.Equal(CouponMove.HoldLapsed, coupon.Consume(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-    }
-
-    [Fact]
-    public void A_coupon_never_locked_cannot_be_spent()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock);
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Consume(Order1, Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-    }
-
-    [Fact]
-    public void A_payment_for_an_order_that_never_held_the_coupon_is_refused()
-    {
-        var coupon = AHeldCoupon();
-        _clock.Advance(Minutes(16));
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Consume(Order2, Now));
-    }
-
-    [Fact]
-    public void An_expired_coupon_cannot_be_spent()
-    {
-        var coupon = AUserCoupon.ExpiredSince(Days(1), _clock);
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Consume(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-    }
-
-    [Fact]
-    public void A_coupon_released_by_its_order_cannot_be_spent_by_that_order()
-    {
-        var coupon = AHeldCoupon();
-        Assert.Equal(CouponMove.Moved, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Consume(Order1, Now));
     }
 }

@@ -11,13 +11,10 @@ public class RefundingAUserCoupon
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
-    private UserCoupon ASpentCoupon(TimeSpan validFor) =>
-        AUserCoupon.ValidFor(validFor, _clock).LockedBy(Order1, Minutes(15), _clock).ConsumedBy(Order1, _clock);
-
     [Fact]
     public void A_refund_restores_a_still_valid_coupon_to_the_wallet()
     {
-        var coupon = ASpentCoupon(validFor: Days(7));
+        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock).ConsumedBy(Order1, _clock);
         _clock.Advance(Days(2));
 
         Assert.Equal(CouponMove.Moved, coupon.Refund(Order1, Now));
@@ -28,69 +25,19 @@ public class RefundingAUserCoupon
         Assert.Equal(Now, coupon.UpdatedAt);
     }
 
-    [Fact]
-    public void A_refund_after_the_validity_passed_leaves_the_coupon_expired()
-    {
-        var coupon = ASpentCoupon(validFor: Days(7));
-        _clock.Advance(Days(8));
-
-        Assert.Equal(CouponMove.Moved, coupon.Refund(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-        Assert.Null(coupon.Order);
-    }
-
-    [Fact]
-    public void A_refund_at_the_instant_the_validity_ends_leaves_the_coupon_expired()
-    {
-        var coupon = ASpentCoupon(validFor: Days(7));
-        _clock.Advance(Days(7));
-
-        Assert.Equal(CouponMove.Moved, coupon.Refund(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-    }
-
-    [Fact]
-    public void A_refunded_coupon_can_be_locked_by_a_new_order()
-    {
-        var coupon = ASpentCoupon(validFor: Days(7)).RefundedTo(Order1, _clock);
-
-        Assert.Equal(CouponMove.Moved, coupon.Lock(Order2, Minutes(15), Now));
-    }
-
-    [Fact]
-    public void Another_order_cannot_refund_a_coupon_it_did_not_spend()
-    {
-        var coupon = ASpentCoupon(validFor: Days(7));
-
-        Assert.Equal(CouponMove.HeldByAnotherOrder, coupon.Refund(Order2, Now));
-
-        Assert.Equal(CouponStatus.Consumed, coupon.Status);
-        Assert.Equal(Order1, coupon.Order);
-    }
-
-    [Fact]
-    public void A_coupon_never_spent_cannot_be_refunded()
-    {
-        var available = AUserCoupon.ValidFor(Days(7), _clock);
-        var held = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        var expired = AUserCoupon.ExpiredSince(Days(1), _clock);
-
-        Assert.Equal(CouponMove.NotAllowed, available.Refund(Order1, Now));
-        Assert.Equal(CouponMove.NotAllowed, held.Refund(Order1, Now));
-        Assert.Equal(CouponMove.NotAllowed, expired.Refund(Order1, Now));
-
-        Assert.Equal(CouponStatus.Locked, held.Status);
-    }
-
-    [Fact]
-    public void A_coupon_cannot_be_refunded_twice()
-    {
-        var coupon = ASpentCoupon(validFor: Days(7)).RefundedTo(Order1, _clock);
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Refund(Order1, Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-    }
+    /// <summary>
+    /// The refund rule table (times from the claim; valid 7 days unless named). A refund that does not restore the coupon
+    /// changes nothing (<see cref="Verbs.AssertAnswered"/>); a refunded coupon can be locked again (the lock table).
+    /// </summary>
+    [Theory]
+    //          the coupon              refunded at  by         answers               then         order
+    [InlineData("spent by order-1",     "8 days",    "order-1", "Moved",              "EXPIRED",   "-")]        // after the validity passed
+    [InlineData("spent by order-1",     "7 days",    "order-1", "Moved",              "EXPIRED",   "-")]        // at the instant the validity ends
+    [InlineData("spent by order-1",     "1 min",     "order-2", "HeldByAnotherOrder", "CONSUMED",  "order-1")]  // an order that did not spend it
+    [InlineData("available",            "1 min",     "order-1", "NotAllowed",         "AVAILABLE", "-")]        // never spent
+    [InlineData("held by order-1",      "1 min",     "order-1", "NotAllowed",         "LOCKED",    "order-1")]
+    [InlineData("stored as expired",    "1 min",     "order-1", "NotAllowed",         "EXPIRED",   "-")]
+    [InlineData("refunded to order-1",  "1 min",     "order-1", "NotAllowed",         "AVAILABLE", "-")]        // twice
+    public void What_a_refund_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
+        Verbs.AssertAnswered(coupon, at, Verbs.Refund(by), answers, then, order);
 }

@@ -25,83 +25,19 @@ public class ReleasingAUserCoupon
         Assert.Equal(Now, coupon.UpdatedAt);
     }
 
-    [Fact]
-    public void Releasing_after_the_coupon_ended_finds_it_already_expired()
-    {
-        // The hold ended with the coupon, so there is nothing left to release.
-        var coupon = AUserCoupon.ValidFor(Minutes(10), _clock).LockedBy(Order1, Minutes(15), _clock);
-        _clock.Advance(Minutes(12));
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-        Assert.Null(coupon.Hold);
-    }
-
-    [Fact]
-    public void A_hold_stored_past_the_coupon_end_releases_it_as_expired()
-    {
-        // Holds stored before they were capped at the coupon's end may still outlive it.
-        var coupon = AUserCoupon.HeldPastItsEnd(Order1, validFor: Minutes(10), ttl: Minutes(15), _clock);
-        _clock.Advance(Minutes(12));
-
-        Assert.Equal(CouponMove.Moved, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-        Assert.Null(coupon.Hold);
-    }
-
-    [Fact]
-    public void Releasing_twice_is_already_done()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        Assert.Equal(CouponMove.Moved, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-    }
-
-    [Fact]
-    public void Releasing_after_the_hold_lapsed_is_already_done()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        _clock.Advance(Minutes(20));
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-    }
-
-    [Fact]
-    public void Releasing_for_an_order_that_does_not_hold_the_coupon_leaves_the_hold_alone()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        var hold = coupon.Hold;
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Release(Order2, Now));
-
-        Assert.Equal(hold, coupon.Hold);
-    }
-
-    [Fact]
-    public void A_spent_coupon_cannot_be_released_by_the_order_that_spent_it()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock).ConsumedBy(Order1, _clock);
-
-        Assert.Equal(CouponMove.NotAllowed, coupon.Release(Order1, Now));
-
-        Assert.Equal(CouponStatus.Consumed, coupon.Status);
-        Assert.Equal(Order1, coupon.Order);
-    }
-
-    [Fact]
-    public void Releasing_for_another_order_leaves_a_spent_coupon_spent()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock).ConsumedBy(Order1, _clock);
-
-        Assert.Equal(CouponMove.AlreadyDone, coupon.Release(Order2, Now));
-
-        Assert.Equal(CouponStatus.Consumed, coupon.Status);
-    }
+    /// <summary>
+    /// The release rule table (times from the claim; valid 7 days unless named; "held": 15 minutes from the claim). Releasing
+    /// is idempotent: whatever is not a release changes nothing but what the clock had decided (<see cref="Verbs.AssertAnswered"/>).
+    /// </summary>
+    [Theory]
+    //          the coupon                                     released at  by         answers        then         order
+    [InlineData("held by order-1 past its end, valid 10 min", "12 min",    "order-1", "Moved",       "EXPIRED",   "-")]        // a hold stored before holds were capped at the coupon's end
+    [InlineData("held by order-1, valid 10 min",              "12 min",    "order-1", "AlreadyDone", "EXPIRED",   "order-1")]  // the hold ended with the coupon: nothing left to release
+    [InlineData("released by order-1",                        "1 min",     "order-1", "AlreadyDone", "AVAILABLE", "-")]        // twice
+    [InlineData("held by order-1",                            "20 min",    "order-1", "AlreadyDone", "AVAILABLE", "order-1")]  // after the hold lapsed
+    [InlineData("held by order-1",                            "1 min",     "order-2", "AlreadyDone", "LOCKED",    "order-1")]  // an order that does not hold it leaves the hold alone
+    [InlineData("spent by order-1",                           "1 min",     "order-1", "NotAllowed",  "CONSUMED",  "order-1")]  // the order that spent it
+    [InlineData("spent by order-1",                           "1 min",     "order-2", "AlreadyDone", "CONSUMED",  "order-1")]  // another order leaves it spent
+    public void What_a_release_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
+        Verbs.AssertAnswered(coupon, at, Verbs.Release(by), answers, then, order);
 }

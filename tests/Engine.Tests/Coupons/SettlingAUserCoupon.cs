@@ -1,99 +1,55 @@
 using Microsoft.Extensions.Time.Testing;
 using PromotionEngine.Engine.Coupons;
 using static PromotionEngine.Engine.Tests.Durations;
-using static PromotionEngine.Engine.Tests.Orders;
 
 namespace PromotionEngine.Engine.Tests.Coupons;
 
-/// <summary>What the sweep does: store the status the clock already decided.</summary>
+/// <summary>What the clock decides (a lapsed hold is released, an ended coupon expired, from that instant) and what the sweep does: store it.</summary>
 public class SettlingAUserCoupon
 {
     private readonly FakeTimeProvider _clock = new(Clocks.Start);
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
-    [Fact]
-    public void An_available_coupon_shows_expired_from_the_instant_its_validity_ends()
+    /// <summary>The status the clock gives a coupon before the sweep stores anything (times from the claim; valid 7 days unless named; "held": 15 minutes).</summary>
+    [Theory]
+    //          the coupon                        at                 shows as      stored as
+    [InlineData("available",                      "7 days - 1 tick", "AVAILABLE",  "AVAILABLE")]
+    [InlineData("available",                      "7 days",          "EXPIRED",    "AVAILABLE")]  // from the instant its validity ends
+    [InlineData("held by order-1",                "15 min - 1 tick", "LOCKED",     "LOCKED")]
+    [InlineData("held by order-1",                "15 min",          "AVAILABLE",  "LOCKED")]     // an unpaid lock lapses after its ttl
+    [InlineData("held by order-1",                "16 min",          "AVAILABLE",  "LOCKED")]     // the lapse is seen before the sweep stores it
+    [InlineData("held by order-1, valid 10 min",  "15 min",          "EXPIRED",    "LOCKED")]     // a lapsed lock past the coupon's validity
+    [InlineData("spent by order-1, valid 1 hour", "30 days",         "CONSUMED",   "CONSUMED")]   // spent stays spent whatever the clock says
+    public void What_the_clock_decides_before_the_sweep_stores_it(string coupon, string at, string showsAs, string storedAs)
     {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock);
+        var subject = AUserCoupon.Named(coupon, _clock);
+        _clock.Advance(Durations.Parse(at));
 
-        _clock.Advance(Days(7) - OneTick);
-        Assert.Equal(CouponStatus.Available, coupon.StatusAt(Now));
-        _clock.Advance(OneTick);
-        Assert.Equal(CouponStatus.Expired, coupon.StatusAt(Now));
+        Assert.Equal(CouponStatusNames.Parse(showsAs), subject.StatusAt(Now));
+        Assert.Equal(CouponStatusNames.Parse(storedAs), subject.Status);
     }
 
-    [Fact]
-    public void A_coupon_past_its_validity_is_stored_as_expired()
+    /// <summary>What the sweep stores (times from the claim): what the clock decided, stamped now; nothing at all when it decided nothing.</summary>
+    [Theory]
+    //          the coupon                        swept at    stores   then
+    [InlineData("available",                      "8 days",   true,    "EXPIRED")]    // past its validity
+    [InlineData("held by order-1",                "16 min",   true,    "AVAILABLE")]  // a lapsed hold is released
+    [InlineData("held by order-1, valid 10 min",  "16 min",   true,    "EXPIRED")]    // a hold that lapsed after the validity ended
+    [InlineData("held by order-1",                "14 min",   false,   "LOCKED")]     // a running hold is left alone
+    [InlineData("available",                      "6 days",   false,   "AVAILABLE")]  // a valid coupon is left alone
+    [InlineData("spent by order-1",               "30 days",  false,   "CONSUMED")]   // a spent coupon is left alone after its validity
+    public void What_the_sweep_stores(string coupon, string at, bool stores, string then)
     {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock);
-        _clock.Advance(Days(8));
+        var subject = AUserCoupon.Named(coupon, _clock);
+        var before = subject.UpdatedAt;
+        _clock.Advance(Durations.Parse(at));
 
-        Assert.True(coupon.Settle(Now));
+        Assert.Equal(stores, subject.Settle(Now));
 
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-        Assert.Equal(Now, coupon.UpdatedAt);
-    }
-
-    [Fact]
-    public void A_lapsed_hold_is_stored_as_released()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        _clock.Advance(Minutes(16));
-
-        Assert.True(coupon.Settle(Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-        Assert.Null(coupon.Hold);
-        Assert.Equal(Now, coupon.UpdatedAt);
-    }
-
-    [Fact]
-    public void A_hold_that_lapsed_after_the_validity_ended_is_stored_as_expired()
-    {
-        var coupon = AUserCoupon.ValidFor(Minutes(10), _clock).LockedBy(Order1, Minutes(15), _clock);
-        _clock.Advance(Minutes(16));
-
-        Assert.True(coupon.Settle(Now));
-
-        Assert.Equal(CouponStatus.Expired, coupon.Status);
-    }
-
-    [Fact]
-    public void A_running_hold_is_left_alone()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock);
-        var updatedAt = coupon.UpdatedAt;
-        _clock.Advance(Minutes(14));
-
-        Assert.False(coupon.Settle(Now));
-
-        Assert.Equal(CouponStatus.Locked, coupon.Status);
-        Assert.Equal(updatedAt, coupon.UpdatedAt);
-    }
-
-    [Fact]
-    public void A_valid_coupon_is_left_alone()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock);
-        var updatedAt = coupon.UpdatedAt;
-        _clock.Advance(Days(6));
-
-        Assert.False(coupon.Settle(Now));
-
-        Assert.Equal(CouponStatus.Available, coupon.Status);
-        Assert.Equal(updatedAt, coupon.UpdatedAt);
-    }
-
-    [Fact]
-    public void A_spent_coupon_is_left_alone_after_its_validity()
-    {
-        var coupon = AUserCoupon.ValidFor(Days(7), _clock).LockedBy(Order1, Minutes(15), _clock).ConsumedBy(Order1, _clock);
-        _clock.Advance(Days(30));
-
-        Assert.False(coupon.Settle(Now));
-
-        Assert.Equal(CouponStatus.Consumed, coupon.Status);
+        Assert.Equal(CouponStatusNames.Parse(then), subject.Status);
+        Assert.Equal(stores ? Now : before, subject.UpdatedAt);
+        if (stores) Assert.Null(subject.Hold);
     }
 
     [Fact]

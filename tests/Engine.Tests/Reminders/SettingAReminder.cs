@@ -14,63 +14,71 @@ public class SettingAReminder
 
     private static ClaimReminder AReminder() => ((ReminderDecision.Scheduled)Set(30)).Reminder;
 
-    [Fact]
-    public void It_is_due_the_asked_minutes_before_claims_open()
+    /// <summary>What setting a reminder decides, now, for claims opening so many minutes from now.</summary>
+    [Theory]
+    //          claims open in  minutes before  decides        due in (Scheduled) or the latest that would work (TooLate)
+    [InlineData(120,            30,             "Scheduled",   90)]   // due the asked minutes before claims open
+    [InlineData(120,            119,            "Scheduled",   1)]
+    [InlineData(120,            120,            "TooLate",     119)]  // due exactly now: too late
+    [InlineData(120,            121,            "TooLate",     119)]  // a time already passed, refused with the latest that would work
+    [InlineData(0,              5,              "WindowOpen",  null)] // claims already open leave nothing to remind of
+    [InlineData(-1,             5,              "WindowOpen",  null)]
+    public void What_setting_a_reminder_decides(int opensInMinutes, int minutesBefore, string decides, int? minutes)
     {
-        var reminder = AReminder();
+        var decision = Set(minutesBefore, opens: Now + Minutes(opensInMinutes));
 
-        Assert.Equal(Opens - Minutes(30), reminder.RemindAt);
-        Assert.Equal(ReminderStatus.Scheduled, reminder.Status);
+        Assert.Equal(decides, decision.GetType().Name);
+        switch (decision)
+        {
+            case ReminderDecision.Scheduled scheduled:
+                Assert.Equal(Now + Minutes(minutes!.Value), scheduled.Reminder.RemindAt);
+                Assert.Equal(ReminderStatus.Scheduled, scheduled.Reminder.Status);
+                break;
+            case ReminderDecision.TooLate late:
+                Assert.Equal(minutes, late.LatestMinutesBefore);
+                break;
+        }
     }
 
-    [Fact]
-    public void Claims_already_open_leave_nothing_to_remind_of()
+    /// <summary>
+    /// Sending and cancelling, from each state (the reminder is due 90 minutes from now; "sent" and "cancelled" happened now, a
+    /// verb comes a minute after). It is sent once, never once cancelled, and a sent reminder cannot be taken back; a verb
+    /// that changes nothing leaves the reminder exactly as it was.
+    /// </summary>
+    [Theory]
+    //          the reminder   verb       answers             then
+    [InlineData("scheduled",   "send",    "Sent",             "Sent")]       // at its time
+    [InlineData("sent",        "send",    "NotSent",          "Sent")]       // once
+    [InlineData("cancelled",   "send",    "NotSent",          "Cancelled")]  // a cancelled reminder is never sent
+    [InlineData("scheduled",   "cancel",  "Cancelled",        "Cancelled")]
+    [InlineData("cancelled",   "cancel",  "AlreadyCancelled", "Cancelled")]  // cancelling twice is cancelling once
+    [InlineData("sent",        "cancel",  "AlreadySent",      "Sent")]       // a sent reminder cannot be cancelled
+    public void What_sending_and_cancelling_do(string reminder, string verb, string answers, string then)
     {
-        Assert.IsType<ReminderDecision.WindowOpen>(Set(5, opens: Now));
-        Assert.IsType<ReminderDecision.WindowOpen>(Set(5, opens: Now - Minutes(1)));
+        var subject = AReminder();
+        var remindAt = subject.RemindAt;
+        if (reminder == "sent") Assert.True(subject.Send(remindAt));
+        if (reminder == "cancelled") Assert.Equal(CancelOutcome.Cancelled, subject.Cancel(ReminderCancelReasons.ByUser, Now));
+        var before = State(subject);
+        var at = reminder == "scheduled" ? remindAt : remindAt + Minutes(1);
+
+        var answer = verb == "send" ? (subject.Send(at) ? "Sent" : "NotSent") : subject.Cancel(ReminderCancelReasons.ByUser, at).ToString();
+
+        Assert.Equal(answers, answer);
+        Assert.Equal(Enum.Parse<ReminderStatus>(then), subject.Status);
+        switch (answers)
+        {
+            case "Sent":
+                Assert.Equal(at, subject.SentAt);
+                break;
+            case "Cancelled":
+                Assert.Equal((at, ReminderCancelReasons.ByUser), (subject.CancelledAt, subject.CancelReason));
+                break;
+            default:
+                Assert.Equal(before, State(subject));
+                break;
+        }
     }
 
-    [Fact]
-    public void A_time_already_passed_is_refused_with_the_latest_that_would_work()
-    {
-        var late = Assert.IsType<ReminderDecision.TooLate>(Set(121));
-
-        Assert.Equal(119, late.LatestMinutesBefore);
-        Assert.IsType<ReminderDecision.TooLate>(Set(120)); // due exactly now: too late
-        Assert.IsType<ReminderDecision.Scheduled>(Set(119));
-    }
-
-    [Fact]
-    public void It_is_sent_once()
-    {
-        var reminder = AReminder();
-
-        Assert.True(reminder.Send(Opens - Minutes(30)));
-        Assert.False(reminder.Send(Opens - Minutes(29)));
-        Assert.Equal(ReminderStatus.Sent, reminder.Status);
-    }
-
-    [Fact]
-    public void A_cancelled_reminder_is_never_sent()
-    {
-        var reminder = AReminder();
-
-        Assert.Equal(CancelOutcome.Cancelled, reminder.Cancel(ReminderCancelReasons.ByUser, Now));
-        Assert.False(reminder.Send(Opens - Minutes(30)));
-        Assert.Equal((ReminderStatus.Cancelled, ReminderCancelReasons.ByUser), (reminder.Status, reminder.CancelReason));
-    }
-
-    [Fact]
-    public void Cancelling_twice_is_cancelling_once_and_a_sent_reminder_cannot_be_cancelled()
-    {
-        var cancelled = AReminder();
-        cancelled.Cancel(ReminderCancelReasons.ByUser, Now);
-        var sent = AReminder();
-        sent.Send(Opens - Minutes(30));
-
-        Assert.Equal(CancelOutcome.AlreadyCancelled, cancelled.Cancel(ReminderCancelReasons.ByUser, Now + Minutes(1)));
-        Assert.Equal(Now, cancelled.CancelledAt);
-        Assert.Equal(CancelOutcome.AlreadySent, sent.Cancel(ReminderCancelReasons.ByUser, Now));
-        Assert.Equal(ReminderStatus.Sent, sent.Status);
-    }
+    private static (ReminderStatus, DateTimeOffset?, DateTimeOffset?, string?) State(ClaimReminder r) => (r.Status, r.SentAt, r.CancelledAt, r.CancelReason);
 }

@@ -36,6 +36,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
 
     private sealed record Finding(string Operation, string Kind, int Status, string Mutation, string Request, string Answer);
 
+    [Trait("Category", "Slow")] // thousands of mutated requests
     [Fact]
     public async Task Never_answer_5xx_refuse_with_a_documented_problem_and_store_nothing_refused()
     {
@@ -230,12 +231,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             startAt: now + TimeSpan.FromDays(1)));
 
         // Search answers 503 until its index is built from the event log: wait for it, that refusal is not the fuzzer's to find.
-        var deadline = DateTime.UtcNow + Patience;
-        while ((await user.GetAsync("/api/v1/search/templates")).StatusCode == HttpStatusCode.ServiceUnavailable)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The search index was not ready in time.");
-            await Task.Delay(20);
-        }
+        await Eventually(async () => (await user.GetAsync("/api/v1/search/templates")).StatusCode, status => status != HttpStatusCode.ServiceUnavailable,
+            Patience, "the search index to be built", every: TimeSpan.FromMilliseconds(20));
         return new World(template, future, toStop, coupons[3], locked, consumed, (await reminder.JsonAsync()).Id(), task, now);
     }
 

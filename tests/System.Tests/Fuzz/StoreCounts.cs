@@ -52,16 +52,9 @@ internal sealed class StoreCounts
     /// </summary>
     public async Task<Snapshot> QuietAsync(TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
         await using var connection = await _db.OpenAsync(CancellationToken.None);
-        while (true)
-        {
-            var snapshot = await ReadAsync(connection);
-            if (snapshot.InFlight == 0) return snapshot;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The store did not become quiet in {patience}: {snapshot.InFlight} outbox rows, deliveries or distribution tasks in flight.");
-            await Task.Delay(5);
-        }
+        return await Eventually(() => ReadAsync(connection), snapshot => snapshot.InFlight == 0, patience,
+            "the store to be quiet (no outbox row, delivery or distribution task in flight)", every: TimeSpan.FromMilliseconds(5));
     }
 
     private async Task<Snapshot> ReadAsync(DbConnection connection)

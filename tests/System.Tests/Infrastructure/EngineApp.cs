@@ -252,22 +252,9 @@ public sealed class RedisApp : MariaDbApp
     }
 
     /// <summary>Polls until Redis answers (a server just started), then as <see cref="RequireRedisAsync"/>.</summary>
-    public static async Task RequireRedisWithinAsync(string configuration, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            try
-            {
-                await RequireRedisAsync(configuration);
-                return;
-            }
-            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
+    public static Task RequireRedisWithinAsync(string configuration, TimeSpan patience) =>
+        EventuallySucceeds<InvalidOperationException>(() => RequireRedisAsync(configuration), patience, $"Redis to answer at {configuration}",
+            every: TimeSpan.FromMilliseconds(50));
 
     /// <summary>A missing Redis fails the tests with a clear message; it never skips them.</summary>
     public static async Task RequireRedisAsync(string configuration)

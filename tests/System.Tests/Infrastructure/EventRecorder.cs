@@ -86,7 +86,11 @@ public sealed class EventRecorder :
         return rows.Select(r => new Effect(Guid.Parse(r.EventId), EventEnvelope.FromJson(r.Envelope))).ToList();
     }
 
-    public sealed record Effect(Guid EventId, EventEnvelope Envelope);
+    public sealed record Effect(Guid EventId, EventEnvelope Envelope)
+    {
+        /// <summary>Short, for the last value a wait saw.</summary>
+        public override string ToString() => $"{Envelope.Type} of {Envelope.AggregateId}";
+    }
 
     private async Task RecordAsync(EventContext context, WriteScope scope, CancellationToken ct)
     {

@@ -80,24 +80,31 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Until /health/live answers 200 (serving: a dependency may be away on purpose); a Host that exits stops the wait.</summary>
     private async Task WaitUntilHealthyAsync(TimeSpan patience)
     {
         using var client = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + patience;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited) break;
-            try
+            await Eventually(async () =>
             {
-                if ((await client.GetAsync("/health/live")).StatusCode == HttpStatusCode.OK) return; // serving: a dependency may be away on purpose
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(100);
+                if (_process.HasExited) throw new InvalidOperationException($"The Host exited with {_process.ExitCode} before it served on port {Port}.");
+                try
+                {
+                    return (HttpStatusCode?)(await client.GetAsync("/health/live")).StatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return null; // not listening yet
+                }
+            }, status => status == HttpStatusCode.OK, patience, $"the Host to serve on port {Port}", every: TimeSpan.FromMilliseconds(100));
         }
-        string log;
-        lock (_output) log = string.Join('\n', _output.TakeLast(40));
-        throw new InvalidOperationException($"The Host did not become healthy on port {Port}:\n{log}");
+        catch (Exception e)
+        {
+            string log;
+            lock (_output) log = string.Join('\n', _output.TakeLast(40));
+            throw new InvalidOperationException($"The Host did not become healthy on port {Port}:\n{log}", e);
+        }
     }
 
     /// <summary>The Host's build output beside this test's (same configuration and framework).</summary>

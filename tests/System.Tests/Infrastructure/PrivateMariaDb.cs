@@ -24,23 +24,11 @@ public sealed class PrivateMariaDb : PrivateServer
         $"--socket={_folder}/mysqld.sock --pid-file={_folder}/mysqld.pid --skip-grant-tables --skip-name-resolve " +
         "--innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=2 --skip-log-bin";
 
-    protected override async Task WaitUntilReadyAsync()
+    protected override Task WaitUntilReadyAsync() => EventuallySucceeds<MySqlException>(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                await using var connection = new MySqlConnection(ConnectionString);
-                await connection.OpenAsync();
-                return;
-            }
-            catch (MySqlException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+        await using var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+    }, Seconds(60), $"the private MariaDB to answer on port {Port}", every: TimeSpan.FromMilliseconds(100));
 
     /// <summary>Makes the data folder (mariadb-install-db) and starts the server.</summary>
     public static async Task<PrivateMariaDb> StartAsync()

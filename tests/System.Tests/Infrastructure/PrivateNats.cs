@@ -53,20 +53,7 @@ public static class NatsServer
         }
     }
 
-    public static async Task RequireWithinAsync(string url, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            try
-            {
-                await RequireAsync(url);
-                return;
-            }
-            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
+    /// <summary>Tries until NATS answers (a server just started), then as <see cref="RequireAsync"/>.</summary>
+    public static Task RequireWithinAsync(string url, TimeSpan patience) =>
+        EventuallySucceeds<InvalidOperationException>(() => RequireAsync(url), patience, $"NATS to answer at {url}", every: TimeSpan.FromMilliseconds(50));
 }

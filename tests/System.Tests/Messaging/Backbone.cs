@@ -26,17 +26,13 @@ public abstract class Backbone(BackboneApp fixture)
         _merchant.CreateTemplateAsync(Api.ATemplate(_app.Clock.GetUtcNow(), stock: 100, perUserLimit: perUserLimit, lasts: lasts, validityAfterClaim: validityAfterClaim));
 
     /// <summary>The recorder's effects for one aggregate, once at least <paramref name="count"/> are there (the clock moves on, for retries and timers).</summary>
-    private async Task<IReadOnlyList<EventRecorder.Effect>> EffectsOfAsync(string aggregate, int count, bool advanceClock = false)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var effects = (await EventRecorder.EffectsAsync(fixture.Database)).Where(e => e.Envelope.AggregateId == aggregate).ToList();
-            if (effects.Count >= count || DateTime.UtcNow > deadline) return effects;
-            if (advanceClock) _app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(25);
-        }
-    }
+    private Task<IReadOnlyList<EventRecorder.Effect>> EffectsOfAsync(string aggregate, int count, bool advanceClock = false) =>
+        Eventually(() => EffectsOfNowAsync(aggregate), effects => effects.Count >= count, Seconds(30), $"{count} effects of {aggregate}",
+            between: advanceClock ? () => _app.Clock.Advance(TimeSpan.FromSeconds(1)) : null);
+
+    /// <summary>The recorder's effects for one aggregate as they stand.</summary>
+    private async Task<IReadOnlyList<EventRecorder.Effect>> EffectsOfNowAsync(string aggregate) =>
+        (await EventRecorder.EffectsAsync(fixture.Database)).Where(e => e.Envelope.AggregateId == aggregate).ToList();
 
     [Fact]
     public async Task Template_events_reach_a_consumer_once_each_and_in_order()
@@ -66,8 +62,8 @@ public abstract class Backbone(BackboneApp fixture)
         var id = (await TemplateAsync()).Id();
         await _merchant.PatchAsJsonAsync($"/api/v1/merchant/templates/{id}", new { description = "now with more" });
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (fixture.Recorder.SeenByInstance.Count(e => e.AggregateId == id) < 2 && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually(() => Task.FromResult(fixture.Recorder.SeenByInstance.Count(e => e.AggregateId == id)), seen => seen >= 2, Seconds(30),
+            $"the instance handler to see two events of {id}");
 
         Assert.Equal(["template-created", "template-changed"], fixture.Recorder.SeenByInstance.Where(e => e.AggregateId == id).Select(e => e.Type).Distinct());
     }
@@ -128,20 +124,12 @@ public abstract class Backbone(BackboneApp fixture)
     }
 
     /// <summary>Waits until the consumer has handled the event (its inbox says so).</summary>
-    private async Task HandledAsync(string consumer, Guid eventId)
+    private Task HandledAsync(string consumer, Guid eventId) => Eventually(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using (var connection = await fixture.Database.OpenAsync(CancellationToken.None))
-            {
-                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
-                        new { Consumer = consumer, Id = eventId.ToString() }) == 1) return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{consumer} did not handle {eventId} in time.");
-            await Task.Delay(25);
-        }
-    }
+        await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
+            new { Consumer = consumer, Id = eventId.ToString() }) == 1;
+    }, Seconds(30), $"{consumer} to handle {eventId}");
 
     [Fact]
     public async Task A_coupon_expires_at_its_own_end_by_its_timer()
@@ -221,9 +209,8 @@ public abstract class Backbone(BackboneApp fixture)
         var effect = (await EffectsOfAsync(id, 1)).Single();
 
         Assert.Equal(traceId.ToString(), effect.Envelope.TraceParent?.Split('-')[1]);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!spans.Any(s => s.Source.Name == "PromotionEngine.Messaging" && s.TraceId == traceId && s.DisplayName == $"{EventRecorder.Consumer} template-created")
-               && DateTime.UtcNow < deadline) await Task.Delay(25);
+        await Eventually(() => Task.FromResult(spans.Any(s => s.Source.Name == "PromotionEngine.Messaging" && s.TraceId == traceId
+            && s.DisplayName == $"{EventRecorder.Consumer} template-created")), Seconds(10), "the consumer's span in the request's trace");
         Assert.Contains(spans, s => s.Source.Name == "PromotionEngine.Messaging" && s.TraceId == traceId && s.Kind == ActivityKind.Consumer
             && s.DisplayName == $"{EventRecorder.Consumer} template-created");
     }
@@ -263,7 +250,8 @@ public abstract class Backbone(BackboneApp fixture)
         var handledAgain = await _app.Services.GetRequiredService<EventDispatcher>().HandleAsync(subscription, first, 2, null, CancellationToken.None);
 
         Assert.False(handledAgain);
-        Assert.Single(await EffectsOfAsync(id, 2));
+        // The dispatcher handles in the caller's transaction and has committed by now: one look proves the negative.
+        Assert.Single(await EffectsOfNowAsync(id));
     }
 
     [Fact]
@@ -305,22 +293,15 @@ public abstract class Backbone(BackboneApp fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await _merchant.GetAsync("/api/v1/operator/messaging")).StatusCode);
     }
 
-    private async Task<JsonElement> DeadLetterAsync(HttpClient operatorClient, string aggregate, string type)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+    /// <summary>The consumer's dead letter for the event, once there (the clock moves on, for the retries before it).</summary>
+    private async Task<JsonElement> DeadLetterAsync(HttpClient operatorClient, string aggregate, string type) =>
+        (await Eventually(async () =>
         {
             var page = await (await operatorClient.GetAsync($"/api/v1/operator/dead-letters?consumer={EventRecorder.Consumer}&limit=100")).JsonAsync();
-            foreach (var item in page.GetProperty("items").EnumerateArray())
-            {
-                var envelope = item.GetProperty("envelope");
-                if (envelope.Str("aggregateId") == aggregate && envelope.Str("type") == type) return item;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"No dead letter for {type} of {aggregate} in time.");
-            _app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(25);
-        }
-    }
+            return page.GetProperty("items").EnumerateArray()
+                .Where(item => item.GetProperty("envelope").Str("aggregateId") == aggregate && item.GetProperty("envelope").Str("type") == type)
+                .Select(item => (JsonElement?)item).FirstOrDefault();
+        }, letter => letter is not null, Seconds(30), $"a dead letter for {type} of {aggregate}", between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1))))!.Value;
 
     private async Task<string> StoredStatusAsync(string coupon)
     {

@@ -4,8 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Platform.Messaging;
+using PromotionEngine.Platform.Messaging.Nats;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
@@ -17,6 +20,7 @@ namespace PromotionEngine.System.Tests.Messaging;
 /// The NATS JetStream transport when things go wrong: the broker stops with events pending, refuses an event
 /// until its last attempt, or the engine dies between committing events and publishing them.
 /// </summary>
+[Trait("Category", "Slow")] // stops and restarts a NATS of its own; kills a Host process
 public sealed class NatsFailures
 {
     private static async Task<(BackboneOnPrivateNats App, PrivateNats Nats)> StartAsync(int maxPublishAttempts = 10)
@@ -27,17 +31,10 @@ public sealed class NatsFailures
         return (app, nats);
     }
 
-    private static async Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var effects = await EventRecorder.EffectsAsync(app.Database);
-            if (done(effects) || DateTime.UtcNow > deadline) return effects;
-            app.App.Clock.Advance(TimeSpan.FromSeconds(1)); // outbox retries back off on the app's clock
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock, so it moves on between looks.</summary>
+    private static Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done, string what) =>
+        Eventually(() => EventRecorder.EffectsAsync(app.Database), done, Seconds(60), what, every: TimeSpan.FromMilliseconds(50),
+            between: () => app.App.Clock.Advance(TimeSpan.FromSeconds(1)));
 
     private static async Task<long> OutboxRetryingAsync(IDatabase db)
     {
@@ -54,17 +51,16 @@ public sealed class NatsFailures
         {
             var merchant = app.App.AsMerchant(EngineApp.NewId());
             var before = (await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id();
-            await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == before));
+            await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == before), $"the effect of {before}");
 
             await nats.StopAsync();
             var during = new List<string>();
             for (var i = 0; i < 5; i++) during.Add((await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id());
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await OutboxRetryingAsync(app.Database) == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-            Assert.True(await OutboxRetryingAsync(app.Database) > 0, "publishing should fail while the broker is down");
+            await Eventually(async () => await OutboxRetryingAsync(app.Database) > 0, Seconds(30),
+                "publishing to fail while the broker is down (an outbox row with attempts)", every: TimeSpan.FromMilliseconds(50));
 
             await nats.StartAgainAsync();
-            var effects = await EffectsAsync(app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)));
+            var effects = await EffectsAsync(app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)), "the effects of the templates made while it was down");
 
             Assert.All(during, t => Assert.Single(effects, x => x.Envelope.AggregateId == t && x.Envelope.Type == "template-created"));
             Assert.Single(effects, x => x.Envelope.AggregateId == before && x.Envelope.Type == "template-created");
@@ -87,24 +83,22 @@ public sealed class NatsFailures
             var template = (await merchant.CreateTemplateAsync(Api.ATemplate(app.App.Clock.GetUtcNow()))).Id();
             var operatorClient = app.App.AsOperator();
 
-            JsonElement? letter = null;
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (letter is null && DateTime.UtcNow < deadline)
+            var letter = await Eventually(async () =>
             {
                 var page = await (await operatorClient.GetAsync("/api/v1/operator/dead-letters?limit=100")).JsonAsync();
-                letter = page.GetProperty("items").EnumerateArray()
+                return page.GetProperty("items").EnumerateArray()
                     .Where(i => i.GetProperty("envelope").Str("aggregateId") == template && i.Str("type") == "template-created")
                     .Select(i => (JsonElement?)i).FirstOrDefault();
-                app.App.Clock.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(50);
-            }
+            }, l => l is not null, Seconds(30), $"a PUBLISH dead letter for {template}", every: TimeSpan.FromMilliseconds(50),
+                between: () => app.App.Clock.Advance(TimeSpan.FromSeconds(1)));
             Assert.NotNull(letter);
             Assert.Equal(("PUBLISH", 2), (letter.Value.Str("stage"), letter.Value.GetProperty("attempts").GetInt32()));
 
             await nats.StartAgainAsync();
             await ConnectedAsync(operatorClient);
             Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
-            var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"));
+            var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"),
+                $"the replayed template-created of {template}");
 
             Assert.Single(effects, x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created");
         }
@@ -131,22 +125,19 @@ public sealed class NatsFailures
                 await scope.CommitAsync(CancellationToken.None);
             }
             var operatorClient = app.App.AsOperator();
-            var letters = new List<JsonElement>();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (letters.Count < 3 && DateTime.UtcNow < deadline)
+            var letters = await Eventually(async () =>
             {
                 var page = await (await operatorClient.GetAsync("/api/v1/operator/dead-letters?limit=100")).JsonAsync();
-                letters = page.GetProperty("items").EnumerateArray().Where(i => keys.Contains(i.GetProperty("envelope").Str("aggregateId"))).ToList();
-                app.App.Clock.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(50);
-            }
+                return page.GetProperty("items").EnumerateArray().Where(i => keys.Contains(i.GetProperty("envelope").Str("aggregateId"))).ToList();
+            }, found => found.Count >= 3, Seconds(30), "a dead letter for each of the three packed events", every: TimeSpan.FromMilliseconds(50),
+                between: () => app.App.Clock.Advance(TimeSpan.FromSeconds(1)));
             Assert.Equal(keys.Order(), letters.Select(l => l.GetProperty("envelope").Str("aggregateId")).Order());
 
             await nats.StartAgainAsync();
             await ConnectedAsync(operatorClient);
             foreach (var letter in letters)
                 Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
-            var effects = await EffectsAsync(app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)));
+            var effects = await EffectsAsync(app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)), "the effects of the three replayed events");
 
             Assert.All(keys, k => Assert.Single(effects, x => x.Envelope.AggregateId == k));
         }
@@ -202,14 +193,9 @@ public sealed class NatsFailures
             await nats.StartAgainAsync();
             await using var second = await HostProcess.StartAsync(settings);
             var stream = "K" + tag + "_MERCHANT_ADMIN";
-            IReadOnlyList<Kernel.Messaging.EventEnvelope> events = [];
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline)
-            {
-                events = await ReadIfThereAsync(nats.Url, stream);
-                if (templates.All(t => events.Any(e => e.AggregateId == t && e.Type == "template-ended"))) break;
-                await Task.Delay(200);
-            }
+            var events = await Eventually(() => ReadIfThereAsync(nats.Url, stream),
+                read => templates.All(t => read.Any(e => e.AggregateId == t && e.Type == "template-ended")), Seconds(60),
+                $"every template's end in {stream}", every: TimeSpan.FromMilliseconds(200));
 
             Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count()); // nothing published twice
             foreach (var t in templates)
@@ -227,16 +213,41 @@ public sealed class NatsFailures
         }
     }
 
-    /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
-    private static async Task ConnectedAsync(HttpClient operatorClient)
+    /// <summary>
+    /// A stream made while the broker is away fails (the request times out, a cancelled task); once the broker is back a
+    /// later call makes it. Were the failed attempt kept, every consumer and the relay would wait on it forever: the engine
+    /// restarted above would never publish.
+    /// </summary>
+    [Fact]
+    public async Task A_stream_whose_creation_timed_out_is_made_by_a_later_call()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync()).GetProperty("transportConnected").GetBoolean())
+        await using var nats = await PrivateNats.StartAsync();
+        await nats.StopAsync();
+        var options = new MessagingOptions();
+        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) = (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMilliseconds(200));
+        await using var jetStream = new NatsJetStream(Options.Create(options));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None));
+
+        await nats.StartAgainAsync();
+        await Eventually(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "the engine did not reconnect to NATS in time");
-            await Task.Delay(50);
-        }
+            try
+            {
+                await jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None);
+                return "made";
+            }
+            catch (Exception e) when (e is OperationCanceledException or NATS.Client.Core.NatsException)
+            {
+                return e.GetType().Name; // still connecting: the next call tries again
+            }
+        }, made => made == "made", Seconds(30), "the stream to be made once the broker is back", every: TimeSpan.FromMilliseconds(100));
     }
+
+    /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
+    private static Task ConnectedAsync(HttpClient operatorClient) =>
+        Eventually(async () => (await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync()).GetProperty("transportConnected").GetBoolean(),
+            Seconds(30), "the engine to reconnect to NATS", every: TimeSpan.FromMilliseconds(50));
 
     private static async Task<IReadOnlyList<Kernel.Messaging.EventEnvelope>> ReadIfThereAsync(string url, string stream)
     {

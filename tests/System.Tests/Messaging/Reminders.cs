@@ -22,17 +22,11 @@ public abstract class Reminders(BackboneApp fixture)
     private Task<HttpResponseMessage> RemindAsync(string template, int? minutesBefore) =>
         User.PostAsJsonAsync("/api/v1/me/reminders", new { templateId = template, minutesBefore });
 
-    private async Task<IReadOnlyList<EventRecorder.Effect>> DueEventsAsync(string reminder, bool wait)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(wait ? 30 : 0);
-        while (true)
-        {
-            var effects = (await EventRecorder.EffectsAsync(fixture.Database)).Where(e => e.Envelope.Type == "coupon-reminder-due" && e.Envelope.AggregateId == reminder).ToList();
-            if (effects.Count > 0 || DateTime.UtcNow >= deadline) return effects;
-            _app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(25);
-        }
-    }
+    /// <summary>The reminder's due events as they stand.</summary>
+    private Task<IReadOnlyList<EventRecorder.Effect>> DueEventsAsync(string reminder) => Reminded.DueEventsAsync(fixture.Database, reminder);
+
+    /// <summary>The reminder's due events once there is one (the clock moves on a second between looks: its timer is on the app's clock).</summary>
+    private Task<IReadOnlyList<EventRecorder.Effect>> PublishedAsync(string reminder) => Reminded.PublishedAsync(_app, fixture.Database, reminder);
 
     [Fact]
     public async Task A_reminder_is_published_once_at_its_time_and_then_shows_as_sent()
@@ -45,7 +39,7 @@ public abstract class Reminders(BackboneApp fixture)
         Assert.Equal(reminder.GetProperty("claimOpensAt").GetDateTimeOffset().AddMinutes(-30), reminder.GetProperty("remindAt").GetDateTimeOffset());
 
         _app.Clock.Advance(TimeSpan.FromMinutes(90));
-        var due = await DueEventsAsync(reminder.Id(), wait: true);
+        var due = await PublishedAsync(reminder.Id());
 
         var published = Assert.Single(due).Envelope.PayloadAs<CouponReminderDue>();
         Assert.Equal((_userId, long.Parse(template), 30), (published.UserId, published.TemplateId, published.MinutesBefore));
@@ -108,16 +102,11 @@ public abstract class Reminders(BackboneApp fixture)
         Assert.Equal(HttpStatusCode.OK, (await _merchant.PostAsync($"/api/v1/merchant/templates/{template}/terminate", null)).StatusCode);
 
         _app.Clock.Advance(TimeSpan.FromMinutes(55));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string status;
-        while ((status = (await (await User.GetAsync($"/api/v1/me/reminders/{reminder.Id()}")).JsonAsync()).Str("status")) == "SCHEDULED" && DateTime.UtcNow < deadline)
-        {
-            _app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(25);
-        }
+        var status = await Eventually(async () => (await (await User.GetAsync($"/api/v1/me/reminders/{reminder.Id()}")).JsonAsync()).Str("status"),
+            s => s != "SCHEDULED", Seconds(30), $"reminder {reminder.Id()} to leave SCHEDULED", between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1)));
 
         Assert.Equal("CANCELLED", status);
-        Assert.Empty(await DueEventsAsync(reminder.Id(), wait: false));
+        Assert.Empty(await DueEventsAsync(reminder.Id())); // one look: a cancelled reminder has no timer left to publish it
     }
 
     [Fact]
@@ -160,14 +149,7 @@ public sealed class RemindersAcrossRestarts
         EventRecorder.AddTo(second);
         await second.InitializeAsync();
         second.Clock.Advance(TimeSpan.FromMinutes(50));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        IReadOnlyList<EventRecorder.Effect> due = [];
-        while (due.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            due = (await EventRecorder.EffectsAsync(Database(second))).Where(e => e.Envelope.Type == "coupon-reminder-due" && e.Envelope.AggregateId == reminder).ToList();
-            second.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(25);
-        }
+        var due = await Reminded.PublishedAsync(second, Database(second), reminder);
 
         Assert.Single(due);
         Assert.Equal("SENT", (await (await second.AsUser(userId).GetAsync($"/api/v1/me/reminders/{reminder}")).JsonAsync()).Str("status"));
@@ -175,4 +157,15 @@ public sealed class RemindersAcrossRestarts
     }
 
     private static IDatabase Database(EngineApp app) => app.Services.GetRequiredService<IDatabase>();
+}
+
+/// <summary>Reading a reminder's published due events from the recorder.</summary>
+internal static class Reminded
+{
+    public static async Task<IReadOnlyList<EventRecorder.Effect>> DueEventsAsync(IDatabase db, string reminder) =>
+        (await EventRecorder.EffectsAsync(db)).Where(e => e.Envelope.Type == "coupon-reminder-due" && e.Envelope.AggregateId == reminder).ToList();
+
+    public static Task<IReadOnlyList<EventRecorder.Effect>> PublishedAsync(EngineApp app, IDatabase db, string reminder) =>
+        Eventually(() => DueEventsAsync(db, reminder), due => due.Count > 0, Seconds(30), $"reminder {reminder} to be published",
+            between: () => app.Clock.Advance(TimeSpan.FromSeconds(1)));
 }

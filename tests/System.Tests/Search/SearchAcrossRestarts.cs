@@ -26,15 +26,12 @@ public sealed class SearchAcrossRestarts
         await second.InitializeAsync();
         var searcher = second.AsOperator();
         var url = $"/api/v1/search/templates?merchantId={merchant}&q={Uri.EscapeDataString("优惠")}";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement page;
-        while (true)
+        var page = await Eventually(async () =>
         {
             var response = await searcher.GetAsync(url);
-            page = response.StatusCode == HttpStatusCode.OK ? await response.JsonAsync() : default;
-            if ((page.ValueKind == JsonValueKind.Object && page.GetProperty("items").GetArrayLength() == 2) || DateTime.UtcNow > deadline) break;
-            await Task.Delay(50);
-        }
+            return response.StatusCode == HttpStatusCode.OK ? await response.JsonAsync() : default; // 503 until the index is built
+        }, p => p.ValueKind == JsonValueKind.Object && p.GetProperty("items").GetArrayLength() == 2, Seconds(30),
+            "both templates in the index built from the log", every: TimeSpan.FromMilliseconds(50));
 
         var items = page.GetProperty("items").EnumerateArray().ToDictionary(i => i.Id(), i => i.Str("status"));
         Assert.Equal(new Dictionary<string, string> { [kept] = "ACTIVE", [terminated] = "TERMINATED" }, items);

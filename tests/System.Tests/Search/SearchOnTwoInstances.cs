@@ -16,23 +16,20 @@ public sealed class SearchOnTwoInstances
         .WithSetting("Search:IndexDirectory", "memory")
         .WithSetting("Search:RefreshInterval", "00:00:00.020");
 
-    private static async Task<IReadOnlyList<string>> NamesAsync(EngineApp app, long merchant, int expected)
+    /// <summary>The names the instance's index finds for the merchant, once <paramref name="until"/> holds of them (events arrive asynchronously).</summary>
+    private static Task<IReadOnlyList<string>> NamesAsync(EngineApp app, long merchant, Func<IReadOnlyList<string>, bool> until)
     {
         var client = app.AsOperator();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        IReadOnlyList<string> names = [];
-        while (DateTime.UtcNow < deadline)
+        return Eventually(async () =>
         {
             var response = await client.GetAsync($"/api/v1/search/templates?merchantId={merchant}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                names = (await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.Str("name")).ToList();
-                if (names.Count == expected && !names.Contains("会员日")) break;
-            }
-            await Task.Delay(50);
-        }
-        return names;
+            return response.StatusCode == HttpStatusCode.OK // 503 while the index is built
+                ? (IReadOnlyList<string>)(await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.Str("name")).ToList()
+                : [];
+        }, until, Seconds(30), $"the index to show merchant {merchant}'s templates", every: TimeSpan.FromMilliseconds(50));
     }
+
+    private static bool Renamed(IReadOnlyList<string> names) => names.Count == 2 && !names.Contains("会员日");
 
     [Fact]
     public async Task A_later_instance_builds_from_the_log_and_both_follow_every_change()
@@ -47,15 +44,15 @@ public sealed class SearchOnTwoInstances
             await first.InitializeAsync();
             var merchant = EngineApp.NewId();
             var before = (await first.AsMerchant(merchant).CreateTemplateAsync(Api.ATemplate(first.Clock.GetUtcNow(), name: "会员日"))).Id();
-            Assert.Equal(["会员日"], await NamesAsync(first, merchant, 1));
+            Assert.Equal(["会员日"], await NamesAsync(first, merchant, names => names.Count == 1));
 
             await second.InitializeAsync(); // starts after the template exists: its index comes from the event log
             var renamed = await second.AsMerchant(merchant).PatchAsJsonAsync($"/api/v1/merchant/templates/{before}", new { name = "会员周" });
             Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
             await first.AsMerchant(merchant).CreateTemplateAsync(Api.ATemplate(first.Clock.GetUtcNow(), name: "新人礼"));
 
-            Assert.Equal(["新人礼", "会员周"], await NamesAsync(first, merchant, 2));
-            Assert.Equal(["新人礼", "会员周"], await NamesAsync(second, merchant, 2));
+            Assert.Equal(["新人礼", "会员周"], await NamesAsync(first, merchant, Renamed));
+            Assert.Equal(["新人礼", "会员周"], await NamesAsync(second, merchant, Renamed));
         }
         finally
         {

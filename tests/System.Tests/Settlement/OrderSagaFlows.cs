@@ -56,16 +56,11 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
     private static IEnumerable<(string Step, string Outcome, string? Code)> Steps(JsonElement record) =>
         record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("outcome"), s.GetProperty("code").GetString()));
 
-    private async Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(string aggregate, string type, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var effects = (await EventRecorder.EffectsAsync(fixture.Database)).Where(e => e.Envelope.AggregateId == aggregate && e.Envelope.Type == type).ToList();
-            if (effects.Count >= count || DateTime.UtcNow > deadline) return effects;
-            await Task.Delay(25);
-        }
-    }
+    /// <summary>The recorder's effects of one type for one aggregate, once at least <paramref name="count"/> are there (0: as they stand now).</summary>
+    private Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(string aggregate, string type, int count) =>
+        Eventually(async () => (IReadOnlyList<EventRecorder.Effect>)(await EventRecorder.EffectsAsync(fixture.Database))
+                .Where(e => e.Envelope.AggregateId == aggregate && e.Envelope.Type == type).ToList(),
+            effects => effects.Count >= count, Seconds(30), $"{count} {type} of {aggregate}");
 
     [Fact]
     public async Task An_order_paid_spends_its_coupons_and_the_record_tells_each_step()

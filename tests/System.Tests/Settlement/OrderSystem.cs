@@ -63,47 +63,32 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
         _nats ??= new NatsConnection(new NatsOpts { Url = natsUrl! });
         var js = new NatsJSContext(_nats);
         var subject = app.Settings["Messaging:Nats:SubjectPrefix"] + envelope.Subject;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        // The settlement creates the orders stream when its consumer starts; until then JetStream has no responder.
+        await EventuallySucceeds<NatsException>(async () =>
         {
             try
             {
-                // The settlement creates the orders stream when its consumer starts; until then JetStream has no responder.
                 var ack = await js.PublishAsync(subject, JsonSerializer.SerializeToUtf8Bytes(envelope, EventJson.Options),
                     opts: new NatsJSPubOpts { MsgId = envelope.EventId.ToString() });
                 ack.EnsureSuccess();
-                return;
             }
             catch (NatsJSDuplicateMessageException)
             {
-                return; // the broker has this event id already (Nats-Msg-Id within the duplicate window): dropped, as intended
+                // the broker has this event id already (Nats-Msg-Id within the duplicate window): dropped, as intended
             }
-            catch (NatsException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+        }, Seconds(30), $"JetStream to take {envelope.Type} {envelope.EventId} on {subject}", every: TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>The order's settlement record once <paramref name="until"/> holds (the saga works asynchronously).</summary>
     public async Task<JsonElement> RecordAsync(string order, Func<JsonElement, bool> until)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var (_, record) = await Eventually(async () =>
         {
             var response = await _service.GetAsync($"/api/v1/settlement/orders/{order}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var record = await response.JsonAsync();
-                if (until(record)) return record;
-                if (DateTime.UtcNow > deadline) Assert.Fail($"The record of {order} never got there: {record}");
-            }
-            else if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Order {order} has no record: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-            await Task.Delay(25);
-        }
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync()); // 404 until its first event is handled
+        }, answer => answer.StatusCode == HttpStatusCode.OK && until(JsonDocument.Parse(answer.Body).RootElement), Seconds(30),
+            $"the settlement record of {order} to get there");
+        return JsonDocument.Parse(record).RootElement;
     }
 
     /// <summary>The record once it has at least <paramref name="steps"/> steps in its history.</summary>

@@ -50,24 +50,29 @@ internal sealed class NatsJetStream : IAsyncDisposable
     public string SubjectsOf(string producer) => $"{_options.SubjectPrefix}{EventSubjects.Root}.{producer}.>";
 
     /// <summary>Creates (or updates) the producer's stream once per process; a failure is forgotten, so the next call tries again.</summary>
-    public Task EnsureStreamAsync(string producer, CancellationToken ct)
-    {
-        var lazy = _streams.GetOrAdd(producer, p => new Lazy<Task>(() => CreateStreamAsync(p)));
-        var task = lazy.Value;
-        if (task.IsFaulted) _streams.TryRemove(new KeyValuePair<string, Lazy<Task>>(producer, lazy));
-        return task.WaitAsync(ct);
-    }
+    public Task EnsureStreamAsync(string producer, CancellationToken ct) =>
+        _streams.GetOrAdd(producer, p => new Lazy<Task>(() => CreateStreamAsync(p))).Value.WaitAsync(ct);
 
     private async Task CreateStreamAsync(string producer)
     {
-        await Context.CreateOrUpdateStreamAsync(new StreamConfig(StreamOf(producer), [SubjectsOf(producer)])
+        try
         {
-            Storage = StreamConfigStorage.File,
-            DuplicateWindow = _options.DuplicateWindow,
-            MaxAge = _options.MaxAge,
-            NumReplicas = _options.Replicas,
-            Retention = StreamConfigRetention.Limits,
-        });
+            await Context.CreateOrUpdateStreamAsync(new StreamConfig(StreamOf(producer), [SubjectsOf(producer)])
+            {
+                Storage = StreamConfigStorage.File,
+                DuplicateWindow = _options.DuplicateWindow,
+                MaxAge = _options.MaxAge,
+                NumReplicas = _options.Replicas,
+                Retention = StreamConfigRetention.Limits,
+            });
+        }
+        catch
+        {
+            // Failed or timed out (a cancelled task, not a faulted one: checking IsFaulted kept it, and every later call
+            // waited on it for good). Only this attempt's entry is in the map while it runs, so this removes that one.
+            _streams.TryRemove(producer, out _);
+            throw;
+        }
     }
 
     public TimeSpan AckWait => _options.AckWait;

@@ -10,8 +10,9 @@ namespace PromotionEngine.Platform.Messaging.Outbox;
 /// <summary>
 /// Publishes the outbox: due rows (delayed ones once their time comes), in order within a partition key, to the
 /// transport; published rows leave the outbox (retained ones enter the event log) in one transaction. A row the
-/// broker refuses is retried with exponential backoff and holds back the later rows of its key, so their order
-/// survives; after the last attempt it becomes a PUBLISH dead letter. One instance relays at a time (a lease);
+/// broker refuses is retried with exponential backoff and holds back the later rows of its key (written before or
+/// during its retries) until it is published, so their order survives; after the last attempt it becomes a PUBLISH
+/// dead letter and the key's later rows go on. One instance relays at a time (a lease);
 /// a crash between publishing and that transaction publishes again, which the broker's de-duplication by event
 /// id and every consumer's inbox absorb.
 /// </summary>
@@ -92,11 +93,12 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
                 await AppendToLogAsync(done.Where(r => r.Retained).SelectMany(r => r.Messages.Select(m => (r.Id, m))).ToList(), now, scope, ct);
             }
             if (accepted.Count > 0) await transport.EnlistAsync(accepted, scope, ct);
+            var heldUntil = new Dictionary<string, long>(); // per key, the latest retry time of this round's refused rows
             foreach (var row in left)
             {
                 var remaining = row.Messages.Where(m => !outcome.Accepted.Contains(m.EventId)).ToList();
                 var error = outcome.Errors.GetValueOrDefault(remaining[0].EventId) ?? "The broker did not accept the event.";
-                await FailAsync(row, remaining, error, now, scope, ct);
+                await FailAsync(row, remaining, error, now, heldUntil, scope, ct);
             }
             await scope.CommitAsync(ct);
         }
@@ -110,7 +112,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     /// The row's events that were not accepted wait with backoff (a packed row keeps only those), and hold back
     /// the later rows of their keys; after the last attempt each becomes a dead letter of its own.
     /// </summary>
-    private async Task FailAsync(OutboxRow row, IReadOnlyList<OutboxMessage> remaining, string error, DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    private async Task FailAsync(OutboxRow row, IReadOnlyList<OutboxMessage> remaining, string error, DateTimeOffset now,
+        Dictionary<string, long> heldUntil, WriteScope scope, CancellationToken ct)
     {
         var attempts = row.Attempts + 1;
         if (attempts >= options.Value.MaxPublishAttempts)
@@ -123,7 +126,10 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM msg_outbox WHERE id = @Id", new { row.Id }, scope.Transaction, cancellationToken: ct));
             return;
         }
-        var next = UtcMillis.From(now + options.Value.Backoff(attempts));
+        // Never before an earlier refused row of one of its keys: each row's backoff has its own jitter.
+        var keys = remaining.Select(m => m.PartitionKey).Distinct().ToArray();
+        var next = keys.Aggregate(UtcMillis.From(now + options.Value.Backoff(attempts)), (at, key) => Math.Max(at, heldUntil.GetValueOrDefault(key)));
+        foreach (var key in keys) heldUntil[key] = next;
         var clipped = error.Length <= 4000 ? error : error[..4000];
         if (remaining.Count < row.Messages.Count)
         {
@@ -141,7 +147,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         // The keys' later events wait for these, so they are not published ahead of them (rows of one event carry their key).
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_outbox SET next_attempt_at = @Next WHERE partition_key IN @Keys AND id > @Id AND next_attempt_at < @Next",
-            new { row.Id, Keys = remaining.Select(m => m.PartitionKey).Distinct().ToArray(), Next = next }, scope.Transaction, cancellationToken: ct));
+            new { row.Id, Keys = keys, Next = next }, scope.Transaction, cancellationToken: ct));
     }
 
     private static Task AppendToLogAsync(IReadOnlyList<(long Id, OutboxMessage Message)> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
@@ -169,8 +175,16 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     private async Task<IReadOnlyList<OutboxRow>> LoadDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        // A row waits while an earlier row of its key is being retried, whenever that one comes due: backoff has jitter,
+        // and a row written during the retries is due at once, so due times alone would let it overtake.
         var candidates = await connection.QueryAsync<(long Id, int EventCount)>(new CommandDefinition(
-            "SELECT id, event_count FROM msg_outbox WHERE next_attempt_at <= @Now ORDER BY next_attempt_at, id LIMIT @Limit",
+            """
+            SELECT o.id, o.event_count FROM msg_outbox o
+            WHERE o.next_attempt_at <= @Now
+              AND (o.partition_key = '*' OR NOT EXISTS (
+                SELECT 1 FROM msg_outbox r WHERE r.partition_key = o.partition_key AND r.id < o.id AND r.attempts > 0))
+            ORDER BY o.next_attempt_at, o.id LIMIT @Limit
+            """,
             new { Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
         var chosen = new List<long>();
         var events = 0;

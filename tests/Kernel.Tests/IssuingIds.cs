@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using PromotionEngine.Kernel;
 
-namespace PromotionEngine.Engine.Tests.Kernel;
+namespace PromotionEngine.Kernel.Tests;
 
 public class IssuingIds
 {

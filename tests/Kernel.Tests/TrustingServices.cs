@@ -1,6 +1,6 @@
 using PromotionEngine.Kernel.Identity;
 
-namespace PromotionEngine.Engine.Tests.Kernel;
+namespace PromotionEngine.Kernel.Tests;
 
 public class TrustingServices
 {

@@ -3,7 +3,7 @@ using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
 
-namespace PromotionEngine.Engine.Tests.Kernel;
+namespace PromotionEngine.Kernel.Tests;
 
 public class WrappingEvents
 {

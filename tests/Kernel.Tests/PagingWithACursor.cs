@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using PromotionEngine.Kernel;
 
-namespace PromotionEngine.Engine.Tests.Kernel;
+namespace PromotionEngine.Kernel.Tests;
 
 public class PagingWithACursor
 {
