@@ -34,48 +34,48 @@ switch (mode)
         Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture)));
         return 0;
     case "noop":
-    {
-        var result = await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
-        Report("no-op GET /api/v1/ping", result);
-        ReportSent(result);
-        return 0;
-    }
+        {
+            var result = await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
+            Report("no-op GET /api/v1/ping", result);
+            ReportSent(result);
+            return 0;
+        }
     case "claims":
-    {
-        var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
-        var userBase = long.Parse(Opt("user-base") ?? "1000000000", CultureInfo.InvariantCulture);
-        var tokens = new TokenPool(key, userBase);
-        var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
-        var result = await RunAsync(concurrency, warmup, seconds, i =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(i));
-            request.Headers.Add("Idempotency-Key", i.ToString(CultureInfo.InvariantCulture));
-            return request;
-        }, HttpStatusCode.Created);
-        Report($"claims (template {template})", result);
-        Console.WriteLine($"created={result.Ok}");
-        ReportSent(result);
-        return 0;
-    }
+            var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
+            var userBase = long.Parse(Opt("user-base") ?? "1000000000", CultureInfo.InvariantCulture);
+            var tokens = new TokenPool(key, userBase);
+            var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
+            var result = await RunAsync(concurrency, warmup, seconds, i =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(i));
+                request.Headers.Add("Idempotency-Key", i.ToString(CultureInfo.InvariantCulture));
+                return request;
+            }, HttpStatusCode.Created);
+            Report($"claims (template {template})", result);
+            Console.WriteLine($"created={result.Ok}");
+            ReportSent(result);
+            return 0;
+        }
     case "quotes":
-    {
-        var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
-        var distinct = args.Contains("--distinct");
-        var service = new TokenPool(key, 0).Service();
-        var result = await RunAsync(concurrency, warmup, seconds, i =>
         {
-            // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
-            // otherwise one cart, answered from the stored quote after the first.
-            var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { quantity = (int)(i % 50_000) + 1 } : l).ToArray();
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes") { Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
-            return request;
-        }, HttpStatusCode.OK);
-        Report($"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
-        return 0;
-    }
+            var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
+            var distinct = args.Contains("--distinct");
+            var service = new TokenPool(key, 0).Service();
+            var result = await RunAsync(concurrency, warmup, seconds, i =>
+            {
+                // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
+                // otherwise one cart, answered from the stored quote after the first.
+                var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { Quantity = (int)(i % 50_000) + 1 } : l).ToArray();
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes") { Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
+                return request;
+            }, HttpStatusCode.OK);
+            Report($"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
+            return 0;
+        }
     case "verify":
         return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
     case "distribute":
@@ -240,7 +240,8 @@ HttpClient Client(int connections) => new(new SocketsHttpHandler
     MaxConnectionsPerServer = connections,
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     UseCookies = false,
-}) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+})
+{ BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
 internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
     System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok, long Sent);
@@ -269,4 +270,5 @@ internal sealed class TokenPool(byte[] key, long userBase)
     private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
 
-record QuoteLine(string sku, long productId, long shopId, long[] categoryIds, long unitPrice, int quantity);
+/// <summary>A cart line as the quote endpoint reads it (JsonContent writes the names camelCase).</summary>
+internal sealed record QuoteLine(string Sku, long ProductId, long ShopId, long[] CategoryIds, long UnitPrice, int Quantity);

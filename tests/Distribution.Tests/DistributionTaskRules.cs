@@ -1,6 +1,5 @@
 using PromotionEngine.Distribution.Tasks;
 using PromotionEngine.Kernel;
-using static PromotionEngine.Distribution.Tasks.DistributionStatus;
 
 namespace PromotionEngine.Distribution.Tests;
 

@@ -6,7 +6,6 @@ using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Indexing;
-using static PromotionEngine.Search.Tests.AnIndex;
 
 namespace PromotionEngine.Search.Tests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Dapper;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

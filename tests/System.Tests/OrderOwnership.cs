@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using PromotionEngine.System.Tests.Settlement;

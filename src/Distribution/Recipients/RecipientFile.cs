@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PromotionEngine.Distribution.Recipients.Xlsx;
 using PromotionEngine.Distribution.Tasks;

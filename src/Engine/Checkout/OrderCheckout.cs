@@ -4,9 +4,9 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
-using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;

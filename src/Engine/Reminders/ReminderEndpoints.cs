@@ -6,8 +6,8 @@ using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Engine.Reminders;
 

@@ -1,6 +1,6 @@
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
 
 namespace PromotionEngine.MerchantAdmin.Templates;

@@ -4,9 +4,9 @@ using System.Text.Json;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Messaging;
 

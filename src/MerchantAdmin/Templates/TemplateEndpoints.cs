@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
-using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 

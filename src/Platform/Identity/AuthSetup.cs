@@ -51,7 +51,8 @@ internal static partial class AuthSetup
                     // roles or two ids, a user without user_id) is no identity at all.
                     if (Caller.From(context.Principal!) is null)
                     {
-                        LogNoCaller(Log(context.HttpContext));
+                        var log = Log(context.HttpContext);
+                        LogNoCaller(log);
                         Spend(context.HttpContext);
                         context.Fail("The token names no caller: one role of MERCHANT, USER, SERVICE, OPERATOR and at most one id of each kind.");
                     }
@@ -59,7 +60,8 @@ internal static partial class AuthSetup
                 },
                 OnAuthenticationFailed = context =>
                 {
-                    LogRefused(Log(context.HttpContext), context.Exception.Message);
+                    var log = Log(context.HttpContext);
+                    LogRefused(log, context.Exception.Message);
                     Spend(context.HttpContext);
                     return Task.CompletedTask;
                 },

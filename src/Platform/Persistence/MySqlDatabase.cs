@@ -20,7 +20,7 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         // LOAD DATA LOCAL for the bulk load: the driver answers only the server's request for the stream named in
         // the engine's own statement, never for a file, so enabling it exposes nothing on this host.
         var builder = new MySqlConnectionStringBuilder(connectionString)
-            { UseAffectedRows = true, ConnectionReset = false, GuidFormat = MySqlGuidFormat.None, AllowLoadLocalInfile = true };
+        { UseAffectedRows = true, ConnectionReset = false, GuidFormat = MySqlGuidFormat.None, AllowLoadLocalInfile = true };
         _source = new MySqlDataSource(builder.ConnectionString);
     }
 

@@ -13,7 +13,7 @@ namespace PromotionEngine.Platform.Web;
 /// IDEMPOTENCY_KEY_REUSED. Keys are the caller's (a merchant's, a user's, a service's). Only successes (2xx) are
 /// recorded: a refusal changed nothing, so a retry is decided afresh, as order operations and claims always were.
 /// </summary>
-internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequests keys, ILogger<KeyedRequestsMiddleware> log)
+internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequests keys, ILogger<KeyedRequestsMiddleware> log)
 {
     public const string Header = "Idempotency-Key";
     private static readonly TimeSpan PendingPatience = TimeSpan.FromSeconds(5);
@@ -91,7 +91,7 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
                 await ReplayAsync(http, first);
                 return;
             }
-            if (!recorded) log.LogWarning("The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.", request.Caller, request.Key);
+            if (!recorded) LogNotRecorded(log, request.Caller, request.Key);
         }
         await original.WriteAsync(body, ct);
     }
@@ -146,4 +146,7 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
     private static Task WriteAsync(HttpContext http, Problem problem) =>
         TypedResults.Problem(detail: problem.Detail, statusCode: problem.Status, title: problem.Code, type: problem.Type, extensions: problem.Extensions)
             .ExecuteAsync(http);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.")]
+    private static partial void LogNotRecorded(ILogger logger, string caller, IdempotencyKey key);
 }

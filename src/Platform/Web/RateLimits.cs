@@ -78,7 +78,8 @@ internal static partial class RateLimits
     private static async Task RefuseAsync(HttpContext http, RateLimitLease lease)
     {
         var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        LogRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!), http.Request.Path, seconds);
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
+        LogRefused(log, http.Request.Path, seconds);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = new Kernel.Problem(429, "RATE_LIMITED", $"Too many requests; retry after {seconds} s.", new Dictionary<string, object?>());
@@ -97,7 +98,7 @@ internal static partial class RateLimits
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rate limited {Path}: retry after {Seconds} s")]
-    private static partial void LogRefused(ILogger log, string path, int seconds);
+    private static partial void LogRefused(ILogger log, PathString path, int seconds);
 
     /// <summary>A limit's partition: the group and the caller (role and subject), or the client address when <c>Role</c> is null.</summary>
     private readonly record struct Partition(int Group, CallerRole? Role, string Key);

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Indexing;
 using PromotionEngine.Search.Querying;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Search.Http;
 

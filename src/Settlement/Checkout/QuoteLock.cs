@@ -3,7 +3,6 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Checkout;

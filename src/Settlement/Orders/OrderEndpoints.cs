@@ -9,10 +9,9 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
-using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Settlement.Http;
-using PromotionEngine.Settlement.Quotes;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Orders;
 

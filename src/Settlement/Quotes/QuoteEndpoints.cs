@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Settlement;
-using PromotionEngine.Settlement.Http;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Settlement.Http;
 
 namespace PromotionEngine.Settlement.Quotes;
 

@@ -1,5 +1,5 @@
-using static PromotionEngine.Settlement.Tests.Pricing.Carts;
 using PromotionEngine.Settlement.Pricing;
+using static PromotionEngine.Settlement.Tests.Pricing.Carts;
 
 namespace PromotionEngine.Settlement.Tests.Pricing;
 

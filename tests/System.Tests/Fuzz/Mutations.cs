@@ -488,18 +488,7 @@ internal static class Mutations
                 else if (slots.Count > 0)
                 {
                     var what = $"random values (case seed {caseSeed})";
-                    yield return (what, () =>
-                    {
-                        var r = new Random(caseSeed);
-                        var body = seed.Json.DeepClone();
-                        var changed = new List<string>();
-                        for (var k = 0; k < 1 + r.Next(3); k++)
-                        {
-                            var slot = slots[r.Next(slots.Count)];
-                            if (Set(body, slot.Path, RandomValue(r, 0))) changed.Add(slot.Label);
-                        }
-                        return Build(seed, $"{what}: {string.Join(", ", changed)}", body: Encoding.UTF8.GetBytes(body.ToJsonString()));
-                    });
+                    yield return (what, () => RandomValues(seed, slots, what, caseSeed));
                 }
             }
         }
@@ -507,12 +496,7 @@ internal static class Mutations
         {
             var caseSeed = random.Next();
             var what = $"random query value (case seed {caseSeed})";
-            yield return (what, () =>
-            {
-                var r = new Random(caseSeed);
-                var name = queries[r.Next(queries.Count)];
-                return Build(seed, $"{what}: {name}", rawQuery: Query(seed, name) + "&" + name + "=" + Uri.EscapeDataString(RandomText(r)));
-            });
+            yield return (what, () => RandomQueryValue(seed, queries, what, caseSeed));
         }
     }
 
@@ -605,6 +589,26 @@ internal static class Mutations
     }
 
     // ---------------------------------------------------------------- assembling
+
+    private static FuzzRequest RandomValues(SeedRequest seed, List<Slot> slots, string what, int caseSeed)
+    {
+        var r = new Random(caseSeed);
+        var body = seed.Json!.DeepClone();
+        var changed = new List<string>();
+        for (var k = 0; k < 1 + r.Next(3); k++)
+        {
+            var slot = slots[r.Next(slots.Count)];
+            if (Set(body, slot.Path, RandomValue(r, 0))) changed.Add(slot.Label);
+        }
+        return Build(seed, $"{what}: {string.Join(", ", changed)}", body: Encoding.UTF8.GetBytes(body.ToJsonString()));
+    }
+
+    private static FuzzRequest RandomQueryValue(SeedRequest seed, List<string> queries, string what, int caseSeed)
+    {
+        var r = new Random(caseSeed);
+        var name = queries[r.Next(queries.Count)];
+        return Build(seed, $"{what}: {name}", rawQuery: Query(seed, name) + "&" + name + "=" + Uri.EscapeDataString(RandomText(r)));
+    }
 
     private static FuzzRequest Build(SeedRequest seed, string mutation, string? method = null, Credentials credentials = Credentials.RightRole,
         IReadOnlyDictionary<string, string>? rawPath = null, string? rawQuery = null, List<KeyValuePair<string, string>>? headers = null,

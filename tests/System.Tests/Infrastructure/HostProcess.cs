@@ -56,7 +56,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         }
         catch
         {

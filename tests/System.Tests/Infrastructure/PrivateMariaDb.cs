@@ -54,9 +54,8 @@ public sealed class PrivateMariaDb : PrivateServer
         return server;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void CleanUp()
     {
-        await StopAsync();
         MySqlConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }

@@ -25,9 +25,8 @@ public sealed class PrivateNats : PrivateServer
         return nats;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void CleanUp()
     {
-        await StopAsync();
         try { Directory.Delete(_store, recursive: true); } catch (IOException) { }
     }
 }

@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using PromotionEngine.Contracts.Events.Engine.V1;
-using PromotionEngine.Platform.Messaging;
-using PromotionEngine.Platform.Messaging.Nats;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Platform.Messaging;
+using PromotionEngine.Platform.Messaging.Nats;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;

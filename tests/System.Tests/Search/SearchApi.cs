@@ -21,14 +21,14 @@ public abstract class SearchApi(BackboneApp fixture)
 
     private object Template(string name, string description = "", string scope = "PLATFORM", long? shopId = null, long[]? productIds = null,
         long[]? categoryIds = null, long stock = 100, int perUserLimit = 2, TimeSpan? startsIn = null) => new
-    {
-        name, description, currency = "CNY", scope, shopId, productIds, categoryIds, type = "THRESHOLD", discountAmount = 2000,
-        thresholdAmount = 10000, validFrom = Now + (startsIn ?? TimeSpan.FromMinutes(-1)), validUntil = Now + TimeSpan.FromDays(30), stock, perUserLimit,
-    };
+        {
+            name, description, currency = "CNY", scope, shopId, productIds, categoryIds, type = "THRESHOLD", discountAmount = 2000,
+            thresholdAmount = 10000, validFrom = Now + (startsIn ?? TimeSpan.FromMinutes(-1)), validUntil = Now + TimeSpan.FromDays(30), stock, perUserLimit,
+        };
 
     private async Task<string> CreateAsync(object template) => (await Merchant.CreateTemplateAsync(template)).Id();
 
-    private async Task<JsonElement> GetAsync(HttpClient client, string url)
+    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();

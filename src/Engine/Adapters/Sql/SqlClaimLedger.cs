@@ -2,12 +2,12 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
-using PromotionEngine.Engine.Claims;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Adapters.Sql;

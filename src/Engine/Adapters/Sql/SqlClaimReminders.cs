@@ -95,7 +95,8 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
 
         public ClaimReminder ToReminder()
         {
-            ReminderStatusNames.TryParse(Status, out var status);
+            if (!ReminderStatusNames.TryParse(Status, out var status))
+                throw new InvalidOperationException($"Claim reminder {Id} has the status '{Status}', which no release of the engine writes.");
             return ClaimReminder.Restore(Id, new UserId(UserId), new TemplateId(TemplateId), new MerchantId(MerchantId), MinutesBefore,
                 UtcMillis.ToTime(ClaimOpensAt), status, UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(SentAt), UtcMillis.ToTime(CancelledAt), CancelReason, Version);
         }

@@ -168,7 +168,7 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         if (inserted != rows.Count) throw new ConcurrencyConflictException($"A claim counter of template {template}");
     }
 
-    private async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
+    private static async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
     {
         foreach (var part in users.Chunk(RowsPerStatement))
         {
@@ -178,7 +178,7 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         }
     }
 
-    private async Task DeleteClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
+    private static async Task DeleteClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
     {
         foreach (var part in users.Chunk(RowsPerStatement))
             await Execute($"DELETE FROM en_user_template_claims WHERE template_id = {L(template.Value)} AND user_id IN ({List(part)}) AND claimed = 0", scope, ct);

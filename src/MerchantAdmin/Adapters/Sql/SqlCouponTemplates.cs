@@ -180,8 +180,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
 
         public CouponTemplate ToTemplate()
         {
-            WireNames.TryParse(Scope, out TemplateScope scope);
-            WireNames.TryParse(Type, out BenefitType type);
+            if (!WireNames.TryParse(Scope, out TemplateScope scope) || !WireNames.TryParse(Type, out BenefitType type))
+                throw new InvalidOperationException($"Template {Id} has the scope '{Scope}' and type '{Type}'; no release of the engine writes one of them.");
             var definition = new TemplateDefinition(Name, Description, Currency,
                 new CouponScope(scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
