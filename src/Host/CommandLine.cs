@@ -50,7 +50,8 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
         string? argument = null;
         if (command == "event-schemas")
         {
-            if (args.Length <= next || args[next].StartsWith('-')) throw new SettingsException($"event-schemas needs the folder to write to (e.g. docs/events/schemas); {Usage}");
+            if (args.Length <= next || args[next]
+                .StartsWith('-')) throw new SettingsException($"event-schemas needs the folder to write to (e.g. docs/events/schemas); {Usage}");
             argument = args[next++];
         }
 
@@ -86,7 +87,8 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
 
             if (own.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                if (!repeatable.Contains(key, StringComparer.OrdinalIgnoreCase) && options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
+                if (!repeatable.Contains(key, StringComparer.OrdinalIgnoreCase)
+                    && options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
                     throw new SettingsException($"'--{key}' is given twice.");
                 options.Add(new(key.ToLowerInvariant(), value));
             }

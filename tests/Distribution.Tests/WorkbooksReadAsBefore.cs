@@ -33,11 +33,26 @@ public sealed class WorkbooksReadAsBefore : IDisposable
             using var stream = new MemoryStream();
             stream.SaveAs(new[]
             {
-                new Dictionary<string, object?> { ["userId"] = "1001", ["score"] = 12.5, ["vip"] = true, ["joined"] = new DateTime(2024, 1, 2, 3, 4, 5), ["note"] = "a_x0041_b" },
+                new Dictionary<string, object?> {
+                    ["userId"] = "1001",
+                    ["score"] = 12.5,
+                    ["vip"] = true,
+                    ["joined"] = new DateTime(2024, 1, 2, 3, 4, 5),
+                    ["note"] = "a_x0041_b" },
                 new Dictionary<string, object?> { ["userId"] = 1002L, ["score"] = 1e20, ["vip"] = false, ["joined"] = null, ["note"] = " padded " },
-                new Dictionary<string, object?> { ["userId"] = 1003d, ["score"] = -0.25, ["vip"] = null, ["joined"] = new DateTime(1999, 12, 31), ["note"] = "中文 & <xml>" },
+                new Dictionary<string, object?> {
+                    ["userId"] = 1003d,
+                    ["score"] = -0.25,
+                    ["vip"] = null,
+                    ["joined"] = new DateTime(1999, 12, 31),
+                    ["note"] = "中文 & <xml>" },
                 new Dictionary<string, object?> { ["userId"] = null, ["score"] = null, ["vip"] = null, ["joined"] = null, ["note"] = null },
-                new Dictionary<string, object?> { ["userId"] = "9223372036854775807", ["score"] = 3, ["vip"] = true, ["joined"] = null, ["note"] = "" },
+                new Dictionary<string, object?> {
+                    ["userId"] = "9223372036854775807",
+                    ["score"] = 3,
+                    ["vip"] = true,
+                    ["joined"] = null,
+                    ["note"] = "" },
             }, excelType: ExcelType.XLSX);
             return stream.ToArray();
         },
@@ -62,7 +77,8 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         ["custom number formats"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c></row><row r=\"2\">" +
             string.Concat(CustomFormats.Select((_, i) => $"<c s=\"{i}\"><v>45292.5</v></c>")) + "</row>",
-            styles: "<numFmts>" + string.Concat(CustomFormats.Select((code, i) => $"<numFmt numFmtId=\"{164 + i}\" formatCode=\"{System.Security.SecurityElement.Escape(code)}\"/>")) +
+            styles: "<numFmts>" + string.Concat(
+                CustomFormats.Select((code, i) => $"<numFmt numFmtId=\"{164 + i}\" formatCode=\"{System.Security.SecurityElement.Escape(code)}\"/>")) +
                 "<numFmt numFmtId=\"164\" formatCode=\"0.00\"/><numFmt numFmtId=\"14\" formatCode=\"0.00\"/></numFmts><cellXfs>" +
                 string.Concat(CustomFormats.Select((_, i) => $"<xf numFmtId=\"{164 + i}\"/>")) + "</cellXfs>"),
         ["references in either case and references that are none"] = () => Workbooks.Of(
@@ -71,10 +87,14 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         ["blank and padded shared strings, pretty-printed"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row><row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c><c r=\"B2\" t=\"s\"><v>2</v></c><c r=\"C2\" t=\"s\"><v>3</v></c></row>",
             "\n  <si>\n    <t>userId</t>\n  </si>\n  <si><t> </t></si>\n  <si><t xml:space=\"preserve\"> 1001 </t></si>\n  <si>\n    <r><t>10</t></r>\n    <r><t>02</t></r>\n  </si>\n"),
-        ["leading blank rows make a blank header"] = () => Workbooks.Of("<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"4\"><c r=\"A4\"><v>4</v></c></row>"),
-        ["cells without references and no dimension"] = () => Workbooks.Of("<row><c t=\"inlineStr\"><is><t>name</t></is></c><c t=\"inlineStr\"><is><t>uid</t></is></c></row>" +
-            "<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>"),
-        ["a declared dimension"] = () => Workbooks.Of("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>5</v></c></row>", dimension: "A1:D2"),
+        ["leading blank rows make a blank header"] = () => Workbooks.Of(
+            "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"4\"><c r=\"A4\"><v>4</v></c></row>"),
+        ["cells without references and no dimension"] = () => Workbooks
+            .Of("<row><c t=\"inlineStr\"><is><t>name</t></is></c><c t=\"inlineStr\"><is><t>uid</t></is></c></row>" +
+                "<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>"),
+        ["a declared dimension"] = () => Workbooks.Of(
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>5</v></c></row>",
+            dimension: "A1:D2"),
         ["date, time and text formats"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\" s=\"1\"><is><t>uid</t></is></c></row>" +
             "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>45292.25</v></c><c r=\"B2\" s=\"2\"><v>45292.5</v></c><c r=\"C2\" s=\"3\"><v>0.75</v></c><c r=\"D2\" s=\"4\"><v>45292</v></c>" +
@@ -83,7 +103,9 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         ["the strict namespace"] = () =>
         {
             using var memory = new MemoryStream();
-            Workbooks.Write(memory, w => w.Write("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>"),
+            Workbooks.Write(
+                memory,
+                w => w.Write("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>"),
                 worksheetOpen: $"<worksheet xmlns=\"{Workbooks.Strict}\">");
             return memory.ToArray();
         },
@@ -140,7 +162,8 @@ public sealed class WorkbooksReadAsBefore : IDisposable
             "<row r=\"1048576\"><c r=\"A1048576\"><v>7</v></c></row><row r=\"1048577\"><c r=\"A1048577\"><v>8</v></c><c r=\"B1048577\" t=\"str\"><v>x</v></c></row>" +
             "<row><c r=\"A1048578\"><v>9</v></c></row><row r=\"5000001\"><c r=\"A5000001\"><v>10</v></c></row>"));
         Assert.Throws<InvalidDataException>(() => MiniExcelRecords(path));
-        Assert.Equal([new RecipientRow(1048576, "7"), new RecipientRow(1048577, "8"), new RecipientRow(1048578, "9"), new RecipientRow(5000001, "10")],
+        Assert.Equal(
+            [new RecipientRow(1048576, "7"), new RecipientRow(1048577, "8"), new RecipientRow(1048578, "9"), new RecipientRow(5000001, "10")],
             RecipientFile.Rows(path, new FileLayout(FileFormat.Xlsx, 0), Limits).ToList());
     }
 
@@ -152,15 +175,19 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         using (var file = File.Create(path))
         using (var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Create))
         {
-            Workbooks.Part(zip, "xl/workbook.xml", w => w.Write($"<workbook xmlns=\"{Workbooks.Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
-                "<sheets><sheet name=\"Second\" sheetId=\"2\" r:id=\"rId2\"/><sheet name=\"First\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
-            Workbooks.Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-                "<Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Target=\"/xl/worksheets/sheet2.xml\"/></Relationships>"));
+            Workbooks.Part(zip, "xl/workbook.xml", w => w
+                .Write($"<workbook xmlns=\"{Workbooks.Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
+                    "<sheets><sheet name=\"Second\" sheetId=\"2\" r:id=\"rId2\"/><sheet name=\"First\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
+            Workbooks.Part(zip, "xl/_rels/workbook.xml.rels", w => w
+                .Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+                    "<Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Target=\"/xl/worksheets/sheet2.xml\"/></Relationships>"));
             foreach (var (sheet, id) in new[] { ("sheet1", "111"), ("sheet2", "222") })
                 Workbooks.Part(zip, $"xl/worksheets/{sheet}.xml", w => w.Write($"<worksheet xmlns=\"{Workbooks.Main}\"><sheetData>" +
                     $"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>{id}</v></c></row></sheetData></worksheet>"));
         }
-        Assert.Equal(Significant(MiniExcelRecords(path)), Significant(XlsxRecipients.Records(path, Limits).Select(r => (r.Number, Trimmed(r.Cells))).ToList()));
+        Assert.Equal(
+            Significant(MiniExcelRecords(path)),
+            Significant(XlsxRecipients.Records(path, Limits).Select(r => (r.Number, Trimmed(r.Cells))).ToList()));
         Assert.Equal([new RecipientRow(2, "222")], RecipientFile.Rows(path, new FileLayout(FileFormat.Xlsx, 0), Limits).ToList());
     }
 
@@ -190,5 +217,6 @@ public sealed class WorkbooksReadAsBefore : IDisposable
     }
 
     private static string Significant(List<(long Number, string[] Cells)> records) => string.Join("\n",
-        records.Where((r, i) => i == 0 || r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).Select(r => $"{r.Number}: [{string.Join(" | ", r.Cells)}]"));
+        records.Where((r, i) => i == 0 || r.Cells.Any(c => !string.IsNullOrWhiteSpace(c)))
+            .Select(r => $"{r.Number}: [{string.Join(" | ", r.Cells)}]"));
 }

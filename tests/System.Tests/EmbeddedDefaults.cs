@@ -86,6 +86,7 @@ public sealed class EmbeddedDefaults
         var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
         Assert.Equal("USER", jwt.GetClaim("role").Value);
         Assert.Equal("42", jwt.GetClaim("user_id").Value);
-        Assert.Throws<ArgumentException>(() => new TokenIssuer(key, "i", "a", TimeProvider.System).Issue(Kernel.Identity.CallerRole.Merchant, "abc", TimeSpan.FromHours(1)));
+        Assert.Throws<ArgumentException>(
+            () => new TokenIssuer(key, "i", "a", TimeProvider.System).Issue(Kernel.Identity.CallerRole.Merchant, "abc", TimeSpan.FromHours(1)));
     }
 }

@@ -86,7 +86,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
                 $"{retried.Count(r => stored.ByUser.ContainsKey(r.User))} were stored (their retry answered that coupon); {afterRetries.Coupons} coupons after the retries");
 
             // After the restart's rebuild nothing stays lost: the rest of the stock is issued, exactly.
-            var rest = await Task.WhenAll(Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
+            var rest = await Task.WhenAll(
+                Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
             var after = await StoredAsync(connectionString, template);
             Assert.Equal(Stock, after.Coupons);
             Assert.Equal(Stock, after.Issued);
@@ -116,7 +117,9 @@ public sealed class EngineKilled(ITestOutputHelper output)
         var response = await Eventually(async () =>
         {
             var answer = await Client(host, CallerRole.User, user).ClaimAsync(template, key);
-            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable) await answer.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
+            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable) await answer.AssertProblemAsync(
+                HttpStatusCode.ServiceUnavailable,
+                "CLAIMS_UNAVAILABLE");
             return answer;
         }, answer => answer.StatusCode != HttpStatusCode.ServiceUnavailable, Seconds(90), $"the claim of user {user} with key {key} to be decided",
             every: TimeSpan.FromSeconds(1)); // the Retry-After it answers
@@ -148,7 +151,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
         async Task<long> Scalar(string sql) => Convert.ToInt64(await new MySqlCommand(sql, connection).ExecuteScalarAsync());
         var ids = new HashSet<string>();
         var byUser = new Dictionary<string, string>();
-        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection).ExecuteReaderAsync())
+        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection)
+            .ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {

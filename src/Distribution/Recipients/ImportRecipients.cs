@@ -104,7 +104,12 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
             return null;
         }
         if (rows <= Options.MaxRows) return rows;
-        await FailAsync(task, owner, TooManyRows, $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.", ct);
+        await FailAsync(
+            task,
+            owner,
+            TooManyRows,
+            $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.",
+            ct);
         return null;
     }
 
@@ -125,7 +130,8 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         long failed = 0;
         foreach (var row in file.Rows())
         {
-            if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
+            if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(
+                new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
             else if (!seen.Add(user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.DuplicateRow));
             else chunk.Add(new Recipient(row.RowNumber, user));
             if (chunk.Count == Options.ChunkSize)
@@ -196,7 +202,9 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
 
     private sealed class ImportLostException : Exception;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Rows} rows read into {Chunks} chunks and {Shards} shards; {Failed} rows refused")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Task {Task}: {Rows} rows read into {Chunks} chunks and {Shards} shards; {Failed} rows refused")]
     private partial void LogImported(long task, long rows, int chunks, int shards, long failed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task} failed while its file was read: {Code}")]

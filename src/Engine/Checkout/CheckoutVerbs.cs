@@ -17,7 +17,8 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
     public OrderVerb Lock(OrderCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
-        var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
+        var hash = (quoteId is null ? "" : $"q:{quoteId}|")
+            + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
         return new OrderVerb(caller, order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
             NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now));
     }
@@ -43,12 +44,23 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 }
 
 /// <summary>The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP verbs and its saga).</summary>
-internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
+internal sealed class CouponCheckout(
+    OrderCheckout checkout,
+    CheckoutVerbs verbs,
+    ServiceTrust trust,
+    IOptions<EngineOptions> options) : ICouponCheckout
 {
     public CheckoutLimits Limits { get; } = new(options.Value.MaxCouponsPerOrder, options.Value.MaxLockTtlSeconds);
 
-    public Task<CheckoutResult> LockAsync(CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
+    public Task<CheckoutResult> LockAsync(
+        CheckoutCaller caller,
+        OrderId order,
+        UserId user,
+        IReadOnlyList<UserCouponId> coupons,
+        TimeSpan ttl,
+        string? quoteId,
+        WriteScope scope,
+        CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
 
     public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
         RunAsync(verbs.Consume(As(caller), order, ct), scope, ct);
@@ -73,7 +85,8 @@ internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs
             (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, [], done.Response),
             (CheckoutOutcome.Refused refused, _) => new CheckoutResult([], refused.Refusal, false,
                 refused.Refusal.Details?.GetValueOrDefault("coupons") is IReadOnlyList<CouponRefusal> coupons
-                    ? coupons.Select(c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
+                    ? coupons.Select(
+                        c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
                     : [], null),
             _ => throw new System.Diagnostics.UnreachableException(),
         };

@@ -83,7 +83,8 @@ internal static partial class AuthSetup
     /// <summary>A failed authentication counts against the client address's budget (RateLimits:Unauthenticated).</summary>
     private static void Spend(HttpContext http) => http.RequestServices.GetRequiredService<FailedAuthentications>().Spend(http);
 
-    private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
+    private static ILogger Log(HttpContext http)
+        => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
     private static partial void LogRefused(ILogger log, string reason);

@@ -28,7 +28,9 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
         var text = values.Count == 1 ? values[0] : null;
         if (!IdempotencyKey.IsValid(text))
         {
-            await WriteAsync(http, Problem.Invalid(new FieldErrors().Add(Header, $"1 to {IdempotencyKey.MaxLength} printable ASCII characters, sent once.")));
+            await WriteAsync(
+                http,
+                Problem.Invalid(new FieldErrors().Add(Header, $"1 to {IdempotencyKey.MaxLength} printable ASCII characters, sent once.")));
             return;
         }
         if (Caller.From(http.User) is not { } caller)
@@ -84,7 +86,8 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
             // Not cancelled with the request: the change is committed, and an unrecorded answer only makes a retry wait.
             var recorded = await keys.RecordAsync(request, serving.Claimed || takingOver, status, http.Response.ContentType,
                 http.Response.Headers.Location.FirstOrDefault(), body, CancellationToken.None);
-            if (!recorded && await keys.FindAsync(request.Caller, request.Key, ct) is { Pending: false } first && first.RequestHash == request.RequestHash)
+            if (!recorded && await keys.FindAsync(request.Caller, request.Key, ct) is { Pending: false } first
+                && first.RequestHash == request.RequestHash)
             {
                 // An identical request's answer was recorded first: every retry gets that one, so this caller does too.
                 http.Response.Headers.Remove("Location");
@@ -144,7 +147,12 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
     }
 
     private static Task WriteAsync(HttpContext http, Problem problem) =>
-        TypedResults.Problem(detail: problem.Detail, statusCode: problem.Status, title: problem.Code, type: problem.Type, extensions: problem.Extensions)
+        TypedResults.Problem(
+            detail: problem.Detail,
+            statusCode: problem.Status,
+            title: problem.Code,
+            type: problem.Type,
+            extensions: problem.Extensions)
             .ExecuteAsync(http);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.")]

@@ -25,9 +25,13 @@ internal static partial class RateLimits
             {
                 var group = GroupOf(http.Request.Path);
                 var caller = Caller.From(http.User);
-                var partition = caller is null ? new Partition(group, null, ClientAddress.KeyOf(http)) : new Partition(group, caller.Role, caller.Subject);
+                var partition = caller is null
+                    ? new Partition(group, null, ClientAddress.KeyOf(http))
+                    : new Partition(group, caller.Role, caller.Subject);
                 var limit = caller is null ? groups[group].PerIp : groups[group].PerCaller;
-                return limit.PermitLimit == 0 ? RateLimitPartition.GetNoLimiter(partition) : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
+                return limit.PermitLimit == 0
+                    ? RateLimitPartition.GetNoLimiter(partition)
+                    : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
             });
             limiter.OnRejected = (context, ct) => new ValueTask(RefuseAsync(context.HttpContext, context.Lease));
         });

@@ -8,7 +8,13 @@ namespace PromotionEngine.Settlement.Orders;
 /// An order verb the engine carried out for an HTTP call: LOCK, CONSUME, RELEASE or REFUND (every consumed coupon
 /// restored). Caller: the service identity that asked (a new settlement record is that service's).
 /// </summary>
-internal sealed record OrderStep(OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At,
+internal sealed record OrderStep(
+    OrderId Order,
+    string Operation,
+    UserId User,
+    string? QuoteId,
+    IReadOnlyList<CheckedCoupon> Coupons,
+    DateTimeOffset At,
     string Caller);
 
 /// <summary>
@@ -39,7 +45,8 @@ internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps)
                 break;
             case OrderVerbs.Refund:
                 var refused = await steps.RefundAsync(record, EngineRefundId, null, 0, http, restore: false, scope, now, ct);
-                if (refused is not null) throw new InvalidOperationException($"The engine refunded order {step.Order} but its record refuses: {refused.Message}");
+                if (refused is not null) throw new InvalidOperationException(
+                    $"The engine refunded order {step.Order} but its record refuses: {refused.Message}");
                 break;
             default:
                 throw new ArgumentException($"Unknown order operation {step.Operation}.", nameof(step));

@@ -45,7 +45,12 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).Id();
     }
 
-    public static Task<HttpResponseMessage> LockAsync(this HttpClient service, string orderId, long userId, IEnumerable<string> couponIds, int ttlSeconds = 900) =>
+    public static Task<HttpResponseMessage> LockAsync(
+        this HttpClient service,
+        string orderId,
+        long userId,
+        IEnumerable<string> couponIds,
+        int ttlSeconds = 900) =>
         service.PostAsJsonAsync($"/api/v1/orders/{orderId}/coupons/lock", new { userId, couponIds, ttlSeconds });
 
     public static Task<HttpResponseMessage> OrderAsync(this HttpClient service, string orderId, string verb) =>

@@ -81,7 +81,8 @@ public static class Distributions
     public static async Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, params string[] statuses) =>
         await merchant.UntilAsync(taskId, t => statuses.Contains(t.Str("status")), string.Join("/", statuses));
 
-    public static Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, Func<JsonElement, bool> done, string what, int seconds = 60) =>
+    public static Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, Func<JsonElement, bool> done, string what, int seconds = 60)
+        =>
         Eventually(() => merchant.TaskAsync(taskId), done, Seconds(seconds), $"task {taskId} to reach {what}");
 
     public static long Long(this JsonElement e, string property) => e.GetProperty(property).GetInt64();

@@ -26,7 +26,11 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly List<Action<IWebHostBuilder>> _extras = [];
 
     /// <summary>Signs like the engine under test expects (Promotion:Auth:SigningKey is set to <see cref="SigningKey"/>).</summary>
-    internal static readonly TokenIssuer Tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
+    internal static readonly TokenIssuer Tokens = new(
+        new SymmetricSecurityKey(SigningKey),
+        "promotion-engine",
+        "promotion-engine",
+        TimeProvider.System);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -78,7 +82,9 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A GET on the management port (see <see cref="WithManagementPort"/>).</summary>
     public Task<(HttpStatusCode Status, string Body)> ManagementGetAsync(string path) =>
-        GetOnPortAsync(path, ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
+        GetOnPortAsync(
+            path,
+            ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
 
     public HttpClient As(CallerRole role, string id)
     {

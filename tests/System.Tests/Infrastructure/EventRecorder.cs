@@ -98,7 +98,8 @@ public sealed class EventRecorder :
         var e = context.Envelope;
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO test_effects (seq, event_id, subject, aggregate_id, envelope) VALUES (@Seq, @EventId, @Subject, @Aggregate, @Envelope)",
-            new { Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId, Envelope = e.ToJson() },
+            new { Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId, Envelope = e
+                .ToJson() },
             scope.Transaction, cancellationToken: ct));
     }
 
@@ -114,12 +115,17 @@ public sealed class EventRecorder :
     public Task HandleAsync(CouponRefunded e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
     public Task HandleAsync(CouponExpired e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
     public Task HandleAsync(CouponReminderDue e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
-    public Task HandleAsync(DistributionTaskCreated e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
-    public Task HandleAsync(DistributionTaskStarted e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
-    public Task HandleAsync(DistributionTaskCompleted e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
-    public Task HandleAsync(DistributionTaskFailed e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskCreated e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskStarted e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskCompleted e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskFailed e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
     public Task HandleAsync(CouponPushed e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
-    public Task HandleAsync(OrderSettlementRefused e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(OrderSettlementRefused e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
     public Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
 
     public Task HandleAsync(TemplateCreated e, EventContext context, CancellationToken ct) => Seen(context);

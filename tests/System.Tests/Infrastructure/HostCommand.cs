@@ -41,7 +41,8 @@ public sealed record HostCommand(int ExitCode, string Output, string Error)
     internal static void Isolate(ProcessStartInfo info, IReadOnlyDictionary<string, string>? environment)
     {
         foreach (var name in info.Environment.Keys.ToList())
-            if (name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
+            if (name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
                 || name.StartsWith("Promotion__", StringComparison.OrdinalIgnoreCase))
                 info.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;

@@ -54,5 +54,9 @@ public static class NatsServer
 
     /// <summary>Tries until NATS answers (a server just started), then as <see cref="RequireAsync"/>.</summary>
     public static Task RequireWithinAsync(string url, TimeSpan patience) =>
-        EventuallySucceeds<InvalidOperationException>(() => RequireAsync(url), patience, $"NATS to answer at {url}", every: TimeSpan.FromMilliseconds(50));
+        EventuallySucceeds<InvalidOperationException>(
+            () => RequireAsync(url),
+            patience,
+            $"NATS to answer at {url}",
+            every: TimeSpan.FromMilliseconds(50));
 }

@@ -47,13 +47,20 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
             row, scope.Transaction, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<DistributionTask>> ListAsync(MerchantId merchant, DistributionStatus? status, long? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<DistributionTask>> ListAsync(
+        MerchantId merchant,
+        DistributionStatus? status,
+        long? after,
+        int limit,
+        CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
             $"SELECT {Columns} FROM di_tasks WHERE merchant_id = @Merchant{(status is null ? "" : " AND status = @Status")}" +
             $"{(after is null ? "" : " AND id < @After")} ORDER BY id DESC LIMIT @Limit",
-            new { Merchant = merchant.Value, Status = status is { } s ? DistributionNames.Of(s) : null, After = after, Limit = limit }, cancellationToken: ct));
+            new { Merchant = merchant.Value, Status = status is { } s
+                ? DistributionNames.Of(s)
+                : null, After = after, Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToTask()).ToList();
     }
 
@@ -72,7 +79,7 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     {
         var s = await scope.Connection.QuerySingleAsync<SumRow>(new CommandDefinition(
             "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, COALESCE(SUM(failed), 0) AS failed " +
-            "FROM di_shards WHERE task_id = @Id", new { task.Id }, scope.Transaction, cancellationToken: ct));
+                "FROM di_shards WHERE task_id = @Id", new { task.Id }, scope.Transaction, cancellationToken: ct));
         return new TaskProgress(task.ImportFailed, s.Processed, s.Issued, s.Failed);
     }
 
@@ -82,7 +89,13 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         return await FindRequestAsync(connection, null, merchant, key, ct);
     }
 
-    public async Task<(string Hash, long TaskId)?> RecordRequestAsync(MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct)
+    public async Task<(string Hash, long TaskId)?> RecordRequestAsync(
+        MerchantId merchant,
+        IdempotencyKey key,
+        string hash,
+        long taskId,
+        WriteScope scope,
+        CancellationToken ct)
     {
         try
         {
@@ -159,7 +172,12 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
             "SELECT COUNT(*) FROM di_tasks WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
             new { Id = id, Owner = owner }, scope.Transaction, cancellationToken: ct)) == 1;
 
-    private static async Task<(string Hash, long TaskId)?> FindRequestAsync(DbConnection connection, DbTransaction? tx, MerchantId merchant, IdempotencyKey key, CancellationToken ct)
+    private static async Task<(string Hash, long TaskId)?> FindRequestAsync(
+        DbConnection connection,
+        DbTransaction? tx,
+        MerchantId merchant,
+        IdempotencyKey key,
+        CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(
             "SELECT request_hash, task_id FROM di_merchant_requests WHERE merchant_id = @Merchant AND idempotency_key = @Key",

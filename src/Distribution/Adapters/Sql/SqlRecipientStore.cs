@@ -21,7 +21,9 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
             if (read == 0) break;
             await scope.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO di_task_files (task_id, piece, content) VALUES (@Task, @Piece, @Content)",
-                new { Task = taskId, Piece = piece, Content = read == buffer.Length ? buffer : buffer[..read] }, scope.Transaction, cancellationToken: ct));
+                new { Task = taskId, Piece = piece, Content = read == buffer.Length
+                    ? buffer
+                    : buffer[..read] }, scope.Transaction, cancellationToken: ct));
             if (read < buffer.Length) break;
         }
     }
@@ -40,7 +42,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     }
 
     public Task DeleteFileAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task AddChunksAsync(IReadOnlyList<StoredChunk> chunks, WriteScope scope, CancellationToken ct)
     {
@@ -61,7 +64,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     }
 
     public Task DeleteChunksAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_chunks WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM di_chunks WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task AddFailuresAsync(long taskId, IReadOnlyList<FailureRow> failures, WriteScope scope, CancellationToken ct)
     {
@@ -86,7 +90,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<FailureRecord>(new CommandDefinition(
             "SELECT row_no, raw_value, reason FROM di_failures WHERE task_id = @Task AND row_no > @After ORDER BY row_no LIMIT @Limit",
-            new { Task = taskId, After = afterRow, Limit = limit }, cancellationToken: ct))).Select(r => new FailureRow(r.RowNo, r.RawValue, r.Reason)).ToList();
+            new { Task = taskId, After = afterRow, Limit = limit }, cancellationToken: ct))).Select(
+                r => new FailureRow(r.RowNo, r.RawValue, r.Reason)).ToList();
     }
 
     public async Task<long?> FailureRowAtAsync(long taskId, long afterRow, int offset, CancellationToken ct)
@@ -98,7 +103,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     }
 
     public Task DeleteFailuresAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_failures WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM di_failures WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     private sealed class ChunkRow
     {

@@ -82,7 +82,10 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         await scope.Transaction.ReleaseAsync(Savepoint, ct);
         var byUser = all.ToDictionary(c => c.User.Value, c => c.Id);
         var decisions = batch.Recipients.Select(r => byUser.TryGetValue(r.Value, out var id)
-            ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
+            ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(
+                r,
+                null,
+                DistributionRefusal.UserLimitReached)).ToArray();
         return new Issued(decisions, template.Id, batch.Version, all.Select(c => c.User).ToList(), cache);
     }
 
@@ -181,14 +184,20 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
     private static async Task DeleteClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
     {
         foreach (var part in users.Chunk(RowsPerStatement))
-            await Execute($"DELETE FROM en_user_template_claims WHERE template_id = {L(template.Value)} AND user_id IN ({List(part)}) AND claimed = 0", scope, ct);
+            await Execute(
+                $"DELETE FROM en_user_template_claims WHERE template_id = {L(template.Value)} AND user_id IN ({List(part)}) AND claimed = 0",
+                scope,
+                ct);
     }
 
     /// <summary>The template's issued count; <paramref name="locking"/> takes (creating if needed) the hot row's lock until commit.</summary>
     private async Task<long> IssuedAsync(TemplateId template, WriteScope scope, bool locking, CancellationToken ct)
     {
         if (locking && MySql)
-            await Execute($"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, 0) ON DUPLICATE KEY UPDATE issued = issued", scope, ct);
+            await Execute(
+                $"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, 0) ON DUPLICATE KEY UPDATE issued = issued",
+                scope,
+                ct);
         return await scope.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             $"SELECT issued FROM en_template_issuance WHERE template_id = {L(template.Value)}" + (locking && MySql ? " FOR UPDATE" : ""),
             transaction: scope.Transaction, cancellationToken: ct)) ?? 0;
@@ -196,7 +205,9 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 
     private Task<int> AddIssuedAsync(TemplateId template, int count, WriteScope scope, CancellationToken ct) => Execute(
         $"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " +
-        (MySql ? "ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued)" : "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued"),
+        (MySql
+            ? "ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued)"
+            : "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued"),
         scope, ct);
 
     private static Task<int> Execute(string sql, WriteScope scope, CancellationToken ct) =>
@@ -207,7 +218,12 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 
     private static string List(IEnumerable<long> values) => new StringBuilder().AppendJoin(", ", values.Select(L)).ToString();
 
-    private sealed class Issued(RecipientDecision[] decisions, TemplateId template, string? version, IReadOnlyList<UserId> granted, IClaimCounterCache? cache)
+    private sealed class Issued(
+        RecipientDecision[] decisions,
+        TemplateId template,
+        string? version,
+        IReadOnlyList<UserId> granted,
+        IClaimCounterCache? cache)
         : IIssuedCoupons
     {
         private int _committed;

@@ -56,7 +56,20 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     public async Task AddManyAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct)
     {
         var rows = batch.Select(c => CouponRow.From(c)).Select(r => new object?[]
-            { r.Id, r.UserId, r.TemplateId, r.MerchantId, r.Status, r.ClaimedAt, r.ValidFrom, r.ValidUntil, null, null, null, r.UpdatedAt, 0 }).ToList();
+            {
+                r.Id,
+                r.UserId,
+                r.TemplateId,
+                r.MerchantId,
+                r.Status,
+                r.ClaimedAt,
+                r.ValidFrom,
+                r.ValidUntil,
+                null,
+                null,
+                null,
+                r.UpdatedAt,
+                0 }).ToList();
         var inserted = await db.BulkInsertAsync(new BulkRows("en_user_coupons", ColumnList, rows), scope, ct);
         // Ids are new: a shortfall is a bug, and the caller's transaction is rolled back with nothing half-written.
         if (inserted != rows.Count) throw new InvalidOperationException($"{rows.Count - inserted} of {rows.Count} new coupons were already stored.");
@@ -82,7 +95,13 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
         return rows.Select(r => r.ToCoupon()).ToList();
     }
 
-    public async Task<IReadOnlyList<UserCoupon>> ListAsync(UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<UserCoupon>> ListAsync(
+        UserId user,
+        CouponStatus? status,
+        long? after,
+        int limit,
+        DateTimeOffset now,
+        CancellationToken ct)
     {
         // The filter follows UserCoupon.StatusAt: what the clock decided counts even before the sweep stored it.
         var filter = status switch
@@ -111,7 +130,8 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
             $"SELECT {Columns} FROM en_user_coupons WHERE status = 'AVAILABLE' AND valid_until <= @Now ORDER BY valid_until LIMIT @Limit",
         })
         {
-            var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(sql, new { Now = UtcMillis.From(now), Limit = limit - found.Count }, cancellationToken: ct));
+            var rows = await connection.QueryAsync<CouponRow>(
+                new CommandDefinition(sql, new { Now = UtcMillis.From(now), Limit = limit - found.Count }, cancellationToken: ct));
             found.AddRange(rows.Select(r => r.ToCoupon()));
             if (found.Count >= limit) break;
         }

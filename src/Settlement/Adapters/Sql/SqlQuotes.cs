@@ -73,7 +73,8 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
         public string? Owner { get; init; }
 
         public StoredQuote ToQuote() => new(Id, new UserId(UserId), InputHash,
-            CouponIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => new UserCouponId(long.Parse(c, CultureInfo.InvariantCulture))).ToList(),
+            CouponIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => new UserCouponId(long.Parse(c, CultureInfo.InvariantCulture)))
+                .ToList(),
             UtcMillis.ToTime(ExpiresAt), UtcMillis.ToTime(CreatedAt), Response, Pinned, Owner);
     }
 }
