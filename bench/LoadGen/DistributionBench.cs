@@ -15,13 +15,7 @@ internal static class DistributionBench
     public const long UserBase = 5_000_000_000;
 
     public static async Task<int> DistributeAsync(
-        Uri baseUrl,
-        Uri metricsUrl,
-        string merchantToken,
-        int rows,
-        string mysql,
-        string file,
-        Func<long, Task<string>> template)
+        Uri baseUrl, Uri metricsUrl, string merchantToken, int rows, string mysql, string file, Func<long, Task<string>> template)
     {
         var generate = Stopwatch.StartNew();
         await using (var writer = new StreamWriter(file))
@@ -56,9 +50,8 @@ internal static class DistributionBench
             var status = task.GetProperty("status").GetString();
             if (counted is null && task.GetProperty("totalRows").ValueKind == JsonValueKind.Number) counted = total.Elapsed;
             if (started is null && status != "SCHEDULED") started = total.Elapsed;
-            if (task.GetProperty("rowsPerSecond").ValueKind == JsonValueKind.Number) peakRate = Math.Max(
-                peakRate,
-                task.GetProperty("rowsPerSecond").GetDouble());
+            if (task.GetProperty("rowsPerSecond").ValueKind == JsonValueKind.Number)
+                peakRate = Math.Max(peakRate, task.GetProperty("rowsPerSecond").GetDouble());
             if (status is "SUCCEEDED" or "FAILED" or "CANCELLED") break;
             await Task.Delay(100);
         }
@@ -66,8 +59,10 @@ internal static class DistributionBench
         var startedAt = task.GetProperty("startedAt").GetDateTimeOffset();
         var finishedAt = task.GetProperty("finishedAt").GetDateTimeOffset();
         var issuing = (finishedAt - startedAt).TotalSeconds;
-        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, issued={task.GetProperty("issued").GetInt64()} failed={task.GetProperty("failed").GetInt64()}");
-        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; file counted after {counted?.TotalSeconds:0.00} s; running after {started?.TotalSeconds:0.00} s");
+        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, " +
+            $"issued={task.GetProperty("issued").GetInt64()} failed={task.GetProperty("failed").GetInt64()}");
+        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; " +
+            $"file counted after {counted?.TotalSeconds:0.00} s; running after {started?.TotalSeconds:0.00} s");
         Console.WriteLine($"  issuing (startedAt..finishedAt): {issuing:0.00} s = {rows / issuing:0} rows/s");
         Console.WriteLine($"distribution total (upload to SUCCEEDED): {elapsed.TotalSeconds:0.00} s = {rows / elapsed.TotalSeconds:0} rows/s");
         Console.WriteLine($"distribute_rows_per_second={rows / elapsed.TotalSeconds:0}");
@@ -93,7 +88,8 @@ internal static class DistributionBench
         using var scraper = new HttpClient(); // the scrape answers on the management port only
         var events = pending + PublishedCount(await scraper.GetStringAsync(metricsUrl), claimed);
         var ok = coupons == rows && users == rows && issued == rows && events == rows;
-        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
+        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} " +
+            $"CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
         return ok && task.GetProperty("status").GetString() == "SUCCEEDED" ? 0 : 1;
     }
 
@@ -127,20 +123,11 @@ internal static class DistributionBench
             TableName = "en_user_coupons",
             FieldTerminator = "\t",
             LineTerminator = "\n",
-            Columns = {
-                "user_id",
-                "id",
-                "template_id",
-                "merchant_id",
-                "status",
-                "claimed_at",
-                "valid_from",
-                "valid_until",
-                "order_id",
-                "locked_until",
-                "consumed_at",
-                "updated_at",
-                "version" },
+            Columns =
+            {
+                "user_id", "id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until",
+                "consumed_at", "updated_at", "version",
+            },
         };
         var watch = Stopwatch.StartNew();
         var loaded = await loader.LoadAsync();

@@ -36,11 +36,7 @@ switch (mode)
     case "noop":
         {
             var result = await RunAsync(
-                concurrency,
-                warmup,
-                seconds,
-                _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"),
-                HttpStatusCode.NoContent);
+                concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
             Report("no-op GET /api/v1/ping", result);
             ReportSent(result);
             return 0;
@@ -74,29 +70,25 @@ switch (mode)
                 // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
                 // otherwise one cart, answered from the stored quote after the first.
                 var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { Quantity = (int)(i % 50_000) + 1 } : l).ToArray();
-                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes") {
-                    Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }) };
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes")
+                {
+                    Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }),
+                };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
                 return request;
             }, HttpStatusCode.OK);
             Report(
-                $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})",
-                result);
+                $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
             return 0;
         }
     case "verify":
         return await VerifyAsync(
-            long.Parse(Opt("template")!, CultureInfo.InvariantCulture),
-            long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
+            long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
     case "distribute":
         return await DistributionBench.DistributeAsync(
-            baseUrl,
-            new Uri(Opt("metrics") ?? throw new ArgumentException("distribute needs --metrics <management url>/metrics")),
-            new TokenPool(key, 0).Merchant(1),
-            int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
-            Opt("mysql")!,
-            Opt("file")!,
-            async stock => await CreateTemplateAsync(stock));
+            baseUrl, new Uri(Opt("metrics") ?? throw new ArgumentException("distribute needs --metrics <management url>/metrics")),
+            new TokenPool(key, 0).Merchant(1), int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
+            Opt("mysql")!, Opt("file")!, async stock => await CreateTemplateAsync(stock));
     case "loaddata":
         return await DistributionBench.LoadDataAsync(int.Parse(Opt("rows")!, CultureInfo.InvariantCulture), Opt("mysql")!, Opt("file")!);
     case "bombs":
@@ -133,8 +125,8 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
         var body = JsonSerializer.SerializeToElement(scope).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
         foreach (var (k, v) in benefit) body[k] = v;
         body["name"] = $"quote bench {i}"; body["currency"] = "CNY"; body["stock"] = 1_000_000; body["perUserLimit"] = 1;
-        body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1); body["exclusive"] = i
-            % 25 == 24;
+        body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1);
+        body["exclusive"] = i % 25 == 24;
         var created = await merchant.PostAsJsonAsync("/api/v1/merchant/templates", body);
         created.EnsureSuccessStatusCode();
         var template = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -206,14 +198,7 @@ async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSecond
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
     return new RunResult(
-        workers,
-        histogram.TotalCount / elapsedSeconds,
-        histogram,
-        errors,
-        histogram.TotalCount,
-        statuses,
-        ok,
-        Interlocked.Read(ref next));
+        workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok, Interlocked.Read(ref next));
 }
 
 void ReportSent(RunResult r)
@@ -236,9 +221,12 @@ async Task<int> VerifyAsync(long template, long expectCreated)
     {
         ("coupons stored", $"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {template}"),
         ("issued counter", $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) x"),
-        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
-        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
+        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} " +
+            "GROUP BY user_id HAVING COUNT(*) > 1) x"),
+        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} " +
+            "GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
+        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} " +
+            "AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
     };
     System.Data.Common.DbConnection connection = Opt("mysql") is { } cs
         ? new MySqlConnection(cs)
@@ -257,8 +245,8 @@ async Task<int> VerifyAsync(long template, long expectCreated)
     if (values["users above the limit (1)"] > 0) violations.Add("a user holds more than the limit");
     if (values["keys with two coupons"] > 0) violations.Add("an idempotency key issued twice");
     if (values["claim requests without a coupon"] > 0) violations.Add("a claim request without its coupon");
-    if (expectCreated >= 0 && values["coupons stored"] != expectCreated) violations.Add(
-        $"{expectCreated} answered 201 but {values["coupons stored"]} stored");
+    if (expectCreated >= 0 && values["coupons stored"] != expectCreated)
+        violations.Add($"{expectCreated} answered 201 but {values["coupons stored"]} stored");
     Console.WriteLine("verify: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"))
         + $" -> {(violations.Count == 0 ? "0 violations" : string.Join("; ", violations))}");
     return violations.Count == 0 ? 0 : 1;
@@ -284,14 +272,14 @@ internal sealed class TokenPool(byte[] key, long userBase)
     private static readonly string Header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8);
     private readonly long _expires = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
 
-    public string Token(
-        long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    // Issuer, audience and expiry close every payload (not a raw string: one cannot begin with a quote).
+    private string SharedClaims => $"\"iss\":\"promotion-engine\",\"aud\":\"promotion-engine\",\"exp\":{_expires}}}";
 
-    public string Merchant(
-        long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    public string Token(long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}",""" + SharedClaims);
 
-    public string Service()
-        => Sign($$"""{"sub":"order-service","role":"SERVICE","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    public string Merchant(long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}",""" + SharedClaims);
+
+    public string Service() => Sign("""{"sub":"order-service","role":"SERVICE",""" + SharedClaims);
 
     private string Sign(string payload)
     {

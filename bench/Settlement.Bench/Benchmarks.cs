@@ -26,14 +26,7 @@ public static class Wallets
                 benefit == BenefitKind.Percentage ? random.Next(100, 3000) : null,
                 benefit == BenefitKind.Percentage && random.Next(2) == 0 ? random.Next(500, 5000) : null, random.Next(20) == 0, random.Next(0, 3));
             return new WalletCoupon(
-                new UserCouponId(1000 + i),
-                terms.Template,
-                WalletStatus.Available,
-                Now.AddDays(-1),
-                Now.AddDays(7),
-                null,
-                0,
-                terms);
+                new UserCouponId(1000 + i), terms.Template, WalletStatus.Available, Now.AddDays(-1), Now.AddDays(7), null, 0, terms);
         }).ToArray();
         return (cart, wallet);
     }
@@ -90,11 +83,8 @@ public static class WorstCase
     private static IEnumerable<(string, Cart, WalletCoupon[])> Cases()
     {
         var random = new Random(7);
-        PricingTerms Shop(
-            long shop,
-            int i,
-            bool percent) => new(new TemplateId(i), "CNY", ScopeKind.Shop, shop, new HashSet<long>(), new HashSet<long>(),
-            percent ? BenefitKind.Percentage : BenefitKind.FixedAmount, percent ? null : random.Next(500, 5000), null,
+        PricingTerms Shop(long shop, int i, bool percent) => new(new TemplateId(i), "CNY", ScopeKind.Shop, shop, new HashSet<long>(),
+            new HashSet<long>(), percent ? BenefitKind.Percentage : BenefitKind.FixedAmount, percent ? null : random.Next(500, 5000), null,
             percent ? random.Next(300, 3000) : null, percent ? random.Next(800, 6000) : null, false, random.Next(0, 2));
         WalletCoupon Coupon(int i, PricingTerms t)
             => new(new UserCouponId(i), t.Template, WalletStatus.Available, Wallets.Now.AddDays(-1), Wallets.Now.AddDays(7), null, 0, t);
@@ -104,26 +94,15 @@ public static class WorstCase
             var lines = Enumerable.Range(0, 200).Select(i => new CartLine(i, "sku", i, i % 50 + 1, [i % 3 + 1], random.Next(1000, 30_000), 1))
                 .ToArray();
             var wallet = new List<WalletCoupon>();
-            for (
-                var s = 1;
-                s <= 25;
-                s++) { wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, false))); wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, true))); }
+            for (var s = 1; s <= 25; s++)
+            {
+                wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, false)));
+                wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, true)));
+            }
             for (var c = 0; c < 50; c++)
-                wallet.Add(Coupon(wallet.Count + 1, new PricingTerms(
-                    new TemplateId(wallet.Count + 1),
-                    "CNY",
-                    ScopeKind.Categories,
-                    null,
-                    new HashSet<long>(),
-                    new HashSet<long> {
-                        c % 3 + 1 },
-                    BenefitKind.Percentage,
-                    null,
-                    null,
-                    random.Next(500, 4000),
-                    random.Next(2000, 40_000),
-                    false,
-                    0)));
+                wallet.Add(Coupon(wallet.Count + 1, new PricingTerms(new TemplateId(wallet.Count + 1), "CNY", ScopeKind.Categories, null,
+                    new HashSet<long>(), new HashSet<long> { c % 3 + 1 }, BenefitKind.Percentage, null, null, random.Next(500, 4000),
+                    random.Next(2000, 40_000), false, 0)));
             yield return ("200 lines, 50 shops: 50 shop coupons + 50 capped category percentages", new Cart("CNY", lines, 0), wallet.ToArray());
         }
         // 100 shop coupons in 50 shops, no platform coupon: the per-shop decision.

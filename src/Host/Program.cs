@@ -77,8 +77,10 @@ static async Task<int> RunAsync(CommandLine line)
     if (command == "serve" && !builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.Auth.Authority)
         && string.IsNullOrWhiteSpace(options.Auth.SigningKey))
     {
-        throw new SettingsException($"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority (the token issuer) " +
-            "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when ASPNETCORE_ENVIRONMENT=Development.");
+        throw new SettingsException(
+            $"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority (the token issuer) " +
+            "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when " +
+            "ASPNETCORE_ENVIRONMENT=Development.");
     }
 
     var roles = Roles.Parse(options.Roles, Program.Modules);
@@ -150,8 +152,8 @@ static async Task<int> RunAsync(CommandLine line)
 public partial class Program
 {
     /// <summary>The modules of this build, by the names Promotion:Roles takes.</summary>
-    internal static readonly string[] Modules = [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule
-        .Name, SearchModule.Name];
+    internal static readonly string[] Modules =
+        [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
 
     /// <summary>The modules' authorization policies, each with the one role it lets in.</summary>
     internal static readonly (string Policy, CallerRole Role)[] Policies =

@@ -38,6 +38,5 @@ public class TheSharedHttpEdge
     [Fact]
     public void Kernel_and_contracts_stay_without_it() =>
         Assert.DoesNotContain(
-            new[] { Assemblies.Kernel, Assemblies.Contracts }.SelectMany(a => a.GetTypes()),
-            t => t.Namespace == Rules.SharedHttpEdge);
+            new[] { Assemblies.Kernel, Assemblies.Contracts }.SelectMany(a => a.GetTypes()), t => t.Namespace == Rules.SharedHttpEdge);
 }

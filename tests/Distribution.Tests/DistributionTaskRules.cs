@@ -11,17 +11,7 @@ public class DistributionTaskRules
     private static DistributionTask ATask(DateTimeOffset? startAt = null, ImportState import = ImportState.Done)
     {
         var created = DistributionTask.Create(
-            1,
-            new MerchantId(7),
-            new TemplateId(9),
-            "push",
-            [NotifyChannel.Sms],
-            startAt ?? T0,
-            "f.csv",
-            FileFormat.Csv,
-            10,
-            0,
-            T0);
+            1, new MerchantId(7), new TemplateId(9), "push", [NotifyChannel.Sms], startAt ?? T0, "f.csv", FileFormat.Csv, 10, 0, T0);
         return DistributionTask.Restore(created.Id, created.Merchant, created.Template, created.Name, created.Status, created.Notify, created.StartAt,
             created.FileName, created.Format, created.FileBytes, created.UserIdColumn, import, 100, 0, null, null, T0, null, null, 0, null, T0);
     }

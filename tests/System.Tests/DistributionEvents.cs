@@ -27,8 +27,8 @@ public abstract class DistributionEvents(BackboneApp fixture)
 
         var effects = await Eventually(() => EventRecorder.EffectsAsync(fixture.Database), effects =>
                 effects.Count(e => e.Envelope.AggregateId == task && e.Envelope.Type == "distribution-task-completed") == 1 &&
-                Claimed(effects, task).Count() >= users.Length && effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users
-                    .Length,
+                Claimed(effects, task).Count() >= users.Length &&
+                effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users.Length,
             Seconds(60), $"every event of task {task}", every: TimeSpan.FromMilliseconds(50));
 
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
@@ -81,9 +81,8 @@ public sealed class DistributionPoisonChunk
         Assert.Contains("failed 3 times", failed.Str("failureDetail"));
         Assert.Equal(0, failed.Long("issued"));
         await using var connection = await app.Services.GetRequiredService<IDatabase>().OpenAsync(CancellationToken.None);
-        Assert.Equal(
-            0,
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
         await ((IAsyncLifetime)app).DisposeAsync();
     }
 

@@ -103,9 +103,7 @@ public sealed class DistributionSharedByTwoInstances
         var template = (await merchant.CreateTemplateAsync(Api.ATemplate(before.Clock.GetUtcNow(), stock: 1000))).Id();
         var startAt = before.Clock.GetUtcNow().AddHours(3);
         var task = await merchant.CreateTaskAsync(Distributions.Form(
-            template,
-            Distributions.CsvOfUsers(Enumerable.Range(0, 120).Select(_ => EngineApp.NewId())),
-            startAt: startAt));
+            template, Distributions.CsvOfUsers(Enumerable.Range(0, 120).Select(_ => EngineApp.NewId())), startAt: startAt));
         await merchant.UntilAsync(task, t => t.GetProperty("totalRows").ValueKind == JsonValueKind.Number, "counted");
         before.Dispose(); // the process stops; the database stays
 
@@ -217,8 +215,8 @@ public sealed class DistributionKilled
     private static HttpClient Client(HostProcess host)
     {
         var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization
-            = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
+        client.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
         return client;
     }
 }
@@ -249,8 +247,7 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
         Assert.Equal(0, failed.Long("issued"));
         Assert.Equal(0, (await (await merchant.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).Long("issued"));
         await (await merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null)).AssertProblemAsync(
-            HttpStatusCode.Conflict,
-            "TASK_STATUS_DOES_NOT_ALLOW");
+            HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
 
         var fits = await merchant.CreateTaskAsync(
             Distributions.Form(template, Distributions.Csv(Enumerable.Range(1, 1000).Select(i => i.ToString()), "uid")));

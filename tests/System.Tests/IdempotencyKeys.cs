@@ -93,8 +93,7 @@ public abstract class IdempotencyKeys(EngineApp app)
         var terminated = await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1");
         Assert.Equal(HttpStatusCode.OK, terminated.StatusCode);
         await AssertSameAnswerAsync(
-            terminated,
-            await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1"));
+            terminated, await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1"));
     }
 
     [Fact]
@@ -107,8 +106,7 @@ public abstract class IdempotencyKeys(EngineApp app)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         // Without the key a repeat answers 200 with the reminder; with it, the first answer: 201 and its Location.
         await AssertSameAnswerAsync(
-            created,
-            await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 10 }));
+            created, await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 10 }));
         await AssertReusedAsync(
             await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 20 }));
 
@@ -134,21 +132,21 @@ public abstract class IdempotencyKeys(EngineApp app)
         await AssertReusedAsync(await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "lock-1"));
         await AssertMalformedKeyAsync(await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "a b"));
         Assert.Equal(
-            HttpStatusCode.OK,
-            (await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "consume-1")).StatusCode);
+            HttpStatusCode.OK, (await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "consume-1")).StatusCode);
 
         var refund = await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" });
         Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
         await AssertSameAnswerAsync(
-            refund,
-            await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" }));
+            refund, await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" }));
         await AssertReusedAsync(
             await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-2" }));
 
         var cart = new { userId = user, currency = "CNY", lines = new[] { new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 } } };
         await AssertMalformedKeyAsync(await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/quotes", "\u0001", cart));
-        var ingest = new { eventId = Guid.NewGuid(), type = "order-cancelled", payload = new { orderId = Api.NewOrderId(), cancelledAt = app.Clock
-            .GetUtcNow() } };
+        var ingest = new
+        {
+            eventId = Guid.NewGuid(), type = "order-cancelled", payload = new { orderId = Api.NewOrderId(), cancelledAt = app.Clock.GetUtcNow() },
+        };
         var accepted = await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/order-events", "event-1", ingest);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         await AssertSameAnswerAsync(accepted, await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/order-events", "event-1", ingest));
@@ -167,11 +165,9 @@ public abstract class IdempotencyKeys(EngineApp app)
         await AssertMalformedKeyAsync(await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "x y"));
         // A refusal is not recorded: the key stays free, and the request is decided afresh.
         await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "DEAD_LETTER_NOT_FOUND");
+            HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
         await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "DEAD_LETTER_NOT_FOUND");
+            HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
     }
 
     [Fact]

@@ -55,11 +55,11 @@ public sealed class ReadmeExample(ITestOutputHelper output)
             var key = SigningKeys.Resolve(new AuthOptions(), data);
             var tokens = new TokenIssuer(key, "promotion-engine", "promotion-engine", TimeProvider.System);
             using var client = new HttpClient { BaseAddress = host.BaseAddress };
-            client.DefaultRequestHeaders.Authorization
-                = new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
+            client.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
             Assert.Equal(1, (await (await client.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).GetProperty("issued").GetInt64());
-            client.DefaultRequestHeaders.Authorization
-                = new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.User, "1001", TimeSpan.FromMinutes(5)));
+            client.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.User, "1001", TimeSpan.FromMinutes(5)));
             Assert.Equal("AVAILABLE", (await (await client.GetAsync($"/api/v1/me/coupons/{coupon}")).JsonAsync()).Str("status"));
         }
         finally
@@ -75,19 +75,7 @@ public sealed class ReadmeExample(ITestOutputHelper output)
         try
         {
             var several = await TokenAsync(
-                data,
-                "--role",
-                "MERCHANT",
-                "--id",
-                "7",
-                "--role",
-                "USER",
-                "--id",
-                "1001",
-                "--role",
-                "SERVICE",
-                "--id",
-                "order-service");
+                data, "--role", "MERCHANT", "--id", "7", "--role", "USER", "--id", "1001", "--role", "SERVICE", "--id", "order-service");
             Assert.Equal(0, several.Exit);
             var claims = several.Lines.Select(t => new JsonWebToken(t)).Select(t => (Role: t.GetClaim("role").Value, t.Subject)).ToList();
             Assert.Equal([("MERCHANT", "merchant:7"), ("USER", "user:1001"), ("SERVICE", "service:order-service")], claims);
@@ -124,11 +112,10 @@ public sealed class ReadmeExample(ITestOutputHelper output)
     /// <summary>Runs the script with bash from the repository root, stopping at the first failing command (as `curl -f` makes every failed request).</summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> RunBashAsync(string script, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("bash") {
-            WorkingDirectory = RepositoryRoot(),
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true };
+        var info = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = RepositoryRoot(), RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         info.ArgumentList.Add("-euo");
         info.ArgumentList.Add("pipefail");
         info.ArgumentList.Add("-s");

@@ -15,8 +15,7 @@ public sealed class RedisFailures
         await connection.OpenAsync();
         await using var coupons = new MySqlCommand($"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {long.Parse(template)}", connection);
         await using var issued = new MySqlCommand(
-            $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {long.Parse(template)}",
-            connection);
+            $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {long.Parse(template)}", connection);
         var counted = Convert.ToInt64(await coupons.ExecuteScalarAsync());
         Assert.Equal(counted, Convert.ToInt64(await issued.ExecuteScalarAsync())); // the counter always equals the coupons stored
         return counted;
@@ -44,11 +43,8 @@ public sealed class RedisFailures
 
             await redis.StartAgainAsync(); // back, and empty
             var retried = await Eventually(
-                () => second.ClaimAsync(template, key: "while-down"),
-                r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
-                Seconds(30),
-                "the retried claim to be decided once Redis is back",
-                every: TimeSpan.FromMilliseconds(100));
+                () => second.ClaimAsync(template, key: "while-down"), r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
+                Seconds(30), "the retried claim to be decided once Redis is back", every: TimeSpan.FromMilliseconds(100));
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
             Assert.Equal(2, await IssuedInDatabaseAsync(app, template));
             // The counters came back from the database: the first user is still at the limit.

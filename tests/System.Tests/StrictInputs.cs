@@ -19,8 +19,7 @@ public abstract class StrictInputs(EngineApp app)
     {
         var problem = await response.AssertProblemAsync(status, code);
         Assert.True(
-            problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _),
-            $"errors should name '{field}': {problem}");
+            problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
     private string TemplateJson(string stockMembers) =>
@@ -66,43 +65,30 @@ public abstract class StrictInputs(EngineApp app)
         {
             await (await Merchant.GetAsync($"/api/v1/merchant/templates/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
             await (await Merchant.PostAsync($"/api/v1/merchant/templates/{id}/terminate", null)).AssertProblemAsync(
-                HttpStatusCode.NotFound,
-                "NOT_FOUND");
+                HttpStatusCode.NotFound, "NOT_FOUND");
         }
         await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/reminders/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await app.AsUser(EngineApp.NewId()).DeleteAsync("/api/v1/me/reminders/%201")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks/+1/pause", null)).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "NOT_FOUND");
+            HttpStatusCode.NotFound, "NOT_FOUND");
         await (await app.AsOperator().PostAsync("/api/v1/operator/dead-letters/+1/replay", null)).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "NOT_FOUND");
+            HttpStatusCode.NotFound, "NOT_FOUND");
         // Plain digits still reach the endpoint, which answers for itself.
         await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/1")).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "DISTRIBUTION_TASK_NOT_FOUND");
+            HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
     }
 
     [Fact]
     public async Task A_query_value_that_cannot_bind_is_named()
     {
         await AssertNamesAsync(
-            await Merchant.GetAsync("/api/v1/merchant/templates?limit=abc"),
-            HttpStatusCode.BadRequest,
-            "MALFORMED_REQUEST",
-            "limit");
+            await Merchant.GetAsync("/api/v1/merchant/templates?limit=abc"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
         await AssertNamesAsync(
-            await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons?limit=1.5"),
-            HttpStatusCode.BadRequest,
-            "MALFORMED_REQUEST",
-            "limit");
+            await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons?limit=1.5"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
         await AssertNamesAsync(
-            await _service.GetAsync("/api/v1/search/templates?merchantId=x"),
-            HttpStatusCode.BadRequest,
-            "MALFORMED_REQUEST",
-            "merchantId");
+            await _service.GetAsync("/api/v1/search/templates?merchantId=x"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "merchantId");
         await AssertNamesAsync(await app.AsOperator().PostAsync("/api/v1/operator/claim-counters/rebuild?templateId=seven", null),
             HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "templateId");
     }
@@ -120,10 +106,7 @@ public abstract class StrictInputs(EngineApp app)
         {
             template["currency"] = code;
             await AssertNamesAsync(
-                await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template),
-                HttpStatusCode.BadRequest,
-                "VALIDATION_FAILED",
-                "currency");
+                await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "currency");
         }
         template["currency"] = "JPY";
         Assert.Equal(HttpStatusCode.Created, (await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template)).StatusCode);
@@ -146,9 +129,11 @@ public abstract class StrictInputs(EngineApp app)
         var quote = await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
         {
             userId = 1, currency = "CNY",
-            lines = new[] {
+            lines = new[]
+            {
                 new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 },
-                new { sku = "a", shopId = 1, unitPrice = 100, quantity = 2 } },
+                new { sku = "a", shopId = 1, unitPrice = 100, quantity = 2 },
+            },
         });
         await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines[1].sku");
     }
@@ -186,16 +171,10 @@ public abstract class StrictInputs(EngineApp app)
 
         body["description"] = "lone\rreturn";
         await AssertNamesAsync(
-            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body),
-            HttpStatusCode.BadRequest,
-            "VALIDATION_FAILED",
-            "description");
+            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
         body["description"] = "form\ffeed";
         await AssertNamesAsync(
-            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body),
-            HttpStatusCode.BadRequest,
-            "VALIDATION_FAILED",
-            "description");
+            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
     }
 
     [Fact]
@@ -225,18 +204,12 @@ public abstract class StrictInputs(EngineApp app)
         var order = Api.NewOrderId();
         var now = app.Clock.GetUtcNow();
         await EventAsync(
-            "payment-failed",
-            new { orderId = order, paymentId = "p-1", reason = "declined\u001b[0m", failedAt = now },
-            "payload.reason");
+            "payment-failed", new { orderId = order, paymentId = "p-1", reason = "declined\u001b[0m", failedAt = now }, "payload.reason");
         await EventAsync("order-cancelled", new { orderId = order, reason = "\u2067x", cancelledAt = now }, "payload.reason");
         await EventAsync(
-            "payment-succeeded",
-            new { orderId = order, paymentId = "p\r\n1", amount = 1, currency = "CNY", paidAt = now },
-            "payload.paymentId");
+            "payment-succeeded", new { orderId = order, paymentId = "p\r\n1", amount = 1, currency = "CNY", paidAt = now }, "payload.paymentId");
         await EventAsync(
-            "order-created",
-            new { orderId = order, userId = 1, currency = "CNY", quoteId = "q\u202E", createdAt = now },
-            "payload.quoteId");
+            "order-created", new { orderId = order, userId = 1, currency = "CNY", quoteId = "q\u202E", createdAt = now }, "payload.quoteId");
         await EventAsync("refund-succeeded", new { orderId = order, refundId = "r\u0085", amount = 0, refundedAt = now }, "payload.refundId");
         await EventAsync(
             "refund-succeeded",

@@ -19,14 +19,8 @@ public interface ICouponCheckout
 
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
     Task<CheckoutResult> LockAsync(
-        CheckoutCaller caller,
-        OrderId order,
-        UserId user,
-        IReadOnlyList<UserCouponId> coupons,
-        TimeSpan ttl,
-        string? quoteId,
-        WriteScope scope,
-        CancellationToken ct);
+        CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons,
+        TimeSpan ttl, string? quoteId, WriteScope scope, CancellationToken ct);
 
     Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct);
 
@@ -67,10 +61,7 @@ public sealed record CheckoutLimits(int MaxCouponsPerOrder, int MaxLockTtlSecond
 /// first answer, verbatim); null when refused.
 /// </summary>
 public sealed record CheckoutResult(
-    IReadOnlyList<CheckedCoupon> Coupons,
-    Refusal? Refusal,
-    bool Repeated,
-    IReadOnlyList<RefusedCoupon> RefusedCoupons,
+    IReadOnlyList<CheckedCoupon> Coupons, Refusal? Refusal, bool Repeated, IReadOnlyList<RefusedCoupon> RefusedCoupons,
     OrderCouponsResponse? Response)
 {
     public bool Done => Refusal is null;

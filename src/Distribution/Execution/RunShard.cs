@@ -18,16 +18,8 @@ namespace PromotionEngine.Distribution.Execution;
 /// decided exactly once.
 /// </summary>
 internal sealed partial class RunShard(
-    IDatabase db,
-    IShards shards,
-    IDistributionTasks tasks,
-    IRecipientStore store,
-    ICouponDistribution distribution,
-    IOutbox outbox,
-    TaskLifecycle lifecycle,
-    TimeProvider clock,
-    IOptions<DistributionOptions> options,
-    ILogger<RunShard> log)
+    IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
+    IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options, ILogger<RunShard> log)
 {
     public const string ChunkFailed = "CHUNK_FAILED";
 
@@ -67,13 +59,7 @@ internal sealed partial class RunShard(
     /// recorded (the database is away) counts nothing: the lease lapses and the chunk is tried again later.
     /// </summary>
     private async Task FailedAsync(
-        DistributionTask task,
-        Shard shard,
-        string owner,
-        int position,
-        long firstRow,
-        Exception error,
-        CancellationToken ct)
+        DistributionTask task, Shard shard, string owner, int position, long firstRow, Exception error, CancellationToken ct)
     {
         var limit = options.Value.MaxChunkAttempts;
         var failures = await shards.RecordFailureAsync(shard.Id, owner, error.Message, clock.GetUtcNow(), options.Value.ChunkRetryDelay, ct);
@@ -85,14 +71,8 @@ internal sealed partial class RunShard(
     [LoggerMessage(Level = LogLevel.Error, Message = "Distribution task {Task}: chunk {Chunk} failed (attempt {Attempt} of {Limit})")]
     private partial void LogChunkFailed(Exception error, long task, int chunk, int attempt, int limit);
 
-    private Task<IIssuedCoupons?> IssueChunkAsync(
-        DistributionTask task,
-        Shard shard,
-        string owner,
-        int position,
-        List<Recipient> recipients,
-        bool done,
-        CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>
+    private Task<IIssuedCoupons?> IssueChunkAsync(DistributionTask task, Shard shard, string owner, int position, List<Recipient> recipients,
+        bool done, CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>
     {
         var now = UtcMillis.Now(clock);
         if (!await shards.AdvanceAsync(shard.Id, owner, position, now + options.Value.LeaseDuration, now, scope, ct)) return null;

@@ -21,13 +21,7 @@ internal enum TaskVerb
 /// for a cancel and no chunk starts after a pause or a cancel is answered. Repeating a verb changes nothing.
 /// </summary>
 internal sealed class ChangeTaskStatus(
-    IDatabase db,
-    IDistributionTasks tasks,
-    IRecipientStore store,
-    IOutbox outbox,
-    TimeProvider clock,
-    DistributionSignal signal,
-    IKeyedRequests keys)
+    IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal, IKeyedRequests keys)
 {
     public async Task<TaskOutcome> HandleAsync(MerchantId merchant, long id, TaskVerb verb, CancellationToken ct)
     {

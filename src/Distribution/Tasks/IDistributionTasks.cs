@@ -27,12 +27,7 @@ internal interface IDistributionTasks
 
     /// <summary>Records the key; returns the earlier request if one raced in first.</summary>
     Task<(string Hash, long TaskId)?> RecordRequestAsync(
-        MerchantId merchant,
-        IdempotencyKey key,
-        string hash,
-        long taskId,
-        WriteScope scope,
-        CancellationToken ct);
+        MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct);
 
     /// <summary>Scheduled tasks whose time has come and whose file is counted.</summary>
     Task<IReadOnlyList<long>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);

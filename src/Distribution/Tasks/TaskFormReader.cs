@@ -41,9 +41,7 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
             || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
             return ProblemResults.Status(
-                415,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
+                415, "UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
 
         var limit = options.Value.MaxFileBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 1024 * 1024;
@@ -75,8 +73,8 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
         MultipartSection? section;
         while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                || disposition.Name.Value is not { } name) continue;
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { } name)
+                continue;
             name = HeaderUtilities.RemoveQuotes(name).Value ?? name;
             if (!disposition.IsFileDisposition())
             {

@@ -45,22 +45,13 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 
 /// <summary>The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP verbs and its saga).</summary>
 internal sealed class CouponCheckout(
-    OrderCheckout checkout,
-    CheckoutVerbs verbs,
-    ServiceTrust trust,
-    IOptions<EngineOptions> options) : ICouponCheckout
+    OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
 {
     public CheckoutLimits Limits { get; } = new(options.Value.MaxCouponsPerOrder, options.Value.MaxLockTtlSeconds);
 
     public Task<CheckoutResult> LockAsync(
-        CheckoutCaller caller,
-        OrderId order,
-        UserId user,
-        IReadOnlyList<UserCouponId> coupons,
-        TimeSpan ttl,
-        string? quoteId,
-        WriteScope scope,
-        CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
+        CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
+        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
 
     public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
         RunAsync(verbs.Consume(As(caller), order, ct), scope, ct);
@@ -85,8 +76,8 @@ internal sealed class CouponCheckout(
             (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, [], done.Response),
             (CheckoutOutcome.Refused refused, _) => new CheckoutResult([], refused.Refusal, false,
                 refused.Refusal.Details?.GetValueOrDefault("coupons") is IReadOnlyList<CouponRefusal> coupons
-                    ? coupons.Select(
-                        c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
+                    ? coupons.Select(c => new RefusedCoupon(
+                        new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
                     : [], null),
             _ => throw new System.Diagnostics.UnreachableException(),
         };

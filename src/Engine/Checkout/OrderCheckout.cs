@@ -95,10 +95,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
 
     /// <summary>The coupons a prior operation of this order touched (e.g. the lock, for consume).</summary>
     public async Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?> CouponsOfAsync(
-        OrderId order,
-        string operation,
-        WriteScope scope,
-        CancellationToken ct) =>
+        OrderId order, string operation, WriteScope scope, CancellationToken ct) =>
         await operations.FindAsync(order, operation, scope, ct) is { } prior ? (prior.User, prior.Coupons) : null;
 
     public static IReadOnlyList<CheckedCoupon> Checked(OrderCouponsResponse response) =>

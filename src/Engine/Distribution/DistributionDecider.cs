@@ -23,10 +23,7 @@ internal static class DistributionDecider
     /// (in the recipients' order), else OutOfStock. Returns None for each recipient that gets a coupon.
     /// </summary>
     public static DistributionRefusal[] Decide(
-        IReadOnlyList<UserId> recipients,
-        IReadOnlyDictionary<long, int> claimed,
-        int perUserLimit,
-        long stockLeft)
+        IReadOnlyList<UserId> recipients, IReadOnlyDictionary<long, int> claimed, int perUserLimit, long stockLeft)
     {
         var decisions = new DistributionRefusal[recipients.Count];
         var left = Math.Max(stockLeft, 0);

@@ -42,12 +42,7 @@ internal static class ReminderEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http,
-        IClaimReminders reminders,
-        string? status,
-        string? cursor,
-        int? limit,
-        CancellationToken ct)
+        HttpContext http, IClaimReminders reminders, string? status, string? cursor, int? limit, CancellationToken ct)
     {
         ReminderStatus? filter = null;
         var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);

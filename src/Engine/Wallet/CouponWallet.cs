@@ -8,11 +8,7 @@ namespace PromotionEngine.Engine.Wallet;
 internal sealed class CouponWallet(IUserCoupons coupons) : ICouponWallet
 {
     public async Task<IReadOnlyList<WalletCouponView>> CouponsOfAsync(
-        UserId user,
-        DateTimeOffset now,
-        DateTimeOffset endedSince,
-        int limit,
-        CancellationToken ct)
+        UserId user, DateTimeOffset now, DateTimeOffset endedSince, int limit, CancellationToken ct)
     {
         var found = await coupons.ListUnspentAsync(user, endedSince, limit, ct);
         return found.Select(c =>

@@ -27,11 +27,7 @@ public sealed record EventEnvelope(
     /// <param name="tenantId">The merchant the fact belongs to, when it belongs to one.</param>
     /// <param name="partitionKey">Defaults to the aggregate: one aggregate's events stay in order.</param>
     public static EventEnvelope Create<T>(
-        T payload,
-        DateTimeOffset occurredAt,
-        string aggregateId,
-        long? tenantId = null,
-        string? partitionKey = null)
+        T payload, DateTimeOffset occurredAt, string aggregateId, long? tenantId = null, string? partitionKey = null)
         where T : IIntegrationEvent
     {
         var activity = Activity.Current;

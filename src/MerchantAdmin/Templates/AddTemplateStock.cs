@@ -9,12 +9,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 internal sealed class AddTemplateStock(TemplateWriter writer, ICouponTemplates templates)
 {
     public async Task<TemplateOutcome> HandleAsync(
-        Caller caller,
-        MerchantId merchant,
-        TemplateId id,
-        long quantity,
-        IdempotencyKey? key,
-        CancellationToken ct)
+        Caller caller, MerchantId merchant, TemplateId id, long quantity, IdempotencyKey? key, CancellationToken ct)
     {
         var hash = string.Create(CultureInfo.InvariantCulture, $"ADD_STOCK|{id}|{quantity}");
         if (key is { } k && await templates.FindRequestAsync(merchant, k, ct) is { } earlier)

@@ -8,12 +8,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>The fields a PATCH may carry; every other template field is fixed once coupons may exist.</summary>
 internal sealed record TemplateChanges(
-    string? Name,
-    bool HasName,
-    string? Description,
-    bool HasDescription,
-    DateTimeOffset? ValidUntil,
-    int? PerUserLimit)
+    string? Name, bool HasName, string? Description, bool HasDescription, DateTimeOffset? ValidUntil, int? PerUserLimit)
 {
     private static readonly HashSet<string> FixedFields =
     [
@@ -50,8 +45,8 @@ internal sealed record TemplateChanges(
                     else errors.Add("description", "A string.");
                     break;
                 case "validUntil":
-                    if (value.ValueKind == JsonValueKind.String && IsoTime.HasOffset(value.GetString()!)
-                        && value.TryGetDateTimeOffset(out var time)) until = time;
+                    if (value.ValueKind == JsonValueKind.String && IsoTime.HasOffset(value.GetString()!) && value.TryGetDateTimeOffset(out var time))
+                        until = time;
                     else errors.Add("validUntil", "An ISO-8601 time with offset.");
                     break;
                 case "perUserLimit":
@@ -60,8 +55,7 @@ internal sealed record TemplateChanges(
                     break;
                 default:
                     if (FixedFields.Contains(property.Name))
-                        fixedFields.Add(
-                            property.Name,
+                        fixedFields.Add(property.Name,
                             "Cannot change after creation: only name, description, a later validUntil and a higher perUserLimit can.");
                     else
                         errors.Add(property.Name, "Unknown field.");

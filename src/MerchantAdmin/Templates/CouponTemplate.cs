@@ -87,8 +87,8 @@ internal sealed class CouponTemplate
         var trimmed = description?.Trim() ?? "";
         if (trimmed.Length > MaxDescriptionLength)
             return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
-        if (!FreeText
-            .IsClean(trimmed, multiLine: true)) return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
+        if (!FreeText.IsClean(trimmed, multiLine: true))
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
         Description = trimmed;
         Touch(now);
         return null;

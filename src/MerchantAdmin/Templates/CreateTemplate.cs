@@ -17,11 +17,7 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
     TimeProvider clock, TemplateCatalog catalog, TemplateWriter writer)
 {
     public async Task<TemplateOutcome> HandleAsync(
-        Caller caller,
-        MerchantId merchant,
-        CreateTemplateRequest request,
-        IdempotencyKey? key,
-        CancellationToken ct)
+        Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
         // A retry is answered with the first template even if the request would no longer validate (e.g. its start passed).
         var hash = Hash(request);

@@ -33,13 +33,8 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        CreateTemplateRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
-        HttpContext http,
-        CreateTemplate command,
-        ICouponIssuance issuance,
-        TimeProvider clock,
-        CancellationToken ct)
+        CreateTemplateRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
+        HttpContext http, CreateTemplate command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
         if (!IdempotencyKeyHeader.TryReadOptional(idempotencyKey, out var key, out var invalidKey)) return invalidKey;
@@ -55,15 +50,21 @@ internal static class TemplateEndpoints
         TemplateStatus? statusFilter = null;
         TemplateScope? scopeFilter = null;
         BenefitType? typeFilter = null;
-        if (status is not null) { if (WireNames.TryParse(status, out TemplateStatus s)) statusFilter = s; else errors.Add(
-            "status",
-            "One of ACTIVE, ENDED, TERMINATED."); }
-        if (scope is not null) { if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s; else errors.Add(
-            "scope",
-            "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES."); }
-        if (type is not null) { if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t; else errors.Add(
-            "type",
-            "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE."); }
+        if (status is not null)
+        {
+            if (WireNames.TryParse(status, out TemplateStatus s)) statusFilter = s;
+            else errors.Add("status", "One of ACTIVE, ENDED, TERMINATED.");
+        }
+        if (scope is not null)
+        {
+            if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s;
+            else errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES.");
+        }
+        if (type is not null)
+        {
+            if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.");
+        }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
@@ -77,12 +78,7 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        long id,
-        HttpContext http,
-        ICouponTemplates templates,
-        ICouponIssuance issuance,
-        TimeProvider clock,
-        CancellationToken ct)
+        long id, HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var template = await templates.FindAsync(new TemplateId(id), ct);
@@ -98,23 +94,18 @@ internal static class TemplateEndpoints
         var fixedFields = new FieldErrors();
         var changes = TemplateChanges.From(body, errors, fixedFields);
         if (!fixedFields.IsEmpty)
-            return ProblemResults.From(Problem.Invalid(
-                fixedFields,
-                "TEMPLATE_FIELD_IMMUTABLE",
-                "Some fields cannot change after creation; nothing was changed.") with { Status = 422 });
+        {
+            var immutable = Problem.Invalid(
+                fixedFields, "TEMPLATE_FIELD_IMMUTABLE", "Some fields cannot change after creation; nothing was changed.");
+            return ProblemResults.From(immutable with { Status = 422 });
+        }
         if (changes is null) return ProblemResults.Invalid(errors);
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
     }
 
     private static async Task<IResult> AddStockAsync(
-        long id,
-        AddStockRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
-        HttpContext http,
-        AddTemplateStock command,
-        ICouponIssuance issuance,
-        TimeProvider clock,
-        CancellationToken ct)
+        long id, AddStockRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
+        HttpContext http, AddTemplateStock command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
         if (!IdempotencyKeyHeader.TryReadOptional(idempotencyKey, out var key, out var invalidKey)) return invalidKey;
@@ -146,11 +137,7 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<IResult> RespondAsync(
-        TemplateOutcome outcome,
-        ICouponIssuance issuance,
-        TimeProvider clock,
-        long id,
-        CancellationToken ct)
+        TemplateOutcome outcome, ICouponIssuance issuance, TimeProvider clock, long id, CancellationToken ct)
     {
         switch (outcome)
         {

@@ -41,8 +41,7 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
     }
 
     [LoggerMessage(
-        Level = LogLevel.Warning,
-        Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
+        Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
     private partial void LogRetry(Exception error, string consumer, string subject, Guid eventId, int attempt);
 
     [LoggerMessage(

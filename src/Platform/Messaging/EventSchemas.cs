@@ -31,8 +31,10 @@ internal static class EventSchemas
     /// <summary>File name → schema text, for the envelope and every public event.</summary>
     public static IReadOnlyDictionary<string, string> All()
     {
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal) {
-            ["envelope.schema.json"] = Render(typeof(EventEnvelope), "The envelope of every event.") };
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["envelope.schema.json"] = Render(typeof(EventEnvelope), "The envelope of every event."),
+        };
         foreach (var type in PublicEvents) files[SubjectOf(type) + ".schema.json"] = Render(type, $"Payload of {SubjectOf(type)}.");
         return files;
     }

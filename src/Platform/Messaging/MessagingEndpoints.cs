@@ -16,14 +16,8 @@ internal static class MessagingEndpoints
     private const int MaxPageSize = 100;
 
     public sealed record MessagingStatusResponse(
-        string Transport,
-        bool? TransportConnected,
-        long OutboxPending,
-        long OutboxDue,
-        double OldestDueAgeSeconds,
-        long OutboxRetrying,
-        long DeliveriesPending,
-        long DeadLettersOpen);
+        string Transport, bool? TransportConnected, long OutboxPending, long OutboxDue,
+        double OldestDueAgeSeconds, long OutboxRetrying, long DeliveriesPending, long DeadLettersOpen);
 
     public sealed record DeadLetterResponse(string Id, string Stage, string? Consumer, string EventId, string Subject, string Type,
         string AggregateId, DateTimeOffset OccurredAt, int Attempts, string LastError, DateTimeOffset DeadAt, DateTimeOffset? ReplayedAt,
@@ -57,12 +51,7 @@ internal static class MessagingEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        DeadLetters letters,
-        string? status,
-        string? consumer,
-        string? cursor,
-        int? limit,
-        CancellationToken ct)
+        DeadLetters letters, string? status, string? consumer, string? cursor, int? limit, CancellationToken ct)
     {
         bool? open = status switch { null or "OPEN" => true, "REPLAYED" => false, "ALL" => null, _ => true };
         var errors = new FieldErrors()

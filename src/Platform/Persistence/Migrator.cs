@@ -17,9 +17,7 @@ internal sealed partial class Migrator(IDatabase db, IEnumerable<ModuleSchema> s
         {
             await using var connection = await db.OpenAsync(ct);
             var evolve = new Evolve(
-                connection,
-                message => LogEvolve(schema.Module, message),
-                db.Dialect == SqlDialect.MySql ? DBMS.MySQL : DBMS.SQLite)
+                connection, message => LogEvolve(schema.Module, message), db.Dialect == SqlDialect.MySql ? DBMS.MySQL : DBMS.SQLite)
             {
                 EmbeddedResourceAssemblies = [schema.Assembly],
                 EmbeddedResourceFilters = [ResourcePrefix(schema)],

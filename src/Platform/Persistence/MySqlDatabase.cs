@@ -79,9 +79,10 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         long inserted = 0;
         foreach (var part in rows.Values.Chunk(perStatement))
         {
-            await using var command = new MySqlCommand {
-                Connection = (MySqlConnection)scope.Connection,
-                Transaction = (MySqlTransaction)scope.Transaction };
+            await using var command = new MySqlCommand
+            {
+                Connection = (MySqlConnection)scope.Connection, Transaction = (MySqlTransaction)scope.Transaction,
+            };
             var sql = new System.Text.StringBuilder($"INSERT IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES ");
             for (var r = 0; r < part.Length; r++)
             {
@@ -153,9 +154,8 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
                     }
                 }
                 break;
-            default: throw new ArgumentException(
-                $"A bulk row value must be a long, an int, a string or null, not {value.GetType().Name}.",
-                nameof(value));
+            default:
+                throw new ArgumentException($"A bulk row value must be a long, an int, a string or null, not {value.GetType().Name}.", nameof(value));
         }
     }
 

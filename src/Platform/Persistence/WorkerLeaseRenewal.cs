@@ -4,10 +4,7 @@ namespace PromotionEngine.Platform.Persistence;
 
 /// <summary>Renews the worker lease; an instance that lost its number stops rather than risk issuing duplicate ids.</summary>
 internal sealed partial class WorkerLeaseRenewal(
-    WorkerLease lease,
-    TimeProvider clock,
-    IHostApplicationLifetime lifetime,
-    ILogger<WorkerLeaseRenewal> log)
+    WorkerLease lease, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WorkerLeaseRenewal> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,8 +34,7 @@ internal sealed partial class WorkerLeaseRenewal(
     }
 
     [LoggerMessage(
-        Level = LogLevel.Critical,
-        Message = "Worker number {Worker} is now held by another instance; stopping so that no id is issued twice")]
+        Level = LogLevel.Critical, Message = "Worker number {Worker} is now held by another instance; stopping so that no id is issued twice")]
     private partial void LogLost(int worker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the worker lease failed; retrying")]

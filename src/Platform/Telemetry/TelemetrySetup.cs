@@ -20,11 +20,8 @@ internal static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(
-                    "PromotionEngine.*",
-                    "Microsoft.AspNetCore.Hosting",
-                    "Microsoft.AspNetCore.Server.Kestrel",
-                    "Microsoft.AspNetCore.RateLimiting",
-                    "System.Runtime");
+                    "PromotionEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+                    "Microsoft.AspNetCore.RateLimiting", "System.Runtime");
                 if (options.Prometheus && management is not null) metrics.AddPrometheusExporter();
                 if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = otlp);
             });

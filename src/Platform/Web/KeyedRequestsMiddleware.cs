@@ -28,8 +28,7 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
         var text = values.Count == 1 ? values[0] : null;
         if (!IdempotencyKey.IsValid(text))
         {
-            await WriteAsync(
-                http,
+            await WriteAsync(http,
                 Problem.Invalid(new FieldErrors().Add(Header, $"1 to {IdempotencyKey.MaxLength} printable ASCII characters, sent once.")));
             return;
         }
@@ -148,11 +147,7 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
 
     private static Task WriteAsync(HttpContext http, Problem problem) =>
         TypedResults.Problem(
-            detail: problem.Detail,
-            statusCode: problem.Status,
-            title: problem.Code,
-            type: problem.Type,
-            extensions: problem.Extensions)
+            detail: problem.Detail, statusCode: problem.Status, title: problem.Code, type: problem.Type, extensions: problem.Extensions)
             .ExecuteAsync(http);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.")]

@@ -75,11 +75,7 @@ internal static partial class ProblemSetup
         {
             if (exception is InvalidOperationException && UnknownCharset(http.Request) is { } charset)
                 return await WriteAsync(
-                    http,
-                    exception,
-                    415,
-                    $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.",
-                    null);
+                    http, exception, 415, $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.", null);
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
             var field = json is not null ? FieldOf(json) : ParameterOf(bad);

@@ -68,9 +68,7 @@ internal static class SearchEndpoints
 
     /// <summary>Starts a rebuild from the event log in the background (one at a time); 202 with the index's state either way.</summary>
     private static Accepted<Contracts.Http.Search.SearchIndexStatus> Rebuild(
-        ReplayTemplateHistory replay,
-        SearchIndex index,
-        IHostApplicationLifetime lifetime)
+        ReplayTemplateHistory replay, SearchIndex index, IHostApplicationLifetime lifetime)
     {
         _ = Task.Run(async () =>
         {

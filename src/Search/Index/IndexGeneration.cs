@@ -166,8 +166,7 @@ internal sealed class IndexGeneration : IDisposable
     /// </summary>
     private static FieldDoc AfterOf(SearchPosition position, bool scored) => scored
         ? new FieldDoc(
-            int.MaxValue,
-            position.Score ?? 0f,
+            int.MaxValue, position.Score ?? 0f,
             [J2N.Numerics.Single.GetInstance(position.Score ?? 0f), J2N.Numerics.Int64.GetInstance(position.TemplateId)])
         : new FieldDoc(int.MaxValue, float.NaN, [J2N.Numerics.Int64.GetInstance(position.TemplateId)]);
 

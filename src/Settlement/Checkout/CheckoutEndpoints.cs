@@ -34,13 +34,8 @@ internal static class CheckoutEndpoints
     }
 
     private static async Task<IResult> LockAsync(
-        string orderId,
-        LockCouponsRequest request,
-        HttpContext http,
-        CheckoutOrder checkout,
-        QuotePins quotes,
-        TimeProvider clock,
-        CancellationToken ct)
+        string orderId, LockCouponsRequest request, HttpContext http,
+        CheckoutOrder checkout, QuotePins quotes, TimeProvider clock, CancellationToken ct)
     {
         var caller = PolicyCallers.ServiceOf(http);
         if (request.QuoteId is not null) return await QuoteLock.LockAsync(caller, orderId, request, checkout, quotes, clock, ct);
@@ -55,18 +50,12 @@ internal static class CheckoutEndpoints
             .When(ids.Distinct().Count() != ids.Count, "couponIds", "Each coupon is listed once.")
             .When(
                 request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds,
-                "ttlSeconds",
-                $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
+                "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         return Respond(await checkout.LockAsync(
-            caller,
-            new OrderId(orderId),
-            new UserId(request.UserId!.Value),
-            ids.Select(id => new UserCouponId(id)).ToList(),
-            TimeSpan.FromSeconds(request.TtlSeconds!.Value),
-            null,
-            ct));
+            caller, new OrderId(orderId), new UserId(request.UserId!.Value),
+            ids.Select(id => new UserCouponId(id)).ToList(), TimeSpan.FromSeconds(request.TtlSeconds!.Value), null, ct));
     }
 
     private static async Task<IResult> RunAsync(string orderId, Func<OrderId, Task<CheckoutResult>> verb)

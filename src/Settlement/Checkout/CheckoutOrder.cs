@@ -19,13 +19,7 @@ internal sealed class CheckoutOrder(IDatabase db, ICouponCheckout checkout, Orde
 
     /// <param name="caller">The service identity asking (its token subject): it may act only on its own orders, or its trusted group's.</param>
     public Task<CheckoutResult> LockAsync(
-        string caller,
-        OrderId order,
-        UserId user,
-        IReadOnlyList<UserCouponId> coupons,
-        TimeSpan ttl,
-        string? quoteId,
-        CancellationToken ct) =>
+        string caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, CancellationToken ct) =>
         RunAsync(caller, order, OrderVerbs.Lock, quoteId, (who, scope) => checkout.LockAsync(who, order, user, coupons, ttl, quoteId, scope, ct), ct);
 
     public Task<CheckoutResult> ConsumeAsync(string caller, OrderId order, CancellationToken ct) =>
@@ -46,9 +40,7 @@ internal sealed class CheckoutOrder(IDatabase db, ICouponCheckout checkout, Orde
             {
                 // An order verb always names at least one coupon, all of one user.
                 await ledger.RecordAsync(
-                    new OrderStep(order, operation, result.Coupons[0].User, quoteId, result.Coupons, UtcMillis.Now(clock), caller),
-                    scope,
-                    ct);
+                    new OrderStep(order, operation, result.Coupons[0].User, quoteId, result.Coupons, UtcMillis.Now(clock), caller), scope, ct);
                 await keys.ClaimAsync(scope, ct);
                 await scope.CommitAsync(ct);
             }

@@ -27,21 +27,14 @@ internal static class QuoteLock
             .When(request.UserId is < 1, "userId", "A positive id (optional with quoteId: it must be the quote's user).")
             .When(
                 request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds,
-                "ttlSeconds",
-                $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
+                "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         var pin = await quotes.PinAsync(request.QuoteId!, request.UserId is { } u ? new UserId(u) : null, UtcMillis.Now(clock), caller, ct);
         if (pin.Refusal is { } refused) return ProblemResults.From(refused);
 
         var result = await checkout.LockAsync(
-            caller,
-            new OrderId(orderId),
-            pin.User,
-            pin.Coupons,
-            TimeSpan.FromSeconds(request.TtlSeconds!.Value),
-            request.QuoteId,
-            ct);
+            caller, new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), request.QuoteId, ct);
         if (result.Refusal is { Code: "ILLEGAL_TRANSITION" or "COUPON_NOT_FOUND" } r)
         {
             return ProblemResults.From(r with

@@ -29,12 +29,7 @@ internal static class OrderEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string orderId,
-        HttpContext http,
-        IOrderRecords records,
-        ServiceTrust trust,
-        TimeProvider clock,
-        CancellationToken ct)
+        string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
         if (!OrderId.IsValid(orderId)) return ProblemResults.Invalid(new FieldErrors().Add("orderId", OrderIdRule));
         return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(PolicyCallers.ServiceOf(http), found.Record.Owner)
@@ -43,25 +38,16 @@ internal static class OrderEndpoints
     }
 
     private static async Task<IResult> RefundAsync(
-        string orderId,
-        RefundRequest request,
-        HttpContext http,
-        IDatabase db,
-        IOrderRecords records,
-        OrderSteps steps,
-        ServiceTrust trust,
-        IKeyedRequests keys,
-        TimeProvider clock,
-        CancellationToken ct)
+        string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records,
+        OrderSteps steps, ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var caller = PolicyCallers.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", OrderIdRule)
             .When(request.Amount is < 0, "amount", "What the shop paid back, in minor units: 0 or more.");
-        if (RefundRequests.Invalid(request.RefundId, lines) is { } problem) errors.Add(
-            problem.StartsWith("refundId", StringComparison.Ordinal) ? "refundId" : "lines",
-            problem);
+        if (RefundRequests.Invalid(request.RefundId, lines) is { } problem)
+            errors.Add(problem.StartsWith("refundId", StringComparison.Ordinal) ? "refundId" : "lines", problem);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         var refusal = await db.WriteWithRetryAsync(async scope =>
@@ -72,30 +58,16 @@ internal static class OrderEndpoints
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null
                     : new Refusal(
-                        RefusalKind.Conflict,
-                        RefundRequests.IdReused,
-                        $"Refund {earlier.RefundId} was settled before with other lines.",
-                        "refundId");
+                        RefusalKind.Conflict, RefundRequests.IdReused, $"Refund {earlier.RefundId} was settled before with other lines.", "refundId");
             }
             if (record.State is not (OrderStates.Consumed or OrderStates.Refunded))
             {
-                return new Refusal(
-                    RefusalKind.Conflict,
-                    "ORDER_NOT_CONSUMED",
-                    $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.",
-                    null,
+                return new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED",
+                    $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.", null,
                     new Dictionary<string, object?> { ["state"] = record.StateAt(now) });
             }
             if (await steps.RefundAsync(
-                record,
-                request.RefundId!,
-                lines,
-                request.Amount ?? 0,
-                StepCause.Http,
-                restore: true,
-                scope,
-                now,
-                ct) is { } refused)
+                record, request.RefundId!, lines, request.Amount ?? 0, StepCause.Http, restore: true, scope, now, ct) is { } refused)
                 return refused;
             await records.SaveAsync(record, scope, ct);
             await keys.ClaimAsync(scope, ct);
@@ -127,12 +99,7 @@ internal static class OrderEndpoints
     /// partitioned by order id, the caller's event id: a repeat is delivered again and skipped by the saga's inbox).
     /// </summary>
     private static async Task<IResult> IngestAsync(
-        OrderEventRequest request,
-        IDatabase db,
-        IOutbox outbox,
-        IKeyedRequests keys,
-        TimeProvider clock,
-        CancellationToken ct)
+        OrderEventRequest request, IDatabase db, IOutbox outbox, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .When(request.EventId is null || request.EventId == Guid.Empty, "eventId", "Required: the event's UUID, the same for every retry of it.")
@@ -154,10 +121,8 @@ internal static class OrderEndpoints
         var subject = EventSubjects.Subject("orders", request.Type!, 1);
         var activity = Activity.Current;
         var envelope = new EventEnvelope(request.EventId!.Value, request.Type!, 1, subject, request.OccurredAt ?? now, "orders", null,
-            payload!.OrderId, payload.OrderId, activity?.Id, activity?.TraceStateString, JsonSerializer.SerializeToElement(
-                payload.Event,
-                payload.Event.GetType(),
-                EventJson.Options));
+            payload!.OrderId, payload.OrderId, activity?.Id, activity?.TraceStateString,
+            JsonSerializer.SerializeToElement(payload.Event, payload.Event.GetType(), EventJson.Options));
         await db.WriteWithRetryAsync(async scope =>
         {
             await outbox.AddAsync(new OutgoingEvent(envelope, Retained: false), scope, ct);

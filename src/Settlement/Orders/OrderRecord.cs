@@ -125,14 +125,8 @@ internal sealed class OrderRecord
         => State == OrderStates.Locked && LockedUntil is { } until && now >= until ? OrderStates.Expired : State;
 
     public void Note(
-        string step,
-        string source,
-        string outcome,
-        string? code,
-        string detail,
-        DateTimeOffset now,
-        string? causeType = null,
-        Guid? causeEventId = null)
+        string step, string source, string outcome, string? code, string detail,
+        DateTimeOffset now, string? causeType = null, Guid? causeEventId = null)
     {
         Steps++;
         UpdatedAt = now;

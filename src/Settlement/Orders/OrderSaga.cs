@@ -18,12 +18,8 @@ namespace PromotionEngine.Settlement.Orders;
 /// </summary>
 internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePins pins, ServiceTrust trust, IOptions<SettlementOptions> options,
     TimeProvider clock)
-    :
-        IEventHandler<OrderCreated>,
-        IEventHandler<PaymentSucceeded>,
-        IEventHandler<PaymentFailed>,
-        IEventHandler<OrderCancelled>,
-        IEventHandler<RefundSucceeded>
+    : IEventHandler<OrderCreated>, IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<OrderCancelled>,
+    IEventHandler<RefundSucceeded>
 {
     public const string Consumer = "settlement.order-saga";
     public const int MaxLockTtlSeconds = 604_800;
@@ -48,14 +44,8 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         else if (record.State != OrderStates.AwaitingOrder)
         {
             record.Note(
-                StepNames.Lock,
-                cause.Source,
-                StepOutcomes.Ignored,
-                null,
-                $"The order is known already ({record.State}).",
-                now,
-                cause.Type,
-                cause.EventId);
+                StepNames.Lock, cause.Source, StepOutcomes.Ignored, null,
+                $"The order is known already ({record.State}).", now, cause.Type, cause.EventId);
             await records.SaveAsync(record, scope, ct);
             return;
         }
@@ -72,14 +62,8 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         {
             record.Released();
             record.Note(
-                StepNames.Lock,
-                cause.Source,
-                StepOutcomes.Ignored,
-                "ORDER_CLOSED",
-                $"{closed} came first: nothing is held.",
-                now,
-                cause.Type,
-                cause.EventId);
+                StepNames.Lock, cause.Source, StepOutcomes.Ignored, "ORDER_CLOSED",
+                $"{closed} came first: nothing is held.", now, cause.Type, cause.EventId);
             return;
         }
         if (Invalid(e) is { } problem)
@@ -119,14 +103,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     {
         record.NoCoupons();
         record.Note(
-            StepNames.Lock,
-            cause.Source,
-            StepOutcomes.Done,
-            null,
-            "The order uses no coupon: nothing to hold.",
-            now,
-            cause.Type,
-            cause.EventId);
+            StepNames.Lock, cause.Source, StepOutcomes.Done, null, "The order uses no coupon: nothing to hold.", now, cause.Type, cause.EventId);
     }
 
     private static string? Invalid(OrderCreated e)
@@ -183,14 +160,8 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
             await steps.RefundAsync(record, e.RefundId, lines, e.Amount, cause, restore: true, scope, now, ct);
         else
             record.Note(
-                StepNames.Refund,
-                cause.Source,
-                StepOutcomes.Ignored,
-                null,
-                $"No coupon was spent on the order ({record.State}).",
-                now,
-                cause.Type,
-                cause.EventId);
+                StepNames.Refund, cause.Source, StepOutcomes.Ignored, null,
+                $"No coupon was spent on the order ({record.State}).", now, cause.Type, cause.EventId);
         await records.SaveAsync(record, scope, ct);
     }
 
@@ -199,32 +170,16 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     {
         if (RefundRequests.Same(earlier.Lines, lines))
             record.Note(
-                StepNames.Refund,
-                cause.Source,
-                StepOutcomes.Ignored,
-                null,
-                $"Refund {earlier.RefundId} was settled already.",
-                now,
-                cause.Type,
-                cause.EventId);
+                StepNames.Refund, cause.Source, StepOutcomes.Ignored, null,
+                $"Refund {earlier.RefundId} was settled already.", now, cause.Type, cause.EventId);
         else
             await steps.RefuseAsync(
-                record,
-                StepNames.Refund,
-                null,
-                RefundRequests.IdReused,
-                $"Refund {earlier.RefundId} was settled before with other lines.",
-                cause,
-                scope,
-                now,
-                ct);
+                record, StepNames.Refund, null, RefundRequests.IdReused,
+                $"Refund {earlier.RefundId} was settled before with other lines.", cause, scope, now, ct);
     }
 
     private async Task<(OrderRecord? Record, StepCause Cause, DateTimeOffset Now)> BeginAsync(
-        string orderId,
-        EventContext context,
-        WriteScope scope,
-        CancellationToken ct)
+        string orderId, EventContext context, WriteScope scope, CancellationToken ct)
     {
         // An order id we cannot store is not an order of ours: the event is retried and dead-lettered with this reason.
         if (!OrderId.IsValid(orderId))
@@ -246,10 +201,10 @@ internal static class RefundRequests
         if (string.IsNullOrWhiteSpace(refundId) || refundId.Length > MaxRefundIdLength) return $"refundId: 1 to {MaxRefundIdLength} characters.";
         if (!FreeText.IsClean(refundId)) return "refundId: " + FreeText.SingleLineRule;
         if (lines is { Count: 0 }) return "lines: at least one line, or null for the whole order.";
-        if (lines is not null
-            && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1)) return "lines: each with a sku and a quantity of at least 1.";
-        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku))) return "lines: a sku has a character it may not: "
-            + FreeText.SingleLineRule;
+        if (lines is not null && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1))
+            return "lines: each with a sku and a quantity of at least 1.";
+        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku)))
+            return "lines: a sku has a character it may not: " + FreeText.SingleLineRule;
         return null;
     }
 

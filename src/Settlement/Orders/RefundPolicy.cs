@@ -58,14 +58,7 @@ internal static class RefundPolicy
 /// this refund adds; PaidOut the total paid back; Outstanding what the buyer owes back (PaidOut − Due). Whole: nothing is kept.
 /// </summary>
 internal sealed record RefundFigures(
-    long RefundedGoods,
-    long RefundedShipping,
-    long Clawback,
-    long Due,
-    long Payout,
-    long PaidOut,
-    long Outstanding,
-    bool Whole);
+    long RefundedGoods, long RefundedShipping, long Clawback, long Due, long Payout, long PaidOut, long Outstanding, bool Whole);
 
 /// <summary>Which units a refund takes back, by sku.</summary>
 internal static class RefundUnits
@@ -80,9 +73,7 @@ internal static class RefundUnits
     /// than are left, or nothing is left.
     /// </summary>
     public static (IReadOnlyList<int>? After, string? Code, string? Message) After(
-        PinnedQuote order,
-        IReadOnlyList<int> before,
-        IReadOnlyList<SkuQuantity>? lines)
+        PinnedQuote order, IReadOnlyList<int> before, IReadOnlyList<SkuQuantity>? lines)
     {
         var after = before.ToArray();
         if (lines is null)

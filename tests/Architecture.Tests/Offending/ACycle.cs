@@ -13,16 +13,7 @@ namespace PromotionEngine.Architecture.Tests.Offending.Cycle.Catalog
         public async Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct) =>
             (await issuance.IssuedAsync([id], ct)).TryGetValue(id, out var issued)
                 ? new CouponTemplateSnapshot(
-                    id,
-                    new MerchantId(1),
-                    "CNY",
-                    false,
-                    DateTimeOffset.MinValue,
-                    DateTimeOffset.MaxValue,
-                    null,
-                    issued,
-                    1,
-                    1)
+                    id, new MerchantId(1), "CNY", false, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, issued, 1, 1)
                 : null;
     }
 }

@@ -32,8 +32,8 @@ internal static class AUserCoupon
     {
         var now = clock.GetUtcNow();
         return UserCoupon.Restore(new UserCouponId(1003), AUser, ATemplate, AMerchant, CouponStatus.Locked,
-            claimedAt: now, validFrom: now, validUntil: now + validFor, order: order, lockedUntil: now
-                + ttl, consumedAt: null, updatedAt: now, version: 1);
+            claimedAt: now, validFrom: now, validUntil: now + validFor, order: order, lockedUntil: now + ttl, consumedAt: null, updatedAt: now,
+            version: 1);
     }
 
     /// <summary>

@@ -39,6 +39,5 @@ public class ReleasingAUserCoupon
     [InlineData("spent by order-1",                           "1 min",     "order-1", "NotAllowed",  "CONSUMED",  "order-1")]  // the order that spent it
     [InlineData("spent by order-1",                           "1 min",     "order-2", "AlreadyDone", "CONSUMED",  "order-1")]  // another order leaves it spent
     public void What_a_release_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order)
-        =>
-        Verbs.AssertAnswered(coupon, at, Verbs.Release(by), answers, then, order);
+        => Verbs.AssertAnswered(coupon, at, Verbs.Release(by), answers, then, order);
 }

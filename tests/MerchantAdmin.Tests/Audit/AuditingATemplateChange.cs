@@ -17,8 +17,7 @@ public class AuditingATemplateChange
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? throw new InvalidOperationException("null JSON");
 
     private static (Dictionary<string, JsonElement> Before, Dictionary<string, JsonElement> After) Diff(
-        CouponTemplate template,
-        Action<CouponTemplate> change)
+        CouponTemplate template, Action<CouponTemplate> change)
     {
         var before = AuditValues.Of(template);
         change(template);

@@ -179,9 +179,7 @@ public class ChangingATemplate
 
         AssertRefused(
             template.Describe(new string('d', TemplateRules.MaxDescriptionLength + 1), Now),
-            RefusalKind.BadInput,
-            "VALIDATION_FAILED",
-            "description");
+            RefusalKind.BadInput, "VALIDATION_FAILED", "description");
         Assert.Equal("5 off anything", template.Description);
         Assert.Null(template.Describe(new string('d', TemplateRules.MaxDescriptionLength), Now));
     }

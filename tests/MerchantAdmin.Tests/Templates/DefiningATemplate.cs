@@ -60,14 +60,7 @@ public class DefiningATemplate
         };
 
         Validate(request).AssertRefusedOnly(
-            "name",
-            "currency",
-            "shopId",
-            "discountAmount",
-            "validUntil",
-            "validityAfterClaim",
-            "stock",
-            "perUserLimit");
+            "name", "currency", "shopId", "discountAmount", "validUntil", "validityAfterClaim", "stock", "perUserLimit");
     }
 
     [Fact]

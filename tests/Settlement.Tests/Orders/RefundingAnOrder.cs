@@ -89,8 +89,8 @@ public class RefundingAnOrder
             for (var c = 0; c < random.Next(0, 3); c++)
             {
                 var covered = Enumerable.Range(0, lines.Length).Where(_ => random.Next(2) == 0).DefaultIfEmpty(0).Distinct().ToList();
-                var shares = covered.Select(
-                    l => (long)random.Next(0, (int)Math.Min(int.MaxValue, lines[l].Price * lines[l].Quantity - lineDiscounts[l] + 1))).ToList();
+                var shares = covered.Select(l => (long)random.Next(
+                    0, (int)Math.Min(int.MaxValue, lines[l].Price * lines[l].Quantity - lineDiscounts[l] + 1))).ToList();
                 for (var j = 0; j < covered.Count; j++) lineDiscounts[covered[j]] += shares[j];
                 var list = covered.Sum(l => lines[l].Price * lines[l].Quantity);
                 long? threshold = random.Next(2) == 0 ? null : random.NextInt64(1, list + 1);

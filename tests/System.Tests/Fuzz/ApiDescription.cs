@@ -96,12 +96,7 @@ internal sealed record ApiParameter(string Name, string In, Schema Schema, bool 
 
 /// <summary>One operation of the OpenAPI document: what the fuzzer may vary.</summary>
 internal sealed record ApiOperation(
-    string Method,
-    string Path,
-    string Name,
-    IReadOnlyList<ApiParameter> Parameters,
-    string? BodyMediaType,
-    Schema? BodySchema)
+    string Method, string Path, string Name, IReadOnlyList<ApiParameter> Parameters, string? BodyMediaType, Schema? BodySchema)
 {
     public IEnumerable<ApiParameter> In(string where) => Parameters.Where(p => p.In == where);
 
@@ -129,8 +124,8 @@ internal static class ApiDescription
                 {
                     var p = given?["$ref"]?.GetValue<string>() is { } reference ? Schema.Follow(document, reference) : given;
                     if (p?["name"]?.GetValue<string>() is not { } name || p["in"]?.GetValue<string>() is not { } where) continue;
-                    parameters.Add(
-                        new ApiParameter(name, where, Schema.Read(p["schema"], document), p["required"]?.GetValue<bool>() == true || where == "path"));
+                    var required = p["required"]?.GetValue<bool>() == true || where == "path";
+                    parameters.Add(new ApiParameter(name, where, Schema.Read(p["schema"], document), required));
                 }
                 string? mediaType = null;
                 Schema? body = null;

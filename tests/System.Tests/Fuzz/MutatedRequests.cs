@@ -32,15 +32,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
 
     /// <summary>What the seed requests point at: real ids of this merchant's and this user's things.</summary>
     private sealed record World(
-        string Template,
-        string FutureTemplate,
-        string TemplateToStop,
-        string Coupon,
-        string LockedOrder,
-        string ConsumedOrder,
-        string Reminder,
-        string Task,
-        DateTimeOffset Now);
+        string Template, string FutureTemplate, string TemplateToStop, string Coupon,
+        string LockedOrder, string ConsumedOrder, string Reminder, string Task, DateTimeOffset Now);
 
     private sealed record Finding(string Operation, string Kind, int Status, string Mutation, string Request, string Answer);
 
@@ -101,12 +94,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                 catch (Exception e)
                 {
                     findings.Add(new Finding(
-                        operation.ToString(),
-                        "no answer",
-                        0,
-                        request.Mutation,
-                        request.Describe(role?.ToString()),
-                        Cut(e.ToString(), 1500)));
+                        operation.ToString(), "no answer", 0, request.Mutation, request.Describe(role?.ToString()), Cut(e.ToString(), 1500)));
                     before = await store.QuietAsync(Patience);
                     continue;
                 }
@@ -134,9 +122,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                     before = await store.QuietAsync(Patience);
                 }
             }
-            output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" + (role is null
-                ? " (no role found)"
-                : $" as {role}"));
+            output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" +
+                (role is null ? " (no role found)" : $" as {role}"));
         }
 
         var rejected = statuses.Where(s => s.Key >= 400).Sum(s => s.Value);
@@ -147,8 +134,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         foreach (var group in findings.GroupBy(f => (f.Operation, f.Kind, f.Status)))
         {
             var first = group.First();
-            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); " +
-                $"the first:\n{first.Request}\n=> {first.Answer}\n");
+            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, " +
+                $"{group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); the first:\n{first.Request}\n=> {first.Answer}\n");
         }
         Assert.True(
             findings.Count == 0,
@@ -256,11 +243,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
 
         // Search answers 503 until its index is built from the event log: wait for it, that refusal is not the fuzzer's to find.
         await Eventually(
-            async () => (await user.GetAsync("/api/v1/search/templates")).StatusCode,
-            status => status != HttpStatusCode.ServiceUnavailable,
-            Patience,
-            "the search index to be built",
-            every: TimeSpan.FromMilliseconds(20));
+            async () => (await user.GetAsync("/api/v1/search/templates")).StatusCode, status => status != HttpStatusCode.ServiceUnavailable,
+            Patience, "the search index to be built", every: TimeSpan.FromMilliseconds(20));
         return new World(template, future, toStop, coupons[3], locked, consumed, (await reminder.JsonAsync()).Id(), task, now);
     }
 
@@ -331,8 +315,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             ValueKind.Integer or ValueKind.Number => 1,
             ValueKind.Boolean => false,
             ValueKind.String when schema.IsDateTime => _world!.Now.AddHours(1).ToString("O"),
-            ValueKind.String when schema.Format == "uuid" => new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray())
-                .ToString(),
+            ValueKind.String when schema.Format == "uuid" =>
+                new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()).ToString(),
             ValueKind.String => "fuzz",
             _ => new JsonObject(),
         };
@@ -366,9 +350,9 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             case "perUserLimit": value = 100; break;
             case "exclusive": value = false; break;
             case "priority": value = 0; break;
-            case "templateId": value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal)
-                ? world.FutureTemplate
-                : world.Template; break;
+            case "templateId":
+                value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal) ? world.FutureTemplate : world.Template;
+                break;
             case "userId": value = _user; break;
             case "couponIds": value = path.EndsWith("/lock", StringComparison.Ordinal) ? new JsonArray(world.Coupon) : null; break;
             case "ttlSeconds": value = 900; break;
@@ -396,13 +380,11 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         var schema = operation.BodySchema ?? Schema.Unknown;
         foreach (var (name, property) in schema.Properties)
             parts.Add(property.Format == "binary" ? new FormPart(name, Recipients(), "recipients.csv", "text/csv") : FormPart.Text(name, "1"));
-        if (schema.Format == "binary" && parts.All(p => p.FileName is null)) parts.Add(
-            new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
+        if (schema.Format == "binary" && parts.All(p => p.FileName is null))
+            parts.Add(new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
         if (operation.Path.EndsWith("/distribution-tasks", StringComparison.Ordinal))
         {
-            foreach (var (name, value) in new[] {
-                ("templateId", _world!.Template),
-                ("name", "Fuzz push"),
+            foreach (var (name, value) in new[] { ("templateId", _world!.Template), ("name", "Fuzz push"),
                 ("startAt", _world.Now.AddDays(1).ToString("O")) })
                 if (parts.All(p => p.Name != name)) parts.Add(FormPart.Text(name, value));
         }

@@ -46,11 +46,7 @@ public static class Api
     }
 
     public static Task<HttpResponseMessage> LockAsync(
-        this HttpClient service,
-        string orderId,
-        long userId,
-        IEnumerable<string> couponIds,
-        int ttlSeconds = 900) =>
+        this HttpClient service, string orderId, long userId, IEnumerable<string> couponIds, int ttlSeconds = 900) =>
         service.PostAsJsonAsync($"/api/v1/orders/{orderId}/coupons/lock", new { userId, couponIds, ttlSeconds });
 
     public static Task<HttpResponseMessage> OrderAsync(this HttpClient service, string orderId, string verb) =>

@@ -27,10 +27,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Signs like the engine under test expects (Promotion:Auth:SigningKey is set to <see cref="SigningKey"/>).</summary>
     internal static readonly TokenIssuer Tokens = new(
-        new SymmetricSecurityKey(SigningKey),
-        "promotion-engine",
-        "promotion-engine",
-        TimeProvider.System);
+        new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -82,8 +79,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A GET on the management port (see <see cref="WithManagementPort"/>).</summary>
     public Task<(HttpStatusCode Status, string Body)> ManagementGetAsync(string path) =>
-        GetOnPortAsync(
-            path,
+        GetOnPortAsync(path,
             ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
 
     public HttpClient As(CallerRole role, string id)
@@ -275,7 +271,8 @@ public sealed class RedisApp : MariaDbApp
         catch (StackExchange.Redis.RedisConnectionException e)
         {
             throw new InvalidOperationException(
-                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the README's test command does this), or set PROMO_TEST_REDIS.", e);
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` " +
+                "(the README's test command does this), or set PROMO_TEST_REDIS.", e);
         }
     }
 }

@@ -98,8 +98,11 @@ public sealed class EventRecorder :
         var e = context.Envelope;
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO test_effects (seq, event_id, subject, aggregate_id, envelope) VALUES (@Seq, @EventId, @Subject, @Aggregate, @Envelope)",
-            new { Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId, Envelope = e
-                .ToJson() },
+            new
+            {
+                Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId,
+                Envelope = e.ToJson(),
+            },
             scope.Transaction, cancellationToken: ct));
     }
 

@@ -51,9 +51,7 @@ public sealed class WaitingByPolling
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             Eventually<int>(
                 () => ++looks == 1 ? throw new InvalidOperationException("a wrong answer") : Task.FromResult(looks),
-                _ => false,
-                Seconds(30),
-                "never"));
+                _ => false, Seconds(30), "never"));
 
         Assert.Equal(1, looks);
     }
@@ -74,9 +72,7 @@ public sealed class WaitingByPolling
         var attempts = 0;
 
         Assert.Null(await EventuallySucceeds<TimeoutException>(
-            () => ++attempts < 3 ? throw new TimeoutException() : Task.CompletedTask,
-            Seconds(30),
-            "the third attempt"));
+            () => ++attempts < 3 ? throw new TimeoutException() : Task.CompletedTask, Seconds(30), "the third attempt"));
         Assert.Equal(3, attempts);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             EventuallySucceeds<TimeoutException>(() => throw new InvalidOperationException("refused"), Seconds(30), "never"));

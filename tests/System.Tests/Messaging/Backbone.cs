@@ -55,8 +55,7 @@ public abstract class Backbone(BackboneApp fixture)
         Assert.Equal([0, 1, 2, 3], effects.Select(e => e.Envelope.PayloadAs<TemplateTerminated>().Template.Version));
         var created = effects[0].Envelope;
         Assert.Equal(
-            ("merchant-admin", 1, long.Parse(template.Str("merchantId"))),
-            (created.Producer, created.SchemaVersion, created.TenantId!.Value));
+            ("merchant-admin", 1, long.Parse(template.Str("merchantId"))), (created.Producer, created.SchemaVersion, created.TenantId!.Value));
     }
 
     [Fact]
@@ -69,8 +68,7 @@ public abstract class Backbone(BackboneApp fixture)
             $"the instance handler to see two events of {id}");
 
         Assert.Equal(
-            ["template-created", "template-changed"],
-            fixture.Recorder.SeenByInstance.Where(e => e.AggregateId == id).Select(e => e.Type).Distinct());
+            ["template-created", "template-changed"], fixture.Recorder.SeenByInstance.Where(e => e.AggregateId == id).Select(e => e.Type).Distinct());
     }
 
     [Fact]
@@ -207,8 +205,10 @@ public abstract class Backbone(BackboneApp fixture)
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/templates") {
-            Content = JsonContent.Create(Api.ATemplate(_app.Clock.GetUtcNow())) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/templates")
+        {
+            Content = JsonContent.Create(Api.ATemplate(_app.Clock.GetUtcNow())),
+        };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
         var id = (await (await _merchant.SendAsync(request)).JsonAsync()).Id();
@@ -228,8 +228,7 @@ public abstract class Backbone(BackboneApp fixture)
         var events = Enumerable.Range(0, 60)
             .Select(i => OutgoingEvent.Now(
                 new CouponExpired(long.Parse(keys[i % 5]), 1, 2, 3, _app.Clock.GetUtcNow(), _app.Clock.GetUtcNow().AddSeconds(i)),
-                _app.Clock.GetUtcNow(),
-                keys[i % 5]))
+                _app.Clock.GetUtcNow(), keys[i % 5]))
             .ToList();
 
         await using (var scope = await fixture.Database.BeginWriteAsync(CancellationToken.None))
@@ -287,8 +286,7 @@ public abstract class Backbone(BackboneApp fixture)
 
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM msg_event_log WHERE subject = @S",
-            new { S = EventSubjects.Of<CouponClaimed>() }));
+            "SELECT COUNT(*) FROM msg_event_log WHERE subject = @S", new { S = EventSubjects.Of<CouponClaimed>() }));
     }
 
     [Fact]
@@ -313,8 +311,8 @@ public abstract class Backbone(BackboneApp fixture)
             return page.GetProperty("items").EnumerateArray()
                 .Where(item => item.GetProperty("envelope").Str("aggregateId") == aggregate && item.GetProperty("envelope").Str("type") == type)
                 .Select(item => (JsonElement?)item).FirstOrDefault();
-        }, letter => letter is not null, Seconds(30), $"a dead letter for {type} of {aggregate}", between: () => _app.Clock
-            .Advance(TimeSpan.FromSeconds(1))))!.Value;
+        }, letter => letter is not null, Seconds(30), $"a dead letter for {type} of {aggregate}",
+            between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1))))!.Value;
 
     private async Task<string> StoredStatusAsync(string coupon)
     {

@@ -39,8 +39,7 @@ public sealed partial class EventCatalogDocs
     {
         var type = EventSchemas.PublicEvents.Single(t => EventSchemas.SubjectOf(t) == subject);
         var section = Regex.Match(
-            Markdown,
-            $@"^### [a-z-]+ \(`{Regex.Escape(subject)}`\)\s*$(?<body>.*?)^```json\s*$(?<json>.*?)^```",
+            Markdown, $@"^### [a-z-]+ \(`{Regex.Escape(subject)}`\)\s*$(?<body>.*?)^```json\s*$(?<json>.*?)^```",
             RegexOptions.Multiline | RegexOptions.Singleline);
         Assert.True(section.Success, $"docs/events.md has no section with an example for {subject}.");
         var example = section.Groups["json"].Value;
@@ -74,11 +73,7 @@ public sealed partial class EventCatalogDocs
         Assert.Equal(5, orders.Count); // order-created, payment-succeeded, payment-failed, order-cancelled, refund-succeeded
         foreach (var subject in orders.Select(EventSchemas.SubjectOf))
             Assert.Contains($"### {subject.Split('.')[2]} (`{subject}`)", text);
-        foreach (var how in new[] {
-            "Nats-Msg-Id",
-            "promo.orders.<type>.v1",
-            "<Nats:StreamPrefix>_ORDERS",
-            "/api/v1/settlement/order-events",
+        foreach (var how in new[] { "Nats-Msg-Id", "promo.orders.<type>.v1", "<Nats:StreamPrefix>_ORDERS", "/api/v1/settlement/order-events",
             "settlement.order-saga" })
             Assert.Contains(how, text);
     }

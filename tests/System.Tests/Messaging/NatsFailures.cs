@@ -33,9 +33,7 @@ public sealed class NatsFailures
 
     /// <summary>The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock, so it moves on between looks.</summary>
     private static Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(
-        BackboneApp app,
-        Func<IReadOnlyList<EventRecorder.Effect>, bool> done,
-        string what) =>
+        BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done, string what) =>
         Eventually(() => EventRecorder.EffectsAsync(app.Database), done, Seconds(60), what, every: TimeSpan.FromMilliseconds(50),
             between: () => app.App.Clock.Advance(TimeSpan.FromSeconds(1)));
 
@@ -64,9 +62,7 @@ public sealed class NatsFailures
 
             await nats.StartAgainAsync();
             var effects = await EffectsAsync(
-                app,
-                e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)),
-                "the effects of the templates made while it was down");
+                app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)), "the effects of the templates made while it was down");
 
             Assert.All(during, t => Assert.Single(effects, x => x.Envelope.AggregateId == t && x.Envelope.Type == "template-created"));
             Assert.Single(effects, x => x.Envelope.AggregateId == before && x.Envelope.Type == "template-created");
@@ -103,8 +99,7 @@ public sealed class NatsFailures
             await nats.StartAgainAsync();
             await ConnectedAsync(operatorClient);
             Assert.Equal(
-                HttpStatusCode.OK,
-                (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
+                HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
             var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"),
                 $"the replayed template-created of {template}");
 
@@ -129,8 +124,8 @@ public sealed class NatsFailures
             await using (var scope = await app.Database.BeginWriteAsync(CancellationToken.None))
             {
                 await app.App.Services.GetRequiredService<IOutbox>().AddAsync(
-                    keys.Select(k => OutgoingEvent.Now(new CouponExpired(long.Parse(k), 1, 2, 3, now, now), now, k))
-                        .ToList(), scope, CancellationToken.None);
+                    keys.Select(k => OutgoingEvent.Now(new CouponExpired(long.Parse(k), 1, 2, 3, now, now), now, k)).ToList(),
+                    scope, CancellationToken.None);
                 await scope.CommitAsync(CancellationToken.None);
             }
             var operatorClient = app.App.AsOperator();
@@ -146,12 +141,9 @@ public sealed class NatsFailures
             await ConnectedAsync(operatorClient);
             foreach (var letter in letters)
                 Assert.Equal(
-                    HttpStatusCode.OK,
-                    (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
+                    HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
             var effects = await EffectsAsync(
-                app,
-                e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)),
-                "the effects of the three replayed events");
+                app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)), "the effects of the three replayed events");
 
             Assert.All(keys, k => Assert.Single(effects, x => x.Envelope.AggregateId == k));
         }
@@ -238,8 +230,8 @@ public sealed class NatsFailures
         await using var nats = await PrivateNats.StartAsync();
         await nats.StopAsync();
         var options = new MessagingOptions();
-        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) = (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan
-            .FromMilliseconds(200));
+        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) =
+            (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMilliseconds(200));
         await using var jetStream = new NatsJetStream(Options.Create(options));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None));
@@ -261,9 +253,8 @@ public sealed class NatsFailures
 
     /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
     private static Task ConnectedAsync(HttpClient operatorClient) =>
-        Eventually(async () => (await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync()).GetProperty("transportConnected")
-            .GetBoolean(),
-            Seconds(30), "the engine to reconnect to NATS", every: TimeSpan.FromMilliseconds(50));
+        Eventually(async () => (await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync())
+            .GetProperty("transportConnected").GetBoolean(), Seconds(30), "the engine to reconnect to NATS", every: TimeSpan.FromMilliseconds(50));
 
     private static async Task<IReadOnlyList<Kernel.Messaging.EventEnvelope>> ReadIfThereAsync(string url, string stream)
     {

@@ -103,8 +103,8 @@ public abstract class Reminders(BackboneApp fixture)
 
         _app.Clock.Advance(TimeSpan.FromMinutes(55));
         var status = await Eventually(async () => (await (await User.GetAsync($"/api/v1/me/reminders/{reminder.Id()}")).JsonAsync()).Str("status"),
-            s => s != "SCHEDULED", Seconds(30), $"reminder {reminder.Id()} to leave SCHEDULED", between: () => _app.Clock
-                .Advance(TimeSpan.FromSeconds(1)));
+            s => s != "SCHEDULED", Seconds(30), $"reminder {reminder.Id()} to leave SCHEDULED",
+            between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1)));
 
         Assert.Equal("CANCELLED", status);
         Assert.Empty(await DueEventsAsync(reminder.Id())); // one look: a cancelled reminder has no timer left to publish it

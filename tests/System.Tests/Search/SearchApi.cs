@@ -175,9 +175,7 @@ public abstract class SearchApi(BackboneApp fixture)
     {
         await CreateAsync(Template("lag"));
         var status = await UntilAsync(
-            _app.AsOperator(),
-            "/api/v1/operator/search",
-            s => s.GetProperty("lagSeconds").ValueKind == JsonValueKind.Number);
+            _app.AsOperator(), "/api/v1/operator/search", s => s.GetProperty("lagSeconds").ValueKind == JsonValueKind.Number);
         var scrape = await Eventually(async () =>
         {
             var (code, body) = await _app.ManagementGetAsync("/metrics");
@@ -200,8 +198,7 @@ public abstract class SearchApi(BackboneApp fixture)
             "/api/v1/search/templates?scope=GLOBAL&type=FREE&limit=0&merchantId=0&cursor=nope&q=" + new string('x', 101)))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var exposure = await (await anonymous.GetAsync("/api/v1/search/exposure?limit=101")).AssertProblemAsync(
-            HttpStatusCode.BadRequest,
-            "VALIDATION_FAILED");
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var scoredCursor = (await GetAsync(searcher, "/api/v1/search/templates?limit=1")).GetProperty("nextCursor").GetString();
 
         Assert.Equal(["cursor", "limit", "merchantId", "q", "scope", "type"],
@@ -209,8 +206,7 @@ public abstract class SearchApi(BackboneApp fixture)
         Assert.Equal(["limit", "productId"], exposure.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         if (scoredCursor is not null) // a recency cursor does not continue a text query
             await (await searcher.GetAsync($"/api/v1/search/templates?q=x&cursor={scoredCursor}")).AssertProblemAsync(
-                HttpStatusCode.BadRequest,
-                "VALIDATION_FAILED");
+                HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await anonymous.GetAsync("/api/v1/search/templates")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
     }
 }

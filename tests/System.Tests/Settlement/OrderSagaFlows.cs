@@ -214,8 +214,8 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal([("LOCK", "DONE", null), ("CONSUME", "DONE", (string?)null)], Steps(record));
         Assert.Equal("CONSUMED", await CouponStatusAsync(user, coupon));
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
-        Assert.Equal(0L, await Dapper.SqlMapper
-            .ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM msg_dead_letters WHERE event_id = @Id", new { Id = id.ToString() }));
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(
+            connection, "SELECT COUNT(*) FROM msg_dead_letters WHERE event_id = @Id", new { Id = id.ToString() }));
     }
 
     [Fact]
@@ -243,8 +243,7 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         var refunded = await _orders.RecordAfterAsync(second, 4);
 
         Assert.Equal(
-            [("LOCK", "DONE", null), ("REFUND", "PENDING", null), ("CONSUME", "DONE", null), ("REFUND", "DONE", (string?)null)],
-            Steps(refunded));
+            [("LOCK", "DONE", null), ("REFUND", "PENDING", null), ("CONSUME", "DONE", null), ("REFUND", "DONE", (string?)null)], Steps(refunded));
         Assert.Equal("REFUNDED", refunded.Str("state"));
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user2, coupon2));
     }

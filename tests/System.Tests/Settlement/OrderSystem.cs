@@ -35,11 +35,8 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
 
     public Task<Guid> RefundedAsync(string order, string refundId, long amount, params (string Sku, int Quantity)[] lines) =>
         SendAsync(new RefundSucceeded(
-            order,
-            refundId,
-            lines.Length == 0 ? null : lines.Select(l => new RefundedLine(l.Sku, l.Quantity)).ToList(),
-            amount,
-            app.Clock.GetUtcNow()));
+            order, refundId, lines.Length == 0 ? null : lines.Select(l => new RefundedLine(l.Sku, l.Quantity)).ToList(),
+            amount, app.Clock.GetUtcNow()));
 
     /// <summary>Sends the event under <paramref name="eventId"/> (a new one if null); the same id twice is a duplicate delivery.</summary>
     public async Task<Guid> SendAsync<T>(T payload, Guid? eventId = null) where T : IOrderEvent
@@ -60,8 +57,7 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
     private async Task IngestAsync(EventEnvelope envelope)
     {
         var response = await _service.PostAsJsonAsync(
-            "/api/v1/settlement/order-events",
-            new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
+            "/api/v1/settlement/order-events", new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

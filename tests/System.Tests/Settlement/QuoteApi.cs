@@ -194,8 +194,7 @@ public abstract class QuoteApi(EngineApp app)
         var problem = await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToHashSet();
         Assert.Superset(
-            new HashSet<string> { "userId", "currency", "lines[0].sku", "lines[0].shopId", "lines[0].unitPrice", "lines[0].quantity" },
-            fields);
+            new HashSet<string> { "userId", "currency", "lines[0].sku", "lines[0].shopId", "lines[0].unitPrice", "lines[0].quantity" }, fields);
 
         var asUser = await app.AsUser(1).PostAsJsonAsync("/api/v1/settlement/quotes", Cart(1));
         Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);

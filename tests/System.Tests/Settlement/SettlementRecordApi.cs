@@ -23,8 +23,8 @@ public abstract class SettlementRecordApi(EngineApp app)
         var now = app.Clock.GetUtcNow();
         async Task<string> TemplateAsync(object scope) => (await _merchant.CreateTemplateAsync(Merge(new Dictionary<string, object?>
         {
-            ["name"] = "record test", ["currency"] = "CNY", ["validFrom"] = now.AddMinutes(-1), ["validUntil"] = now
-                .AddDays(30), ["stock"] = 10, ["perUserLimit"] = 1,
+            ["name"] = "record test", ["currency"] = "CNY", ["validFrom"] = now.AddMinutes(-1), ["validUntil"] = now.AddDays(30),
+            ["stock"] = 10, ["perUserLimit"] = 1,
         }, scope))).Id();
         var user = EngineApp.NewId();
         var client = app.AsUser(user);
@@ -75,8 +75,7 @@ public abstract class SettlementRecordApi(EngineApp app)
         Assert.Equal("CONSUMED", record.Str("state"));
         Assert.Equal(coupons.Order(), record.GetProperty("couponIds").EnumerateArray().Select(c => c.GetString()!).Order());
         Assert.Equal(
-            [("LOCK", "HTTP"), ("CONSUME", "HTTP")],
-            record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("source"))));
+            [("LOCK", "HTTP"), ("CONSUME", "HTTP")], record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("source"))));
         Assert.Equal(2300, record.GetProperty("discount").GetProperty("consumed").GetInt64());
 
         // One pair of shoes back: paid 90.00 - 9.00 (half the 18.00 share). 90.00 + 20.00 kept is below 200.00: the 20.00
@@ -123,12 +122,10 @@ public abstract class SettlementRecordApi(EngineApp app)
     public async Task A_record_is_only_for_services_and_unknown_orders_or_bad_refunds_are_refused()
     {
         await (await _service.GetAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}")).AssertProblemAsync(
-            HttpStatusCode.NotFound,
-            "SETTLEMENT_NOT_FOUND");
+            HttpStatusCode.NotFound, "SETTLEMENT_NOT_FOUND");
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AsUser(1).GetAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}")).StatusCode);
         var bad = await _service.PostAsJsonAsync(
-            $"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds",
-            new { refundId = "", lines = new[] { new { sku = "a", quantity = 0 } } });
+            $"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds", new { refundId = "", lines = new[] { new { sku = "a", quantity = 0 } } });
         await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
         var (user, coupons, _) = await QuotedAsync();
@@ -139,8 +136,7 @@ public abstract class SettlementRecordApi(EngineApp app)
         await (await RefundAsync(order, "r-1")).AssertProblemAsync(HttpStatusCode.Conflict, "ORDER_NOT_CONSUMED");
 
         var ingest = await _service.PostAsJsonAsync(
-            "/api/v1/settlement/order-events",
-            new { eventId = Guid.NewGuid(), type = "order-shipped", payload = new { } });
+            "/api/v1/settlement/order-events", new { eventId = Guid.NewGuid(), type = "order-shipped", payload = new { } });
         var problem = await ingest.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(problem.GetProperty("errors").TryGetProperty("type", out _));
     }

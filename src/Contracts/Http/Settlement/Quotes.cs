@@ -2,11 +2,7 @@ namespace PromotionEngine.Contracts.Http.Settlement;
 
 /// <summary>POST /api/v1/settlement/quotes. Money in minor units. <c>couponIds</c>: the user's pick (omit for the best combination).</summary>
 public sealed record QuoteRequest(
-    long? UserId,
-    string? Currency,
-    IReadOnlyList<QuoteLineRequest>? Lines,
-    long? ShippingFee,
-    IReadOnlyList<long>? CouponIds);
+    long? UserId, string? Currency, IReadOnlyList<QuoteLineRequest>? Lines, long? ShippingFee, IReadOnlyList<long>? CouponIds);
 
 /// <summary>One order line: categoryIds and productId decide which scoped coupons apply to it.</summary>
 public sealed record QuoteLineRequest(string? Sku, long? ProductId, long? ShopId, IReadOnlyList<long>? CategoryIds, long? UnitPrice, int? Quantity);
@@ -28,22 +24,10 @@ public sealed record QuoteResponse(
 
 /// <summary>A coupon of the combination, in the order it applied: the base it applied to (what earlier coupons left of its lines) and what it took off.</summary>
 public sealed record AppliedCouponResponse(
-    string CouponId,
-    string TemplateId,
-    int Step,
-    string Slot,
-    string? ShopId,
-    string Type,
-    long Base,
-    long Discount);
+    string CouponId, string TemplateId, int Step, string Slot, string? ShopId, string Type, long Base, long Discount);
 
 public sealed record QuoteLineResponse(
-    int Line,
-    string Sku,
-    long Amount,
-    long Discount,
-    long Payable,
-    IReadOnlyList<LineAllocationResponse> Allocations);
+    int Line, string Sku, long Amount, long Discount, long Payable, IReadOnlyList<LineAllocationResponse> Allocations);
 
 public sealed record LineAllocationResponse(string CouponId, long Amount);
 

@@ -16,9 +16,10 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public Task AddAsync(DistributionTask task, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, " +
-            "@Notify, @StartAt, @FileName, @FileFormat, @FileBytes, @UserIdColumn, @ImportState, @TotalRows, @ImportFailed, @FailureCode, " +
-            "@FailureDetail, @CreatedAt, @StartedAt, @RunSince, @ActiveMs, @FinishedAt, @UpdatedAt, NULL, 0, 0)",
+            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) " +
+            "VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, @Notify, @StartAt, @FileName, @FileFormat, @FileBytes, @UserIdColumn, " +
+            "@ImportState, @TotalRows, @ImportFailed, @FailureCode, @FailureDetail, @CreatedAt, @StartedAt, @RunSince, @ActiveMs, @FinishedAt, " +
+            "@UpdatedAt, NULL, 0, 0)",
             TaskRow.From(task), scope.Transaction, cancellationToken: ct));
 
     public async Task<DistributionTask?> FindAsync(long id, CancellationToken ct)
@@ -48,19 +49,14 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     }
 
     public async Task<IReadOnlyList<DistributionTask>> ListAsync(
-        MerchantId merchant,
-        DistributionStatus? status,
-        long? after,
-        int limit,
-        CancellationToken ct)
+        MerchantId merchant, DistributionStatus? status, long? after, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
             $"SELECT {Columns} FROM di_tasks WHERE merchant_id = @Merchant{(status is null ? "" : " AND status = @Status")}" +
             $"{(after is null ? "" : " AND id < @After")} ORDER BY id DESC LIMIT @Limit",
-            new { Merchant = merchant.Value, Status = status is { } s
-                ? DistributionNames.Of(s)
-                : null, After = after, Limit = limit }, cancellationToken: ct));
+            new { Merchant = merchant.Value, Status = status is { } s ? DistributionNames.Of(s) : null, After = after, Limit = limit },
+            cancellationToken: ct));
         return rows.Select(r => r.ToTask()).ToList();
     }
 
@@ -78,8 +74,9 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     public async Task<TaskProgress> ProgressAsync(DistributionTask task, WriteScope scope, CancellationToken ct)
     {
         var s = await scope.Connection.QuerySingleAsync<SumRow>(new CommandDefinition(
-            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, COALESCE(SUM(failed), 0) AS failed " +
-                "FROM di_shards WHERE task_id = @Id", new { task.Id }, scope.Transaction, cancellationToken: ct));
+            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, " +
+            "COALESCE(SUM(failed), 0) AS failed FROM di_shards WHERE task_id = @Id",
+            new { task.Id }, scope.Transaction, cancellationToken: ct));
         return new TaskProgress(task.ImportFailed, s.Processed, s.Issued, s.Failed);
     }
 
@@ -90,12 +87,7 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     }
 
     public async Task<(string Hash, long TaskId)?> RecordRequestAsync(
-        MerchantId merchant,
-        IdempotencyKey key,
-        string hash,
-        long taskId,
-        WriteScope scope,
-        CancellationToken ct)
+        MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct)
     {
         try
         {
@@ -173,11 +165,7 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
             new { Id = id, Owner = owner }, scope.Transaction, cancellationToken: ct)) == 1;
 
     private static async Task<(string Hash, long TaskId)?> FindRequestAsync(
-        DbConnection connection,
-        DbTransaction? tx,
-        MerchantId merchant,
-        IdempotencyKey key,
-        CancellationToken ct)
+        DbConnection connection, DbTransaction? tx, MerchantId merchant, IdempotencyKey key, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(
             "SELECT request_hash, task_id FROM di_merchant_requests WHERE merchant_id = @Merchant AND idempotency_key = @Key",

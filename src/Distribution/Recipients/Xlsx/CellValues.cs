@@ -36,11 +36,7 @@ internal sealed partial class CellValues(ISharedStrings? strings, IReadOnlyList<
                 "inlineStr" or "str" => Decode(text),
                 "b" => text == "1",
                 "d" => DateTime.TryParseExact(
-                    text,
-                    "yyyy-MM-dd",
-                    Invariant,
-                    DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite,
-                    out var date)
+                    text, "yyyy-MM-dd", Invariant, DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite, out var date)
                     ? date : text,
                 "e" => text,
                 _ => double.TryParse(text, Any, Invariant, out var number) ? number : text,

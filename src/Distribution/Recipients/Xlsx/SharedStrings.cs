@@ -20,8 +20,7 @@ internal static class SharedStrings
             if (!part.IsStart("si")) return;
             if (index >= limits.MaxSharedStrings)
                 throw new WorkbookLimitException(
-                    WorkbookLimit.SharedStrings,
-                    $"The workbook has more than {limits.MaxSharedStrings} shared strings.");
+                    WorkbookLimit.SharedStrings, $"The workbook has more than {limits.MaxSharedStrings} shared strings.");
             text.Clear();
             StringItem(part, text, () => TooLong("A shared string"));
             item(index++, text.ToString());

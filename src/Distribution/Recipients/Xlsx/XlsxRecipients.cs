@@ -34,10 +34,7 @@ internal static class XlsxRecipients
                 foreach (var cell in cells)
                 {
                     if (cell.Type == "s" && int.TryParse(
-                        cell.Text,
-                        System.Globalization.NumberStyles.Any,
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        out var index))
+                        cell.Text, System.Globalization.NumberStyles.Any, System.Globalization.CultureInfo.InvariantCulture, out var index))
                         headerStrings.Add(index);
                 }
                 break;

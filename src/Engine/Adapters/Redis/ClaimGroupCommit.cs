@@ -18,10 +18,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// (more statements per claim); different templates still commit in parallel.
 /// </summary>
 internal sealed partial class ClaimGroupCommit(
-    IClaimLedger ledger,
-    IExactClaimGate exact,
-    IOptions<EngineOptions> options,
-    ILogger<ClaimGroupCommit> log)
+    IClaimLedger ledger, IExactClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
     : BackgroundService
 {
     private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)

@@ -13,9 +13,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// behind the database only cost the claim path a fallback, they never over-issue.
 /// </summary>
 internal sealed partial class RedisClaimCounterCache(
-    IConnectionMultiplexer redis,
-    IOptions<EngineOptions> options,
-    ILogger<RedisClaimCounterCache> log)
+    IConnectionMultiplexer redis, IOptions<EngineOptions> options, ILogger<RedisClaimCounterCache> log)
     : IClaimCounterCache
 {
     private const int UsersPerCall = 2000;

@@ -81,12 +81,10 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     }
 
     [LoggerMessage(
-        Level = LogLevel.Information,
-        Message = "Claim counters of template {Template} rebuilt from the database: {Issued} issued, {Users} users")]
+        Level = LogLevel.Information, Message = "Claim counters of template {Template} rebuilt from the database: {Issued} issued, {Users} users")]
     private partial void LogLoaded(long template, long issued, int users);
 
     [LoggerMessage(
-        Level = LogLevel.Information,
-        Message = "Claim counters of {Count} templates dropped; each is rebuilt from the database on its next claim")]
+        Level = LogLevel.Information, Message = "Claim counters of {Count} templates dropped; each is rebuilt from the database on its next claim")]
     private partial void LogRebuildAll(int count);
 }

@@ -57,19 +57,8 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     {
         var rows = batch.Select(c => CouponRow.From(c)).Select(r => new object?[]
             {
-                r.Id,
-                r.UserId,
-                r.TemplateId,
-                r.MerchantId,
-                r.Status,
-                r.ClaimedAt,
-                r.ValidFrom,
-                r.ValidUntil,
-                null,
-                null,
-                null,
-                r.UpdatedAt,
-                0 }).ToList();
+                r.Id, r.UserId, r.TemplateId, r.MerchantId, r.Status, r.ClaimedAt, r.ValidFrom, r.ValidUntil, null, null, null, r.UpdatedAt, 0,
+            }).ToList();
         var inserted = await db.BulkInsertAsync(new BulkRows("en_user_coupons", ColumnList, rows), scope, ct);
         // Ids are new: a shortfall is a bug, and the caller's transaction is rolled back with nothing half-written.
         if (inserted != rows.Count) throw new InvalidOperationException($"{rows.Count - inserted} of {rows.Count} new coupons were already stored.");
@@ -96,20 +85,17 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     }
 
     public async Task<IReadOnlyList<UserCoupon>> ListAsync(
-        UserId user,
-        CouponStatus? status,
-        long? after,
-        int limit,
-        DateTimeOffset now,
-        CancellationToken ct)
+        UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
     {
         // The filter follows UserCoupon.StatusAt: what the clock decided counts even before the sweep stored it.
         var filter = status switch
         {
-            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
+            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) " +
+                "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
             CouponStatus.Locked => " AND status = 'LOCKED' AND locked_until > @Now",
             CouponStatus.Consumed => " AND status = 'CONSUMED'",
-            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
+            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) " +
+                "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
             _ => "",
         };
         await using var connection = await db.OpenAsync(ct);

@@ -28,10 +28,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     {
         var row = await scope.Connection.QuerySingleOrDefaultAsync<TemplateRow>(
             new CommandDefinition(
-                $"SELECT {Columns} FROM ma_coupon_templates WHERE id = @Id",
-                new { Id = id.Value },
-                scope.Transaction,
-                cancellationToken: ct));
+                $"SELECT {Columns} FROM ma_coupon_templates WHERE id = @Id", new { Id = id.Value }, scope.Transaction, cancellationToken: ct));
         return row?.ToTemplate();
     }
 
@@ -189,10 +186,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                     $"Template {Id} has the scope '{Scope}' and type '{Type}'; no release of the engine writes one of them.");
             var definition = new TemplateDefinition(Name, Description, Currency,
                 new CouponScope(
-                    scope,
-                    ShopId,
-                    JsonSerializer.Deserialize<long[]>(ProductIds) ?? [],
-                    JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
+                    scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority);

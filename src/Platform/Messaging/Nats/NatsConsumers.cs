@@ -49,8 +49,7 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
                 {
                     var batch = new List<INatsJSMsg<byte[]>>(FetchSize);
                     await foreach (var msg in js.FetchAsync<byte[]>(
-                        new NatsJSFetchOpts { MaxMsgs = FetchSize, Expires = TimeSpan.FromSeconds(2) },
-                        cancellationToken: stoppingToken))
+                        new NatsJSFetchOpts { MaxMsgs = FetchSize, Expires = TimeSpan.FromSeconds(2) }, cancellationToken: stoppingToken))
                         batch.Add(msg);
                     if (batch.Count > 0) await HandleBatchAsync(consumer, batch, stoppingToken);
                 }

@@ -89,8 +89,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             if (done.Count > 0)
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = done.Select(r => r.Id).ToArray() }, scope
-                        .Transaction, cancellationToken: ct));
+                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = done.Select(r => r.Id).ToArray() },
+                    scope.Transaction, cancellationToken: ct));
                 await AppendToLogAsync(done.Where(r => r.Retained).SelectMany(r => r.Messages.Select(m => (r.Id, m))).ToList(), now, scope, ct);
             }
             if (accepted.Count > 0) await transport.EnlistAsync(accepted, scope, ct);
@@ -137,8 +137,11 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-                new { row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining
-                    .Count, Attempts = attempts, Next = next, Error = clipped },
+                new
+                {
+                    row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next,
+                    Error = clipped,
+                },
                 scope.Transaction, cancellationToken: ct));
         }
         else
@@ -154,10 +157,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     }
 
     private static Task AppendToLogAsync(
-        IReadOnlyList<(long Id, OutboxMessage Message)> rows,
-        DateTimeOffset now,
-        WriteScope scope,
-        CancellationToken ct)
+        IReadOnlyList<(long Id, OutboxMessage Message)> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         if (rows.Count == 0) return Task.CompletedTask;
         var sql = new StringBuilder("INSERT INTO msg_event_log (id, event_id, subject, envelope, published_at) VALUES ");
@@ -240,7 +240,6 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     private partial void LogPublishFailed(Exception error, int count);
 
     [LoggerMessage(
-        Level = LogLevel.Error,
-        Message = "Event {Subject} {EventId} could not be published after {Attempts} attempts; moved to the dead letters")]
+        Level = LogLevel.Error, Message = "Event {Subject} {EventId} could not be published after {Attempts} attempts; moved to the dead letters")]
     private partial void LogDeadLettered(string subject, Guid eventId, int attempts);
 }

@@ -55,15 +55,7 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     /// the envelope column is then empty, the row's subject and key read "*" unless shared, each event keeps its own).
     /// </summary>
     private sealed record Row(
-        Guid EventId,
-        string Subject,
-        string PartitionKey,
-        bool Retained,
-        long Due,
-        string? ScheduleKey,
-        string Envelope,
-        byte[]? Packed,
-        int Count)
+        Guid EventId, string Subject, string PartitionKey, bool Retained, long Due, string? ScheduleKey, string Envelope, byte[]? Packed, int Count)
     {
         public int Size => Envelope.Length + (Packed?.Length ?? 0);
     }
@@ -75,8 +67,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     {
         var subjects = events.Select(e => e.Envelope.Subject).Distinct().Take(2).ToList();
         return new Row(events[0].Envelope.EventId, subjects.Count == 1 ? subjects[0] : "*", "*", false,
-            Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, "", OutboxMessage.Pack(
-                events.Select(e => e.Envelope.ToJson())), events.Length);
+            Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, "",
+            OutboxMessage.Pack(events.Select(e => e.Envelope.ToJson())), events.Length);
     }
 
     private static IEnumerable<List<Row>> Statements(List<Row> rows)
