@@ -132,8 +132,8 @@ internal static class DistributionBench
         var watch = Stopwatch.StartNew();
         var loaded = await loader.LoadAsync();
         var seconds = watch.Elapsed.TotalSeconds;
-        Console.WriteLine(
-            $"LOAD DATA LOCAL INFILE (MySqlBulkLoader): {loaded} user coupons into en_user_coupons in {seconds:0.00} s = {loaded / seconds:0} rows/s");
+        Console.WriteLine($"LOAD DATA LOCAL INFILE (MySqlBulkLoader): {loaded} user coupons into en_user_coupons " +
+            $"in {seconds:0.00} s = {loaded / seconds:0} rows/s");
         Console.WriteLine($"loaddata_rows_per_second={loaded / seconds:0}");
         await new MySqlCommand($"DELETE FROM en_user_coupons WHERE template_id = {template}", connection) { CommandTimeout = 600 }
             .ExecuteNonQueryAsync();

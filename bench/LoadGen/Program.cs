@@ -15,7 +15,8 @@ using MySqlConnector;
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
-//   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants (URL: the management port's /metrics)
+//   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants
+//                                                              (URL: the management port's /metrics)
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
 //   bombs      --out DIR [--rows N]                           the workbooks of bench/upload-bombs.sh (three bombs, an honest N-row one)
 var baseUrl = new Uri(args[0]);
@@ -211,7 +212,8 @@ void Report(string what, RunResult r)
     double Ms(double percentile) => r.Latency.GetValueAtPercentile(percentile) / (double)Stopwatch.Frequency * 1000;
     var codes = string.Join(" ", r.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms errors={r.Errors}/{r.Total} ({100.0 * r.Errors / Math.Max(1, r.Total):F3}%) statuses=[{codes}]"));
+        $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms " +
+        $"errors={r.Errors}/{r.Total} ({100.0 * r.Errors / Math.Max(1, r.Total):F3}%) statuses=[{codes}]"));
 }
 
 async Task<int> VerifyAsync(long template, long expectCreated)

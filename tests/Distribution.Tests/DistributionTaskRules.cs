@@ -123,7 +123,8 @@ public class DistributionTaskRules
     }
 
     private static string State(DistributionTask t) =>
-        $"{t.Status} {t.Import} started={t.StartedAt:O} finished={t.FinishedAt:O} updated={t.UpdatedAt:O} active={t.ActiveTime(T0.AddHours(1))} failure={t.FailureCode}";
+        $"{t.Status} {t.Import} started={t.StartedAt:O} finished={t.FinishedAt:O} updated={t.UpdatedAt:O} " +
+        $"active={t.ActiveTime(T0.AddHours(1))} failure={t.FailureCode}";
 
     [Fact]
     public void Throughput_and_eta_come_from_the_running_time_only_while_running()

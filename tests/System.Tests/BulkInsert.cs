@@ -5,7 +5,10 @@ using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
 
-/// <summary>The store's bulk load (LOAD DATA LOCAL on MariaDB) inserts in the caller's transaction, skips keys already there, and keeps text exact.</summary>
+/// <summary>
+/// The store's bulk load (LOAD DATA LOCAL on MariaDB) inserts in the caller's transaction, skips keys already there,
+/// and keeps text exact.
+/// </summary>
 public abstract class BulkInsert(EngineApp app)
 {
     private IDatabase Db => app.Services.GetRequiredService<IDatabase>();
@@ -83,7 +86,10 @@ public sealed class BulkInsertOnSqlite(SqliteApp app) : BulkInsert(app), IClassF
 
 public sealed class BulkInsertOnMariaDb(MariaDbApp app) : BulkInsert(app), IClassFixture<MariaDbApp>;
 
-/// <summary>The fallback for servers with local_infile off (or <c>Promotion:Database:LoadData=false</c>): multi-row INSERT IGNOREs, same contract.</summary>
+/// <summary>
+/// The fallback for servers with local_infile off (or <c>Promotion:Database:LoadData=false</c>): multi-row INSERT
+/// IGNOREs, same contract.
+/// </summary>
 public sealed class BulkInsertWithoutLoadData : BulkInsert, IClassFixture<BulkInsertWithoutLoadData.App>
 {
     public BulkInsertWithoutLoadData(App app) : base(app) { }

@@ -11,7 +11,10 @@ using PromotionEngine.System.Tests.Messaging;
 
 namespace PromotionEngine.System.Tests;
 
-/// <summary>A distribution task tells what it did: one CouponClaimed per issued coupon, a push per coupon when asked, the task's own events in order.</summary>
+/// <summary>
+/// A distribution task tells what it did: one CouponClaimed per issued coupon, a push per coupon when asked, the task's
+/// own events in order.
+/// </summary>
 public abstract class DistributionEvents(BackboneApp fixture)
 {
     private readonly EngineApp _app = fixture.App;

@@ -266,7 +266,10 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
     }
 }
 
-/// <summary>With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS, streaming throughout.</summary>
+/// <summary>
+/// With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS,
+/// streaming throughout.
+/// </summary>
 [Trait("Category", "Slow")] // writes and uploads a 10-million-row file
 public sealed class DistributionTenMillionRows(SqliteApp app) : IClassFixture<SqliteApp>
 {

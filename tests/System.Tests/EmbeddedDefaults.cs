@@ -57,7 +57,8 @@ public sealed class EmbeddedDefaults
         {
             var path = Path.Combine(directory, SigningKeys.FileName);
             File.WriteAllText(path, Convert.ToBase64String(EngineApp.SigningKey));
-            FileModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // 0644, as keys were written before
+            // 0644, as keys were written before
+            FileModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
             var key = SigningKeys.Resolve(new AuthOptions(), directory);
 

@@ -97,7 +97,8 @@ public sealed class HostCommands : IDisposable
             await using var connection = new MySqlConnection(connectionString);
             await connection.OpenAsync();
             var tables = Convert.ToInt64(await new MySqlCommand(
-                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{database}' AND table_name IN ('en_user_coupons', 'ma_coupon_templates', 'host_worker_leases')",
+                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{database}' " +
+                "AND table_name IN ('en_user_coupons', 'ma_coupon_templates', 'host_worker_leases')",
                 connection).ExecuteScalarAsync());
             Assert.Equal(3, tables);
         }

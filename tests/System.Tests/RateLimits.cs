@@ -113,7 +113,8 @@ public sealed class RateLimits
                 SignedTokens.Sign(
                     new() { ["sub"] = "operator:x", ["role"] = "OPERATOR" },
                     new SymmetricSecurityKey("a-key-the-engine-does-not-know!!!"u8.ToArray())));
-            await (await app.CreateClient().GetAsync("/api/v1/me/coupons")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED"); // no token: a failure too
+            // no token: a failure too
+            await (await app.CreateClient().GetAsync("/api/v1/me/coupons")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
             for (var i = 0; i < 2; i++)
                 await (await forged.GetAsync("/api/v1/operator/messaging")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
 

@@ -109,7 +109,10 @@ public sealed class ReadmeExample(ITestOutputHelper output)
         return string.Join("\n", blocks);
     }
 
-    /// <summary>Runs the script with bash from the repository root, stopping at the first failing command (as `curl -f` makes every failed request).</summary>
+    /// <summary>
+    /// Runs the script with bash from the repository root, stopping at the first failing command (as `curl -f` makes
+    /// every failed request).
+    /// </summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> RunBashAsync(string script, IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("bash")

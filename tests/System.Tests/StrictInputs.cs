@@ -51,7 +51,8 @@ public abstract class StrictInputs(EngineApp app)
         await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "lines[0].quantity");
 
         var orderEvent = await _service.PostAsync("/api/v1/settlement/order-events", Json(
-            $$$"""{"eventId":"{{{Guid.NewGuid()}}}","type":"order-cancelled","payload":{"orderId":"o-1","orderId":"o-2","cancelledAt":"2026-01-01T00:00:00Z"}}"""));
+            $$$"""{"eventId":"{{{Guid.NewGuid()}}}","type":"order-cancelled","payload":""" +
+            """{"orderId":"o-1","orderId":"o-2","cancelledAt":"2026-01-01T00:00:00Z"}}"""));
         await AssertNamesAsync(orderEvent, HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "payload.orderId");
     }
 

@@ -43,7 +43,10 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
         new(RefusalKind.Conflict, "ORDER_NOT_LOCKED", $"No coupons were locked for order {order}.");
 }
 
-/// <summary>The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP verbs and its saga).</summary>
+/// <summary>
+/// The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP
+/// verbs and its saga).
+/// </summary>
 internal sealed class CouponCheckout(
     OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
 {

@@ -11,8 +11,12 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
-/// <summary>One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and the move per coupon.</summary>
-/// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g. nothing was locked for the order).</param>
+/// <summary>
+/// One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and
+/// the move per coupon.
+/// </summary>
+/// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g.
+/// nothing was locked for the order).</param>
 internal sealed record OrderVerb(OrderCaller Caller, OrderId Order, string Operation, string RequestHash,
     Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
     Func<UserCoupon, DateTimeOffset, CouponMove> Move);

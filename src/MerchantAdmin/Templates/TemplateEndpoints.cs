@@ -159,7 +159,10 @@ internal static class TemplateEndpoints
 
     private static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    /// <summary>Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status at <paramref name="now"/> and its issued count.</summary>
+    /// <summary>
+    /// Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status
+    /// at <paramref name="now"/> and its issued count.
+    /// </summary>
     public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) =>
         TemplateStates.Of(t, t.Version).ToResponse(WireNames.Of(t.StatusAt(now)), issued);
 

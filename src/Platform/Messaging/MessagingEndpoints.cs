@@ -40,7 +40,8 @@ internal static class MessagingEndpoints
         await using var connection = await db.OpenAsync(ct);
         var outbox = await connection.QuerySingleAsync<(long Pending, long Due, long? OldestDue, long Retrying)>(new CommandDefinition(
             "SELECT COALESCE(SUM(event_count), 0), COALESCE(SUM(CASE WHEN next_attempt_at <= @Now THEN event_count ELSE 0 END), 0), " +
-            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) FROM msg_outbox",
+            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) " +
+            "FROM msg_outbox",
             new { Now = now }, cancellationToken: ct));
         var deliveries = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));

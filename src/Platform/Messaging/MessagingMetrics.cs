@@ -31,7 +31,10 @@ internal sealed class MessagingMetrics : IDisposable
             "Age of the oldest event in the relay's last batch when it was published: how far delivery trails the write side.");
     }
 
-    /// <summary>One relay round: the accepted events counted per subject (the event type and version), so a dashboard or a benchmark can tell them apart.</summary>
+    /// <summary>
+    /// One relay round: the accepted events counted per subject (the event type and version), so a dashboard or a
+    /// benchmark can tell them apart.
+    /// </summary>
     public void Relayed(IEnumerable<OutboxMessage> published, int failed, TimeSpan? lag)
     {
         foreach (var subject in published.CountBy(m => m.Subject))

@@ -79,7 +79,8 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
         var args = new { Worker = worker, Holder = _holder, Now = now, Expires = now + (long)Length.TotalMilliseconds };
         await using var scope = await db.BeginWriteAsync(ct);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE host_worker_leases SET holder = @Holder, expires_at = @Expires WHERE worker_id = @Worker AND (expires_at < @Now OR holder = @Holder)",
+            "UPDATE host_worker_leases SET holder = @Holder, expires_at = @Expires " +
+            "WHERE worker_id = @Worker AND (expires_at < @Now OR holder = @Holder)",
             args, scope.Transaction, cancellationToken: ct));
         if (await HolderAsync(worker, scope, ct) is null)
         {

@@ -2,7 +2,10 @@ using System.Threading.RateLimiting;
 
 namespace PromotionEngine.Platform.Web;
 
-/// <summary>Failed authentications per client address (<see cref="RateLimitOptions.Unauthenticated"/>), spent by the bearer handler's events.</summary>
+/// <summary>
+/// Failed authentications per client address (<see cref="RateLimitOptions.Unauthenticated"/>), spent by the bearer
+/// handler's events.
+/// </summary>
 internal sealed class FailedAuthentications(RateLimitOptions options) : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext>? _limiter = options.Enabled && options.Unauthenticated.PermitLimit > 0

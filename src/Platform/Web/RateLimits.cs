@@ -61,7 +61,10 @@ internal static partial class RateLimits
     public static IApplicationBuilder UsePromotionRateLimits(this IApplicationBuilder app, RateLimitOptions options) =>
         options.Enabled ? app.UseRateLimiter() : app;
 
-    /// <summary>0 claims, 1 wallet, 2 merchant, 3 service, 4 operator, 5 search, 6 everything else (see <see cref="RateLimitOptions.Groups"/>).</summary>
+    /// <summary>
+    /// 0 claims, 1 wallet, 2 merchant, 3 service, 4 operator, 5 search, 6 everything else (see
+    /// <see cref="RateLimitOptions.Groups"/>).
+    /// </summary>
     public static int GroupOf(PathString path) =>
         path.StartsWithSegments("/api/v1/claims") ? 0
         : path.StartsWithSegments("/api/v1/me") ? 1

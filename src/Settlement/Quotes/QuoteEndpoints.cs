@@ -7,7 +7,10 @@ using PromotionEngine.Settlement.Http;
 
 namespace PromotionEngine.Settlement.Quotes;
 
-/// <summary>Order systems (service role) ask what a cart costs with the user's coupons. Idempotent by nature: the same input returns the same quote.</summary>
+/// <summary>
+/// Order systems (service role) ask what a cart costs with the user's coupons. Idempotent by nature: the same input
+/// returns the same quote.
+/// </summary>
 internal static class QuoteEndpoints
 {
     public const string ServicePolicy = "service";

@@ -58,7 +58,8 @@ internal static class AUserCoupon
 
     /// <summary>Everything a verb may change, to compare two coupons by.</summary>
     public static string State(this UserCoupon c) =>
-        $"{c.Status} order={c.Order} lockedUntil={c.LockedUntil:O} consumedAt={c.ConsumedAt:O} updatedAt={c.UpdatedAt:O} transitions={string.Join("; ", c.Transitions)}";
+        $"{c.Status} order={c.Order} lockedUntil={c.LockedUntil:O} consumedAt={c.ConsumedAt:O} updatedAt={c.UpdatedAt:O} " +
+        $"transitions={string.Join("; ", c.Transitions)}";
 
     public static UserCoupon LockedBy(this UserCoupon coupon, OrderId order, TimeSpan ttl, TimeProvider clock)
     {

@@ -586,7 +586,10 @@ internal static class Mutations
     private const string Bidi = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
     private const string Punctuation = "\"\\/'<>&%{}[]:;,.*?~^()|!`=+-#@$";
 
-    /// <summary>Text from every range that trips parsers: control characters, bidi controls, CJK, emoji, Latin-1, JSON and query punctuation.</summary>
+    /// <summary>
+    /// Text from every range that trips parsers: control characters, bidi controls, CJK, emoji, Latin-1, JSON and query
+    /// punctuation.
+    /// </summary>
     private static string RandomText(Random random)
     {
         var length = random.Next(4) switch { 0 => 0, 1 => random.Next(1, 8), 2 => random.Next(8, 200), _ => random.Next(200, 5000) };

@@ -228,7 +228,10 @@ public sealed class RedisApp : MariaDbApp
 
     public RedisApp() : this(RedisConfiguration) { }
 
-    /// <summary>On a Redis of the test's own (see <see cref="PrivateRedis"/>), and a MariaDB of its own if given (<see cref="PrivateMariaDb"/>).</summary>
+    /// <summary>
+    /// On a Redis of the test's own (see <see cref="PrivateRedis"/>), and a MariaDB of its own if given
+    /// (<see cref="PrivateMariaDb"/>).
+    /// </summary>
     internal RedisApp(string redisConfiguration, string? mariaDbServer = null)
         : base("promo_test_" + Guid.NewGuid().ToString("N")[..12], workerId: null, mariaDbServer) => _redis = redisConfiguration;
 

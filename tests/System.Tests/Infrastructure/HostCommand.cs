@@ -2,13 +2,19 @@ using System.Diagnostics;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 
-/// <summary>One run of the built Host (a command such as `token` or `migrate`, or a server expected to refuse to start): exit code and output.</summary>
+/// <summary>
+/// One run of the built Host (a command such as `token` or `migrate`, or a server expected to refuse to start): exit
+/// code and output.
+/// </summary>
 public sealed record HostCommand(int ExitCode, string Output, string Error)
 {
     /// <summary>The lines written to stderr, blank ones left out.</summary>
     public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>Runs the Host with these arguments and waits for it to exit (a server that does not exit within <paramref name="patience"/> is killed and fails the test).</summary>
+    /// <summary>
+    /// Runs the Host with these arguments and waits for it to exit (a server that does not exit within
+    /// <paramref name="patience"/> is killed and fails the test).
+    /// </summary>
     public static async Task<HostCommand> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null, TimeSpan? patience = null)
     {

@@ -34,7 +34,10 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the Host with these settings (as --Key=value arguments), in the Production environment unless <paramref name="environment"/> says otherwise.</summary>
+    /// <summary>
+    /// Starts the Host with these settings (as --Key=value arguments), in the Production environment unless
+    /// <paramref name="environment"/> says otherwise.
+    /// </summary>
     public static async Task<HostProcess> StartAsync(
         IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {

@@ -26,7 +26,10 @@ public abstract class Backbone(BackboneApp fixture)
         _merchant.CreateTemplateAsync(
             Api.ATemplate(_app.Clock.GetUtcNow(), stock: 100, perUserLimit: perUserLimit, lasts: lasts, validityAfterClaim: validityAfterClaim));
 
-    /// <summary>The recorder's effects for one aggregate, once at least <paramref name="count"/> are there (the clock moves on, for retries and timers).</summary>
+    /// <summary>
+    /// The recorder's effects for one aggregate, once at least <paramref name="count"/> are there (the clock moves on,
+    /// for retries and timers).
+    /// </summary>
     private Task<IReadOnlyList<EventRecorder.Effect>> EffectsOfAsync(string aggregate, int count, bool advanceClock = false) =>
         Eventually(() => EffectsOfNowAsync(aggregate), effects => effects.Count >= count, Seconds(30), $"{count} effects of {aggregate}",
             between: advanceClock ? () => _app.Clock.Advance(TimeSpan.FromSeconds(1)) : null);

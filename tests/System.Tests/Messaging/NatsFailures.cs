@@ -31,7 +31,10 @@ public sealed class NatsFailures
         return (app, nats);
     }
 
-    /// <summary>The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock, so it moves on between looks.</summary>
+    /// <summary>
+    /// The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock,
+    /// so it moves on between looks.
+    /// </summary>
     private static Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(
         BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done, string what) =>
         Eventually(() => EventRecorder.EffectsAsync(app.Database), done, Seconds(60), what, every: TimeSpan.FromMilliseconds(50),

@@ -37,7 +37,10 @@ public abstract class SearchApi(BackboneApp fixture)
         return JsonDocument.Parse(body).RootElement;
     }
 
-    /// <summary>Reads until the answer satisfies <paramref name="done"/> (events arrive asynchronously); 503 means the index is still being built.</summary>
+    /// <summary>
+    /// Reads until the answer satisfies <paramref name="done"/> (events arrive asynchronously); 503 means the index is
+    /// still being built.
+    /// </summary>
     private static Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> done) => Eventually(async () =>
     {
         var response = await client.GetAsync(url);

@@ -15,7 +15,10 @@ public sealed class SearchOnTwoInstances
         .WithSetting("Search:IndexDirectory", "memory")
         .WithSetting("Search:RefreshInterval", "00:00:00.020");
 
-    /// <summary>The names the instance's index finds for the merchant, once <paramref name="until"/> holds of them (events arrive asynchronously).</summary>
+    /// <summary>
+    /// The names the instance's index finds for the merchant, once <paramref name="until"/> holds of them (events
+    /// arrive asynchronously).
+    /// </summary>
     private static Task<IReadOnlyList<string>> NamesAsync(EngineApp app, long merchant, Func<IReadOnlyList<string>, bool> until)
     {
         var client = app.AsOperator();

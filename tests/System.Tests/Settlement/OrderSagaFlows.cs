@@ -56,7 +56,10 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
     private static IEnumerable<(string Step, string Outcome, string? Code)> Steps(JsonElement record) =>
         record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("outcome"), s.GetProperty("code").GetString()));
 
-    /// <summary>The recorder's effects of one type for one aggregate, once at least <paramref name="count"/> are there (0: as they stand now).</summary>
+    /// <summary>
+    /// The recorder's effects of one type for one aggregate, once at least <paramref name="count"/> are there (0: as
+    /// they stand now).
+    /// </summary>
     private Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(string aggregate, string type, int count) =>
         Eventually(async () => (IReadOnlyList<EventRecorder.Effect>)(await EventRecorder.EffectsAsync(fixture.Database))
                 .Where(e => e.Envelope.AggregateId == aggregate && e.Envelope.Type == type).ToList(),

@@ -22,7 +22,10 @@ public sealed record QuoteResponse(
     IReadOnlyList<UsableCouponResponse> Usable,
     IReadOnlyList<UnusableCouponResponse> Unusable);
 
-/// <summary>A coupon of the combination, in the order it applied: the base it applied to (what earlier coupons left of its lines) and what it took off.</summary>
+/// <summary>
+/// A coupon of the combination, in the order it applied: the base it applied to (what earlier coupons left of its
+/// lines) and what it took off.
+/// </summary>
 public sealed record AppliedCouponResponse(
     string CouponId, string TemplateId, int Step, string Slot, string? ShopId, string Type, long Base, long Discount);
 
@@ -31,9 +34,15 @@ public sealed record QuoteLineResponse(
 
 public sealed record LineAllocationResponse(string CouponId, long Amount);
 
-/// <summary>A coupon that applies here: its discount on this cart on its own, whether it is in the answer's combination, and its part there.</summary>
+/// <summary>
+/// A coupon that applies here: its discount on this cart on its own, whether it is in the answer's combination, and its
+/// part there.
+/// </summary>
 public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount);
 
-/// <summary>Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD, NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET.</summary>
+/// <summary>
+/// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
+/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET.
+/// </summary>
 public sealed record UnusableCouponResponse(string CouponId, string? TemplateId, string Reason, string Detail, long? Shortfall,
     IReadOnlyList<string>? BlockedBy, DateTimeOffset? At);

@@ -38,7 +38,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         var row = TaskRow.From(task);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE di_tasks SET status = @Status, import_state = @ImportState, failure_code = @FailureCode, failure_detail = @FailureDetail, " +
-            "started_at = @StartedAt, run_since = @RunSince, active_ms = @ActiveMs, finished_at = @FinishedAt, updated_at = @UpdatedAt WHERE id = @Id",
+            "started_at = @StartedAt, run_since = @RunSince, active_ms = @ActiveMs, finished_at = @FinishedAt, updated_at = @UpdatedAt " +
+            "WHERE id = @Id",
             row, scope.Transaction, cancellationToken: ct));
         // Mirrored onto the shards in the same transaction: this waits for any chunk in flight (it holds its shard's
         // row), and every chunk after it sees the new status in its checkpoint's compare-and-set. Released leases
@@ -65,7 +66,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         if (tasks.Count == 0) return new Dictionary<long, TaskProgress>();
         await using var connection = await db.OpenAsync(ct);
         var sums = (await connection.QueryAsync<SumRow>(new CommandDefinition(
-            "SELECT task_id, SUM(processed) AS processed, SUM(issued) AS issued, SUM(failed) AS failed FROM di_shards WHERE task_id IN @Ids GROUP BY task_id",
+            "SELECT task_id, SUM(processed) AS processed, SUM(issued) AS issued, SUM(failed) AS failed " +
+            "FROM di_shards WHERE task_id IN @Ids GROUP BY task_id",
             new { Ids = tasks.Select(t => t.Id).ToArray() }, cancellationToken: ct))).ToDictionary(s => s.TaskId);
         return tasks.ToDictionary(t => t.Id, t => sums.TryGetValue(t.Id, out var s)
             ? new TaskProgress(t.ImportFailed, s.Processed, s.Issued, s.Failed) : TaskProgress.None with { ImportFailed = t.ImportFailed });
@@ -145,7 +147,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public async Task<bool> RenewImportAsync(long id, string owner, DateTimeOffset until, WriteScope scope, CancellationToken ct) =>
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE di_tasks SET import_lease_until = @Until WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
+            "UPDATE di_tasks SET import_lease_until = @Until " +
+            "WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
             new { Id = id, Owner = owner, Until = UtcMillis.From(until) }, scope.Transaction, cancellationToken: ct)) == 1
         || await StillMineAsync(id, owner, scope, ct);
 
@@ -155,7 +158,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public Task FinishImportAsync(long id, int chunkCount, long importFailed, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE di_tasks SET import_state = 'DONE', import_owner = NULL, chunk_count = @Chunks, import_failed = @Failed, updated_at = @Now WHERE id = @Id",
+            "UPDATE di_tasks SET import_state = 'DONE', import_owner = NULL, chunk_count = @Chunks, import_failed = @Failed, updated_at = @Now " +
+            "WHERE id = @Id",
             new { Id = id, Chunks = chunkCount, Failed = importFailed, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
 
     // MySQL counts 0 affected rows when the new lease time equals the old one (a clock that did not move): ask.

@@ -69,7 +69,10 @@ internal static class XlsxRecipients
         }
     }
 
-    /// <summary>Every record of the first sheet (the header is record 1), numbered as the sheet numbers them; blank records may be left out.</summary>
+    /// <summary>
+    /// Every record of the first sheet (the header is record 1), numbered as the sheet numbers them; blank records may
+    /// be left out.
+    /// </summary>
     public static IEnumerable<(long Number, string[] Cells)> Records(string path, WorkbookLimits limits)
     {
         using var package = XlsxPackage.Open(path, limits);

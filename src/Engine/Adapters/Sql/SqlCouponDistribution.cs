@@ -126,7 +126,10 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         return (decisions, granted);
     }
 
-    /// <summary>The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest were created counted).</summary>
+    /// <summary>
+    /// The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest
+    /// were created counted).
+    /// </summary>
     private async Task WriteGrantsAsync(List<UserCoupon> granted, long[] toCount, string source, WriteScope scope, CancellationToken ct)
     {
         if (granted.Count == 0) return;

@@ -9,7 +9,8 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
 {
     private const string Columns =
-        "id, user_id, template_id, merchant_id, status, claimed_at, valid_from, valid_until, order_id, locked_until, consumed_at, updated_at, version";
+        "id, user_id, template_id, merchant_id, status, claimed_at, valid_from, valid_until, order_id, locked_until, consumed_at, updated_at, " +
+        "version";
 
     private static readonly string[] ColumnList = Columns.Split(", ");
 
@@ -79,7 +80,8 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User AND status <> 'CONSUMED' AND valid_until > @Since ORDER BY valid_until, id LIMIT @Limit",
+            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User AND status <> 'CONSUMED' AND valid_until > @Since " +
+            "ORDER BY valid_until, id LIMIT @Limit",
             new { User = user.Value, Since = UtcMillis.From(endedSince), Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToCoupon()).ToList();
     }
@@ -100,7 +102,8 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
         };
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User{(after is null ? "" : " AND id < @After")}{filter} ORDER BY id DESC LIMIT @Limit",
+            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User{(after is null ? "" : " AND id < @After")}{filter} " +
+            "ORDER BY id DESC LIMIT @Limit",
             new { User = user.Value, After = after, Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToCoupon()).ToList();
     }

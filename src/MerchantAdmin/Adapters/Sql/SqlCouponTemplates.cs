@@ -93,7 +93,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         try
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO ma_merchant_requests (merchant_id, idempotency_key, request_hash, template_id) VALUES (@Merchant, @Key, @Hash, @Template)",
+                "INSERT INTO ma_merchant_requests (merchant_id, idempotency_key, request_hash, template_id) " +
+                "VALUES (@Merchant, @Key, @Hash, @Template)",
                 new { Merchant = request.Merchant.Value, Key = request.Key.Value, Hash = request.RequestHash, Template = request.Template.Value },
                 scope.Transaction, cancellationToken: ct));
             return null;

@@ -136,7 +136,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         if (remaining.Count < row.Messages.Count)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
+                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, " +
+                "last_error = @Error WHERE id = @Id",
                 new
                 {
                     row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next,

@@ -92,7 +92,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     private Task InsertAsync(IReadOnlyList<Row> rows, bool ignoreScheduled, long now, WriteScope scope, CancellationToken ct)
     {
         var sql = new StringBuilder(
-            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, attempts, next_attempt_at, last_error, created_at) VALUES ");
+            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, " +
+            "attempts, next_attempt_at, last_error, created_at) VALUES ");
         var args = new DynamicParameters();
         for (var i = 0; i < rows.Count; i++)
         {

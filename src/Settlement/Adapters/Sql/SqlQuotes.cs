@@ -37,7 +37,8 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
             await using (var scope = await db.BeginRelaxedWriteAsync(ct))
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    $"INSERT INTO st_quotes ({Columns}) VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned, @Owner)",
+                    $"INSERT INTO st_quotes ({Columns}) " +
+                    "VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned, @Owner)",
                     new
                     {
                         quote.Id,

@@ -59,7 +59,10 @@ public static class ReleaseReasons
     public const string HoldExpired = "HOLD_EXPIRED";
 }
 
-/// <summary>The order's hold on the coupon ended without payment; Status says where the coupon went (AVAILABLE, or EXPIRED if it ended meanwhile).</summary>
+/// <summary>
+/// The order's hold on the coupon ended without payment; Status says where the coupon went (AVAILABLE, or EXPIRED if it
+/// ended meanwhile).
+/// </summary>
 /// <param name="Reason">RELEASED or HOLD_EXPIRED (<see cref="ReleaseReasons"/>).</param>
 public sealed record CouponReleased(
     long UserCouponId, long TemplateId, long UserId, long MerchantId, string OrderId,
