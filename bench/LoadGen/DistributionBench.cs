@@ -14,7 +14,8 @@ internal static class DistributionBench
 {
     public const long UserBase = 5_000_000_000;
 
-    public static async Task<int> DistributeAsync(Uri baseUrl, Uri metricsUrl, string merchantToken, int rows, string mysql, string file, Func<long, Task<string>> template)
+    public static async Task<int> DistributeAsync(
+        Uri baseUrl, Uri metricsUrl, string merchantToken, int rows, string mysql, string file, Func<long, Task<string>> template)
     {
         var generate = Stopwatch.StartNew();
         await using (var writer = new StreamWriter(file))
@@ -22,7 +23,8 @@ internal static class DistributionBench
             await writer.WriteLineAsync("userId,phone");
             for (var i = 0; i < rows; i++) await writer.WriteLineAsync($"{UserBase + i},1380000{i % 10000:0000}");
         }
-        Console.WriteLine($"recipients file: {rows} rows, {new FileInfo(file).Length / 1024 / 1024} MiB, generated in {generate.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine(
+            $"recipients file: {rows} rows, {new FileInfo(file).Length / 1024 / 1024} MiB, generated in {generate.Elapsed.TotalSeconds:0.0} s");
 
         var templateId = await template(rows);
         using var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(10) };
@@ -48,7 +50,8 @@ internal static class DistributionBench
             var status = task.GetProperty("status").GetString();
             if (counted is null && task.GetProperty("totalRows").ValueKind == JsonValueKind.Number) counted = total.Elapsed;
             if (started is null && status != "SCHEDULED") started = total.Elapsed;
-            if (task.GetProperty("rowsPerSecond").ValueKind == JsonValueKind.Number) peakRate = Math.Max(peakRate, task.GetProperty("rowsPerSecond").GetDouble());
+            if (task.GetProperty("rowsPerSecond").ValueKind == JsonValueKind.Number)
+                peakRate = Math.Max(peakRate, task.GetProperty("rowsPerSecond").GetDouble());
             if (status is "SUCCEEDED" or "FAILED" or "CANCELLED") break;
             await Task.Delay(100);
         }
@@ -56,8 +59,10 @@ internal static class DistributionBench
         var startedAt = task.GetProperty("startedAt").GetDateTimeOffset();
         var finishedAt = task.GetProperty("finishedAt").GetDateTimeOffset();
         var issuing = (finishedAt - startedAt).TotalSeconds;
-        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, issued={task.GetProperty("issued").GetInt64()} failed={task.GetProperty("failed").GetInt64()}");
-        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; file counted after {counted?.TotalSeconds:0.00} s; running after {started?.TotalSeconds:0.00} s");
+        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, " +
+            $"issued={task.GetProperty("issued").GetInt64()} failed={task.GetProperty("failed").GetInt64()}");
+        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; " +
+            $"file counted after {counted?.TotalSeconds:0.00} s; running after {started?.TotalSeconds:0.00} s");
         Console.WriteLine($"  issuing (startedAt..finishedAt): {issuing:0.00} s = {rows / issuing:0} rows/s");
         Console.WriteLine($"distribution total (upload to SUCCEEDED): {elapsed.TotalSeconds:0.00} s = {rows / elapsed.TotalSeconds:0} rows/s");
         Console.WriteLine($"distribute_rows_per_second={rows / elapsed.TotalSeconds:0}");
@@ -83,14 +88,16 @@ internal static class DistributionBench
         using var scraper = new HttpClient(); // the scrape answers on the management port only
         var events = pending + PublishedCount(await scraper.GetStringAsync(metricsUrl), claimed);
         var ok = coupons == rows && users == rows && issued == rows && events == rows;
-        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
+        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} " +
+            $"CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
         return ok && task.GetProperty("status").GetString() == "SUCCEEDED" ? 0 : 1;
     }
 
     /// <summary>The relay's published counter for one subject, read from the Prometheus scrape (0 when nothing was published yet).</summary>
     private static long PublishedCount(string scrape, string subject) =>
         scrape.Split('\n')
-            .Where(line => line.StartsWith("promotion_messaging_published_total{", StringComparison.Ordinal) && line.Contains($"subject=\"{subject}\"", StringComparison.Ordinal))
+            .Where(line => line.StartsWith("promotion_messaging_published_total{", StringComparison.Ordinal)
+                && line.Contains($"subject=\"{subject}\"", StringComparison.Ordinal))
             .Select(line => long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))
             .Sum();
 
@@ -103,7 +110,8 @@ internal static class DistributionBench
         await using (var writer = new StreamWriter(file))
         {
             for (var i = 0; i < rows; i++)
-                await writer.WriteLineAsync($"{UserBase + i}\t{9_000_000_000_000_000 + i}\t{template}\t1\tAVAILABLE\t{now}\t{now}\t{until}\t\\N\t\\N\t\\N\t{now}\t0");
+                await writer.WriteLineAsync(
+                    $"{UserBase + i}\t{9_000_000_000_000_000 + i}\t{template}\t1\tAVAILABLE\t{now}\t{now}\t{until}\t\\N\t\\N\t\\N\t{now}\t0");
         }
         var builder = new MySqlConnectionStringBuilder(mysql) { AllowLoadLocalInfile = true };
         await using var connection = new MySqlConnection(builder.ConnectionString);
@@ -115,14 +123,20 @@ internal static class DistributionBench
             TableName = "en_user_coupons",
             FieldTerminator = "\t",
             LineTerminator = "\n",
-            Columns = { "user_id", "id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until", "consumed_at", "updated_at", "version" },
+            Columns =
+            {
+                "user_id", "id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until",
+                "consumed_at", "updated_at", "version",
+            },
         };
         var watch = Stopwatch.StartNew();
         var loaded = await loader.LoadAsync();
         var seconds = watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"LOAD DATA LOCAL INFILE (MySqlBulkLoader): {loaded} user coupons into en_user_coupons in {seconds:0.00} s = {loaded / seconds:0} rows/s");
+        Console.WriteLine($"LOAD DATA LOCAL INFILE (MySqlBulkLoader): {loaded} user coupons into en_user_coupons " +
+            $"in {seconds:0.00} s = {loaded / seconds:0} rows/s");
         Console.WriteLine($"loaddata_rows_per_second={loaded / seconds:0}");
-        await new MySqlCommand($"DELETE FROM en_user_coupons WHERE template_id = {template}", connection) { CommandTimeout = 600 }.ExecuteNonQueryAsync();
+        await new MySqlCommand($"DELETE FROM en_user_coupons WHERE template_id = {template}", connection) { CommandTimeout = 600 }
+            .ExecuteNonQueryAsync();
         return loaded == rows ? 0 : 1;
     }
 }

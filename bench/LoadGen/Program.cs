@@ -15,7 +15,8 @@ using MySqlConnector;
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
-//   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants (URL: the management port's /metrics)
+//   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants
+//                                                              (URL: the management port's /metrics)
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
 //   bombs      --out DIR [--rows N]                           the workbooks of bench/upload-bombs.sh (three bombs, an honest N-row one)
 var baseUrl = new Uri(args[0]);
@@ -34,52 +35,59 @@ switch (mode)
         Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture)));
         return 0;
     case "noop":
-    {
-        var result = await RunAsync(concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
-        Report("no-op GET /api/v1/ping", result);
-        ReportSent(result);
-        return 0;
-    }
+        {
+            var result = await RunAsync(
+                concurrency, warmup, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping"), HttpStatusCode.NoContent);
+            Report("no-op GET /api/v1/ping", result);
+            ReportSent(result);
+            return 0;
+        }
     case "claims":
-    {
-        var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
-        var userBase = long.Parse(Opt("user-base") ?? "1000000000", CultureInfo.InvariantCulture);
-        var tokens = new TokenPool(key, userBase);
-        var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
-        var result = await RunAsync(concurrency, warmup, seconds, i =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(i));
-            request.Headers.Add("Idempotency-Key", i.ToString(CultureInfo.InvariantCulture));
-            return request;
-        }, HttpStatusCode.Created);
-        Report($"claims (template {template})", result);
-        Console.WriteLine($"created={result.Ok}");
-        ReportSent(result);
-        return 0;
-    }
+            var template = Opt("template") ?? await CreateTemplateAsync(100_000_000);
+            var userBase = long.Parse(Opt("user-base") ?? "1000000000", CultureInfo.InvariantCulture);
+            var tokens = new TokenPool(key, userBase);
+            var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
+            var result = await RunAsync(concurrency, warmup, seconds, i =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(i));
+                request.Headers.Add("Idempotency-Key", i.ToString(CultureInfo.InvariantCulture));
+                return request;
+            }, HttpStatusCode.Created);
+            Report($"claims (template {template})", result);
+            Console.WriteLine($"created={result.Ok}");
+            ReportSent(result);
+            return 0;
+        }
     case "quotes":
-    {
-        var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
-        var distinct = args.Contains("--distinct");
-        var service = new TokenPool(key, 0).Service();
-        var result = await RunAsync(concurrency, warmup, seconds, i =>
         {
-            // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
-            // otherwise one cart, answered from the stored quote after the first.
-            var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { quantity = (int)(i % 50_000) + 1 } : l).ToArray();
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes") { Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
-            return request;
-        }, HttpStatusCode.OK);
-        Report($"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
-        return 0;
-    }
+            var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
+            var distinct = args.Contains("--distinct");
+            var service = new TokenPool(key, 0).Service();
+            var result = await RunAsync(concurrency, warmup, seconds, i =>
+            {
+                // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
+                // otherwise one cart, answered from the stored quote after the first.
+                var lines = cartLines.Select((l, n) => n == 0 && distinct ? l with { Quantity = (int)(i % 50_000) + 1 } : l).ToArray();
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/settlement/quotes")
+                {
+                    Content = JsonContent.Create(new { userId = user, currency = "CNY", lines, shippingFee = 800 }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
+                return request;
+            }, HttpStatusCode.OK);
+            Report(
+                $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
+            return 0;
+        }
     case "verify":
-        return await VerifyAsync(long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
+        return await VerifyAsync(
+            long.Parse(Opt("template")!, CultureInfo.InvariantCulture), long.Parse(Opt("expect-created") ?? "-1", CultureInfo.InvariantCulture));
     case "distribute":
-        return await DistributionBench.DistributeAsync(baseUrl, new Uri(Opt("metrics") ?? throw new ArgumentException("distribute needs --metrics <management url>/metrics")),
+        return await DistributionBench.DistributeAsync(
+            baseUrl, new Uri(Opt("metrics") ?? throw new ArgumentException("distribute needs --metrics <management url>/metrics")),
             new TokenPool(key, 0).Merchant(1), int.Parse(Opt("rows")!, CultureInfo.InvariantCulture),
             Opt("mysql")!, Opt("file")!, async stock => await CreateTemplateAsync(stock));
     case "loaddata":
@@ -118,7 +126,8 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
         var body = JsonSerializer.SerializeToElement(scope).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
         foreach (var (k, v) in benefit) body[k] = v;
         body["name"] = $"quote bench {i}"; body["currency"] = "CNY"; body["stock"] = 1_000_000; body["perUserLimit"] = 1;
-        body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1); body["exclusive"] = i % 25 == 24;
+        body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1);
+        body["exclusive"] = i % 25 == 24;
         var created = await merchant.PostAsJsonAsync("/api/v1/merchant/templates", body);
         created.EnsureSuccessStatusCode();
         var template = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -126,7 +135,8 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
         claim.Headers.Add("Idempotency-Key", "bench-" + i.ToString(CultureInfo.InvariantCulture));
         (await holder.SendAsync(claim)).EnsureSuccessStatusCode();
     }
-    var lines = Enumerable.Range(0, lineCount).Select(n => new QuoteLine("sku-" + n, n + 1, n % 5 + 1, [n % 4 + 1], 1000 + 137 * n, n % 3 + 1)).ToArray();
+    var lines = Enumerable.Range(0, lineCount).Select(n => new QuoteLine("sku-" + n, n + 1, n % 5 + 1, [n % 4 + 1], 1000 + 137 * n, n % 3 + 1))
+        .ToArray();
     return (user, lines);
 }
 
@@ -188,7 +198,8 @@ async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSecond
     var elapsedSeconds = clock.Elapsed.TotalSeconds;
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
-    return new RunResult(workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok, Interlocked.Read(ref next));
+    return new RunResult(
+        workers, histogram.TotalCount / elapsedSeconds, histogram, errors, histogram.TotalCount, statuses, ok, Interlocked.Read(ref next));
 }
 
 void ReportSent(RunResult r)
@@ -201,7 +212,8 @@ void Report(string what, RunResult r)
     double Ms(double percentile) => r.Latency.GetValueAtPercentile(percentile) / (double)Stopwatch.Frequency * 1000;
     var codes = string.Join(" ", r.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms errors={r.Errors}/{r.Total} ({100.0 * r.Errors / Math.Max(1, r.Total):F3}%) statuses=[{codes}]"));
+        $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms " +
+        $"errors={r.Errors}/{r.Total} ({100.0 * r.Errors / Math.Max(1, r.Total):F3}%) statuses=[{codes}]"));
 }
 
 async Task<int> VerifyAsync(long template, long expectCreated)
@@ -211,11 +223,16 @@ async Task<int> VerifyAsync(long template, long expectCreated)
     {
         ("coupons stored", $"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {template}"),
         ("issued counter", $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) x"),
-        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
-        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
+        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} " +
+            "GROUP BY user_id HAVING COUNT(*) > 1) x"),
+        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} " +
+            "GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
+        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} " +
+            "AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
     };
-    System.Data.Common.DbConnection connection = Opt("mysql") is { } cs ? new MySqlConnection(cs) : new SqliteConnection($"Data Source={Opt("sqlite")};Mode=ReadOnly");
+    System.Data.Common.DbConnection connection = Opt("mysql") is { } cs
+        ? new MySqlConnection(cs)
+        : new SqliteConnection($"Data Source={Opt("sqlite")};Mode=ReadOnly");
     await using var _ = connection;
     await connection.OpenAsync();
     var values = new Dictionary<string, long>();
@@ -230,8 +247,10 @@ async Task<int> VerifyAsync(long template, long expectCreated)
     if (values["users above the limit (1)"] > 0) violations.Add("a user holds more than the limit");
     if (values["keys with two coupons"] > 0) violations.Add("an idempotency key issued twice");
     if (values["claim requests without a coupon"] > 0) violations.Add("a claim request without its coupon");
-    if (expectCreated >= 0 && values["coupons stored"] != expectCreated) violations.Add($"{expectCreated} answered 201 but {values["coupons stored"]} stored");
-    Console.WriteLine("verify: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}")) + $" -> {(violations.Count == 0 ? "0 violations" : string.Join("; ", violations))}");
+    if (expectCreated >= 0 && values["coupons stored"] != expectCreated)
+        violations.Add($"{expectCreated} answered 201 but {values["coupons stored"]} stored");
+    Console.WriteLine("verify: " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"))
+        + $" -> {(violations.Count == 0 ? "0 violations" : string.Join("; ", violations))}");
     return violations.Count == 0 ? 0 : 1;
 }
 
@@ -240,7 +259,8 @@ HttpClient Client(int connections) => new(new SocketsHttpHandler
     MaxConnectionsPerServer = connections,
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     UseCookies = false,
-}) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+})
+{ BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
 
 internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
     System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok, long Sent);
@@ -254,11 +274,14 @@ internal sealed class TokenPool(byte[] key, long userBase)
     private static readonly string Header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8);
     private readonly long _expires = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
 
-    public string Token(long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    // Issuer, audience and expiry close every payload (not a raw string: one cannot begin with a quote).
+    private string SharedClaims => $"\"iss\":\"promotion-engine\",\"aud\":\"promotion-engine\",\"exp\":{_expires}}}";
 
-    public string Merchant(long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    public string Token(long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}",""" + SharedClaims);
 
-    public string Service() => Sign($$"""{"sub":"order-service","role":"SERVICE","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+    public string Merchant(long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}",""" + SharedClaims);
+
+    public string Service() => Sign("""{"sub":"order-service","role":"SERVICE",""" + SharedClaims);
 
     private string Sign(string payload)
     {
@@ -269,4 +292,5 @@ internal sealed class TokenPool(byte[] key, long userBase)
     private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
 
-record QuoteLine(string sku, long productId, long shopId, long[] categoryIds, long unitPrice, int quantity);
+/// <summary>A cart line as the quote endpoint reads it (JsonContent writes the names camelCase).</summary>
+internal sealed record QuoteLine(string Sku, long ProductId, long ShopId, long[] CategoryIds, long UnitPrice, int Quantity);

@@ -39,9 +39,11 @@ internal static class UploadBombs
         {
             w.Write("<row r=\"1\"><c r=\"A1\" t=\"str\"><v>userId</v></c></row>");
             for (var row = 2; row <= honestRows + 1; row++)
-                w.Write(string.Create(CultureInfo.InvariantCulture, $"<row r=\"{row}\"><c r=\"A{row}\" t=\"str\"><v>{13_800_000_000L + row * 7L}</v></c></row>"));
+                w.Write(string.Create(
+                    CultureInfo.InvariantCulture, $"<row r=\"{row}\"><c r=\"A{row}\" t=\"str\"><v>{13_800_000_000L + row * 7L}</v></c></row>"));
         });
-        foreach (var file in Directory.GetFiles(folder, "*.xlsx").Order()) Console.WriteLine($"{Path.GetFileName(file)} {new FileInfo(file).Length} bytes");
+        foreach (var file in Directory.GetFiles(folder, "*.xlsx").Order())
+            Console.WriteLine($"{Path.GetFileName(file)} {new FileInfo(file).Length} bytes");
         return 0;
     }
 
@@ -49,12 +51,16 @@ internal static class UploadBombs
     {
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
-        Part(zip, "[Content_Types].xml", w => w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
-            "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
-        Part(zip, "xl/workbook.xml", w => w.Write($"<workbook xmlns=\"{Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
-            "<sheets><sheet name=\"Recipients\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
-        Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-            "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"));
+        Part(zip, "[Content_Types].xml", w => w
+            .Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
+                "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
+        Part(zip, "xl/workbook.xml", w => w
+            .Write($"<workbook xmlns=\"{Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
+                "<sheets><sheet name=\"Recipients\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
+        Part(zip, "xl/_rels/workbook.xml.rels", w => w
+            .Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\"" +
+                " Target=\"worksheets/sheet1.xml\"/></Relationships>"));
         Part(zip, "xl/worksheets/sheet1.xml", w =>
         {
             w.Write($"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><worksheet xmlns=\"{Main}\"><sheetData>");

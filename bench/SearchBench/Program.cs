@@ -79,11 +79,13 @@ var kinds = new (string Name, Func<Random, Task<int>> Run)[]
     }),
     ("filters: merchantId + claimableNow", async r => (await find.HandleAsync(Query() with
         { Merchant = r.Next(1, Catalog.Merchants + 1), ClaimableAt = now }, default))!.Items.Count),
-    ("filters: type only (a third of the catalog, newest first)", async r => (await find.HandleAsync(Query() with { Type = types[r.Next(3)] }, default))!.Items.Count),
+    ("filters: type only (a third of the catalog, newest first)",
+        async r => (await find.HandleAsync(Query() with { Type = types[r.Next(3)] }, default))!.Items.Count),
     ("filters: claimableNow only", async r => (await find.HandleAsync(Query() with { ClaimableAt = now }, default))!.Items.Count),
     ("exposure: product page (product + shop + category)", async r => (await expose.HandleAsync(new ExposureQuery(r.Next(1, Catalog.Products + 1),
         r.Next(1, Catalog.Shops + 1), r.Next(1, Catalog.Categories + 1), now, null, 20), user, default))!.Items.Count),
-    ("exposure: shop page", async r => (await expose.HandleAsync(new ExposureQuery(null, r.Next(1, Catalog.Shops + 1), null, now, null, 20), user, default))!.Items.Count),
+    ("exposure: shop page", async r => (await expose.HandleAsync(
+        new ExposureQuery(null, r.Next(1, Catalog.Shops + 1), null, now, null, 20), user, default))!.Items.Count),
     ("bare Lucene TermQuery text:优 (one posting list of 优惠's), top 20 by score (comparison)", r => Task.FromResult(index.BareRead(s =>
         s.Search(new TermQuery(new Term(TemplateDocuments.Text, "优")), 20).TotalHits))),
     ("bare Lucene TermQuery shop:<id>, top 20 (comparison)", r => Task.FromResult(index.BareRead(s =>
@@ -113,12 +115,14 @@ foreach (var (name, run) in kinds.Where(k => only is null || k.Name.Contains(onl
         histogram.RecordValue(Stopwatch.GetTimestamp() - start);
     }
     double Us(double percentile) => histogram.GetValueAtPercentile(percentile) * 1_000_000.0 / Stopwatch.Frequency;
-    Console.WriteLine($"| {name} | {Us(50):N0} | {Us(90):N0} | {Us(99):N0} | {Us(99.9):N0} | {histogram.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency:N0} | {hits / (double)queries:N1} |");
+    Console.WriteLine($"| {name} | {Us(50):N0} | {Us(90):N0} | {Us(99):N0} | {Us(99.9):N0} | " +
+        $"{histogram.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency:N0} | {hits / (double)queries:N1} |");
 }
 
 int Arg(string name, int fallback) => Value(name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-static long Size(string path) => Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+static long Size(string path)
+    => Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
 
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {

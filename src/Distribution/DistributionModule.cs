@@ -28,7 +28,8 @@ public static class DistributionModule
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<DistributionOptions>().BindConfiguration(DistributionOptions.Section)
-            .PostConfigure(o => o.SpoolDirectory = Path.GetFullPath(o.SpoolDirectory is { Length: > 0 } folder ? folder : Path.Combine(dataDirectory, RecipientSpool.DefaultFolder)))
+            .PostConfigure(o => o.SpoolDirectory = Path.GetFullPath(
+                o.SpoolDirectory is { Length: > 0 } folder ? folder : Path.Combine(dataDirectory, RecipientSpool.DefaultFolder)))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecipientSpool>();
         services.AddSingleton(new ModuleSchema(Name, typeof(DistributionModule).Assembly));

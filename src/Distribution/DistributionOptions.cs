@@ -50,7 +50,10 @@ internal sealed class DistributionOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often idle workers look for due tasks, free shards and pending imports (work started in this instance wakes them at once).</summary>
+    /// <summary>
+    /// How often idle workers look for due tasks, free shards and pending imports (work started in this instance wakes
+    /// them at once).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -12,8 +12,9 @@ namespace PromotionEngine.Host;
 /// </summary>
 internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<string, string>> Options, string? Argument, string[] Settings)
 {
-    public const string Usage = "usage: [serve | migrate | token --role MERCHANT|USER|SERVICE|OPERATOR --id <id> [--role … --id …] [--hours 24] | claim-script | event-schemas <folder>] " +
-        "[--Section:Key=value | --Section:Key value | /Section:Key value]...";
+    public const string Usage =
+        "usage: [serve | migrate | token --role MERCHANT|USER|SERVICE|OPERATOR --id <id> [--role … --id …] [--hours 24] | claim-script " +
+        "| event-schemas <folder>] [--Section:Key=value | --Section:Key value | /Section:Key value]...";
 
     private static readonly Dictionary<string, string[]> CommandOptions = new()
     {
@@ -50,7 +51,8 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
         string? argument = null;
         if (command == "event-schemas")
         {
-            if (args.Length <= next || args[next].StartsWith('-')) throw new SettingsException($"event-schemas needs the folder to write to (e.g. docs/events/schemas); {Usage}");
+            if (args.Length <= next || args[next].StartsWith('-'))
+                throw new SettingsException($"event-schemas needs the folder to write to (e.g. docs/events/schemas); {Usage}");
             argument = args[next++];
         }
 
@@ -86,14 +88,16 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
 
             if (own.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                if (!repeatable.Contains(key, StringComparer.OrdinalIgnoreCase) && options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
+                if (!repeatable.Contains(key, StringComparer.OrdinalIgnoreCase)
+                    && options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
                     throw new SettingsException($"'--{key}' is given twice.");
                 options.Add(new(key.ToLowerInvariant(), value));
             }
             else if (!KnownKeys.Contains(key.Split(':')[0]))
             {
                 throw new SettingsException(own.Length > 0
-                    ? $"Unknown argument '{arg}': {command} takes {string.Join(", ", own.Select(o => "--" + o))} and settings of the sections the Host reads; {Usage}"
+                    ? $"Unknown argument '{arg}': {command} takes {string.Join(", ", own.Select(o => "--" + o))} " +
+                        $"and settings of the sections the Host reads; {Usage}"
                     : $"Unknown setting '{arg}': no part of the Host reads '{key.Split(':')[0]}'; {Usage}");
             }
             else

@@ -74,10 +74,13 @@ static async Task<int> RunAsync(CommandLine line)
 
     // The key file in the data folder is for Development and the `token` command: anywhere else, whoever can read
     // the data folder could sign OPERATOR tokens, so the server needs a real issuer or a key it was given.
-    if (command == "serve" && !builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.Auth.Authority) && string.IsNullOrWhiteSpace(options.Auth.SigningKey))
+    if (command == "serve" && !builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.Auth.Authority)
+        && string.IsNullOrWhiteSpace(options.Auth.SigningKey))
     {
-        throw new SettingsException($"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority (the token issuer) " +
-            "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when ASPNETCORE_ENVIRONMENT=Development.");
+        throw new SettingsException(
+            $"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority (the token issuer) " +
+            "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when " +
+            "ASPNETCORE_ENVIRONMENT=Development.");
     }
 
     var roles = Roles.Parse(options.Roles, Program.Modules);
@@ -149,7 +152,8 @@ static async Task<int> RunAsync(CommandLine line)
 public partial class Program
 {
     /// <summary>The modules of this build, by the names Promotion:Roles takes.</summary>
-    internal static readonly string[] Modules = [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
+    internal static readonly string[] Modules =
+        [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
 
     /// <summary>The modules' authorization policies, each with the one role it lets in.</summary>
     internal static readonly (string Policy, CallerRole Role)[] Policies =

@@ -7,7 +7,8 @@ namespace PromotionEngine.Kernel;
 /// <summary>Opaque page cursors: the id of the last item seen, so pages stay stable while rows are added.</summary>
 public static class Cursor
 {
-    public static string Encode(long lastId) => Base64Url.EncodeToString(Encoding.ASCII.GetBytes("v1:" + lastId.ToString(CultureInfo.InvariantCulture)));
+    public static string Encode(long lastId)
+        => Base64Url.EncodeToString(Encoding.ASCII.GetBytes("v1:" + lastId.ToString(CultureInfo.InvariantCulture)));
 
     public static bool TryDecode(string? cursor, out long? lastId)
     {

@@ -31,6 +31,7 @@ public sealed record Problem(int Status, string Code, string Detail, IDictionary
     }
 
     /// <summary>400: the request itself is malformed or out of range; nothing was changed.</summary>
-    public static Problem Invalid(FieldErrors errors, string code = "VALIDATION_FAILED", string detail = "The request has invalid fields; nothing was changed.") =>
+    public static Problem Invalid(
+        FieldErrors errors, string code = "VALIDATION_FAILED", string detail = "The request has invalid fields; nothing was changed.") =>
         new(400, code, detail, new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors.ToDictionary() });
 }

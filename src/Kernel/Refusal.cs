@@ -13,4 +13,5 @@ public enum RefusalKind
 }
 
 /// <summary>An expected "no" with a stable machine-readable code; the endpoint turns it into problem+json.</summary>
-public sealed record Refusal(RefusalKind Kind, string Code, string Message, string? Field = null, IReadOnlyDictionary<string, object?>? Details = null);
+public sealed record Refusal(
+    RefusalKind Kind, string Code, string Message, string? Field = null, IReadOnlyDictionary<string, object?>? Details = null);

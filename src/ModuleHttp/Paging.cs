@@ -20,7 +20,10 @@ internal static class Paging
     public static FieldErrors WhenBadPage(this FieldErrors errors, int? limit, string? cursor, out long? after, int maxSize = MaxSize) =>
         errors.WhenBadLimit(limit, maxSize).When(!Cursor.TryDecode(cursor, out after), "cursor", "Not a cursor this API returned.");
 
-    /// <summary>The first <paramref name="size"/> of <paramref name="fetched"/> (asked for size + 1), and the cursor after the last, if more follow.</summary>
+    /// <summary>
+    /// The first <paramref name="size"/> of <paramref name="fetched"/> (asked for size + 1), and the cursor after the
+    /// last, if more follow.
+    /// </summary>
     public static (List<T> Items, string? NextCursor) Take<T>(IReadOnlyList<T> fetched, int size, Func<T, long> key)
     {
         var items = fetched.Take(size).ToList();

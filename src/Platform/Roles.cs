@@ -29,7 +29,8 @@ internal sealed class Roles
         if (names is ["all"]) return new Roles(modules, [.. modules]);
         var unknown = names.Except(modules).ToList();
         if (names.Length == 0 || unknown.Count > 0)
-            throw new SettingsException($"Promotion:Roles is 'all' or a list of {string.Join(", ", modules)}; unknown: {string.Join(", ", unknown)}.");
+            throw new SettingsException(
+                $"Promotion:Roles is 'all' or a list of {string.Join(", ", modules)}; unknown: {string.Join(", ", unknown)}.");
         return new Roles(modules, [.. names]);
     }
 }

@@ -44,7 +44,8 @@ public class EveryRuleCanFail
     public void The_library_rule_fails_on_the_distribution_adapters_and_endpoints()
     {
         Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Distribution).UseNothingFrom("Dapper").Check(Architectures.All));
-        Assert.Throws<FailedArchRuleException>(() => TypesIn(Assemblies.Distribution).UseNothingFrom("Microsoft.AspNetCore").Check(Architectures.All));
+        Assert.Throws<FailedArchRuleException>(
+            () => TypesIn(Assemblies.Distribution).UseNothingFrom("Microsoft.AspNetCore").Check(Architectures.All));
     }
 
     /// <summary>

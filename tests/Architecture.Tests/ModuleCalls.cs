@@ -10,7 +10,8 @@ namespace PromotionEngine.Architecture.Tests;
 /// </summary>
 internal sealed class ModuleCalls
 {
-    private readonly SortedDictionary<string, SortedDictionary<string, SortedDictionary<string, SortedSet<string>>>> _edges = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, SortedDictionary<string, SortedDictionary<string, SortedSet<string>>>> _edges =
+        new(StringComparer.Ordinal);
 
     private ModuleCalls() { }
 
@@ -44,7 +45,8 @@ internal sealed class ModuleCalls
     }
 
     /// <summary>Every module of ours the architecture loaded, by its entry point's <c>Name</c> (engine, merchant-admin, …).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<IType>> Modules(IEnumerable<System.Reflection.Assembly> assemblies, ArchitectureModel architecture) =>
+    public static IReadOnlyDictionary<string, IReadOnlyList<IType>> Modules(
+        IEnumerable<System.Reflection.Assembly> assemblies, ArchitectureModel architecture) =>
         assemblies.ToDictionary(ModuleName, a => (IReadOnlyList<IType>)Rules.TypesIn(a).GetObjects(architecture).ToList(), StringComparer.Ordinal);
 
     public static string ModuleName(System.Reflection.Assembly assembly)
@@ -69,9 +71,10 @@ internal sealed class ModuleCalls
     }
 
     /// <summary>The cycles, each with the types that make its calls (to find them), one line each.</summary>
-    public string Describe(IEnumerable<string> cycles) => string.Join(Environment.NewLine, cycles.Select(c => "  " + c + Environment.NewLine + string.Join(Environment.NewLine,
-        Path(c).Zip(Path(c).Skip(1)).Select(step => $"    {step.First} → {step.Second}: " + string.Join("; ",
-            _edges[step.First][step.Second].Select(p => $"{p.Key} used by {string.Join(", ", p.Value)}"))))));
+    public string Describe(IEnumerable<string> cycles) => string.Join(Environment.NewLine, cycles.Select(c =>
+        "  " + c + Environment.NewLine + string.Join(Environment.NewLine,
+            Path(c).Zip(Path(c).Skip(1)).Select(step => $"    {step.First} → {step.Second}: " + string.Join("; ",
+                _edges[step.First][step.Second].Select(p => $"{p.Key} used by {string.Join(", ", p.Value)}"))))));
 
     private static IEnumerable<string> Path(string cycle) => cycle[..cycle.IndexOf(" via ", StringComparison.Ordinal)].Split(" → ");
 
@@ -81,7 +84,8 @@ internal sealed class ModuleCalls
         {
             if (next == start)
             {
-                var ports = path.Zip([.. path.Skip(1), start]).SelectMany(s => _edges[s.First][s.Second].Keys).Distinct().Order(StringComparer.Ordinal);
+                var ports = path.Zip([.. path.Skip(1), start]).SelectMany(s => _edges[s.First][s.Second].Keys).Distinct()
+                    .Order(StringComparer.Ordinal);
                 found.Add($"{string.Join(" → ", path)} → {start} via {string.Join(", ", ports)}");
             }
             else if (string.CompareOrdinal(next, start) > 0 && !path.Contains(next))

@@ -28,7 +28,8 @@ internal static class Rules
     public static GivenTypesConjunction TypesIn(Assembly assembly) => Types().That().ResideInAssembly(assembly);
 
     /// <summary>Throws <see cref="ModuleCycleException"/> naming every cycle but the tolerated ones, and the types that make its calls.</summary>
-    /// <param name="tolerated">Cycles written out whole as <see cref="ModuleCalls.Cycles"/> names them: one more port or module on it is a new cycle.</param>
+    /// <param name="tolerated">Cycles written out whole as <see cref="ModuleCalls.Cycles"/> names them: one more port
+    /// or module on it is a new cycle.</param>
     public static void CheckOneWay(this ModuleCalls calls, params string[] tolerated)
     {
         var cycles = calls.Cycles().Except(tolerated, StringComparer.Ordinal).ToList();

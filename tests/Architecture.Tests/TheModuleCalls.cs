@@ -16,7 +16,8 @@ public class TheModuleCalls
     /// <summary>The modules the Host project references, as the architecture loaded them.</summary>
     private static ModuleCalls HostModules() =>
         ModuleCalls.Of(ModuleCalls.Modules(
-            TheModuleProjects.ReferencedProjects(TheModuleProjects.Project("Host")).Intersect(TheModuleProjects.ModuleNames()).Select(Assemblies.Named),
+            TheModuleProjects.ReferencedProjects(TheModuleProjects.Project("Host")).Intersect(TheModuleProjects.ModuleNames())
+                .Select(Assemblies.Named),
             Architectures.All));
 
     [Fact]

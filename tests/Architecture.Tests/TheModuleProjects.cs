@@ -46,7 +46,8 @@ public class TheModuleProjects
     public static TheoryData<string> Modules() => [.. ModuleNames()];
 
     [Fact]
-    public void Every_module_is_found() => Assert.Subset(ModuleNames().ToHashSet(), new HashSet<string> { "Engine", "MerchantAdmin", "Distribution" });
+    public void Every_module_is_found()
+        => Assert.Subset(ModuleNames().ToHashSet(), new HashSet<string> { "Engine", "MerchantAdmin", "Distribution" });
 
     [Theory]
     [MemberData(nameof(Modules))]

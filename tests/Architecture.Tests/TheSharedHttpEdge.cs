@@ -37,5 +37,6 @@ public class TheSharedHttpEdge
 
     [Fact]
     public void Kernel_and_contracts_stay_without_it() =>
-        Assert.DoesNotContain(new[] { Assemblies.Kernel, Assemblies.Contracts }.SelectMany(a => a.GetTypes()), t => t.Namespace == Rules.SharedHttpEdge);
+        Assert.DoesNotContain(
+            new[] { Assemblies.Kernel, Assemblies.Contracts }.SelectMany(a => a.GetTypes()), t => t.Namespace == Rules.SharedHttpEdge);
 }

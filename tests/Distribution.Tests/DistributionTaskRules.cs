@@ -1,6 +1,5 @@
 using PromotionEngine.Distribution.Tasks;
 using PromotionEngine.Kernel;
-using static PromotionEngine.Distribution.Tasks.DistributionStatus;
 
 namespace PromotionEngine.Distribution.Tests;
 
@@ -11,7 +10,8 @@ public class DistributionTaskRules
 
     private static DistributionTask ATask(DateTimeOffset? startAt = null, ImportState import = ImportState.Done)
     {
-        var created = DistributionTask.Create(1, new MerchantId(7), new TemplateId(9), "push", [NotifyChannel.Sms], startAt ?? T0, "f.csv", FileFormat.Csv, 10, 0, T0);
+        var created = DistributionTask.Create(
+            1, new MerchantId(7), new TemplateId(9), "push", [NotifyChannel.Sms], startAt ?? T0, "f.csv", FileFormat.Csv, 10, 0, T0);
         return DistributionTask.Restore(created.Id, created.Merchant, created.Template, created.Name, created.Status, created.Notify, created.StartAt,
             created.FileName, created.Format, created.FileBytes, created.UserIdColumn, import, 100, 0, null, null, T0, null, null, 0, null, T0);
     }
@@ -123,7 +123,8 @@ public class DistributionTaskRules
     }
 
     private static string State(DistributionTask t) =>
-        $"{t.Status} {t.Import} started={t.StartedAt:O} finished={t.FinishedAt:O} updated={t.UpdatedAt:O} active={t.ActiveTime(T0.AddHours(1))} failure={t.FailureCode}";
+        $"{t.Status} {t.Import} started={t.StartedAt:O} finished={t.FinishedAt:O} updated={t.UpdatedAt:O} " +
+        $"active={t.ActiveTime(T0.AddHours(1))} failure={t.FailureCode}";
 
     [Fact]
     public void Throughput_and_eta_come_from_the_running_time_only_while_running()

@@ -64,7 +64,8 @@ public sealed class HostileWorkbooks : IDisposable
     [Fact]
     public void A_shared_string_of_400_MB_is_refused_before_it_is_unpacked()
     {
-        var path = Workbook(w => w.Write("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row><row r=\"2\"><c r=\"B2\"><v>1001</v></c></row>"),
+        var path = Workbook(w => w.Write(
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row><row r=\"2\"><c r=\"B2\"><v>1001</v></c></row>"),
             s =>
             {
                 s.Write("<si><t>");

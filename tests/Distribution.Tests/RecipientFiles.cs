@@ -97,7 +97,9 @@ public sealed class RecipientFiles : IDisposable
         var layout = RecipientFile.Inspect(path, Limits, out var problem);
         Assert.Null(problem);
         Assert.Equal(new FileLayout(FileFormat.Xlsx, 1), layout);
-        Assert.Equal([new RecipientRow(2, "1001"), new RecipientRow(3, "1002"), new RecipientRow(4, "3.5")], RecipientFile.Rows(path, layout!, Limits).ToList());
+        Assert.Equal(
+            [new RecipientRow(2, "1001"), new RecipientRow(3, "1002"), new RecipientRow(4, "3.5")],
+            RecipientFile.Rows(path, layout!, Limits).ToList());
     }
 
     [Fact]
@@ -120,7 +122,9 @@ public sealed class RecipientFiles : IDisposable
     [Fact]
     public void Shared_strings_kept_on_disk_read_back_in_any_order()
     {
-        var texts = Enumerable.Range(0, 60_000).Select(i => i % 997 == 0 ? new string('名', 32_000 + i % 7) : i % 991 == 0 ? Workbooks.Noise(30_000, i) : $"user-{i}-名前").ToList();
+        var texts = Enumerable.Range(0, 60_000)
+            .Select(i => i % 997 == 0 ? new string('名', 32_000 + i % 7) : i % 991 == 0 ? Workbooks.Noise(30_000, i) : $"user-{i}-名前")
+            .ToList();
         var path = Write(Workbooks.Of("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>",
             string.Concat(texts.Select(t => $"<si><t>{t}</t></si>"))));
         using var package = Recipients.Xlsx.XlsxPackage.Open(path, Limits);

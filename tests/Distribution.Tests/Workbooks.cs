@@ -30,12 +30,16 @@ internal static class Workbooks
         string? dimension = null, int padding = 0, string worksheetOpen = $"<worksheet xmlns=\"{Main}\">", string worksheetClose = "</worksheet>")
     {
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        Part(zip, "[Content_Types].xml", w => w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
-            "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
-        Part(zip, "xl/workbook.xml", w => w.Write($"<workbook xmlns=\"{Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
-            "<sheets><sheet name=\"Recipients\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
-        Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-            "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"));
+        Part(zip, "[Content_Types].xml", w => w
+            .Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
+                "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"));
+        Part(zip, "xl/workbook.xml", w => w
+            .Write($"<workbook xmlns=\"{Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
+                "<sheets><sheet name=\"Recipients\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
+        Part(zip, "xl/_rels/workbook.xml.rels", w => w
+            .Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\"" +
+                " Target=\"worksheets/sheet1.xml\"/></Relationships>"));
         Part(zip, "xl/worksheets/sheet1.xml", w =>
         {
             w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");

@@ -47,7 +47,8 @@ public class CheckingFreeText
     [InlineData("vertical\vtab", false)]
     [InlineData("esc\u001b", false)]
     [InlineData("line\n\u202E", false)]
-    public void A_description_keeps_line_breaks_and_tabs_only(string text, bool clean) => Assert.Equal(clean, FreeText.IsClean(text, multiLine: true));
+    public void A_description_keeps_line_breaks_and_tabs_only(string text, bool clean)
+        => Assert.Equal(clean, FreeText.IsClean(text, multiLine: true));
 
     [Fact]
     public void The_field_at_fault_is_named_with_the_rule()

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
-using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Kernel.Tests;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Kernel.Tests;
 

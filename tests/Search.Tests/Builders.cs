@@ -20,11 +20,13 @@ internal static class ATemplate
 
     public static IndexedTemplate ForProducts(this IndexedTemplate t, params long[] products) => t with { Scope = "PRODUCTS", ProductIds = products };
 
-    public static IndexedTemplate ForCategories(this IndexedTemplate t, params long[] categories) => t with { Scope = "CATEGORIES", CategoryIds = categories };
+    public static IndexedTemplate ForCategories(this IndexedTemplate t, params long[] categories)
+        => t with { Scope = "CATEGORIES", CategoryIds = categories };
 
     public static IndexedTemplate ForShop(this IndexedTemplate t, long shop) => t with { Scope = "SHOP", ShopId = shop };
 
-    public static IndexedTemplate Changed(this IndexedTemplate t, Func<IndexedTemplate, IndexedTemplate> change) => change(t) with { Version = t.Version + 1 };
+    public static IndexedTemplate Changed(this IndexedTemplate t, Func<IndexedTemplate, IndexedTemplate> change)
+        => change(t) with { Version = t.Version + 1 };
 }
 
 /// <summary>A ready index in memory with a fake clock; applied templates are visible at once.</summary>

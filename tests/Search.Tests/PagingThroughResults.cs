@@ -27,7 +27,9 @@ public sealed class PagingThroughResults : IDisposable
     [Fact]
     public void Pages_of_a_text_query_cover_every_hit_once_in_order()
     {
-        var templates = Enumerable.Range(0, 23).Select(i => ATemplate.Named(i % 3 == 0 ? "满减 满减 优惠" : i % 3 == 1 ? "满减优惠券" : "优惠", i % 2 == 0 ? "满减" : "")).ToArray();
+        var templates = Enumerable.Range(0, 23)
+            .Select(i => ATemplate.Named(i % 3 == 0 ? "满减 满减 优惠" : i % 3 == 1 ? "满减优惠券" : "优惠", i % 2 == 0 ? "满减" : ""))
+            .ToArray();
         _index.With(templates);
 
         var all = _index.Ids(Text("优惠"));

@@ -6,7 +6,6 @@ using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Indexing;
-using static PromotionEngine.Search.Tests.AnIndex;
 
 namespace PromotionEngine.Search.Tests;
 
@@ -26,7 +25,8 @@ public sealed class ReplayingTheHistory : IDisposable
         EventEnvelope.Create(e, ATemplate.Now, e.Template.TemplateId.ToString(), e.Template.MerchantId);
 
     private async Task ReplayAsync(params EventEnvelope[] log) =>
-        Assert.True(await new ReplayTemplateHistory(_index, new Log(log), NullLogger<ReplayTemplateHistory>.Instance).RunAsync(CancellationToken.None));
+        Assert.True(
+            await new ReplayTemplateHistory(_index, new Log(log), NullLogger<ReplayTemplateHistory>.Instance).RunAsync(CancellationToken.None));
 
     private IReadOnlyList<Templates.IndexedTemplate> All() =>
         _index.Search(LuceneQueries.For(AnIndex.All, _index.Analyzer)!, null, 100)!.Select(h => h.Template).ToList();

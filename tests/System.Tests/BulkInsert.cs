@@ -5,7 +5,10 @@ using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
 
-/// <summary>The store's bulk load (LOAD DATA LOCAL on MariaDB) inserts in the caller's transaction, skips keys already there, and keeps text exact.</summary>
+/// <summary>
+/// The store's bulk load (LOAD DATA LOCAL on MariaDB) inserts in the caller's transaction, skips keys already there,
+/// and keeps text exact.
+/// </summary>
 public abstract class BulkInsert(EngineApp app)
 {
     private IDatabase Db => app.Services.GetRequiredService<IDatabase>();
@@ -64,7 +67,10 @@ public abstract class BulkInsert(EngineApp app)
         await using (var scope = await Db.BeginWriteAsync(CancellationToken.None))
         {
             await Db.BulkInsertAsync(new BulkRows("en_user_coupons",
-                ["id", "user_id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until", "consumed_at", "updated_at", "version"],
+                [
+                    "id", "user_id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until",
+                    "consumed_at", "updated_at", "version",
+                ],
                 [row]), scope, CancellationToken.None);
             await scope.CommitAsync(CancellationToken.None);
         }
@@ -80,7 +86,10 @@ public sealed class BulkInsertOnSqlite(SqliteApp app) : BulkInsert(app), IClassF
 
 public sealed class BulkInsertOnMariaDb(MariaDbApp app) : BulkInsert(app), IClassFixture<MariaDbApp>;
 
-/// <summary>The fallback for servers with local_infile off (or <c>Promotion:Database:LoadData=false</c>): multi-row INSERT IGNOREs, same contract.</summary>
+/// <summary>
+/// The fallback for servers with local_infile off (or <c>Promotion:Database:LoadData=false</c>): multi-row INSERT
+/// IGNOREs, same contract.
+/// </summary>
 public sealed class BulkInsertWithoutLoadData : BulkInsert, IClassFixture<BulkInsertWithoutLoadData.App>
 {
     public BulkInsertWithoutLoadData(App app) : base(app) { }

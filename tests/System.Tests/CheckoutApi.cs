@@ -63,7 +63,8 @@ public abstract class CheckoutApi(EngineApp app)
         var coupons = await CouponsAsync(3);
         Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(Api.NewOrderId(), _userId, [coupons[2]])).StatusCode);
 
-        var refused = await (await _service.LockAsync(Api.NewOrderId(), _userId, coupons)).AssertProblemAsync(HttpStatusCode.Conflict, "ILLEGAL_TRANSITION");
+        var refused = await (await _service.LockAsync(Api.NewOrderId(), _userId, coupons)).AssertProblemAsync(
+            HttpStatusCode.Conflict, "ILLEGAL_TRANSITION");
 
         var blocked = Assert.Single(refused.GetProperty("coupons").EnumerateArray());
         Assert.Equal(coupons[2], blocked.Str("couponId"));
@@ -79,10 +80,13 @@ public abstract class CheckoutApi(EngineApp app)
         var coupons = await CouponsAsync(1);
         var other = app.AsUser(EngineApp.NewId());
         await (await _service.LockAsync(Api.NewOrderId(), _userId, ["123"])).AssertProblemAsync(HttpStatusCode.NotFound, "COUPON_NOT_FOUND");
-        await (await _service.LockAsync(Api.NewOrderId(), _userId + 1_000_000_000, coupons)).AssertProblemAsync(HttpStatusCode.NotFound, "COUPON_NOT_FOUND");
-        await (await _service.LockAsync(Api.NewOrderId(), _userId, coupons, ttlSeconds: 0)).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await (await _service.LockAsync(Api.NewOrderId(), _userId + 1_000_000_000, coupons)).AssertProblemAsync(
+            HttpStatusCode.NotFound, "COUPON_NOT_FOUND");
+        await (await _service.LockAsync(Api.NewOrderId(), _userId, coupons, ttlSeconds: 0)).AssertProblemAsync(
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await _service.LockAsync("bad order id!", _userId, coupons)).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        await (await _service.LockAsync(Api.NewOrderId(), _userId, [coupons[0], coupons[0]])).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await (await _service.LockAsync(Api.NewOrderId(), _userId, [coupons[0], coupons[0]])).AssertProblemAsync(
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await User.LockAsync(Api.NewOrderId(), _userId, coupons)).AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await (await _service.OrderAsync(Api.NewOrderId(), "consume")).AssertProblemAsync(HttpStatusCode.Conflict, "ORDER_NOT_LOCKED");
         await (await _service.OrderAsync(Api.NewOrderId(), "refund")).AssertProblemAsync(HttpStatusCode.Conflict, "ORDER_NOT_CONSUMED");

@@ -11,8 +11,10 @@ public abstract class ClaimApi(EngineApp app)
     private readonly long _userId = EngineApp.NewId();
     private HttpClient User => app.AsUser(_userId);
 
-    private async Task<string> TemplateAsync(long stock = 100, int perUserLimit = 1, TimeSpan? startsIn = null, TimeSpan? lasts = null, string? validityAfterClaim = null) =>
-        (await _merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit, startsIn: startsIn, lasts: lasts, validityAfterClaim: validityAfterClaim))).Id();
+    private async Task<string> TemplateAsync(
+        long stock = 100, int perUserLimit = 1, TimeSpan? startsIn = null, TimeSpan? lasts = null, string? validityAfterClaim = null) =>
+        (await _merchant.CreateTemplateAsync(Api.ATemplate(
+            app.Clock.GetUtcNow(), stock, perUserLimit, startsIn: startsIn, lasts: lasts, validityAfterClaim: validityAfterClaim))).Id();
 
     [Fact]
     public async Task A_claim_issues_one_coupon_into_the_wallet_and_counts_it_on_the_template()
@@ -25,7 +27,8 @@ public abstract class ClaimApi(EngineApp app)
         var coupon = await response.JsonAsync();
         Assert.Equal("AVAILABLE", coupon.Str("status"));
         Assert.Equal(template, coupon.Str("templateId"));
-        Assert.Equal(TimeSpan.FromHours(12), coupon.GetProperty("validUntil").GetDateTimeOffset() - coupon.GetProperty("claimedAt").GetDateTimeOffset());
+        Assert.Equal(
+            TimeSpan.FromHours(12), coupon.GetProperty("validUntil").GetDateTimeOffset() - coupon.GetProperty("claimedAt").GetDateTimeOffset());
         Assert.Equal($"/api/v1/me/coupons/{coupon.Id()}", response.Headers.Location?.ToString());
         var read = await (await User.GetAsync($"/api/v1/me/coupons/{coupon.Id()}")).JsonAsync();
         Assert.Equal(coupon.Id(), read.Id());
@@ -73,7 +76,8 @@ public abstract class ClaimApi(EngineApp app)
         await (await User.ClaimAsync(stopped)).AssertProblemAsync(HttpStatusCode.Conflict, "TERMINATED");
 
         await (await User.ClaimAsync("999999999")).AssertProblemAsync(HttpStatusCode.NotFound, "TEMPLATE_NOT_FOUND");
-        var noKey = await User.PostAsync("/api/v1/claims", new StringContent($$"""{"templateId":"{{limited}}"}""", global::System.Text.Encoding.UTF8, "application/json"));
+        var noKey = await User.PostAsync(
+            "/api/v1/claims", new StringContent($$"""{"templateId":"{{limited}}"}""", global::System.Text.Encoding.UTF8, "application/json"));
         await noKey.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await app.AsService().ClaimAsync(limited)).AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
@@ -38,7 +37,8 @@ public abstract class Concurrency(EngineApp app)
         var issued = (await (await _merchant.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).GetProperty("issued").GetInt64();
         Assert.Equal(50, issued);
         var wallets = 0;
-        foreach (var client in clients) wallets += (await (await client.GetAsync("/api/v1/me/coupons")).JsonAsync()).GetProperty("items").GetArrayLength();
+        foreach (var client in clients)
+            wallets += (await (await client.GetAsync("/api/v1/me/coupons")).JsonAsync()).GetProperty("items").GetArrayLength();
         Assert.Equal(50, wallets);
     }
 

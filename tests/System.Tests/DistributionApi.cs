@@ -32,7 +32,8 @@ public abstract class DistributionApi(EngineApp app)
         string? cursor = null;
         do
         {
-            var page = await (await Merchant.GetAsync($"/api/v1/merchant/distribution-tasks/{task}/failures?limit=1000{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await Merchant.GetAsync(
+                $"/api/v1/merchant/distribution-tasks/{task}/failures?limit=1000{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             all.AddRange(page.GetProperty("items").EnumerateArray());
             cursor = page.GetProperty("nextCursor").GetString();
         }
@@ -67,15 +68,18 @@ public abstract class DistributionApi(EngineApp app)
 
         // The engine's own records agree, row for row.
         Assert.Equal(3000, await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
-        Assert.Equal(3000, await QueryAsync<long>("SELECT issued FROM en_template_issuance WHERE template_id = @T", new { T = long.Parse(template) }));
+        Assert.Equal(3000, await QueryAsync<long>(
+            "SELECT issued FROM en_template_issuance WHERE template_id = @T", new { T = long.Parse(template) }));
         Assert.Equal(0, await QueryAsync<long>(
-            "SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = @T GROUP BY user_id HAVING COUNT(*) > 1) twice", new { T = long.Parse(template) }));
+            "SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = @T GROUP BY user_id HAVING COUNT(*) > 1) twice",
+            new { T = long.Parse(template) }));
         // CouponClaimed/CouponPushed events: recorded in the chunk's transaction; since main's relay publishes and
         // removes outbox rows, they are no longer counted here (see the report: a consumer-side tally is to come).
 
         var failures = await FailuresAsync(task);
         Assert.Equal(
-            [(102L, "not-a-user", "INVALID_USER_ID"), (202, "", "INVALID_USER_ID"), (302, "-5", "INVALID_USER_ID"), (402, users[0].ToString(), "DUPLICATE_ROW"),
+            [(102L, "not-a-user", "INVALID_USER_ID"), (202, "", "INVALID_USER_ID"), (302, "-5", "INVALID_USER_ID"),
+                (402, users[0].ToString(), "DUPLICATE_ROW"),
              (12, claimedBefore.ToString(), "USER_LIMIT_REACHED")],
             failures.Select(f => (f.Long("rowNumber"), f.Str("rawValue"), f.Str("reason"))).OrderBy(f => f.Item3 == "USER_LIMIT_REACHED").ToList());
 
@@ -148,7 +152,8 @@ public abstract class DistributionApi(EngineApp app)
         var noForm = await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", new StringContent("{}", Encoding.UTF8, "application/json"));
         await noForm.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
         var bad = Distributions.Form("abc", Distributions.CsvOfUsers([1]), name: "", startAt: app.Clock.GetUtcNow().AddDays(-1), notify: "PIGEON");
-        var invalid = await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", bad)).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var invalid = await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks", bad)).AssertProblemAsync(
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.Equal(["name", "notify", "startAt", "templateId"], invalid.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
 
         var page = await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks")).JsonAsync();
@@ -189,9 +194,12 @@ public abstract class DistributionApi(EngineApp app)
         // Another merchant cannot see or stop this merchant's task.
         var mine = await Merchant.CreateTaskAsync(Distributions.Form(await TemplateAsync(), file, startAt: app.Clock.GetUtcNow().AddHours(1)));
         var stranger = app.AsMerchant(EngineApp.NewId());
-        await (await stranger.GetAsync($"/api/v1/merchant/distribution-tasks/{mine}")).AssertProblemAsync(HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
-        await (await stranger.PostAsync($"/api/v1/merchant/distribution-tasks/{mine}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
-        await (await app.AsUser(EngineApp.NewId()).GetAsync($"/api/v1/merchant/distribution-tasks/{mine}")).AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        await (await stranger.GetAsync($"/api/v1/merchant/distribution-tasks/{mine}")).AssertProblemAsync(
+            HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
+        await (await stranger.PostAsync($"/api/v1/merchant/distribution-tasks/{mine}/cancel", null)).AssertProblemAsync(
+            HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
+        await (await app.AsUser(EngineApp.NewId()).GetAsync($"/api/v1/merchant/distribution-tasks/{mine}")).AssertProblemAsync(
+            HttpStatusCode.Forbidden, "FORBIDDEN");
     }
 
     [Fact]
@@ -201,7 +209,10 @@ public abstract class DistributionApi(EngineApp app)
         var file = Distributions.CsvOfUsers(NewUsers(5));
         async Task<HttpResponseMessage> Send(byte[] body)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/distribution-tasks") { Content = Distributions.Form(template, body) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/distribution-tasks")
+            {
+                Content = Distributions.Form(template, body),
+            };
             request.Headers.Add("Idempotency-Key", "push-1");
             return await Merchant.SendAsync(request);
         }
@@ -234,7 +245,9 @@ public abstract class DistributionApi(EngineApp app)
             Assert.Equal("PAUSED", paused.Str("status"));
             Assert.InRange(paused.Long("processed"), 100, 400); // one chunk per worker at most: they are held after it
             // The counts answered are final: exactly what the database holds.
-            Assert.Equal(paused.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+            Assert.Equal(
+                paused.Long("issued"),
+                await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
             Assert.Equal(paused.Long("processed"), (await Merchant.TaskAsync(task)).Long("processed"));
             Assert.Equal(HttpStatusCode.OK, (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null)).StatusCode);
 
@@ -246,7 +259,8 @@ public abstract class DistributionApi(EngineApp app)
             var done = await Merchant.UntilAsync(task, "SUCCEEDED");
             // Every row decided once: a chunk redone after the pause would show as processed > 4000 or failed rows.
             Assert.Equal((4000L, 4000L, 0L), (done.Long("processed"), done.Long("issued"), done.Long("failed")));
-            Assert.Equal(4000, await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+            Assert.Equal(
+                4000, await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
             var finished = await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null))
                 .AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
             Assert.Equal("SUCCEEDED", finished.Str("currentStatus"));
@@ -268,9 +282,12 @@ public abstract class DistributionApi(EngineApp app)
             Assert.True(cancel.StatusCode == HttpStatusCode.OK, cancelled.ToString());
             Assert.Equal("CANCELLED", cancelled.Str("status"));
             Assert.InRange(cancelled.Long("issued"), 100, 400);
-            Assert.Equal(cancelled.Long("issued"), await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(second) }));
+            Assert.Equal(
+                cancelled.Long("issued"),
+                await QueryAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(second) }));
             Assert.Equal(cancelled.Long("issued"), (await Merchant.TaskAsync(other)).Long("issued"));
-            await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/resume", null)).AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+            await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{other}/resume", null)).AssertProblemAsync(
+                HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
         }
         finally
         {
@@ -284,13 +301,17 @@ public abstract class DistributionApi(EngineApp app)
         var template = await TemplateAsync();
         var startAt = app.Clock.GetUtcNow().AddHours(2);
         var task = await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(NewUsers(30)), startAt: startAt));
-        var counted = await Merchant.UntilAsync(task, t => t.TryGetProperty("totalRows", out var total) && total.ValueKind == JsonValueKind.Number, "counted");
+        var counted = await Merchant.UntilAsync(
+            task, t => t.TryGetProperty("totalRows", out var total) && total.ValueKind == JsonValueKind.Number, "counted");
         Assert.Equal("SCHEDULED", counted.Str("status"));
         Assert.Equal(30, counted.Long("totalRows"));
-        await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null)).AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+        await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/pause", null)).AssertProblemAsync(
+            HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
 
         var cancelled = await Merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(NewUsers(30)), startAt: startAt));
-        Assert.Equal("CANCELLED", (await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{cancelled}/cancel", null)).JsonAsync()).Str("status"));
+        Assert.Equal(
+            "CANCELLED",
+            (await (await Merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{cancelled}/cancel", null)).JsonAsync()).Str("status"));
 
         app.Clock.Advance(TimeSpan.FromHours(2));
         var done = await Merchant.UntilAsync(task, "SUCCEEDED");

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Dapper;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +11,10 @@ using PromotionEngine.System.Tests.Messaging;
 
 namespace PromotionEngine.System.Tests;
 
-/// <summary>A distribution task tells what it did: one CouponClaimed per issued coupon, a push per coupon when asked, the task's own events in order.</summary>
+/// <summary>
+/// A distribution task tells what it did: one CouponClaimed per issued coupon, a push per coupon when asked, the task's
+/// own events in order.
+/// </summary>
 public abstract class DistributionEvents(BackboneApp fixture)
 {
     private readonly EngineApp _app = fixture.App;
@@ -28,17 +30,21 @@ public abstract class DistributionEvents(BackboneApp fixture)
 
         var effects = await Eventually(() => EventRecorder.EffectsAsync(fixture.Database), effects =>
                 effects.Count(e => e.Envelope.AggregateId == task && e.Envelope.Type == "distribution-task-completed") == 1 &&
-                Claimed(effects, task).Count() >= users.Length && effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users.Length,
+                Claimed(effects, task).Count() >= users.Length &&
+                effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task) >= users.Length,
             Seconds(60), $"every event of task {task}", every: TimeSpan.FromMilliseconds(50));
 
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
-        var coupons = (await connection.QueryAsync<long>("SELECT id FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) })).Order().ToList();
+        var coupons = (await connection.QueryAsync<long>("SELECT id FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }))
+            .Order()
+            .ToList();
         Assert.Equal(coupons, Claimed(effects, task).Select(c => c.UserCouponId).Order());
         Assert.Equal(users.Order(), Claimed(effects, task).Select(c => c.UserId).Order());
         Assert.Equal(users.Length, effects.Count(e => e.Envelope.Type == "coupon-pushed" && PushOf(e) == task));
         Assert.Equal(["distribution-task-created", "distribution-task-started", "distribution-task-completed"],
             effects.Where(e => e.Envelope.AggregateId == task).Select(e => e.Envelope.Type));
-        var completed = effects.Single(e => e.Envelope.Type == "distribution-task-completed" && e.Envelope.AggregateId == task).Envelope.PayloadAs<DistributionTaskCompleted>();
+        var completed = effects.Single(e => e.Envelope.Type == "distribution-task-completed" && e.Envelope.AggregateId == task).Envelope
+            .PayloadAs<DistributionTaskCompleted>();
         Assert.Equal((250L, 250L, 0L), (completed.Counts.Processed, completed.Counts.Issued, completed.Counts.Failed));
     }
 
@@ -78,7 +84,8 @@ public sealed class DistributionPoisonChunk
         Assert.Contains("failed 3 times", failed.Str("failureDetail"));
         Assert.Equal(0, failed.Long("issued"));
         await using var connection = await app.Services.GetRequiredService<IDatabase>().OpenAsync(CancellationToken.None);
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
         await ((IAsyncLifetime)app).DisposeAsync();
     }
 

@@ -73,7 +73,8 @@ public sealed class DistributionSharedByTwoInstances
             gates.ForEach(g => g.Hold(template));
             var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
             await using (var shards = new MySqlConnection(first.ConnectionString))
-                await Eventually(() => shards.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM di_shards WHERE task_id = @T AND next_chunk > first_chunk",
+                await Eventually(() => shards.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM di_shards WHERE task_id = @T AND next_chunk > first_chunk",
                     new { T = long.Parse(task) }), committed => committed >= 4, Seconds(60), "each of the four shards to commit a chunk");
             gates.ForEach(g => g.Release(template));
             await merchant.UntilAsync(task, "SUCCEEDED");
@@ -101,8 +102,8 @@ public sealed class DistributionSharedByTwoInstances
         var merchant = before.AsMerchant(merchantId);
         var template = (await merchant.CreateTemplateAsync(Api.ATemplate(before.Clock.GetUtcNow(), stock: 1000))).Id();
         var startAt = before.Clock.GetUtcNow().AddHours(3);
-        var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(Enumerable.Range(0, 120).Select(_ => EngineApp.NewId())),
-            startAt: startAt));
+        var task = await merchant.CreateTaskAsync(Distributions.Form(
+            template, Distributions.CsvOfUsers(Enumerable.Range(0, 120).Select(_ => EngineApp.NewId())), startAt: startAt));
         await merchant.UntilAsync(task, t => t.GetProperty("totalRows").ValueKind == JsonValueKind.Number, "counted");
         before.Dispose(); // the process stops; the database stays
 
@@ -194,7 +195,8 @@ public sealed class DistributionKilled
             var atKill = await DistributedState.ReadAsync(connectionString, task, template);
             Assert.True(atKill.ShardProcessed < Rows, $"the task finished before the engine was killed: {atKill}");
             await using (var check = new MySqlConnection(connectionString))
-                Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT claimed FROM en_user_template_claims WHERE user_id = @U AND template_id = @T",
+                Assert.Equal(0, await check.ExecuteScalarAsync<long>(
+                    "SELECT claimed FROM en_user_template_claims WHERE user_id = @U AND template_id = @T",
                     new { U = heldBack, T = long.Parse(template) })); // the held-back chunk never committed
             Assert.Equal(atKill.Issued, atKill.Coupons); // what was committed is whole: coupons, counters and checkpoints agree
 
@@ -213,7 +215,8 @@ public sealed class DistributionKilled
     private static HttpClient Client(HostProcess host)
     {
         var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
+        client.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
         return client;
     }
 }
@@ -236,15 +239,18 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
     {
         var merchant = app.AsMerchant(EngineApp.NewId());
         var template = (await merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 10_000))).Id();
-        var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.Csv(Enumerable.Range(1, 1001).Select(i => i.ToString()), "uid")));
+        var task = await merchant.CreateTaskAsync(
+            Distributions.Form(template, Distributions.Csv(Enumerable.Range(1, 1001).Select(i => i.ToString()), "uid")));
         var failed = await merchant.UntilAsync(task, "FAILED");
         Assert.Equal("TOO_MANY_ROWS", failed.Str("failureCode"));
         Assert.Contains("more than 1000", failed.Str("failureDetail"));
         Assert.Equal(0, failed.Long("issued"));
         Assert.Equal(0, (await (await merchant.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).Long("issued"));
-        await (await merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
+        await (await merchant.PostAsync($"/api/v1/merchant/distribution-tasks/{task}/cancel", null)).AssertProblemAsync(
+            HttpStatusCode.Conflict, "TASK_STATUS_DOES_NOT_ALLOW");
 
-        var fits = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.Csv(Enumerable.Range(1, 1000).Select(i => i.ToString()), "uid")));
+        var fits = await merchant.CreateTaskAsync(
+            Distributions.Form(template, Distributions.Csv(Enumerable.Range(1, 1000).Select(i => i.ToString()), "uid")));
         Assert.Equal(1000, (await merchant.UntilAsync(fits, "SUCCEEDED")).Long("issued"));
     }
 
@@ -260,7 +266,10 @@ public sealed class DistributionLimits(SmallLimitsApp app) : IClassFixture<Small
     }
 }
 
-/// <summary>With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS, streaming throughout.</summary>
+/// <summary>
+/// With the default limits, a ten-million-row file is accepted (it fits the size limit) and fails TOO_MANY_ROWS,
+/// streaming throughout.
+/// </summary>
 [Trait("Category", "Slow")] // writes and uploads a 10-million-row file
 public sealed class DistributionTenMillionRows(SqliteApp app) : IClassFixture<SqliteApp>
 {

@@ -57,7 +57,8 @@ public sealed class EmbeddedDefaults
         {
             var path = Path.Combine(directory, SigningKeys.FileName);
             File.WriteAllText(path, Convert.ToBase64String(EngineApp.SigningKey));
-            FileModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // 0644, as keys were written before
+            // 0644, as keys were written before
+            FileModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
             var key = SigningKeys.Resolve(new AuthOptions(), directory);
 
@@ -86,6 +87,7 @@ public sealed class EmbeddedDefaults
         var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
         Assert.Equal("USER", jwt.GetClaim("role").Value);
         Assert.Equal("42", jwt.GetClaim("user_id").Value);
-        Assert.Throws<ArgumentException>(() => new TokenIssuer(key, "i", "a", TimeProvider.System).Issue(Kernel.Identity.CallerRole.Merchant, "abc", TimeSpan.FromHours(1)));
+        Assert.Throws<ArgumentException>(
+            () => new TokenIssuer(key, "i", "a", TimeProvider.System).Issue(Kernel.Identity.CallerRole.Merchant, "abc", TimeSpan.FromHours(1)));
     }
 }

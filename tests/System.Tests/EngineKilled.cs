@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
@@ -83,11 +82,14 @@ public sealed class EngineKilled(ITestOutputHelper output)
             Assert.Equal(0, afterRetries.UsersOverLimit);
             Assert.Equal(afterRetries.Coupons, afterRetries.Issued);
             Assert.Equal(afterRetries.Coupons - stored.Coupons, retried.Count(r => r.Coupon is not null && !stored.ByUser.ContainsKey(r.User)));
-            output.WriteLine($"before the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; {granted.Count} claims answered 201 before the kill, {unanswered.Count} unanswered of which " +
-                $"{retried.Count(r => stored.ByUser.ContainsKey(r.User))} were stored (their retry answered that coupon); {afterRetries.Coupons} coupons after the retries");
+            output.WriteLine($"before the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; " +
+                $"{granted.Count} claims answered 201 before the kill, {unanswered.Count} unanswered of which " +
+                $"{retried.Count(r => stored.ByUser.ContainsKey(r.User))} were stored (their retry answered that coupon); " +
+                $"{afterRetries.Coupons} coupons after the retries");
 
             // After the restart's rebuild nothing stays lost: the rest of the stock is issued, exactly.
-            var rest = await Task.WhenAll(Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
+            var rest = await Task.WhenAll(
+                Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
             var after = await StoredAsync(connectionString, template);
             Assert.Equal(Stock, after.Coupons);
             Assert.Equal(Stock, after.Issued);
@@ -117,7 +119,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
         var response = await Eventually(async () =>
         {
             var answer = await Client(host, CallerRole.User, user).ClaimAsync(template, key);
-            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable) await answer.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
+            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable)
+                await answer.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "CLAIMS_UNAVAILABLE");
             return answer;
         }, answer => answer.StatusCode != HttpStatusCode.ServiceUnavailable, Seconds(90), $"the claim of user {user} with key {key} to be decided",
             every: TimeSpan.FromSeconds(1)); // the Retry-After it answers
@@ -149,7 +152,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
         async Task<long> Scalar(string sql) => Convert.ToInt64(await new MySqlCommand(sql, connection).ExecuteScalarAsync());
         var ids = new HashSet<string>();
         var byUser = new Dictionary<string, string>();
-        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection).ExecuteReaderAsync())
+        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection)
+            .ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
@@ -160,7 +164,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
         return new Stored(
             ids.Count,
             await Scalar($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
+            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} " +
+                "GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
             ids,
             byUser);
     }

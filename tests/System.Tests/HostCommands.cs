@@ -72,7 +72,8 @@ public sealed class HostCommands : IDisposable
     public async Task Outside_development_the_server_refuses_to_start_without_an_issuer_or_a_key(string? environment)
     {
         var run = await HostCommand.RunAsync(["--urls", $"http://127.0.0.1:{FreePorts.Next()}", "--Promotion:DataDirectory", _data],
-            environment is null ? null : new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment }, _work, TimeSpan.FromSeconds(30));
+            environment is null ? null : new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment }, _work,
+            TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(0, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
@@ -88,14 +89,16 @@ public sealed class HostCommands : IDisposable
         var connectionString = new MySqlConnectionStringBuilder(MariaDbApp.ServerConnectionString) { Database = database }.ConnectionString;
         try
         {
-            var run = await HostCommand.RunAsync(["migrate", "--Promotion:Database:Provider", "MySql", "--Promotion:Database:ConnectionString", connectionString,
-                "/Promotion:DataDirectory", _data], Production, _work);
+            var run = await HostCommand.RunAsync(
+                ["migrate", "--Promotion:Database:Provider", "MySql", "--Promotion:Database:ConnectionString", connectionString,
+                    "/Promotion:DataDirectory", _data], Production, _work);
 
             Assert.True(run.ExitCode == 0, run.Error);
             await using var connection = new MySqlConnection(connectionString);
             await connection.OpenAsync();
             var tables = Convert.ToInt64(await new MySqlCommand(
-                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{database}' AND table_name IN ('en_user_coupons', 'ma_coupon_templates', 'host_worker_leases')",
+                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{database}' " +
+                "AND table_name IN ('en_user_coupons', 'ma_coupon_templates', 'host_worker_leases')",
                 connection).ExecuteScalarAsync());
             Assert.Equal(3, tables);
         }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests;
@@ -36,7 +35,8 @@ public abstract class IdempotencyKeys(EngineApp app)
         Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), problem.ToString());
     }
 
-    private static Task AssertReusedAsync(HttpResponseMessage response) => response.AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
+    private static Task AssertReusedAsync(HttpResponseMessage response)
+        => response.AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
 
     [Fact]
     public async Task A_retried_patch_gets_the_first_answer_even_after_a_later_change_and_changes_nothing()
@@ -67,7 +67,8 @@ public abstract class IdempotencyKeys(EngineApp app)
     {
         var url = $"/api/v1/merchant/templates/{(await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id()}";
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => SendAsync(Merchant, HttpMethod.Patch, url, "race-1", new { name = $"Name {i}" })));
+        var answers = await Task.WhenAll(
+            Enumerable.Range(0, 10).Select(i => SendAsync(Merchant, HttpMethod.Patch, url, "race-1", new { name = $"Name {i}" })));
 
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
@@ -91,7 +92,8 @@ public abstract class IdempotencyKeys(EngineApp app)
 
         var terminated = await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1");
         Assert.Equal(HttpStatusCode.OK, terminated.StatusCode);
-        await AssertSameAnswerAsync(terminated, await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1"));
+        await AssertSameAnswerAsync(
+            terminated, await SendAsync(Merchant, HttpMethod.Post, $"/api/v1/merchant/templates/{template}/terminate", "end-1"));
     }
 
     [Fact]
@@ -103,8 +105,10 @@ public abstract class IdempotencyKeys(EngineApp app)
         var created = await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 10 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         // Without the key a repeat answers 200 with the reminder; with it, the first answer: 201 and its Location.
-        await AssertSameAnswerAsync(created, await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 10 }));
-        await AssertReusedAsync(await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 20 }));
+        await AssertSameAnswerAsync(
+            created, await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 10 }));
+        await AssertReusedAsync(
+            await SendAsync(user, HttpMethod.Post, "/api/v1/me/reminders", "remind-1", new { templateId = template, minutesBefore = 20 }));
 
         var url = created.Headers.Location!.ToString();
         var cancelled = await SendAsync(user, HttpMethod.Delete, url, "cancel-1");
@@ -127,16 +131,22 @@ public abstract class IdempotencyKeys(EngineApp app)
         await AssertSameAnswerAsync(locked, await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/lock", "lock-1", lockBody));
         await AssertReusedAsync(await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "lock-1"));
         await AssertMalformedKeyAsync(await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "a b"));
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "consume-1")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK, (await SendAsync(_service, HttpMethod.Post, $"/api/v1/orders/{order}/coupons/consume", "consume-1")).StatusCode);
 
         var refund = await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" });
         Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
-        await AssertSameAnswerAsync(refund, await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" }));
-        await AssertReusedAsync(await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-2" }));
+        await AssertSameAnswerAsync(
+            refund, await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-1" }));
+        await AssertReusedAsync(
+            await SendAsync(_service, HttpMethod.Post, $"/api/v1/settlement/orders/{order}/refunds", "refund-1", new { refundId = "r-2" }));
 
         var cart = new { userId = user, currency = "CNY", lines = new[] { new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 } } };
         await AssertMalformedKeyAsync(await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/quotes", "\u0001", cart));
-        var ingest = new { eventId = Guid.NewGuid(), type = "order-cancelled", payload = new { orderId = Api.NewOrderId(), cancelledAt = app.Clock.GetUtcNow() } };
+        var ingest = new
+        {
+            eventId = Guid.NewGuid(), type = "order-cancelled", payload = new { orderId = Api.NewOrderId(), cancelledAt = app.Clock.GetUtcNow() },
+        };
         var accepted = await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/order-events", "event-1", ingest);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         await AssertSameAnswerAsync(accepted, await SendAsync(_service, HttpMethod.Post, "/api/v1/settlement/order-events", "event-1", ingest));
@@ -154,8 +164,10 @@ public abstract class IdempotencyKeys(EngineApp app)
         await AssertMalformedKeyAsync(await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/claim-counters/rebuild", "x y"));
         await AssertMalformedKeyAsync(await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "x y"));
         // A refusal is not recorded: the key stays free, and the request is decided afresh.
-        await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
-        await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
+        await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(
+            HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
+        await (await SendAsync(ops, HttpMethod.Post, "/api/v1/operator/dead-letters/1/replay", "ops-2")).AssertProblemAsync(
+            HttpStatusCode.NotFound, "DEAD_LETTER_NOT_FOUND");
     }
 
     [Fact]

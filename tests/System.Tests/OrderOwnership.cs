@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using PromotionEngine.System.Tests.Settlement;
@@ -89,7 +88,9 @@ public abstract class OrderOwnership(EngineApp app)
         Assert.Equal("AVAILABLE", await StatusAsync(user, coupon));
 
         // The evil service's own order is its own: the order service cannot release it either.
-        Assert.Equal(HttpStatusCode.OK, (await _evil.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId = evilQuote, ttlSeconds = 900 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _evil.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId = evilQuote, ttlSeconds = 900 })).StatusCode);
         await (await _service.OrderAsync(order, "release")).AssertProblemAsync(HttpStatusCode.NotFound, "ORDER_NOT_FOUND");
         Assert.Equal(HttpStatusCode.OK, (await _evil.OrderAsync(order, "release")).StatusCode);
         Assert.Equal("AVAILABLE", await StatusAsync(user, coupon));

@@ -80,7 +80,9 @@ public sealed class RateLimits
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.NoContent, (await PingAsync(host, "203.0.113.8")).StatusCode); // another client behind the proxy
         // A signed-in caller is counted by its token, not its address: many users behind one address are not held back.
-        Assert.Equal(HttpStatusCode.NoContent, (await PingAsync(host, "203.0.113.7", EngineApp.Tokens.Issue(CallerRole.User, "1001", TimeSpan.FromHours(1)))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await PingAsync(host, "203.0.113.7", EngineApp.Tokens.Issue(CallerRole.User, "1001", TimeSpan.FromHours(1)))).StatusCode);
     }
 
     [Fact]
@@ -108,8 +110,11 @@ public sealed class RateLimits
             await app.InitializeAsync();
             var forged = app.CreateClient();
             forged.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-                SignedTokens.Sign(new() { ["sub"] = "operator:x", ["role"] = "OPERATOR" }, new SymmetricSecurityKey("a-key-the-engine-does-not-know!!!"u8.ToArray())));
-            await (await app.CreateClient().GetAsync("/api/v1/me/coupons")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED"); // no token: a failure too
+                SignedTokens.Sign(
+                    new() { ["sub"] = "operator:x", ["role"] = "OPERATOR" },
+                    new SymmetricSecurityKey("a-key-the-engine-does-not-know!!!"u8.ToArray())));
+            // no token: a failure too
+            await (await app.CreateClient().GetAsync("/api/v1/me/coupons")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
             for (var i = 0; i < 2; i++)
                 await (await forged.GetAsync("/api/v1/operator/messaging")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
 

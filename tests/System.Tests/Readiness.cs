@@ -111,7 +111,10 @@ public sealed class Readiness
         }
     }
 
-    /// <summary>Polls /health/ready until it answers <paramref name="status"/> with checks that satisfy <paramref name="until"/>; returns each check's status by name.</summary>
+    /// <summary>
+    /// Polls /health/ready until it answers <paramref name="status"/> with checks that satisfy
+    /// <paramref name="until"/>; returns each check's status by name.
+    /// </summary>
     private static async Task<Dictionary<string, string>> UntilAsync(EngineApp app, HttpClient client, HttpStatusCode status,
         Func<Dictionary<string, string>, bool> until, bool advanceClock = false)
     {

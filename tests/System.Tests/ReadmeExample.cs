@@ -47,15 +47,19 @@ public sealed class ReadmeExample(ITestOutputHelper output)
             Assert.Matches($"\"id\":\"{coupon}\".*\"status\":\"AVAILABLE\"", Line(stdout, "\"items\":")); // the wallet
             Assert.StartsWith("q_", Match(stdout, @"^quote (\S+)$"));
             foreach (var (operation, status) in new[] { ("LOCK", "LOCKED"), ("CONSUME", "CONSUMED"), ("REFUND", "AVAILABLE") })
-                Assert.Matches($"\"operation\":\"{operation}\",\"coupons\":\\[\\{{\"id\":\"{coupon}\".*\"status\":\"{status}\"", Line(stdout, $"\"operation\":\"{operation}\""));
+                Assert.Matches(
+                    $"\"operation\":\"{operation}\",\"coupons\":\\[\\{{\"id\":\"{coupon}\".*\"status\":\"{status}\"",
+                    Line(stdout, $"\"operation\":\"{operation}\""));
 
             // What the answers said is what is stored: one coupon issued for the two claim requests, back in the wallet.
             var key = SigningKeys.Resolve(new AuthOptions(), data);
             var tokens = new TokenIssuer(key, "promotion-engine", "promotion-engine", TimeProvider.System);
             using var client = new HttpClient { BaseAddress = host.BaseAddress };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
+            client.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
             Assert.Equal(1, (await (await client.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).GetProperty("issued").GetInt64());
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.User, "1001", TimeSpan.FromMinutes(5)));
+            client.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.User, "1001", TimeSpan.FromMinutes(5)));
             Assert.Equal("AVAILABLE", (await (await client.GetAsync($"/api/v1/me/coupons/{coupon}")).JsonAsync()).Str("status"));
         }
         finally
@@ -70,7 +74,8 @@ public sealed class ReadmeExample(ITestOutputHelper output)
         var data = Path.Combine(Path.GetTempPath(), "promo-token-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var several = await TokenAsync(data, "--role", "MERCHANT", "--id", "7", "--role", "USER", "--id", "1001", "--role", "SERVICE", "--id", "order-service");
+            var several = await TokenAsync(
+                data, "--role", "MERCHANT", "--id", "7", "--role", "USER", "--id", "1001", "--role", "SERVICE", "--id", "order-service");
             Assert.Equal(0, several.Exit);
             var claims = several.Lines.Select(t => new JsonWebToken(t)).Select(t => (Role: t.GetClaim("role").Value, t.Subject)).ToList();
             Assert.Equal([("MERCHANT", "merchant:7"), ("USER", "user:1001"), ("SERVICE", "service:order-service")], claims);
@@ -97,15 +102,23 @@ public sealed class ReadmeExample(ITestOutputHelper output)
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         var section = Regex.Match(readme, @"^## Trying it\n(.*?)(?=^## )", RegexOptions.Multiline | RegexOptions.Singleline);
         Assert.True(section.Success, "README.md has no \"## Trying it\" section.");
-        var blocks = Regex.Matches(section.Groups[1].Value, @"^```bash\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+        var blocks = Regex.Matches(section.Groups[1].Value, @"^```bash\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .ToList();
         Assert.NotEmpty(blocks);
         return string.Join("\n", blocks);
     }
 
-    /// <summary>Runs the script with bash from the repository root, stopping at the first failing command (as `curl -f` makes every failed request).</summary>
+    /// <summary>
+    /// Runs the script with bash from the repository root, stopping at the first failing command (as `curl -f` makes
+    /// every failed request).
+    /// </summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> RunBashAsync(string script, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("bash") { WorkingDirectory = RepositoryRoot(), RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = RepositoryRoot(), RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         info.ArgumentList.Add("-euo");
         info.ArgumentList.Add("pipefail");
         info.ArgumentList.Add("-s");
@@ -152,7 +165,8 @@ public sealed class ReadmeExample(ITestOutputHelper output)
     }
 
     private static string Line(string text, string containing) =>
-        text.Split('\n').FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException($"No line with {containing} in:\n{text}");
+        text.Split('\n').FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"No line with {containing} in:\n{text}");
 
     private static string TestConfiguration() => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 

@@ -14,7 +14,8 @@ public sealed class RedisFailures
         await using var connection = new MySqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var coupons = new MySqlCommand($"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {long.Parse(template)}", connection);
-        await using var issued = new MySqlCommand($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {long.Parse(template)}", connection);
+        await using var issued = new MySqlCommand(
+            $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {long.Parse(template)}", connection);
         var counted = Convert.ToInt64(await coupons.ExecuteScalarAsync());
         Assert.Equal(counted, Convert.ToInt64(await issued.ExecuteScalarAsync())); // the counter always equals the coupons stored
         return counted;
@@ -28,7 +29,8 @@ public sealed class RedisFailures
         await app.InitializeAsync();
         try
         {
-            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 10, perUserLimit: 1))).Id();
+            var template = (await app.AsMerchant(EngineApp.NewId())
+                .CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 10, perUserLimit: 1))).Id();
             var first = app.AsUser(EngineApp.NewId());
             await first.ClaimedCouponIdAsync(template);
 
@@ -40,7 +42,8 @@ public sealed class RedisFailures
             Assert.Equal(1, await IssuedInDatabaseAsync(app, template));
 
             await redis.StartAgainAsync(); // back, and empty
-            var retried = await Eventually(() => second.ClaimAsync(template, key: "while-down"), r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
+            var retried = await Eventually(
+                () => second.ClaimAsync(template, key: "while-down"), r => r.StatusCode != HttpStatusCode.ServiceUnavailable,
                 Seconds(30), "the retried claim to be decided once Redis is back", every: TimeSpan.FromMilliseconds(100));
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
             Assert.Equal(2, await IssuedInDatabaseAsync(app, template));
@@ -61,7 +64,8 @@ public sealed class RedisFailures
         await app.InitializeAsync();
         try
         {
-            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 1, perUserLimit: 1))).Id();
+            var template = (await app.AsMerchant(EngineApp.NewId())
+                .CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 1, perUserLimit: 1))).Id();
             var user = app.AsUser(EngineApp.NewId());
             var first = await (await user.ClaimAsync(template, key: "k-1")).JsonAsync();
 
@@ -87,7 +91,8 @@ public sealed class RedisFailures
         try
         {
             const int stock = 150;
-            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: stock, perUserLimit: 1))).Id();
+            var template = (await app.AsMerchant(EngineApp.NewId())
+                .CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: stock, perUserLimit: 1))).Id();
             var users = Enumerable.Range(0, 300).Select(_ => app.AsUser(EngineApp.NewId())).ToArray();
             var answered = 0;
             var flushed = new TaskCompletionSource();
@@ -106,14 +111,17 @@ public sealed class RedisFailures
             Assert.True(created <= stock, $"{created} coupons issued from a stock of {stock}");
             Assert.Equal(created, await IssuedInDatabaseAsync(app, template));
             foreach (var coupon in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
-                Assert.Equal(HttpStatusCode.OK, (await users[Array.IndexOf(responses, coupon)].GetAsync($"/api/v1/me/coupons/{(await coupon.JsonAsync()).Id()}")).StatusCode);
+                Assert.Equal(
+                    HttpStatusCode.OK,
+                    (await users[Array.IndexOf(responses, coupon)].GetAsync($"/api/v1/me/coupons/{(await coupon.JsonAsync()).Id()}")).StatusCode);
 
             // The rest of the stock is still claimable, exactly.
             var more = await Task.WhenAll(Enumerable.Range(0, stock).Select(_ => app.AsUser(EngineApp.NewId()).ClaimAsync(template)));
             Assert.Equal(stock, created + more.Count(r => r.StatusCode == HttpStatusCode.Created));
 
             // Rebuilt on demand, the cache agrees with the database again.
-            var rebuilt = await app.As(Kernel.Identity.CallerRole.Operator, "ops").PostAsync($"/api/v1/operator/claim-counters/rebuild?templateId={template}", null);
+            var rebuilt = await app.As(Kernel.Identity.CallerRole.Operator, "ops")
+                .PostAsync($"/api/v1/operator/claim-counters/rebuild?templateId={template}", null);
             Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
             await (await app.AsUser(EngineApp.NewId()).ClaimAsync(template)).AssertProblemAsync(HttpStatusCode.Conflict, "OUT_OF_STOCK");
             await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);

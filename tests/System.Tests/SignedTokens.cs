@@ -70,7 +70,8 @@ public sealed class SignedTokens(SqliteApp app) : IClassFixture<SqliteApp>
         var forged = Sign(new() { ["sub"] = "operator:ops", ["role"] = "OPERATOR" }, otherKey);
         var expired = Sign(new() { ["sub"] = "operator:ops", ["role"] = "OPERATOR" }, expires: DateTime.UtcNow.AddMinutes(-10));
 
-        foreach (var token in new[] { forged, expired, "not-a-token", Sign(new() { ["sub"] = "user:1", ["role"] = "User, Service", ["user_id"] = "1" }) })
+        foreach (var token in new[] { forged, expired, "not-a-token",
+            Sign(new() { ["sub"] = "user:1", ["role"] = "User, Service", ["user_id"] = "1" }) })
         {
             var response = await With(token).GetAsync(OperatorEndpoint);
             await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");

@@ -18,7 +18,8 @@ public abstract class StrictInputs(EngineApp app)
     private static async Task AssertNamesAsync(HttpResponseMessage response, HttpStatusCode status, string code, string field)
     {
         var problem = await response.AssertProblemAsync(status, code);
-        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+        Assert.True(
+            problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
     private string TemplateJson(string stockMembers) =>
@@ -50,7 +51,8 @@ public abstract class StrictInputs(EngineApp app)
         await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "lines[0].quantity");
 
         var orderEvent = await _service.PostAsync("/api/v1/settlement/order-events", Json(
-            $$$"""{"eventId":"{{{Guid.NewGuid()}}}","type":"order-cancelled","payload":{"orderId":"o-1","orderId":"o-2","cancelledAt":"2026-01-01T00:00:00Z"}}"""));
+            $$$"""{"eventId":"{{{Guid.NewGuid()}}}","type":"order-cancelled","payload":""" +
+            """{"orderId":"o-1","orderId":"o-2","cancelledAt":"2026-01-01T00:00:00Z"}}"""));
         await AssertNamesAsync(orderEvent, HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "payload.orderId");
     }
 
@@ -63,24 +65,31 @@ public abstract class StrictInputs(EngineApp app)
         foreach (var id in new[] { "+" + template, "%20" + template, template + "%20", "0x1F", "1e3" })
         {
             await (await Merchant.GetAsync($"/api/v1/merchant/templates/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
-            await (await Merchant.PostAsync($"/api/v1/merchant/templates/{id}/terminate", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+            await (await Merchant.PostAsync($"/api/v1/merchant/templates/{id}/terminate", null)).AssertProblemAsync(
+                HttpStatusCode.NotFound, "NOT_FOUND");
         }
         await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/reminders/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await app.AsUser(EngineApp.NewId()).DeleteAsync("/api/v1/me/reminders/%201")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/+1")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
-        await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks/+1/pause", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
-        await (await app.AsOperator().PostAsync("/api/v1/operator/dead-letters/+1/replay", null)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await Merchant.PostAsync("/api/v1/merchant/distribution-tasks/+1/pause", null)).AssertProblemAsync(
+            HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await app.AsOperator().PostAsync("/api/v1/operator/dead-letters/+1/replay", null)).AssertProblemAsync(
+            HttpStatusCode.NotFound, "NOT_FOUND");
         // Plain digits still reach the endpoint, which answers for itself.
-        await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/1")).AssertProblemAsync(HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
+        await (await Merchant.GetAsync("/api/v1/merchant/distribution-tasks/1")).AssertProblemAsync(
+            HttpStatusCode.NotFound, "DISTRIBUTION_TASK_NOT_FOUND");
     }
 
     [Fact]
     public async Task A_query_value_that_cannot_bind_is_named()
     {
-        await AssertNamesAsync(await Merchant.GetAsync("/api/v1/merchant/templates?limit=abc"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
-        await AssertNamesAsync(await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons?limit=1.5"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
-        await AssertNamesAsync(await _service.GetAsync("/api/v1/search/templates?merchantId=x"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "merchantId");
+        await AssertNamesAsync(
+            await Merchant.GetAsync("/api/v1/merchant/templates?limit=abc"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
+        await AssertNamesAsync(
+            await app.AsUser(EngineApp.NewId()).GetAsync("/api/v1/me/coupons?limit=1.5"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "limit");
+        await AssertNamesAsync(
+            await _service.GetAsync("/api/v1/search/templates?merchantId=x"), HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "merchantId");
         await AssertNamesAsync(await app.AsOperator().PostAsync("/api/v1/operator/claim-counters/rebuild?templateId=seven", null),
             HttpStatusCode.BadRequest, "MALFORMED_REQUEST", "templateId");
     }
@@ -91,12 +100,14 @@ public abstract class StrictInputs(EngineApp app)
         var template = new Dictionary<string, object?>
         {
             ["name"] = "x", ["currency"] = "XXX", ["scope"] = "PLATFORM", ["type"] = "FIXED_AMOUNT", ["discountAmount"] = 100,
-            ["validFrom"] = app.Clock.GetUtcNow().AddMinutes(-1), ["validUntil"] = app.Clock.GetUtcNow().AddDays(1), ["stock"] = 1, ["perUserLimit"] = 1,
+            ["validFrom"] = app.Clock.GetUtcNow().AddMinutes(-1), ["validUntil"] = app.Clock.GetUtcNow()
+                .AddDays(1), ["stock"] = 1, ["perUserLimit"] = 1,
         };
         foreach (var code in new[] { "XXX", "XTS", "ABC", "XAU" })
         {
             template["currency"] = code;
-            await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "currency");
+            await AssertNamesAsync(
+                await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "currency");
         }
         template["currency"] = "JPY";
         Assert.Equal(HttpStatusCode.Created, (await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", template)).StatusCode);
@@ -119,7 +130,11 @@ public abstract class StrictInputs(EngineApp app)
         var quote = await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
         {
             userId = 1, currency = "CNY",
-            lines = new[] { new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 }, new { sku = "a", shopId = 1, unitPrice = 100, quantity = 2 } },
+            lines = new[]
+            {
+                new { sku = "a", shopId = 1, unitPrice = 100, quantity = 1 },
+                new { sku = "a", shopId = 1, unitPrice = 100, quantity = 2 },
+            },
         });
         await AssertNamesAsync(quote, HttpStatusCode.BadRequest, "VALIDATION_FAILED", "lines[1].sku");
     }
@@ -156,9 +171,11 @@ public abstract class StrictInputs(EngineApp app)
         Assert.Equal("Line one\nLine two\r\n\tindented", created.Str("description"));
 
         body["description"] = "lone\rreturn";
-        await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
+        await AssertNamesAsync(
+            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
         body["description"] = "form\ffeed";
-        await AssertNamesAsync(await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
+        await AssertNamesAsync(
+            await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", body), HttpStatusCode.BadRequest, "VALIDATION_FAILED", "description");
     }
 
     [Fact]
@@ -187,12 +204,17 @@ public abstract class StrictInputs(EngineApp app)
             HttpStatusCode.BadRequest, "VALIDATION_FAILED", field);
         var order = Api.NewOrderId();
         var now = app.Clock.GetUtcNow();
-        await EventAsync("payment-failed", new { orderId = order, paymentId = "p-1", reason = "declined\u001b[0m", failedAt = now }, "payload.reason");
+        await EventAsync(
+            "payment-failed", new { orderId = order, paymentId = "p-1", reason = "declined\u001b[0m", failedAt = now }, "payload.reason");
         await EventAsync("order-cancelled", new { orderId = order, reason = "\u2067x", cancelledAt = now }, "payload.reason");
-        await EventAsync("payment-succeeded", new { orderId = order, paymentId = "p\r\n1", amount = 1, currency = "CNY", paidAt = now }, "payload.paymentId");
-        await EventAsync("order-created", new { orderId = order, userId = 1, currency = "CNY", quoteId = "q\u202E", createdAt = now }, "payload.quoteId");
+        await EventAsync(
+            "payment-succeeded", new { orderId = order, paymentId = "p\r\n1", amount = 1, currency = "CNY", paidAt = now }, "payload.paymentId");
+        await EventAsync(
+            "order-created", new { orderId = order, userId = 1, currency = "CNY", quoteId = "q\u202E", createdAt = now }, "payload.quoteId");
         await EventAsync("refund-succeeded", new { orderId = order, refundId = "r\u0085", amount = 0, refundedAt = now }, "payload.refundId");
-        await EventAsync("refund-succeeded", new { orderId = order, refundId = "r", lines = new[] { new { sku = "a\u200E", quantity = 1 } }, amount = 0, refundedAt = now },
+        await EventAsync(
+            "refund-succeeded",
+            new { orderId = order, refundId = "r", lines = new[] { new { sku = "a\u200E", quantity = 1 } }, amount = 0, refundedAt = now },
             "payload.lines");
     }
 }

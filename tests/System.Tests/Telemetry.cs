@@ -24,7 +24,8 @@ public sealed class Telemetry : IAsyncLifetime
     public async Task The_scrape_on_the_management_port_shows_the_relay_publishing_and_its_lag()
     {
         using var merchant = new HttpClient { BaseAddress = _host.BaseAddress };
-        merchant.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, EngineApp.NewId().ToString(), TimeSpan.FromHours(1)));
+        merchant.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, EngineApp.NewId().ToString(), TimeSpan.FromHours(1)));
         await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow));
         using var management = new HttpClient { BaseAddress = _host.ManagementAddress };
 
@@ -33,7 +34,8 @@ public sealed class Telemetry : IAsyncLifetime
             var response = await management.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return await response.Content.ReadAsStringAsync();
-        }, body => body.Contains("promotion_messaging_published"), Seconds(30), "the relay's first publish in the scrape", every: TimeSpan.FromMilliseconds(200));
+        }, body => body.Contains("promotion_messaging_published"), Seconds(30), "the relay's first publish in the scrape",
+            every: TimeSpan.FromMilliseconds(200));
 
         Assert.Contains("promotion_messaging_published", scrape);
         Assert.Contains("promotion_messaging_relay_lag", scrape);

@@ -44,7 +44,8 @@ public abstract class TemplateApi(EngineApp app)
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "name", "currency", "shopId", "percentOff", "validUntil", "validityAfterClaim", "stock", "perUserLimit" }, fields);
+        Assert.Superset(
+            new HashSet<string> { "name", "currency", "shopId", "percentOff", "validUntil", "validityAfterClaim", "stock", "perUserLimit" }, fields);
         var list = await (await Merchant.GetAsync("/api/v1/merchant/templates")).JsonAsync();
         Assert.Equal(0, list.GetProperty("items").GetArrayLength());
     }
@@ -102,12 +103,16 @@ public abstract class TemplateApi(EngineApp app)
         Assert.Equal("Renamed", body.Str("name"));
         Assert.Equal(3, body.GetProperty("perUserLimit").GetInt32());
 
-        var immutable = await (await Merchant.PatchAsJsonAsync(url, new { stock = 5, currency = "USD" })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "TEMPLATE_FIELD_IMMUTABLE");
+        var immutable = await (await Merchant.PatchAsJsonAsync(url, new { stock = 5, currency = "USD" })).AssertProblemAsync(
+            HttpStatusCode.UnprocessableEntity, "TEMPLATE_FIELD_IMMUTABLE");
         Assert.True(immutable.GetProperty("errors").TryGetProperty("currency", out _));
-        await (await Merchant.PatchAsJsonAsync(url, new { validUntil = now.AddDays(1) })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "VALID_UNTIL_NOT_EXTENDED");
-        await (await Merchant.PatchAsJsonAsync(url, new { perUserLimit = 1 })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "PER_USER_LIMIT_NOT_RAISED");
+        await (await Merchant.PatchAsJsonAsync(url, new { validUntil = now.AddDays(1) })).AssertProblemAsync(
+            HttpStatusCode.UnprocessableEntity, "VALID_UNTIL_NOT_EXTENDED");
+        await (await Merchant.PatchAsJsonAsync(url, new { perUserLimit = 1 })).AssertProblemAsync(
+            HttpStatusCode.UnprocessableEntity, "PER_USER_LIMIT_NOT_RAISED");
         // A refused patch changes nothing, not even the allowed part of it.
-        await (await Merchant.PatchAsJsonAsync(url, new { name = "Sneaky", perUserLimit = 1 })).AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "PER_USER_LIMIT_NOT_RAISED");
+        await (await Merchant.PatchAsJsonAsync(url, new { name = "Sneaky", perUserLimit = 1 })).AssertProblemAsync(
+            HttpStatusCode.UnprocessableEntity, "PER_USER_LIMIT_NOT_RAISED");
         Assert.Equal("Renamed", (await (await Merchant.GetAsync(url)).JsonAsync()).Str("name"));
 
         // Asking for what already is changes nothing and adds nothing to the trail.
@@ -132,11 +137,13 @@ public abstract class TemplateApi(EngineApp app)
 
         var added = await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 5 })).JsonAsync();
         Assert.Equal(15, added.GetProperty("stock").GetInt64());
-        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 0 })).AssertProblemAsync(
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
         Assert.Equal("TERMINATED", (await (await Merchant.PostAsync(url + "/terminate", null)).JsonAsync()).Str("status"));
         Assert.Equal(HttpStatusCode.OK, (await Merchant.PostAsync(url + "/terminate", null)).StatusCode);
-        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 5 })).AssertProblemAsync(HttpStatusCode.Conflict, "TEMPLATE_TERMINATED");
+        await (await Merchant.PostAsJsonAsync(url + "/stock", new { quantity = 5 })).AssertProblemAsync(
+            HttpStatusCode.Conflict, "TEMPLATE_TERMINATED");
 
         var history = await (await Merchant.GetAsync(url + "/history")).JsonAsync();
         Assert.Equal(["CREATE", "ADD_STOCK", "TERMINATE"], history.GetProperty("items").EnumerateArray().Select(e => e.Str("operation")));
@@ -177,7 +184,8 @@ public abstract class TemplateApi(EngineApp app)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal((await first.JsonAsync()).Id(), (await again.JsonAsync()).Id());
-        await (await Create(Api.ATemplate(app.Clock.GetUtcNow(), name: "Other"))).AssertProblemAsync(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
+        await (await Create(Api.ATemplate(app.Clock.GetUtcNow(), name: "Other"))).AssertProblemAsync(
+            HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED");
         Assert.Equal(1, (await (await Merchant.GetAsync("/api/v1/merchant/templates")).JsonAsync()).GetProperty("items").GetArrayLength());
     }
 

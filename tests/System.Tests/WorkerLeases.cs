@@ -55,8 +55,12 @@ public sealed class WorkerLeases
                 await connection.ExecuteAsync("UPDATE host_worker_leases SET holder = 'another-instance'");
             var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
-            await Eventually(() => Task.FromResult(stopping.IsCancellationRequested), Seconds(20), "the instance to stop once its worker number was taken",
-                every: TimeSpan.FromMilliseconds(50), between: () => app.Clock.Advance(TimeSpan.FromSeconds(15))); // one renewal period on the app's clock
+            await Eventually(
+                () => Task.FromResult(stopping.IsCancellationRequested),
+                Seconds(20),
+                "the instance to stop once its worker number was taken",
+                every: TimeSpan.FromMilliseconds(50),
+                between: () => app.Clock.Advance(TimeSpan.FromSeconds(15))); // one renewal period on the app's clock
         }
         finally
         {

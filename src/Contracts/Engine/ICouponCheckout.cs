@@ -18,8 +18,9 @@ public interface ICouponCheckout
     CheckoutLimits Limits { get; }
 
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
-    Task<CheckoutResult> LockAsync(CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        WriteScope scope, CancellationToken ct);
+    Task<CheckoutResult> LockAsync(
+        CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons,
+        TimeSpan ttl, string? quoteId, WriteScope scope, CancellationToken ct);
 
     Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct);
 
@@ -59,7 +60,8 @@ public sealed record CheckoutLimits(int MaxCouponsPerOrder, int MaxLockTtlSecond
 /// HELD_BY_ANOTHER_ORDER, STATE_DOES_NOT_ALLOW). Response: the answer of the HTTP verb when done (a repeat's is the
 /// first answer, verbatim); null when refused.
 /// </summary>
-public sealed record CheckoutResult(IReadOnlyList<CheckedCoupon> Coupons, Refusal? Refusal, bool Repeated, IReadOnlyList<RefusedCoupon> RefusedCoupons,
+public sealed record CheckoutResult(
+    IReadOnlyList<CheckedCoupon> Coupons, Refusal? Refusal, bool Repeated, IReadOnlyList<RefusedCoupon> RefusedCoupons,
     OrderCouponsResponse? Response)
 {
     public bool Done => Refusal is null;

@@ -12,7 +12,10 @@ public interface ICouponPricingTerms
     Task<IReadOnlyDictionary<TemplateId, TemplatePricingTerms>> FindAsync(IReadOnlyCollection<TemplateId> templates, CancellationToken ct);
 }
 
-/// <summary>Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE; money in minor units, percentOff in basis points.</summary>
+/// <summary>
+/// Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE; money in minor units, percentOff in
+/// basis points.
+/// </summary>
 public sealed record TemplatePricingTerms(
     TemplateId Template,
     MerchantId Merchant,

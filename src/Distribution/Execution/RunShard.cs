@@ -17,7 +17,8 @@ namespace PromotionEngine.Distribution.Execution;
 /// rolls the chunk back whole, and whoever takes the shard next redoes it from the checkpoint: every row is
 /// decided exactly once.
 /// </summary>
-internal sealed partial class RunShard(IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
+internal sealed partial class RunShard(
+    IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
     IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options, ILogger<RunShard> log)
 {
     public const string ChunkFailed = "CHUNK_FAILED";
@@ -57,7 +58,8 @@ internal sealed partial class RunShard(IDatabase db, IShards shards, IDistributi
     /// and after the last attempt the task fails (CHUNK_FAILED) rather than run for ever. A failure that cannot even be
     /// recorded (the database is away) counts nothing: the lease lapses and the chunk is tried again later.
     /// </summary>
-    private async Task FailedAsync(DistributionTask task, Shard shard, string owner, int position, long firstRow, Exception error, CancellationToken ct)
+    private async Task FailedAsync(
+        DistributionTask task, Shard shard, string owner, int position, long firstRow, Exception error, CancellationToken ct)
     {
         var limit = options.Value.MaxChunkAttempts;
         var failures = await shards.RecordFailureAsync(shard.Id, owner, error.Message, clock.GetUtcNow(), options.Value.ChunkRetryDelay, ct);
@@ -69,8 +71,8 @@ internal sealed partial class RunShard(IDatabase db, IShards shards, IDistributi
     [LoggerMessage(Level = LogLevel.Error, Message = "Distribution task {Task}: chunk {Chunk} failed (attempt {Attempt} of {Limit})")]
     private partial void LogChunkFailed(Exception error, long task, int chunk, int attempt, int limit);
 
-    private Task<IIssuedCoupons?> IssueChunkAsync(DistributionTask task, Shard shard, string owner, int position, List<Recipient> recipients, bool done,
-        CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>
+    private Task<IIssuedCoupons?> IssueChunkAsync(DistributionTask task, Shard shard, string owner, int position, List<Recipient> recipients,
+        bool done, CancellationToken ct) => db.WriteWithRetryAsync<IIssuedCoupons?>(async scope =>
     {
         var now = UtcMillis.Now(clock);
         if (!await shards.AdvanceAsync(shard.Id, owner, position, now + options.Value.LeaseDuration, now, scope, ct)) return null;

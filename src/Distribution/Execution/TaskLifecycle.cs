@@ -26,7 +26,10 @@ internal sealed class TaskLifecycle(IDatabase db, IDistributionTasks tasks, ISha
         return true;
     }, ct);
 
-    /// <summary>Completes the task if it runs and every shard is done (called by the worker that finished the last one, and by the scanner).</summary>
+    /// <summary>
+    /// Completes the task if it runs and every shard is done (called by the worker that finished the last one, and by
+    /// the scanner).
+    /// </summary>
     public Task<bool> TryCompleteAsync(long id, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
         var task = await tasks.LockAsync(id, scope, ct);

@@ -15,7 +15,8 @@ internal sealed class FailureExport(IRecipientStore store)
     public const int RowsPerSheet = 1_000_000;
     public static readonly string[] Header = ["rowNumber", "rawValue", "reason"];
 
-    public async IAsyncEnumerable<FailureRow> AllAsync(long taskId, long afterRow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<FailureRow> AllAsync(
+        long taskId, long afterRow, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         while (true)
         {
@@ -56,7 +57,8 @@ internal sealed class FailureExport(IRecipientStore store)
         var counted = 0;
         while (counted < RowsPerSheet)
         {
-            var page = store.FailuresAsync(taskId, after, Math.Min(PageSize, RowsPerSheet - counted), CancellationToken.None).GetAwaiter().GetResult();
+            var page = store.FailuresAsync(taskId, after, Math.Min(PageSize, RowsPerSheet - counted), CancellationToken.None)
+                .GetAwaiter().GetResult();
             foreach (var f in page)
                 yield return new Dictionary<string, object> { [Header[0]] = f.RowNumber, [Header[1]] = f.RawValue, [Header[2]] = f.Reason };
             counted += page.Count;

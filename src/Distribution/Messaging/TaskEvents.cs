@@ -8,7 +8,8 @@ namespace PromotionEngine.Distribution.Messaging;
 internal static class TaskEvents
 {
     public static OutgoingEvent Created(DistributionTask t) => Event(t, new DistributionTaskCreated(t.Id, t.Merchant.Value, t.Template.Value, t.Name,
-        t.StartAt, t.Notify.Select(DistributionNames.Of).ToList(), t.FileName, DistributionNames.Of(t.Format), t.FileBytes, t.CreatedAt), t.CreatedAt);
+        t.StartAt, t.Notify.Select(DistributionNames.Of).ToList(), t.FileName, DistributionNames.Of(t.Format), t.FileBytes, t.CreatedAt),
+        t.CreatedAt);
 
     public static OutgoingEvent Started(DistributionTask t, TaskProgress p) =>
         Event(t, new DistributionTaskStarted(t.Id, t.Merchant.Value, t.Template.Value, Counts(t, p), t.UpdatedAt), t.UpdatedAt);
@@ -30,7 +31,8 @@ internal static class TaskEvents
 
     /// <summary>The notification cue for one recipient, partitioned by user so one user's notices keep their order.</summary>
     public static OutgoingEvent Pushed(DistributionTask t, long userId, long couponId, DateTimeOffset at) =>
-        OutgoingEvent.Now(new CouponPushed(t.Id, t.Merchant.Value, t.Template.Value, userId, couponId, t.Notify.Select(DistributionNames.Of).ToList(), at),
+        OutgoingEvent.Now(
+            new CouponPushed(t.Id, t.Merchant.Value, t.Template.Value, userId, couponId, t.Notify.Select(DistributionNames.Of).ToList(), at),
             at, couponId.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Merchant.Value,
             partitionKey: "user:" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -32,7 +32,8 @@ internal static class FailureReasons
     };
 
     /// <summary>Only known codes reach SQL as literals.</summary>
-    public static string Checked(string reason) => All.Contains(reason) ? reason : throw new ArgumentException($"Unknown failure reason '{reason}'.", nameof(reason));
+    public static string Checked(string reason)
+        => All.Contains(reason) ? reason : throw new ArgumentException($"Unknown failure reason '{reason}'.", nameof(reason));
 
     public static string Raw(string value) => value.Length <= MaxRawLength ? value : value[..(MaxRawLength - 1)] + "…";
 }

@@ -30,7 +30,10 @@ internal interface IRecipientStore
     /// <summary>Failures in row order after <paramref name="afterRow"/>.</summary>
     Task<IReadOnlyList<FailureRow>> FailuresAsync(long taskId, long afterRow, int limit, CancellationToken ct);
 
-    /// <summary>The row number of the failure <paramref name="offset"/> places after <paramref name="afterRow"/> (0: the next one), or null.</summary>
+    /// <summary>
+    /// The row number of the failure <paramref name="offset"/> places after <paramref name="afterRow"/> (0: the next
+    /// one), or null.
+    /// </summary>
     Task<long?> FailureRowAtAsync(long taskId, long afterRow, int offset, CancellationToken ct);
 
     Task DeleteFailuresAsync(long taskId, WriteScope scope, CancellationToken ct);

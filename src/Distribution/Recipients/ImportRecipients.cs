@@ -17,8 +17,8 @@ namespace PromotionEngine.Distribution.Recipients;
 /// An import that dies is redone from the start by whoever takes its lapsed lease.
 /// </summary>
 internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IShards shards, IOutbox outbox,
-    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool, IOptions<DistributionOptions> options,
-    ILogger<ImportRecipients> log)
+    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool,
+    IOptions<DistributionOptions> options, ILogger<ImportRecipients> log)
 {
     public const string TooManyRows = "TOO_MANY_ROWS";
     public const string FileUnreadable = "FILE_UNREADABLE";
@@ -104,7 +104,8 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
             return null;
         }
         if (rows <= Options.MaxRows) return rows;
-        await FailAsync(task, owner, TooManyRows, $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.", ct);
+        await FailAsync(task, owner, TooManyRows,
+            $"The file has more than {Options.MaxRows} recipient rows, the most one task may have; nothing was issued.", ct);
         return null;
     }
 
@@ -125,7 +126,8 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
         long failed = 0;
         foreach (var row in file.Rows())
         {
-            if (!UserIdText.TryParse(row.Raw, out var user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
+            if (!UserIdText.TryParse(row.Raw, out var user))
+                failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.InvalidUserId));
             else if (!seen.Add(user)) failures.Add(new FailureRow(row.RowNumber, FailureReasons.Raw(row.Raw), FailureReasons.DuplicateRow));
             else chunk.Add(new Recipient(row.RowNumber, user));
             if (chunk.Count == Options.ChunkSize)
@@ -196,7 +198,8 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
 
     private sealed class ImportLostException : Exception;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Rows} rows read into {Chunks} chunks and {Shards} shards; {Failed} rows refused")]
+    [LoggerMessage(
+        Level = LogLevel.Information, Message = "Task {Task}: {Rows} rows read into {Chunks} chunks and {Shards} shards; {Failed} rows refused")]
     private partial void LogImported(long task, long rows, int chunks, int shards, long failed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {Task} failed while its file was read: {Code}")]

@@ -16,7 +16,8 @@ internal static class RecipientChunk
         var previous = recipients.Count > 0 ? recipients[0].RowNumber : 0;
         foreach (var r in recipients)
         {
-            if (r.RowNumber < previous || r.UserId < 1) throw new ArgumentException("Recipients go in row order and have positive user ids.", nameof(recipients));
+            if (r.RowNumber < previous || r.UserId < 1)
+                throw new ArgumentException("Recipients go in row order and have positive user ids.", nameof(recipients));
             at = Write(buffer, at, (ulong)(r.RowNumber - previous));
             at = Write(buffer, at, (ulong)r.UserId);
             previous = r.RowNumber;

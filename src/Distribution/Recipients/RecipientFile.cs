@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PromotionEngine.Distribution.Recipients.Xlsx;
 using PromotionEngine.Distribution.Tasks;
@@ -15,7 +14,10 @@ internal sealed record FileLayout(FileFormat Format, int UserIdColumn);
 /// <summary>The file cannot be read as a recipients file (after it was accepted: garbage further in).</summary>
 internal class UnreadableFileException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Why a file cannot be a recipients file: <see cref="Limit"/> set when a reading budget was passed (<see cref="WorkbookLimits"/>).</summary>
+/// <summary>
+/// Why a file cannot be a recipients file: <see cref="Limit"/> set when a reading budget was passed
+/// (<see cref="WorkbookLimits"/>).
+/// </summary>
 internal sealed record FileProblem(string Message, string? Limit = null);
 
 /// <summary>

@@ -36,7 +36,10 @@ internal sealed partial class RecipientSpool(IOptions<DistributionOptions> optio
         }
     }
 
-    /// <summary>Creates the folder if need be (so a folder that cannot be made fails the start), then deletes the files no live process holds (left by a crash); returns how many.</summary>
+    /// <summary>
+    /// Creates the folder if need be (so a folder that cannot be made fails the start), then deletes the files no live
+    /// process holds (left by a crash); returns how many.
+    /// </summary>
     public int SweepOrphans()
     {
         Directory.CreateDirectory(Folder);
@@ -74,10 +77,16 @@ internal sealed class SpooledFile(string path, FileStream stream) : IDisposable
 {
     public string Path { get; } = path;
 
-    /// <summary>The creator's handle: write the content here (or through <see cref="WriteAsync"/>); others read the file by <see cref="Path"/>.</summary>
+    /// <summary>
+    /// The creator's handle: write the content here (or through <see cref="WriteAsync"/>); others read the file by
+    /// <see cref="Path"/>.
+    /// </summary>
     public FileStream Stream { get; } = stream;
 
-    /// <summary>Appends; a disk that fails is the server's fault, never the request's: no IOException comes out (nor from <see cref="FlushAsync"/>).</summary>
+    /// <summary>
+    /// Appends; a disk that fails is the server's fault, never the request's: no IOException comes out (nor from
+    /// <see cref="FlushAsync"/>).
+    /// </summary>
     public Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => Guarded(() => Stream.WriteAsync(bytes, ct).AsTask());
 
     public Task FlushAsync(CancellationToken ct) => Guarded(() => Stream.FlushAsync(ct));

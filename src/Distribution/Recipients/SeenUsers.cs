@@ -14,7 +14,7 @@ internal sealed class SeenUsers
     /// <summary>Adds the id; false when it was already there.</summary>
     public bool Add(long userId)
     {
-        if (userId < 1) throw new ArgumentOutOfRangeException(nameof(userId));
+        ArgumentOutOfRangeException.ThrowIfLessThan(userId, 1);
         if ((_count + 1) * 10L > _slots.Length * 6L) Grow();
         if (!Insert(_slots, userId)) return false;
         _count++;

@@ -20,8 +20,8 @@ internal enum TaskVerb
 /// commit together; updating the shards waits for any chunk in flight, so the counts in the event are final
 /// for a cancel and no chunk starts after a pause or a cancel is answered. Repeating a verb changes nothing.
 /// </summary>
-internal sealed class ChangeTaskStatus(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal,
-    IKeyedRequests keys)
+internal sealed class ChangeTaskStatus(
+    IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal, IKeyedRequests keys)
 {
     public async Task<TaskOutcome> HandleAsync(MerchantId merchant, long id, TaskVerb verb, CancellationToken ct)
     {

@@ -52,8 +52,10 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         var template = await catalog.FindAsync(request.Template, ct);
         if (template is null || template.Merchant != merchant)
             return Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {request.Template} belongs to this merchant.", "templateId");
-        if (template.Terminated) return Refuse(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template is terminated: it issues no more coupons.", "templateId");
-        if (now >= template.ValidUntil) return Refuse(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's claim window has passed.", "templateId");
+        if (template.Terminated)
+            return Refuse(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template is terminated: it issues no more coupons.", "templateId");
+        if (now >= template.ValidUntil)
+            return Refuse(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's claim window has passed.", "templateId");
         var start = request.StartAt ?? now;
         if (start < template.ValidFrom || start >= template.ValidUntil)
             return Refuse(RefusalKind.Invalid, "START_OUTSIDE_TEMPLATE_WINDOW",
@@ -103,7 +105,8 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
                 || !DateTimeOffset.TryParse(startText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
                 errors.Add("startAt", "An ISO-8601 time with an offset, e.g. 2026-12-24T20:00:00+08:00; leave it out to start now.");
             else if (parsed < now - PastTolerance) errors.Add("startAt", "It is in the past; leave it out to start now.");
-            else if (parsed > now + options.Value.MaxScheduleAhead) errors.Add("startAt", $"At most {options.Value.MaxScheduleAhead.TotalDays:0} days ahead.");
+            else if (parsed > now + options.Value.MaxScheduleAhead)
+                errors.Add("startAt", $"At most {options.Value.MaxScheduleAhead.TotalDays:0} days ahead.");
             else startAt = UtcMillis.ToTime(UtcMillis.From(parsed > now ? parsed : now));
         }
 
@@ -112,7 +115,10 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         {
             foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (DistributionNames.TryParse(part.ToUpperInvariant(), out NotifyChannel channel)) { if (!notify.Contains(channel)) notify.Add(channel); }
+                if (DistributionNames.TryParse(part.ToUpperInvariant(), out NotifyChannel channel))
+                {
+                    if (!notify.Contains(channel)) notify.Add(channel);
+                }
                 else errors.Add("notify", $"'{RecipientFile.Truncate(part, 20)}' is not one of IN_APP, POPUP, EMAIL, SMS.");
             }
         }
@@ -128,8 +134,10 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
     private async Task<TaskOutcome> ReplayAsync((string Hash, long TaskId) earlier, string hash, CancellationToken ct)
     {
         if (earlier.Hash != hash)
-            return Refuse(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
-        var task = await tasks.FindAsync(earlier.TaskId, ct) ?? throw new InvalidOperationException($"Task {earlier.TaskId} of a recorded request is missing.");
+            return Refuse(
+                RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
+        var task = await tasks.FindAsync(earlier.TaskId, ct)
+            ?? throw new InvalidOperationException($"Task {earlier.TaskId} of a recorded request is missing.");
         return new TaskOutcome.Done(task);
     }
 
@@ -137,6 +145,7 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         r.Template.ToString(), r.Name, r.StartAt is { } s ? UtcMillis.From(s).ToString(CultureInfo.InvariantCulture) : "now",
         DistributionNames.Join(r.Notify), file.Sha256))));
 
-    private static TaskOutcome Refuse(RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
+    private static TaskOutcome Refuse(
+        RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
         new TaskOutcome.Refused(new Refusal(kind, code, message, field, details));
 }

@@ -26,7 +26,8 @@ internal interface IDistributionTasks
     Task<(string Hash, long TaskId)?> FindRequestAsync(MerchantId merchant, IdempotencyKey key, CancellationToken ct);
 
     /// <summary>Records the key; returns the earlier request if one raced in first.</summary>
-    Task<(string Hash, long TaskId)?> RecordRequestAsync(MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct);
+    Task<(string Hash, long TaskId)?> RecordRequestAsync(
+        MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct);
 
     /// <summary>Scheduled tasks whose time has come and whose file is counted.</summary>
     Task<IReadOnlyList<long>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);

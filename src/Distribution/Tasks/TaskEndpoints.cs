@@ -49,8 +49,8 @@ internal static class TaskEndpoints
         return await RespondAsync(await command.HandleAsync(merchant, read.Form, key, ct), tasks, clock, 0, ct);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IDistributionTasks tasks, TimeProvider clock, string? status, string? cursor, int? limit,
-        CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, IDistributionTasks tasks, TimeProvider clock, string? status, string? cursor, int? limit, CancellationToken ct)
     {
         var merchant = PolicyCallers.MerchantOf(http);
         DistributionStatus? filter = null;
@@ -69,20 +69,24 @@ internal static class TaskEndpoints
     }
 
     private static async Task<IResult> GetAsync(long id, HttpContext http, IDistributionTasks tasks, TimeProvider clock, CancellationToken ct) =>
-        await RespondAsync(await FindOwnAsync(id, http, tasks, ct) is { } task ? new TaskOutcome.Done(task) : new TaskOutcome.NotFound(), tasks, clock, id, ct);
+        await RespondAsync(
+            await FindOwnAsync(id, http, tasks, ct) is { } task ? new TaskOutcome.Done(task) : new TaskOutcome.NotFound(), tasks, clock, id, ct);
 
     private static async Task<IResult> ChangeAsync(long id, TaskVerb verb, HttpContext http, ChangeTaskStatus command, IDistributionTasks tasks,
         TimeProvider clock, CancellationToken ct) =>
         await RespondAsync(await command.HandleAsync(PolicyCallers.MerchantOf(http), id, verb, ct), tasks, clock, id, ct);
 
-    private static async Task<IResult> FailuresAsync(long id, HttpContext http, IDistributionTasks tasks, IRecipientStore store, FailureExport export, string? format,
-        string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> FailuresAsync(
+        long id, HttpContext http, IDistributionTasks tasks, IRecipientStore store,
+        FailureExport export, string? format, string? cursor, int? limit, CancellationToken ct)
     {
         var wanted = FailureReportFormats.Negotiate(format, http.Request.Headers.Accept.ToString());
-        var errors = new FieldErrors().When(wanted is null, "format", "One of json, csv, xlsx.").WhenBadPage(limit, cursor, out var after, MaxFailurePage);
+        var errors = new FieldErrors().When(wanted is null, "format", "One of json, csv, xlsx.")
+            .WhenBadPage(limit, cursor, out var after, MaxFailurePage);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         if (await FindOwnAsync(id, http, tasks, ct) is not { } task) return DistributionProblems.TaskNotFound(id);
-        if (wanted is not FailureReportFormat.Json) return await FailureDownloads.DownloadAsync(export, task.Id, wanted!.Value, http.RequestAborted, ct);
+        if (wanted is not FailureReportFormat.Json)
+            return await FailureDownloads.DownloadAsync(export, task.Id, wanted!.Value, http.RequestAborted, ct);
 
         var size = limit ?? Paging.DefaultSize;
         return TypedResults.Ok(Paging.PageOf(await store.FailuresAsync(task.Id, after ?? 0, size + 1, ct), size, f => f.RowNumber,

@@ -37,9 +37,11 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
 
     private async Task<IResult?> FillAsync(ReadTaskForm read, HttpContext http, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var media) || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var media)
+            || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
-            return ProblemResults.Status(415, "UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
+            return ProblemResults.Status(
+                415, "UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
 
         var limit = options.Value.MaxFileBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 1024 * 1024;
@@ -48,7 +50,8 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
             return await ReadSectionsAsync(read, new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null }, limit, ct);
         }
         // Failures while the body is read (the spool's own failures are not IOExceptions here: see SpooledFile.WriteAsync).
-        catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested
+            && e is IOException or OperationCanceledException or BadHttpRequestException)
         {
             return Results.StatusCode(StatusCodes.Status499ClientClosedRequest); // the client went away mid-upload: nobody reads this, logs do
         }
@@ -70,7 +73,8 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
         MultipartSection? section;
         while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { } name) continue;
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { } name)
+                continue;
             name = HeaderUtilities.RemoveQuotes(name).Value ?? name;
             if (!disposition.IsFileDisposition())
             {
@@ -80,10 +84,12 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
             }
             else if (name == "file" && read.File is null)
             {
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value
+                    ?? "";
                 var spooled = read.Spooled = spool.Create("upload");
                 if (await spooled.CopyFromAsync(section.Body, limit, ct) is not { } copy)
-                    return DistributionProblems.FileTooLarge($"The recipients file is larger than {limit} bytes, the most accepted; nothing was stored.");
+                    return DistributionProblems.FileTooLarge(
+                        $"The recipients file is larger than {limit} bytes, the most accepted; nothing was stored.");
                 read.File = new UploadedFile(fileName, spooled.Path, copy.Bytes, copy.Sha256);
             }
         }

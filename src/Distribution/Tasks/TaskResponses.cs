@@ -34,5 +34,6 @@ internal static class TaskResponses
     public static DistributionTaskResponse ToResponse(this DistributionTask t, TaskProgress p, DateTimeOffset now) => new(
         t.Id.ToString(CultureInfo.InvariantCulture), t.Merchant.ToString(), t.Template.ToString(), t.Name, DistributionNames.Of(t.Status),
         t.Notify.Select(DistributionNames.Of).ToList(), t.StartAt, t.FileName, DistributionNames.Of(t.Format), t.FileBytes, t.TotalRows,
-        p.Processed, p.Issued, p.Failed, t.CreatedAt, t.StartedAt, t.FinishedAt, p.RowsPerSecond(t, now), p.Eta(t, now), t.FailureCode, t.FailureDetail);
+        p.Processed, p.Issued, p.Failed, t.CreatedAt, t.StartedAt, t.FinishedAt, p.RowsPerSecond(t, now), p.Eta(t, now), t.FailureCode,
+        t.FailureDetail);
 }

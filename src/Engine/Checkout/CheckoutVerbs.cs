@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
@@ -12,10 +13,12 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 {
     /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
+    [SuppressMessage("Performance", "CA1822", Justification = "One of the four verbs, called on the instance like the other three.")]
     public OrderVerb Lock(OrderCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
-        var hash = (quoteId is null ? "" : $"q:{quoteId}|") + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
+        var hash = (quoteId is null ? "" : $"q:{quoteId}|")
+            + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
         return new OrderVerb(caller, order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
             NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now));
     }
@@ -40,12 +43,17 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
         new(RefusalKind.Conflict, "ORDER_NOT_LOCKED", $"No coupons were locked for order {order}.");
 }
 
-/// <summary>The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP verbs and its saga).</summary>
-internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
+/// <summary>
+/// The engine's <see cref="ICouponCheckout"/> port: the order verbs in the caller's transaction (the settlement's HTTP
+/// verbs and its saga).
+/// </summary>
+internal sealed class CouponCheckout(
+    OrderCheckout checkout, CheckoutVerbs verbs, ServiceTrust trust, IOptions<EngineOptions> options) : ICouponCheckout
 {
     public CheckoutLimits Limits { get; } = new(options.Value.MaxCouponsPerOrder, options.Value.MaxLockTtlSeconds);
 
-    public Task<CheckoutResult> LockAsync(CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
+    public Task<CheckoutResult> LockAsync(
+        CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
         WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
 
     public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
@@ -71,7 +79,8 @@ internal sealed class CouponCheckout(OrderCheckout checkout, CheckoutVerbs verbs
             (CheckoutOutcome.Done done, var fresh) => new CheckoutResult(OrderCheckout.Checked(done.Response), null, !fresh, [], done.Response),
             (CheckoutOutcome.Refused refused, _) => new CheckoutResult([], refused.Refusal, false,
                 refused.Refusal.Details?.GetValueOrDefault("coupons") is IReadOnlyList<CouponRefusal> coupons
-                    ? coupons.Select(c => new RefusedCoupon(new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
+                    ? coupons.Select(c => new RefusedCoupon(
+                        new UserCouponId(long.Parse(c.CouponId, CultureInfo.InvariantCulture)), c.Status, c.Reason)).ToList()
                     : [], null),
             _ => throw new System.Diagnostics.UnreachableException(),
         };

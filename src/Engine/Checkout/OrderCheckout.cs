@@ -4,15 +4,19 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
+using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
-using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Checkout;
 
-/// <summary>One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and the move per coupon.</summary>
-/// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g. nothing was locked for the order).</param>
+/// <summary>
+/// One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and
+/// the move per coupon.
+/// </summary>
+/// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g.
+/// nothing was locked for the order).</param>
 internal sealed record OrderVerb(OrderCaller Caller, OrderId Order, string Operation, string RequestHash,
     Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
     Func<UserCoupon, DateTimeOffset, CouponMove> Move);
@@ -94,7 +98,8 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
     }
 
     /// <summary>The coupons a prior operation of this order touched (e.g. the lock, for consume).</summary>
-    public async Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?> CouponsOfAsync(OrderId order, string operation, WriteScope scope, CancellationToken ct) =>
+    public async Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?> CouponsOfAsync(
+        OrderId order, string operation, WriteScope scope, CancellationToken ct) =>
         await operations.FindAsync(order, operation, scope, ct) is { } prior ? (prior.User, prior.Coupons) : null;
 
     public static IReadOnlyList<CheckedCoupon> Checked(OrderCouponsResponse response) =>

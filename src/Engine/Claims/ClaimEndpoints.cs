@@ -48,11 +48,13 @@ internal static class ClaimEndpoints
             ClaimOutcome.OutOfStock => Refuse(RefusalKind.Conflict, "OUT_OF_STOCK", "No coupons are left."),
             ClaimOutcome.LimitReached l => Refuse(RefusalKind.Conflict, "USER_LIMIT_REACHED", $"At most {l.PerUser} per user.", null,
                 new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
-            ClaimOutcome.KeyReused => Refuse(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used to claim another template.", "Idempotency-Key"),
+            ClaimOutcome.KeyReused => Refuse(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used to claim another template.", "Idempotency-Key"),
             _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
         };
     }
 
-    private static IResult Refuse(RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
+    private static IResult Refuse(
+        RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
         ProblemResults.From(new Refusal(kind, code, message, field, details));
 }

@@ -24,7 +24,10 @@ internal interface IUserCoupons
     /// <summary>Stores the change unless another writer saved first (false: nothing written, the other change stands).</summary>
     Task<bool> TrySaveAsync(UserCoupon coupon, WriteScope scope, CancellationToken ct);
 
-    /// <summary>The user's coupons not spent and not ended before <paramref name="endedSince"/>, soonest to end first (the settlement's wallet).</summary>
+    /// <summary>
+    /// The user's coupons not spent and not ended before <paramref name="endedSince"/>, soonest to end first (the
+    /// settlement's wallet).
+    /// </summary>
     Task<IReadOnlyList<UserCoupon>> ListUnspentAsync(UserId user, DateTimeOffset endedSince, int limit, CancellationToken ct);
 
     /// <summary>A wallet page, newest first, filtered by the status as of <paramref name="now"/>.</summary>

@@ -22,7 +22,8 @@ internal static class DistributionDecider
     /// Per recipient: UserLimitReached when the user already holds the limit, else a coupon while stock lasts
     /// (in the recipients' order), else OutOfStock. Returns None for each recipient that gets a coupon.
     /// </summary>
-    public static DistributionRefusal[] Decide(IReadOnlyList<UserId> recipients, IReadOnlyDictionary<long, int> claimed, int perUserLimit, long stockLeft)
+    public static DistributionRefusal[] Decide(
+        IReadOnlyList<UserId> recipients, IReadOnlyDictionary<long, int> claimed, int perUserLimit, long stockLeft)
     {
         var decisions = new DistributionRefusal[recipients.Count];
         var left = Math.Max(stockLeft, 0);

@@ -9,10 +9,16 @@ namespace PromotionEngine.Engine.Distribution;
 /// </summary>
 internal interface IClaimCounterCache
 {
-    /// <summary>The cache's current version of the template's counters, read before the issuing transaction commits; null when there is nothing to follow.</summary>
+    /// <summary>
+    /// The cache's current version of the template's counters, read before the issuing transaction commits; null when
+    /// there is nothing to follow.
+    /// </summary>
     Task<string?> VersionAsync(TemplateId template, CancellationToken ct);
 
-    /// <summary>Adds grants that have committed, only if the counters are still at <paramref name="version"/> (a rebuild since then already read them).</summary>
+    /// <summary>
+    /// Adds grants that have committed, only if the counters are still at <paramref name="version"/> (a rebuild since
+    /// then already read them).
+    /// </summary>
     Task AddCommittedAsync(TemplateId template, string version, IReadOnlyList<UserId> users, CancellationToken ct);
 }
 

@@ -46,7 +46,8 @@ internal sealed class SettleDueCoupons(SettleOvertakenCoupons settle, IOutbox ou
         var clockNow = clock.GetUtcNow();
         var now = clockNow > due.Until ? clockNow : due.Until;
         var limit = options.Value.SweepBatchSize;
-        if ((await settle.SettleAsync(now, limit, scope, ct)).Found >= limit) await outbox.AddAsync(CouponTimers.Continue(due.Until, clockNow), scope, ct);
+        if ((await settle.SettleAsync(now, limit, scope, ct)).Found >= limit)
+            await outbox.AddAsync(CouponTimers.Continue(due.Until, clockNow), scope, ct);
     }
 }
 

@@ -13,7 +13,8 @@ internal static class CouponEvents
 {
     public static IEnumerable<OutgoingEvent> Claimed(UserCoupon c, string source, string? sourceId) =>
     [
-        Event(c, new CouponClaimed(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, c.ClaimedAt, c.ValidFrom, c.ValidUntil, source, sourceId), c.ClaimedAt),
+        Event(c, new CouponClaimed(
+            c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, c.ClaimedAt, c.ValidFrom, c.ValidUntil, source, sourceId), c.ClaimedAt),
         CouponTimers.SettleAt(c.ValidUntil, c.ClaimedAt),
     ];
 
@@ -27,7 +28,9 @@ internal static class CouponEvents
         var deadlines = new HashSet<long>();
         foreach (var c in coupons)
         {
-            events.Add(Event(c, new CouponClaimed(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, c.ClaimedAt, c.ValidFrom, c.ValidUntil, source, sourceId), c.ClaimedAt));
+            events.Add(Event(c, new CouponClaimed(
+                c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, c.ClaimedAt, c.ValidFrom, c.ValidUntil, source, sourceId),
+                c.ClaimedAt));
             if (deadlines.Add((c.ValidUntil.ToUnixTimeMilliseconds() + 999) / 1000)) events.Add(CouponTimers.SettleAt(c.ValidUntil, c.ClaimedAt));
         }
         return events;
@@ -43,7 +46,8 @@ internal static class CouponEvents
             switch (t.Cause)
             {
                 case CouponCause.Lock:
-                    yield return Event(c, new CouponLocked(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, t.At, c.LockedUntil!.Value), t.At);
+                    yield return Event(
+                        c, new CouponLocked(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, t.At, c.LockedUntil!.Value), t.At);
                     yield return CouponTimers.SettleAt(c.LockedUntil.Value, t.At);
                     break;
                 case CouponCause.Consume:
@@ -51,10 +55,12 @@ internal static class CouponEvents
                     break;
                 case CouponCause.Release or CouponCause.HoldLapsed:
                     var reason = t.Cause == CouponCause.Release ? ReleaseReasons.Released : ReleaseReasons.HoldExpired;
-                    yield return Event(c, new CouponReleased(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, reason, status, t.At), t.At);
+                    yield return Event(
+                        c, new CouponReleased(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, reason, status, t.At), t.At);
                     break;
                 case CouponCause.Refund:
-                    yield return Event(c, new CouponRefunded(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, status, t.At), t.At);
+                    yield return Event(
+                        c, new CouponRefunded(c.Id.Value, c.Template.Value, c.User.Value, c.Merchant.Value, order, status, t.At), t.At);
                     // Back in the wallet: its end needs a timer again (the first one may have fired while it was spent).
                     if (t.To == CouponStatus.Available) yield return CouponTimers.SettleAt(c.ValidUntil, t.At);
                     break;

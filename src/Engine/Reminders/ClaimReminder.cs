@@ -64,14 +64,16 @@ internal sealed class ClaimReminder
         DateTimeOffset now)
     {
         if (now >= claimOpensAt) return new ReminderDecision.WindowOpen();
-        var reminder = new ClaimReminder(id, user, template, merchant, minutesBefore, claimOpensAt, ReminderStatus.Scheduled, now, null, null, null, 0);
+        var reminder = new ClaimReminder(
+            id, user, template, merchant, minutesBefore, claimOpensAt, ReminderStatus.Scheduled, now, null, null, null, 0);
         // A reminder due now is already too late: the latest that works is due strictly after now.
         if (reminder.RemindAt <= now) return new ReminderDecision.TooLate((int)Math.Ceiling((claimOpensAt - now).TotalMinutes) - 1);
         return new ReminderDecision.Scheduled(reminder);
     }
 
-    public static ClaimReminder Restore(long id, UserId user, TemplateId template, MerchantId merchant, int minutesBefore, DateTimeOffset claimOpensAt,
-        ReminderStatus status, DateTimeOffset createdAt, DateTimeOffset? sentAt, DateTimeOffset? cancelledAt, string? cancelReason, int version) =>
+    public static ClaimReminder Restore(
+        long id, UserId user, TemplateId template, MerchantId merchant, int minutesBefore, DateTimeOffset claimOpensAt, ReminderStatus status,
+        DateTimeOffset createdAt, DateTimeOffset? sentAt, DateTimeOffset? cancelledAt, string? cancelReason, int version) =>
         new(id, user, template, merchant, minutesBefore, claimOpensAt, status, createdAt, sentAt, cancelledAt, cancelReason, version);
 
     /// <summary>Its time has come: true when it is to be sent now (once); false when it was cancelled or sent before.</summary>

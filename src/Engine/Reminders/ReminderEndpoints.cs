@@ -6,8 +6,8 @@ using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Engine.Reminders;
 
@@ -41,7 +41,8 @@ internal static class ReminderEndpoints
         };
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IClaimReminders reminders, string? status, string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, IClaimReminders reminders, string? status, string? cursor, int? limit, CancellationToken ct)
     {
         ReminderStatus? filter = null;
         var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);

@@ -23,8 +23,8 @@ internal abstract record SetReminderOutcome
 /// Sets a reminder for the user's next claim window of a template: one waiting reminder per (user, template),
 /// so repeating the request answers the first reminder. Its timer, in the same transaction, is the outbox's.
 /// </summary>
-internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, IdGenerator ids, TimeProvider clock,
-    IKeyedRequests keys)
+internal sealed class SetReminder(
+    IDatabase db, IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, IdGenerator ids, TimeProvider clock, IKeyedRequests keys)
 {
     public async Task<SetReminderOutcome> HandleAsync(UserId user, TemplateId templateId, int minutesBefore, CancellationToken ct)
     {
@@ -37,16 +37,19 @@ internal sealed class SetReminder(IDatabase db, IClaimReminders reminders, ICoup
             {
                 return existing.MinutesBefore == minutesBefore
                     ? new SetReminderOutcome.Existing(existing)
-                    : Refuse(RefusalKind.Conflict, "REMINDER_EXISTS", $"A reminder {existing.MinutesBefore} minutes before is set already; cancel it to choose another time.",
-                        "templateId", new Dictionary<string, object?> { ["reminderId"] = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    : Refuse(RefusalKind.Conflict, "REMINDER_EXISTS",
+                        $"A reminder {existing.MinutesBefore} minutes before is set already; cancel it to choose another time.", "templateId",
+                        new Dictionary<string, object?> { ["reminderId"] = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             var now = UtcMillis.Now(clock);
             switch (ClaimReminder.Set(ids.Next(), user, templateId, template.Merchant, template.ValidFrom, minutesBefore, now))
             {
                 case ReminderDecision.WindowOpen:
-                    return Refuse(RefusalKind.Conflict, "CLAIMS_ALREADY_OPEN", $"Claims opened at {template.ValidFrom:O}: there is nothing to remind of.");
+                    return Refuse(
+                        RefusalKind.Conflict, "CLAIMS_ALREADY_OPEN", $"Claims opened at {template.ValidFrom:O}: there is nothing to remind of.");
                 case ReminderDecision.TooLate late:
-                    return Refuse(RefusalKind.Invalid, "REMINDER_TOO_LATE", $"Claims open in less than {minutesBefore} minutes; at most {late.LatestMinutesBefore} would still work.",
+                    return Refuse(RefusalKind.Invalid, "REMINDER_TOO_LATE",
+                        $"Claims open in less than {minutesBefore} minutes; at most {late.LatestMinutesBefore} would still work.",
                         "minutesBefore", new Dictionary<string, object?> { ["latestMinutesBefore"] = late.LatestMinutesBefore });
                 case ReminderDecision.Scheduled scheduled:
                     var reminder = scheduled.Reminder;
@@ -93,7 +96,8 @@ internal sealed class CancelReminder(IDatabase db, IClaimReminders reminders, IO
 /// (the inbox skips a redelivered timer; the status skips a cancelled or sent reminder). A template terminated
 /// meanwhile withdraws the reminder instead: there is nothing left to claim.
 /// </summary>
-internal sealed class SendDueReminder(IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, TimeProvider clock) : IEventHandler<ReminderDue>
+internal sealed class SendDueReminder(
+    IClaimReminders reminders, ICouponTemplateCatalog catalog, IOutbox outbox, TimeProvider clock) : IEventHandler<ReminderDue>
 {
     public const string Consumer = "engine.reminders";
 
@@ -111,7 +115,8 @@ internal sealed class SendDueReminder(IClaimReminders reminders, ICouponTemplate
         reminder.Send(now);
         await reminders.SaveAsync(reminder, scope, ct);
         await outbox.AddAsync(OutgoingEvent.Now(
-            new CouponReminderDue(reminder.Id, reminder.User.Value, reminder.Template.Value, reminder.Merchant.Value, reminder.ClaimOpensAt, reminder.MinutesBefore),
+            new CouponReminderDue(
+                reminder.Id, reminder.User.Value, reminder.Template.Value, reminder.Merchant.Value, reminder.ClaimOpensAt, reminder.MinutesBefore),
             reminder.RemindAt, reminder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reminder.Merchant.Value), scope, ct);
     }
 }
@@ -129,5 +134,7 @@ internal static class ReminderTimers
     public static string KeyOf(ClaimReminder r) => $"engine.reminder:{r.Id}";
 
     public static OutgoingEvent Due(ClaimReminder r, DateTimeOffset now) =>
-        OutgoingEvent.At(new ReminderDue(r.Id, r.User.Value), now, r.RemindAt, KeyOf(r), r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Merchant.Value);
+        OutgoingEvent.At(
+            new ReminderDue(r.Id, r.User.Value), now, r.RemindAt, KeyOf(r),
+            r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Merchant.Value);
 }

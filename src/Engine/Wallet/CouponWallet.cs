@@ -7,7 +7,8 @@ namespace PromotionEngine.Engine.Wallet;
 /// <summary>The wallet port other modules read (settlement quotes): every unspent coupon with its status as of the instant asked.</summary>
 internal sealed class CouponWallet(IUserCoupons coupons) : ICouponWallet
 {
-    public async Task<IReadOnlyList<WalletCouponView>> CouponsOfAsync(UserId user, DateTimeOffset now, DateTimeOffset endedSince, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<WalletCouponView>> CouponsOfAsync(
+        UserId user, DateTimeOffset now, DateTimeOffset endedSince, int limit, CancellationToken ct)
     {
         var found = await coupons.ListUnspentAsync(user, endedSince, limit, ct);
         return found.Select(c =>

@@ -34,7 +34,8 @@ internal static class WalletEndpoints
 
         var size = limit ?? Paging.DefaultSize;
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(Paging.PageOf(await coupons.ListAsync(user, filter, after, size + 1, now, ct), size, c => c.Id.Value, c => c.ToResponse(now)));
+        return TypedResults.Ok(
+            Paging.PageOf(await coupons.ListAsync(user, filter, after, size + 1, now, ct), size, c => c.Id.Value, c => c.ToResponse(now)));
     }
 
     private static async Task<IResult> GetAsync(long couponId, HttpContext http, IUserCoupons coupons, TimeProvider clock, CancellationToken ct)

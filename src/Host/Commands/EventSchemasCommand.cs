@@ -2,7 +2,10 @@ using PromotionEngine.Platform.Messaging;
 
 namespace PromotionEngine.Host.Commands;
 
-/// <summary>`event-schemas &lt;folder&gt;`: writes the JSON Schema of the envelope and of every public event (<see cref="EventSchemas"/>) there.</summary>
+/// <summary>
+/// `event-schemas &lt;folder&gt;`: writes the JSON Schema of the envelope and of every public event
+/// (<see cref="EventSchemas"/>) there.
+/// </summary>
 internal static class EventSchemasCommand
 {
     public static int Run(string folder)

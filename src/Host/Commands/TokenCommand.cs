@@ -20,7 +20,8 @@ internal static class TokenCommand
     {
         var wanted = Requests(args);
         var hoursText = args.Where(a => a.Key == "hours").Select(a => a.Value).FirstOrDefault();
-        if (wanted is null || !double.TryParse(hoursText ?? "24", NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) || !(hours > 0 && hours <= 24 * 366))
+        if (wanted is null || !double.TryParse(hoursText ?? "24", NumberStyles.Float, CultureInfo.InvariantCulture, out var hours)
+            || !(hours > 0 && hours <= 24 * 366))
         {
             Console.Error.WriteLine(Usage);
             return 2;

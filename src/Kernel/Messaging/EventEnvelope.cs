@@ -26,7 +26,8 @@ public sealed record EventEnvelope(
     /// <summary>Wraps <paramref name="payload"/>; the trace context is the current activity's, if any.</summary>
     /// <param name="tenantId">The merchant the fact belongs to, when it belongs to one.</param>
     /// <param name="partitionKey">Defaults to the aggregate: one aggregate's events stay in order.</param>
-    public static EventEnvelope Create<T>(T payload, DateTimeOffset occurredAt, string aggregateId, long? tenantId = null, string? partitionKey = null)
+    public static EventEnvelope Create<T>(
+        T payload, DateTimeOffset occurredAt, string aggregateId, long? tenantId = null, string? partitionKey = null)
         where T : IIntegrationEvent
     {
         var activity = Activity.Current;

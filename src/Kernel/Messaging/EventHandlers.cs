@@ -49,7 +49,8 @@ public sealed class EventSubscription
     private EventSubscription(string consumer, string subject, EventDelivery delivery, Type handler,
         Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> dispatch)
     {
-        if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength || !consumer.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+        if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength
+            || !consumer.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
             throw new ArgumentException($"A consumer name is 1 to {MaxConsumerLength} characters of [a-z0-9.-].", nameof(consumer));
         Consumer = consumer;
         Subject = subject;

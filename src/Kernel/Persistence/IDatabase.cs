@@ -45,7 +45,10 @@ public interface IDatabase
     Task<long> BulkInsertAsync(BulkRows rows, WriteScope scope, CancellationToken ct);
 }
 
-/// <summary>Rows for <see cref="IDatabase.BulkInsertAsync"/>: a table, its columns, and one value per column per row (long, int, string or null).</summary>
+/// <summary>
+/// Rows for <see cref="IDatabase.BulkInsertAsync"/>: a table, its columns, and one value per column per row (long, int,
+/// string or null).
+/// </summary>
 public sealed record BulkRows(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Values);
 
 /// <summary>A write transaction and its connection; disposing without commit rolls back.</summary>

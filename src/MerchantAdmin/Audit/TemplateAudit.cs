@@ -77,7 +77,8 @@ internal static class AuditValues
     public static AuditDiff Diff(Dictionary<string, object?> before, Dictionary<string, object?> after)
     {
         var changed = after.Keys.Where(k => JsonSerializer.Serialize(before[k], Json) != JsonSerializer.Serialize(after[k], Json)).ToArray();
-        return new AuditDiff(Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])), changed);
+        return new AuditDiff(
+            Serialize(changed.ToDictionary(k => k, k => before[k])), Serialize(changed.ToDictionary(k => k, k => after[k])), changed);
     }
 
     public static string Serialize(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);

@@ -8,7 +8,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// <summary>Adds stock; with an Idempotency-Key a retried request adds it once.</summary>
 internal sealed class AddTemplateStock(TemplateWriter writer, ICouponTemplates templates)
 {
-    public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, TemplateId id, long quantity, IdempotencyKey? key, CancellationToken ct)
+    public async Task<TemplateOutcome> HandleAsync(
+        Caller caller, MerchantId merchant, TemplateId id, long quantity, IdempotencyKey? key, CancellationToken ct)
     {
         var hash = string.Create(CultureInfo.InvariantCulture, $"ADD_STOCK|{id}|{quantity}");
         if (key is { } k && await templates.FindRequestAsync(merchant, k, ct) is { } earlier)

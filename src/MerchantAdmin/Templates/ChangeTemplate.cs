@@ -7,7 +7,8 @@ using PromotionEngine.MerchantAdmin.Audit;
 namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>The fields a PATCH may carry; every other template field is fixed once coupons may exist.</summary>
-internal sealed record TemplateChanges(string? Name, bool HasName, string? Description, bool HasDescription, DateTimeOffset? ValidUntil, int? PerUserLimit)
+internal sealed record TemplateChanges(
+    string? Name, bool HasName, string? Description, bool HasDescription, DateTimeOffset? ValidUntil, int? PerUserLimit)
 {
     private static readonly HashSet<string> FixedFields =
     [
@@ -44,7 +45,8 @@ internal sealed record TemplateChanges(string? Name, bool HasName, string? Descr
                     else errors.Add("description", "A string.");
                     break;
                 case "validUntil":
-                    if (value.ValueKind == JsonValueKind.String && IsoTime.HasOffset(value.GetString()!) && value.TryGetDateTimeOffset(out var time)) until = time;
+                    if (value.ValueKind == JsonValueKind.String && IsoTime.HasOffset(value.GetString()!) && value.TryGetDateTimeOffset(out var time))
+                        until = time;
                     else errors.Add("validUntil", "An ISO-8601 time with offset.");
                     break;
                 case "perUserLimit":
@@ -53,7 +55,8 @@ internal sealed record TemplateChanges(string? Name, bool HasName, string? Descr
                     break;
                 default:
                     if (FixedFields.Contains(property.Name))
-                        fixedFields.Add(property.Name, "Cannot change after creation: only name, description, a later validUntil and a higher perUserLimit can.");
+                        fixedFields.Add(property.Name,
+                            "Cannot change after creation: only name, description, a later validUntil and a higher perUserLimit can.");
                     else
                         errors.Add(property.Name, "Unknown field.");
                     break;

@@ -1,6 +1,6 @@
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
@@ -87,7 +87,8 @@ internal sealed class CouponTemplate
         var trimmed = description?.Trim() ?? "";
         if (trimmed.Length > MaxDescriptionLength)
             return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
-        if (!FreeText.IsClean(trimmed, multiLine: true)) return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
+        if (!FreeText.IsClean(trimmed, multiLine: true))
+            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
         Description = trimmed;
         Touch(now);
         return null;

@@ -4,9 +4,9 @@ using System.Text.Json;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Messaging;
 
@@ -16,7 +16,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IOutbox outbox, IdGenerator ids,
     TimeProvider clock, TemplateCatalog catalog, TemplateWriter writer)
 {
-    public async Task<TemplateOutcome> HandleAsync(Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
+    public async Task<TemplateOutcome> HandleAsync(
+        Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
     {
         // A retry is answered with the first template even if the request would no longer validate (e.g. its start passed).
         var hash = Hash(request);

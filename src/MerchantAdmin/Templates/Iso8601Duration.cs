@@ -10,7 +10,9 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 internal static partial class Iso8601Duration
 {
     // [0-9], not \d: \d also matches full-width and other Unicode digits, which long.Parse then rejects.
-    [GeneratedRegex(@"^P(?:(?<w>[0-9]{1,4})W)?(?:(?<d>[0-9]{1,5})D)?(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9})S)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^P(?:(?<w>[0-9]{1,4})W)?(?:(?<d>[0-9]{1,5})D)?(?:T(?:(?<h>[0-9]{1,6})H)?(?:(?<m>[0-9]{1,7})M)?(?:(?<s>[0-9]{1,9})S)?)?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool TryParse(string text, out TimeSpan duration)
@@ -19,7 +21,8 @@ internal static partial class Iso8601Duration
         var match = Pattern().Match(text);
         if (!match.Success || text == "P" || text.EndsWith('T')) return false;
         long Part(string name) => match.Groups[name].Success ? long.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
-        duration = TimeSpan.FromDays(Part("w") * 7 + Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s"));
+        duration = TimeSpan.FromDays(Part("w") * 7 + Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m"))
+            + TimeSpan.FromSeconds(Part("s"));
         return true;
     }
 

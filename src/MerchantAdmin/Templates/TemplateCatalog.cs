@@ -37,5 +37,7 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
     private static object Key(TemplateId id) => (typeof(TemplateCatalog), id.Value);
 
     private static CouponTemplateSnapshot Snapshot(CouponTemplate t) =>
-        new(t.Id, t.Merchant, t.Currency, t.TerminatedAt is not null, t.ValidFrom, t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version);
+        new(
+            t.Id, t.Merchant, t.Currency, t.TerminatedAt is not null, t.ValidFrom,
+            t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version);
 }

@@ -1,5 +1,4 @@
 using PromotionEngine.Contracts.Http.MerchantAdmin;
-using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;

@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Http;
-using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -32,7 +32,8 @@ internal static class TemplateEndpoints
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory");
     }
 
-    private static async Task<IResult> CreateAsync(CreateTemplateRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
+    private static async Task<IResult> CreateAsync(
+        CreateTemplateRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         HttpContext http, CreateTemplate command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
@@ -49,9 +50,21 @@ internal static class TemplateEndpoints
         TemplateStatus? statusFilter = null;
         TemplateScope? scopeFilter = null;
         BenefitType? typeFilter = null;
-        if (status is not null) { if (WireNames.TryParse(status, out TemplateStatus s)) statusFilter = s; else errors.Add("status", "One of ACTIVE, ENDED, TERMINATED."); }
-        if (scope is not null) { if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s; else errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES."); }
-        if (type is not null) { if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t; else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE."); }
+        if (status is not null)
+        {
+            if (WireNames.TryParse(status, out TemplateStatus s)) statusFilter = s;
+            else errors.Add("status", "One of ACTIVE, ENDED, TERMINATED.");
+        }
+        if (scope is not null)
+        {
+            if (WireNames.TryParse(scope, out TemplateScope s)) scopeFilter = s;
+            else errors.Add("scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES.");
+        }
+        if (type is not null)
+        {
+            if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.");
+        }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
@@ -64,7 +77,8 @@ internal static class TemplateEndpoints
         return TypedResults.Ok(new Page<TemplateResponse>(items.Select(t => t.ToResponse(issued.GetValueOrDefault(t.Id), now)).ToList(), next));
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(
+        long id, HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var template = await templates.FindAsync(new TemplateId(id), ct);
@@ -80,12 +94,17 @@ internal static class TemplateEndpoints
         var fixedFields = new FieldErrors();
         var changes = TemplateChanges.From(body, errors, fixedFields);
         if (!fixedFields.IsEmpty)
-            return ProblemResults.From(Problem.Invalid(fixedFields, "TEMPLATE_FIELD_IMMUTABLE", "Some fields cannot change after creation; nothing was changed.") with { Status = 422 });
+        {
+            var immutable = Problem.Invalid(
+                fixedFields, "TEMPLATE_FIELD_IMMUTABLE", "Some fields cannot change after creation; nothing was changed.");
+            return ProblemResults.From(immutable with { Status = 422 });
+        }
         if (changes is null) return ProblemResults.Invalid(errors);
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
     }
 
-    private static async Task<IResult> AddStockAsync(long id, AddStockRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
+    private static async Task<IResult> AddStockAsync(
+        long id, AddStockRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         HttpContext http, AddTemplateStock command, ICouponIssuance issuance, TimeProvider clock, CancellationToken ct)
     {
         var (caller, merchant) = PolicyCallers.MerchantCallerOf(http);
@@ -117,7 +136,8 @@ internal static class TemplateEndpoints
                 ParseJson(e.BeforeJson), ParseJson(e.AfterJson))));
     }
 
-    private static async Task<IResult> RespondAsync(TemplateOutcome outcome, ICouponIssuance issuance, TimeProvider clock, long id, CancellationToken ct)
+    private static async Task<IResult> RespondAsync(
+        TemplateOutcome outcome, ICouponIssuance issuance, TimeProvider clock, long id, CancellationToken ct)
     {
         switch (outcome)
         {
@@ -139,7 +159,10 @@ internal static class TemplateEndpoints
 
     private static JsonElement? ParseJson(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
-    /// <summary>Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status at <paramref name="now"/> and its issued count.</summary>
+    /// <summary>
+    /// Built from the template's state (the one mapping of the aggregate, <see cref="TemplateStates.Of"/>), its status
+    /// at <paramref name="now"/> and its issued count.
+    /// </summary>
     public static TemplateResponse ToResponse(this CouponTemplate t, long issued, DateTimeOffset now) =>
         TemplateStates.Of(t, t.Version).ToResponse(WireNames.Of(t.StatusAt(now)), issued);
 

@@ -1,10 +1,10 @@
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
-using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Messaging;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 

@@ -51,7 +51,8 @@ internal static partial class AuthSetup
                     // roles or two ids, a user without user_id) is no identity at all.
                     if (Caller.From(context.Principal!) is null)
                     {
-                        LogNoCaller(Log(context.HttpContext));
+                        var log = Log(context.HttpContext);
+                        LogNoCaller(log);
                         Spend(context.HttpContext);
                         context.Fail("The token names no caller: one role of MERCHANT, USER, SERVICE, OPERATOR and at most one id of each kind.");
                     }
@@ -59,7 +60,8 @@ internal static partial class AuthSetup
                 },
                 OnAuthenticationFailed = context =>
                 {
-                    LogRefused(Log(context.HttpContext), context.Exception.Message);
+                    var log = Log(context.HttpContext);
+                    LogRefused(log, context.Exception.Message);
                     Spend(context.HttpContext);
                     return Task.CompletedTask;
                 },
@@ -81,11 +83,13 @@ internal static partial class AuthSetup
     /// <summary>A failed authentication counts against the client address's budget (RateLimits:Unauthenticated).</summary>
     private static void Spend(HttpContext http) => http.RequestServices.GetRequiredService<FailedAuthentications>().Spend(http);
 
-    private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
+    private static ILogger Log(HttpContext http)
+        => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup).FullName!);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
     private static partial void LogRefused(ILogger log, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: validly signed, but it names no caller (role not exactly one of MERCHANT, USER, SERVICE, OPERATOR, a claim twice, or a missing id)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: validly signed, but it names no caller " +
+        "(role not exactly one of MERCHANT, USER, SERVICE, OPERATOR, a claim twice, or a missing id)")]
     private static partial void LogNoCaller(ILogger log);
 }

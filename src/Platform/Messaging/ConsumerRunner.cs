@@ -40,9 +40,12 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
+    [LoggerMessage(
+        Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
     private partial void LogRetry(Exception error, string consumer, string subject, Guid eventId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} failed on {Subject} {EventId} at its last attempt ({Attempt}); moved to the dead letters")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Consumer {Consumer} failed on {Subject} {EventId} at its last attempt ({Attempt}); moved to the dead letters")]
     private partial void LogDeadLettered(Exception error, string consumer, string subject, Guid eventId, int attempt);
 }

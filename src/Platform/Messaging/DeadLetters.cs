@@ -17,14 +17,16 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
 {
     private const string Columns = "id, stage, consumer, envelope, retained, attempts, last_error, dead_at, replayed_at";
 
-    public Task AddAsync(string stage, string? consumer, EventEnvelope envelope, bool retained, int attempts, string error, WriteScope scope, CancellationToken ct) =>
+    public Task AddAsync(
+        string stage, string? consumer, EventEnvelope envelope, bool retained, int attempts, string error, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO msg_dead_letters (id, stage, consumer, event_id, subject, envelope, retained, attempts, last_error, dead_at, replayed_at) " +
             "VALUES (@Id, @Stage, @Consumer, @EventId, @Subject, @Envelope, @Retained, @Attempts, @Error, @At, NULL)",
             new
             {
                 Id = ids.Next(), Stage = stage, Consumer = consumer, EventId = envelope.EventId.ToString(), envelope.Subject,
-                Envelope = envelope.ToJson(), Retained = retained ? 1 : 0, Attempts = attempts, Error = Clip(error), At = UtcMillis.From(clock.GetUtcNow()),
+                Envelope = envelope.ToJson(), Retained = retained ? 1 : 0, Attempts = attempts, Error = Clip(error),
+                At = UtcMillis.From(clock.GetUtcNow()),
             }, scope.Transaction, cancellationToken: ct));
 
     /// <summary>Newest first; <paramref name="open"/> true lists those not replayed yet, false those replayed, null both.</summary>
@@ -45,7 +47,8 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
     public async Task<long> CountOpenAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
     }
 
     public async Task<ReplayOutcome> ReplayAsync(long id, CancellationToken ct)
@@ -77,8 +80,8 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
         await using var scope = await db.BeginWriteAsync(ct);
         var now = UtcMillis.From(clock.GetUtcNow());
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, attempts, next_attempt_at, last_error, created_at) " +
-            "VALUES (@Id, @EventId, @Subject, @Key, @Retained, @Now, NULL, @Envelope, 0, @Now, NULL, @Now)",
+            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, attempts, next_attempt_at, " +
+            "last_error, created_at) VALUES (@Id, @EventId, @Subject, @Key, @Retained, @Now, NULL, @Envelope, 0, @Now, NULL, @Now)",
             new
             {
                 Id = ids.Next(), EventId = letter.Envelope.EventId.ToString(), letter.Envelope.Subject, Key = letter.Envelope.PartitionKey,
@@ -94,7 +97,8 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
     private async Task MarkReplayedAsync(long id, WriteScope scope, CancellationToken ct)
     {
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE msg_dead_letters SET replayed_at = @At WHERE id = @Id", new { Id = id, At = UtcMillis.From(clock.GetUtcNow()) }, scope.Transaction, cancellationToken: ct));
+            "UPDATE msg_dead_letters SET replayed_at = @At WHERE id = @Id", new { Id = id, At = UtcMillis.From(clock.GetUtcNow()) },
+            scope.Transaction, cancellationToken: ct));
         await keys.ClaimAsync(scope, ct);
     }
 

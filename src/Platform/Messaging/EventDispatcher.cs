@@ -54,7 +54,8 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
     {
         await using var scope = await db.BeginWriteAsync(ct);
         var purged = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM msg_inbox WHERE processed_at < @Before", new { Before = UtcMillis.From(clock.GetUtcNow() - retention) }, scope.Transaction, cancellationToken: ct));
+            "DELETE FROM msg_inbox WHERE processed_at < @Before", new { Before = UtcMillis.From(clock.GetUtcNow() - retention) },
+            scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
         return purged;
     }
@@ -65,7 +66,8 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO msg_inbox (consumer, event_id, processed_at) VALUES (@Consumer, @EventId, @At)",
-                new { Consumer = consumer, EventId = eventId.ToString(), At = UtcMillis.From(clock.GetUtcNow()) }, scope.Transaction, cancellationToken: ct));
+                new { Consumer = consumer, EventId = eventId.ToString(), At = UtcMillis.From(clock.GetUtcNow()) },
+                scope.Transaction, cancellationToken: ct));
             return true;
         }
         catch (DbException e) when (db.IsUniqueViolation(e))

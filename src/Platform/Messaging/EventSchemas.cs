@@ -23,14 +23,18 @@ internal static class EventSchemas
         .ToList();
 
     public static string SubjectOf(Type eventType) =>
-        (string)typeof(EventSchemas).GetMethod(nameof(Subject), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(eventType).Invoke(null, null)!;
+        (string)typeof(EventSchemas).GetMethod(nameof(Subject), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(eventType)
+            .Invoke(null, null)!;
 
     private static string Subject<T>() where T : IIntegrationEvent => EventSubjects.Of<T>();
 
     /// <summary>File name → schema text, for the envelope and every public event.</summary>
     public static IReadOnlyDictionary<string, string> All()
     {
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["envelope.schema.json"] = Render(typeof(EventEnvelope), "The envelope of every event.") };
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["envelope.schema.json"] = Render(typeof(EventEnvelope), "The envelope of every event."),
+        };
         foreach (var type in PublicEvents) files[SubjectOf(type) + ".schema.json"] = Render(type, $"Payload of {SubjectOf(type)}.");
         return files;
     }

@@ -26,7 +26,10 @@ internal interface IEventTransport
     /// </summary>
     Task<PublishOutcome> PublishAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken ct);
 
-    /// <summary>Inside the relay's transaction that removes the published rows from the outbox (the in-process transport records its deliveries here).</summary>
+    /// <summary>
+    /// Inside the relay's transaction that removes the published rows from the outbox (the in-process transport records
+    /// its deliveries here).
+    /// </summary>
     Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct);
 
     /// <summary>After that transaction committed.</summary>

@@ -15,8 +15,9 @@ internal static class MessagingEndpoints
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
 
-    public sealed record MessagingStatusResponse(string Transport, bool? TransportConnected, long OutboxPending, long OutboxDue, double OldestDueAgeSeconds,
-        long OutboxRetrying, long DeliveriesPending, long DeadLettersOpen);
+    public sealed record MessagingStatusResponse(
+        string Transport, bool? TransportConnected, long OutboxPending, long OutboxDue,
+        double OldestDueAgeSeconds, long OutboxRetrying, long DeliveriesPending, long DeadLettersOpen);
 
     public sealed record DeadLetterResponse(string Id, string Stage, string? Consumer, string EventId, string Subject, string Type,
         string AggregateId, DateTimeOffset OccurredAt, int Attempts, string LastError, DateTimeOffset DeadAt, DateTimeOffset? ReplayedAt,
@@ -28,7 +29,8 @@ internal static class MessagingEndpoints
         var group = app.MapGroup("/api/v1/operator").WithTags("Operations").RequireAuthorization(operatorPolicy);
         group.MapGet("messaging", StatusAsync).WithName("MessagingStatus");
         group.MapGet("dead-letters", ListAsync).WithName("ListDeadLetters");
-        group.MapPost("dead-letters/" + RouteIds.Id + "/replay", ReplayAsync).WithName("ReplayDeadLetter").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost("dead-letters/" + RouteIds.Id + "/replay", ReplayAsync).WithName("ReplayDeadLetter")
+            .WithMetadata(AcceptsIdempotencyKey.Instance);
         return app;
     }
 
@@ -38,15 +40,19 @@ internal static class MessagingEndpoints
         await using var connection = await db.OpenAsync(ct);
         var outbox = await connection.QuerySingleAsync<(long Pending, long Due, long? OldestDue, long Retrying)>(new CommandDefinition(
             "SELECT COALESCE(SUM(event_count), 0), COALESCE(SUM(CASE WHEN next_attempt_at <= @Now THEN event_count ELSE 0 END), 0), " +
-            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) FROM msg_outbox",
+            "MIN(CASE WHEN next_attempt_at <= @Now THEN due_at END), COALESCE(SUM(CASE WHEN attempts > 0 THEN event_count ELSE 0 END), 0) " +
+            "FROM msg_outbox",
             new { Now = now }, cancellationToken: ct));
-        var deliveries = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));
-        var dead = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
+        var deliveries = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));
+        var dead = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
         return TypedResults.Ok(new MessagingStatusResponse(transport.Name, transport.Connected, outbox.Pending, outbox.Due,
             outbox.OldestDue is { } oldest ? Math.Max(now - oldest, 0) / 1000.0 : 0, outbox.Retrying, deliveries, dead));
     }
 
-    private static async Task<IResult> ListAsync(DeadLetters letters, string? status, string? consumer, string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(
+        DeadLetters letters, string? status, string? consumer, string? cursor, int? limit, CancellationToken ct)
     {
         bool? open = status switch { null or "OPEN" => true, "REPLAYED" => false, "ALL" => null, _ => true };
         var errors = new FieldErrors()
@@ -57,7 +63,8 @@ internal static class MessagingEndpoints
         var size = limit ?? DefaultPageSize;
         var page = await letters.ListAsync(open, consumer, before, size + 1, ct);
         var items = page.Take(size).ToList();
-        return TypedResults.Ok(new Page<DeadLetterResponse>(items.Select(ToResponse).ToList(), page.Count > size ? Cursor.Encode(items[^1].Id) : null));
+        return TypedResults.Ok(
+            new Page<DeadLetterResponse>(items.Select(ToResponse).ToList(), page.Count > size ? Cursor.Encode(items[^1].Id) : null));
     }
 
     private static async Task<IResult> ReplayAsync(long id, DeadLetters letters, CancellationToken ct) => await letters.ReplayAsync(id, ct) switch

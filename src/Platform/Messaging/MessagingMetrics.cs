@@ -24,13 +24,17 @@ internal sealed class MessagingMetrics : IDisposable
         _published = _meter.CreateCounter<long>("promotion.messaging.published", "{event}", "Events the relay handed to the transport.");
         _publishFailed = _meter.CreateCounter<long>("promotion.messaging.publish_failures", "{event}", "Publish attempts the transport refused.");
         _handled = _meter.CreateCounter<long>("promotion.messaging.handled", "{event}", "Events consumers handled.");
-        _handleFailed = _meter.CreateCounter<long>("promotion.messaging.handle_failures", "{event}", "Deliveries a consumer failed on (retried or dead-lettered).");
+        _handleFailed = _meter.CreateCounter<long>(
+            "promotion.messaging.handle_failures", "{event}", "Deliveries a consumer failed on (retried or dead-lettered).");
         _deadLettered = _meter.CreateCounter<long>("promotion.messaging.dead_lettered", "{event}", "Events moved to the dead letters.");
         _meter.CreateObservableGauge("promotion.messaging.relay_lag", () => Volatile.Read(ref _lagSeconds), "s",
             "Age of the oldest event in the relay's last batch when it was published: how far delivery trails the write side.");
     }
 
-    /// <summary>One relay round: the accepted events counted per subject (the event type and version), so a dashboard or a benchmark can tell them apart.</summary>
+    /// <summary>
+    /// One relay round: the accepted events counted per subject (the event type and version), so a dashboard or a
+    /// benchmark can tell them apart.
+    /// </summary>
     public void Relayed(IEnumerable<OutboxMessage> published, int failed, TimeSpan? lag)
     {
         foreach (var subject in published.CountBy(m => m.Subject))

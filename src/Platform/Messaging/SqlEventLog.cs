@@ -5,7 +5,10 @@ using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Platform.Messaging;
 
-/// <summary>The published retained events (msg_event_log), oldest first, read page by page so a replay of any length runs in bounded memory.</summary>
+/// <summary>
+/// The published retained events (msg_event_log), oldest first, read page by page so a replay of any length runs in
+/// bounded memory.
+/// </summary>
 internal sealed class SqlEventLog(IDatabase db) : IEventLog
 {
     private const int PageSize = 1000;

@@ -32,7 +32,8 @@ internal sealed class SqlLease(IDatabase db, TimeProvider clock, InstanceIdentit
             try
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO msg_leases (name, holder, expires_at) VALUES (@Name, @Holder, @Until)", args, scope.Transaction, cancellationToken: ct));
+                    "INSERT INTO msg_leases (name, holder, expires_at) VALUES (@Name, @Holder, @Until)", args,
+                    scope.Transaction, cancellationToken: ct));
                 holder = _holder;
             }
             catch (System.Data.Common.DbException e) when (db.IsUniqueViolation(e))
@@ -51,7 +52,8 @@ internal sealed class SqlLease(IDatabase db, TimeProvider clock, InstanceIdentit
         _heldUntil = null;
         await using var scope = await db.BeginWriteAsync(ct);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM msg_leases WHERE name = @Name AND holder = @Holder", new { Name = name, Holder = _holder }, scope.Transaction, cancellationToken: ct));
+            "DELETE FROM msg_leases WHERE name = @Name AND holder = @Holder", new { Name = name, Holder = _holder },
+            scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
     }
 }

@@ -1,7 +1,7 @@
 namespace PromotionEngine.Platform.Messaging;
 
 /// <summary>Wakes a loop that polls for work when work arrived, so it does not wait for its next poll.</summary>
-internal class WakeSignal
+internal class WakeSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -15,4 +15,10 @@ internal class WakeSignal
 
     /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    public void Dispose()
+    {
+        _signal.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

@@ -14,7 +14,8 @@ internal static class Databases
         {
             if (!string.IsNullOrWhiteSpace(db.ConnectionString)) return new SqliteDatabase(db.ConnectionString);
             Directory.CreateDirectory(options.DataDirectory);
-            return new SqliteDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DefaultSqliteFile) }.ToString());
+            return new SqliteDatabase(
+                new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, DefaultSqliteFile) }.ToString());
         }
         if (db.Provider.Equals("MySql", StringComparison.OrdinalIgnoreCase))
         {

@@ -16,7 +16,8 @@ internal sealed partial class Migrator(IDatabase db, IEnumerable<ModuleSchema> s
         foreach (var schema in schemas)
         {
             await using var connection = await db.OpenAsync(ct);
-            var evolve = new Evolve(connection, message => LogEvolve(schema.Module, message), db.Dialect == SqlDialect.MySql ? DBMS.MySQL : DBMS.SQLite)
+            var evolve = new Evolve(
+                connection, message => LogEvolve(schema.Module, message), db.Dialect == SqlDialect.MySql ? DBMS.MySQL : DBMS.SQLite)
             {
                 EmbeddedResourceAssemblies = [schema.Assembly],
                 EmbeddedResourceFilters = [ResourcePrefix(schema)],
@@ -39,21 +40,26 @@ internal sealed partial class Migrator(IDatabase db, IEnumerable<ModuleSchema> s
         foreach (var schema in schemas)
         {
             var prefix = ResourcePrefix(schema);
-            var shipped = schema.Assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Select(r => r[prefix.Length..]).ToList();
+            var shipped = schema.Assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(r => r[prefix.Length..])
+                .ToList();
             var table = ChangelogTable(schema);
             var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect == SqlDialect.MySql
                 ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = @Table"
                 : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @Table", new { Table = table }, cancellationToken: ct)) > 0;
             // Evolve's changelog: type 0 is a versioned migration, written with success = 1 once applied.
             var applied = exists
-                ? (await connection.QueryAsync<string>(new CommandDefinition($"SELECT name FROM {table} WHERE type = 0 AND success = 1", cancellationToken: ct))).ToHashSet()
+                ? (await connection.QueryAsync<string>(
+                    new CommandDefinition($"SELECT name FROM {table} WHERE type = 0 AND success = 1", cancellationToken: ct))).ToHashSet()
                 : [];
-            pending.AddRange(shipped.Where(script => !applied.Contains(script)).Order(StringComparer.Ordinal).Select(script => $"{schema.Module}: {script}"));
+            pending.AddRange(
+                shipped.Where(script => !applied.Contains(script)).Order(StringComparer.Ordinal).Select(script => $"{schema.Module}: {script}"));
         }
         return pending;
     }
 
-    private string ResourcePrefix(ModuleSchema schema) => $"{schema.Assembly.GetName().Name}.Migrations.{(db.Dialect == SqlDialect.MySql ? "MySql" : "Sqlite")}.";
+    private string ResourcePrefix(ModuleSchema schema)
+        => $"{schema.Assembly.GetName().Name}.Migrations.{(db.Dialect == SqlDialect.MySql ? "MySql" : "Sqlite")}.";
 
     private static string ChangelogTable(ModuleSchema schema) => "changelog_" + schema.Module.Replace('-', '_');
 

@@ -20,7 +20,7 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         // LOAD DATA LOCAL for the bulk load: the driver answers only the server's request for the stream named in
         // the engine's own statement, never for a file, so enabling it exposes nothing on this host.
         var builder = new MySqlConnectionStringBuilder(connectionString)
-            { UseAffectedRows = true, ConnectionReset = false, GuidFormat = MySqlGuidFormat.None, AllowLoadLocalInfile = true };
+        { UseAffectedRows = true, ConnectionReset = false, GuidFormat = MySqlGuidFormat.None, AllowLoadLocalInfile = true };
         _source = new MySqlDataSource(builder.ConnectionString);
     }
 
@@ -79,7 +79,10 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
         long inserted = 0;
         foreach (var part in rows.Values.Chunk(perStatement))
         {
-            await using var command = new MySqlCommand { Connection = (MySqlConnection)scope.Connection, Transaction = (MySqlTransaction)scope.Transaction };
+            await using var command = new MySqlCommand
+            {
+                Connection = (MySqlConnection)scope.Connection, Transaction = (MySqlTransaction)scope.Transaction,
+            };
             var sql = new System.Text.StringBuilder($"INSERT IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES ");
             for (var r = 0; r < part.Length; r++)
             {
@@ -151,7 +154,8 @@ internal sealed class MySqlDatabase : IDatabase, IAsyncDisposable
                     }
                 }
                 break;
-            default: throw new ArgumentException($"A bulk row value must be a long, an int, a string or null, not {value.GetType().Name}.", nameof(value));
+            default:
+                throw new ArgumentException($"A bulk row value must be a long, an int, a string or null, not {value.GetType().Name}.", nameof(value));
         }
     }
 

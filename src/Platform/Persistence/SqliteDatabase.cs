@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PromotionEngine.Kernel.Persistence;
 
@@ -78,8 +79,9 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         await using var command = (SqliteCommand)scope.Connection.CreateCommand();
         command.Transaction = (SqliteTransaction)scope.Transaction;
         command.CommandText = $"INSERT OR IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES " +
-            $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
-        var parameters = rows.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
+            $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
+        var parameters = rows.Columns
+            .Select((_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null))).ToArray();
         command.Prepare();
         long inserted = 0;
         foreach (var row in rows.Values)

@@ -39,7 +39,8 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
         {
             for (var candidate = 0; candidate <= IdGenerator.MaxWorker && _worker is null; candidate++)
                 if (await TryTakeAsync(candidate, ct)) _worker = candidate;
-            if (_worker is null) throw new InvalidOperationException($"All {IdGenerator.MaxWorker + 1} worker numbers are leased by running instances.");
+            if (_worker is null)
+                throw new InvalidOperationException($"All {IdGenerator.MaxWorker + 1} worker numbers are leased by running instances.");
         }
         Interlocked.Exchange(ref _leasedUntilTicks, (asked + Length).UtcTicks);
         LogLeased(Worker, _holder);
@@ -66,7 +67,8 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
         if (_worker is null) return;
         await using var scope = await db.BeginWriteAsync(ct);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM host_worker_leases WHERE worker_id = @Worker AND holder = @Holder", new { Worker, Holder = _holder }, scope.Transaction, cancellationToken: ct));
+            "DELETE FROM host_worker_leases WHERE worker_id = @Worker AND holder = @Holder", new { Worker, Holder = _holder },
+            scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
     }
 
@@ -77,14 +79,16 @@ internal sealed partial class WorkerLease(IDatabase db, TimeProvider clock, Inst
         var args = new { Worker = worker, Holder = _holder, Now = now, Expires = now + (long)Length.TotalMilliseconds };
         await using var scope = await db.BeginWriteAsync(ct);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE host_worker_leases SET holder = @Holder, expires_at = @Expires WHERE worker_id = @Worker AND (expires_at < @Now OR holder = @Holder)",
+            "UPDATE host_worker_leases SET holder = @Holder, expires_at = @Expires " +
+            "WHERE worker_id = @Worker AND (expires_at < @Now OR holder = @Holder)",
             args, scope.Transaction, cancellationToken: ct));
         if (await HolderAsync(worker, scope, ct) is null)
         {
             try
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO host_worker_leases (worker_id, holder, expires_at) VALUES (@Worker, @Holder, @Expires)", args, scope.Transaction, cancellationToken: ct));
+                    "INSERT INTO host_worker_leases (worker_id, holder, expires_at) VALUES (@Worker, @Holder, @Expires)", args,
+                    scope.Transaction, cancellationToken: ct));
             }
             catch (DbException e) when (db.IsUniqueViolation(e))
             {

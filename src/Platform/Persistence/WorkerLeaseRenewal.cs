@@ -3,7 +3,8 @@ using System.Data.Common;
 namespace PromotionEngine.Platform.Persistence;
 
 /// <summary>Renews the worker lease; an instance that lost its number stops rather than risk issuing duplicate ids.</summary>
-internal sealed partial class WorkerLeaseRenewal(WorkerLease lease, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WorkerLeaseRenewal> log)
+internal sealed partial class WorkerLeaseRenewal(
+    WorkerLease lease, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WorkerLeaseRenewal> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,7 +33,8 @@ internal sealed partial class WorkerLeaseRenewal(WorkerLease lease, TimeProvider
         await lease.ReleaseAsync(CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Worker number {Worker} is now held by another instance; stopping so that no id is issued twice")]
+    [LoggerMessage(
+        Level = LogLevel.Critical, Message = "Worker number {Worker} is now held by another instance; stopping so that no id is issued twice")]
     private partial void LogLost(int worker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the worker lease failed; retrying")]

@@ -2,7 +2,10 @@ namespace PromotionEngine.Platform.Telemetry;
 
 internal static class ManagementEndpoints
 {
-    /// <summary>A management endpoint: anonymous, never rate limited, not in the OpenAPI document, on the management port when there is one.</summary>
+    /// <summary>
+    /// A management endpoint: anonymous, never rate limited, not in the OpenAPI document, on the management port when
+    /// there is one.
+    /// </summary>
     public static TBuilder OnManagementPort<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.WithMetadata(ManagementEndpoint.Instance).AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
 

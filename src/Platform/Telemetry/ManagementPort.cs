@@ -27,11 +27,13 @@ internal sealed class ManagementPort
             throw new SettingsException($"Telemetry:ManagementUrl '{options.ManagementUrl}' is not a URL to listen on (e.g. http://0.0.0.0:9464).");
         }
         if (management.IsUnixPipe || management.Port <= 0 || management.Scheme is not ("http" or "https"))
-            throw new SettingsException($"Telemetry:ManagementUrl '{options.ManagementUrl}' needs http(s) and an explicit port (e.g. http://0.0.0.0:9464).");
+            throw new SettingsException(
+                $"Telemetry:ManagementUrl '{options.ManagementUrl}' needs http(s) and an explicit port (e.g. http://0.0.0.0:9464).");
 
         var publicUrls = PublicUrls(builder.Configuration);
         if (publicUrls.Any(url => BindingAddress.Parse(url) is { IsUnixPipe: false } address && address.Port == management.Port))
-            throw new SettingsException($"Telemetry:ManagementUrl uses port {management.Port}, which the public URLs ({string.Join(";", publicUrls)}) use too.");
+            throw new SettingsException(
+                $"Telemetry:ManagementUrl uses port {management.Port}, which the public URLs ({string.Join(";", publicUrls)}) use too.");
         builder.WebHost.UseUrls([.. publicUrls, options.ManagementUrl]);
         return new ManagementPort(management.Port);
     }
@@ -42,7 +44,9 @@ internal sealed class ManagementPort
         static string[] Split(string? text) => (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var urls = Split(configuration[WebHostDefaults.ServerUrlsKey]);
         if (urls.Length > 0) return urls;
-        var ports = Split(configuration["http_ports"]).Select(p => $"http://*:{p}").Concat(Split(configuration["https_ports"]).Select(p => $"https://*:{p}")).ToArray();
+        var ports = Split(configuration["http_ports"]).Select(p => $"http://*:{p}")
+            .Concat(Split(configuration["https_ports"]).Select(p => $"https://*:{p}"))
+            .ToArray();
         return ports.Length > 0 ? ports : ["http://localhost:5000"];
     }
 

@@ -5,7 +5,10 @@ internal sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    /// <summary>Serve the metrics for a Prometheus scrape at <see cref="MetricsPath"/> on the management port (needs <see cref="ManagementUrl"/>).</summary>
+    /// <summary>
+    /// Serve the metrics for a Prometheus scrape at <see cref="MetricsPath"/> on the management port (needs
+    /// <see cref="ManagementUrl"/>).
+    /// </summary>
     public bool Prometheus { get; set; } = true;
 
     public string MetricsPath { get; set; } = "/metrics";

@@ -15,16 +15,20 @@ internal static class TelemetrySetup
     {
         var otlp = string.IsNullOrWhiteSpace(options.OtlpEndpoint) ? null : new Uri(options.OtlpEndpoint);
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .ConfigureResource(
+                resource => resource.AddService(options.ServiceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter("PromotionEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "System.Runtime");
+                metrics.AddMeter(
+                    "PromotionEngine.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+                    "Microsoft.AspNetCore.RateLimiting", "System.Runtime");
                 if (options.Prometheus && management is not null) metrics.AddPrometheusExporter();
                 if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = otlp);
             });
         if (otlp is not null)
         {
-            telemetry.WithTracing(tracing => tracing.AddSource("PromotionEngine.*").AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = otlp));
+            telemetry.WithTracing(
+                tracing => tracing.AddSource("PromotionEngine.*").AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = otlp));
         }
         return services;
     }

@@ -2,11 +2,15 @@ using System.Threading.RateLimiting;
 
 namespace PromotionEngine.Platform.Web;
 
-/// <summary>Failed authentications per client address (<see cref="RateLimitOptions.Unauthenticated"/>), spent by the bearer handler's events.</summary>
+/// <summary>
+/// Failed authentications per client address (<see cref="RateLimitOptions.Unauthenticated"/>), spent by the bearer
+/// handler's events.
+/// </summary>
 internal sealed class FailedAuthentications(RateLimitOptions options) : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext>? _limiter = options.Enabled && options.Unauthenticated.PermitLimit > 0
-        ? PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.KeyOf(http), _ => RateLimits.Window(options.Unauthenticated)))
+        ? PartitionedRateLimiter.Create<HttpContext, string>(
+            http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.KeyOf(http), _ => RateLimits.Window(options.Unauthenticated)))
         : null;
 
     /// <summary>Whether the address has failures left, spending none.</summary>

@@ -17,8 +17,12 @@ internal sealed class KeyedRequestsDocumentation : Microsoft.AspNetCore.OpenApi.
                 Name = KeyedRequestsMiddleware.Header,
                 In = Microsoft.OpenApi.ParameterLocation.Header,
                 Required = false,
-                Description = "Optional. The same key and request get the first answer again; another request under the key 409 IDEMPOTENCY_KEY_REUSED.",
-                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
+                Description = "Optional. The same key and request get the first answer again; " +
+                    "another request under the key 409 IDEMPOTENCY_KEY_REUSED.",
+                Schema = new Microsoft.OpenApi.OpenApiSchema
+                {
+                    Type = Microsoft.OpenApi.JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength,
+                },
             });
         }
         return Task.CompletedTask;

@@ -13,7 +13,7 @@ namespace PromotionEngine.Platform.Web;
 /// IDEMPOTENCY_KEY_REUSED. Keys are the caller's (a merchant's, a user's, a service's). Only successes (2xx) are
 /// recorded: a refusal changed nothing, so a retry is decided afresh, as order operations and claims always were.
 /// </summary>
-internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequests keys, ILogger<KeyedRequestsMiddleware> log)
+internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequests keys, ILogger<KeyedRequestsMiddleware> log)
 {
     public const string Header = "Idempotency-Key";
     private static readonly TimeSpan PendingPatience = TimeSpan.FromSeconds(5);
@@ -28,7 +28,8 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
         var text = values.Count == 1 ? values[0] : null;
         if (!IdempotencyKey.IsValid(text))
         {
-            await WriteAsync(http, Problem.Invalid(new FieldErrors().Add(Header, $"1 to {IdempotencyKey.MaxLength} printable ASCII characters, sent once.")));
+            await WriteAsync(http,
+                Problem.Invalid(new FieldErrors().Add(Header, $"1 to {IdempotencyKey.MaxLength} printable ASCII characters, sent once.")));
             return;
         }
         if (Caller.From(http.User) is not { } caller)
@@ -84,14 +85,15 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
             // Not cancelled with the request: the change is committed, and an unrecorded answer only makes a retry wait.
             var recorded = await keys.RecordAsync(request, serving.Claimed || takingOver, status, http.Response.ContentType,
                 http.Response.Headers.Location.FirstOrDefault(), body, CancellationToken.None);
-            if (!recorded && await keys.FindAsync(request.Caller, request.Key, ct) is { Pending: false } first && first.RequestHash == request.RequestHash)
+            if (!recorded && await keys.FindAsync(request.Caller, request.Key, ct) is { Pending: false } first
+                && first.RequestHash == request.RequestHash)
             {
                 // An identical request's answer was recorded first: every retry gets that one, so this caller does too.
                 http.Response.Headers.Remove("Location");
                 await ReplayAsync(http, first);
                 return;
             }
-            if (!recorded) log.LogWarning("The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.", request.Caller, request.Key);
+            if (!recorded) LogNotRecorded(log, request.Caller, request.Key);
         }
         await original.WriteAsync(body, ct);
     }
@@ -144,6 +146,10 @@ internal sealed class KeyedRequestsMiddleware(RequestDelegate next, SqlKeyedRequ
     }
 
     private static Task WriteAsync(HttpContext http, Problem problem) =>
-        TypedResults.Problem(detail: problem.Detail, statusCode: problem.Status, title: problem.Code, type: problem.Type, extensions: problem.Extensions)
+        TypedResults.Problem(
+            detail: problem.Detail, statusCode: problem.Status, title: problem.Code, type: problem.Type, extensions: problem.Extensions)
             .ExecuteAsync(http);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to {Caller}'s Idempotency-Key {Key} was not recorded: another request's is.")]
+    private static partial void LogNotRecorded(ILogger logger, string caller, IdempotencyKey key);
 }

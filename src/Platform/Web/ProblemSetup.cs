@@ -74,7 +74,8 @@ internal static partial class ProblemSetup
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (exception is InvalidOperationException && UnknownCharset(http.Request) is { } charset)
-                return await WriteAsync(http, exception, 415, $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.", null);
+                return await WriteAsync(
+                    http, exception, 415, $"The body's charset '{charset}' is not an encoding this API reads: send UTF-8 JSON.", null);
             if (exception is not BadHttpRequestException bad) return false;
             var json = FindJsonError(bad);
             var field = json is not null ? FieldOf(json) : ParameterOf(bad);
@@ -140,7 +141,8 @@ internal static partial class ProblemSetup
         /// <summary>The request's charset parameter when it names no encoding .NET knows; null when there is none or it is known.</summary>
         private static string? UnknownCharset(HttpRequest request)
         {
-            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media) || HeaderUtilities.RemoveQuotes(media.Charset).Value is not { Length: > 0 } charset)
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
+                || HeaderUtilities.RemoveQuotes(media.Charset).Value is not { Length: > 0 } charset)
                 return null;
             try
             {

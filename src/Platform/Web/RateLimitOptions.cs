@@ -27,7 +27,10 @@ internal sealed class RateLimitOptions
     /// <summary>/api/v1/merchant: templates and distribution tasks.</summary>
     public GroupLimits Merchant { get; set; } = new() { PerCaller = new() { PermitLimit = 1000 } };
 
-    /// <summary>/api/v1/orders and /api/v1/settlement: a SERVICE caller is the order system, sized by the deployment, so no limit per caller by default.</summary>
+    /// <summary>
+    /// /api/v1/orders and /api/v1/settlement: a SERVICE caller is the order system, sized by the deployment, so no
+    /// limit per caller by default.
+    /// </summary>
     public GroupLimits Service { get; set; } = new();
 
     /// <summary>/api/v1/operator.</summary>

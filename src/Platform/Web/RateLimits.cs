@@ -25,9 +25,13 @@ internal static partial class RateLimits
             {
                 var group = GroupOf(http.Request.Path);
                 var caller = Caller.From(http.User);
-                var partition = caller is null ? new Partition(group, null, ClientAddress.KeyOf(http)) : new Partition(group, caller.Role, caller.Subject);
+                var partition = caller is null
+                    ? new Partition(group, null, ClientAddress.KeyOf(http))
+                    : new Partition(group, caller.Role, caller.Subject);
                 var limit = caller is null ? groups[group].PerIp : groups[group].PerCaller;
-                return limit.PermitLimit == 0 ? RateLimitPartition.GetNoLimiter(partition) : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
+                return limit.PermitLimit == 0
+                    ? RateLimitPartition.GetNoLimiter(partition)
+                    : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
             });
             limiter.OnRejected = (context, ct) => new ValueTask(RefuseAsync(context.HttpContext, context.Lease));
         });
@@ -57,7 +61,10 @@ internal static partial class RateLimits
     public static IApplicationBuilder UsePromotionRateLimits(this IApplicationBuilder app, RateLimitOptions options) =>
         options.Enabled ? app.UseRateLimiter() : app;
 
-    /// <summary>0 claims, 1 wallet, 2 merchant, 3 service, 4 operator, 5 search, 6 everything else (see <see cref="RateLimitOptions.Groups"/>).</summary>
+    /// <summary>
+    /// 0 claims, 1 wallet, 2 merchant, 3 service, 4 operator, 5 search, 6 everything else (see
+    /// <see cref="RateLimitOptions.Groups"/>).
+    /// </summary>
     public static int GroupOf(PathString path) =>
         path.StartsWithSegments("/api/v1/claims") ? 0
         : path.StartsWithSegments("/api/v1/me") ? 1
@@ -78,7 +85,8 @@ internal static partial class RateLimits
     private static async Task RefuseAsync(HttpContext http, RateLimitLease lease)
     {
         var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        LogRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!), http.Request.Path, seconds);
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
+        LogRefused(log, http.Request.Path, seconds);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = new Kernel.Problem(429, "RATE_LIMITED", $"Too many requests; retry after {seconds} s.", new Dictionary<string, object?>());
@@ -97,7 +105,7 @@ internal static partial class RateLimits
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rate limited {Path}: retry after {Seconds} s")]
-    private static partial void LogRefused(ILogger log, string path, int seconds);
+    private static partial void LogRefused(ILogger log, PathString path, int seconds);
 
     /// <summary>A limit's partition: the group and the caller (role and subject), or the client address when <c>Role</c> is null.</summary>
     private readonly record struct Partition(int Group, CallerRole? Role, string Key);

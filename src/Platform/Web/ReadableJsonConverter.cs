@@ -30,7 +30,10 @@ internal sealed class ReadableJsonConverter : JsonConverter<JsonElement>
 
     public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
 
-    /// <summary>The first member name given twice in one object, at any depth (names that are not readable text are left to the check below).</summary>
+    /// <summary>
+    /// The first member name given twice in one object, at any depth (names that are not readable text are left to the
+    /// check below).
+    /// </summary>
     private static string? FirstDuplicate(JsonElement element)
     {
         switch (element.ValueKind)

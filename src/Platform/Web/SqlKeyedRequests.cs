@@ -70,7 +70,8 @@ internal sealed class SqlKeyedRequests(IDatabase db, TimeProvider clock) : IKeye
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "SELECT request_hash, status, content_type, location, body, created_at FROM host_keyed_requests WHERE caller = @Caller AND idempotency_key = @Key",
+            "SELECT request_hash, status, content_type, location, body, created_at FROM host_keyed_requests " +
+            "WHERE caller = @Caller AND idempotency_key = @Key",
             new { Caller = caller, Key = key.Value }, cancellationToken: ct));
         return row is null ? null : new KeyedAnswer(row.RequestHash, (int)row.Status, row.ContentType, row.Location, row.Body, row.CreatedAt);
     }

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Indexing;
 using PromotionEngine.Search.Querying;
-using PromotionEngine.Kernel.Requests;
 
 namespace PromotionEngine.Search.Http;
 
@@ -67,7 +67,8 @@ internal static class SearchEndpoints
     }
 
     /// <summary>Starts a rebuild from the event log in the background (one at a time); 202 with the index's state either way.</summary>
-    private static Accepted<Contracts.Http.Search.SearchIndexStatus> Rebuild(ReplayTemplateHistory replay, SearchIndex index, IHostApplicationLifetime lifetime)
+    private static Accepted<Contracts.Http.Search.SearchIndexStatus> Rebuild(
+        ReplayTemplateHistory replay, SearchIndex index, IHostApplicationLifetime lifetime)
     {
         _ = Task.Run(async () =>
         {

@@ -165,7 +165,9 @@ internal sealed class IndexGeneration : IDisposable
     /// itself (equal on every sort value) is never returned again.
     /// </summary>
     private static FieldDoc AfterOf(SearchPosition position, bool scored) => scored
-        ? new FieldDoc(int.MaxValue, position.Score ?? 0f, [J2N.Numerics.Single.GetInstance(position.Score ?? 0f), J2N.Numerics.Int64.GetInstance(position.TemplateId)])
+        ? new FieldDoc(
+            int.MaxValue, position.Score ?? 0f,
+            [J2N.Numerics.Single.GetInstance(position.Score ?? 0f), J2N.Numerics.Int64.GetInstance(position.TemplateId)])
         : new FieldDoc(int.MaxValue, float.NaN, [J2N.Numerics.Int64.GetInstance(position.TemplateId)]);
 
     public void Dispose()

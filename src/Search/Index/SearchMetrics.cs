@@ -21,10 +21,14 @@ internal sealed class SearchMetrics : IDisposable
     {
         _lag = _meter.CreateHistogram<double>("promotion.search.index_lag", "s",
             "From a template event's occurrence to its application to this instance's index: how far search trails the write side.");
-        _events = _meter.CreateCounter<long>("promotion.search.events", "{event}", "Template events that reached the index, by outcome (applied, stale).");
-        _rebuilds = _meter.CreateCounter<long>("promotion.search.rebuilds", "{rebuild}", "Index builds from the event log, by outcome (completed, failed).");
-        _meter.CreateObservableGauge("promotion.search.lag", () => Volatile.Read(ref _lastLag), "s", "The index lag of the last template event applied as it arrived.");
-        _meter.CreateObservableGauge("promotion.search.documents", () => Volatile.Read(ref _documents), "{template}", "Templates in the index searches use.");
+        _events = _meter.CreateCounter<long>(
+            "promotion.search.events", "{event}", "Template events that reached the index, by outcome (applied, stale).");
+        _rebuilds = _meter.CreateCounter<long>(
+            "promotion.search.rebuilds", "{rebuild}", "Index builds from the event log, by outcome (completed, failed).");
+        _meter.CreateObservableGauge(
+            "promotion.search.lag", () => Volatile.Read(ref _lastLag), "s", "The index lag of the last template event applied as it arrived.");
+        _meter.CreateObservableGauge(
+            "promotion.search.documents", () => Volatile.Read(ref _documents), "{template}", "Templates in the index searches use.");
     }
 
     public void Arrived(bool applied, TimeSpan lag)

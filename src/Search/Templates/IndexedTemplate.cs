@@ -56,7 +56,10 @@ internal sealed record IndexedTemplate(
 /// </summary>
 internal readonly record struct TemplateRevision(int Version, bool Ended)
 {
-    /// <summary>True when this revision is later than <paramref name="applied"/> (or nothing was applied): apply it. A repeat or an older one is not.</summary>
+    /// <summary>
+    /// True when this revision is later than <paramref name="applied"/> (or nothing was applied): apply it. A repeat or
+    /// an older one is not.
+    /// </summary>
     public bool Supersedes(TemplateRevision? applied) =>
         applied is not { } a || Version > a.Version || (Version == a.Version && Ended && !a.Ended);
 }

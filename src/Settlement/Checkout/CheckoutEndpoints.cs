@@ -6,7 +6,6 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Checkout;
@@ -34,8 +33,9 @@ internal static class CheckoutEndpoints
             RunAsync(orderId, o => c.RefundAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("RefundCoupons");
     }
 
-    private static async Task<IResult> LockAsync(string orderId, LockCouponsRequest request, HttpContext http, CheckoutOrder checkout, QuotePins quotes,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> LockAsync(
+        string orderId, LockCouponsRequest request, HttpContext http,
+        CheckoutOrder checkout, QuotePins quotes, TimeProvider clock, CancellationToken ct)
     {
         var caller = PolicyCallers.ServiceOf(http);
         if (request.QuoteId is not null) return await QuoteLock.LockAsync(caller, orderId, request, checkout, quotes, clock, ct);
@@ -48,11 +48,14 @@ internal static class CheckoutEndpoints
             .When(ids.Count > max.MaxCouponsPerOrder, "couponIds", $"At most {max.MaxCouponsPerOrder} coupons per order.")
             .When(ids.Any(id => id < 1), "couponIds", "Ids are positive.")
             .When(ids.Distinct().Count() != ids.Count, "couponIds", "Each coupon is listed once.")
-            .When(request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds, "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
+            .When(
+                request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds,
+                "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
-        return Respond(await checkout.LockAsync(caller, new OrderId(orderId), new UserId(request.UserId!.Value), ids.Select(id => new UserCouponId(id)).ToList(),
-            TimeSpan.FromSeconds(request.TtlSeconds!.Value), null, ct));
+        return Respond(await checkout.LockAsync(
+            caller, new OrderId(orderId), new UserId(request.UserId!.Value),
+            ids.Select(id => new UserCouponId(id)).ToList(), TimeSpan.FromSeconds(request.TtlSeconds!.Value), null, ct));
     }
 
     private static async Task<IResult> RunAsync(string orderId, Func<OrderId, Task<CheckoutResult>> verb)

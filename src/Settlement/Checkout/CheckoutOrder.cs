@@ -18,8 +18,8 @@ internal sealed class CheckoutOrder(IDatabase db, ICouponCheckout checkout, Orde
     public CheckoutLimits Limits => checkout.Limits;
 
     /// <param name="caller">The service identity asking (its token subject): it may act only on its own orders, or its trusted group's.</param>
-    public Task<CheckoutResult> LockAsync(string caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        CancellationToken ct) =>
+    public Task<CheckoutResult> LockAsync(
+        string caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, CancellationToken ct) =>
         RunAsync(caller, order, OrderVerbs.Lock, quoteId, (who, scope) => checkout.LockAsync(who, order, user, coupons, ttl, quoteId, scope, ct), ct);
 
     public Task<CheckoutResult> ConsumeAsync(string caller, OrderId order, CancellationToken ct) =>
@@ -39,7 +39,8 @@ internal sealed class CheckoutOrder(IDatabase db, ICouponCheckout checkout, Orde
             if (result is { Done: true, Repeated: false })
             {
                 // An order verb always names at least one coupon, all of one user.
-                await ledger.RecordAsync(new OrderStep(order, operation, result.Coupons[0].User, quoteId, result.Coupons, UtcMillis.Now(clock), caller), scope, ct);
+                await ledger.RecordAsync(
+                    new OrderStep(order, operation, result.Coupons[0].User, quoteId, result.Coupons, UtcMillis.Now(clock), caller), scope, ct);
                 await keys.ClaimAsync(scope, ct);
                 await scope.CommitAsync(ct);
             }

@@ -3,7 +3,6 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Checkout;
@@ -26,13 +25,16 @@ internal static class QuoteLock
             .Text("quoteId", request.QuoteId)
             .When(request.CouponIds is not null, "couponIds", "Not with quoteId: the quote says which coupons to lock.")
             .When(request.UserId is < 1, "userId", "A positive id (optional with quoteId: it must be the quote's user).")
-            .When(request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds, "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
+            .When(
+                request.TtlSeconds is null or < 1 || request.TtlSeconds > max.MaxLockTtlSeconds,
+                "ttlSeconds", $"Required: 1 to {max.MaxLockTtlSeconds} seconds.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         var pin = await quotes.PinAsync(request.QuoteId!, request.UserId is { } u ? new UserId(u) : null, UtcMillis.Now(clock), caller, ct);
         if (pin.Refusal is { } refused) return ProblemResults.From(refused);
 
-        var result = await checkout.LockAsync(caller, new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), request.QuoteId, ct);
+        var result = await checkout.LockAsync(
+            caller, new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), request.QuoteId, ct);
         if (result.Refusal is { Code: "ILLEGAL_TRANSITION" or "COUPON_NOT_FOUND" } r)
         {
             return ProblemResults.From(r with

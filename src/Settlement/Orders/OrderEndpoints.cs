@@ -9,10 +9,9 @@ using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
-using PromotionEngine.Kernel.Validation;
-using PromotionEngine.Settlement.Http;
-using PromotionEngine.Settlement.Quotes;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Orders;
 
@@ -29,7 +28,8 @@ internal static class OrderEndpoints
         group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent").WithMetadata(AcceptsIdempotencyKey.Instance);
     }
 
-    private static async Task<IResult> GetAsync(string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(
+        string orderId, HttpContext http, IOrderRecords records, ServiceTrust trust, TimeProvider clock, CancellationToken ct)
     {
         if (!OrderId.IsValid(orderId)) return ProblemResults.Invalid(new FieldErrors().Add("orderId", OrderIdRule));
         return await records.ReadAsync(orderId, ct) is { } found && trust.MayActFor(PolicyCallers.ServiceOf(http), found.Record.Owner)
@@ -37,15 +37,17 @@ internal static class OrderEndpoints
             : ProblemResults.From(NotFound(orderId)); // another service's record is not there for this one
     }
 
-    private static async Task<IResult> RefundAsync(string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records, OrderSteps steps,
-        ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RefundAsync(
+        string orderId, RefundRequest request, HttpContext http, IDatabase db, IOrderRecords records,
+        OrderSteps steps, ServiceTrust trust, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var caller = PolicyCallers.ServiceOf(http);
         var lines = request.Lines?.Select(l => new SkuQuantity(l?.Sku ?? "", l?.Quantity ?? 0)).ToList();
         var errors = new FieldErrors()
             .When(!OrderId.IsValid(orderId), "orderId", OrderIdRule)
             .When(request.Amount is < 0, "amount", "What the shop paid back, in minor units: 0 or more.");
-        if (RefundRequests.Invalid(request.RefundId, lines) is { } problem) errors.Add(problem.StartsWith("refundId", StringComparison.Ordinal) ? "refundId" : "lines", problem);
+        if (RefundRequests.Invalid(request.RefundId, lines) is { } problem)
+            errors.Add(problem.StartsWith("refundId", StringComparison.Ordinal) ? "refundId" : "lines", problem);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         var refusal = await db.WriteWithRetryAsync(async scope =>
@@ -55,14 +57,17 @@ internal static class OrderEndpoints
             if (record.Refunds.FirstOrDefault(r => r.RefundId == request.RefundId) is { } earlier)
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null
-                    : new Refusal(RefusalKind.Conflict, RefundRequests.IdReused, $"Refund {earlier.RefundId} was settled before with other lines.", "refundId");
+                    : new Refusal(
+                        RefusalKind.Conflict, RefundRequests.IdReused, $"Refund {earlier.RefundId} was settled before with other lines.", "refundId");
             }
             if (record.State is not (OrderStates.Consumed or OrderStates.Refunded))
             {
-                return new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED", $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.", null,
+                return new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED",
+                    $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.", null,
                     new Dictionary<string, object?> { ["state"] = record.StateAt(now) });
             }
-            if (await steps.RefundAsync(record, request.RefundId!, lines, request.Amount ?? 0, StepCause.Http, restore: true, scope, now, ct) is { } refused)
+            if (await steps.RefundAsync(
+                record, request.RefundId!, lines, request.Amount ?? 0, StepCause.Http, restore: true, scope, now, ct) is { } refused)
                 return refused;
             await records.SaveAsync(record, scope, ct);
             await keys.ClaimAsync(scope, ct);
@@ -93,7 +98,8 @@ internal static class OrderEndpoints
     /// Records the order event into the outbox, in the envelope an outside producer would publish (producer "orders",
     /// partitioned by order id, the caller's event id: a repeat is delivered again and skipped by the saga's inbox).
     /// </summary>
-    private static async Task<IResult> IngestAsync(OrderEventRequest request, IDatabase db, IOutbox outbox, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> IngestAsync(
+        OrderEventRequest request, IDatabase db, IOutbox outbox, IKeyedRequests keys, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .When(request.EventId is null || request.EventId == Guid.Empty, "eventId", "Required: the event's UUID, the same for every retry of it.")
@@ -115,7 +121,8 @@ internal static class OrderEndpoints
         var subject = EventSubjects.Subject("orders", request.Type!, 1);
         var activity = Activity.Current;
         var envelope = new EventEnvelope(request.EventId!.Value, request.Type!, 1, subject, request.OccurredAt ?? now, "orders", null,
-            payload!.OrderId, payload.OrderId, activity?.Id, activity?.TraceStateString, JsonSerializer.SerializeToElement(payload.Event, payload.Event.GetType(), EventJson.Options));
+            payload!.OrderId, payload.OrderId, activity?.Id, activity?.TraceStateString,
+            JsonSerializer.SerializeToElement(payload.Event, payload.Event.GetType(), EventJson.Options));
         await db.WriteWithRetryAsync(async scope =>
         {
             await outbox.AddAsync(new OutgoingEvent(envelope, Retained: false), scope, ct);

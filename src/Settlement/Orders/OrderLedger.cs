@@ -8,8 +8,8 @@ namespace PromotionEngine.Settlement.Orders;
 /// An order verb the engine carried out for an HTTP call: LOCK, CONSUME, RELEASE or REFUND (every consumed coupon
 /// restored). Caller: the service identity that asked (a new settlement record is that service's).
 /// </summary>
-internal sealed record OrderStep(OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At,
-    string Caller);
+internal sealed record OrderStep(
+    OrderId Order, string Operation, UserId User, string? QuoteId, IReadOnlyList<CheckedCoupon> Coupons, DateTimeOffset At, string Caller);
 
 /// <summary>
 /// The HTTP order verbs (<see cref="Checkout.CheckoutOrder"/>) record their steps here, in the verb's transaction: the same
@@ -39,7 +39,8 @@ internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps)
                 break;
             case OrderVerbs.Refund:
                 var refused = await steps.RefundAsync(record, EngineRefundId, null, 0, http, restore: false, scope, now, ct);
-                if (refused is not null) throw new InvalidOperationException($"The engine refunded order {step.Order} but its record refuses: {refused.Message}");
+                if (refused is not null)
+                    throw new InvalidOperationException($"The engine refunded order {step.Order} but its record refuses: {refused.Message}");
                 break;
             default:
                 throw new ArgumentException($"Unknown order operation {step.Operation}.", nameof(step));

@@ -121,9 +121,12 @@ internal sealed class OrderRecord
         new() { OrderId = orderId, Owner = owner, UserId = userId, CreatedAt = now, UpdatedAt = now };
 
     /// <summary>The state as of <paramref name="now"/>: a hold that lapsed unpaid is EXPIRED (its coupons are back), stored or not.</summary>
-    public string StateAt(DateTimeOffset now) => State == OrderStates.Locked && LockedUntil is { } until && now >= until ? OrderStates.Expired : State;
+    public string StateAt(DateTimeOffset now)
+        => State == OrderStates.Locked && LockedUntil is { } until && now >= until ? OrderStates.Expired : State;
 
-    public void Note(string step, string source, string outcome, string? code, string detail, DateTimeOffset now, string? causeType = null, Guid? causeEventId = null)
+    public void Note(
+        string step, string source, string outcome, string? code, string detail,
+        DateTimeOffset now, string? causeType = null, Guid? causeEventId = null)
     {
         Steps++;
         UpdatedAt = now;

@@ -18,7 +18,8 @@ namespace PromotionEngine.Settlement.Orders;
 /// </summary>
 internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePins pins, ServiceTrust trust, IOptions<SettlementOptions> options,
     TimeProvider clock)
-    : IEventHandler<OrderCreated>, IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<OrderCancelled>, IEventHandler<RefundSucceeded>
+    : IEventHandler<OrderCreated>, IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<OrderCancelled>,
+    IEventHandler<RefundSucceeded>
 {
     public const string Consumer = "settlement.order-saga";
     public const int MaxLockTtlSeconds = 604_800;
@@ -42,7 +43,9 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         }
         else if (record.State != OrderStates.AwaitingOrder)
         {
-            record.Note(StepNames.Lock, cause.Source, StepOutcomes.Ignored, null, $"The order is known already ({record.State}).", now, cause.Type, cause.EventId);
+            record.Note(
+                StepNames.Lock, cause.Source, StepOutcomes.Ignored, null,
+                $"The order is known already ({record.State}).", now, cause.Type, cause.EventId);
             await records.SaveAsync(record, scope, ct);
             return;
         }
@@ -58,7 +61,9 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         if (record.ClosedBy is { } closed)
         {
             record.Released();
-            record.Note(StepNames.Lock, cause.Source, StepOutcomes.Ignored, "ORDER_CLOSED", $"{closed} came first: nothing is held.", now, cause.Type, cause.EventId);
+            record.Note(
+                StepNames.Lock, cause.Source, StepOutcomes.Ignored, "ORDER_CLOSED",
+                $"{closed} came first: nothing is held.", now, cause.Type, cause.EventId);
             return;
         }
         if (Invalid(e) is { } problem)
@@ -97,7 +102,8 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
     private static void NoCoupons(OrderRecord record, StepCause cause, DateTimeOffset now)
     {
         record.NoCoupons();
-        record.Note(StepNames.Lock, cause.Source, StepOutcomes.Done, null, "The order uses no coupon: nothing to hold.", now, cause.Type, cause.EventId);
+        record.Note(
+            StepNames.Lock, cause.Source, StepOutcomes.Done, null, "The order uses no coupon: nothing to hold.", now, cause.Type, cause.EventId);
     }
 
     private static string? Invalid(OrderCreated e)
@@ -153,7 +159,9 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         else if (record.State is OrderStates.Consumed or OrderStates.Refunded)
             await steps.RefundAsync(record, e.RefundId, lines, e.Amount, cause, restore: true, scope, now, ct);
         else
-            record.Note(StepNames.Refund, cause.Source, StepOutcomes.Ignored, null, $"No coupon was spent on the order ({record.State}).", now, cause.Type, cause.EventId);
+            record.Note(
+                StepNames.Refund, cause.Source, StepOutcomes.Ignored, null,
+                $"No coupon was spent on the order ({record.State}).", now, cause.Type, cause.EventId);
         await records.SaveAsync(record, scope, ct);
     }
 
@@ -161,17 +169,22 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
         DateTimeOffset now, CancellationToken ct)
     {
         if (RefundRequests.Same(earlier.Lines, lines))
-            record.Note(StepNames.Refund, cause.Source, StepOutcomes.Ignored, null, $"Refund {earlier.RefundId} was settled already.", now, cause.Type, cause.EventId);
+            record.Note(
+                StepNames.Refund, cause.Source, StepOutcomes.Ignored, null,
+                $"Refund {earlier.RefundId} was settled already.", now, cause.Type, cause.EventId);
         else
-            await steps.RefuseAsync(record, StepNames.Refund, null, RefundRequests.IdReused, $"Refund {earlier.RefundId} was settled before with other lines.",
-                cause, scope, now, ct);
+            await steps.RefuseAsync(
+                record, StepNames.Refund, null, RefundRequests.IdReused,
+                $"Refund {earlier.RefundId} was settled before with other lines.", cause, scope, now, ct);
     }
 
-    private async Task<(OrderRecord? Record, StepCause Cause, DateTimeOffset Now)> BeginAsync(string orderId, EventContext context, WriteScope scope, CancellationToken ct)
+    private async Task<(OrderRecord? Record, StepCause Cause, DateTimeOffset Now)> BeginAsync(
+        string orderId, EventContext context, WriteScope scope, CancellationToken ct)
     {
         // An order id we cannot store is not an order of ours: the event is retried and dead-lettered with this reason.
         if (!OrderId.IsValid(orderId))
-            throw new FormatException($"{context.Envelope.Type} {context.Envelope.EventId}: orderId must be 1 to {OrderId.MaxLength} characters of [A-Za-z0-9_.:-].");
+            throw new FormatException(
+                $"{context.Envelope.Type} {context.Envelope.EventId}: orderId must be 1 to {OrderId.MaxLength} characters of [A-Za-z0-9_.:-].");
         var cause = new StepCause(StepSources.Event, context.Envelope.Type, context.Envelope.EventId);
         return (await records.FindAsync(orderId, scope, ct), cause, UtcMillis.Now(clock));
     }
@@ -188,8 +201,10 @@ internal static class RefundRequests
         if (string.IsNullOrWhiteSpace(refundId) || refundId.Length > MaxRefundIdLength) return $"refundId: 1 to {MaxRefundIdLength} characters.";
         if (!FreeText.IsClean(refundId)) return "refundId: " + FreeText.SingleLineRule;
         if (lines is { Count: 0 }) return "lines: at least one line, or null for the whole order.";
-        if (lines is not null && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1)) return "lines: each with a sku and a quantity of at least 1.";
-        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku))) return "lines: a sku has a character it may not: " + FreeText.SingleLineRule;
+        if (lines is not null && lines.Any(l => string.IsNullOrWhiteSpace(l.Sku) || l.Quantity < 1))
+            return "lines: each with a sku and a quantity of at least 1.";
+        if (lines is not null && lines.Any(l => !FreeText.IsClean(l.Sku)))
+            return "lines: a sku has a character it may not: " + FreeText.SingleLineRule;
         return null;
     }
 

@@ -28,7 +28,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
 
     /// <summary>The allocation a quote pinned, or null for no quote (or one purged since).</summary>
     public async Task<PinnedQuote?> PricedAsync(string? quoteId, CancellationToken ct) =>
-        quoteId is not null && await quotes.FindAsync(quoteId, ct) is { } quote ? JsonSerializer.Deserialize<PinnedQuote>(quote.PinnedJson, Json) : null;
+        quoteId is not null && await quotes.FindAsync(quoteId, ct) is { } quote
+            ? JsonSerializer.Deserialize<PinnedQuote>(quote.PinnedJson, Json)
+            : null;
 
     /// <summary>Holds the coupons (through the engine), or records why not.</summary>
     public async Task LockAsync(OrderRecord record, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, StepCause cause,
@@ -64,8 +66,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         {
             case OrderStates.AwaitingOrder:
                 record.PaymentPending = true;
-                record.Note(StepNames.Consume, cause.Source, StepOutcomes.Pending, null, "Paid before the order was seen: its coupons are spent once they are held.",
-                    now, cause.Type, cause.EventId);
+                record.Note(
+                    StepNames.Consume, cause.Source, StepOutcomes.Pending, null,
+                    "Paid before the order was seen: its coupons are spent once they are held.", now, cause.Type, cause.EventId);
                 return;
             case OrderStates.Locked:
                 var result = await checkout.ConsumeAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
@@ -89,7 +92,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
                     $"Paid, but the order's coupons were never held ({record.Code}): they were not spent.", cause, scope, now, ct);
                 return;
             default:
-                record.Note(StepNames.Consume, cause.Source, StepOutcomes.Ignored, null, $"Nothing to spend: the order is {record.State}.", now, cause.Type, cause.EventId);
+                record.Note(
+                    StepNames.Consume, cause.Source, StepOutcomes.Ignored, null,
+                    $"Nothing to spend: the order is {record.State}.", now, cause.Type, cause.EventId);
                 return;
         }
     }
@@ -99,7 +104,8 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
     {
         record.Consumed();
         record.Note(StepNames.Consume, cause.Source, StepOutcomes.Done, null,
-            $"{record.CouponIds.Count} coupon(s) spent" + (record.ConsumedDiscount is { } d ? $"; discount {Amount(d)}." : "."), now, cause.Type, cause.EventId);
+            $"{record.CouponIds.Count} coupon(s) spent" + (record.ConsumedDiscount is { } d ? $"; discount {Amount(d)}." : "."),
+            now, cause.Type, cause.EventId);
     }
 
     /// <summary>Payment failed or the order was cancelled: give the coupons back, or wait for the order so it is never held.</summary>
@@ -128,7 +134,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
                     $"{why} after the order was paid: its coupons stay spent; a refund restores them.", cause, scope, now, ct);
                 return;
             default:
-                record.Note(StepNames.Release, cause.Source, StepOutcomes.Ignored, null, $"Nothing held: the order is {record.State}.", now, cause.Type, cause.EventId);
+                record.Note(
+                    StepNames.Release, cause.Source, StepOutcomes.Ignored, null,
+                    $"Nothing held: the order is {record.State}.", now, cause.Type, cause.EventId);
                 return;
         }
     }
@@ -137,7 +145,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
     public static void Released(OrderRecord record, StepCause cause, DateTimeOffset now, string note = "")
     {
         record.Released();
-        record.Note(StepNames.Release, cause.Source, StepOutcomes.Done, null, $"{record.CouponIds.Count} coupon(s) back in the wallet{note}.", now, cause.Type, cause.EventId);
+        record.Note(
+            StepNames.Release, cause.Source, StepOutcomes.Done, null,
+            $"{record.CouponIds.Count} coupon(s) back in the wallet{note}.", now, cause.Type, cause.EventId);
     }
 
     /// <summary>
@@ -145,8 +155,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
     /// restores its coupons, through the engine unless <paramref name="restore"/> is false (the engine's own refund verb did).
     /// A refusal (unknown sku, more units than are left, nothing left, the engine refusing) changes nothing and is returned.
     /// </summary>
-    public async Task<Refusal?> RefundAsync(OrderRecord record, string refundId, IReadOnlyList<SkuQuantity>? lines, long shopRefunded, StepCause cause,
-        bool restore, WriteScope scope, DateTimeOffset now, CancellationToken ct)
+    public async Task<Refusal?> RefundAsync(
+        OrderRecord record, string refundId, IReadOnlyList<SkuQuantity>? lines, long shopRefunded,
+        StepCause cause, bool restore, WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
         if (record.State == OrderStates.Refunded)
             return await RefuseRefundAsync(record, RefundUnits.NothingToRefund, "The whole order is refunded already.", cause, scope, now, ct);
@@ -163,17 +174,21 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         if (whole && restore)
         {
             var result = await checkout.RefundAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
-            if (result.Refusal is { } refused) return await RefuseRefundAsync(record, refused.Code, refused.Message + Reasons(result), cause, scope, now, ct);
+            if (result.Refusal is { } refused)
+                return await RefuseRefundAsync(record, refused.Code, refused.Message + Reasons(result), cause, scope, now, ct);
         }
         if (after is not null) record.RefundedUnits = after.ToList();
         record.Refunded(new RefundEntry(refundId, lines, shopRefunded, false, figures, whole, now));
         record.Note(StepNames.Refund, cause.Source, StepOutcomes.Done, null, Describe(refundId, figures, whole), now, cause.Type, cause.EventId);
-        await outbox.AddAsync(OutgoingEvent.Now(new OrderRefundSettled(record.OrderId, record.UserId, refundId, record.Currency ?? "", figures?.RefundedGoods,
-            figures?.RefundedShipping, figures?.Clawback, figures?.Payout, figures?.Outstanding, shopRefunded, whole, now), now, record.OrderId), scope, ct);
+        await outbox.AddAsync(OutgoingEvent.Now(
+            new OrderRefundSettled(record.OrderId, record.UserId, refundId, record.Currency ?? "", figures?.RefundedGoods,
+                figures?.RefundedShipping, figures?.Clawback, figures?.Payout, figures?.Outstanding, shopRefunded, whole, now),
+            now, record.OrderId), scope, ct);
         return null;
     }
 
-    private async Task<Refusal> RefuseRefundAsync(OrderRecord record, string code, string message, StepCause cause, WriteScope scope, DateTimeOffset now, CancellationToken ct)
+    private async Task<Refusal> RefuseRefundAsync(
+        OrderRecord record, string code, string message, StepCause cause, WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
         if (cause.Source == StepSources.Event) await RefuseAsync(record, StepNames.Refund, null, code, message, cause, scope, now, ct);
         return new Refusal(code == RefundUnits.NothingToRefund ? RefusalKind.Conflict : RefusalKind.Invalid, code, message, "lines");
@@ -187,7 +202,8 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         record.Note(step, cause.Source, StepOutcomes.Refused, code, message, now, cause.Type, cause.EventId);
         if (cause.EventId is { } id)
         {
-            await outbox.AddAsync(OutgoingEvent.Now(new OrderSettlementRefused(record.OrderId, record.UserId, step, code, message, cause.Type!, id, now),
+            await outbox.AddAsync(OutgoingEvent.Now(
+                new OrderSettlementRefused(record.OrderId, record.UserId, step, code, message, cause.Type!, id, now),
                 now, record.OrderId), scope, ct);
         }
     }

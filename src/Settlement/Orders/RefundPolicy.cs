@@ -57,7 +57,8 @@ internal static class RefundPolicy
 /// A paid order's refunds as of now. RefundedGoods, RefundedShipping, Clawback and Due are totals so far; Payout is what
 /// this refund adds; PaidOut the total paid back; Outstanding what the buyer owes back (PaidOut − Due). Whole: nothing is kept.
 /// </summary>
-internal sealed record RefundFigures(long RefundedGoods, long RefundedShipping, long Clawback, long Due, long Payout, long PaidOut, long Outstanding, bool Whole);
+internal sealed record RefundFigures(
+    long RefundedGoods, long RefundedShipping, long Clawback, long Due, long Payout, long PaidOut, long Outstanding, bool Whole);
 
 /// <summary>Which units a refund takes back, by sku.</summary>
 internal static class RefundUnits
@@ -71,7 +72,8 @@ internal static class RefundUnits
     /// lines share is taken from the first of them first. Null with a code when the refund names an unknown sku, more units
     /// than are left, or nothing is left.
     /// </summary>
-    public static (IReadOnlyList<int>? After, string? Code, string? Message) After(PinnedQuote order, IReadOnlyList<int> before, IReadOnlyList<SkuQuantity>? lines)
+    public static (IReadOnlyList<int>? After, string? Code, string? Message) After(
+        PinnedQuote order, IReadOnlyList<int> before, IReadOnlyList<SkuQuantity>? lines)
     {
         var after = before.ToArray();
         if (lines is null)

@@ -98,7 +98,10 @@ internal static class BestCombination
             return new Option(offer, x, y);
         }).Where(o => o.X > 0).ToArray();
 
-    /// <summary>The best coupon of each shop when shops add up: the larger discount, then the rank's tie-breaks (none beats a coupon that gives nothing).</summary>
+    /// <summary>
+    /// The best coupon of each shop when shops add up: the larger discount, then the rank's tie-breaks (none beats a
+    /// coupon that gives nothing).
+    /// </summary>
     private static IEnumerable<Option> BestEach(Option[][] shops)
     {
         foreach (var options in shops)

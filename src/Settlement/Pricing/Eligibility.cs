@@ -44,8 +44,10 @@ internal static class Eligibility
             new(c.Id, c.Template, reason, detail, shortfall, null, at);
 
         if (c.Status == WalletStatus.Consumed) return (null, No(Reasons.Used, "The coupon was spent on an order."));
-        if (c.Status == WalletStatus.Expired || now >= c.ValidUntil) return (null, No(Reasons.Expired, "The coupon's validity has ended.", at: c.ValidUntil));
-        if (c.Status == WalletStatus.Locked) return (null, No(Reasons.Locked, "Another order holds the coupon while its payment is pending.", at: c.LockedUntil));
+        if (c.Status == WalletStatus.Expired || now >= c.ValidUntil)
+            return (null, No(Reasons.Expired, "The coupon's validity has ended.", at: c.ValidUntil));
+        if (c.Status == WalletStatus.Locked)
+            return (null, No(Reasons.Locked, "Another order holds the coupon while its payment is pending.", at: c.LockedUntil));
         if (now < c.ValidFrom) return (null, No(Reasons.NotStarted, "The coupon cannot be used yet.", at: c.ValidFrom));
         if (c.Terms is not { } terms) return (null, No(Reasons.TemplateUnknown, "The coupon's template is not known."));
         if (terms.Currency != cart.Currency)
@@ -69,7 +71,8 @@ internal static class Eligibility
 /// <summary>Amounts as people read them: minor units shown with the currency's decimals (ISO 4217).</summary>
 internal static class MoneyText
 {
-    private static readonly HashSet<string> NoDecimals = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"];
+    private static readonly HashSet<string> NoDecimals =
+        ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"];
     private static readonly HashSet<string> ThreeDecimals = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
 
     public static int Decimals(string currency) => NoDecimals.Contains(currency) ? 0 : ThreeDecimals.Contains(currency) ? 3 : 2;

@@ -10,12 +10,14 @@ internal sealed record StoredQuote(string Id, UserId User, string InputHash, IRe
     DateTimeOffset CreatedAt, string ResponseJson, string PinnedJson, string? Owner);
 
 /// <summary>What a quote pins for the lock and the settlement record: enough to explain and refund it later.</summary>
-internal sealed record PinnedQuote(long UserId, string Currency, long ShippingFee, IReadOnlyList<PinnedLine> Lines, IReadOnlyList<PinnedCoupon> Coupons);
+internal sealed record PinnedQuote(
+    long UserId, string Currency, long ShippingFee, IReadOnlyList<PinnedLine> Lines, IReadOnlyList<PinnedCoupon> Coupons);
 
 internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quantity, long Discount);
 
 /// <summary>A selected coupon: its discount, its threshold (met on list prices of its lines), and its share on each of its lines.</summary>
-internal sealed record PinnedCoupon(long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares);
+internal sealed record PinnedCoupon(
+    long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares);
 
 internal interface IQuotes
 {

@@ -29,7 +29,8 @@ internal abstract record QuoteOutcome
 /// stores the answer. The same input — cart, pick and wallet state — returns the stored answer while it lives, so the
 /// same question always gets the same quote id, figures and expiry.
 /// </summary>
-internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, IOptions<SettlementOptions> options, TimeProvider clock)
+internal sealed class PriceCart(
+    ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, IOptions<SettlementOptions> options, TimeProvider clock)
 {
     public const int MaxLines = 200;
     public const int MaxPickedCoupons = 100;
@@ -74,7 +75,8 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 var stored = await quotes.AddAsync(new StoredQuote(id, user, hash, selected.Select(o => o.Id).ToList(), expires, now,
                     json, JsonSerializer.Serialize(Pin(user, result), Json), caller), ct);
                 // Ours stored: answer it as is. A concurrent identical request stored first: answer what it stored.
-                return new QuoteOutcome.Quoted(ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
+                return new QuoteOutcome.Quoted(
+                    ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
             default:
                 throw new System.Diagnostics.UnreachableException();
         }
@@ -107,7 +109,8 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
                 .When(l.UnitPrice is null or < 0 or > MaxAmount, at + ".unitPrice", $"Required: 0 to {MaxAmount} minor units.")
                 .When(l.Quantity is null or < 1 or > 100_000, at + ".quantity", "Required: 1 to 100000.");
             if (l.Sku is { } sku && !skus.TryAdd(sku, i))
-                errors.Add(at + ".sku", $"Each sku once: line {skus[sku].ToString(CultureInfo.InvariantCulture)} has it already (add up the quantities).");
+                errors.Add(at + ".sku",
+                    $"Each sku once: line {skus[sku].ToString(CultureInfo.InvariantCulture)} has it already (add up the quantities).");
             if (l.UnitPrice is { } p and >= 0 && l.Quantity is { } q and > 0) subtotal += (Int128)p * q;
         }
         return errors.When(subtotal > MaxSubtotal, "lines", $"The cart is at most {MaxSubtotal} minor units.");
@@ -130,9 +133,11 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
     /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
     private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
     {
-        var text = new StringBuilder(256).Append(CultureInfo.InvariantCulture, $"{caller.Length}:{caller}|{user}|{cart.Currency}|{cart.ShippingFee}|");
+        var text = new StringBuilder(256)
+            .Append(CultureInfo.InvariantCulture, $"{caller.Length}:{caller}|{user}|{cart.Currency}|{cart.ShippingFee}|");
         foreach (var l in cart.Lines)
-            text.Append(CultureInfo.InvariantCulture, $"{l.Sku.Length}:{l.Sku},{l.ProductId},{l.ShopId},[{string.Join(',', l.CategoryIds)}],{l.UnitPrice},{l.Quantity};");
+            text.Append(CultureInfo.InvariantCulture,
+                $"{l.Sku.Length}:{l.Sku},{l.ProductId},{l.ShopId},[{string.Join(',', l.CategoryIds)}],{l.UnitPrice},{l.Quantity};");
         text.Append('|').Append(pick is null ? "best" : string.Join(',', pick)).Append('|');
         foreach (var c in wallet.OrderBy(c => c.Id.Value)) text.Append(CultureInfo.InvariantCulture, $"{c.Id}:{c.Version}:{c.Status};");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
@@ -151,15 +156,18 @@ internal sealed class PriceCart(ICouponWallet wallets, ICouponPricingTerms prici
             c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares[i]).ToList())).ToList());
 
     private static QuoteResponse ToResponse(string id, UserId user, PriceResult r, DateTimeOffset expires) => new(
-        id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount, r.Payable,
+        id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount,
+        r.Payable,
         r.Choice.Coupons.Select((c, step) => new AppliedCouponResponse(c.Offer.Id.ToString(), c.Offer.Terms.Template.ToString(), step + 1,
             c.Offer.Slot == Slot.Shop ? "SHOP" : "PLATFORM", c.Offer.Terms.ShopId?.ToString(CultureInfo.InvariantCulture),
             c.Offer.Terms.Benefit switch { BenefitKind.Threshold => "THRESHOLD", BenefitKind.Percentage => "PERCENTAGE", _ => "FIXED_AMOUNT" },
             c.Base, c.Discount)).ToList(),
-        r.Cart.Lines.Select(l => new QuoteLineResponse(l.Index, l.Sku, l.Amount, r.Choice.LineDiscounts[l.Index], l.Amount - r.Choice.LineDiscounts[l.Index],
+        r.Cart.Lines.Select(l => new QuoteLineResponse(
+            l.Index, l.Sku, l.Amount, r.Choice.LineDiscounts[l.Index], l.Amount - r.Choice.LineDiscounts[l.Index],
             r.Choice.Coupons.Where(c => c.Shares.TryGetValue(l.Index, out var s) && s > 0)
                 .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Shares[l.Index])).ToList())).ToList(),
-        r.Usable.Select(u => new UsableCouponResponse(u.Offer.Id.ToString(), u.Offer.Terms.Template.ToString(), u.DiscountAlone, u.Selected, u.Applied)).ToList(),
+        r.Usable.Select(u => new UsableCouponResponse(
+            u.Offer.Id.ToString(), u.Offer.Terms.Template.ToString(), u.DiscountAlone, u.Selected, u.Applied)).ToList(),
         r.Unusable.Select(ToResponse).ToList());
 
     private static UnusableCouponResponse ToResponse(Unusable u) => new(u.Id.ToString(), u.Template?.ToString(), u.Reason, u.Detail, u.Shortfall,

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Settlement;
-using PromotionEngine.Settlement.Http;
 using PromotionEngine.Kernel.Requests;
+using PromotionEngine.Settlement.Http;
 
 namespace PromotionEngine.Settlement.Quotes;
 
-/// <summary>Order systems (service role) ask what a cart costs with the user's coupons. Idempotent by nature: the same input returns the same quote.</summary>
+/// <summary>
+/// Order systems (service role) ask what a cart costs with the user's coupons. Idempotent by nature: the same input
+/// returns the same quote.
+/// </summary>
 internal static class QuoteEndpoints
 {
     public const string ServicePolicy = "service";

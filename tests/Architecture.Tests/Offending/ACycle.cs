@@ -12,7 +12,8 @@ namespace PromotionEngine.Architecture.Tests.Offending.Cycle.Catalog
     {
         public async Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct) =>
             (await issuance.IssuedAsync([id], ct)).TryGetValue(id, out var issued)
-                ? new CouponTemplateSnapshot(id, new MerchantId(1), "CNY", false, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, issued, 1, 1)
+                ? new CouponTemplateSnapshot(
+                    id, new MerchantId(1), "CNY", false, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, issued, 1, 1)
                 : null;
     }
 }

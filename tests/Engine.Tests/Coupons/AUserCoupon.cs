@@ -32,7 +32,8 @@ internal static class AUserCoupon
     {
         var now = clock.GetUtcNow();
         return UserCoupon.Restore(new UserCouponId(1003), AUser, ATemplate, AMerchant, CouponStatus.Locked,
-            claimedAt: now, validFrom: now, validUntil: now + validFor, order: order, lockedUntil: now + ttl, consumedAt: null, updatedAt: now, version: 1);
+            claimedAt: now, validFrom: now, validUntil: now + validFor, order: order, lockedUntil: now + ttl, consumedAt: null, updatedAt: now,
+            version: 1);
     }
 
     /// <summary>
@@ -48,7 +49,8 @@ internal static class AUserCoupon
         "held by order-1 past its end, valid 10 min" => HeldPastItsEnd(Orders.Order1, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(15), clock),
         "released by order-1" => Named("held by order-1", clock).ReleasedBy(Orders.Order1, clock),
         "spent by order-1" => Named("held by order-1", clock).ConsumedBy(Orders.Order1, clock),
-        "spent by order-1, valid 1 hour" => ValidFor(TimeSpan.FromHours(1), clock).LockedBy(Orders.Order1, TimeSpan.FromMinutes(15), clock).ConsumedBy(Orders.Order1, clock),
+        "spent by order-1, valid 1 hour" => ValidFor(TimeSpan.FromHours(1), clock).LockedBy(Orders.Order1, TimeSpan.FromMinutes(15), clock)
+            .ConsumedBy(Orders.Order1, clock),
         "refunded to order-1" => Named("spent by order-1", clock).RefundedTo(Orders.Order1, clock),
         "stored as expired" => ExpiredSince(TimeSpan.FromDays(1), clock),
         _ => throw new ArgumentOutOfRangeException(nameof(situation), situation, "Not a situation the rule tables name."),
@@ -56,7 +58,8 @@ internal static class AUserCoupon
 
     /// <summary>Everything a verb may change, to compare two coupons by.</summary>
     public static string State(this UserCoupon c) =>
-        $"{c.Status} order={c.Order} lockedUntil={c.LockedUntil:O} consumedAt={c.ConsumedAt:O} updatedAt={c.UpdatedAt:O} transitions={string.Join("; ", c.Transitions)}";
+        $"{c.Status} order={c.Order} lockedUntil={c.LockedUntil:O} consumedAt={c.ConsumedAt:O} updatedAt={c.UpdatedAt:O} " +
+        $"transitions={string.Join("; ", c.Transitions)}";
 
     public static UserCoupon LockedBy(this UserCoupon coupon, OrderId order, TimeSpan ttl, TimeProvider clock)
     {

@@ -48,8 +48,8 @@ public class ConsumingAUserCoupon
     [InlineData("held by order-1",               "16 min",   "order-2", "NotAllowed",         "AVAILABLE", "order-1")]  // an order that never held it
     [InlineData("stored as expired",             "1 min",    "order-1", "NotAllowed",         "EXPIRED",   "-")]
     [InlineData("released by order-1",           "1 min",    "order-1", "NotAllowed",         "AVAILABLE", "-")]        // released by the order that pays
-    public void What_a_payment_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
-        Verbs.AssertAnswered(coupon, at, Verbs.Consume(by), answers, then, order);
+    public void What_a_payment_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order)
+        => Verbs.AssertAnswered(coupon, at, Verbs.Consume(by), answers, then, order);
 
     [Fact]
     public void A_payment_after_the_sweep_released_the_hold_still_learns_the_hold_lapsed()

@@ -1,4 +1,3 @@
-using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Kernel;

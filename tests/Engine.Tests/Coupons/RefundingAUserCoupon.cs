@@ -38,6 +38,6 @@ public class RefundingAUserCoupon
     [InlineData("held by order-1",      "1 min",     "order-1", "NotAllowed",         "LOCKED",    "order-1")]
     [InlineData("stored as expired",    "1 min",     "order-1", "NotAllowed",         "EXPIRED",   "-")]
     [InlineData("refunded to order-1",  "1 min",     "order-1", "NotAllowed",         "AVAILABLE", "-")]        // twice
-    public void What_a_refund_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
-        Verbs.AssertAnswered(coupon, at, Verbs.Refund(by), answers, then, order);
+    public void What_a_refund_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order)
+        => Verbs.AssertAnswered(coupon, at, Verbs.Refund(by), answers, then, order);
 }

@@ -38,6 +38,6 @@ public class ReleasingAUserCoupon
     [InlineData("held by order-1",                            "1 min",     "order-2", "AlreadyDone", "LOCKED",    "order-1")]  // an order that does not hold it leaves the hold alone
     [InlineData("spent by order-1",                           "1 min",     "order-1", "NotAllowed",  "CONSUMED",  "order-1")]  // the order that spent it
     [InlineData("spent by order-1",                           "1 min",     "order-2", "AlreadyDone", "CONSUMED",  "order-1")]  // another order leaves it spent
-    public void What_a_release_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order) =>
-        Verbs.AssertAnswered(coupon, at, Verbs.Release(by), answers, then, order);
+    public void What_a_release_answers_and_where_it_leaves_the_coupon(string coupon, string at, string by, string answers, string then, string order)
+        => Verbs.AssertAnswered(coupon, at, Verbs.Release(by), answers, then, order);
 }

@@ -4,14 +4,20 @@ using static PromotionEngine.Engine.Tests.Durations;
 
 namespace PromotionEngine.Engine.Tests.Coupons;
 
-/// <summary>What the clock decides (a lapsed hold is released, an ended coupon expired, from that instant) and what the sweep does: store it.</summary>
+/// <summary>
+/// What the clock decides (a lapsed hold is released, an ended coupon expired, from that instant) and what the sweep
+/// does: store it.
+/// </summary>
 public class SettlingAUserCoupon
 {
     private readonly FakeTimeProvider _clock = new(Clocks.Start);
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
-    /// <summary>The status the clock gives a coupon before the sweep stores anything (times from the claim; valid 7 days unless named; "held": 15 minutes).</summary>
+    /// <summary>
+    /// The status the clock gives a coupon before the sweep stores anything (times from the claim; valid 7 days unless
+    /// named; "held": 15 minutes).
+    /// </summary>
     [Theory]
     //          the coupon                        at                 shows as      stored as
     [InlineData("available",                      "7 days - 1 tick", "AVAILABLE",  "AVAILABLE")]

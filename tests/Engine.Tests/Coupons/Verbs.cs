@@ -7,7 +7,8 @@ namespace PromotionEngine.Engine.Tests.Coupons;
 /// <summary>How the rule tables apply a lifecycle verb to a named coupon and check what it answered and left.</summary>
 internal static class Verbs
 {
-    public static Func<UserCoupon, DateTimeOffset, CouponMove> Lock(string by, TimeSpan ttl) => (coupon, now) => coupon.Lock(new OrderId(by), ttl, now);
+    public static Func<UserCoupon, DateTimeOffset, CouponMove> Lock(string by, TimeSpan ttl)
+        => (coupon, now) => coupon.Lock(new OrderId(by), ttl, now);
 
     public static Func<UserCoupon, DateTimeOffset, CouponMove> Consume(string by) => (coupon, now) => coupon.Consume(new OrderId(by), now);
 

@@ -80,5 +80,6 @@ public class SettingAReminder
         }
     }
 
-    private static (ReminderStatus, DateTimeOffset?, DateTimeOffset?, string?) State(ClaimReminder r) => (r.Status, r.SentAt, r.CancelledAt, r.CancelReason);
+    private static (ReminderStatus, DateTimeOffset?, DateTimeOffset?, string?) State(ClaimReminder r)
+        => (r.Status, r.SentAt, r.CancelledAt, r.CancelReason);
 }

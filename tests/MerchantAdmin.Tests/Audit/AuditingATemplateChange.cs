@@ -16,7 +16,8 @@ public class AuditingATemplateChange
     private static Dictionary<string, JsonElement> Fields(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? throw new InvalidOperationException("null JSON");
 
-    private static (Dictionary<string, JsonElement> Before, Dictionary<string, JsonElement> After) Diff(CouponTemplate template, Action<CouponTemplate> change)
+    private static (Dictionary<string, JsonElement> Before, Dictionary<string, JsonElement> After) Diff(
+        CouponTemplate template, Action<CouponTemplate> change)
     {
         var before = AuditValues.Of(template);
         change(template);

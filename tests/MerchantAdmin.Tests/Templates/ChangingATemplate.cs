@@ -177,7 +177,9 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock);
 
-        AssertRefused(template.Describe(new string('d', TemplateRules.MaxDescriptionLength + 1), Now), RefusalKind.BadInput, "VALIDATION_FAILED", "description");
+        AssertRefused(
+            template.Describe(new string('d', TemplateRules.MaxDescriptionLength + 1), Now),
+            RefusalKind.BadInput, "VALIDATION_FAILED", "description");
         Assert.Equal("5 off anything", template.Description);
         Assert.Null(template.Describe(new string('d', TemplateRules.MaxDescriptionLength), Now));
     }

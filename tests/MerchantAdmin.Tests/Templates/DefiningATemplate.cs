@@ -59,7 +59,8 @@ public class DefiningATemplate
             PerUserLimit = 0,
         };
 
-        Validate(request).AssertRefusedOnly("name", "currency", "shopId", "discountAmount", "validUntil", "validityAfterClaim", "stock", "perUserLimit");
+        Validate(request).AssertRefusedOnly(
+            "name", "currency", "shopId", "discountAmount", "validUntil", "validityAfterClaim", "stock", "perUserLimit");
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public class SchedulingATemplate
     public void A_window_is_at_most_3660_days()
     {
         Validate(AValidRequest with { ValidFrom = Now, ValidUntil = Now + TemplateRules.MaxWindow }).AssertAccepted();
-        Validate(AValidRequest with { ValidFrom = Now, ValidUntil = Now + TemplateRules.MaxWindow + TimeSpan.FromSeconds(1) }).AssertRefusedOnly("validUntil");
+        Validate(AValidRequest with { ValidFrom = Now, ValidUntil = Now + TemplateRules.MaxWindow + TimeSpan.FromSeconds(1) })
+            .AssertRefusedOnly("validUntil");
     }
 
     [Fact]

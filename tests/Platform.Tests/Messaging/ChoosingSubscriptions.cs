@@ -19,7 +19,8 @@ public sealed class ChoosingSubscriptions
     private static readonly EventSubscription AuditOnReleased = EventSubscription.Group<CouponReleased, Handler>("audit.trail");
     private static readonly EventSubscription SearchInstances = EventSubscription.EveryInstance<CouponReleased, InstanceHandler>("search.index");
 
-    private static readonly EventSubscription[] All = [SettlementOnReleased, SettlementOnConsumed, EngineOnReleased, AuditOnReleased, SearchInstances];
+    private static readonly EventSubscription[] All =
+        [SettlementOnReleased, SettlementOnConsumed, EngineOnReleased, AuditOnReleased, SearchInstances];
 
     [Fact]
     public void A_process_serving_every_role_runs_every_subscription()

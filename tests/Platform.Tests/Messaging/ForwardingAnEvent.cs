@@ -61,7 +61,8 @@ public sealed class ForwardingAnEvent
     [Fact]
     public void A_packed_row_is_compressed_and_a_row_packed_as_text_before_V1_4_is_still_read()
     {
-        var events = Enumerable.Range(1, 200).Select(i => EventEnvelope.Create(new CouponReleased(i, 2, 3, 4, "order-" + i, "RELEASED", "AVAILABLE", At), At, i.ToString(CultureInfo.InvariantCulture))).ToList();
+        var events = Enumerable.Range(1, 200).Select(i => EventEnvelope.Create(
+            new CouponReleased(i, 2, 3, 4, "order-" + i, "RELEASED", "AVAILABLE", At), At, i.ToString(CultureInfo.InvariantCulture))).ToList();
         var text = string.Join('\n', events.Select(e => e.ToJson()));
 
         var packed = OutboxMessage.Pack(events.Select(e => e.ToJson()));

@@ -75,8 +75,9 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         await using (var scope = await _store.Database.BeginWriteAsync(CancellationToken.None))
         {
             await scope.Connection.ExecuteAsync(
-                "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, attempts, " +
-                "next_attempt_at, last_error, created_at) VALUES (1, @EventId, @Subject, '*', 0, @Now, NULL, @Text, NULL, 2, 0, @Now, NULL, @Now)",
+                "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, " +
+                "attempts, next_attempt_at, last_error, created_at) " +
+                "VALUES (1, @EventId, @Subject, '*', 0, @Now, NULL, @Text, NULL, 2, 0, @Now, NULL, @Now)",
                 new { EventId = first.EventId.ToString(), first.Subject, Text = first.ToJson() + "\n" + second.ToJson(), Now = UtcMillis.From(At) },
                 scope.Transaction);
             await scope.CommitAsync(CancellationToken.None);
@@ -103,7 +104,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         Assert.Equal([1L, 1L], rows.Select(r => r.Attempts));
         Assert.Equal(["refused for the test", "The broker did not accept the event."], rows.Select(r => r.LastError));
         // The first retry waits RetryDelay, give or take the jitter; the second row never before the first.
-        Assert.All(rows, r => Assert.InRange(TimeSpan.FromMilliseconds(r.NextAttemptAt - UtcMillis.From(At)), _options.RetryDelay * 0.8, _options.RetryDelay * 1.2));
+        Assert.All(rows, r => Assert.InRange(
+            TimeSpan.FromMilliseconds(r.NextAttemptAt - UtcMillis.From(At)), _options.RetryDelay * 0.8, _options.RetryDelay * 1.2));
         Assert.True(rows[1].NextAttemptAt >= rows[0].NextAttemptAt);
         Assert.Equal(0, await RelayAsync()); // nothing is due before then
 
@@ -130,7 +132,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         {
             foreach (var key in keys)
             {
-                var e = OutgoingEvent.Now(Released(++coupon), _clock.GetUtcNow(), coupon.ToString(System.Globalization.CultureInfo.InvariantCulture), partitionKey: key);
+                var e = OutgoingEvent.Now(
+                    Released(++coupon), _clock.GetUtcNow(), coupon.ToString(System.Globalization.CultureInfo.InvariantCulture), partitionKey: key);
                 await AddAsync([e]);
                 written[key].Add(e.Envelope.EventId);
             }
@@ -197,7 +200,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     private async Task<List<(long Attempts, long NextAttemptAt, string? LastError)>> OutboxAsync()
     {
         await using var connection = await _store.Database.OpenAsync(CancellationToken.None);
-        return (await connection.QueryAsync<(long, long, string?)>("SELECT attempts, next_attempt_at, last_error FROM msg_outbox ORDER BY id")).ToList();
+        return (await connection.QueryAsync<(long, long, string?)>("SELECT attempts, next_attempt_at, last_error FROM msg_outbox ORDER BY id"))
+            .ToList();
     }
 
     /// <summary>
@@ -220,7 +224,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         {
             if (!Refusing) Batches.Add(batch);
             return Task.FromResult(Refusing
-                ? new PublishOutcome(new HashSet<Guid>(), batch.GroupBy(m => m.PartitionKey).ToDictionary(key => key.First().EventId, _ => "refused for the test"))
+                ? new PublishOutcome(
+                    new HashSet<Guid>(), batch.GroupBy(m => m.PartitionKey).ToDictionary(key => key.First().EventId, _ => "refused for the test"))
                 : PublishOutcome.All(batch));
         }
 

@@ -40,7 +40,9 @@ public sealed class TheHostMigrations
         using var text = PersistenceSetup.Schema.Assembly.GetManifestResourceStream(Prefix + script);
 
         Assert.NotNull(text);
+#pragma warning disable CA5351 // Evolve stores each applied script's MD5; the test computes the same checksum
         Assert.Equal(checksum, Convert.ToHexString(MD5.HashData(text)));
+#pragma warning restore CA5351
     }
 
     [Fact]

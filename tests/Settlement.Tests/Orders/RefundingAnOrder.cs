@@ -8,7 +8,8 @@ public class RefundingAnOrder
 {
     private static PinnedQuote Order(long shipping, PinnedLine[] lines, params PinnedCoupon[] coupons) => new(1001, "CNY", shipping, lines, coupons);
 
-    private static PinnedLine Line(int index, string sku, long unitPrice, int quantity, long discount) => new(index, sku, unitPrice, quantity, discount);
+    private static PinnedLine Line(int index, string sku, long unitPrice, int quantity, long discount)
+        => new(index, sku, unitPrice, quantity, discount);
 
     private static PinnedCoupon Coupon(long id, long discount, long? threshold, params (int Line, long Share)[] shares) =>
         new(id, 1, discount, threshold, shares.Select(s => s.Line).ToList(), shares.Select(s => s.Share).ToList());
@@ -81,13 +82,15 @@ public class RefundingAnOrder
         var random = new Random(6);
         for (var trial = 0; trial < 2000; trial++)
         {
-            var lines = Enumerable.Range(0, random.Next(1, 5)).Select(i => (Price: (long)random.Next(1, 50_000), Quantity: random.Next(1, 6))).ToArray();
+            var lines = Enumerable.Range(0, random.Next(1, 5)).Select(i => (Price: (long)random.Next(1, 50_000), Quantity: random.Next(1, 6)))
+                .ToArray();
             var coupons = new List<PinnedCoupon>();
             var lineDiscounts = new long[lines.Length];
             for (var c = 0; c < random.Next(0, 3); c++)
             {
                 var covered = Enumerable.Range(0, lines.Length).Where(_ => random.Next(2) == 0).DefaultIfEmpty(0).Distinct().ToList();
-                var shares = covered.Select(l => (long)random.Next(0, (int)Math.Min(int.MaxValue, lines[l].Price * lines[l].Quantity - lineDiscounts[l] + 1))).ToList();
+                var shares = covered.Select(l => (long)random.Next(
+                    0, (int)Math.Min(int.MaxValue, lines[l].Price * lines[l].Quantity - lineDiscounts[l] + 1))).ToList();
                 for (var j = 0; j < covered.Count; j++) lineDiscounts[covered[j]] += shares[j];
                 var list = covered.Sum(l => lines[l].Price * lines[l].Quantity);
                 long? threshold = random.Next(2) == 0 ? null : random.NextInt64(1, list + 1);

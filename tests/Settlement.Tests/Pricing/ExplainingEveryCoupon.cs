@@ -22,7 +22,9 @@ public class ExplainingEveryCoupon
 
     [Fact]
     public void A_coupon_not_started_yet_says_when_it_starts() =>
-        Assert.Equal((Reasons.NotStarted, Now.AddHours(1)), (Why(Coupon(1, PlatformOff(100), validFrom: Now.AddHours(1))).Reason, Why(Coupon(1, PlatformOff(100), validFrom: Now.AddHours(1))).At));
+        Assert.Equal(
+            (Reasons.NotStarted, Now.AddHours(1)),
+            (Why(Coupon(1, PlatformOff(100), validFrom: Now.AddHours(1))).Reason, Why(Coupon(1, PlatformOff(100), validFrom: Now.AddHours(1))).At));
 
     [Fact]
     public void A_coupon_held_by_an_order_is_locked_and_a_spent_one_used()

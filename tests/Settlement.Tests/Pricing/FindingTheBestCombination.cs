@@ -72,7 +72,8 @@ public class FindingTheBestCombination
     {
         var cart = Of(Line(0, 1, 10_000));
         // Two coupons of 5.00 each or one (exclusive) of 10.00: the single coupon wins.
-        Assert.Equal([9L], BestCombination.Find(cart, [Offer(cart, 7, PlatformOff(500)), Offer(cart, 8, ShopOff(1, 500)), Offer(cart, 9, ShopOff(1, 1000, exclusive: true))]).Ids());
+        Assert.Equal([9L], BestCombination.Find(
+            cart, [Offer(cart, 7, PlatformOff(500)), Offer(cart, 8, ShopOff(1, 500)), Offer(cart, 9, ShopOff(1, 1000, exclusive: true))]).Ids());
         // Equal coupons: the higher priority, then the smaller id.
         Assert.Equal([8L], BestCombination.Find(cart, [Offer(cart, 7, PlatformOff(500)), Offer(cart, 8, PlatformOff(500, priority: 5))]).Ids());
         Assert.Equal([7L], BestCombination.Find(cart, [Offer(cart, 8, PlatformOff(500)), Offer(cart, 7, PlatformOff(500))]).Ids());
@@ -111,8 +112,14 @@ public class FindingTheBestCombination
     internal sealed record Scenario(Cart Cart, IReadOnlyList<Offer> Offers)
     {
         public override string ToString() =>
-            $"lines: {string.Join("; ", Cart.Lines.Select(l => $"#{l.Index} shop {l.ShopId} product {l.ProductId} cat [{string.Join(',', l.CategoryIds)}] {l.Amount}"))} | " +
-            $"offers: {string.Join("; ", Offers.Select(o => $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}"))}";
+            $"lines: {string.Join("; ", Cart.Lines.Select(LineText))} | offers: {string.Join("; ", Offers.Select(OfferText))}";
+
+        private static string LineText(CartLine l) =>
+            $"#{l.Index} shop {l.ShopId} product {l.ProductId} cat [{string.Join(',', l.CategoryIds)}] {l.Amount}";
+
+        private static string OfferText(Offer o) =>
+            $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} " +
+            $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}";
     }
 
     private static readonly Gen<CartLine> ALine =
@@ -135,7 +142,8 @@ public class FindingTheBestCombination
         from exclusive in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
         from priority in Gen.Choose(0, 2)
         select new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
-            scope == ScopeKind.Products ? new HashSet<long> { target } : [], scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
+            scope == ScopeKind.Products ? new HashSet<long> { target } : [],
+            scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
             benefit, benefit == BenefitKind.Percentage ? null : amount,
             benefit == BenefitKind.Threshold ? Math.Max(threshold, amount) : benefit == BenefitKind.Percentage && threshold > 0 ? threshold : null,
             benefit == BenefitKind.Percentage ? percent : null, benefit == BenefitKind.Percentage && cap > 0 ? cap : null, exclusive, priority);
@@ -158,7 +166,8 @@ public class FindingTheBestCombination
         {
             var best = BestCombination.Find(s.Cart, s.Offers);
             var oracle = BruteForce(s.Cart, s.Offers);
-            return best.Rank.CompareTo(oracle.Rank) == 0 && best.Ids().SequenceEqual(oracle.Ids()) && best.LineDiscounts.SequenceEqual(oracle.LineDiscounts)
+            return best.Rank.CompareTo(oracle.Rank) == 0 && best.Ids().SequenceEqual(oracle.Ids())
+                && best.LineDiscounts.SequenceEqual(oracle.LineDiscounts)
                 && best.LineDiscounts.Sum() == best.Discount;
         });
 

@@ -1,5 +1,5 @@
-using static PromotionEngine.Settlement.Tests.Pricing.Carts;
 using PromotionEngine.Settlement.Pricing;
+using static PromotionEngine.Settlement.Tests.Pricing.Carts;
 
 namespace PromotionEngine.Settlement.Tests.Pricing;
 
@@ -22,7 +22,8 @@ public class StackingCoupons
     public void A_platform_percentage_comes_last_on_what_the_shops_left()
     {
         var cart = Of(Line(0, shop: 1, unitPrice: 10_000), Line(1, shop: 2, unitPrice: 10_000));
-        var result = Stacking.Apply(cart, [Offer(cart, 1, PlatformPercent(1000)), Offer(cart, 2, ShopOff(1, 2000)), Offer(cart, 3, ShopPercent(2, 5000))]);
+        var result = Stacking.Apply(
+            cart, [Offer(cart, 1, PlatformPercent(1000)), Offer(cart, 2, ShopOff(1, 2000)), Offer(cart, 3, ShopPercent(2, 5000))]);
 
         Assert.Equal([2L, 3L, 1L], result.Coupons.Select(c => c.Offer.Id.Value)); // shop fixed, shop percentage, platform percentage
         Assert.Equal(2000 + 5000 + 1300, result.Discount); // 10 % of (80.00 + 50.00)
@@ -44,7 +45,8 @@ public class StackingCoupons
     public void Line_discounts_add_up_to_the_total()
     {
         var cart = Of(Line(0, 1, 333, 3), Line(1, 1, 1001), Line(2, 2, 77, 7, categories: 5));
-        var result = Stacking.Apply(cart, [Offer(cart, 1, PlatformPercent(3333)), Offer(cart, 2, ShopOff(1, 999)), Offer(cart, 3, ShopPercent(2, 1234))]);
+        var result = Stacking.Apply(
+            cart, [Offer(cart, 1, PlatformPercent(3333)), Offer(cart, 2, ShopOff(1, 999)), Offer(cart, 3, ShopPercent(2, 1234))]);
 
         Assert.Equal(result.Discount, result.LineDiscounts.Sum());
         Assert.All(result.LineDiscounts.Zip(cart.Amounts), p => Assert.InRange(p.First, 0, p.Second));

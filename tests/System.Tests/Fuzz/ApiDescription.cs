@@ -70,7 +70,9 @@ internal sealed class Schema
         var properties = new Dictionary<string, Schema>(StringComparer.Ordinal);
         if (schema["properties"] is JsonObject props)
             foreach (var (name, value) in props) properties[name] = Read(value, document, depth + 1);
-        var required = schema["required"] is JsonArray req ? req.Select(r => r!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) : new HashSet<string>();
+        var required = schema["required"] is JsonArray req
+            ? req.Select(r => r!.GetValue<string>()).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>();
         var examples = new List<JsonNode?>();
         if (schema["enum"] is JsonArray values) examples.AddRange(values.Select(v => v?.DeepClone()));
         if (schema["examples"] is JsonArray many) examples.AddRange(many.Select(v => v?.DeepClone()));
@@ -93,7 +95,8 @@ internal sealed class Schema
 internal sealed record ApiParameter(string Name, string In, Schema Schema, bool Required);
 
 /// <summary>One operation of the OpenAPI document: what the fuzzer may vary.</summary>
-internal sealed record ApiOperation(string Method, string Path, string Name, IReadOnlyList<ApiParameter> Parameters, string? BodyMediaType, Schema? BodySchema)
+internal sealed record ApiOperation(
+    string Method, string Path, string Name, IReadOnlyList<ApiParameter> Parameters, string? BodyMediaType, Schema? BodySchema)
 {
     public IEnumerable<ApiParameter> In(string where) => Parameters.Where(p => p.In == where);
 
@@ -121,13 +124,16 @@ internal static class ApiDescription
                 {
                     var p = given?["$ref"]?.GetValue<string>() is { } reference ? Schema.Follow(document, reference) : given;
                     if (p?["name"]?.GetValue<string>() is not { } name || p["in"]?.GetValue<string>() is not { } where) continue;
-                    parameters.Add(new ApiParameter(name, where, Schema.Read(p["schema"], document), p["required"]?.GetValue<bool>() == true || where == "path"));
+                    var required = p["required"]?.GetValue<bool>() == true || where == "path";
+                    parameters.Add(new ApiParameter(name, where, Schema.Read(p["schema"], document), required));
                 }
                 string? mediaType = null;
                 Schema? body = null;
                 if (operation["requestBody"]?["content"] is JsonObject content && content.Count > 0)
                 {
-                    var (type, media) = content.FirstOrDefault(c => c.Key.Contains("json", StringComparison.Ordinal)) is { Value: not null } json ? json : content.First();
+                    var (type, media) = content.FirstOrDefault(c => c.Key.Contains("json", StringComparison.Ordinal)) is { Value: not null } json
+                        ? json
+                        : content.First();
                     mediaType = type;
                     body = Schema.Read(media?["schema"], document);
                 }

@@ -51,7 +51,10 @@ internal sealed record FuzzRequest
         return message;
     }
 
-    /// <summary>The request as an HTTP message a person can replay (bodies cut at 600 characters, bytes that are not printable ASCII escaped).</summary>
+    /// <summary>
+    /// The request as an HTTP message a person can replay (bodies cut at 600 characters, bytes that are not printable
+    /// ASCII escaped).
+    /// </summary>
     public string Describe(string? role)
     {
         var text = new StringBuilder();

@@ -31,8 +31,9 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
     private World? _world;
 
     /// <summary>What the seed requests point at: real ids of this merchant's and this user's things.</summary>
-    private sealed record World(string Template, string FutureTemplate, string TemplateToStop, string Coupon, string LockedOrder, string ConsumedOrder,
-        string Reminder, string Task, DateTimeOffset Now);
+    private sealed record World(
+        string Template, string FutureTemplate, string TemplateToStop, string Coupon,
+        string LockedOrder, string ConsumedOrder, string Reminder, string Task, DateTimeOffset Now);
 
     private sealed record Finding(string Operation, string Kind, int Status, string Mutation, string Request, string Answer);
 
@@ -69,7 +70,10 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                 Credentials.RightRole => role is null ? null : tokens[role.Value],
                 Credentials.WrongRole => tokens[Other(role)],
                 Credentials.Garbage => "not.a.token",
-                Credentials.ForeignKey => Foreign.Issue(role ?? CallerRole.User, role is CallerRole.Merchant ? _merchant.ToString(CultureInfo.InvariantCulture) : _user.ToString(CultureInfo.InvariantCulture), TimeSpan.FromHours(1)),
+                Credentials.ForeignKey => Foreign.Issue(
+                    role ?? CallerRole.User,
+                    role is CallerRole.Merchant ? _merchant.ToString(CultureInfo.InvariantCulture) : _user.ToString(CultureInfo.InvariantCulture),
+                    TimeSpan.FromHours(1)),
                 _ => null,
             };
             var perOperation = new SortedDictionary<int, int>();
@@ -89,13 +93,15 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                 }
                 catch (Exception e)
                 {
-                    findings.Add(new Finding(operation.ToString(), "no answer", 0, request.Mutation, request.Describe(role?.ToString()), Cut(e.ToString(), 1500)));
+                    findings.Add(new Finding(
+                        operation.ToString(), "no answer", 0, request.Mutation, request.Describe(role?.ToString()), Cut(e.ToString(), 1500)));
                     before = await store.QuietAsync(Patience);
                     continue;
                 }
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 perOperation[status] = perOperation.GetValueOrDefault(status) + 1;
-                Finding Found(string kind) => new(operation.ToString(), kind, status, request.Mutation, request.Describe(role?.ToString()), Cut(answer, 400));
+                Finding Found(string kind)
+                    => new(operation.ToString(), kind, status, request.Mutation, request.Describe(role?.ToString()), Cut(answer, 400));
 
                 if (status >= 500)
                 {
@@ -116,7 +122,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                     before = await store.QuietAsync(Patience);
                 }
             }
-            output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" + (role is null ? " (no role found)" : $" as {role}"));
+            output.WriteLine($"  {operation}: {string.Join(", ", perOperation.Select(s => $"{s.Key} x{s.Value}"))}" +
+                (role is null ? " (no role found)" : $" as {role}"));
         }
 
         var rejected = statuses.Where(s => s.Key >= 400).Sum(s => s.Value);
@@ -127,10 +134,12 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         foreach (var group in findings.GroupBy(f => (f.Operation, f.Kind, f.Status)))
         {
             var first = group.First();
-            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); " +
-                $"the first:\n{first.Request}\n=> {first.Answer}\n");
+            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, " +
+                $"{group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); the first:\n{first.Request}\n=> {first.Answer}\n");
         }
-        Assert.True(findings.Count == 0, $"{findings.Count} requests were answered wrongly (seed {seed}); see the test output for each, with the request that reproduces it.");
+        Assert.True(
+            findings.Count == 0,
+            $"{findings.Count} requests were answered wrongly (seed {seed}); see the test output for each, with the request that reproduces it.");
     }
 
     // ---------------------------------------------------------------- what an answer must look like
@@ -159,7 +168,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        var text = File.ReadAllText(Path.Combine(root?.FullName ?? throw new InvalidOperationException("No repository root above the tests."), "docs", "errors.md"));
+        var text = File.ReadAllText(
+            Path.Combine(root?.FullName ?? throw new InvalidOperationException("No repository root above the tests."), "docs", "errors.md"));
         return Regex.Matches(text, "`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,})`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -187,8 +197,9 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         var path = seed.Operation.Path;
         CallerRole[] guess = path.StartsWith("/api/v1/merchant/", StringComparison.Ordinal) ? [CallerRole.Merchant]
             : path.StartsWith("/api/v1/operator/", StringComparison.Ordinal) ? [CallerRole.Operator]
-            : path.StartsWith("/api/v1/orders/", StringComparison.Ordinal) || path.StartsWith("/api/v1/settlement/", StringComparison.Ordinal) ? [CallerRole.Service]
-            : [CallerRole.User];
+            : path.StartsWith("/api/v1/orders/", StringComparison.Ordinal) || path.StartsWith("/api/v1/settlement/", StringComparison.Ordinal)
+                ? [CallerRole.Service]
+                : [CallerRole.User];
         foreach (var role in guess.Concat(Enum.GetValues<CallerRole>().Except(guess)))
         {
             using var response = await client.SendAsync(Mutations.For(seed, new Random(0), 1)[0].ToMessage(_ => tokens[role]));
@@ -231,7 +242,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             startAt: now + TimeSpan.FromDays(1)));
 
         // Search answers 503 until its index is built from the event log: wait for it, that refusal is not the fuzzer's to find.
-        await Eventually(async () => (await user.GetAsync("/api/v1/search/templates")).StatusCode, status => status != HttpStatusCode.ServiceUnavailable,
+        await Eventually(
+            async () => (await user.GetAsync("/api/v1/search/templates")).StatusCode, status => status != HttpStatusCode.ServiceUnavailable,
             Patience, "the search index to be built", every: TimeSpan.FromMilliseconds(20));
         return new World(template, future, toStop, coupons[3], locked, consumed, (await reminder.JsonAsync()).Id(), task, now);
     }
@@ -253,7 +265,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             {
                 ("couponId", _) => world.Coupon,
                 ("orderId", _) when path.EndsWith("/lock", StringComparison.Ordinal) => "fuzz-lock",
-                ("orderId", _) when path.EndsWith("/consume", StringComparison.Ordinal) || path.EndsWith("/release", StringComparison.Ordinal) => world.LockedOrder,
+                ("orderId", _) when path.EndsWith("/consume", StringComparison.Ordinal)
+                    || path.EndsWith("/release", StringComparison.Ordinal) => world.LockedOrder,
                 ("orderId", _) => world.ConsumedOrder,
                 ("id", _) when path.StartsWith("/api/v1/merchant/templates/", StringComparison.Ordinal) =>
                     path.EndsWith("/terminate", StringComparison.Ordinal) ? world.TemplateToStop : world.Template,
@@ -302,7 +315,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             ValueKind.Integer or ValueKind.Number => 1,
             ValueKind.Boolean => false,
             ValueKind.String when schema.IsDateTime => _world!.Now.AddHours(1).ToString("O"),
-            ValueKind.String when schema.Format == "uuid" => new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()).ToString(),
+            ValueKind.String when schema.Format == "uuid" =>
+                new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()).ToString(),
             ValueKind.String => "fuzz",
             _ => new JsonObject(),
         };
@@ -336,7 +350,9 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             case "perUserLimit": value = 100; break;
             case "exclusive": value = false; break;
             case "priority": value = 0; break;
-            case "templateId": value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal) ? world.FutureTemplate : world.Template; break;
+            case "templateId":
+                value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal) ? world.FutureTemplate : world.Template;
+                break;
             case "userId": value = _user; break;
             case "couponIds": value = path.EndsWith("/lock", StringComparison.Ordinal) ? new JsonArray(world.Coupon) : null; break;
             case "ttlSeconds": value = 900; break;
@@ -364,10 +380,12 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         var schema = operation.BodySchema ?? Schema.Unknown;
         foreach (var (name, property) in schema.Properties)
             parts.Add(property.Format == "binary" ? new FormPart(name, Recipients(), "recipients.csv", "text/csv") : FormPart.Text(name, "1"));
-        if (schema.Format == "binary" && parts.All(p => p.FileName is null)) parts.Add(new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
+        if (schema.Format == "binary" && parts.All(p => p.FileName is null))
+            parts.Add(new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
         if (operation.Path.EndsWith("/distribution-tasks", StringComparison.Ordinal))
         {
-            foreach (var (name, value) in new[] { ("templateId", _world!.Template), ("name", "Fuzz push"), ("startAt", _world.Now.AddDays(1).ToString("O")) })
+            foreach (var (name, value) in new[] { ("templateId", _world!.Template), ("name", "Fuzz push"),
+                ("startAt", _world.Now.AddDays(1).ToString("O")) })
                 if (parts.All(p => p.Name != name)) parts.Add(FormPart.Text(name, value));
         }
         return parts;

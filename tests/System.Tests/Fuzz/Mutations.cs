@@ -106,7 +106,8 @@ internal static class Mutations
     }
 
     private static readonly string[] IntegerQueryValues =
-        ["abc", "", "-1", "0", "2147483648", "9223372036854775808", "1.5", "%2B1", "%201", "1e2", new string('9', 4000), "%00", "%FF", "0x10", "true"];
+        ["abc", "", "-1", "0", "2147483648", "9223372036854775808", "1.5", "%2B1", "%201", "1e2", new string('9', 4000), "%00", "%FF", "0x10",
+            "true"];
 
     private static readonly string[] BooleanQueryValues = ["yes", "2", "", "%00", "TRUE%20", "null"];
 
@@ -138,7 +139,8 @@ internal static class Mutations
         yield return ("query without a value", () => Build(seed, "query without a value", rawQuery: Query(seed, null) + "&&=&limit"));
     }
 
-    private static readonly string[] KeyValues = ["", " ", new string('k', 101), new string('k', 10_000), "clé", "\u0001", "a\tb", "\u202Ekey", "a b", "\u007f"];
+    private static readonly string[] KeyValues =
+        ["", " ", new string('k', 101), new string('k', 10_000), "clé", "\u0001", "a\tb", "\u202Ekey", "a b", "\u007f"];
 
     private static readonly string?[] ContentTypes =
     [
@@ -215,11 +217,13 @@ internal static class Mutations
             ("single quotes", () => Encoding.UTF8.GetBytes(text.Replace('"', '\''))),
             ("NaN", () => "NaN"u8.ToArray()),
             ("array nested 10000 deep", () => Encoding.UTF8.GetBytes(new string('[', 10_000) + new string(']', 10_000))),
-            ("object nested 2000 deep", () => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000))),
+            ("object nested 2000 deep",
+                () => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000))),
             ("invalid UTF-8 byte", () => [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]),
             ("UTF-16 text", () => Encoding.Unicode.GetBytes(text)),
             ("1 MiB unknown member", () => Encoding.UTF8.GetBytes(WithMember(text, "\"fuzzUnknown\":\"" + new string('x', 1 << 20) + "\""))),
-            ("10000 unknown members", () => Encoding.UTF8.GetBytes(WithMember(text, string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"m{i}\":{i}"))))),
+            ("10000 unknown members",
+                () => Encoding.UTF8.GetBytes(WithMember(text, string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"m{i}\":{i}"))))),
             ("unknown member", () => Encoding.UTF8.GetBytes(WithMember(text, "\"fuzzUnknown\":1"))),
             ("NUL byte between tokens", () => Encoding.UTF8.GetBytes(text.Length > 1 ? text[..1] + "\0" + text[1..] : "\0")),
         };
@@ -239,7 +243,8 @@ internal static class Mutations
                 var original = slot.Node?.ToJsonString() ?? "null";
                 var twice = $"body{slot.Label} twice";
                 yield return (twice, () => Build(seed, twice,
-                    body: Render(seed.Json!, slot.Path, Encoding.UTF8.GetBytes(original + "," + JsonSerializer.Serialize(name) + ":" + Alternative(slot)))));
+                    body: Render(
+                        seed.Json!, slot.Path, Encoding.UTF8.GetBytes(original + "," + JsonSerializer.Serialize(name) + ":" + Alternative(slot)))));
             }
         }
     }
@@ -305,7 +310,10 @@ internal static class Mutations
     /// <summary>Values to put in place of a member: wrong types for every member, then boundaries by what it is.</summary>
     private static IEnumerable<(string Label, byte[] Raw)> ValuesFor(Slot slot)
     {
-        var values = new List<string> { "null", "\"fuzz\"", "1", "true", "{}", "[]", "[[[[[[[[[[]]]]]]]]]]", new string('[', 3000) + new string(']', 3000) };
+        var values = new List<string>
+        {
+            "null", "\"fuzz\"", "1", "true", "{}", "[]", "[[[[[[[[[[]]]]]]]]]]", new string('[', 3000) + new string(']', 3000),
+        };
         switch (slot.Kind)
         {
             case ValueKind.Integer or ValueKind.Number:
@@ -344,7 +352,8 @@ internal static class Mutations
     }
 
     private static bool LooksLikeTime(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String && DateTimeOffset.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, out _);
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            && DateTimeOffset.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, out _);
 
     /// <summary>A second value of the member's own kind, for a duplicated member.</summary>
     private static string Alternative(Slot slot) => slot.Kind switch
@@ -395,7 +404,9 @@ internal static class Mutations
 
         yield return Raw("multipart without a boundary", () => valid, "multipart/form-data");
         yield return Raw("multipart with another boundary", () => valid, FormPart.ContentTypeFor("not-the-boundary"));
-        yield return Raw("multipart boundary of 200 characters", () => FormPart.Render(parts, new string('b', 200)), FormPart.ContentTypeFor(new string('b', 200)));
+        yield return Raw(
+            "multipart boundary of 200 characters", () => FormPart.Render(parts, new string('b', 200)),
+            FormPart.ContentTypeFor(new string('b', 200)));
         yield return Raw("multipart boundary empty quotes", () => valid, "multipart/form-data; boundary=\"\"");
         yield return Raw("multipart empty body", () => []);
         yield return Raw("multipart without the closing boundary", () => FormPart.Render(parts, Boundary, close: false));
@@ -408,12 +419,18 @@ internal static class Mutations
         yield return Raw("multipart header line without a colon", () =>
             Encoding.UTF8.GetBytes($"--{Boundary}\r\nContent-Disposition form-data name=file\r\n\r\nhello\r\n--{Boundary}--\r\n"));
         yield return Raw("multipart header of 20000 bytes", () =>
-            Encoding.UTF8.GetBytes($"--{Boundary}\r\nContent-Disposition: form-data; name=\"{new string('n', 20_000)}\"\r\n\r\nx\r\n--{Boundary}--\r\n"));
-        yield return Raw("multipart 5000 parts", () => FormPart.Render(parts.Concat(Enumerable.Range(0, 5000).Select(i => FormPart.Text("extra" + i, "x"))), Boundary));
+            Encoding.UTF8.GetBytes(
+                $"--{Boundary}\r\nContent-Disposition: form-data; name=\"{new string('n', 20_000)}\"\r\n\r\nx\r\n--{Boundary}--\r\n"));
+        yield return Raw("multipart 5000 parts", () =>
+            FormPart.Render(parts.Concat(Enumerable.Range(0, 5000).Select(i => FormPart.Text("extra" + i, "x"))), Boundary));
         yield return Raw("multipart name with a quote and CRLF", () =>
-            Encoding.UTF8.GetBytes($"--{Boundary}\r\nContent-Disposition: form-data; name=\"a\"b\"; filename*=UTF-8''%FF%FE\r\n\r\nx\r\n--{Boundary}--\r\n"));
+            Encoding.UTF8.GetBytes(
+                $"--{Boundary}\r\nContent-Disposition: form-data; name=\"a\"b\"; filename*=UTF-8''%FF%FE\r\n\r\nx\r\n--{Boundary}--\r\n"));
         yield return Raw("multipart section headers in invalid UTF-8", () =>
-            [.. Encoding.UTF8.GetBytes($"--{Boundary}\r\nContent-Disposition: form-data; name=\""), 0xFF, 0xC3, .. Encoding.UTF8.GetBytes($"\"\r\n\r\nx\r\n--{Boundary}--\r\n")]);
+            [
+                .. Encoding.UTF8.GetBytes($"--{Boundary}\r\nContent-Disposition: form-data; name=\""), 0xFF, 0xC3,
+                .. Encoding.UTF8.GetBytes($"\"\r\n\r\nx\r\n--{Boundary}--\r\n"),
+            ]);
 
         foreach (var part in parts.Select(p => p.Name).Distinct())
         {
@@ -433,7 +450,8 @@ internal static class Mutations
                 var what = $"form {field} = {Short(value)}";
                 yield return Parts(what, () => parts.Where(p => p.Name != field).Append(FormPart.Text(field, value)));
             }
-            yield return Parts($"form {field} invalid UTF-8", () => parts.Where(p => p.Name != field).Append(new FormPart(field, [0xC3, 0x28, 0xFF])));
+            yield return Parts(
+                $"form {field} invalid UTF-8", () => parts.Where(p => p.Name != field).Append(new FormPart(field, [0xC3, 0x28, 0xFF])));
         }
         yield return Parts("form unknown field", () => parts.Append(FormPart.Text("fuzzUnknown", "1")));
 
@@ -457,7 +475,8 @@ internal static class Mutations
             ("file name of 5000 characters", file with { FileName = new string('f', 5000) + ".csv" }),
             ("file name with control characters", file with { FileName = "a\u0001\u202Eb.csv" }),
             ("file name empty", file with { FileName = "" }),
-            ("file content type xlsx with CSV content", file with { ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
+            ("file content type xlsx with CSV content",
+                file with { ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
         };
         foreach (var (what, part) in files) yield return Parts(what, () => WithFile(part));
     }
@@ -488,18 +507,7 @@ internal static class Mutations
                 else if (slots.Count > 0)
                 {
                     var what = $"random values (case seed {caseSeed})";
-                    yield return (what, () =>
-                    {
-                        var r = new Random(caseSeed);
-                        var body = seed.Json.DeepClone();
-                        var changed = new List<string>();
-                        for (var k = 0; k < 1 + r.Next(3); k++)
-                        {
-                            var slot = slots[r.Next(slots.Count)];
-                            if (Set(body, slot.Path, RandomValue(r, 0))) changed.Add(slot.Label);
-                        }
-                        return Build(seed, $"{what}: {string.Join(", ", changed)}", body: Encoding.UTF8.GetBytes(body.ToJsonString()));
-                    });
+                    yield return (what, () => RandomValues(seed, slots, what, caseSeed));
                 }
             }
         }
@@ -507,12 +515,7 @@ internal static class Mutations
         {
             var caseSeed = random.Next();
             var what = $"random query value (case seed {caseSeed})";
-            yield return (what, () =>
-            {
-                var r = new Random(caseSeed);
-                var name = queries[r.Next(queries.Count)];
-                return Build(seed, $"{what}: {name}", rawQuery: Query(seed, name) + "&" + name + "=" + Uri.EscapeDataString(RandomText(r)));
-            });
+            yield return (what, () => RandomQueryValue(seed, queries, what, caseSeed));
         }
     }
 
@@ -583,7 +586,10 @@ internal static class Mutations
     private const string Bidi = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
     private const string Punctuation = "\"\\/'<>&%{}[]:;,.*?~^()|!`=+-#@$";
 
-    /// <summary>Text from every range that trips parsers: control characters, bidi controls, CJK, emoji, Latin-1, JSON and query punctuation.</summary>
+    /// <summary>
+    /// Text from every range that trips parsers: control characters, bidi controls, CJK, emoji, Latin-1, JSON and query
+    /// punctuation.
+    /// </summary>
     private static string RandomText(Random random)
     {
         var length = random.Next(4) switch { 0 => 0, 1 => random.Next(1, 8), 2 => random.Next(8, 200), _ => random.Next(200, 5000) };
@@ -605,6 +611,26 @@ internal static class Mutations
     }
 
     // ---------------------------------------------------------------- assembling
+
+    private static FuzzRequest RandomValues(SeedRequest seed, List<Slot> slots, string what, int caseSeed)
+    {
+        var r = new Random(caseSeed);
+        var body = seed.Json!.DeepClone();
+        var changed = new List<string>();
+        for (var k = 0; k < 1 + r.Next(3); k++)
+        {
+            var slot = slots[r.Next(slots.Count)];
+            if (Set(body, slot.Path, RandomValue(r, 0))) changed.Add(slot.Label);
+        }
+        return Build(seed, $"{what}: {string.Join(", ", changed)}", body: Encoding.UTF8.GetBytes(body.ToJsonString()));
+    }
+
+    private static FuzzRequest RandomQueryValue(SeedRequest seed, List<string> queries, string what, int caseSeed)
+    {
+        var r = new Random(caseSeed);
+        var name = queries[r.Next(queries.Count)];
+        return Build(seed, $"{what}: {name}", rawQuery: Query(seed, name) + "&" + name + "=" + Uri.EscapeDataString(RandomText(r)));
+    }
 
     private static FuzzRequest Build(SeedRequest seed, string mutation, string? method = null, Credentials credentials = Credentials.RightRole,
         IReadOnlyDictionary<string, string>? rawPath = null, string? rawQuery = null, List<KeyValuePair<string, string>>? headers = null,
@@ -641,7 +667,8 @@ internal static class Mutations
     private static string Short(string value)
     {
         var shown = new StringBuilder();
-        foreach (var c in value.Take(24)) shown.Append(c is < ' ' or '\u007f' or '\u202E' or '\u0085' or '\u2028' or '\u2029' ? $"\\u{(int)c:X4}" : c.ToString());
+        foreach (var c in value.Take(24))
+            shown.Append(c is < ' ' or '\u007f' or '\u202E' or '\u0085' or '\u2028' or '\u2029' ? $"\\u{(int)c:X4}" : c.ToString());
         return value.Length > 24 ? $"{shown}… ({value.Length} chars)" : shown.ToString();
     }
 }

@@ -9,20 +9,20 @@ public static class Api
 {
     public static object ATemplate(DateTimeOffset now, long stock = 100, int perUserLimit = 1, string name = "Spend 100 take 10",
         TimeSpan? startsIn = null, TimeSpan? lasts = null, string? validityAfterClaim = null) => new
-    {
-        name,
-        description = "满减 test coupon",
-        currency = "CNY",
-        scope = "PLATFORM",
-        type = "THRESHOLD",
-        discountAmount = 1000,
-        thresholdAmount = 10000,
-        validFrom = now + (startsIn ?? TimeSpan.FromMinutes(-1)),
-        validUntil = now + (startsIn ?? TimeSpan.Zero) + (lasts ?? TimeSpan.FromDays(30)),
-        validityAfterClaim,
-        stock,
-        perUserLimit,
-    };
+        {
+            name,
+            description = "满减 test coupon",
+            currency = "CNY",
+            scope = "PLATFORM",
+            type = "THRESHOLD",
+            discountAmount = 1000,
+            thresholdAmount = 10000,
+            validFrom = now + (startsIn ?? TimeSpan.FromMinutes(-1)),
+            validUntil = now + (startsIn ?? TimeSpan.Zero) + (lasts ?? TimeSpan.FromDays(30)),
+            validityAfterClaim,
+            stock,
+            perUserLimit,
+        };
 
     public static async Task<JsonElement> CreateTemplateAsync(this HttpClient merchant, object template)
     {
@@ -45,7 +45,8 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).Id();
     }
 
-    public static Task<HttpResponseMessage> LockAsync(this HttpClient service, string orderId, long userId, IEnumerable<string> couponIds, int ttlSeconds = 900) =>
+    public static Task<HttpResponseMessage> LockAsync(
+        this HttpClient service, string orderId, long userId, IEnumerable<string> couponIds, int ttlSeconds = 900) =>
         service.PostAsJsonAsync($"/api/v1/orders/{orderId}/coupons/lock", new { userId, couponIds, ttlSeconds });
 
     public static Task<HttpResponseMessage> OrderAsync(this HttpClient service, string orderId, string verb) =>

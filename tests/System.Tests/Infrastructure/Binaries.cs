@@ -8,6 +8,7 @@ public static class Binaries
         var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]);
         return folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException($"{name} is not installed: run `scripts/services.sh start {service}` (the README's test command does).");
+            ?? throw new InvalidOperationException(
+                $"{name} is not installed: run `scripts/services.sh start {service}` (the README's test command does).");
     }
 }

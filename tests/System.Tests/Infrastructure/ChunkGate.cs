@@ -28,14 +28,16 @@ public sealed class ChunkGate
             services.AddSingleton(gate);
             services.AddSingleton<ICouponDistribution>(sp => new Gated(
                 engine.ImplementationInstance as ICouponDistribution
-                ?? (ICouponDistribution)(engine.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, engine.ImplementationType!)),
+                ?? (ICouponDistribution)(engine.ImplementationFactory?.Invoke(sp)
+                    ?? ActivatorUtilities.CreateInstance(sp, engine.ImplementationType!)),
                 gate));
         }));
         return app;
     }
 
     /// <summary>From now on, workers stop after each committed chunk of the template until <see cref="Release"/>.</summary>
-    public void Hold(string templateId) => _held.TryAdd(long.Parse(templateId), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    public void Hold(string templateId)
+        => _held.TryAdd(long.Parse(templateId), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public void Release(string templateId)
     {

@@ -44,7 +44,8 @@ public static class Distributions
                 w.Write($"<worksheet xmlns=\"{main}\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
                 var block = new string('x', 1 << 20).ToCharArray();
                 for (var left = headerCellBytes; left > 0; left -= block.Length) w.Write(block, 0, (int)Math.Min(block.Length, left));
-                w.Write("</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c r=\"B2\"><v>1001</v></c></row></sheetData></worksheet>");
+                w.Write("</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row>" +
+                    "<row r=\"2\"><c r=\"B2\"><v>1001</v></c></row></sheetData></worksheet>");
             });
         }
         return memory.ToArray();
@@ -81,8 +82,8 @@ public static class Distributions
     public static async Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, params string[] statuses) =>
         await merchant.UntilAsync(taskId, t => statuses.Contains(t.Str("status")), string.Join("/", statuses));
 
-    public static Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, Func<JsonElement, bool> done, string what, int seconds = 60) =>
-        Eventually(() => merchant.TaskAsync(taskId), done, Seconds(seconds), $"task {taskId} to reach {what}");
+    public static Task<JsonElement> UntilAsync(this HttpClient merchant, string taskId, Func<JsonElement, bool> done, string what, int seconds = 60)
+        => Eventually(() => merchant.TaskAsync(taskId), done, Seconds(seconds), $"task {taskId} to reach {what}");
 
     public static long Long(this JsonElement e, string property) => e.GetProperty(property).GetInt64();
 }

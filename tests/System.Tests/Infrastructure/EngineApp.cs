@@ -26,7 +26,8 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly List<Action<IWebHostBuilder>> _extras = [];
 
     /// <summary>Signs like the engine under test expects (Promotion:Auth:SigningKey is set to <see cref="SigningKey"/>).</summary>
-    internal static readonly TokenIssuer Tokens = new(new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
+    internal static readonly TokenIssuer Tokens = new(
+        new SymmetricSecurityKey(SigningKey), "promotion-engine", "promotion-engine", TimeProvider.System);
 
     /// <summary>The app's time: it stands still until a test moves it (or another app sharing it, <see cref="SharingClockWith"/>).</summary>
     public FakeTimeProvider Clock { get; private set; } = new(DateTimeOffset.UtcNow);
@@ -94,7 +95,8 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A GET on the management port (see <see cref="WithManagementPort"/>).</summary>
     public Task<(HttpStatusCode Status, string Body)> ManagementGetAsync(string path) =>
-        GetOnPortAsync(path, ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
+        GetOnPortAsync(path,
+            ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
 
     public HttpClient As(CallerRole role, string id)
     {
@@ -243,7 +245,10 @@ public sealed class RedisApp : MariaDbApp
 
     public RedisApp() : this(RedisConfiguration) { }
 
-    /// <summary>On a Redis of the test's own (see <see cref="PrivateRedis"/>), and a MariaDB of its own if given (<see cref="PrivateMariaDb"/>).</summary>
+    /// <summary>
+    /// On a Redis of the test's own (see <see cref="PrivateRedis"/>), and a MariaDB of its own if given
+    /// (<see cref="PrivateMariaDb"/>).
+    /// </summary>
     internal RedisApp(string redisConfiguration, string? mariaDbServer = null)
         : base("promo_test_" + Guid.NewGuid().ToString("N")[..12], workerId: null, mariaDbServer) => _redis = redisConfiguration;
 
@@ -286,7 +291,8 @@ public sealed class RedisApp : MariaDbApp
         catch (StackExchange.Redis.RedisConnectionException e)
         {
             throw new InvalidOperationException(
-                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the README's test command does this), or set PROMO_TEST_REDIS.", e);
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` " +
+                "(the README's test command does this), or set PROMO_TEST_REDIS.", e);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Distribution.V1;
@@ -99,32 +98,41 @@ public sealed class EventRecorder :
         var e = context.Envelope;
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO test_effects (seq, event_id, subject, aggregate_id, envelope) VALUES (@Seq, @EventId, @Subject, @Aggregate, @Envelope)",
-            new { Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId, Envelope = e.ToJson() },
+            new
+            {
+                Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId,
+                Envelope = e.ToJson(),
+            },
             scope.Transaction, cancellationToken: ct));
     }
 
-    public Task HandleAsync(TemplateCreated e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(TemplateChanged e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(TemplateStockAdded e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(TemplateTerminated e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(TemplateEnded e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponClaimed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponLocked e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponConsumed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponReleased e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponRefunded e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponExpired e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponReminderDue e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(DistributionTaskCreated e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(DistributionTaskStarted e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(DistributionTaskCompleted e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(DistributionTaskFailed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(CouponPushed e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(OrderSettlementRefused e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
-    public Task HandleAsync(OrderRefundSettled e, EventContext c, WriteScope s, CancellationToken ct) => RecordAsync(c, s, ct);
+    public Task HandleAsync(TemplateCreated e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(TemplateChanged e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(TemplateStockAdded e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(TemplateTerminated e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(TemplateEnded e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponClaimed e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponLocked e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponConsumed e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponReleased e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponRefunded e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponExpired e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponReminderDue e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskCreated e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskStarted e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskCompleted e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(DistributionTaskFailed e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(CouponPushed e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(OrderSettlementRefused e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
+    public Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
 
-    public Task HandleAsync(TemplateCreated e, EventContext c, CancellationToken ct) => Seen(c);
-    public Task HandleAsync(TemplateChanged e, EventContext c, CancellationToken ct) => Seen(c);
+    public Task HandleAsync(TemplateCreated e, EventContext context, CancellationToken ct) => Seen(context);
+    public Task HandleAsync(TemplateChanged e, EventContext context, CancellationToken ct) => Seen(context);
 
     private Task Seen(EventContext c)
     {

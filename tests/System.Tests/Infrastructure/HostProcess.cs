@@ -34,9 +34,12 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the Host with these settings (as --Key=value arguments), in the Production environment unless <paramref name="environment"/> says otherwise.</summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null)
+    /// <summary>
+    /// Starts the Host with these settings (as --Key=value arguments), in the Production environment unless
+    /// <paramref name="environment"/> says otherwise.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var port = FreePorts.Next();
         var managementPort = FreePorts.Next();
@@ -56,7 +59,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         }
         catch
         {
@@ -88,7 +91,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             await Eventually(async () =>
             {
-                if (_process.HasExited) throw new InvalidOperationException($"The Host exited with {_process.ExitCode} before it served on port {Port}.");
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"The Host exited with {_process.ExitCode} before it served on port {Port}.");
                 try
                 {
                     return (HttpStatusCode?)(await client.GetAsync("/health/live")).StatusCode;
@@ -115,7 +119,8 @@ public sealed class HostProcess : IAsyncDisposable
         var configuration = bin.Parent!.Name;
         var root = bin;
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        if (root is null) throw new InvalidOperationException("Cannot find the repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
+        if (root is null)
+            throw new InvalidOperationException("Cannot find the repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
         var dll = Path.Combine(root.FullName, "src", "Host", "bin", configuration, framework, "PromotionEngine.Host.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"The Host is not built at {dll}.");
     }

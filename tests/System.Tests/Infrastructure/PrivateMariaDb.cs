@@ -41,22 +41,23 @@ public sealed class PrivateMariaDb : PrivateServer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--no-defaults", $"--user={Environment.UserName}", $"--datadir={server.DataFolder}", "--auth-root-authentication-method=normal", "--skip-test-db" })
+        foreach (var arg in new[] { "--no-defaults", $"--user={Environment.UserName}", $"--datadir={server.DataFolder}",
+            "--auth-root-authentication-method=normal", "--skip-test-db" })
             install.ArgumentList.Add(arg);
         using (var process = Process.Start(install) ?? throw new InvalidOperationException("mariadb-install-db did not start."))
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"mariadb-install-db failed ({process.ExitCode}):\n{await output}\n{await error}");
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"mariadb-install-db failed ({process.ExitCode}):\n{await output}\n{await error}");
         }
         await server.StartAgainAsync();
         return server;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void CleanUp()
     {
-        await StopAsync();
         MySqlConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }

@@ -25,9 +25,8 @@ public sealed class PrivateNats : PrivateServer
         return nats;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void CleanUp()
     {
-        await StopAsync();
         try { Directory.Delete(_store, recursive: true); } catch (IOException) { }
     }
 }
@@ -49,11 +48,13 @@ public static class NatsServer
         catch (SocketException e)
         {
             throw new InvalidOperationException(
-                $"NATS is not reachable at {url}. Start it with `scripts/services.sh start nats` (the README's test command does this), or set PROMO_TEST_NATS.", e);
+                $"NATS is not reachable at {url}. Start it with `scripts/services.sh start nats` " +
+                "(the README's test command does this), or set PROMO_TEST_NATS.", e);
         }
     }
 
     /// <summary>Tries until NATS answers (a server just started), then as <see cref="RequireAsync"/>.</summary>
     public static Task RequireWithinAsync(string url, TimeSpan patience) =>
-        EventuallySucceeds<InvalidOperationException>(() => RequireAsync(url), patience, $"NATS to answer at {url}", every: TimeSpan.FromMilliseconds(50));
+        EventuallySucceeds<InvalidOperationException>(
+            () => RequireAsync(url), patience, $"NATS to answer at {url}", every: TimeSpan.FromMilliseconds(50));
 }

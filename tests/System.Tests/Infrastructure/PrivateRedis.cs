@@ -1,6 +1,9 @@
 namespace PromotionEngine.System.Tests.Infrastructure;
 
-/// <summary>A redis-server of the test's own, so a test can flush, stop and restart it. Nothing persists: a stop loses everything, as a crash of a non-persistent Redis does.</summary>
+/// <summary>
+/// A redis-server of the test's own, so a test can flush, stop and restart it. Nothing persists: a stop loses
+/// everything, as a crash of a non-persistent Redis does.
+/// </summary>
 public sealed class PrivateRedis : PrivateServer
 {
     public string Configuration => $"127.0.0.1:{Port}";

@@ -48,7 +48,15 @@ public abstract class PrivateServer : IAsyncDisposable
         _process = null;
     }
 
-    public virtual ValueTask DisposeAsync() => new(StopAsync());
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        CleanUp();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What a server leaves besides its process (its files), removed after it stopped.</summary>
+    protected virtual void CleanUp() { }
 }
 
 public static class FreePorts

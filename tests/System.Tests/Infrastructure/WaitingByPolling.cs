@@ -21,7 +21,8 @@ public sealed class WaitingByPolling
     {
         var looks = 0;
 
-        var failed = await Assert.ThrowsAsync<XunitException>(() => Eventually(() => Task.FromResult(++looks), _ => false, TimeSpan.FromMilliseconds(50), "a look that holds"));
+        var failed = await Assert.ThrowsAsync<XunitException>(
+            () => Eventually(() => Task.FromResult(++looks), _ => false, TimeSpan.FromMilliseconds(50), "a look that holds"));
 
         Assert.Contains("for a look that holds", failed.Message);
         Assert.EndsWith($"the last look saw: {looks}", failed.Message);
@@ -48,7 +49,9 @@ public sealed class WaitingByPolling
         var looks = 0;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Eventually<int>(() => ++looks == 1 ? throw new InvalidOperationException("a wrong answer") : Task.FromResult(looks), _ => false, Seconds(30), "never"));
+            Eventually<int>(
+                () => ++looks == 1 ? throw new InvalidOperationException("a wrong answer") : Task.FromResult(looks),
+                _ => false, Seconds(30), "never"));
 
         Assert.Equal(1, looks);
     }
@@ -68,7 +71,8 @@ public sealed class WaitingByPolling
     {
         var attempts = 0;
 
-        Assert.Null(await EventuallySucceeds<TimeoutException>(() => ++attempts < 3 ? throw new TimeoutException() : Task.CompletedTask, Seconds(30), "the third attempt"));
+        Assert.Null(await EventuallySucceeds<TimeoutException>(
+            () => ++attempts < 3 ? throw new TimeoutException() : Task.CompletedTask, Seconds(30), "the third attempt"));
         Assert.Equal(3, attempts);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             EventuallySucceeds<TimeoutException>(() => throw new InvalidOperationException("refused"), Seconds(30), "never"));

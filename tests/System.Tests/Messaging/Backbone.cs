@@ -23,9 +23,13 @@ public abstract class Backbone(BackboneApp fixture)
     private readonly HttpClient _merchant = fixture.App.AsMerchant(EngineApp.NewId());
 
     private Task<JsonElement> TemplateAsync(TimeSpan? lasts = null, string? validityAfterClaim = null, int perUserLimit = 3) =>
-        _merchant.CreateTemplateAsync(Api.ATemplate(_app.Clock.GetUtcNow(), stock: 100, perUserLimit: perUserLimit, lasts: lasts, validityAfterClaim: validityAfterClaim));
+        _merchant.CreateTemplateAsync(
+            Api.ATemplate(_app.Clock.GetUtcNow(), stock: 100, perUserLimit: perUserLimit, lasts: lasts, validityAfterClaim: validityAfterClaim));
 
-    /// <summary>The recorder's effects for one aggregate, once at least <paramref name="count"/> are there (the clock moves on, for retries and timers).</summary>
+    /// <summary>
+    /// The recorder's effects for one aggregate, once at least <paramref name="count"/> are there (the clock moves on,
+    /// for retries and timers).
+    /// </summary>
     private Task<IReadOnlyList<EventRecorder.Effect>> EffectsOfAsync(string aggregate, int count, bool advanceClock = false) =>
         Eventually(() => EffectsOfNowAsync(aggregate), effects => effects.Count >= count, Seconds(30), $"{count} effects of {aggregate}",
             between: advanceClock ? () => _app.Clock.Advance(TimeSpan.FromSeconds(1)) : null);
@@ -53,7 +57,8 @@ public abstract class Backbone(BackboneApp fixture)
         Assert.Equal(105, effects[2].Envelope.PayloadAs<TemplateStockAdded>().Template.Stock);
         Assert.Equal([0, 1, 2, 3], effects.Select(e => e.Envelope.PayloadAs<TemplateTerminated>().Template.Version));
         var created = effects[0].Envelope;
-        Assert.Equal(("merchant-admin", 1, long.Parse(template.Str("merchantId"))), (created.Producer, created.SchemaVersion, created.TenantId!.Value));
+        Assert.Equal(
+            ("merchant-admin", 1, long.Parse(template.Str("merchantId"))), (created.Producer, created.SchemaVersion, created.TenantId!.Value));
     }
 
     [Fact]
@@ -65,7 +70,8 @@ public abstract class Backbone(BackboneApp fixture)
         await Eventually(() => Task.FromResult(fixture.Recorder.SeenByInstance.Count(e => e.AggregateId == id)), seen => seen >= 2, Seconds(30),
             $"the instance handler to see two events of {id}");
 
-        Assert.Equal(["template-created", "template-changed"], fixture.Recorder.SeenByInstance.Where(e => e.AggregateId == id).Select(e => e.Type).Distinct());
+        Assert.Equal(
+            ["template-created", "template-changed"], fixture.Recorder.SeenByInstance.Where(e => e.AggregateId == id).Select(e => e.Type).Distinct());
     }
 
     [Fact]
@@ -202,7 +208,10 @@ public abstract class Backbone(BackboneApp fixture)
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/templates") { Content = JsonContent.Create(Api.ATemplate(_app.Clock.GetUtcNow())) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/merchant/templates")
+        {
+            Content = JsonContent.Create(Api.ATemplate(_app.Clock.GetUtcNow())),
+        };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
         var id = (await (await _merchant.SendAsync(request)).JsonAsync()).Id();
@@ -220,7 +229,8 @@ public abstract class Backbone(BackboneApp fixture)
     {
         var keys = Enumerable.Range(0, 5).Select(_ => EngineApp.NewId().ToString()).ToList();
         var events = Enumerable.Range(0, 60)
-            .Select(i => OutgoingEvent.Now(new CouponExpired(long.Parse(keys[i % 5]), 1, 2, 3, _app.Clock.GetUtcNow(), _app.Clock.GetUtcNow().AddSeconds(i)),
+            .Select(i => OutgoingEvent.Now(
+                new CouponExpired(long.Parse(keys[i % 5]), 1, 2, 3, _app.Clock.GetUtcNow(), _app.Clock.GetUtcNow().AddSeconds(i)),
                 _app.Clock.GetUtcNow(), keys[i % 5]))
             .ToList();
 
@@ -247,7 +257,8 @@ public abstract class Backbone(BackboneApp fixture)
         var first = (await EffectsOfAsync(id, 1))[0].Envelope;
         var subscription = _app.Services.GetRequiredService<Subscriptions>().Group(EventRecorder.Consumer, first.Subject)!;
 
-        var handledAgain = await _app.Services.GetRequiredService<EventDispatcher>().HandleAsync(subscription, first, 2, null, CancellationToken.None);
+        var handledAgain = await _app.Services.GetRequiredService<EventDispatcher>()
+            .HandleAsync(subscription, first, 2, null, CancellationToken.None);
 
         Assert.False(handledAgain);
         // The dispatcher handles in the caller's transaction and has committed by now: one look proves the negative.
@@ -277,7 +288,8 @@ public abstract class Backbone(BackboneApp fixture)
         await EffectsOfAsync(coupon, 1);
 
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_event_log WHERE subject = @S", new { S = EventSubjects.Of<CouponClaimed>() }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM msg_event_log WHERE subject = @S", new { S = EventSubjects.Of<CouponClaimed>() }));
     }
 
     [Fact]
@@ -297,11 +309,13 @@ public abstract class Backbone(BackboneApp fixture)
     private async Task<JsonElement> DeadLetterAsync(HttpClient operatorClient, string aggregate, string type) =>
         (await Eventually(async () =>
         {
-            var page = await (await operatorClient.GetAsync($"/api/v1/operator/dead-letters?consumer={EventRecorder.Consumer}&limit=100")).JsonAsync();
+            var page = await (await operatorClient.GetAsync($"/api/v1/operator/dead-letters?consumer={EventRecorder.Consumer}&limit=100"))
+                .JsonAsync();
             return page.GetProperty("items").EnumerateArray()
                 .Where(item => item.GetProperty("envelope").Str("aggregateId") == aggregate && item.GetProperty("envelope").Str("type") == type)
                 .Select(item => (JsonElement?)item).FirstOrDefault();
-        }, letter => letter is not null, Seconds(30), $"a dead letter for {type} of {aggregate}", between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1))))!.Value;
+        }, letter => letter is not null, Seconds(30), $"a dead letter for {type} of {aggregate}",
+            between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1))))!.Value;
 
     private async Task<string> StoredStatusAsync(string coupon)
     {

@@ -4,7 +4,10 @@ using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;
 
-/// <summary>An app with the test's recording consumer, quick retries (three attempts) and the sweep out of the way, so only timers settle coupons.</summary>
+/// <summary>
+/// An app with the test's recording consumer, quick retries (three attempts) and the sweep out of the way, so only
+/// timers settle coupons.
+/// </summary>
 public abstract class BackboneApp : IAsyncLifetime
 {
     protected BackboneApp(EngineApp app)

@@ -25,7 +25,9 @@ public sealed partial class EventCatalogDocs
 
         foreach (var (name, text) in EventSchemas.All())
         {
-            Assert.True(committed.TryGetValue(name, out var file), $"{name} is missing: run `dotnet run --project src/Host -- event-schemas \"$PWD/docs/events/schemas\"`.");
+            Assert.True(
+                committed.TryGetValue(name, out var file),
+                $"{name} is missing: run `dotnet run --project src/Host -- event-schemas \"$PWD/docs/events/schemas\"`.");
             Assert.True(file == text, $"{name} is out of date: run `dotnet run --project src/Host -- event-schemas \"$PWD/docs/events/schemas\"`.");
         }
         Assert.Empty(committed.Keys.Except(EventSchemas.All().Keys)); // no schema of an event that no longer exists
@@ -36,7 +38,9 @@ public sealed partial class EventCatalogDocs
     public void Every_event_is_documented_with_an_example_that_is_exactly_its_payload(string subject)
     {
         var type = EventSchemas.PublicEvents.Single(t => EventSchemas.SubjectOf(t) == subject);
-        var section = Regex.Match(Markdown, $@"^### [a-z-]+ \(`{Regex.Escape(subject)}`\)\s*$(?<body>.*?)^```json\s*$(?<json>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline);
+        var section = Regex.Match(
+            Markdown, $@"^### [a-z-]+ \(`{Regex.Escape(subject)}`\)\s*$(?<body>.*?)^```json\s*$(?<json>.*?)^```",
+            RegexOptions.Multiline | RegexOptions.Singleline);
         Assert.True(section.Success, $"docs/events.md has no section with an example for {subject}.");
         var example = section.Groups["json"].Value;
 
@@ -69,7 +73,8 @@ public sealed partial class EventCatalogDocs
         Assert.Equal(5, orders.Count); // order-created, payment-succeeded, payment-failed, order-cancelled, refund-succeeded
         foreach (var subject in orders.Select(EventSchemas.SubjectOf))
             Assert.Contains($"### {subject.Split('.')[2]} (`{subject}`)", text);
-        foreach (var how in new[] { "Nats-Msg-Id", "promo.orders.<type>.v1", "<Nats:StreamPrefix>_ORDERS", "/api/v1/settlement/order-events", "settlement.order-saga" })
+        foreach (var how in new[] { "Nats-Msg-Id", "promo.orders.<type>.v1", "<Nats:StreamPrefix>_ORDERS", "/api/v1/settlement/order-events",
+            "settlement.order-saga" })
             Assert.Contains(how, text);
     }
 

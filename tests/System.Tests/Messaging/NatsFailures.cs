@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using PromotionEngine.Contracts.Events.Engine.V1;
-using PromotionEngine.Platform.Messaging;
-using PromotionEngine.Platform.Messaging.Nats;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Platform.Messaging;
+using PromotionEngine.Platform.Messaging.Nats;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;
@@ -31,8 +31,12 @@ public sealed class NatsFailures
         return (app, nats);
     }
 
-    /// <summary>The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock, so it moves on between looks.</summary>
-    private static Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done, string what) =>
+    /// <summary>
+    /// The recorder's effects once <paramref name="done"/> holds of them; outbox retries back off on the app's clock,
+    /// so it moves on between looks.
+    /// </summary>
+    private static Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(
+        BackboneApp app, Func<IReadOnlyList<EventRecorder.Effect>, bool> done, string what) =>
         Eventually(() => EventRecorder.EffectsAsync(app.Database), done, Seconds(60), what, every: TimeSpan.FromMilliseconds(50),
             between: () => app.App.Clock.Advance(TimeSpan.FromSeconds(1)));
 
@@ -60,7 +64,8 @@ public sealed class NatsFailures
                 "publishing to fail while the broker is down (an outbox row with attempts)", every: TimeSpan.FromMilliseconds(50));
 
             await nats.StartAgainAsync();
-            var effects = await EffectsAsync(app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)), "the effects of the templates made while it was down");
+            var effects = await EffectsAsync(
+                app, e => during.All(t => e.Any(x => x.Envelope.AggregateId == t)), "the effects of the templates made while it was down");
 
             Assert.All(during, t => Assert.Single(effects, x => x.Envelope.AggregateId == t && x.Envelope.Type == "template-created"));
             Assert.Single(effects, x => x.Envelope.AggregateId == before && x.Envelope.Type == "template-created");
@@ -96,7 +101,8 @@ public sealed class NatsFailures
 
             await nats.StartAgainAsync();
             await ConnectedAsync(operatorClient);
-            Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Value.Id()}/replay", null)).StatusCode);
             var effects = await EffectsAsync(app, e => e.Any(x => x.Envelope.AggregateId == template && x.Envelope.Type == "template-created"),
                 $"the replayed template-created of {template}");
 
@@ -121,7 +127,8 @@ public sealed class NatsFailures
             await using (var scope = await app.Database.BeginWriteAsync(CancellationToken.None))
             {
                 await app.App.Services.GetRequiredService<IOutbox>().AddAsync(
-                    keys.Select(k => OutgoingEvent.Now(new CouponExpired(long.Parse(k), 1, 2, 3, now, now), now, k)).ToList(), scope, CancellationToken.None);
+                    keys.Select(k => OutgoingEvent.Now(new CouponExpired(long.Parse(k), 1, 2, 3, now, now), now, k)).ToList(),
+                    scope, CancellationToken.None);
                 await scope.CommitAsync(CancellationToken.None);
             }
             var operatorClient = app.App.AsOperator();
@@ -136,8 +143,10 @@ public sealed class NatsFailures
             await nats.StartAgainAsync();
             await ConnectedAsync(operatorClient);
             foreach (var letter in letters)
-                Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
-            var effects = await EffectsAsync(app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)), "the effects of the three replayed events");
+                Assert.Equal(
+                    HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/v1/operator/dead-letters/{letter.Id()}/replay", null)).StatusCode);
+            var effects = await EffectsAsync(
+                app, e => keys.All(k => e.Any(x => x.Envelope.AggregateId == k)), "the effects of the three replayed events");
 
             Assert.All(keys, k => Assert.Single(effects, x => x.Envelope.AggregateId == k));
         }
@@ -224,7 +233,8 @@ public sealed class NatsFailures
         await using var nats = await PrivateNats.StartAsync();
         await nats.StopAsync();
         var options = new MessagingOptions();
-        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) = (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMilliseconds(200));
+        (options.Nats.Url, options.Nats.StreamPrefix, options.Nats.PublishTimeout) =
+            (nats.Url, "S" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMilliseconds(200));
         await using var jetStream = new NatsJetStream(Options.Create(options));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => jetStream.EnsureStreamAsync("merchant-admin", CancellationToken.None));
@@ -246,8 +256,8 @@ public sealed class NatsFailures
 
     /// <summary>Waits until the engine's messaging status says the broker is reachable again.</summary>
     private static Task ConnectedAsync(HttpClient operatorClient) =>
-        Eventually(async () => (await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync()).GetProperty("transportConnected").GetBoolean(),
-            Seconds(30), "the engine to reconnect to NATS", every: TimeSpan.FromMilliseconds(50));
+        Eventually(async () => (await (await operatorClient.GetAsync("/api/v1/operator/messaging")).JsonAsync())
+            .GetProperty("transportConnected").GetBoolean(), Seconds(30), "the engine to reconnect to NATS", every: TimeSpan.FromMilliseconds(50));
 
     private static async Task<IReadOnlyList<Kernel.Messaging.EventEnvelope>> ReadIfThereAsync(string url, string stream)
     {

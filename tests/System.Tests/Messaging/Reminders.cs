@@ -103,7 +103,8 @@ public abstract class Reminders(BackboneApp fixture)
 
         _app.Clock.Advance(TimeSpan.FromMinutes(55));
         var status = await Eventually(async () => (await (await User.GetAsync($"/api/v1/me/reminders/{reminder.Id()}")).JsonAsync()).Str("status"),
-            s => s != "SCHEDULED", Seconds(30), $"reminder {reminder.Id()} to leave SCHEDULED", between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1)));
+            s => s != "SCHEDULED", Seconds(30), $"reminder {reminder.Id()} to leave SCHEDULED",
+            between: () => _app.Clock.Advance(TimeSpan.FromSeconds(1)));
 
         Assert.Equal("CANCELLED", status);
         Assert.Empty(await DueEventsAsync(reminder.Id())); // one look: a cancelled reminder has no timer left to publish it
@@ -141,8 +142,10 @@ public sealed class RemindersAcrossRestarts
             EventRecorder.AddTo(first);
             await first.InitializeAsync();
             await EventRecorder.CreateTableAsync(Database(first));
-            var template = (await first.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(first.Clock.GetUtcNow(), startsIn: TimeSpan.FromHours(1)))).Id();
-            reminder = (await (await first.AsUser(userId).PostAsJsonAsync("/api/v1/me/reminders", new { templateId = template, minutesBefore = 10 })).JsonAsync()).Id();
+            var template = (await first.AsMerchant(EngineApp.NewId())
+                .CreateTemplateAsync(Api.ATemplate(first.Clock.GetUtcNow(), startsIn: TimeSpan.FromHours(1)))).Id();
+            reminder = (await (await first.AsUser(userId).PostAsJsonAsync("/api/v1/me/reminders", new { templateId = template, minutesBefore = 10 }))
+                .JsonAsync()).Id();
         }
 
         await using var second = new SqliteApp(directory);

@@ -21,14 +21,15 @@ public abstract class SearchApi(BackboneApp fixture)
 
     private object Template(string name, string description = "", string scope = "PLATFORM", long? shopId = null, long[]? productIds = null,
         long[]? categoryIds = null, long stock = 100, int perUserLimit = 2, TimeSpan? startsIn = null) => new
-    {
-        name, description, currency = "CNY", scope, shopId, productIds, categoryIds, type = "THRESHOLD", discountAmount = 2000,
-        thresholdAmount = 10000, validFrom = Now + (startsIn ?? TimeSpan.FromMinutes(-1)), validUntil = Now + TimeSpan.FromDays(30), stock, perUserLimit,
-    };
+        {
+            name, description, currency = "CNY", scope, shopId, productIds, categoryIds, type = "THRESHOLD", discountAmount = 2000,
+            thresholdAmount = 10000, validFrom = Now + (startsIn ?? TimeSpan.FromMinutes(-1)), validUntil = Now
+                + TimeSpan.FromDays(30), stock, perUserLimit,
+        };
 
     private async Task<string> CreateAsync(object template) => (await Merchant.CreateTemplateAsync(template)).Id();
 
-    private async Task<JsonElement> GetAsync(HttpClient client, string url)
+    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
@@ -36,7 +37,10 @@ public abstract class SearchApi(BackboneApp fixture)
         return JsonDocument.Parse(body).RootElement;
     }
 
-    /// <summary>Reads until the answer satisfies <paramref name="done"/> (events arrive asynchronously); 503 means the index is still being built.</summary>
+    /// <summary>
+    /// Reads until the answer satisfies <paramref name="done"/> (events arrive asynchronously); 503 means the index is
+    /// still being built.
+    /// </summary>
     private static Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> done) => Eventually(async () =>
     {
         var response = await client.GetAsync(url);
@@ -130,7 +134,8 @@ public abstract class SearchApi(BackboneApp fixture)
         await user.ClaimedCouponIdAsync(forShop);
 
         // PLATFORM templates of other tests show on every page too: look at this test's own.
-        var mine = (await GetAsync(user, productPage)).GetProperty("items").EnumerateArray().Where(i => i.Id() == forShop || i.Id() == forProduct).ToList();
+        var mine = (await GetAsync(user, productPage)).GetProperty("items").EnumerateArray().Where(i => i.Id() == forShop || i.Id() == forProduct)
+            .ToList();
         var asAnonymous = (await GetAsync(anonymous, $"/api/v1/search/exposure?shopId={shop}&limit=100")).GetProperty("items").EnumerateArray()
             .Where(i => i.Id() == forShop).ToList();
 
@@ -172,7 +177,8 @@ public abstract class SearchApi(BackboneApp fixture)
     public async Task The_lag_behind_the_write_side_is_reported_and_scraped()
     {
         await CreateAsync(Template("lag"));
-        var status = await UntilAsync(_app.AsOperator(), "/api/v1/operator/search", s => s.GetProperty("lagSeconds").ValueKind == JsonValueKind.Number);
+        var status = await UntilAsync(
+            _app.AsOperator(), "/api/v1/operator/search", s => s.GetProperty("lagSeconds").ValueKind == JsonValueKind.Number);
         var scrape = await Eventually(async () =>
         {
             var (code, body) = await _app.ManagementGetAsync("/metrics");
@@ -191,16 +197,19 @@ public abstract class SearchApi(BackboneApp fixture)
         var searcher = _app.AsOperator();
         using var anonymous = _app.CreateClient();
 
-        var search = await (await searcher.GetAsync("/api/v1/search/templates?scope=GLOBAL&type=FREE&limit=0&merchantId=0&cursor=nope&q=" + new string('x', 101)))
+        var search = await (await searcher.GetAsync(
+            "/api/v1/search/templates?scope=GLOBAL&type=FREE&limit=0&merchantId=0&cursor=nope&q=" + new string('x', 101)))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        var exposure = await (await anonymous.GetAsync("/api/v1/search/exposure?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var exposure = await (await anonymous.GetAsync("/api/v1/search/exposure?limit=101")).AssertProblemAsync(
+            HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var scoredCursor = (await GetAsync(searcher, "/api/v1/search/templates?limit=1")).GetProperty("nextCursor").GetString();
 
         Assert.Equal(["cursor", "limit", "merchantId", "q", "scope", "type"],
             search.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["limit", "productId"], exposure.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         if (scoredCursor is not null) // a recency cursor does not continue a text query
-            await (await searcher.GetAsync($"/api/v1/search/templates?q=x&cursor={scoredCursor}")).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+            await (await searcher.GetAsync($"/api/v1/search/templates?q=x&cursor={scoredCursor}")).AssertProblemAsync(
+                HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await anonymous.GetAsync("/api/v1/search/templates")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
     }
 }

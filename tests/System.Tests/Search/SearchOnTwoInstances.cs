@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Search;
@@ -16,7 +15,10 @@ public sealed class SearchOnTwoInstances
         .WithSetting("Search:IndexDirectory", "memory")
         .WithSetting("Search:RefreshInterval", "00:00:00.020");
 
-    /// <summary>The names the instance's index finds for the merchant, once <paramref name="until"/> holds of them (events arrive asynchronously).</summary>
+    /// <summary>
+    /// The names the instance's index finds for the merchant, once <paramref name="until"/> holds of them (events
+    /// arrive asynchronously).
+    /// </summary>
     private static Task<IReadOnlyList<string>> NamesAsync(EngineApp app, long merchant, Func<IReadOnlyList<string>, bool> until)
     {
         var client = app.AsOperator();

@@ -56,7 +56,10 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
     private static IEnumerable<(string Step, string Outcome, string? Code)> Steps(JsonElement record) =>
         record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("outcome"), s.GetProperty("code").GetString()));
 
-    /// <summary>The recorder's effects of one type for one aggregate, once at least <paramref name="count"/> are there (0: as they stand now).</summary>
+    /// <summary>
+    /// The recorder's effects of one type for one aggregate, once at least <paramref name="count"/> are there (0: as
+    /// they stand now).
+    /// </summary>
     private Task<IReadOnlyList<EventRecorder.Effect>> EffectsAsync(string aggregate, string type, int count) =>
         Eventually(async () => (IReadOnlyList<EventRecorder.Effect>)(await EventRecorder.EffectsAsync(fixture.Database))
                 .Where(e => e.Envelope.AggregateId == aggregate && e.Envelope.Type == type).ToList(),
@@ -130,7 +133,8 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal(("CONSUME_REFUSED", "HOLD_EXPIRED"), (refused.Str("state"), refused.Str("code")));
         Assert.Equal(("CONSUME", "REFUSED", "HOLD_EXPIRED"), Steps(refused).Last());
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user, coupon)); // never spent
-        var report = Assert.Single(await EffectsAsync(order, "order-settlement-refused", 1)).Envelope.PayloadAs<Contracts.Events.Settlement.V1.OrderSettlementRefused>();
+        var report = Assert.Single(await EffectsAsync(order, "order-settlement-refused", 1)).Envelope
+            .PayloadAs<Contracts.Events.Settlement.V1.OrderSettlementRefused>();
         Assert.Equal(("CONSUME", "HOLD_EXPIRED", "payment-succeeded", payment), (report.Step, report.Code, report.CauseType, report.CauseEventId));
         Assert.Empty(await EffectsAsync(coupon, "coupon-consumed", 0));
     }
@@ -161,7 +165,8 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal(18_800, whole.GetProperty("refunded").GetProperty("paidOut").GetInt64());
         Assert.Equal(2000, whole.GetProperty("discount").GetProperty("restored").GetInt64());
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user, coupon));
-        var settled = (await EffectsAsync(order, "order-refund-settled", 2)).Select(e => e.Envelope.PayloadAs<Contracts.Events.Settlement.V1.OrderRefundSettled>()).ToList();
+        var settled = (await EffectsAsync(order, "order-refund-settled", 2)).Select(
+            e => e.Envelope.PayloadAs<Contracts.Events.Settlement.V1.OrderRefundSettled>()).ToList();
         Assert.Equal([(3000L, false), (15_800L, true)], settled.Select(s => (s.Payout!.Value, s.CouponsRestored)));
     }
 
@@ -212,7 +217,8 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal([("LOCK", "DONE", null), ("CONSUME", "DONE", (string?)null)], Steps(record));
         Assert.Equal("CONSUMED", await CouponStatusAsync(user, coupon));
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
-        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM msg_dead_letters WHERE event_id = @Id", new { Id = id.ToString() }));
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(
+            connection, "SELECT COUNT(*) FROM msg_dead_letters WHERE event_id = @Id", new { Id = id.ToString() }));
     }
 
     [Fact]
@@ -239,7 +245,8 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         await _orders.PaidAsync(second, 18_800);
         var refunded = await _orders.RecordAfterAsync(second, 4);
 
-        Assert.Equal([("LOCK", "DONE", null), ("REFUND", "PENDING", null), ("CONSUME", "DONE", null), ("REFUND", "DONE", (string?)null)], Steps(refunded));
+        Assert.Equal(
+            [("LOCK", "DONE", null), ("REFUND", "PENDING", null), ("CONSUME", "DONE", null), ("REFUND", "DONE", (string?)null)], Steps(refunded));
         Assert.Equal("REFUNDED", refunded.Str("state"));
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user2, coupon2));
     }

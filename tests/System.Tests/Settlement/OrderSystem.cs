@@ -26,15 +26,17 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
     public Task<Guid> CreatedAsync(string order, long user, string? quoteId = null, IEnumerable<string>? couponIds = null, int? ttlSeconds = null) =>
         SendAsync(new OrderCreated(order, user, "CNY", quoteId, couponIds?.Select(long.Parse).ToList(), ttlSeconds, app.Clock.GetUtcNow()));
 
-    public Task<Guid> PaidAsync(string order, long amount) => SendAsync(new PaymentSucceeded(order, "pay-" + order, amount, "CNY", app.Clock.GetUtcNow()));
+    public Task<Guid> PaidAsync(string order, long amount)
+        => SendAsync(new PaymentSucceeded(order, "pay-" + order, amount, "CNY", app.Clock.GetUtcNow()));
 
     public Task<Guid> PaymentFailedAsync(string order) => SendAsync(new PaymentFailed(order, "pay-" + order, "CARD_DECLINED", app.Clock.GetUtcNow()));
 
     public Task<Guid> CancelledAsync(string order) => SendAsync(new OrderCancelled(order, "BUYER_CHANGED_MIND", app.Clock.GetUtcNow()));
 
     public Task<Guid> RefundedAsync(string order, string refundId, long amount, params (string Sku, int Quantity)[] lines) =>
-        SendAsync(new RefundSucceeded(order, refundId, lines.Length == 0 ? null : lines.Select(l => new RefundedLine(l.Sku, l.Quantity)).ToList(), amount,
-            app.Clock.GetUtcNow()));
+        SendAsync(new RefundSucceeded(
+            order, refundId, lines.Length == 0 ? null : lines.Select(l => new RefundedLine(l.Sku, l.Quantity)).ToList(),
+            amount, app.Clock.GetUtcNow()));
 
     /// <summary>Sends the event under <paramref name="eventId"/> (a new one if null); the same id twice is a duplicate delivery.</summary>
     public async Task<Guid> SendAsync<T>(T payload, Guid? eventId = null) where T : IOrderEvent
@@ -54,7 +56,8 @@ public sealed class OrderSystem(EngineApp app, string? natsUrl) : IAsyncDisposab
 
     private async Task IngestAsync(EventEnvelope envelope)
     {
-        var response = await _service.PostAsJsonAsync("/api/v1/settlement/order-events", new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
+        var response = await _service.PostAsJsonAsync(
+            "/api/v1/settlement/order-events", new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

@@ -41,10 +41,13 @@ public abstract class QuoteApi(EngineApp app)
     {
         var userId = EngineApp.NewId();
         var user = app.AsUser(userId);
-        var platform = await user.ClaimedCouponIdAsync(await TemplateAsync(new { type = "THRESHOLD", discountAmount = 2000, thresholdAmount = 20_000 }));
+        var platform = await user.ClaimedCouponIdAsync(
+            await TemplateAsync(new { type = "THRESHOLD", discountAmount = 2000, thresholdAmount = 20_000 }));
         var smallPlatform = await user.ClaimedCouponIdAsync(await TemplateAsync(new { discountAmount = 300 }));
-        var shop = await user.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "SHOP", shopId = 501, type = "PERCENTAGE", percentOff = 1000, discountAmount = (int?)null }));
-        var tooDear = await user.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "SHOP", shopId = 502, type = "THRESHOLD", discountAmount = 500, thresholdAmount = 4200 }));
+        var shop = await user.ClaimedCouponIdAsync(
+            await TemplateAsync(new { scope = "SHOP", shopId = 501, type = "PERCENTAGE", percentOff = 1000, discountAmount = (int?)null }));
+        var tooDear = await user.ClaimedCouponIdAsync(
+            await TemplateAsync(new { scope = "SHOP", shopId = 502, type = "THRESHOLD", discountAmount = 500, thresholdAmount = 4200 }));
         var elsewhere = await user.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "SHOP", shopId = 999 }));
         var dollars = await user.ClaimedCouponIdAsync(await TemplateAsync(new { currency = "USD" }));
 
@@ -190,7 +193,8 @@ public abstract class QuoteApi(EngineApp app)
         });
         var problem = await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { "userId", "currency", "lines[0].sku", "lines[0].shopId", "lines[0].unitPrice", "lines[0].quantity" }, fields);
+        Assert.Superset(
+            new HashSet<string> { "userId", "currency", "lines[0].sku", "lines[0].shopId", "lines[0].unitPrice", "lines[0].quantity" }, fields);
 
         var asUser = await app.AsUser(1).PostAsJsonAsync("/api/v1/settlement/quotes", Cart(1));
         Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);

@@ -23,12 +23,15 @@ public abstract class SettlementRecordApi(EngineApp app)
         var now = app.Clock.GetUtcNow();
         async Task<string> TemplateAsync(object scope) => (await _merchant.CreateTemplateAsync(Merge(new Dictionary<string, object?>
         {
-            ["name"] = "record test", ["currency"] = "CNY", ["validFrom"] = now.AddMinutes(-1), ["validUntil"] = now.AddDays(30), ["stock"] = 10, ["perUserLimit"] = 1,
+            ["name"] = "record test", ["currency"] = "CNY", ["validFrom"] = now.AddMinutes(-1), ["validUntil"] = now.AddDays(30),
+            ["stock"] = 10, ["perUserLimit"] = 1,
         }, scope))).Id();
         var user = EngineApp.NewId();
         var client = app.AsUser(user);
-        var threshold = await client.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "PLATFORM", type = "THRESHOLD", discountAmount = 2000, thresholdAmount = 20_000 }));
-        var socks = await client.ClaimedCouponIdAsync(await TemplateAsync(new { scope = "SHOP", shopId = 502, type = "FIXED_AMOUNT", discountAmount = 300 }));
+        var threshold = await client.ClaimedCouponIdAsync(
+            await TemplateAsync(new { scope = "PLATFORM", type = "THRESHOLD", discountAmount = 2000, thresholdAmount = 20_000 }));
+        var socks = await client.ClaimedCouponIdAsync(
+            await TemplateAsync(new { scope = "SHOP", shopId = 502, type = "FIXED_AMOUNT", discountAmount = 300 }));
         var quote = await (await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
         {
             userId = user, currency = "CNY", shippingFee = 600,
@@ -55,7 +58,9 @@ public abstract class SettlementRecordApi(EngineApp app)
     private async Task<string> PaidOrderAsync(string quoteId)
     {
         var order = Api.NewOrderId();
-        Assert.Equal(HttpStatusCode.OK, (await _service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId, ttlSeconds = 900 })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId, ttlSeconds = 900 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
         return order;
     }
@@ -69,7 +74,8 @@ public abstract class SettlementRecordApi(EngineApp app)
         var record = await (await _service.GetAsync($"/api/v1/settlement/orders/{order}")).JsonAsync();
         Assert.Equal("CONSUMED", record.Str("state"));
         Assert.Equal(coupons.Order(), record.GetProperty("couponIds").EnumerateArray().Select(c => c.GetString()!).Order());
-        Assert.Equal([("LOCK", "HTTP"), ("CONSUME", "HTTP")], record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("source"))));
+        Assert.Equal(
+            [("LOCK", "HTTP"), ("CONSUME", "HTTP")], record.GetProperty("history").EnumerateArray().Select(s => (s.Str("step"), s.Str("source"))));
         Assert.Equal(2300, record.GetProperty("discount").GetProperty("consumed").GetInt64());
 
         // One pair of shoes back: paid 90.00 - 9.00 (half the 18.00 share). 90.00 + 20.00 kept is below 200.00: the 20.00
@@ -77,7 +83,9 @@ public abstract class SettlementRecordApi(EngineApp app)
         var one = await RefundAsync(order, "r-1", ("shoe", 1));
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
         var refunded = (await one.JsonAsync()).GetProperty("refunded");
-        Assert.Equal((8100L, 1100L, 7000L), (refunded.GetProperty("goods").GetInt64(), refunded.GetProperty("clawback").GetInt64(), refunded.GetProperty("paidOut").GetInt64()));
+        Assert.Equal(
+            (8100L, 1100L, 7000L),
+            (refunded.GetProperty("goods").GetInt64(), refunded.GetProperty("clawback").GetInt64(), refunded.GetProperty("paidOut").GetInt64()));
 
         var again = await RefundAsync(order, "r-1", ("shoe", 1)); // the same refund: answered, nothing added
         Assert.Equal(7000, (await again.JsonAsync()).GetProperty("refunded").GetProperty("paidOut").GetInt64());
@@ -113,9 +121,11 @@ public abstract class SettlementRecordApi(EngineApp app)
     [Fact]
     public async Task A_record_is_only_for_services_and_unknown_orders_or_bad_refunds_are_refused()
     {
-        await (await _service.GetAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}")).AssertProblemAsync(HttpStatusCode.NotFound, "SETTLEMENT_NOT_FOUND");
+        await (await _service.GetAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}")).AssertProblemAsync(
+            HttpStatusCode.NotFound, "SETTLEMENT_NOT_FOUND");
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AsUser(1).GetAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}")).StatusCode);
-        var bad = await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds", new { refundId = "", lines = new[] { new { sku = "a", quantity = 0 } } });
+        var bad = await _service.PostAsJsonAsync(
+            $"/api/v1/settlement/orders/{Api.NewOrderId()}/refunds", new { refundId = "", lines = new[] { new { sku = "a", quantity = 0 } } });
         await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
         var (user, coupons, _) = await QuotedAsync();
@@ -125,7 +135,8 @@ public abstract class SettlementRecordApi(EngineApp app)
         Assert.Equal(JsonValueKind.Null, locked.GetProperty("quoted").ValueKind); // locked without a quote: no allocation, amounts unknown
         await (await RefundAsync(order, "r-1")).AssertProblemAsync(HttpStatusCode.Conflict, "ORDER_NOT_CONSUMED");
 
-        var ingest = await _service.PostAsJsonAsync("/api/v1/settlement/order-events", new { eventId = Guid.NewGuid(), type = "order-shipped", payload = new { } });
+        var ingest = await _service.PostAsJsonAsync(
+            "/api/v1/settlement/order-events", new { eventId = Guid.NewGuid(), type = "order-shipped", payload = new { } });
         var problem = await ingest.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(problem.GetProperty("errors").TryGetProperty("type", out _));
     }

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace PromotionEngine.Contracts.Http.Settlement;
 
-/// <summary>GET /api/v1/settlement/orders/{orderId}: an order's coupons, amounts and every step (docs/settlement.md, "The settlement record").</summary>
+/// <summary>
+/// GET /api/v1/settlement/orders/{orderId}: an order's coupons, amounts and every step (docs/settlement.md, "The
+/// settlement record").
+/// </summary>
 public sealed record SettlementRecordResponse(
     string OrderId,
     string UserId,
@@ -25,7 +28,10 @@ public sealed record SettlementRecordResponse(
 /// <summary>What the quote said (null when the order was locked without one).</summary>
 public sealed record QuotedAmounts(long Subtotal, long ShippingFee, long Discount, long Payable);
 
-/// <summary>The coupons' discount held, spent, given back (release or lapsed hold) and restored by a refund; null where unknown or not (yet) so.</summary>
+/// <summary>
+/// The coupons' discount held, spent, given back (release or lapsed hold) and restored by a refund; null where unknown
+/// or not (yet) so.
+/// </summary>
 public sealed record DiscountAmounts(long? Locked, long? Consumed, long? Released, long? Restored);
 
 /// <summary>Refund totals so far, by the pinned allocation; ShopRefunded is what the order system says it paid back.</summary>

@@ -16,9 +16,10 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public Task AddAsync(DistributionTask task, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, " +
-            "@Notify, @StartAt, @FileName, @FileFormat, @FileBytes, @UserIdColumn, @ImportState, @TotalRows, @ImportFailed, @FailureCode, " +
-            "@FailureDetail, @CreatedAt, @StartedAt, @RunSince, @ActiveMs, @FinishedAt, @UpdatedAt, NULL, 0, 0)",
+            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) " +
+            "VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, @Notify, @StartAt, @FileName, @FileFormat, @FileBytes, @UserIdColumn, " +
+            "@ImportState, @TotalRows, @ImportFailed, @FailureCode, @FailureDetail, @CreatedAt, @StartedAt, @RunSince, @ActiveMs, @FinishedAt, " +
+            "@UpdatedAt, NULL, 0, 0)",
             TaskRow.From(task), scope.Transaction, cancellationToken: ct));
 
     public async Task<DistributionTask?> FindAsync(long id, CancellationToken ct)
@@ -37,7 +38,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         var row = TaskRow.From(task);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE di_tasks SET status = @Status, import_state = @ImportState, failure_code = @FailureCode, failure_detail = @FailureDetail, " +
-            "started_at = @StartedAt, run_since = @RunSince, active_ms = @ActiveMs, finished_at = @FinishedAt, updated_at = @UpdatedAt WHERE id = @Id",
+            "started_at = @StartedAt, run_since = @RunSince, active_ms = @ActiveMs, finished_at = @FinishedAt, updated_at = @UpdatedAt " +
+            "WHERE id = @Id",
             row, scope.Transaction, cancellationToken: ct));
         // Mirrored onto the shards in the same transaction: this waits for any chunk in flight (it holds its shard's
         // row), and every chunk after it sees the new status in its checkpoint's compare-and-set. Released leases
@@ -47,13 +49,15 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
             row, scope.Transaction, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<DistributionTask>> ListAsync(MerchantId merchant, DistributionStatus? status, long? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<DistributionTask>> ListAsync(
+        MerchantId merchant, DistributionStatus? status, long? after, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
             $"SELECT {Columns} FROM di_tasks WHERE merchant_id = @Merchant{(status is null ? "" : " AND status = @Status")}" +
             $"{(after is null ? "" : " AND id < @After")} ORDER BY id DESC LIMIT @Limit",
-            new { Merchant = merchant.Value, Status = status is { } s ? DistributionNames.Of(s) : null, After = after, Limit = limit }, cancellationToken: ct));
+            new { Merchant = merchant.Value, Status = status is { } s ? DistributionNames.Of(s) : null, After = after, Limit = limit },
+            cancellationToken: ct));
         return rows.Select(r => r.ToTask()).ToList();
     }
 
@@ -62,7 +66,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         if (tasks.Count == 0) return new Dictionary<long, TaskProgress>();
         await using var connection = await db.OpenAsync(ct);
         var sums = (await connection.QueryAsync<SumRow>(new CommandDefinition(
-            "SELECT task_id, SUM(processed) AS processed, SUM(issued) AS issued, SUM(failed) AS failed FROM di_shards WHERE task_id IN @Ids GROUP BY task_id",
+            "SELECT task_id, SUM(processed) AS processed, SUM(issued) AS issued, SUM(failed) AS failed " +
+            "FROM di_shards WHERE task_id IN @Ids GROUP BY task_id",
             new { Ids = tasks.Select(t => t.Id).ToArray() }, cancellationToken: ct))).ToDictionary(s => s.TaskId);
         return tasks.ToDictionary(t => t.Id, t => sums.TryGetValue(t.Id, out var s)
             ? new TaskProgress(t.ImportFailed, s.Processed, s.Issued, s.Failed) : TaskProgress.None with { ImportFailed = t.ImportFailed });
@@ -71,8 +76,9 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     public async Task<TaskProgress> ProgressAsync(DistributionTask task, WriteScope scope, CancellationToken ct)
     {
         var s = await scope.Connection.QuerySingleAsync<SumRow>(new CommandDefinition(
-            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, COALESCE(SUM(failed), 0) AS failed " +
-            "FROM di_shards WHERE task_id = @Id", new { task.Id }, scope.Transaction, cancellationToken: ct));
+            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, " +
+            "COALESCE(SUM(failed), 0) AS failed FROM di_shards WHERE task_id = @Id",
+            new { task.Id }, scope.Transaction, cancellationToken: ct));
         return new TaskProgress(task.ImportFailed, s.Processed, s.Issued, s.Failed);
     }
 
@@ -82,7 +88,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
         return await FindRequestAsync(connection, null, merchant, key, ct);
     }
 
-    public async Task<(string Hash, long TaskId)?> RecordRequestAsync(MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct)
+    public async Task<(string Hash, long TaskId)?> RecordRequestAsync(
+        MerchantId merchant, IdempotencyKey key, string hash, long taskId, WriteScope scope, CancellationToken ct)
     {
         try
         {
@@ -140,7 +147,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public async Task<bool> RenewImportAsync(long id, string owner, DateTimeOffset until, WriteScope scope, CancellationToken ct) =>
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE di_tasks SET import_lease_until = @Until WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
+            "UPDATE di_tasks SET import_lease_until = @Until " +
+            "WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
             new { Id = id, Owner = owner, Until = UtcMillis.From(until) }, scope.Transaction, cancellationToken: ct)) == 1
         || await StillMineAsync(id, owner, scope, ct);
 
@@ -150,7 +158,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public Task FinishImportAsync(long id, int chunkCount, long importFailed, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE di_tasks SET import_state = 'DONE', import_owner = NULL, chunk_count = @Chunks, import_failed = @Failed, updated_at = @Now WHERE id = @Id",
+            "UPDATE di_tasks SET import_state = 'DONE', import_owner = NULL, chunk_count = @Chunks, import_failed = @Failed, updated_at = @Now " +
+            "WHERE id = @Id",
             new { Id = id, Chunks = chunkCount, Failed = importFailed, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
 
     // MySQL counts 0 affected rows when the new lease time equals the old one (a clock that did not move): ask.
@@ -159,7 +168,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
             "SELECT COUNT(*) FROM di_tasks WHERE id = @Id AND import_owner = @Owner AND import_state = 'PENDING' AND status = 'SCHEDULED'",
             new { Id = id, Owner = owner }, scope.Transaction, cancellationToken: ct)) == 1;
 
-    private static async Task<(string Hash, long TaskId)?> FindRequestAsync(DbConnection connection, DbTransaction? tx, MerchantId merchant, IdempotencyKey key, CancellationToken ct)
+    private static async Task<(string Hash, long TaskId)?> FindRequestAsync(
+        DbConnection connection, DbTransaction? tx, MerchantId merchant, IdempotencyKey key, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(
             "SELECT request_hash, task_id FROM di_merchant_requests WHERE merchant_id = @Merchant AND idempotency_key = @Key",

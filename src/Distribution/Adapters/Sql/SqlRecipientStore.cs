@@ -21,7 +21,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
             if (read == 0) break;
             await scope.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO di_task_files (task_id, piece, content) VALUES (@Task, @Piece, @Content)",
-                new { Task = taskId, Piece = piece, Content = read == buffer.Length ? buffer : buffer[..read] }, scope.Transaction, cancellationToken: ct));
+                new { Task = taskId, Piece = piece, Content = read == buffer.Length ? buffer : buffer[..read] },
+                scope.Transaction, cancellationToken: ct));
             if (read < buffer.Length) break;
         }
     }
@@ -33,14 +34,16 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
         {
             // One piece at a time: a large file never sits in memory whole.
             var content = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
-                "SELECT content FROM di_task_files WHERE task_id = @Task AND piece = @Piece", new { Task = taskId, Piece = piece }, cancellationToken: ct));
+                "SELECT content FROM di_task_files WHERE task_id = @Task AND piece = @Piece",
+                new { Task = taskId, Piece = piece }, cancellationToken: ct));
             if (content is null) break;
             await destination.WriteAsync(content, ct);
         }
     }
 
     public Task DeleteFileAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task AddChunksAsync(IReadOnlyList<StoredChunk> chunks, WriteScope scope, CancellationToken ct)
     {
@@ -56,12 +59,14 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ChunkRow>(new CommandDefinition(
-            "SELECT first_row, row_count, recipients FROM di_chunks WHERE task_id = @Task AND seq = @Seq", new { Task = taskId, Seq = seq }, cancellationToken: ct));
+            "SELECT first_row, row_count, recipients FROM di_chunks WHERE task_id = @Task AND seq = @Seq",
+            new { Task = taskId, Seq = seq }, cancellationToken: ct));
         return row is null ? null : new StoredChunk(taskId, seq, row.FirstRow, row.RowCount, row.Recipients);
     }
 
     public Task DeleteChunksAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_chunks WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM di_chunks WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task AddFailuresAsync(long taskId, IReadOnlyList<FailureRow> failures, WriteScope scope, CancellationToken ct)
     {
@@ -86,7 +91,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<FailureRecord>(new CommandDefinition(
             "SELECT row_no, raw_value, reason FROM di_failures WHERE task_id = @Task AND row_no > @After ORDER BY row_no LIMIT @Limit",
-            new { Task = taskId, After = afterRow, Limit = limit }, cancellationToken: ct))).Select(r => new FailureRow(r.RowNo, r.RawValue, r.Reason)).ToList();
+            new { Task = taskId, After = afterRow, Limit = limit }, cancellationToken: ct)))
+            .Select(r => new FailureRow(r.RowNo, r.RawValue, r.Reason)).ToList();
     }
 
     public async Task<long?> FailureRowAtAsync(long taskId, long afterRow, int offset, CancellationToken ct)
@@ -98,7 +104,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     }
 
     public Task DeleteFailuresAsync(long taskId, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM di_failures WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM di_failures WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     private sealed class ChunkRow
     {

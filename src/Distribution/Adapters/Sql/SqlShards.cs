@@ -11,8 +11,9 @@ internal sealed class SqlShards(IDatabase db) : IShards
         foreach (var shard in shards)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO di_shards (id, task_id, first_chunk, end_chunk, next_chunk, status, owner, lease_until, leases, processed, issued, failed, " +
-                "completed_by, updated_at) VALUES (@Id, @TaskId, @FirstChunk, @EndChunk, @NextChunk, @Status, NULL, 0, 0, 0, 0, 0, NULL, @Now)",
+                "INSERT INTO di_shards (id, task_id, first_chunk, end_chunk, next_chunk, status, owner, lease_until, leases, processed, issued, " +
+                "failed, completed_by, updated_at) " +
+                "VALUES (@Id, @TaskId, @FirstChunk, @EndChunk, @NextChunk, @Status, NULL, 0, 0, 0, 0, 0, NULL, @Now)",
                 new { shard.Id, shard.TaskId, shard.FirstChunk, shard.EndChunk, shard.NextChunk, Status = status, Now = UtcMillis.From(now) },
                 scope.Transaction, cancellationToken: ct));
         }
@@ -36,12 +37,14 @@ internal sealed class SqlShards(IDatabase db) : IShards
             new { Id = id, Owner = owner, Until = UtcMillis.From(until), Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
         if (taken != 1) return null;
         var row = await scope.Connection.QuerySingleAsync<ShardRow>(new CommandDefinition(
-            "SELECT id, task_id, first_chunk, end_chunk, next_chunk FROM di_shards WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
+            "SELECT id, task_id, first_chunk, end_chunk, next_chunk FROM di_shards WHERE id = @Id",
+            new { Id = id }, scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
         return new Shard(row.Id, row.TaskId, row.FirstChunk, row.EndChunk, row.NextChunk);
     }
 
-    public async Task<bool> AdvanceAsync(long id, string owner, int position, DateTimeOffset until, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
+    public async Task<bool> AdvanceAsync(
+        long id, string owner, int position, DateTimeOffset until, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE di_shards SET next_chunk = next_chunk + 1, lease_until = @Until, failures = 0, updated_at = @Now " +
             "WHERE id = @Id AND owner = @Owner AND next_chunk = @Position AND status = 'RUNNING'",
@@ -69,7 +72,11 @@ internal sealed class SqlShards(IDatabase db) : IShards
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE di_shards SET failures = failures + 1, last_error = @Error, owner = NULL, lease_until = @Now + @PauseMs * (failures + 1) " +
             "WHERE id = @Id AND owner = @Owner",
-            new { Id = id, Owner = owner, Error = error.Length <= 2000 ? error : error[..2000], Now = UtcMillis.From(now), PauseMs = (long)pause.TotalMilliseconds },
+            new
+            {
+                Id = id, Owner = owner, Error = error.Length <= 2000 ? error : error[..2000], Now = UtcMillis.From(now),
+                PauseMs = (long)pause.TotalMilliseconds,
+            },
             scope.Transaction, cancellationToken: ct));
         var failures = await scope.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT failures FROM di_shards WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
@@ -79,13 +86,15 @@ internal sealed class SqlShards(IDatabase db) : IShards
 
     public Task<int> OpenCountAsync(long taskId, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM di_shards WHERE task_id = @Task AND status <> 'DONE'", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+            "SELECT COUNT(*) FROM di_shards WHERE task_id = @Task AND status <> 'DONE'",
+            new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task<IReadOnlyList<string>> CompletedByAsync(long taskId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT completed_by FROM di_shards WHERE task_id = @Task AND completed_by IS NOT NULL ORDER BY id", new { Task = taskId }, cancellationToken: ct))).ToList();
+            "SELECT completed_by FROM di_shards WHERE task_id = @Task AND completed_by IS NOT NULL ORDER BY id",
+            new { Task = taskId }, cancellationToken: ct))).ToList();
     }
 
     private sealed class ShardRow

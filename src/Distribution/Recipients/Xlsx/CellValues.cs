@@ -35,7 +35,8 @@ internal sealed partial class CellValues(ISharedStrings? strings, IReadOnlyList<
                 "s" => int.TryParse(text, Any, Invariant, out var index) && index >= 0 && index < Strings.Count ? Decode(Strings.Get(index)) : null,
                 "inlineStr" or "str" => Decode(text),
                 "b" => text == "1",
-                "d" => DateTime.TryParseExact(text, "yyyy-MM-dd", Invariant, DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite, out var date)
+                "d" => DateTime.TryParseExact(
+                    text, "yyyy-MM-dd", Invariant, DateTimeStyles.AllowLeadingWhite | DateTimeStyles.AllowTrailingWhite, out var date)
                     ? date : text,
                 "e" => text,
                 _ => double.TryParse(text, Any, Invariant, out var number) ? number : text,

@@ -28,7 +28,8 @@ internal sealed class PartStream(Stream inner, XlsxPackage.CountingStream file, 
         if (_unpacked > limits.MaxPartBytes) throw TooLarge(part, limits);
         if (_sinceNode > WorkbookLimits.MaxBytesWithoutNode)
             throw new WorkbookLimitException(WorkbookLimit.Structure,
-                $"The workbook part {part} holds a run of more than {WorkbookLimits.MaxBytesWithoutNode} bytes without any element (whitespace, or one endless token).");
+                $"The workbook part {part} holds a run of more than {WorkbookLimits.MaxBytesWithoutNode} bytes without any element " +
+                "(whitespace, or one endless token).");
         return read;
     }
 

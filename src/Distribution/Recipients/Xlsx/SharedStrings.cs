@@ -19,7 +19,8 @@ internal static class SharedStrings
         {
             if (!part.IsStart("si")) return;
             if (index >= limits.MaxSharedStrings)
-                throw new WorkbookLimitException(WorkbookLimit.SharedStrings, $"The workbook has more than {limits.MaxSharedStrings} shared strings.");
+                throw new WorkbookLimitException(
+                    WorkbookLimit.SharedStrings, $"The workbook has more than {limits.MaxSharedStrings} shared strings.");
             text.Clear();
             StringItem(part, text, () => TooLong("A shared string"));
             item(index++, text.ToString());

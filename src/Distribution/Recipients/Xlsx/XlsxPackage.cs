@@ -107,7 +107,8 @@ internal sealed class XlsxPackage : IDisposable
             }
             if (entries > WorkbookLimits.MaxParts || size > WorkbookLimits.MaxDirectoryBytes)
                 throw new WorkbookLimitException(WorkbookLimit.Structure,
-                    $"The workbook's zip directory lists {entries} parts in {size} bytes; at most {WorkbookLimits.MaxParts} parts in {WorkbookLimits.MaxDirectoryBytes} bytes are read.");
+                    $"The workbook's zip directory lists {entries} parts in {size} bytes; " +
+                    $"at most {WorkbookLimits.MaxParts} parts in {WorkbookLimits.MaxDirectoryBytes} bytes are read.");
             break;
         }
         file.Position = 0; // without an end record the zip reader itself says the file is not a zip

@@ -33,7 +33,8 @@ internal static class XlsxRecipients
                 if (number != 1) break;
                 foreach (var cell in cells)
                 {
-                    if (cell.Type == "s" && int.TryParse(cell.Text, System.Globalization.NumberStyles.Any, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                    if (cell.Type == "s" && int.TryParse(
+                        cell.Text, System.Globalization.NumberStyles.Any, System.Globalization.CultureInfo.InvariantCulture, out var index))
                         headerStrings.Add(index);
                 }
                 break;
@@ -56,7 +57,9 @@ internal static class XlsxRecipients
                 var texts = Texts(values, cells);
                 if (header is null)
                 {
-                    header = texts.Length >= records.DeclaredWidth ? texts : [.. texts, .. Enumerable.Repeat("", records.DeclaredWidth - texts.Length)];
+                    header = texts.Length >= records.DeclaredWidth
+                        ? texts
+                        : [.. texts, .. Enumerable.Repeat("", records.DeclaredWidth - texts.Length)];
                     if (!usable(header)) return (header, false);
                     continue;
                 }
@@ -66,7 +69,10 @@ internal static class XlsxRecipients
         }
     }
 
-    /// <summary>Every record of the first sheet (the header is record 1), numbered as the sheet numbers them; blank records may be left out.</summary>
+    /// <summary>
+    /// Every record of the first sheet (the header is record 1), numbered as the sheet numbers them; blank records may
+    /// be left out.
+    /// </summary>
     public static IEnumerable<(long Number, string[] Cells)> Records(string path, WorkbookLimits limits)
     {
         using var package = XlsxPackage.Open(path, limits);
@@ -124,7 +130,8 @@ internal static class XlsxRecipients
 
         var id = FirstSheetRelationship(package) ?? throw new InvalidDataException("The workbook lists no sheet.");
         var target = SheetTarget(package, id) ?? throw new InvalidDataException("The workbook's first sheet has no part.");
-        return package.Entries.FirstOrDefault(e => e.FullName == $"xl/{target}" || e.FullName == $"/xl/{target}" || e.FullName.TrimStart('/') == target.TrimStart('/'))
+        return package.Entries
+            .FirstOrDefault(e => e.FullName == $"xl/{target}" || e.FullName == $"/xl/{target}" || e.FullName.TrimStart('/') == target.TrimStart('/'))
             ?? throw new InvalidDataException($"The workbook's first sheet ({target}) is missing.");
     }
 
@@ -154,7 +161,8 @@ internal static class XlsxRecipients
         string? target = null;
         part.Children(() =>
         {
-            if (target is null && part.Xml.LocalName == "Relationship" && part.Xml.NamespaceURI == RelationshipsNamespace && part.Xml.GetAttribute("Id") == id)
+            if (target is null && part.Xml.LocalName == "Relationship" && part.Xml.NamespaceURI == RelationshipsNamespace
+                && part.Xml.GetAttribute("Id") == id)
                 target = part.Xml.GetAttribute("Target");
         });
         return target;

@@ -17,7 +17,8 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// its issuance row anyway, so splitting them over concurrent transactions would only make smaller batches
 /// (more statements per claim); different templates still commit in parallel.
 /// </summary>
-internal sealed partial class ClaimGroupCommit(IClaimLedger ledger, IExactClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
+internal sealed partial class ClaimGroupCommit(
+    IClaimLedger ledger, IExactClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
     : BackgroundService
 {
     private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)

@@ -30,7 +30,8 @@ internal readonly record struct ClaimKeys(string Prefix, TemplateId Template)
         var start = prefix.Length + 4; // "<prefix>:{t:"
         var end = key.IndexOf('}', start);
         return key.StartsWith(prefix + ":{t:", StringComparison.Ordinal) && end > start
-            && long.TryParse(key.AsSpan(start, end - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && long.TryParse(
+                key.AsSpan(start, end - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             && key == (string)new ClaimKeys(prefix, new TemplateId(id)).Issued!;
     }
 }

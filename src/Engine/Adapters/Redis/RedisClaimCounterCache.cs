@@ -12,7 +12,8 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// up one by one). Redis trouble is logged, never thrown: the batch has committed, and counters that lag
 /// behind the database only cost the claim path a fallback, they never over-issue.
 /// </summary>
-internal sealed partial class RedisClaimCounterCache(IConnectionMultiplexer redis, IOptions<EngineOptions> options, ILogger<RedisClaimCounterCache> log)
+internal sealed partial class RedisClaimCounterCache(
+    IConnectionMultiplexer redis, IOptions<EngineOptions> options, ILogger<RedisClaimCounterCache> log)
     : IClaimCounterCache
 {
     private const int UsersPerCall = 2000;
@@ -50,6 +51,8 @@ internal sealed partial class RedisClaimCounterCache(IConnectionMultiplexer redi
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis claim counters of template {Template} not brought up with distributed coupons; claims catch up from the database")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Redis claim counters of template {Template} not brought up with distributed coupons; claims catch up from the database")]
     private partial void LogUnavailable(Exception error, long template);
 }

@@ -44,7 +44,8 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
             var building = keys.UsersBeingBuilt(token);
             foreach (var chunk in counts.PerUser.Chunk(ChunkSize))
                 await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
-            await ClaimScripts.FinishLoad.EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading, keys.Users, building], [counts.Issued, token]);
+            await ClaimScripts.FinishLoad
+                .EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading, keys.Users, building], [counts.Issued, token]);
             LogLoaded(template.Value, counts.Issued, counts.PerUser.Count);
         }
         finally
@@ -57,7 +58,8 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     public Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit)
     {
         var keys = new ClaimKeys(Prefix, template);
-        return ClaimScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [keys.Issued, keys.Users], [stock ? "STOCK" : "LIMIT", user, stockLimit, perUserLimit]);
+        return ClaimScripts.CatchUp
+            .EvaluateAsync(redis.GetDatabase(), [keys.Issued, keys.Users], [stock ? "STOCK" : "LIMIT", user, stockLimit, perUserLimit]);
     }
 
     /// <summary>Drops one template's counters; the next claim rebuilds them from the database.</summary>
@@ -78,9 +80,11 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         return dropped;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Claim counters of template {Template} rebuilt from the database: {Issued} issued, {Users} users")]
+    [LoggerMessage(
+        Level = LogLevel.Information, Message = "Claim counters of template {Template} rebuilt from the database: {Issued} issued, {Users} users")]
     private partial void LogLoaded(long template, long issued, int users);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Claim counters of {Count} templates dropped; each is rebuilt from the database on its next claim")]
+    [LoggerMessage(
+        Level = LogLevel.Information, Message = "Claim counters of {Count} templates dropped; each is rebuilt from the database on its next claim")]
     private partial void LogRebuildAll(int count);
 }

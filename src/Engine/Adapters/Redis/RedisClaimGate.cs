@@ -49,7 +49,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                     continue;
                 case "DUP":
                     var prior = (string)result[1]!;
-                    if (await StoredAsync(ticket, scriptKeys, prior, ct) is { } stored) return new GateDecision.Duplicate(new PriorClaim(template.Id, stored));
+                    if (await StoredAsync(ticket, scriptKeys, prior, ct) is { } stored)
+                        return new GateDecision.Duplicate(new PriorClaim(template.Id, stored));
                     continue; // the earlier grant was taken back or orphaned: decide afresh
                 case "OK":
                     return await StoreAsync(ticket, scriptKeys, (string)result[1]!);
@@ -66,7 +67,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     /// </summary>
     private async Task<GateDecision> RefusedAsync(ClaimTicket ticket, string? refusal)
     {
-        if (await database.FindPriorAsync(ticket.Coupon.User, ticket.Key, CancellationToken.None) is { } prior) return new GateDecision.Duplicate(prior);
+        if (await database.FindPriorAsync(ticket.Coupon.User, ticket.Key, CancellationToken.None) is { } prior)
+            return new GateDecision.Duplicate(prior);
         return refusal switch
         {
             "TERMINATED" => new GateDecision.Terminated(),
@@ -98,7 +100,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         if (decision is GateDecision.OutOfStock or GateDecision.LimitReached)
         {
             var template = ticket.Template;
-            await RedisCallAsync(() => counters.CatchUpAsync(template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
+            await RedisCallAsync(() => counters.CatchUpAsync(
+                template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
         }
         return decision;
     }

@@ -1,11 +1,11 @@
 using System.Data.Common;
 using Dapper;
-using PromotionEngine.Engine.Claims;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Adapters.Sql;
@@ -46,7 +46,11 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
             await scope.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO en_claim_requests (user_id, idempotency_key, template_id, user_coupon_id, created_at) " +
                 "VALUES (@User, @Key, @Template, @Coupon, @At)",
-                new { User = coupon.User.Value, Key = ticket.Key.Value, Template = coupon.Template.Value, Coupon = coupon.Id.Value, At = UtcMillis.From(coupon.ClaimedAt) },
+                new
+                {
+                    User = coupon.User.Value, Key = ticket.Key.Value, Template = coupon.Template.Value, Coupon = coupon.Id.Value,
+                    At = UtcMillis.From(coupon.ClaimedAt),
+                },
                 scope.Transaction, cancellationToken: ct));
         }
         catch (DbException e) when (db.IsUniqueViolation(e))

@@ -2,12 +2,12 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
-using PromotionEngine.Engine.Claims;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Adapters.Sql;
@@ -43,7 +43,8 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             await AddUserClaimsAsync(template.Key, perUser, scope, ct);
             var over = await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = @Template AND user_id IN @Users AND claimed > @Limit",
-                new { Template = template.Key.Value, Users = perUser.Select(u => u.User).ToArray(), Limit = limit }, scope.Transaction, cancellationToken: ct));
+                new { Template = template.Key.Value, Users = perUser.Select(u => u.User).ToArray(), Limit = limit },
+                scope.Transaction, cancellationToken: ct));
             if (over > 0) return false;
             if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
@@ -59,7 +60,8 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
         var issued = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT issued FROM en_template_issuance WHERE template_id = @Template", new { Template = template.Value }, cancellationToken: ct)) ?? 0;
         var perUser = await connection.QueryAsync<(long, int)>(new CommandDefinition(
-            "SELECT user_id, claimed FROM en_user_template_claims WHERE template_id = @Template", new { Template = template.Value }, cancellationToken: ct));
+            "SELECT user_id, claimed FROM en_user_template_claims WHERE template_id = @Template",
+            new { Template = template.Value }, cancellationToken: ct));
         return new ClaimCounts(issued, perUser.ToList());
     }
 

@@ -16,7 +16,8 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
         const string sql = $"SELECT {Columns} FROM en_claim_reminders WHERE user_id = @User AND id = @Id";
         var args = new { User = user.Value, Id = id };
         if (scope is not null)
-            return (await scope.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, args, scope.Transaction, cancellationToken: ct)))?.ToReminder();
+            return (await scope.Connection.QuerySingleOrDefaultAsync<Row>(
+                new CommandDefinition(sql, args, scope.Transaction, cancellationToken: ct)))?.ToReminder();
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, args, cancellationToken: ct)))?.ToReminder();
     }
@@ -44,8 +45,9 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
     public async Task SaveAsync(ClaimReminder reminder, WriteScope scope, CancellationToken ct)
     {
         var changed = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE en_claim_reminders SET status = @Status, active_template_id = @ActiveTemplateId, sent_at = @SentAt, cancelled_at = @CancelledAt, " +
-            "cancel_reason = @CancelReason, version = version + 1 WHERE user_id = @UserId AND id = @Id AND version = @Version",
+            "UPDATE en_claim_reminders SET status = @Status, active_template_id = @ActiveTemplateId, sent_at = @SentAt, " +
+            "cancelled_at = @CancelledAt, cancel_reason = @CancelReason, version = version + 1 " +
+            "WHERE user_id = @UserId AND id = @Id AND version = @Version",
             Row.From(reminder), scope.Transaction, cancellationToken: ct));
         if (changed != 1) throw new ConcurrencyConflictException($"Reminder {reminder.Id}");
     }
@@ -56,7 +58,8 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM en_claim_reminders WHERE user_id = @User{(after is null ? "" : " AND id < @After")}" +
             $"{(status is null ? "" : " AND status = @Status")} ORDER BY id DESC LIMIT @Limit",
-            new { User = user.Value, After = after, Status = status is { } s ? ReminderStatusNames.Of(s) : null, Limit = limit }, cancellationToken: ct));
+            new { User = user.Value, After = after, Status = status is { } s ? ReminderStatusNames.Of(s) : null, Limit = limit },
+            cancellationToken: ct));
         return rows.Select(r => r.ToReminder()).ToList();
     }
 
@@ -95,9 +98,11 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
 
         public ClaimReminder ToReminder()
         {
-            ReminderStatusNames.TryParse(Status, out var status);
+            if (!ReminderStatusNames.TryParse(Status, out var status))
+                throw new InvalidOperationException($"Claim reminder {Id} has the status '{Status}', which no release of the engine writes.");
             return ClaimReminder.Restore(Id, new UserId(UserId), new TemplateId(TemplateId), new MerchantId(MerchantId), MinutesBefore,
-                UtcMillis.ToTime(ClaimOpensAt), status, UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(SentAt), UtcMillis.ToTime(CancelledAt), CancelReason, Version);
+                UtcMillis.ToTime(ClaimOpensAt), status, UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(SentAt), UtcMillis.ToTime(CancelledAt),
+                CancelReason, Version);
         }
     }
 }

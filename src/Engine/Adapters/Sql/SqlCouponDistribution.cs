@@ -82,7 +82,8 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         await scope.Transaction.ReleaseAsync(Savepoint, ct);
         var byUser = all.ToDictionary(c => c.User.Value, c => c.Id);
         var decisions = batch.Recipients.Select(r => byUser.TryGetValue(r.Value, out var id)
-            ? new RecipientDecision(r, id, DistributionRefusal.None) : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
+            ? new RecipientDecision(r, id, DistributionRefusal.None)
+            : new RecipientDecision(r, null, DistributionRefusal.UserLimitReached)).ToArray();
         return new Issued(decisions, template.Id, batch.Version, all.Select(c => c.User).ToList(), cache);
     }
 
@@ -125,7 +126,10 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         return (decisions, granted);
     }
 
-    /// <summary>The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest were created counted).</summary>
+    /// <summary>
+    /// The coupons, their events, and one more claim on the counters of <paramref name="toCount"/> (sorted; the rest
+    /// were created counted).
+    /// </summary>
     private async Task WriteGrantsAsync(List<UserCoupon> granted, long[] toCount, string source, WriteScope scope, CancellationToken ct)
     {
         if (granted.Count == 0) return;
@@ -136,9 +140,11 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 
     /// <summary>Counts <paramref name="count"/> more issued unless that passes the stock: false (nothing counted) when it would.</summary>
     private async Task<bool> AddIssuedUpToStockAsync(TemplateId template, int count, long stock, WriteScope scope, CancellationToken ct) =>
-        await Execute($"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " + (MySql
-            ? $"ON DUPLICATE KEY UPDATE issued = IF(issued + {L(count)} <= {L(stock)}, issued + {L(count)}, issued)"
-            : $"ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= {L(stock)}"), scope, ct) > 0;
+        await Execute(
+            $"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " + (MySql
+                ? $"ON DUPLICATE KEY UPDATE issued = IF(issued + {L(count)} <= {L(stock)}, issued + {L(count)}, issued)"
+                : $"ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= {L(stock)}"),
+            scope, ct) > 0;
 
     private static Issued Refused(IReadOnlyList<UserId> recipients, DistributionRefusal why) =>
         new(recipients.Select(r => new RecipientDecision(r, null, why)).ToArray(), default, null, [], null);
@@ -168,7 +174,7 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         if (inserted != rows.Count) throw new ConcurrencyConflictException($"A claim counter of template {template}");
     }
 
-    private async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
+    private static async Task CountClaimsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
     {
         foreach (var part in users.Chunk(RowsPerStatement))
         {
@@ -178,17 +184,21 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         }
     }
 
-    private async Task DeleteClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
+    private static async Task DeleteClaimRowsAsync(TemplateId template, long[] users, WriteScope scope, CancellationToken ct)
     {
         foreach (var part in users.Chunk(RowsPerStatement))
-            await Execute($"DELETE FROM en_user_template_claims WHERE template_id = {L(template.Value)} AND user_id IN ({List(part)}) AND claimed = 0", scope, ct);
+            await Execute(
+                $"DELETE FROM en_user_template_claims WHERE template_id = {L(template.Value)} AND user_id IN ({List(part)}) AND claimed = 0",
+                scope, ct);
     }
 
     /// <summary>The template's issued count; <paramref name="locking"/> takes (creating if needed) the hot row's lock until commit.</summary>
     private async Task<long> IssuedAsync(TemplateId template, WriteScope scope, bool locking, CancellationToken ct)
     {
         if (locking && MySql)
-            await Execute($"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, 0) ON DUPLICATE KEY UPDATE issued = issued", scope, ct);
+            await Execute(
+                $"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, 0) ON DUPLICATE KEY UPDATE issued = issued",
+                scope, ct);
         return await scope.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             $"SELECT issued FROM en_template_issuance WHERE template_id = {L(template.Value)}" + (locking && MySql ? " FOR UPDATE" : ""),
             transaction: scope.Transaction, cancellationToken: ct)) ?? 0;
@@ -196,7 +206,9 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 
     private Task<int> AddIssuedAsync(TemplateId template, int count, WriteScope scope, CancellationToken ct) => Execute(
         $"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " +
-        (MySql ? "ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued)" : "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued"),
+        (MySql
+            ? "ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued)"
+            : "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued"),
         scope, ct);
 
     private static Task<int> Execute(string sql, WriteScope scope, CancellationToken ct) =>
@@ -207,7 +219,8 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
 
     private static string List(IEnumerable<long> values) => new StringBuilder().AppendJoin(", ", values.Select(L)).ToString();
 
-    private sealed class Issued(RecipientDecision[] decisions, TemplateId template, string? version, IReadOnlyList<UserId> granted, IClaimCounterCache? cache)
+    private sealed class Issued(
+        RecipientDecision[] decisions, TemplateId template, string? version, IReadOnlyList<UserId> granted, IClaimCounterCache? cache)
         : IIssuedCoupons
     {
         private int _committed;

@@ -12,7 +12,8 @@ internal sealed class SqlOrderOperations(IDatabase db) : IOrderOperations
     public async Task<OrderOperation?> FindAsync(OrderId order, string operation, WriteScope scope, CancellationToken ct)
     {
         var row = await scope.Connection.QuerySingleOrDefaultAsync<OperationRow>(new CommandDefinition(
-            "SELECT user_id, coupon_ids, request_hash, response_json, created_at, caller FROM en_order_operations WHERE order_id = @Order AND operation = @Operation",
+            "SELECT user_id, coupon_ids, request_hash, response_json, created_at, caller FROM en_order_operations " +
+            "WHERE order_id = @Order AND operation = @Operation",
             new { Order = order.Value, Operation = operation }, scope.Transaction, cancellationToken: ct));
         return row is null ? null : new OrderOperation(order, operation, new UserId(row.UserId),
             row.CouponIds.Split(',').Select(id => new UserCouponId(long.Parse(id, CultureInfo.InvariantCulture))).ToList(),

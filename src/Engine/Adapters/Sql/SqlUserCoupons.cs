@@ -9,7 +9,8 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
 {
     private const string Columns =
-        "id, user_id, template_id, merchant_id, status, claimed_at, valid_from, valid_until, order_id, locked_until, consumed_at, updated_at, version";
+        "id, user_id, template_id, merchant_id, status, claimed_at, valid_from, valid_until, order_id, locked_until, consumed_at, updated_at, " +
+        "version";
 
     private static readonly string[] ColumnList = Columns.Split(", ");
 
@@ -56,7 +57,9 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     public async Task AddManyAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct)
     {
         var rows = batch.Select(c => CouponRow.From(c)).Select(r => new object?[]
-            { r.Id, r.UserId, r.TemplateId, r.MerchantId, r.Status, r.ClaimedAt, r.ValidFrom, r.ValidUntil, null, null, null, r.UpdatedAt, 0 }).ToList();
+            {
+                r.Id, r.UserId, r.TemplateId, r.MerchantId, r.Status, r.ClaimedAt, r.ValidFrom, r.ValidUntil, null, null, null, r.UpdatedAt, 0,
+            }).ToList();
         var inserted = await db.BulkInsertAsync(new BulkRows("en_user_coupons", ColumnList, rows), scope, ct);
         // Ids are new: a shortfall is a bug, and the caller's transaction is rolled back with nothing half-written.
         if (inserted != rows.Count) throw new InvalidOperationException($"{rows.Count - inserted} of {rows.Count} new coupons were already stored.");
@@ -77,25 +80,30 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User AND status <> 'CONSUMED' AND valid_until > @Since ORDER BY valid_until, id LIMIT @Limit",
+            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User AND status <> 'CONSUMED' AND valid_until > @Since " +
+            "ORDER BY valid_until, id LIMIT @Limit",
             new { User = user.Value, Since = UtcMillis.From(endedSince), Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToCoupon()).ToList();
     }
 
-    public async Task<IReadOnlyList<UserCoupon>> ListAsync(UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<UserCoupon>> ListAsync(
+        UserId user, CouponStatus? status, long? after, int limit, DateTimeOffset now, CancellationToken ct)
     {
         // The filter follows UserCoupon.StatusAt: what the clock decided counts even before the sweep stored it.
         var filter = status switch
         {
-            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
+            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) " +
+                "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
             CouponStatus.Locked => " AND status = 'LOCKED' AND locked_until > @Now",
             CouponStatus.Consumed => " AND status = 'CONSUMED'",
-            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
+            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) " +
+                "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
             _ => "",
         };
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User{(after is null ? "" : " AND id < @After")}{filter} ORDER BY id DESC LIMIT @Limit",
+            $"SELECT {Columns} FROM en_user_coupons WHERE user_id = @User{(after is null ? "" : " AND id < @After")}{filter} " +
+            "ORDER BY id DESC LIMIT @Limit",
             new { User = user.Value, After = after, Now = UtcMillis.From(now), Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToCoupon()).ToList();
     }
@@ -111,7 +119,8 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
             $"SELECT {Columns} FROM en_user_coupons WHERE status = 'AVAILABLE' AND valid_until <= @Now ORDER BY valid_until LIMIT @Limit",
         })
         {
-            var rows = await connection.QueryAsync<CouponRow>(new CommandDefinition(sql, new { Now = UtcMillis.From(now), Limit = limit - found.Count }, cancellationToken: ct));
+            var rows = await connection.QueryAsync<CouponRow>(
+                new CommandDefinition(sql, new { Now = UtcMillis.From(now), Limit = limit - found.Count }, cancellationToken: ct));
             found.AddRange(rows.Select(r => r.ToCoupon()));
             if (found.Count >= limit) break;
         }

@@ -27,7 +27,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     public async Task<CouponTemplate?> FindAsync(TemplateId id, WriteScope scope, CancellationToken ct)
     {
         var row = await scope.Connection.QuerySingleOrDefaultAsync<TemplateRow>(
-            new CommandDefinition($"SELECT {Columns} FROM ma_coupon_templates WHERE id = @Id", new { Id = id.Value }, scope.Transaction, cancellationToken: ct));
+            new CommandDefinition(
+                $"SELECT {Columns} FROM ma_coupon_templates WHERE id = @Id", new { Id = id.Value }, scope.Transaction, cancellationToken: ct));
         return row?.ToTemplate();
     }
 
@@ -92,7 +93,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         try
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO ma_merchant_requests (merchant_id, idempotency_key, request_hash, template_id) VALUES (@Merchant, @Key, @Hash, @Template)",
+                "INSERT INTO ma_merchant_requests (merchant_id, idempotency_key, request_hash, template_id) " +
+                "VALUES (@Merchant, @Key, @Hash, @Template)",
                 new { Merchant = request.Merchant.Value, Key = request.Key.Value, Hash = request.RequestHash, Template = request.Template.Value },
                 scope.Transaction, cancellationToken: ct));
             return null;
@@ -180,10 +182,12 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
 
         public CouponTemplate ToTemplate()
         {
-            WireNames.TryParse(Scope, out TemplateScope scope);
-            WireNames.TryParse(Type, out BenefitType type);
+            if (!WireNames.TryParse(Scope, out TemplateScope scope) || !WireNames.TryParse(Type, out BenefitType type))
+                throw new InvalidOperationException(
+                    $"Template {Id} has the scope '{Scope}' and type '{Type}'; no release of the engine writes one of them.");
             var definition = new TemplateDefinition(Name, Description, Currency,
-                new CouponScope(scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
+                new CouponScope(
+                    scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority);

@@ -77,7 +77,11 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         await using var write = await db.BeginWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_deliveries SET attempts = attempts + 1, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-            new { delivery.Id, Next = UtcMillis.From(clock.GetUtcNow() + retry.Delay), Error = retry.Error.Length <= 4000 ? retry.Error : retry.Error[..4000] },
+            new
+            {
+                delivery.Id, Next = UtcMillis.From(clock.GetUtcNow() + retry.Delay),
+                Error = retry.Error.Length <= 4000 ? retry.Error : retry.Error[..4000],
+            },
             write.Transaction, cancellationToken: ct));
         await write.CommitAsync(ct);
         return false;
@@ -91,7 +95,8 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     }
 
     private static Task RemoveAsync(long id, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM msg_deliveries WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
+        scope.Connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM msg_deliveries WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
 
     private sealed class Row
     {

@@ -28,7 +28,8 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
         var now = UtcMillis.From(clock.GetUtcNow());
         foreach (var chunk in deliveries.Chunk(500))
         {
-            var sql = new StringBuilder("INSERT INTO msg_deliveries (id, consumer, partition_key, envelope, attempts, next_attempt_at, last_error) VALUES ");
+            var sql = new StringBuilder(
+                "INSERT INTO msg_deliveries (id, consumer, partition_key, envelope, attempts, next_attempt_at, last_error) VALUES ");
             var args = new DynamicParameters(new { Now = now });
             for (var i = 0; i < chunk.Length; i++)
             {

@@ -48,7 +48,8 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var batch = new List<INatsJSMsg<byte[]>>(FetchSize);
-                    await foreach (var msg in js.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = FetchSize, Expires = TimeSpan.FromSeconds(2) }, cancellationToken: stoppingToken))
+                    await foreach (var msg in js.FetchAsync<byte[]>(
+                        new NatsJSFetchOpts { MaxMsgs = FetchSize, Expires = TimeSpan.FromSeconds(2) }, cancellationToken: stoppingToken))
                         batch.Add(msg);
                     if (batch.Count > 0) await HandleBatchAsync(consumer, batch, stoppingToken);
                 }

@@ -24,7 +24,8 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
         foreach (var producer in batch.Select(e => e.Producer).Distinct()) await nats.EnsureStreamAsync(producer, ct);
         var accepted = new ConcurrentDictionary<Guid, bool>();
         var errors = new ConcurrentDictionary<Guid, string>();
-        await Parallel.ForEachAsync(batch.GroupBy(e => e.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = ct },
+        await Parallel.ForEachAsync(batch.GroupBy(e => e.PartitionKey),
+            new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = ct },
             async (key, token) =>
             {
                 foreach (var e in key)

@@ -89,7 +89,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             if (done.Count > 0)
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = done.Select(r => r.Id).ToArray() }, scope.Transaction, cancellationToken: ct));
+                    "DELETE FROM msg_outbox WHERE id IN @Ids", new { Ids = done.Select(r => r.Id).ToArray() },
+                    scope.Transaction, cancellationToken: ct));
                 await AppendToLogAsync(done.Where(r => r.Retained).SelectMany(r => r.Messages.Select(m => (r.Id, m))).ToList(), now, scope, ct);
             }
             if (accepted.Count > 0) await transport.EnlistAsync(accepted, scope, ct);
@@ -123,7 +124,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
                 await deadLetters.AddAsync(DeadLetterStages.Publish, null, message.Envelope, row.Retained, attempts, error, scope, ct);
                 LogDeadLettered(message.Subject, message.EventId, attempts);
             }
-            await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM msg_outbox WHERE id = @Id", new { row.Id }, scope.Transaction, cancellationToken: ct));
+            await scope.Connection.ExecuteAsync(
+                new CommandDefinition("DELETE FROM msg_outbox WHERE id = @Id", new { row.Id }, scope.Transaction, cancellationToken: ct));
             return;
         }
         // Never before an earlier refused row of one of its keys: each row's backoff has its own jitter.
@@ -134,8 +136,13 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         if (remaining.Count < row.Messages.Count)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
-                new { row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next, Error = clipped },
+                "UPDATE msg_outbox SET envelope = '', packed = @Packed, event_count = @Count, attempts = @Attempts, next_attempt_at = @Next, " +
+                "last_error = @Error WHERE id = @Id",
+                new
+                {
+                    row.Id, Packed = OutboxMessage.Pack(remaining.Select(m => m.Json)), Count = remaining.Count, Attempts = attempts, Next = next,
+                    Error = clipped,
+                },
                 scope.Transaction, cancellationToken: ct));
         }
         else
@@ -150,7 +157,8 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             new { row.Id, Keys = keys, Next = next }, scope.Transaction, cancellationToken: ct));
     }
 
-    private static Task AppendToLogAsync(IReadOnlyList<(long Id, OutboxMessage Message)> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    private static Task AppendToLogAsync(
+        IReadOnlyList<(long Id, OutboxMessage Message)> rows, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         if (rows.Count == 0) return Task.CompletedTask;
         var sql = new StringBuilder("INSERT INTO msg_event_log (id, event_id, subject, envelope, published_at) VALUES ");
@@ -232,6 +240,7 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
     [LoggerMessage(Level = LogLevel.Warning, Message = "The transport refused a batch of {Count} events; they are retried with backoff")]
     private partial void LogPublishFailed(Exception error, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event {Subject} {EventId} could not be published after {Attempts} attempts; moved to the dead letters")]
+    [LoggerMessage(
+        Level = LogLevel.Error, Message = "Event {Subject} {EventId} could not be published after {Attempts} attempts; moved to the dead letters")]
     private partial void LogDeadLettered(string subject, Guid eventId, int attempts);
 }

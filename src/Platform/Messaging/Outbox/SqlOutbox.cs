@@ -54,7 +54,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     /// One outbox row: a single event (its envelope as JSON), or several packed (<see cref="OutboxMessage.Pack"/>;
     /// the envelope column is then empty, the row's subject and key read "*" unless shared, each event keeps its own).
     /// </summary>
-    private sealed record Row(Guid EventId, string Subject, string PartitionKey, bool Retained, long Due, string? ScheduleKey, string Envelope, byte[]? Packed, int Count)
+    private sealed record Row(
+        Guid EventId, string Subject, string PartitionKey, bool Retained, long Due, string? ScheduleKey, string Envelope, byte[]? Packed, int Count)
     {
         public int Size => Envelope.Length + (Packed?.Length ?? 0);
     }
@@ -66,7 +67,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     {
         var subjects = events.Select(e => e.Envelope.Subject).Distinct().Take(2).ToList();
         return new Row(events[0].Envelope.EventId, subjects.Count == 1 ? subjects[0] : "*", "*", false,
-            Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, "", OutboxMessage.Pack(events.Select(e => e.Envelope.ToJson())), events.Length);
+            Math.Max(events.Min(e => UtcMillis.From(e.Envelope.OccurredAt)), 0), null, "",
+            OutboxMessage.Pack(events.Select(e => e.Envelope.ToJson())), events.Length);
     }
 
     private static IEnumerable<List<Row>> Statements(List<Row> rows)
@@ -90,7 +92,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
     private Task InsertAsync(IReadOnlyList<Row> rows, bool ignoreScheduled, long now, WriteScope scope, CancellationToken ct)
     {
         var sql = new StringBuilder(
-            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, attempts, next_attempt_at, last_error, created_at) VALUES ");
+            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, " +
+            "attempts, next_attempt_at, last_error, created_at) VALUES ");
         var args = new DynamicParameters();
         for (var i = 0; i < rows.Count; i++)
         {
@@ -110,7 +113,8 @@ internal sealed class SqlOutbox(IDatabase db, IdGenerator ids, TimeProvider cloc
         }
         args.Add("now", now);
         if (ignoreScheduled)
-            sql.Append(db.Dialect == SqlDialect.MySql ? " ON DUPLICATE KEY UPDATE schedule_key = schedule_key" : " ON CONFLICT (schedule_key) DO NOTHING");
+            sql.Append(
+                db.Dialect == SqlDialect.MySql ? " ON DUPLICATE KEY UPDATE schedule_key = schedule_key" : " ON CONFLICT (schedule_key) DO NOTHING");
         return scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
     }
 }

@@ -26,7 +26,8 @@ internal sealed class SqlOrderRecords(IDatabase db) : IOrderRecords
         var record = row.ToRecord();
         // Two statements, two snapshots: a step committed after the record was read is left out, so the history is the record's.
         var steps = await connection.QueryAsync<StepRow>(new CommandDefinition(
-            "SELECT seq, at, step, source, outcome, code, detail, cause_type, cause_event_id FROM st_order_steps WHERE order_id = @OrderId AND seq <= @Steps ORDER BY seq",
+            "SELECT seq, at, step, source, outcome, code, detail, cause_type, cause_event_id FROM st_order_steps " +
+            "WHERE order_id = @OrderId AND seq <= @Steps ORDER BY seq",
             new { OrderId = orderId, record.Steps }, cancellationToken: ct));
         return (record, steps.Select(s => s.ToEntry()).ToList());
     }

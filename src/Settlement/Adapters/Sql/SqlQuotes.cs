@@ -37,7 +37,8 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
             await using (var scope = await db.BeginRelaxedWriteAsync(ct))
             {
                 await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    $"INSERT INTO st_quotes ({Columns}) VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned, @Owner)",
+                    $"INSERT INTO st_quotes ({Columns}) " +
+                    "VALUES (@Id, @UserId, @InputHash, @CouponIds, @ExpiresAt, @CreatedAt, @Response, @Pinned, @Owner)",
                     new
                     {
                         quote.Id,
@@ -73,7 +74,8 @@ internal sealed class SqlQuotes(IDatabase db) : IQuotes
         public string? Owner { get; init; }
 
         public StoredQuote ToQuote() => new(Id, new UserId(UserId), InputHash,
-            CouponIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => new UserCouponId(long.Parse(c, CultureInfo.InvariantCulture))).ToList(),
+            CouponIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => new UserCouponId(long.Parse(c, CultureInfo.InvariantCulture)))
+                .ToList(),
             UtcMillis.ToTime(ExpiresAt), UtcMillis.ToTime(CreatedAt), Response, Pinned, Owner);
     }
 }

@@ -30,24 +30,28 @@ public sealed record DistributionTaskCreated(
 }
 
 /// <summary>The task began issuing coupons (its start time came and its file is counted).</summary>
-public sealed record DistributionTaskStarted(long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset StartedAt) : IDistributionTaskEvent
+public sealed record DistributionTaskStarted(
+    long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset StartedAt) : IDistributionTaskEvent
 {
     public static string Type => "distribution-task-started";
 }
 
 /// <summary>The merchant paused the task; no chunk starts until it is resumed.</summary>
-public sealed record DistributionTaskPaused(long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset PausedAt) : IDistributionTaskEvent
+public sealed record DistributionTaskPaused(
+    long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset PausedAt) : IDistributionTaskEvent
 {
     public static string Type => "distribution-task-paused";
 }
 
-public sealed record DistributionTaskResumed(long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset ResumedAt) : IDistributionTaskEvent
+public sealed record DistributionTaskResumed(
+    long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset ResumedAt) : IDistributionTaskEvent
 {
     public static string Type => "distribution-task-resumed";
 }
 
 /// <summary>The merchant cancelled the task: coupons already issued stay issued; the counts are final.</summary>
-public sealed record DistributionTaskCancelled(long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset CancelledAt) : IDistributionTaskEvent
+public sealed record DistributionTaskCancelled(
+    long TaskId, long MerchantId, long TemplateId, TaskCounts Counts, DateTimeOffset CancelledAt) : IDistributionTaskEvent
 {
     public static string Type => "distribution-task-cancelled";
 }
@@ -73,7 +77,8 @@ public sealed record DistributionTaskFailed(
 /// (which is recorded for every issued coupon). Partitioned by user.
 /// </summary>
 public sealed record CouponPushed(
-    long TaskId, long MerchantId, long TemplateId, long UserId, long UserCouponId, IReadOnlyList<string> Channels, DateTimeOffset PushedAt) : IIntegrationEvent
+    long TaskId, long MerchantId, long TemplateId, long UserId, long UserCouponId,
+    IReadOnlyList<string> Channels, DateTimeOffset PushedAt) : IIntegrationEvent
 {
     public static string Type => "coupon-pushed";
     public static int SchemaVersion => 1;
