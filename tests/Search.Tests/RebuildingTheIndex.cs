@@ -41,6 +41,28 @@ public sealed class RebuildingTheIndex : IDisposable
         await refreshing; // rethrows what the refresh loop met
     }
 
+    /// <summary>
+    /// The broker delivers an event before the relay's transaction writes it to the event log: a rebuild that reads the log
+    /// in between finds the older revision, and used to answer with it from then on.
+    /// </summary>
+    [Fact]
+    public void A_live_change_the_event_log_does_not_hold_yet_survives_a_rebuild()
+    {
+        var v0 = ATemplate.Named("年货节优惠券");
+        var first = _index.BeginRebuild()!;
+        first.Apply(v0);
+        _index.CompleteRebuild(first, 1);
+        var v1 = v0.Changed(t => t with { Name = "年货节 全场通用" });
+        _index.Apply(v1, ATemplate.Now);
+
+        var rebuild = _index.BeginRebuild()!;
+        rebuild.Apply(v0); // the log as the rebuild reads it: the change is not there yet
+        _index.CompleteRebuild(rebuild, 1);
+
+        var hit = Assert.Single(_index.Search(LuceneQueries.For(All, _index.Analyzer)!, null, 10)!);
+        Assert.Equal("年货节 全场通用", hit.Template.Name);
+    }
+
     [Fact]
     public void Nothing_is_answered_before_the_first_build_completes()
     {

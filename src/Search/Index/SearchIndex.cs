@@ -9,13 +9,18 @@ namespace PromotionEngine.Search.Index;
 /// This instance's search read model. Searches use the current generation; a build (at start, or asked for by an
 /// operator) fills a new generation from the event log while live events go to both, then replaces the current one.
 /// Live events that arrive before the first build began start it (they are kept, and the replay skips what they
-/// already applied), so nothing delivered while the instance starts is lost.
+/// already applied), so nothing delivered while the instance starts is lost. A rebuild also starts from the latest
+/// live templates (the last <see cref="RecentLiveTemplates"/> applied): an event is delivered by the broker before the
+/// relay's transaction puts it in the event log, so a rebuild that reads the log in between would miss it.
 /// </summary>
 internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics metrics, TimeProvider clock) : IDisposable
 {
     private readonly CouponTextAnalyzer _analyzer = new();
     private readonly Lock _gate = new();
     private readonly ReaderWriterLockSlim _swap = new();
+    private readonly Dictionary<long, (IndexedTemplate Template, long Seq)> _recent = [];
+    private readonly Queue<(long Id, long Seq)> _recentOrder = new();
+    private long _recentSeq;
     private IndexGeneration? _current;
     private IndexGeneration? _building;
     private bool _replaying;
@@ -25,6 +30,9 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
     private DateTimeOffset? _rebuildStartedAt;
     private DateTimeOffset? _rebuildFinishedAt;
     private long? _rebuildEvents;
+
+    /// <summary>How many of the latest live templates a rebuild starts from (far more than a relay round publishes).</summary>
+    public const int RecentLiveTemplates = 4096;
 
     public CouponTextAnalyzer Analyzer => _analyzer;
 
@@ -42,6 +50,7 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
             if (_current is null && _building is null) _building = NewGeneration();
             applied = _current?.Apply(template) ?? false;
             applied = (_building?.Apply(template) ?? false) || applied;
+            Remember(template);
             var now = clock.GetUtcNow();
             if (applied)
             {
@@ -58,9 +67,26 @@ internal sealed class SearchIndex(IOptions<SearchOptions> options, SearchMetrics
         {
             if (_replaying) return null;
             _replaying = true;
-            _building ??= NewGeneration();
+            if (_building is null)
+            {
+                _building = NewGeneration();
+                foreach (var (template, _) in _recent.Values) _building.Apply(template);
+            }
             _rebuildStartedAt = clock.GetUtcNow();
             return _building;
+        }
+    }
+
+    private void Remember(IndexedTemplate template)
+    {
+        if (_recent.TryGetValue(template.Id, out var known) && !template.Revision.Supersedes(known.Template.Revision)) return;
+        var seq = ++_recentSeq;
+        _recent[template.Id] = (template, seq);
+        _recentOrder.Enqueue((template.Id, seq));
+        while (_recentOrder.Count > RecentLiveTemplates)
+        {
+            var (id, oldest) = _recentOrder.Dequeue();
+            if (_recent.TryGetValue(id, out var entry) && entry.Seq == oldest) _recent.Remove(id);
         }
     }
 
