@@ -23,7 +23,7 @@ internal static class ClaimCounterEndpoints
     private static async Task<IResult> RebuildAsync(long? templateId, IServiceProvider services)
     {
         if (services.GetService<RedisClaimCounters>() is not { } counters)
-            return ProblemResults.From(new Refusal(RefusalKind.Conflict, "CLAIM_COUNTERS_NOT_CACHED",
+            return ProblemResults.From(new Refusal(ErrorCodes.ClaimCountersNotCached,
                 "Claims are decided by the database (Engine:ClaimGate=Database); there is no cache to rebuild."));
         try
         {

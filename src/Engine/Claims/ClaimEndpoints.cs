@@ -40,17 +40,16 @@ internal static class ClaimEndpoints
         {
             ClaimOutcome.Claimed c => TypedResults.Created($"/api/v1/me/coupons/{c.Coupon.Id}", c.Coupon.ToResponse(now)),
             ClaimOutcome.AlreadyClaimed a => TypedResults.Ok(a.Coupon.ToResponse(now)),
-            ClaimOutcome.TemplateNotFound => Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {request.TemplateId}.", "templateId"),
-            ClaimOutcome.NotStarted n => Refuse(RefusalKind.Conflict, "NOT_STARTED", $"Claims open at {n.StartsAt:O}.", null,
+            ClaimOutcome.TemplateNotFound => Refuse(ErrorCodes.TemplateNotFound, $"No template {request.TemplateId}.", "templateId"),
+            ClaimOutcome.NotStarted n => Refuse(ErrorCodes.NotStarted, $"Claims open at {n.StartsAt:O}.", null,
                 new Dictionary<string, object?> { ["startsAt"] = n.StartsAt }),
-            ClaimOutcome.Ended => Refuse(RefusalKind.Conflict, "ENDED", "The template's claim window has passed."),
-            ClaimOutcome.Terminated => Refuse(RefusalKind.Conflict, "TERMINATED", "The merchant stopped this template."),
-            ClaimOutcome.OutOfStock => Refuse(RefusalKind.Conflict, "OUT_OF_STOCK", "No coupons are left."),
-            ClaimOutcome.LimitReached l => Refuse(RefusalKind.Conflict, "USER_LIMIT_REACHED", $"At most {l.PerUser} per user.", null,
+            ClaimOutcome.Ended => Refuse(ErrorCodes.Ended, "The template's claim window has passed."),
+            ClaimOutcome.Terminated => Refuse(ErrorCodes.Terminated, "The merchant stopped this template."),
+            ClaimOutcome.OutOfStock => Refuse(ErrorCodes.OutOfStock, "No coupons are left."),
+            ClaimOutcome.LimitReached l => Refuse(ErrorCodes.UserLimitReached, $"At most {l.PerUser} per user.", null,
                 new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
             ClaimOutcome.KeyReused => Refuse(
-                RefusalKind.Conflict,
-                "IDEMPOTENCY_KEY_REUSED",
+                ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used to claim another template.",
                 "Idempotency-Key"),
             _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
@@ -58,10 +57,9 @@ internal static class ClaimEndpoints
     }
 
     private static IResult Refuse(
-        RefusalKind kind,
-        string code,
+        ErrorCode code,
         string message,
         string? field = null,
         IReadOnlyDictionary<string, object?>? details = null) =>
-        ProblemResults.From(new Refusal(kind, code, message, field, details));
+        ProblemResults.From(new Refusal(code, message, field, details));
 }

@@ -65,7 +65,7 @@ internal static class ReminderEndpoints
     private static async Task<IResult> GetAsync(long id, HttpContext http, IClaimReminders reminders, CancellationToken ct) =>
         await reminders.FindAsync(PolicyCallers.UserOf(http), id, null, ct) is { } reminder
             ? TypedResults.Ok(reminder.ToResponse())
-            : ProblemResults.From(new Refusal(RefusalKind.NotFound, "REMINDER_NOT_FOUND", $"You have no reminder {id}."));
+            : ProblemResults.From(new Refusal(ErrorCodes.ReminderNotFound, $"You have no reminder {id}."));
 
     private static async Task<IResult> CancelAsync(long id, HttpContext http, CancelReminder command, CancellationToken ct) =>
         await command.HandleAsync(PolicyCallers.UserOf(http), id, ct) is { } refusal ? ProblemResults.From(refusal) : TypedResults.NoContent();

@@ -43,7 +43,7 @@ internal static class WalletEndpoints
         var user = PolicyCallers.UserOf(http);
         var coupon = await coupons.FindAsync(new UserCouponId(couponId), ct);
         return coupon is null || coupon.User != user
-            ? ProblemResults.From(new Refusal(RefusalKind.NotFound, "COUPON_NOT_FOUND", $"You hold no coupon {couponId}."))
+            ? ProblemResults.From(new Refusal(ErrorCodes.CouponNotFound, $"You hold no coupon {couponId}."))
             : TypedResults.Ok(coupon.ToResponse(clock.GetUtcNow()));
     }
 }

@@ -100,8 +100,8 @@ internal static class TemplateEndpoints
         if (!fixedFields.IsEmpty)
             return ProblemResults.From(Problem.Invalid(
                 fixedFields,
-                "TEMPLATE_FIELD_IMMUTABLE",
-                "Some fields cannot change after creation; nothing was changed.") with { Status = 422 });
+                ErrorCodes.TemplateFieldImmutable,
+                "Some fields cannot change after creation; nothing was changed."));
         if (changes is null) return ProblemResults.Invalid(errors);
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
     }

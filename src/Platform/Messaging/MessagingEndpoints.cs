@@ -80,12 +80,12 @@ internal static class MessagingEndpoints
     private static async Task<IResult> ReplayAsync(long id, DeadLetters letters, CancellationToken ct) => await letters.ReplayAsync(id, ct) switch
     {
         ReplayOutcome.Replayed r => TypedResults.Ok(ToResponse(r.Letter)),
-        ReplayOutcome.NotFound => Problems.From(Problem.For(new Refusal(RefusalKind.NotFound, "DEAD_LETTER_NOT_FOUND", $"No dead letter {id}."))),
-        ReplayOutcome.AlreadyReplayed => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "DEAD_LETTER_ALREADY_REPLAYED",
+        ReplayOutcome.NotFound => Problems.From(Problem.For(new Refusal(ErrorCodes.DeadLetterNotFound, $"No dead letter {id}."))),
+        ReplayOutcome.AlreadyReplayed => Problems.From(Problem.For(new Refusal(ErrorCodes.DeadLetterAlreadyReplayed,
             $"Dead letter {id} was replayed before."))),
-        ReplayOutcome.ConsumerNotHere c => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "CONSUMER_NOT_SERVED",
+        ReplayOutcome.ConsumerNotHere c => Problems.From(Problem.For(new Refusal(ErrorCodes.ConsumerNotServed,
             $"Consumer {c.Letter.Consumer} does not run in this process (Promotion:Roles); replay it on an instance that serves its module."))),
-        ReplayOutcome.FailedAgain f => Problems.From(Problem.For(new Refusal(RefusalKind.Conflict, "REPLAY_FAILED",
+        ReplayOutcome.FailedAgain f => Problems.From(Problem.For(new Refusal(ErrorCodes.ReplayFailed,
             $"Consumer {f.Letter.Consumer} failed again: {f.Error}", null, new Dictionary<string, object?> { ["attempts"] = f.Letter.Attempts }))),
         _ => throw new System.Diagnostics.UnreachableException(),
     };

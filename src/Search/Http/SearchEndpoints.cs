@@ -83,7 +83,7 @@ internal static class SearchEndpoints
     /// <summary>503 while this instance builds its first index (a few seconds after start): it would answer from part of the catalog.</summary>
     private static IResult NotReady()
     {
-        return new RetryAfter(ProblemResults.Status(503, "SEARCH_NOT_READY", "This instance is still building its search index; try again shortly.",
+        return new RetryAfter(ProblemResults.Status(ErrorCodes.SearchNotReady, "This instance is still building its search index; try again shortly.",
             new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 }));
     }
 

@@ -42,12 +42,11 @@ internal static class QuoteLock
             TimeSpan.FromSeconds(request.TtlSeconds!.Value),
             request.QuoteId,
             ct);
-        if (result.Refusal is { Code: "ILLEGAL_TRANSITION" or "COUPON_NOT_FOUND" } r)
+        if (result.Refusal is { } r && (r.Error == ErrorCodes.IllegalTransition || r.Error == ErrorCodes.CouponNotFound))
         {
             return ProblemResults.From(r with
             {
-                Kind = RefusalKind.Conflict,
-                Code = "QUOTE_NO_LONGER_HOLDS",
+                Error = ErrorCodes.QuoteNoLongerHolds,
                 Message = $"The wallet changed since quote {request.QuoteId}: {r.Message} Ask for a new quote.",
             });
         }

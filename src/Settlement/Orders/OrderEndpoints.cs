@@ -72,16 +72,14 @@ internal static class OrderEndpoints
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null
                     : new Refusal(
-                        RefusalKind.Conflict,
-                        RefundRequests.IdReused,
+                        ErrorCodes.RefundIdReused,
                         $"Refund {earlier.RefundId} was settled before with other lines.",
                         "refundId");
             }
             if (record.State is not (OrderStates.Consumed or OrderStates.Refunded))
             {
                 return new Refusal(
-                    RefusalKind.Conflict,
-                    "ORDER_NOT_CONSUMED",
+                    ErrorCodes.OrderNotConsumed,
                     $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.",
                     null,
                     new Dictionary<string, object?> { ["state"] = record.StateAt(now) });
@@ -185,5 +183,5 @@ internal static class OrderEndpoints
     }
 
     private static Refusal NotFound(string orderId) =>
-        new(RefusalKind.NotFound, "SETTLEMENT_NOT_FOUND", $"No settlement record for order {orderId}: no order event or order verb has named it.");
+        new(ErrorCodes.SettlementNotFound, $"No settlement record for order {orderId}: no order event or order verb has named it.");
 }
