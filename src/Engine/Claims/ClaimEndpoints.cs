@@ -13,7 +13,18 @@ internal static class ClaimEndpoints
 {
     public static void MapClaimEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User);
+        app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User)
+            .RequiresIdempotencyKey()
+            .WithSummary("Claim a coupon")
+            .WithDescription("Claims one coupon of a template for the calling user, within the template's window, stock and per-user "
+                + "limit. The Idempotency-Key is required: a retry under the same key answers 200 with the coupon that key got (or 201 "
+                + "when nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
+                + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key.")
+            .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
+            .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
+                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.ClaimsUnavailable)
+            .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
     private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,

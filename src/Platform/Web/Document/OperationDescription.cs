@@ -145,6 +145,14 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
                 || found is not OpenApiResponse response) continue;
             if (answer.Description is { Length: > 0 } said) response.Description = said;
         }
+        foreach (var file in metadata.OfType<AlsoAnswersAs>())
+        {
+            if (operation.Responses?.TryGetValue(file.Status.ToString(CultureInfo.InvariantCulture), out var found) != true
+                || found is not OpenApiResponse response) continue;
+            response.Content ??= new Dictionary<string, OpenApiMediaType>();
+            foreach (var media in file.MediaTypes)
+                response.Content[media] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+        }
         foreach (var located in metadata.OfType<AnswersWithLocation>())
         {
             if (operation.Responses?.TryGetValue(located.Status.ToString(CultureInfo.InvariantCulture), out var found) != true
@@ -194,8 +202,7 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         foreach (var status in answers.GroupBy(a => a.Status).OrderBy(g => g.Key))
         {
             var examples = new Dictionary<string, IOpenApiExample>(StringComparer.Ordinal);
-            foreach (var (code, _) in status)
-                examples[code.Code] = new OpenApiExample { Summary = code.Code, Value = ProblemSchema.Example(code, status.Key) };
+            foreach (var (code, _) in status) examples[code.Code] = ProblemSchema.ExampleReference(code, status.Key, document);
             var response = new OpenApiResponse
             {
                 Description = string.Join(" ", status.Select(a => $"{a.Code.Code}: {Meaning(a.Code, status.Key)}")),

@@ -41,6 +41,20 @@ internal static class ProblemSchema
         return schemaOf;
     }
 
+    /// <summary>
+    /// The example problem of <paramref name="code"/> as a component (examples "CODE", or "CODE_413" at a status not its own), made
+    /// once per document, and a reference to it.
+    /// </summary>
+    public static OpenApiExampleReference ExampleReference(ErrorCode code, int status, OpenApiDocument document)
+    {
+        var name = status == code.Status ? code.Code : $"{code.Code}_{status}";
+        document.Components ??= new OpenApiComponents();
+        document.Components.Examples ??= new Dictionary<string, IOpenApiExample>();
+        if (!document.Components.Examples.ContainsKey(name))
+            document.Components.Examples[name] = new OpenApiExample { Summary = code.Code, Value = Example(code, status) };
+        return new OpenApiExampleReference(name, document);
+    }
+
     /// <summary>The example problem of <paramref name="code"/>, answered with <paramref name="status"/> (its own, unless the framework's differs).</summary>
     public static JsonObject Example(ErrorCode code, int status)
     {
