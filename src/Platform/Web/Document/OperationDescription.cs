@@ -254,8 +254,9 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
             {
                 if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == name) is { } parameter)
                 {
-                    parameter.Example = parameter.Schema?.Type is { } type && (type & JsonSchemaType.Integer) != 0
-                        ? JsonValue.Create(long.Parse(value, CultureInfo.InvariantCulture))
+                    var type = parameter.Schema?.Type ?? JsonSchemaType.String;
+                    parameter.Example = (type & JsonSchemaType.Integer) != 0 ? JsonValue.Create(long.Parse(value, CultureInfo.InvariantCulture))
+                        : (type & JsonSchemaType.Boolean) != 0 ? JsonValue.Create(bool.Parse(value))
                         : JsonValue.Create(value);
                 }
             }

@@ -4,7 +4,7 @@ namespace PromotionEngine.Platform.Web.Document;
 /// The API's 64-bit ids (templates, coupons, users, merchants, shops, products, categories, reminders, tasks, dead letters) travel
 /// as strings of digits in the document, whatever the member: responses write them so, and requests, which also take a JSON number,
 /// are described with the string so that no client loses digits above 2^53. Known by the member's name; order, quote, refund,
-/// payment and event ids are the callers' own text and are not among them.
+/// payment, event and trace ids are text and are not among them.
 /// </summary>
 internal static class WireIds
 {
@@ -16,7 +16,7 @@ internal static class WireIds
 
     private static readonly HashSet<string> NotNumeric = new(StringComparer.Ordinal)
     {
-        "orderId", "quoteId", "refundId", "paymentId", "eventId", "causeEventId",
+        "orderId", "quoteId", "refundId", "paymentId", "eventId", "causeEventId", "traceId",
     };
 
     /// <summary>True for a member or parameter named like one of the API's numeric ids: id, templateId, couponIds, …</summary>
