@@ -192,7 +192,9 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         if (takesKey) Add(ErrorCodes.IdempotencyKeyReused);
         if (jsonBody)
         {
-            Add(ErrorCodes.MalformedRequest, StatusCodes.Status413PayloadTooLarge); // a body over the server's request size limit
+            // A body over the server's request size limit (Kestrel's 30 MB): the framework answers it 413 with the code of an
+            // unexpected failure, and the document says so (docs/errors.md, INTERNAL_ERROR).
+            Add(ErrorCodes.InternalError, StatusCodes.Status413PayloadTooLarge);
             Add(ErrorCodes.UnsupportedMediaType);
         }
         Add(ErrorCodes.RateLimited);
@@ -227,7 +229,7 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
     }
 
     private static string Meaning(ErrorCode code, int status) => status == code.Status ? code.Meaning
-        : status == StatusCodes.Status413PayloadTooLarge ? "The body is larger than the server reads (Kestrel's request size limit)."
+        : status == StatusCodes.Status413PayloadTooLarge ? "The body is larger than the server reads (its request size limit, 30 MB)."
         : code.Meaning;
 
     // ---------------------------------------------------------------- examples
