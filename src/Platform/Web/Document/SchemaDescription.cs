@@ -19,7 +19,7 @@ namespace PromotionEngine.Platform.Web.Document;
 /// null, and its other members may be left out or sent as null, unless marked [NotNullWhenSent];</item>
 /// <item>closed sets are enums: [AllowedValues] on the member, and every currency is an ISO-4217 code of <see cref="Currency"/>.</item>
 /// </list>
-/// Responses keep what the generator says of them: every member present, null only where the record's member is nullable.
+/// An answer requires every member (the API writes them all, null or not), null only where the record's member is nullable.
 /// </summary>
 internal sealed class SchemaDescription : IOpenApiSchemaTransformer
 {
