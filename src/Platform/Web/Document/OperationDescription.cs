@@ -57,18 +57,8 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[type.Name] = schema;
-        var content = new Dictionary<string, OpenApiMediaType>();
-        foreach (var media in accepts.ContentTypes)
-        {
-            var described = new OpenApiMediaType { Schema = new OpenApiSchemaReference(type.Name, document) };
-            if (media == "multipart/form-data" && schema.Properties is { } parts)
-            {
-                // Repeated parts (notify) are sent as separate parts of the same name.
-                described.Encoding = parts.Where(p => p.Value.Type is { } t && (t & JsonSchemaType.Array) != 0)
-                    .ToDictionary(p => p.Key, _ => new OpenApiEncoding { Style = ParameterStyle.Form, Explode = true });
-            }
-            content[media] = described;
-        }
+        var content = accepts.ContentTypes.ToDictionary(
+            media => media, _ => new OpenApiMediaType { Schema = new OpenApiSchemaReference(type.Name, document) });
         operation.RequestBody = new OpenApiRequestBody { Required = !accepts.IsOptional, Content = content };
     }
 
