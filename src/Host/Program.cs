@@ -12,6 +12,7 @@ using PromotionEngine.Platform.Messaging;
 using PromotionEngine.Platform.Persistence;
 using PromotionEngine.Platform.Telemetry;
 using PromotionEngine.Platform.Web;
+using PromotionEngine.Platform.Web.Document;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using Scalar.AspNetCore;
@@ -95,7 +96,7 @@ static async Task<int> RunAsync(CommandLine line)
     builder.Services.AddPromotionRateLimits(rateLimits);
     builder.Services.AddPromotionProblems();
     builder.Services.AddKeyedRequests();
-    builder.Services.AddOpenApi();
+    builder.Services.AddPromotionOpenApi(options.PublicBaseUrl, Program.Policies, Program.Tags);
     builder.Services.AddReadiness(builder.Configuration, redis: EngineModule.ClaimsUseRedis(builder.Configuration));
     builder.Services.AddPromotionTelemetry(telemetry, management);
 
@@ -163,4 +164,24 @@ public partial class Program
         (EngineModule.ServicePolicy, CallerRole.Service),
         (EngineModule.OperatorPolicy, CallerRole.Operator),
     ];
+
+    /// <summary>The tags the modules give their endpoints, each with what the OpenAPI document says of it.</summary>
+    internal static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["Merchant templates"] = "A merchant's coupon templates (what a coupon is: scope, discount, window, stock, limit per user) and their audit "
+            + "trail. MERCHANT tokens; another merchant's template is not found.",
+        ["Claims"] = "A user claims one coupon of a template, once per Idempotency-Key; decided in the database or on the Redis flash-sale "
+            + "path. USER tokens.",
+        ["Wallet"] = "The signed-in user's own coupons, newest first, each with the status the clock gives it. USER tokens.",
+        ["Reminders"] = "预约提醒: remind the user before a template's claims open. USER tokens.",
+        ["Checkout"] = "The order system holds (lock), spends (consume), gives back (release) and restores (refund) an order's coupons, all or "
+            + "none, idempotent per order and operation. SERVICE tokens; an order answers to the service that locked it.",
+        ["Settlement"] = "What a cart costs with the user's coupons (quotes), the settlement record of an order, refunds by line, and the order "
+            + "system's events for the embedded default. SERVICE tokens.",
+        ["Distribution tasks"] = "A merchant pushes a template's coupons to the users of a CSV or .xlsx file, millions of rows, exactly once "
+            + "per row; pause, resume, cancel, and the rows that got no coupon. MERCHANT tokens.",
+        ["Search"] = "Full-text template search (Chinese and English) for any signed-in caller, and what a shopper can claim on a product, "
+            + "shop or category page, without a token.",
+        ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters. OPERATOR tokens.",
+    };
 }

@@ -4,7 +4,8 @@ namespace PromotionEngine.Kernel;
 
 /// <summary>
 /// The RFC 9457 problem every refusal becomes: HTTP status, a stable <c>code</c>, a human message and the
-/// fields at fault. Kept free of ASP.NET types so every module shapes its errors the same way.
+/// fields at fault. Kept free of ASP.NET types so every module shapes its errors the same way; the status is always
+/// the code's, from the catalogue (<see cref="ErrorCodes"/>).
 /// </summary>
 public sealed record Problem(int Status, string Code, string Detail, IDictionary<string, object?> Extensions)
 {
@@ -19,19 +20,24 @@ public sealed record Problem(int Status, string Code, string Detail, IDictionary
             extensions["errors"] = new Dictionary<string, string[]> { [refusal.Field] = [refusal.Message] };
         }
         foreach (var (key, value) in refusal.Details ?? new Dictionary<string, object?>()) extensions[key] = value;
-        var status = refusal.Kind switch
-        {
-            RefusalKind.BadInput => 400,
-            RefusalKind.Invalid => 422,
-            RefusalKind.Conflict => 409,
-            RefusalKind.NotFound => 404,
-            _ => 500,
-        };
-        return new Problem(status, refusal.Code, refusal.Message, extensions);
+        return new Problem(refusal.Error.Status, refusal.Code, refusal.Message, extensions);
     }
 
-    /// <summary>400: the request itself is malformed or out of range; nothing was changed.</summary>
+    /// <summary>A problem with no field to name: the code's status, <c>code</c>, and any <paramref name="extensions"/>.</summary>
+    public static Problem Of(ErrorCode code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        var values = new Dictionary<string, object?> { ["code"] = code.Code };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) values[key] = value;
+        return new Problem(code.Status, code.Code, detail, values);
+    }
+
+    /// <summary>
+    /// The request itself is malformed or out of range (<see cref="ErrorCodes.ValidationFailed"/>, or another input code such as
+    /// RECIPIENTS_FILE_INVALID or TEMPLATE_FIELD_IMMUTABLE); nothing was changed. <c>errors</c> names each field.
+    /// </summary>
     public static Problem Invalid(
-        FieldErrors errors, string code = "VALIDATION_FAILED", string detail = "The request has invalid fields; nothing was changed.") =>
-        new(400, code, detail, new Dictionary<string, object?> { ["code"] = code, ["errors"] = errors.ToDictionary() });
+        FieldErrors errors,
+        ErrorCode? code = null,
+        string detail = "The request has invalid fields; nothing was changed.") =>
+        Of(code ?? ErrorCodes.ValidationFailed, detail, new Dictionary<string, object?> { ["errors"] = errors.ToDictionary() });
 }

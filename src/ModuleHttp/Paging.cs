@@ -13,6 +13,10 @@ internal static class Paging
     public const int DefaultSize = 20;
     public const int MaxSize = 100;
 
+    /// <summary>The cursor and limit parameters as the OpenAPI document describes them.</summary>
+    public const string CursorRule = "Continue a list: the nextCursor of the previous page (opaque). Absent: the first page.";
+    public const string LimitRule = "Items per page, 1 to 100; default 20.";
+
     public static FieldErrors WhenBadLimit(this FieldErrors errors, int? limit, int maxSize = MaxSize) =>
         errors.When(limit is < 1 || limit > maxSize, "limit", $"From 1 to {maxSize}.");
 

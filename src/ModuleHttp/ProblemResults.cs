@@ -6,9 +6,9 @@ using PromotionEngine.Kernel.Validation;
 namespace PromotionEngine.ModuleHttp;
 
 /// <summary>
-/// Kernel's <see cref="Problem"/> as an ASP.NET Core result (problem+json through the Host's IProblemDetailsService).
-/// The problems only one module answers (TEMPLATE_NOT_FOUND, CLAIMS_UNAVAILABLE, DISTRIBUTION_TASK_NOT_FOUND, …) stay in
-/// that module's Http folder and are built with these.
+/// Kernel's <see cref="Problem"/> as an ASP.NET Core result (problem+json through the Host's IProblemDetailsService), with
+/// the status of the code's catalogue entry (<see cref="ErrorCodes"/>). The problems only one module answers
+/// (TEMPLATE_NOT_FOUND, CLAIMS_UNAVAILABLE, DISTRIBUTION_TASK_NOT_FOUND, …) stay in that module's Http folder and are built with these.
 /// </summary>
 internal static class ProblemResults
 {
@@ -20,11 +20,7 @@ internal static class ProblemResults
     /// <summary>400 VALIDATION_FAILED with <c>errors</c> naming each field at fault.</summary>
     public static ProblemHttpResult Invalid(FieldErrors errors) => From(Problem.Invalid(errors));
 
-    /// <summary>A problem with no field to name: <paramref name="code"/> as title and <c>code</c>, plus any <paramref name="extensions"/>.</summary>
-    public static ProblemHttpResult Status(int status, string code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
-    {
-        var values = new Dictionary<string, object?> { ["code"] = code };
-        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) values[key] = value;
-        return From(new Problem(status, code, detail, values));
-    }
+    /// <summary>A problem with no field to name: <paramref name="code"/>'s status, title and <c>code</c>, plus any <paramref name="extensions"/>.</summary>
+    public static ProblemHttpResult Status(ErrorCode code, string detail, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        From(Problem.Of(code, detail, extensions));
 }

@@ -24,6 +24,12 @@ internal sealed class PromotionOptions
     [Range(0, Kernel.IdGenerator.MaxWorker)]
     public int? WorkerId { get; set; }
 
+    /// <summary>
+    /// The absolute URL the API is published at (e.g. https://promo.example.com), which the OpenAPI document names as its server.
+    /// Unset: the document names "/", the server it is read from; never the request's Host header.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     public DatabaseOptions Database { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();

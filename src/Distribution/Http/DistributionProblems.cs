@@ -7,22 +7,22 @@ namespace PromotionEngine.Distribution.Http;
 /// <summary>The problems only distribution answers (the shared ones are <see cref="ProblemResults"/>).</summary>
 internal static class DistributionProblems
 {
-    public const string FileLimitExceeded = "RECIPIENTS_FILE_LIMIT_EXCEEDED";
-
     /// <summary>400: VALIDATION_FAILED for the form's fields; any other code says the recipients file itself cannot be used.</summary>
-    public static ProblemHttpResult Invalid(FieldErrors errors, string code) =>
-        code == "VALIDATION_FAILED" ? ProblemResults.Invalid(errors)
+    public static ProblemHttpResult Invalid(FieldErrors errors, ErrorCode? code) =>
+        code is null ? ProblemResults.Invalid(errors)
         : ProblemResults.From(Problem.Invalid(errors, code, "The recipients file cannot be used; nothing was stored."));
 
     public static ProblemHttpResult TaskNotFound(long id) =>
-        ProblemResults.From(new Refusal(RefusalKind.NotFound, "DISTRIBUTION_TASK_NOT_FOUND", $"No distribution task {id} belongs to this merchant."));
+        ProblemResults.From(new Refusal(ErrorCodes.DistributionTaskNotFound, $"No distribution task {id} belongs to this merchant."));
 
     /// <summary>413: the upload is larger than the recipients file may be; <paramref name="detail"/> says which count tripped.</summary>
-    public static ProblemHttpResult FileTooLarge(string detail) => ProblemResults.Status(413, "RECIPIENTS_FILE_TOO_LARGE", detail);
+    public static ProblemHttpResult FileTooLarge(string detail) => ProblemResults.Status(ErrorCodes.RecipientsFileTooLarge, detail);
 
     /// <summary>413: the file passed a reading budget; <c>limit</c> names which, <c>errors.file</c> says it in words.</summary>
     public static ProblemHttpResult FileOverLimit(string limit, string message) =>
-        ProblemResults.Status(413, FileLimitExceeded, "The recipients file is over a limit of what the server reads; nothing was stored.",
+        ProblemResults.Status(
+            ErrorCodes.RecipientsFileLimitExceeded,
+            "The recipients file is over a limit of what the server reads; nothing was stored.",
             new Dictionary<string, object?>
             {
                 ["limit"] = limit,

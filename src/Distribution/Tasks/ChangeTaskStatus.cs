@@ -70,7 +70,7 @@ internal sealed class ChangeTaskStatus(
             TaskVerb.Resume => $"Only a PAUSED task can be resumed; this one is {status}.",
             _ => $"A {status} task is finished; it cannot be cancelled.",
         };
-        return new Refusal(RefusalKind.Conflict, "TASK_STATUS_DOES_NOT_ALLOW", message, null,
+        return new Refusal(ErrorCodes.TaskStatusDoesNotAllow, message, null,
             new Dictionary<string, object?> { ["currentStatus"] = status });
     }
 }

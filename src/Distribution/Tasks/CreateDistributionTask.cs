@@ -47,18 +47,20 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         if (layout is null)
             return problem!.Limit is { } limit
                 ? new TaskOutcome.FileOverLimit(limit, problem.Message)
-                : new TaskOutcome.Invalid(new FieldErrors().Add("file", problem.Message), "RECIPIENTS_FILE_INVALID");
+                : new TaskOutcome.Invalid(new FieldErrors().Add("file", problem.Message), ErrorCodes.RecipientsFileInvalid);
 
         var template = await catalog.FindAsync(request.Template, ct);
         if (template is null || template.Merchant != merchant)
-            return Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {request.Template} belongs to this merchant.", "templateId");
-        if (template.Terminated)
-            return Refuse(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template is terminated: it issues no more coupons.", "templateId");
-        if (now >= template.ValidUntil)
-            return Refuse(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's claim window has passed.", "templateId");
+            return Refuse(ErrorCodes.TemplateNotFound, $"No template {request.Template} belongs to this merchant.", "templateId");
+        if (template.Terminated) return Refuse(
+            ErrorCodes.TemplateTerminated,
+            "The template is terminated: it issues no more coupons.",
+            "templateId");
+        if (now >= template
+            .ValidUntil) return Refuse(ErrorCodes.TemplateEnded, "The template's claim window has passed.", "templateId");
         var start = request.StartAt ?? now;
         if (start < template.ValidFrom || start >= template.ValidUntil)
-            return Refuse(RefusalKind.Invalid, "START_OUTSIDE_TEMPLATE_WINDOW",
+            return Refuse(ErrorCodes.StartOutsideTemplateWindow,
                 $"The task must start within the template's claim window, from {template.ValidFrom:O} until {template.ValidUntil:O}.", "startAt",
                 new Dictionary<string, object?> { ["validFrom"] = template.ValidFrom, ["validUntil"] = template.ValidUntil });
 
@@ -135,7 +137,9 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
     {
         if (earlier.Hash != hash)
             return Refuse(
-                RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.", "Idempotency-Key");
+                ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different request.",
+                "Idempotency-Key");
         var task = await tasks.FindAsync(earlier.TaskId, ct)
             ?? throw new InvalidOperationException($"Task {earlier.TaskId} of a recorded request is missing.");
         return new TaskOutcome.Done(task);
@@ -146,6 +150,9 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
         DistributionNames.Join(r.Notify), file.Sha256))));
 
     private static TaskOutcome Refuse(
-        RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
-        new TaskOutcome.Refused(new Refusal(kind, code, message, field, details));
+        ErrorCode code,
+        string message,
+        string? field = null,
+        IReadOnlyDictionary<string, object?>? details = null) =>
+        new TaskOutcome.Refused(new Refusal(code, message, field, details));
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,6 +9,8 @@ using PromotionEngine.Contracts.Http.Distribution;
 using PromotionEngine.Distribution.Failures;
 using PromotionEngine.Distribution.Http;
 using PromotionEngine.Distribution.Recipients;
+using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Documentation;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.Distribution.Tasks.TaskResponses;
@@ -25,11 +29,42 @@ internal static class TaskEndpoints
     public static void MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/merchant/distribution-tasks").WithTags("Distribution tasks").RequireAuthorization(MerchantPolicy);
-        group.MapPost("", CreateAsync).WithName("CreateDistributionTask").Accepts<IFormFile>("multipart/form-data");
-        group.MapGet("", ListAsync).WithName("ListDistributionTasks");
-        group.MapGet(RouteIds.Id, GetAsync).WithName("GetDistributionTask");
+        group.MapPost("", CreateAsync).WithName("CreateDistributionTask").Accepts<DistributionTaskForm>("multipart/form-data")
+            .WithSummary("Push a template's coupons to the users of a file")
+            .WithDescription("Uploads a recipients file (CSV with a header row, or .xlsx) with a user id column and makes a task that "
+                + "gives each user one coupon of the template, at startAt or now, exactly once per row, whatever crashes meanwhile. "
+                + "The form and the file's header are checked now (nothing is stored when refused); rows are counted and checked in the "
+                + "background (GET the task). With an Idempotency-Key a repeat answers 200 with the task as it is now.")
+            .Answers<DistributionTaskResponse>(StatusCodes.Status202Accepted, "Accepted: the task, SCHEDULED; its file is read next.")
+            .WithLocation(202)
+            .Answers<DistributionTaskResponse>(StatusCodes.Status200OK, "A repeat under the same Idempotency-Key: the task as it is now.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.MalformedRequest, ErrorCodes.RecipientsFileInvalid, ErrorCodes.TemplateNotFound,
+                ErrorCodes.TemplateTerminated, ErrorCodes.TemplateEnded, ErrorCodes.RecipientsFileTooLarge, ErrorCodes.RecipientsFileLimitExceeded,
+                ErrorCodes.UnsupportedMediaType, ErrorCodes.StartOutsideTemplateWindow)
+            .Example(DistributionExamples.Created202).Example(DistributionExamples.Repeated);
+        group.MapGet("", ListAsync).WithName("ListDistributionTasks")
+            .WithSummary("List the merchant's distribution tasks")
+            .WithDescription("The calling merchant's tasks, newest first, by status; continue with nextCursor.")
+            .Answers<Page<DistributionTaskResponse>>(StatusCodes.Status200OK, "A page of tasks; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(DistributionExamples.Listed);
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetDistributionTask")
+            .WithSummary("Get a distribution task")
+            .WithDescription("The task's status, rows, processed, issued and failed counts, times, and while RUNNING its pace and ETA. "
+                + "Another merchant's task is not found (never 403).")
+            .Answers<DistributionTaskResponse>(StatusCodes.Status200OK, "The task.")
+            .Refuses(ErrorCodes.DistributionTaskNotFound)
+            .Example(DistributionExamples.Found);
         foreach (var verb in (TaskVerb[])[TaskVerb.Pause, TaskVerb.Resume, TaskVerb.Cancel]) MapStatusVerb(group, verb);
-        group.MapGet(RouteIds.Id + "/failures", FailuresAsync).WithName("DistributionTaskFailures");
+        group.MapGet(RouteIds.Id + "/failures", FailuresAsync).WithName("DistributionTaskFailures")
+            .WithSummary("The rows that got no coupon")
+            .WithDescription("Every row of the task's file without a coupon: its row number (the header is row 1), the raw user id cell "
+                + "and the reason. JSON in pages of limit (1 to 1000) continued with nextCursor; CSV or .xlsx (format, or the Accept "
+                + "header) hold every row at once.")
+            .Answers<Page<DistributionFailureResponse>>(StatusCodes.Status200OK, "The failures: a JSON page, or the whole report as CSV or .xlsx.")
+            .WithMetadata(new AlsoAnswersAs(StatusCodes.Status200OK, ["text/csv", FailureReportFormats.XlsxMediaType]))
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.DistributionTaskNotFound)
+            .Example(DistributionExamples.Failures);
     }
 
     /// <summary>POST {id}/pause, /resume, /cancel (named PauseDistributionTask, …): one handler, the verb bound at mapping.</summary>
@@ -37,7 +72,29 @@ internal static class TaskEndpoints
         group.MapPost($"{RouteIds.Id}/{verb.ToString().ToLowerInvariant()}",
                 (long id, HttpContext http, ChangeTaskStatus command, IDistributionTasks tasks, TimeProvider clock, CancellationToken ct) =>
                     ChangeAsync(id, verb, http, command, tasks, clock, ct))
-            .WithName($"{verb}DistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance);
+            .WithName($"{verb}DistributionTask").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary(verb switch
+            {
+                TaskVerb.Pause => "Pause a distribution task",
+                TaskVerb.Resume => "Resume a distribution task",
+                _ => "Cancel a distribution task",
+            })
+            .WithDescription(verb switch
+            {
+                TaskVerb.Pause => "Stops a RUNNING task between two chunks: when the answer comes no chunk can commit any more. Pausing a "
+                    + "PAUSED task changes nothing.",
+                TaskVerb.Resume => "Runs a PAUSED task again from its checkpoints. Resuming a RUNNING task changes nothing.",
+                _ => "Stops a task that has not finished, for good: coupons issued stay issued and the counts in the answer are final. "
+                    + "Cancelling a CANCELLED task changes nothing.",
+            })
+            .Answers<DistributionTaskResponse>(StatusCodes.Status200OK, "The task in its new status (or as it was, for a repeat).")
+            .Refuses(ErrorCodes.DistributionTaskNotFound, ErrorCodes.TaskStatusDoesNotAllow)
+            .Example(verb switch
+            {
+                TaskVerb.Pause => DistributionExamples.Paused,
+                TaskVerb.Resume => DistributionExamples.Resumed,
+                _ => DistributionExamples.Cancelled,
+            });
 
     private static async Task<IResult> CreateAsync(HttpContext http, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
         CreateDistributionTask command, TaskFormReader reader, IDistributionTasks tasks, TimeProvider clock, CancellationToken ct)
@@ -50,7 +107,14 @@ internal static class TaskEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, IDistributionTasks tasks, TimeProvider clock, string? status, string? cursor, int? limit, CancellationToken ct)
+        HttpContext http,
+        IDistributionTasks tasks,
+        TimeProvider clock,
+        [AllowedValues("SCHEDULED", "RUNNING", "PAUSED", "SUCCEEDED", "FAILED", "CANCELLED"), Description("Only tasks of this status.")]
+        string? status,
+        [Description(Paging.CursorRule)] string? cursor,
+        [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         var merchant = PolicyCallers.MerchantOf(http);
         DistributionStatus? filter = null;
@@ -77,8 +141,16 @@ internal static class TaskEndpoints
         await RespondAsync(await command.HandleAsync(PolicyCallers.MerchantOf(http), id, verb, ct), tasks, clock, id, ct);
 
     private static async Task<IResult> FailuresAsync(
-        long id, HttpContext http, IDistributionTasks tasks, IRecipientStore store,
-        FailureExport export, string? format, string? cursor, int? limit, CancellationToken ct)
+        long id,
+        HttpContext http,
+        IDistributionTasks tasks,
+        IRecipientStore store,
+        FailureExport export,
+        [AllowedValues("json", "csv", "xlsx"), Description("json (pages), csv or xlsx (every row); absent: the Accept header decides, else json.")]
+        string? format,
+        [Description("json: " + Paging.CursorRule)] string? cursor,
+        [Range(1, MaxFailurePage), Description("json: rows per page, 1 to 1000; default 20.")] int? limit,
+        CancellationToken ct)
     {
         var wanted = FailureReportFormats.Negotiate(format, http.Request.Headers.Accept.ToString());
         var errors = new FieldErrors().When(wanted is null, "format", "One of json, csv, xlsx.")

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using PromotionEngine.Distribution.Http;
 using PromotionEngine.Distribution.Recipients;
+using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Distribution.Tasks;
@@ -41,7 +42,8 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
             || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
             return ProblemResults.Status(
-                415, "UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
+                ErrorCodes.UnsupportedMediaType,
+                "Send multipart/form-data with templateId, name, file and optionally startAt and notify.");
 
         var limit = options.Value.MaxFileBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 1024 * 1024;
@@ -62,7 +64,7 @@ internal sealed class TaskFormReader(RecipientSpool spool, IOptions<Distribution
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             // A boundary or section header that does not parse, or a body that ends before its closing boundary.
-            return ProblemResults.Status(400, "MALFORMED_REQUEST", e is IOException
+            return ProblemResults.Status(ErrorCodes.MalformedRequest, e is IOException
                 ? "The multipart body ends before its closing boundary; nothing was stored."
                 : "The multipart body cannot be read: " + e.Message);
         }

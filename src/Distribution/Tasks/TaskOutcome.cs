@@ -15,7 +15,8 @@ internal abstract record TaskOutcome
 
     public sealed record NotFound : TaskOutcome;
 
-    public sealed record Invalid(FieldErrors Errors, string Code = "VALIDATION_FAILED") : TaskOutcome;
+    /// <summary>The form's fields (VALIDATION_FAILED, <paramref name="Code"/> null) or the file itself (RECIPIENTS_FILE_INVALID).</summary>
+    public sealed record Invalid(FieldErrors Errors, ErrorCode? Code = null) : TaskOutcome;
 
     public sealed record Refused(Refusal Refusal) : TaskOutcome;
 

@@ -36,11 +36,11 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
     /// <summary>The order was refunded: its spent coupons return, or expire if their validity has passed.</summary>
     public OrderVerb Refund(OrderCaller caller, OrderId order, CancellationToken ct) =>
         new(caller, order, OrderVerbs.Refund, "", scope => checkout.CouponsOfAsync(order, OrderVerbs.Consume, scope, ct),
-            new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED", $"Order {order} has consumed no coupons."),
+            new Refusal(ErrorCodes.OrderNotConsumed, $"Order {order} has consumed no coupons."),
             (coupon, now) => coupon.Refund(order, now));
 
     public static Refusal NotLocked(OrderId order) =>
-        new(RefusalKind.Conflict, "ORDER_NOT_LOCKED", $"No coupons were locked for order {order}.");
+        new(ErrorCodes.OrderNotLocked, $"No coupons were locked for order {order}.");
 }
 
 /// <summary>

@@ -44,12 +44,12 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
         // The order is the locking service's: to any other (outside its trusted group) it is not there, stored answers included.
         var locked = verb.Operation == OrderVerbs.Lock ? earlier : await operations.FindAsync(order, OrderVerbs.Lock, scope, ct);
         if (!verb.Caller.Trusted && locked is not null && !trust.MayActFor(verb.Caller.Subject, locked.Caller))
-            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.NotFound, "ORDER_NOT_FOUND", $"This service has no order {order}.")), false);
+            return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.OrderNotFound, $"This service has no order {order}.")), false);
         if (earlier is not null)
         {
             return (earlier.RequestHash == verb.RequestHash
                 ? new CheckoutOutcome.Done(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.ResponseJson, Json)!)
-                : new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_MISMATCH",
+                : new CheckoutOutcome.Refused(new Refusal(ErrorCodes.IdempotencyMismatch,
                     $"Order {order} already did {verb.Operation} with a different request.")), false);
         }
         if (await verb.Target(scope) is not { } which) return (new CheckoutOutcome.Refused(verb.NoTarget), false);
@@ -58,7 +58,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
         var missing = which.Coupons.Except(found.Select(c => c.Id)).ToList();
         if (missing.Count > 0)
         {
-            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.NotFound, "COUPON_NOT_FOUND",
+            return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.CouponNotFound,
                 $"The user holds no coupon {string.Join(", ", missing)}.", "couponIds",
                 new Dictionary<string, object?> { ["missingCouponIds"] = missing.Select(m => m.ToString()).ToArray() })), false);
         }
@@ -79,7 +79,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
         if (refusals.Count > 0)
         {
             // All or none: nothing is saved, the caller learns each coupon's state and why.
-            return (new CheckoutOutcome.Refused(new Refusal(RefusalKind.Conflict, "ILLEGAL_TRANSITION",
+            return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.IllegalTransition,
                 $"{verb.Operation} is not possible for {refusals.Count} of the order's coupons; none changed.", null,
                 new Dictionary<string, object?>
                 {

@@ -17,13 +17,21 @@ internal static class ClaimCounterEndpoints
     public static void MapClaimCounterEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/operator/claim-counters/rebuild", RebuildAsync).WithTags("Operations").WithName("RebuildClaimCounters")
-            .RequireAuthorization(EnginePolicies.Operator).WithMetadata(AcceptsIdempotencyKey.Instance);
+            .RequireAuthorization(EnginePolicies.Operator).WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Rebuild the Redis claim counters")
+            .WithDescription("Drops the Redis claim counters of every template, or of one (templateId), so that each is reloaded from the "
+                + "database on its next claim. Only on the Redis claim path (Engine:ClaimGate=Redis).")
+            .Answers<RebuildResponse>(StatusCodes.Status200OK, "The counters dropped.")
+            .Refuses(ErrorCodes.ClaimCountersNotCached, ErrorCodes.ClaimsUnavailable)
+            .Example(EngineExamples.Rebuilt);
     }
 
-    private static async Task<IResult> RebuildAsync(long? templateId, IServiceProvider services)
+    private static async Task<IResult> RebuildAsync(
+        [System.ComponentModel.Description("Only this template's counters; absent: every template's.")] long? templateId,
+        IServiceProvider services)
     {
         if (services.GetService<RedisClaimCounters>() is not { } counters)
-            return ProblemResults.From(new Refusal(RefusalKind.Conflict, "CLAIM_COUNTERS_NOT_CACHED",
+            return ProblemResults.From(new Refusal(ErrorCodes.ClaimCountersNotCached,
                 "Claims are decided by the database (Engine:ClaimGate=Database); there is no cache to rebuild."));
         try
         {

@@ -13,7 +13,18 @@ internal static class ClaimEndpoints
 {
     public static void MapClaimEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User);
+        app.MapPost("/api/v1/claims", ClaimAsync).WithTags("Claims").WithName("ClaimCoupon").RequireAuthorization(EnginePolicies.User)
+            .RequiresIdempotencyKey()
+            .WithSummary("Claim a coupon")
+            .WithDescription("Claims one coupon of a template for the calling user, within the template's window, stock and per-user "
+                + "limit. The Idempotency-Key is required: a retry under the same key answers 200 with the coupon that key got (or 201 "
+                + "when nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
+                + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key.")
+            .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
+            .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
+                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.ClaimsUnavailable)
+            .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
     private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
@@ -40,21 +51,26 @@ internal static class ClaimEndpoints
         {
             ClaimOutcome.Claimed c => TypedResults.Created($"/api/v1/me/coupons/{c.Coupon.Id}", c.Coupon.ToResponse(now)),
             ClaimOutcome.AlreadyClaimed a => TypedResults.Ok(a.Coupon.ToResponse(now)),
-            ClaimOutcome.TemplateNotFound => Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {request.TemplateId}.", "templateId"),
-            ClaimOutcome.NotStarted n => Refuse(RefusalKind.Conflict, "NOT_STARTED", $"Claims open at {n.StartsAt:O}.", null,
+            ClaimOutcome.TemplateNotFound => Refuse(ErrorCodes.TemplateNotFound, $"No template {request.TemplateId}.", "templateId"),
+            ClaimOutcome.NotStarted n => Refuse(ErrorCodes.NotStarted, $"Claims open at {n.StartsAt:O}.", null,
                 new Dictionary<string, object?> { ["startsAt"] = n.StartsAt }),
-            ClaimOutcome.Ended => Refuse(RefusalKind.Conflict, "ENDED", "The template's claim window has passed."),
-            ClaimOutcome.Terminated => Refuse(RefusalKind.Conflict, "TERMINATED", "The merchant stopped this template."),
-            ClaimOutcome.OutOfStock => Refuse(RefusalKind.Conflict, "OUT_OF_STOCK", "No coupons are left."),
-            ClaimOutcome.LimitReached l => Refuse(RefusalKind.Conflict, "USER_LIMIT_REACHED", $"At most {l.PerUser} per user.", null,
+            ClaimOutcome.Ended => Refuse(ErrorCodes.Ended, "The template's claim window has passed."),
+            ClaimOutcome.Terminated => Refuse(ErrorCodes.Terminated, "The merchant stopped this template."),
+            ClaimOutcome.OutOfStock => Refuse(ErrorCodes.OutOfStock, "No coupons are left."),
+            ClaimOutcome.LimitReached l => Refuse(ErrorCodes.UserLimitReached, $"At most {l.PerUser} per user.", null,
                 new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
-            ClaimOutcome.KeyReused => Refuse(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
-                "This Idempotency-Key was used to claim another template.", "Idempotency-Key"),
+            ClaimOutcome.KeyReused => Refuse(
+                ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used to claim another template.",
+                "Idempotency-Key"),
             _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
         };
     }
 
     private static IResult Refuse(
-        RefusalKind kind, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null) =>
-        ProblemResults.From(new Refusal(kind, code, message, field, details));
+        ErrorCode code,
+        string message,
+        string? field = null,
+        IReadOnlyDictionary<string, object?>? details = null) =>
+        ProblemResults.From(new Refusal(code, message, field, details));
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Engine.Http;
 
@@ -7,5 +8,5 @@ internal static class EngineProblems
 {
     /// <summary>503 CLAIMS_UNAVAILABLE: the claim store is down; the request changed nothing and may be retried.</summary>
     public static ProblemHttpResult ClaimsUnavailable(string detail) =>
-        ProblemResults.Status(503, "CLAIMS_UNAVAILABLE", detail, new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
+        ProblemResults.Status(ErrorCodes.ClaimsUnavailable, detail, new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,10 +21,35 @@ internal static class ReminderEndpoints
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me/reminders").WithTags("Reminders").RequireAuthorization(EnginePolicies.User);
-        group.MapPost("", SetAsync).WithName("SetReminder").WithMetadata(AcceptsIdempotencyKey.Instance);
-        group.MapGet("", ListAsync).WithName("ListMyReminders");
-        group.MapGet(RouteIds.Id, GetAsync).WithName("GetMyReminder");
-        group.MapDelete(RouteIds.Id, CancelAsync).WithName("CancelReminder").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapPost("", SetAsync).WithName("SetReminder").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Set a claim reminder (预约提醒)")
+            .WithDescription("Reminds the calling user minutesBefore minutes (default 5) before the template's claims open. One waiting "
+                + "reminder per user and template: asking again with the same minutesBefore answers 200 with it; with another, 409 "
+                + "REMINDER_EXISTS (cancel it first).")
+            .Answers<ReminderResponse>(StatusCodes.Status201Created, "Scheduled: the new reminder.").WithLocation(201)
+            .Answers<ReminderResponse>(StatusCodes.Status200OK, "The same reminder was set already: the waiting one.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.Terminated, ErrorCodes.ReminderExists,
+                ErrorCodes.ReminderTooLate, ErrorCodes.ClaimsAlreadyOpen)
+            .Example(EngineExamples.SetReminder).Example(EngineExamples.SameReminder);
+        group.MapGet("", ListAsync).WithName("ListMyReminders")
+            .WithSummary("List my reminders")
+            .WithDescription("The calling user's reminders, newest first, by status; continue with nextCursor.")
+            .Answers<Page<ReminderResponse>>(StatusCodes.Status200OK, "A page of reminders; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(EngineExamples.Reminders);
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetMyReminder")
+            .WithSummary("Get one of my reminders")
+            .WithDescription("One reminder of the calling user; another user's is not found.")
+            .Answers<ReminderResponse>(StatusCodes.Status200OK, "The reminder.")
+            .Refuses(ErrorCodes.ReminderNotFound)
+            .Example(EngineExamples.OneReminder);
+        group.MapDelete(RouteIds.Id, CancelAsync).WithName("CancelReminder").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Cancel a reminder")
+            .WithDescription("Withdraws a waiting reminder; cancelling a cancelled one answers 204 again. A reminder already sent cannot "
+                + "be cancelled.")
+            .AnswersEmpty(StatusCodes.Status204NoContent, "Cancelled (or cancelled before).")
+            .Refuses(ErrorCodes.ReminderNotFound, ErrorCodes.ReminderAlreadySent)
+            .Example(EngineExamples.CancelReminder);
     }
 
     private static async Task<IResult> SetAsync(SetReminderRequest request, HttpContext http, SetReminder command, CancellationToken ct)
@@ -42,7 +69,12 @@ internal static class ReminderEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, IClaimReminders reminders, string? status, string? cursor, int? limit, CancellationToken ct)
+        HttpContext http,
+        IClaimReminders reminders,
+        [AllowedValues("SCHEDULED", "SENT", "CANCELLED"), Description("Only reminders of this status.")] string? status,
+        [Description(Paging.CursorRule)] string? cursor,
+        [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         ReminderStatus? filter = null;
         var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);
@@ -60,7 +92,7 @@ internal static class ReminderEndpoints
     private static async Task<IResult> GetAsync(long id, HttpContext http, IClaimReminders reminders, CancellationToken ct) =>
         await reminders.FindAsync(PolicyCallers.UserOf(http), id, null, ct) is { } reminder
             ? TypedResults.Ok(reminder.ToResponse())
-            : ProblemResults.From(new Refusal(RefusalKind.NotFound, "REMINDER_NOT_FOUND", $"You have no reminder {id}."));
+            : ProblemResults.From(new Refusal(ErrorCodes.ReminderNotFound, $"You have no reminder {id}."));
 
     private static async Task<IResult> CancelAsync(long id, HttpContext http, CancelReminder command, CancellationToken ct) =>
         await command.HandleAsync(PolicyCallers.UserOf(http), id, ct) is { } refusal ? ProblemResults.From(refusal) : TypedResults.NoContent();

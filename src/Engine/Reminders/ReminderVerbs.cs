@@ -29,26 +29,33 @@ internal sealed class SetReminder(
     public async Task<SetReminderOutcome> HandleAsync(UserId user, TemplateId templateId, int minutesBefore, CancellationToken ct)
     {
         var template = await catalog.FindAsync(templateId, ct);
-        if (template is null) return Refuse(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {templateId}.", "templateId");
-        if (template.Terminated) return Refuse(RefusalKind.Conflict, "TERMINATED", "The merchant stopped this template.");
+        if (template is null) return Refuse(ErrorCodes.TemplateNotFound, $"No template {templateId}.", "templateId");
+        if (template.Terminated) return Refuse(ErrorCodes.Terminated, "The merchant stopped this template.");
         return await db.WriteWithRetryAsync<SetReminderOutcome>(async scope =>
         {
             if (await reminders.FindScheduledAsync(user, templateId, scope, ct) is { } existing)
             {
                 return existing.MinutesBefore == minutesBefore
                     ? new SetReminderOutcome.Existing(existing)
-                    : Refuse(RefusalKind.Conflict, "REMINDER_EXISTS",
-                        $"A reminder {existing.MinutesBefore} minutes before is set already; cancel it to choose another time.", "templateId",
-                        new Dictionary<string, object?> { ["reminderId"] = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    : Refuse(
+                        ErrorCodes.ReminderExists,
+                        $"A reminder {existing.MinutesBefore} minutes before is set already; cancel it to choose another time.",
+                        "templateId",
+                        new Dictionary<string, object?>
+                        {
+                            ["reminderId"] = existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        });
             }
             var now = UtcMillis.Now(clock);
             switch (ClaimReminder.Set(ids.Next(), user, templateId, template.Merchant, template.ValidFrom, minutesBefore, now))
             {
                 case ReminderDecision.WindowOpen:
                     return Refuse(
-                        RefusalKind.Conflict, "CLAIMS_ALREADY_OPEN", $"Claims opened at {template.ValidFrom:O}: there is nothing to remind of.");
+                        ErrorCodes.ClaimsAlreadyOpen,
+                        $"Claims opened at {template.ValidFrom:O}: there is nothing to remind of.");
                 case ReminderDecision.TooLate late:
-                    return Refuse(RefusalKind.Invalid, "REMINDER_TOO_LATE",
+                    return Refuse(
+                        ErrorCodes.ReminderTooLate,
                         $"Claims open in less than {minutesBefore} minutes; at most {late.LatestMinutesBefore} would still work.",
                         "minutesBefore", new Dictionary<string, object?> { ["latestMinutesBefore"] = late.LatestMinutesBefore });
                 case ReminderDecision.Scheduled scheduled:
@@ -64,8 +71,8 @@ internal sealed class SetReminder(
         }, ct);
     }
 
-    private static SetReminderOutcome.Refused Refuse(RefusalKind kind, string code, string message, string? field = null,
-        IReadOnlyDictionary<string, object?>? details = null) => new(new Refusal(kind, code, message, field, details));
+    private static SetReminderOutcome.Refused Refuse(ErrorCode code, string message, string? field = null,
+        IReadOnlyDictionary<string, object?>? details = null) => new(new Refusal(code, message, field, details));
 }
 
 /// <summary>The user withdraws a reminder; its timer leaves the outbox in the same transaction.</summary>
@@ -74,11 +81,11 @@ internal sealed class CancelReminder(IDatabase db, IClaimReminders reminders, IO
     public Task<Refusal?> HandleAsync(UserId user, long id, CancellationToken ct) => db.WriteWithRetryAsync<Refusal?>(async scope =>
     {
         var reminder = await reminders.FindAsync(user, id, scope, ct);
-        if (reminder is null) return new Refusal(RefusalKind.NotFound, "REMINDER_NOT_FOUND", $"You have no reminder {id}.");
+        if (reminder is null) return new Refusal(ErrorCodes.ReminderNotFound, $"You have no reminder {id}.");
         switch (reminder.Cancel(ReminderCancelReasons.ByUser, UtcMillis.Now(clock)))
         {
             case CancelOutcome.AlreadySent:
-                return new Refusal(RefusalKind.Conflict, "REMINDER_ALREADY_SENT", $"The reminder was sent at {reminder.SentAt:O}.");
+                return new Refusal(ErrorCodes.ReminderAlreadySent, $"The reminder was sent at {reminder.SentAt:O}.");
             case CancelOutcome.AlreadyCancelled:
                 return null;
             default:

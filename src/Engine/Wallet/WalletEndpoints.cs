@@ -1,7 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http;
+using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
@@ -15,12 +18,25 @@ internal static class WalletEndpoints
     public static void MapWalletEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me/coupons").WithTags("Wallet").RequireAuthorization(EnginePolicies.User);
-        group.MapGet("", ListAsync).WithName("ListMyCoupons");
-        group.MapGet(RouteIds.CouponId, GetAsync).WithName("GetMyCoupon");
+        group.MapGet("", ListAsync).WithName("ListMyCoupons")
+            .WithSummary("List my coupons")
+            .WithDescription("The calling user's coupons, newest first, each with the status the clock gives it now (a hold that lapsed "
+                + "is AVAILABLE again, a coupon past its validity EXPIRED); filter by status and continue with nextCursor.")
+            .Answers<Page<UserCouponResponse>>(StatusCodes.Status200OK, "A page of coupons; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(EngineExamples.Wallet);
+        group.MapGet(RouteIds.CouponId, GetAsync).WithName("GetMyCoupon")
+            .WithSummary("Get one of my coupons")
+            .WithDescription("One coupon of the calling user; another user's coupon is not found.")
+            .Answers<UserCouponResponse>(StatusCodes.Status200OK, "The coupon.")
+            .Refuses(ErrorCodes.CouponNotFound)
+            .Example(EngineExamples.OneCoupon);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IUserCoupons coupons, TimeProvider clock,
-        string? status, string? cursor, int? limit, CancellationToken ct)
+        [AllowedValues("AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"), Description("Only coupons of this status as of now.")] string? status,
+        [Description(Paging.CursorRule)] string? cursor, [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         var user = PolicyCallers.UserOf(http);
         CouponStatus? filter = null;
@@ -43,7 +59,7 @@ internal static class WalletEndpoints
         var user = PolicyCallers.UserOf(http);
         var coupon = await coupons.FindAsync(new UserCouponId(couponId), ct);
         return coupon is null || coupon.User != user
-            ? ProblemResults.From(new Refusal(RefusalKind.NotFound, "COUPON_NOT_FOUND", $"You hold no coupon {couponId}."))
+            ? ProblemResults.From(new Refusal(ErrorCodes.CouponNotFound, $"You hold no coupon {couponId}."))
             : TypedResults.Ok(coupon.ToResponse(clock.GetUtcNow()));
     }
 }

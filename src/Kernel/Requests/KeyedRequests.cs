@@ -41,5 +41,16 @@ public sealed class AcceptsIdempotencyKey
     private AcceptsIdempotencyKey() { }
 }
 
+/// <summary>
+/// Endpoint metadata: the Idempotency-Key header is required here (claims: a claim without one is refused, so that a retry can
+/// never claim twice). The OpenAPI document says so.
+/// </summary>
+public sealed class RequiresIdempotencyKey
+{
+    public static readonly RequiresIdempotencyKey Instance = new();
+
+    private RequiresIdempotencyKey() { }
+}
+
 /// <summary>A concurrent request with the same Idempotency-Key committed its change first; this one must change nothing.</summary>
 public sealed class KeyedRequestTakenException(string message) : Exception(message);

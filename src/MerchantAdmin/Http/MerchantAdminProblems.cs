@@ -7,5 +7,5 @@ namespace PromotionEngine.MerchantAdmin.Http;
 internal static class MerchantAdminProblems
 {
     public static ProblemHttpResult TemplateNotFound(long id) =>
-        ProblemResults.From(new Refusal(RefusalKind.NotFound, "TEMPLATE_NOT_FOUND", $"No template {id} belongs to this merchant."));
+        ProblemResults.From(new Refusal(ErrorCodes.TemplateNotFound, $"No template {id} belongs to this merchant."));
 }

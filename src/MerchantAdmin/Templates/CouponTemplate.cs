@@ -75,8 +75,8 @@ internal sealed class CouponTemplate
     {
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"A name is 1 to {MaxNameLength} characters.", "name");
-        if (!FreeText.IsClean(trimmed)) return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.SingleLineRule, "name");
+            return new Refusal(ErrorCodes.ValidationFailed, $"A name is 1 to {MaxNameLength} characters.", "name");
+        if (!FreeText.IsClean(trimmed)) return new Refusal(ErrorCodes.ValidationFailed, FreeText.SingleLineRule, "name");
         Name = trimmed;
         Touch(now);
         return null;
@@ -86,9 +86,9 @@ internal sealed class CouponTemplate
     {
         var trimmed = description?.Trim() ?? "";
         if (trimmed.Length > MaxDescriptionLength)
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxDescriptionLength} characters.", "description");
-        if (!FreeText.IsClean(trimmed, multiLine: true))
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", FreeText.MultiLineRule, "description");
+            return new Refusal(ErrorCodes.ValidationFailed, $"At most {MaxDescriptionLength} characters.", "description");
+        if (!FreeText
+            .IsClean(trimmed, multiLine: true)) return new Refusal(ErrorCodes.ValidationFailed, FreeText.MultiLineRule, "description");
         Description = trimmed;
         Touch(now);
         return null;
@@ -99,9 +99,9 @@ internal sealed class CouponTemplate
     {
         if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
         if (until <= ValidUntil)
-            return new Refusal(RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", $"validUntil may only move later than {ValidUntil:O}.", "validUntil");
+            return new Refusal(ErrorCodes.ValidUntilNotExtended, $"validUntil may only move later than {ValidUntil:O}.", "validUntil");
         if (until - ValidFrom > MaxWindow)
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"The window is at most {MaxWindow.Days} days.", "validUntil");
+            return new Refusal(ErrorCodes.ValidationFailed, $"The window is at most {MaxWindow.Days} days.", "validUntil");
         ValidUntil = UtcMillis.Truncate(until);
         Touch(now);
         return null;
@@ -112,9 +112,9 @@ internal sealed class CouponTemplate
     {
         if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
         if (limit <= PerUserLimit)
-            return new Refusal(RefusalKind.Invalid, "PER_USER_LIMIT_NOT_RAISED", $"perUserLimit may only rise above {PerUserLimit}.", "perUserLimit");
+            return new Refusal(ErrorCodes.PerUserLimitNotRaised, $"perUserLimit may only rise above {PerUserLimit}.", "perUserLimit");
         if (limit > MaxPerUserLimit)
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"At most {MaxPerUserLimit}.", "perUserLimit");
+            return new Refusal(ErrorCodes.ValidationFailed, $"At most {MaxPerUserLimit}.", "perUserLimit");
         PerUserLimit = limit;
         Touch(now);
         return null;
@@ -123,10 +123,10 @@ internal sealed class CouponTemplate
     public Refusal? AddStock(long quantity, DateTimeOffset now)
     {
         if (quantity is < 1 or > MaxStock)
-            return new Refusal(RefusalKind.BadInput, "VALIDATION_FAILED", $"A whole number from 1 to {MaxStock}.", "quantity");
+            return new Refusal(ErrorCodes.ValidationFailed, $"A whole number from 1 to {MaxStock}.", "quantity");
         if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
         if (Stock + quantity > MaxStock)
-            return new Refusal(RefusalKind.Invalid, "STOCK_LIMIT_EXCEEDED", $"Stock would exceed {MaxStock}.", "quantity");
+            return new Refusal(ErrorCodes.StockLimitExceeded, $"Stock would exceed {MaxStock}.", "quantity");
         Stock += quantity;
         Touch(now);
         return null;
@@ -151,8 +151,8 @@ internal sealed class CouponTemplate
     private void Touch(DateTimeOffset now) => UpdatedAt = now;
 
     private static Refusal NotWhile(TemplateStatus status) => status == TemplateStatus.Terminated
-        ? new Refusal(RefusalKind.Conflict, "TEMPLATE_TERMINATED", "The template was terminated: its window, limit and stock can no longer change.")
-        : new Refusal(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's window has passed: its window, limit and stock can no longer change.");
+        ? new Refusal(ErrorCodes.TemplateTerminated, "The template was terminated: its window, limit and stock can no longer change.")
+        : new Refusal(ErrorCodes.TemplateEnded, "The template's window has passed: its window, limit and stock can no longer change.");
 }
 
 internal enum TerminateOutcome

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -23,13 +25,62 @@ internal static class TemplateEndpoints
     public static void MapTemplateEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant templates").RequireAuthorization(MerchantPolicy);
-        group.MapPost("", CreateAsync).WithName("CreateTemplate");
-        group.MapGet("", ListAsync).WithName("ListTemplates");
-        group.MapGet(RouteIds.Id, GetAsync).WithName("GetTemplate");
-        group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
-        group.MapPost(RouteIds.Id + "/stock", AddStockAsync).WithName("AddTemplateStock");
-        group.MapPost(RouteIds.Id + "/terminate", TerminateAsync).WithName("TerminateTemplate").WithMetadata(AcceptsIdempotencyKey.Instance);
-        group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory");
+        group.MapPost("", CreateAsync).WithName("CreateTemplate")
+            .WithSummary("Create a coupon template")
+            .WithDescription("Defines what a coupon is: scope (whole platform, a shop, products, categories), discount (a fixed amount, "
+                + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user. Every rule is checked at once: "
+                + "400 VALIDATION_FAILED names each field at fault. With an Idempotency-Key, a repeat answers 200 with the template as it "
+                + "is now and creates nothing.")
+            .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
+            .Answers<TemplateResponse>(StatusCodes.Status200OK, "A repeat of a created template's request under the same Idempotency-Key.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(TemplateExamples.Created201).Example(TemplateExamples.Repeated);
+        group.MapGet("", ListAsync).WithName("ListTemplates")
+            .WithSummary("List the merchant's templates")
+            .WithDescription("The calling merchant's templates, newest first, filtered by status, scope, type or a name prefix; "
+                + "continue with nextCursor.")
+            .Answers<Page<TemplateResponse>>(StatusCodes.Status200OK, "A page of templates; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(TemplateExamples.Listed);
+        group.MapGet(RouteIds.Id, GetAsync).WithName("GetTemplate")
+            .WithSummary("Get a template")
+            .WithDescription("One of the merchant's templates, with its status as of now and how many coupons it has issued. Another "
+                + "merchant's template is not found (never 403).")
+            .Answers<TemplateResponse>(StatusCodes.Status200OK, "The template.")
+            .Refuses(ErrorCodes.TemplateNotFound)
+            .Example(TemplateExamples.Found);
+        group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeTemplate").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .Accepts<ChangeTemplateRequest>("application/json")
+            .WithSummary("Change a template")
+            .WithDescription("Renames or re-describes a template, moves its end later or raises its per-user limit; the members not "
+                + "given stay. Every other member is fixed at creation (422 TEMPLATE_FIELD_IMMUTABLE); a terminated or ended template "
+                + "keeps its window and limit.")
+            .Answers<TemplateResponse>(StatusCodes.Status200OK, "The template as changed.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateFieldImmutable, ErrorCodes.ValidUntilNotExtended,
+                ErrorCodes.PerUserLimitNotRaised, ErrorCodes.TemplateTerminated, ErrorCodes.TemplateEnded, ErrorCodes.TemplateNotFound)
+            .Example(TemplateExamples.Changed);
+        group.MapPost(RouteIds.Id + "/stock", AddStockAsync).WithName("AddTemplateStock")
+            .WithSummary("Add stock to a template")
+            .WithDescription("Adds quantity coupons to the template's stock (at most 1 000 000 000 in all). With an Idempotency-Key "
+                + "(one key space with create), a repeat adds nothing and answers the template as it is now.")
+            .Answers<TemplateResponse>(StatusCodes.Status200OK, "The template with its new stock.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.StockLimitExceeded, ErrorCodes.TemplateTerminated, ErrorCodes.TemplateEnded,
+                ErrorCodes.TemplateNotFound)
+            .Example(TemplateExamples.StockAdded);
+        group.MapPost(RouteIds.Id + "/terminate", TerminateAsync).WithName("TerminateTemplate").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Terminate a template")
+            .WithDescription("Stops further claims and distribution for good; coupons already claimed stay usable until they expire. "
+                + "Terminating a terminated template again changes nothing and answers 200.")
+            .Answers<TemplateResponse>(StatusCodes.Status200OK, "The template, TERMINATED.")
+            .Refuses(ErrorCodes.TemplateEnded, ErrorCodes.TemplateNotFound)
+            .Example(TemplateExamples.Terminated);
+        group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory")
+            .WithSummary("A template's audit trail")
+            .WithDescription("Every change of the template, newest first: who (the token's subject), when, the operation, and the "
+                + "members before and after.")
+            .Answers<Page<TemplateHistoryEntry>>(StatusCodes.Status200OK, "A page of audit entries; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound)
+            .Example(TemplateExamples.History);
     }
 
     private static async Task<IResult> CreateAsync(
@@ -43,7 +94,13 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, ICouponTemplates templates, ICouponIssuance issuance, TimeProvider clock,
-        string? status, string? name, string? scope, string? type, string? cursor, int? limit, CancellationToken ct)
+        [AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("Only templates of this status as of now.")] string? status,
+        [Description("Only templates whose name starts with this (at most 100 characters).")] string? name,
+        [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string? type,
+        [Description(Paging.CursorRule)] string? cursor,
+        [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var errors = new FieldErrors();
@@ -95,9 +152,8 @@ internal static class TemplateEndpoints
         var changes = TemplateChanges.From(body, errors, fixedFields);
         if (!fixedFields.IsEmpty)
         {
-            var immutable = Problem.Invalid(
-                fixedFields, "TEMPLATE_FIELD_IMMUTABLE", "Some fields cannot change after creation; nothing was changed.");
-            return ProblemResults.From(immutable with { Status = 422 });
+            return ProblemResults.From(Problem.Invalid(
+                fixedFields, ErrorCodes.TemplateFieldImmutable, "Some fields cannot change after creation; nothing was changed."));
         }
         if (changes is null) return ProblemResults.Invalid(errors);
         return await RespondAsync(await command.HandleAsync(caller, merchant, new TemplateId(id), changes, ct), issuance, clock, id, ct);
@@ -122,7 +178,7 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<IResult> HistoryAsync(long id, HttpContext http, ICouponTemplates templates, ITemplateAuditTrail audit,
-        string? cursor, int? limit, CancellationToken ct)
+        [Description(Paging.CursorRule)] string? cursor, [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit, CancellationToken ct)
     {
         var (_, merchant) = PolicyCallers.MerchantCallerOf(http);
         var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);

@@ -51,12 +51,12 @@ internal sealed class TemplateWriter(IDatabase db, ICouponTemplates templates, I
     public async Task<TemplateOutcome> ReplayAsync(MerchantRequest earlier, string hash, CancellationToken ct)
     {
         if (earlier.RequestHash != hash)
-            return new TemplateOutcome.Refused(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
+            return new TemplateOutcome.Refused(new Refusal(ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was already used with a different request."));
         var template = await templates.FindAsync(earlier.Template, ct);
         return template is null ? new TemplateOutcome.NotFound() : new TemplateOutcome.Done(template);
     }
 
     /// <summary>Returned by a change that had nothing to do; nothing is saved or audited.</summary>
-    public static readonly Refusal Unchanged = new(RefusalKind.Conflict, "UNCHANGED", "Nothing to change.");
+    public static readonly Refusal Unchanged = new(new ErrorCode("UNCHANGED", 409, "A marker, never answered."), "Nothing to change.");
 }

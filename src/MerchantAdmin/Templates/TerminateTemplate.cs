@@ -12,6 +12,6 @@ internal sealed class TerminateTemplate(TemplateWriter writer)
         {
             TerminateOutcome.Terminated => null,
             TerminateOutcome.AlreadyTerminated => TemplateWriter.Unchanged,
-            _ => new Refusal(RefusalKind.Conflict, "TEMPLATE_ENDED", "The template's window has already passed."),
+            _ => new Refusal(ErrorCodes.TemplateEnded, "The template's window has already passed."),
         }, ct);
 }

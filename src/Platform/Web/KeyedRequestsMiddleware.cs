@@ -108,7 +108,7 @@ internal sealed partial class KeyedRequestsMiddleware(RequestDelegate next, SqlK
     {
         if (earlier.RequestHash != request.RequestHash)
         {
-            await WriteAsync(http, Problem.For(new Refusal(RefusalKind.Conflict, "IDEMPOTENCY_KEY_REUSED",
+            await WriteAsync(http, Problem.For(new Refusal(ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was already used with a different request.", Header)));
             return true;
         }

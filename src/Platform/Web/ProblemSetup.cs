@@ -29,18 +29,8 @@ internal static partial class ProblemSetup
         {
             var problem = context.ProblemDetails;
             if (problem.Extensions.ContainsKey("code")) return;
-            var code = problem.Status switch
-            {
-                400 => "MALFORMED_REQUEST",
-                401 => "UNAUTHENTICATED",
-                403 => "FORBIDDEN",
-                404 => "NOT_FOUND",
-                405 => "METHOD_NOT_ALLOWED",
-                415 => "UNSUPPORTED_MEDIA_TYPE",
-                _ => "INTERNAL_ERROR",
-            };
-            var shape = new Kernel.Problem(problem.Status ?? 500, code, problem.Detail ?? problem.Title ?? code, new Dictionary<string, object?>());
-            (problem.Extensions["code"], problem.Type, problem.Title) = (code, shape.Type, code);
+            var code = FrameworkCode(problem.Status);
+            (problem.Extensions["code"], problem.Type, problem.Title) = (code.Code, code.Type, code.Code);
         });
         // After the default writer, which declines clients whose Accept names no JSON type (a browser's text/html):
         // they get problem+json too, rather than an exception from the writer and an empty 500.
@@ -48,6 +38,18 @@ internal static partial class ProblemSetup
         services.AddExceptionHandler<BadRequestHandler>();
         return services;
     }
+
+    /// <summary>The code of a problem the framework made (no token, wrong role, no route, a bug), by its status.</summary>
+    public static Kernel.ErrorCode FrameworkCode(int? status) => status switch
+    {
+        400 => Kernel.ErrorCodes.MalformedRequest,
+        401 => Kernel.ErrorCodes.Unauthenticated,
+        403 => Kernel.ErrorCodes.Forbidden,
+        404 => Kernel.ErrorCodes.NotFound,
+        405 => Kernel.ErrorCodes.MethodNotAllowed,
+        415 => Kernel.ErrorCodes.UnsupportedMediaType,
+        _ => Kernel.ErrorCodes.InternalError,
+    };
 
     /// <summary>Writes problem+json whatever the client's Accept header says; the last writer asked.</summary>
     private sealed class AnyClientProblemWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
@@ -88,15 +90,16 @@ internal static partial class ProblemSetup
 
         private async ValueTask<bool> WriteAsync(HttpContext http, Exception exception, int status, string detail, string? field)
         {
+            // A body over the server's size limit is answered 413 with the code of a body that cannot be read.
+            var code = status == 415 ? Kernel.ErrorCodes.UnsupportedMediaType : Kernel.ErrorCodes.MalformedRequest;
             http.Response.StatusCode = status;
             var context = new ProblemDetailsContext
             {
                 HttpContext = http,
                 Exception = exception,
-                ProblemDetails = { Status = status, Title = status == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED_REQUEST", Detail = detail },
+                ProblemDetails = { Status = status, Title = code.Code, Type = code.Type, Detail = detail },
             };
-            context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Title;
-            context.ProblemDetails.Type = new Kernel.Problem(status, context.ProblemDetails.Title!, detail, new Dictionary<string, object?>()).Type;
+            context.ProblemDetails.Extensions["code"] = code.Code;
             if (field is not null) context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
             return await problems.TryWriteAsync(context);
         }

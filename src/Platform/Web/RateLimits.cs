@@ -89,7 +89,7 @@ internal static partial class RateLimits
         LogRefused(log, http.Request.Path, seconds);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new Kernel.Problem(429, "RATE_LIMITED", $"Too many requests; retry after {seconds} s.", new Dictionary<string, object?>());
+        var problem = Kernel.Problem.Of(Kernel.ErrorCodes.RateLimited, $"Too many requests; retry after {seconds} s.");
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

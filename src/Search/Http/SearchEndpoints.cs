@@ -1,8 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using PromotionEngine.Contracts.Http;
+using PromotionEngine.Contracts.Http.Search;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Requests;
@@ -24,15 +28,47 @@ internal static class SearchEndpoints
     {
         var search = app.MapGroup("/api/v1/search").WithTags("Search");
         // Any signed-in caller may search the catalog; the exposure answers shoppers who may not be signed in.
-        search.MapGet("templates", FindAsync).WithName("SearchTemplates").RequireAuthorization();
-        search.MapGet("exposure", ExposeAsync).WithName("TemplateExposure").AllowAnonymous();
+        search.MapGet("templates", FindAsync).WithName("SearchTemplates").RequireAuthorization()
+            .WithSummary("Search templates")
+            .WithDescription("Full-text search of the template catalog (Chinese and English: name and description), with filters; by "
+                + "relevance, then newest first. claimableNow keeps templates whose claim window is open and that have stock. A few "
+                + "seconds after an instance starts it answers 503 SEARCH_NOT_READY until its index is built.")
+            .Answers<Page<TemplateSearchHit>>(StatusCodes.Status200OK, "A page of templates; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.SearchNotReady)
+            .Example(SearchExamples.Found);
+        search.MapGet("exposure", ExposeAsync).WithName("TemplateExposure").AllowAnonymous()
+            .WithSummary("What a shopper can claim on a page")
+            .WithDescription("The templates open now and with stock left that apply to a product, shop or category page (give at least "
+                + "one). Anyone may ask; with a USER token, remainingForYou says how many more that user may claim.")
+            .Answers<Page<ExposedTemplate>>(StatusCodes.Status200OK, "A page of templates; nextCursor is null on the last page.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.SearchNotReady)
+            .Example(SearchExamples.Exposed);
         var ops = app.MapGroup("/api/v1/operator/search").WithTags("Operations").RequireAuthorization(OperatorPolicy);
-        ops.MapGet("", (SearchIndex index) => TypedResults.Ok(index.Status())).WithName("SearchIndexStatus");
-        ops.MapPost("rebuild", Rebuild).WithName("RebuildSearchIndex").WithMetadata(AcceptsIdempotencyKey.Instance);
+        ops.MapGet("", (SearchIndex index) => TypedResults.Ok(index.Status())).WithName("SearchIndexStatus")
+            .WithSummary("This instance's search index")
+            .WithDescription("Each instance keeps its own index, fed by template events: its state, documents, the lag of the last event "
+                + "applied, and its last rebuild.")
+            .Answers<SearchIndexStatus>(StatusCodes.Status200OK, "The index's state.")
+            .Example(SearchExamples.Status);
+        ops.MapPost("rebuild", Rebuild).WithName("RebuildSearchIndex").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Rebuild this instance's search index")
+            .WithDescription("Starts rebuilding the index from the event log in the background (one rebuild at a time); searches are "
+                + "answered from the previous index meanwhile.")
+            .Answers<SearchIndexStatus>(StatusCodes.Status202Accepted, "Started (or running): the index's state.").WithLocation(202)
+            .Example(SearchExamples.Rebuilding);
     }
 
-    private static async Task<IResult> FindAsync(FindTemplates command, TimeProvider clock, string? q, long? merchantId, string? scope, string? type,
-        long? productId, long? categoryId, bool? claimableNow, string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> FindAsync(FindTemplates command, TimeProvider clock,
+        [Description("Words of a name or description, Chinese or English (at most 100 characters); absent: no text.")] string? q,
+        [Description("Only this merchant's templates.")] long? merchantId,
+        [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string? type,
+        [Description("Only templates that apply to this product.")] long? productId,
+        [Description("Only templates that apply to this category.")] long? categoryId,
+        [Description("true: only templates whose claim window is open now and that have stock left.")] bool? claimableNow,
+        [Description(Paging.CursorRule)] string? cursor,
+        [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         var errors = new FieldErrors()
@@ -50,8 +86,13 @@ internal static class SearchEndpoints
         return await command.HandleAsync(query, ct) is { } page ? TypedResults.Ok(page) : NotReady();
     }
 
-    private static async Task<IResult> ExposeAsync(HttpContext http, ExposeTemplates command, TimeProvider clock, long? productId, long? shopId,
-        long? categoryId, string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ExposeAsync(HttpContext http, ExposeTemplates command, TimeProvider clock,
+        [Description("The product page's product.")] long? productId,
+        [Description("The shop page's (or the product's) shop.")] long? shopId,
+        [Description("The category page's (or the product's) category.")] long? categoryId,
+        [Description(Paging.CursorRule)] string? cursor,
+        [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        CancellationToken ct)
     {
         var errors = new FieldErrors()
             .When(productId is null && shopId is null && categoryId is null, "productId", "Give the page's productId, shopId or categoryId.")
@@ -81,7 +122,7 @@ internal static class SearchEndpoints
     /// <summary>503 while this instance builds its first index (a few seconds after start): it would answer from part of the catalog.</summary>
     private static IResult NotReady()
     {
-        return new RetryAfter(ProblemResults.Status(503, "SEARCH_NOT_READY", "This instance is still building its search index; try again shortly.",
+        return new RetryAfter(ProblemResults.Status(ErrorCodes.SearchNotReady, "This instance is still building its search index; try again shortly.",
             new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 }));
     }
 

@@ -6,6 +6,7 @@ using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Checkout;
@@ -23,14 +24,43 @@ internal static class CheckoutEndpoints
     {
         // Idempotent per (order, operation) by themselves; an Idempotency-Key is taken too, with the rules of every other write.
         var group = app.MapGroup("/api/v1/orders/{orderId}/coupons").WithTags("Checkout").RequireAuthorization(QuoteEndpoints.ServicePolicy)
-            .WithMetadata(AcceptsIdempotencyKey.Instance);
-        group.MapPost("lock", LockAsync).WithName("LockCoupons");
+            .WithMetadata(AcceptsIdempotencyKey.Instance)
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.OrderNotFound, ErrorCodes.IllegalTransition);
+        group.MapPost("lock", LockAsync).WithName("LockCoupons")
+            .WithSummary("Lock an order's coupons")
+            .WithDescription("Holds coupons for the order while the user pays, all or none: the listed couponIds of userId, or the "
+                + "coupons a quote selected (quoteId; 409 QUOTE_NO_LONGER_HOLDS when the wallet changed since). The order is then this "
+                + "service's: the other verbs answer 404 ORDER_NOT_FOUND to any other (outside Engine:TrustedServices). A repeat "
+                + "answers the first lock; another lock of the order, 409 IDEMPOTENCY_MISMATCH.")
+            .Answers<OrderCouponsResponse>(StatusCodes.Status200OK,
+                "Held: the order's coupons, LOCKED until lockedUntil (a repeat: the first answer).")
+            .Refuses(ErrorCodes.CouponNotFound, ErrorCodes.IdempotencyMismatch, ErrorCodes.QuoteNotFound, ErrorCodes.QuoteExpired,
+                ErrorCodes.QuoteUserMismatch, ErrorCodes.QuoteHasNoCoupons, ErrorCodes.QuoteNoLongerHolds)
+            .Example(SettlementExamples.LockedByQuote).Example(SettlementExamples.LockedByIds);
         group.MapPost("consume", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.ConsumeAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ConsumeCoupons");
+            RunAsync(orderId, o => c.ConsumeAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ConsumeCoupons")
+            .WithSummary("Consume an order's coupons")
+            .WithDescription("The payment succeeded: the order's held coupons are spent. A consume after the hold lapsed is refused "
+                + "(ILLEGAL_TRANSITION, reason HOLD_EXPIRED). A repeat answers the first consume.")
+            .Answers<OrderCouponsResponse>(StatusCodes.Status200OK, "Spent: the order's coupons, CONSUMED.")
+            .Refuses(ErrorCodes.OrderNotLocked)
+            .Example(SettlementExamples.Consumed);
         group.MapPost("release", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.ReleaseAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ReleaseCoupons");
+            RunAsync(orderId, o => c.ReleaseAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ReleaseCoupons")
+            .WithSummary("Release an order's coupons")
+            .WithDescription("The payment failed or the order was cancelled: the order's held coupons go back to the wallet (or expire "
+                + "if their validity has passed). A repeat answers the first release.")
+            .Answers<OrderCouponsResponse>(StatusCodes.Status200OK, "Given back: the order's coupons, AVAILABLE (or EXPIRED).")
+            .Refuses(ErrorCodes.OrderNotLocked)
+            .Example(SettlementExamples.Released);
         group.MapPost("refund", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
-            RunAsync(orderId, o => c.RefundAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("RefundCoupons");
+            RunAsync(orderId, o => c.RefundAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("RefundCoupons")
+            .WithSummary("Refund an order's coupons")
+            .WithDescription("The order was refunded: its spent coupons return to the wallet, or expire if their validity has passed. "
+                + "A refund by lines with the pinned allocation is POST /api/v1/settlement/orders/{orderId}/refunds.")
+            .Answers<OrderCouponsResponse>(StatusCodes.Status200OK, "Restored: the order's coupons, AVAILABLE (or EXPIRED).")
+            .Refuses(ErrorCodes.OrderNotConsumed)
+            .Example(SettlementExamples.Refunded);
     }
 
     private static async Task<IResult> LockAsync(

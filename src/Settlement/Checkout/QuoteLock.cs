@@ -34,13 +34,18 @@ internal static class QuoteLock
         if (pin.Refusal is { } refused) return ProblemResults.From(refused);
 
         var result = await checkout.LockAsync(
-            caller, new OrderId(orderId), pin.User, pin.Coupons, TimeSpan.FromSeconds(request.TtlSeconds!.Value), request.QuoteId, ct);
-        if (result.Refusal is { Code: "ILLEGAL_TRANSITION" or "COUPON_NOT_FOUND" } r)
+            caller,
+            new OrderId(orderId),
+            pin.User,
+            pin.Coupons,
+            TimeSpan.FromSeconds(request.TtlSeconds!.Value),
+            request.QuoteId,
+            ct);
+        if (result.Refusal is { } r && (r.Error == ErrorCodes.IllegalTransition || r.Error == ErrorCodes.CouponNotFound))
         {
             return ProblemResults.From(r with
             {
-                Kind = RefusalKind.Conflict,
-                Code = "QUOTE_NO_LONGER_HOLDS",
+                Error = ErrorCodes.QuoteNoLongerHolds,
                 Message = $"The wallet changed since quote {request.QuoteId}: {r.Message} Ask for a new quote.",
             });
         }

@@ -11,6 +11,7 @@ using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.Settlement.Http;
 using PromotionEngine.Settlement.Quotes;
 
 namespace PromotionEngine.Settlement.Orders;
@@ -23,9 +24,32 @@ internal static class OrderEndpoints
     public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/settlement").WithTags("Settlement").RequireAuthorization(QuoteEndpoints.ServicePolicy);
-        group.MapGet("orders/{orderId}", GetAsync).WithName("GetSettlementRecord");
-        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder").WithMetadata(AcceptsIdempotencyKey.Instance);
-        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent").WithMetadata(AcceptsIdempotencyKey.Instance);
+        group.MapGet("orders/{orderId}", GetAsync).WithName("GetSettlementRecord")
+            .WithSummary("Get an order's settlement record")
+            .WithDescription("The order's state, coupons, the discount quoted, held, spent, given back and restored, its refunds and "
+                + "claw-back, and every step with its cause (docs/settlement.md). Only the service whose verb or events made the record "
+                + "(or its trusted group) sees it.")
+            .Answers<SettlementRecordResponse>(StatusCodes.Status200OK, "The settlement record.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.SettlementNotFound)
+            .Example(SettlementExamples.Settled);
+        group.MapPost("orders/{orderId}/refunds", RefundAsync).WithName("RefundOrder").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Refund an order by lines")
+            .WithDescription("Settles a refund by sku and quantity (or of everything left, lines absent) with the allocation the quote "
+                + "pinned: what is due, what the coupon claws back; when the whole order is refunded its coupons are restored. refundId "
+                + "makes a repeat the same refund (200 with the record).")
+            .Answers<SettlementRecordResponse>(StatusCodes.Status200OK, "The settlement record with the refund.")
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.SettlementNotFound, ErrorCodes.OrderNotConsumed, ErrorCodes.RefundIdReused,
+                ErrorCodes.RefundLineUnknown, ErrorCodes.RefundExceedsOrder, ErrorCodes.NothingToRefund, ErrorCodes.IllegalTransition)
+            .Example(SettlementExamples.RefundedByLine);
+        group.MapPost("order-events", IngestAsync).WithName("IngestOrderEvent").WithMetadata(AcceptsIdempotencyKey.Instance)
+            .WithSummary("Send an order event (embedded default)")
+            .WithDescription("Where the order system has no broker of its own: the event (order-created, payment-succeeded, "
+                + "payment-failed, order-cancelled, refund-succeeded; docs/events.md) is recorded as if published on "
+                + "promo.orders.<type>.v1 and delivered to the order saga; its outcome shows in the settlement record. The same eventId "
+                + "is handled once.")
+            .Answers<OrderEventAccepted>(StatusCodes.Status202Accepted, "Recorded: the saga handles it shortly.")
+            .Refuses(ErrorCodes.ValidationFailed)
+            .Example(SettlementExamples.Ingested);
     }
 
     private static async Task<IResult> GetAsync(
@@ -58,12 +82,16 @@ internal static class OrderEndpoints
             {
                 return RefundRequests.Same(earlier.Lines, lines) ? null
                     : new Refusal(
-                        RefusalKind.Conflict, RefundRequests.IdReused, $"Refund {earlier.RefundId} was settled before with other lines.", "refundId");
+                        ErrorCodes.RefundIdReused,
+                        $"Refund {earlier.RefundId} was settled before with other lines.",
+                        "refundId");
             }
             if (record.State is not (OrderStates.Consumed or OrderStates.Refunded))
             {
-                return new Refusal(RefusalKind.Conflict, "ORDER_NOT_CONSUMED",
-                    $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.", null,
+                return new Refusal(
+                    ErrorCodes.OrderNotConsumed,
+                    $"Order {orderId} is {record.StateAt(now)}: no coupon was spent on it.",
+                    null,
                     new Dictionary<string, object?> { ["state"] = record.StateAt(now) });
             }
             if (await steps.RefundAsync(
@@ -150,5 +178,5 @@ internal static class OrderEndpoints
     }
 
     private static Refusal NotFound(string orderId) =>
-        new(RefusalKind.NotFound, "SETTLEMENT_NOT_FOUND", $"No settlement record for order {orderId}: no order event or order verb has named it.");
+        new(ErrorCodes.SettlementNotFound, $"No settlement record for order {orderId}: no order event or order verb has named it.");
 }

@@ -191,7 +191,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         OrderRecord record, string code, string message, StepCause cause, WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
         if (cause.Source == StepSources.Event) await RefuseAsync(record, StepNames.Refund, null, code, message, cause, scope, now, ct);
-        return new Refusal(code == RefundUnits.NothingToRefund ? RefusalKind.Conflict : RefusalKind.Invalid, code, message, "lines");
+        return new Refusal(ErrorCodes.Named(code), message, "lines");
     }
 
     /// <summary>Notes a refused step (and the state it leaves, if it changes one) and reports it with order-settlement-refused.</summary>

@@ -26,17 +26,17 @@ internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust)
     {
         var quote = quoteId.Length is > 0 and <= 40 ? await quotes.FindAsync(quoteId, ct) : null;
         if (quote is not null && !trusted && !trust.MayActFor(caller!, quote.Owner)) quote = null; // another service's: not there
-        if (quote is null) return Refused(RefusalKind.NotFound, "QUOTE_NOT_FOUND", $"No quote {quoteId}.");
+        if (quote is null) return Refused(ErrorCodes.QuoteNotFound, $"No quote {quoteId}.");
         if (user is { } u && u != quote.User)
-            return Refused(RefusalKind.Conflict, "QUOTE_USER_MISMATCH", $"Quote {quoteId} was made for another user.");
+            return Refused(ErrorCodes.QuoteUserMismatch, $"Quote {quoteId} was made for another user.");
         if (now >= quote.ExpiresAt)
-            return Refused(RefusalKind.Conflict, "QUOTE_EXPIRED", $"Quote {quoteId} expired at {quote.ExpiresAt:O}; ask for a new quote.",
+            return Refused(ErrorCodes.QuoteExpired, $"Quote {quoteId} expired at {quote.ExpiresAt:O}; ask for a new quote.",
                 new Dictionary<string, object?> { ["expiredAt"] = quote.ExpiresAt });
         if (quote.Coupons.Count == 0)
-            return Refused(RefusalKind.Invalid, HasNoCoupons, $"Quote {quoteId} uses no coupon: there is nothing to lock.");
+            return Refused(ErrorCodes.QuoteHasNoCoupons, $"Quote {quoteId} uses no coupon: there is nothing to lock.");
         return new QuotePin(quote.User, quote.Coupons, null);
 
-        QuotePin Refused(RefusalKind kind, string code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
-            new(quote?.User ?? new UserId(0), [], new Refusal(kind, code, message, "quoteId", details));
+        QuotePin Refused(ErrorCode code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
+            new(quote?.User ?? new UserId(0), [], new Refusal(code, message, "quoteId", details));
     }
 }

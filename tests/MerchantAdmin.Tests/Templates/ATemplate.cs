@@ -28,10 +28,11 @@ internal static class ATemplate
 
 internal static class Refusals
 {
-    public static void AssertRefused(Refusal? refusal, RefusalKind kind, string code, string? field = null)
+    /// <summary>Refused with <paramref name="code"/>, answered with <paramref name="status"/> (the catalogue's), naming <paramref name="field"/>.</summary>
+    public static void AssertRefused(Refusal? refusal, int status, string code, string? field = null)
     {
         Assert.NotNull(refusal);
-        Assert.Equal(kind, refusal.Kind);
+        Assert.Equal(status, refusal.Error.Status);
         Assert.Equal(code, refusal.Code);
         Assert.Equal(field, refusal.Field);
     }

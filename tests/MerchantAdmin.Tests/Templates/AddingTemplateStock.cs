@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using PromotionEngine.Kernel;
 using PromotionEngine.MerchantAdmin.Templates;
 using static PromotionEngine.MerchantAdmin.Tests.Templates.Refusals;
 
@@ -33,7 +32,7 @@ public class AddingTemplateStock
     {
         var template = ATemplate.EndingIn(Days(30), _clock, stock: 100);
 
-        AssertRefused(template.AddStock(quantity, Now), RefusalKind.BadInput, "VALIDATION_FAILED", "quantity");
+        AssertRefused(template.AddStock(quantity, Now), 400, "VALIDATION_FAILED", "quantity");
 
         Assert.Equal(100, template.Stock);
     }
@@ -43,7 +42,7 @@ public class AddingTemplateStock
     {
         var template = ATemplate.EndingIn(Days(30), _clock, stock: 100);
 
-        AssertRefused(template.AddStock(TemplateRules.MaxStock - 99, Now), RefusalKind.Invalid, "STOCK_LIMIT_EXCEEDED", "quantity");
+        AssertRefused(template.AddStock(TemplateRules.MaxStock - 99, Now), 422, "STOCK_LIMIT_EXCEEDED", "quantity");
         Assert.Equal(100, template.Stock);
         Assert.Null(template.AddStock(TemplateRules.MaxStock - 100, Now));
         Assert.Equal(TemplateRules.MaxStock, template.Stock);
@@ -54,7 +53,7 @@ public class AddingTemplateStock
     {
         var template = ATemplate.EndingIn(Days(30), _clock, stock: 100).Terminated(_clock);
 
-        AssertRefused(template.AddStock(50, Now), RefusalKind.Conflict, "TEMPLATE_TERMINATED");
+        AssertRefused(template.AddStock(50, Now), 409, "TEMPLATE_TERMINATED");
 
         Assert.Equal(100, template.Stock);
     }
@@ -65,7 +64,7 @@ public class AddingTemplateStock
         var template = ATemplate.EndingIn(Days(30), _clock, stock: 100);
         _clock.Advance(Days(30));
 
-        AssertRefused(template.AddStock(50, Now), RefusalKind.Conflict, "TEMPLATE_ENDED");
+        AssertRefused(template.AddStock(50, Now), 409, "TEMPLATE_ENDED");
 
         Assert.Equal(100, template.Stock);
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using PromotionEngine.Kernel;
 using PromotionEngine.MerchantAdmin.Templates;
 using static PromotionEngine.MerchantAdmin.Tests.Templates.Refusals;
 
@@ -46,8 +45,8 @@ public class ChangingATemplate
         var template = ATemplate.EndingIn(Days(30), _clock);
         var end = template.ValidUntil;
 
-        AssertRefused(template.ExtendValidity(end - Days(1), Now), RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", "validUntil");
-        AssertRefused(template.ExtendValidity(end, Now), RefusalKind.Invalid, "VALID_UNTIL_NOT_EXTENDED", "validUntil");
+        AssertRefused(template.ExtendValidity(end - Days(1), Now), 422, "VALID_UNTIL_NOT_EXTENDED", "validUntil");
+        AssertRefused(template.ExtendValidity(end, Now), 422, "VALID_UNTIL_NOT_EXTENDED", "validUntil");
 
         Assert.Equal(end, template.ValidUntil);
     }
@@ -58,7 +57,7 @@ public class ChangingATemplate
         var template = ATemplate.EndingIn(Days(30), _clock);
 
         AssertRefused(template.ExtendValidity(template.ValidFrom + TemplateRules.MaxWindow + TimeSpan.FromSeconds(1), Now),
-            RefusalKind.BadInput, "VALIDATION_FAILED", "validUntil");
+            400, "VALIDATION_FAILED", "validUntil");
         Assert.Null(template.ExtendValidity(template.ValidFrom + TemplateRules.MaxWindow, Now));
     }
 
@@ -68,7 +67,7 @@ public class ChangingATemplate
         var template = ATemplate.EndingIn(Days(30), _clock);
         _clock.Advance(Days(30));
 
-        AssertRefused(template.ExtendValidity(Now + Days(30), Now), RefusalKind.Conflict, "TEMPLATE_ENDED");
+        AssertRefused(template.ExtendValidity(Now + Days(30), Now), 409, "TEMPLATE_ENDED");
     }
 
     [Fact]
@@ -76,7 +75,7 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock).Terminated(_clock);
 
-        AssertRefused(template.ExtendValidity(Now + Days(60), Now), RefusalKind.Conflict, "TEMPLATE_TERMINATED");
+        AssertRefused(template.ExtendValidity(Now + Days(60), Now), 409, "TEMPLATE_TERMINATED");
     }
 
     // The per-user limit.
@@ -100,7 +99,7 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock, perUserLimit: 2);
 
-        AssertRefused(template.RaisePerUserLimit(limit, Now), RefusalKind.Invalid, "PER_USER_LIMIT_NOT_RAISED", "perUserLimit");
+        AssertRefused(template.RaisePerUserLimit(limit, Now), 422, "PER_USER_LIMIT_NOT_RAISED", "perUserLimit");
 
         Assert.Equal(2, template.PerUserLimit);
     }
@@ -110,7 +109,7 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock, perUserLimit: 2);
 
-        AssertRefused(template.RaisePerUserLimit(TemplateRules.MaxPerUserLimit + 1, Now), RefusalKind.BadInput, "VALIDATION_FAILED", "perUserLimit");
+        AssertRefused(template.RaisePerUserLimit(TemplateRules.MaxPerUserLimit + 1, Now), 400, "VALIDATION_FAILED", "perUserLimit");
         Assert.Null(template.RaisePerUserLimit(TemplateRules.MaxPerUserLimit, Now));
     }
 
@@ -121,8 +120,8 @@ public class ChangingATemplate
         var terminated = ATemplate.EndingIn(Days(60), _clock).Terminated(_clock);
         _clock.Advance(Days(30));
 
-        AssertRefused(ended.RaisePerUserLimit(5, Now), RefusalKind.Conflict, "TEMPLATE_ENDED");
-        AssertRefused(terminated.RaisePerUserLimit(5, Now), RefusalKind.Conflict, "TEMPLATE_TERMINATED");
+        AssertRefused(ended.RaisePerUserLimit(5, Now), 409, "TEMPLATE_ENDED");
+        AssertRefused(terminated.RaisePerUserLimit(5, Now), 409, "TEMPLATE_TERMINATED");
     }
 
     // Name and description.
@@ -147,7 +146,7 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock);
 
-        AssertRefused(template.Rename(name, Now), RefusalKind.BadInput, "VALIDATION_FAILED", "name");
+        AssertRefused(template.Rename(name, Now), 400, "VALIDATION_FAILED", "name");
 
         Assert.Equal("Spring sale", template.Name);
     }
@@ -157,7 +156,7 @@ public class ChangingATemplate
     {
         var template = ATemplate.EndingIn(Days(30), _clock);
 
-        AssertRefused(template.Rename(new string('n', TemplateRules.MaxNameLength + 1), Now), RefusalKind.BadInput, "VALIDATION_FAILED", "name");
+        AssertRefused(template.Rename(new string('n', TemplateRules.MaxNameLength + 1), Now), 400, "VALIDATION_FAILED", "name");
         Assert.Null(template.Rename(new string('n', TemplateRules.MaxNameLength), Now));
     }
 
@@ -179,7 +178,9 @@ public class ChangingATemplate
 
         AssertRefused(
             template.Describe(new string('d', TemplateRules.MaxDescriptionLength + 1), Now),
-            RefusalKind.BadInput, "VALIDATION_FAILED", "description");
+            400,
+            "VALIDATION_FAILED",
+            "description");
         Assert.Equal("5 off anything", template.Description);
         Assert.Null(template.Describe(new string('d', TemplateRules.MaxDescriptionLength), Now));
     }

@@ -94,10 +94,22 @@ internal sealed class Schema
 /// <summary>A path, query or header parameter of an operation.</summary>
 internal sealed record ApiParameter(string Name, string In, Schema Schema, bool Required);
 
-/// <summary>One operation of the OpenAPI document: what the fuzzer may vary.</summary>
+/// <summary>
+/// One operation of the OpenAPI document: what the fuzzer may vary, and the problem codes it declares per status (the keys of
+/// each problem+json answer's examples, one per code).
+/// </summary>
 internal sealed record ApiOperation(
-    string Method, string Path, string Name, IReadOnlyList<ApiParameter> Parameters, string? BodyMediaType, Schema? BodySchema)
+    string Method,
+    string Path,
+    string Name,
+    IReadOnlyList<ApiParameter> Parameters,
+    string? BodyMediaType,
+    Schema? BodySchema,
+    IReadOnlyDictionary<int, IReadOnlySet<string>> Refusals)
 {
+    /// <summary>True when the document says this operation answers <paramref name="status"/> with <paramref name="code"/>.</summary>
+    public bool Declares(int status, string code) => Refusals.TryGetValue(status, out var codes) && codes.Contains(code);
+
     public IEnumerable<ApiParameter> In(string where) => Parameters.Where(p => p.In == where);
 
     public bool IsWrite => Method is "POST" or "PUT" or "PATCH" or "DELETE";
@@ -138,7 +150,14 @@ internal static class ApiDescription
                     body = Schema.Read(media?["schema"], document);
                 }
                 var id = operation["operationId"]?.GetValue<string>() ?? $"{method.ToUpperInvariant()} {path}";
-                operations.Add(new ApiOperation(method.ToUpperInvariant(), path, id, parameters, mediaType, body));
+                var refusals = new Dictionary<int, IReadOnlySet<string>>();
+                foreach (var (status, response) in operation["responses"] as JsonObject ?? [])
+                {
+                    if (int.TryParse(status, out var code) && code >= 400
+                        && response?["content"]?["application/problem+json"]?["examples"] is JsonObject examples)
+                        refusals[code] = examples.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+                }
+                operations.Add(new ApiOperation(method.ToUpperInvariant(), path, id, parameters, mediaType, body, refusals));
             }
         }
         return operations;

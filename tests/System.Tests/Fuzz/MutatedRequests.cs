@@ -114,7 +114,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
                     before = await store.QuietAsync(Patience); // accepted: whatever it started in the background settles first
                     continue;
                 }
-                if (ProblemFault(status, mediaType, answer, codes) is { } fault) findings.Add(Found(fault));
+                if (ProblemFault(operation, status, mediaType, answer, codes) is { } fault) findings.Add(Found(fault));
                 var after = await store.ReadAsync();
                 if (after.ChangesSince(before) is { Length: > 0 } changes)
                 {
@@ -147,8 +147,11 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
     [GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
     private static partial Regex UpperSnake();
 
-    /// <summary>Why a 4xx answer is not a proper refusal, or null when it is one.</summary>
-    private static string? ProblemFault(int status, string? mediaType, string answer, IReadOnlySet<string> documented)
+    /// <summary>
+    /// Why a 4xx answer is not a proper refusal, or null when it is one: problem+json with a documented code that the operation
+    /// declares for that status in the document (a request that matches no route, NOT_FOUND or METHOD_NOT_ALLOWED, reached no operation).
+    /// </summary>
+    private static string? ProblemFault(ApiOperation operation, int status, string? mediaType, string answer, IReadOnlySet<string> documented)
     {
         if (mediaType != "application/problem+json") return $"4xx as {mediaType ?? "no content type"}, not problem+json";
         JsonElement problem;
@@ -158,6 +161,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             return "problem without a code";
         if (!UpperSnake().IsMatch(code.GetString()!)) return $"code '{code.GetString()}' is not UPPER_SNAKE";
         if (!documented.Contains(code.GetString()!)) return $"code {code.GetString()} is not in docs/errors.md";
+        if (!operation.Declares(status, code.GetString()!) && code.GetString() is not ("NOT_FOUND" or "METHOD_NOT_ALLOWED"))
+            return $"{status} {code.GetString()} is not declared for this operation in the OpenAPI document";
         if (!problem.TryGetProperty("status", out var echoed) || echoed.ValueKind != JsonValueKind.Number || echoed.GetInt32() != status)
             return "problem status differs from the HTTP status";
         return null;
@@ -309,8 +314,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         if (schema.Examples.Count > 0) return schema.Examples[0]?.DeepClone();
         return schema.Kind switch
         {
-            ValueKind.Object => new JsonObject(schema.Properties.Select(p =>
-                KeyValuePair.Create(p.Key, Value(operation, p.Value, label + "." + p.Key, random)))),
+            ValueKind.Object => new JsonObject(schema.Properties.Where(p => Known(operation, label + "." + p.Key) is not { Omit: true })
+                .Select(p => KeyValuePair.Create(p.Key, Value(operation, p.Value, label + "." + p.Key, random)))),
             ValueKind.Array => new JsonArray(Value(operation, schema.Items ?? Schema.Unknown, label + "[0]", random)),
             ValueKind.Integer or ValueKind.Number => 1,
             ValueKind.Boolean => false,
@@ -343,6 +348,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             case "shopId" or "productIds" or "categoryIds" or "percentOff" or "maxDiscountAmount" or "quoteId": value = null; break;
             case "discountAmount": value = 1000; break;
             case "thresholdAmount": value = 10_000; break;
+            // A change names what it changes: a new name and description (the world's template has the highest limit already).
+            case "validUntil" or "perUserLimit" when operation.Method == "PATCH": return new Optional(null, Omit: true);
             case "validFrom": value = world.Now.AddMinutes(-1).ToString("O"); break;
             case "validUntil": value = world.Now.AddDays(30).ToString("O"); break;
             case "validityAfterClaim": value = "P7D"; break;
@@ -371,17 +378,23 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         return new Optional(value);
     }
 
-    private sealed record Optional(JsonNode? Value);
+    /// <summary>A known value; <paramref name="Omit"/>: the member is left out of the body.</summary>
+    private sealed record Optional(JsonNode? Value, bool Omit = false);
 
-    /// <summary>The multipart form: the document only says "a file", so the fields the README names come with it.</summary>
+    /// <summary>The multipart form: its parts as the document lists them, with the values of a real task where the test knows them.</summary>
     private List<FormPart> FormBody(ApiOperation operation)
     {
         var parts = new List<FormPart>();
         var schema = operation.BodySchema ?? Schema.Unknown;
+        var known = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["templateId"] = _world!.Template, ["name"] = "Fuzz push", ["startAt"] = _world.Now.AddDays(1).ToString("O"), ["notify"] = "IN_APP",
+        };
         foreach (var (name, property) in schema.Properties)
-            parts.Add(property.Format == "binary" ? new FormPart(name, Recipients(), "recipients.csv", "text/csv") : FormPart.Text(name, "1"));
-        if (schema.Format == "binary" && parts.All(p => p.FileName is null))
-            parts.Add(new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
+            parts.Add(property.Format == "binary" ? new FormPart(name, Recipients(), "recipients.csv", "text/csv")
+                : FormPart.Text(name, known.GetValueOrDefault(name, "1")));
+        if (schema.Format == "binary" && parts.All(p => p.FileName is null)) parts.Add(
+            new FormPart("file", Recipients(), "recipients.csv", "text/csv"));
         if (operation.Path.EndsWith("/distribution-tasks", StringComparison.Ordinal))
         {
             foreach (var (name, value) in new[] { ("templateId", _world!.Template), ("name", "Fuzz push"),

@@ -1,30 +1,40 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 
-// Ids travel as strings in responses: 64-bit ids do not fit a JavaScript number. Requests accept either.
+// Ids travel as strings in responses: 64-bit ids do not fit a JavaScript number. Requests accept either; the OpenAPI document
+// describes them as strings. [Required], [AllowedValues] and the like describe the wire for the document only: the endpoints
+// check every field themselves and answer 400 VALIDATION_FAILED naming each.
 
-/// <summary>POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset.</summary>
+/// <summary>
+/// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
+/// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
+/// optionally maxDiscountAmount and thresholdAmount. By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// </summary>
 public sealed record CreateTemplateRequest(
-    string? Name,
-    string? Description,
-    string? Currency,
-    string? Scope,
-    long? ShopId,
-    IReadOnlyList<long>? ProductIds,
-    IReadOnlyList<long>? CategoryIds,
-    string? Type,
-    long? DiscountAmount,
+    [property: Required, StringLength(100, MinimumLength = 1)] string? Name,
+    [property: StringLength(1000), Description("Line breaks and tabs allowed; no other control character.")] string? Description,
+    [property: Required] string? Currency,
+    [property: Required, AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? Scope,
+    [property: Description("With scope SHOP only, and required there.")] long? ShopId,
+    [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
+    [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string? Type,
+    [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
+    [property: Description("THRESHOLD (required) and PERCENTAGE (optional): the order amount from which it applies."), Range(1, 100_000_000_000)]
     long? ThresholdAmount,
-    int? PercentOff,
-    long? MaxDiscountAmount,
-    DateTimeOffset? ValidFrom,
-    DateTimeOffset? ValidUntil,
+    [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
+    [property: Description("PERCENTAGE only: the most it takes off."), Range(1, 100_000_000_000)] long? MaxDiscountAmount,
+    [property: Required, Description("When claims open.")] DateTimeOffset? ValidFrom,
+    [property: Required, Description("When claims close (exclusive); the window is at most 3660 days.")] DateTimeOffset? ValidUntil,
+    [property: Description("How long a claimed coupon stays usable, an ISO-8601 duration (P7D, PT12H); absent: until validUntil.")]
     string? ValidityAfterClaim,
-    long? Stock,
-    int? PerUserLimit,
-    bool? Exclusive = null,
-    int? Priority = null);
+    [property: Required, Range(1, 1_000_000_000)] long? Stock,
+    [property: Required, Range(1, 1000)] int? PerUserLimit,
+    [property: Description("True: combines with no other coupon on an order.")] bool? Exclusive = null,
+    [property: Description("Which coupon applies first when several combine (0 to 1000, higher first)."), Range(0, 1000)] int? Priority = null);
 
 public sealed record TemplateResponse(
     string Id,
@@ -32,11 +42,11 @@ public sealed record TemplateResponse(
     string Name,
     string Description,
     string Currency,
-    string Scope,
+    [property: AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string Scope,
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -46,21 +56,32 @@ public sealed record TemplateResponse(
     string? ValidityAfterClaim,
     long Stock,
     int PerUserLimit,
-    string Status,
-    long Issued,
+    [property: AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("As of the answer: ENDED once validUntil has passed.")] string Status,
+    [property: Description("Coupons issued so far (claimed and distributed).")] long Issued,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     bool Exclusive = false,
     int Priority = 0);
 
+/// <summary>
+/// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the
+/// template is fixed at creation: naming one is 422 TEMPLATE_FIELD_IMMUTABLE. (The endpoint reads the body as JSON itself: this
+/// record describes it.)
+/// </summary>
+public sealed record ChangeTemplateRequest(
+    [property: StringLength(100, MinimumLength = 1), NotNullWhenSent] string? Name,
+    [property: StringLength(1000), Description("null clears it.")] string? Description,
+    [property: Description("Only later than the current end."), NotNullWhenSent] DateTimeOffset? ValidUntil,
+    [property: Description("Only higher than the current limit, at most 1000."), Range(1, 1000), NotNullWhenSent] int? PerUserLimit);
+
 /// <summary>POST /api/v1/merchant/templates/{id}/stock.</summary>
-public sealed record AddStockRequest(long? Quantity);
+public sealed record AddStockRequest([property: Required, Range(1, 1_000_000_000)] long? Quantity);
 
 /// <summary>One entry of a template's audit trail: who did what, when, and the values before and after.</summary>
 public sealed record TemplateHistoryEntry(
     string Id,
-    string Operation,
-    string Actor,
+    [property: AllowedValues("CREATE", "CHANGE", "ADD_STOCK", "TERMINATE")] string Operation,
+    [property: Description("Who: the token's subject, e.g. merchant:7.")] string Actor,
     DateTimeOffset OccurredAt,
-    JsonElement? Before,
-    JsonElement? After);
+    [property: Description("The template's members before the operation (null for CREATE).")] JsonElement? Before,
+    [property: Description("The template's members after the operation.")] JsonElement? After);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PromotionEngine.Contracts.Http.Search;
 
 // Ids travel as strings in responses: 64-bit ids do not fit a JavaScript number.
@@ -14,11 +16,11 @@ public sealed record TemplateSearchHit(
     string Name,
     string Description,
     string Currency,
-    string Scope,
+    [property: AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string Scope,
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -27,7 +29,7 @@ public sealed record TemplateSearchHit(
     DateTimeOffset ValidUntil,
     long Stock,
     int PerUserLimit,
-    string Status,
+    [property: AllowedValues("ACTIVE", "ENDED", "TERMINATED")] string Status,
     bool ClaimableNow,
     int Version,
     DateTimeOffset CreatedAt,
@@ -45,9 +47,9 @@ public sealed record ExposedTemplate(
     string Name,
     string Description,
     string Currency,
-    string Scope,
+    [property: AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string Scope,
     string? ShopId,
-    string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -63,7 +65,7 @@ public sealed record ExposedTemplate(
 /// <param name="Rebuilding">A rebuild from the event log is running (searches are answered from the previous index meanwhile).</param>
 /// <param name="LagSeconds">For the last event applied as it arrived: its occurrence to its application, in seconds.</param>
 public sealed record SearchIndexStatus(
-    string State,
+    [property: AllowedValues("BUILDING", "READY")] string State,
     bool Rebuilding,
     long Documents,
     DateTimeOffset? LastEventOccurredAt,

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace PromotionEngine.Contracts.Http.Settlement;
@@ -9,8 +11,10 @@ namespace PromotionEngine.Contracts.Http.Settlement;
 public sealed record SettlementRecordResponse(
     string OrderId,
     string UserId,
+    [property: AllowedValues("AWAITING_ORDER", "NO_COUPONS", "LOCKED", "EXPIRED", "LOCK_REFUSED", "CONSUMED", "CONSUME_REFUSED", "RELEASED",
+        "REFUNDED")]
     string State,
-    string? Code,
+    [property: Description("Why the last step was refused (docs/errors.md, the order saga's codes), else null.")] string? Code,
     string? Currency,
     string? QuoteId,
     IReadOnlyList<string> CouponIds,
@@ -42,18 +46,39 @@ public sealed record RecordLineResponse(int Line, string Sku, long UnitPrice, in
 public sealed record RecordRefundResponse(string RefundId, IReadOnlyList<RefundLineRequest>? Lines, long ShopRefunded, bool Pending, long? Payout,
     long? Clawback, long? Outstanding, bool CouponsRestored, DateTimeOffset At);
 
-public sealed record RecordStepResponse(int Seq, DateTimeOffset At, string Step, string Source, string Outcome, string? Code, string Detail,
-    string? CauseType, string? CauseEventId);
+public sealed record RecordStepResponse(
+    int Seq,
+    DateTimeOffset At,
+    [property: AllowedValues("LOCK", "CONSUME", "RELEASE", "REFUND")] string Step,
+    [property: AllowedValues("EVENT", "HTTP"), Description("An order event (through the saga) or an HTTP call.")] string Source,
+    [property: AllowedValues("DONE", "IGNORED", "REFUSED", "PENDING")] string Outcome,
+    string? Code,
+    string Detail,
+    [property: Description("The order event that asked for the step (EVENT steps), e.g. order-created.")] string? CauseType,
+    string? CauseEventId);
 
 /// <summary>POST /api/v1/settlement/orders/{orderId}/refunds: lines null refunds everything left; RefundId makes a repeat the same refund.</summary>
-public sealed record RefundRequest(string? RefundId, IReadOnlyList<RefundLineRequest>? Lines, long? Amount);
+public sealed record RefundRequest(
+    [property: Required, StringLength(64, MinimumLength = 1), Description("The order system's id of this refund: the same id is the same refund.")]
+    string? RefundId,
+    [property: Description("The units refunded now, by sku (at least one line); null or absent: everything not refunded before.")]
+    IReadOnlyList<RefundLineRequest>? Lines,
+    [property: Description("What the shop paid back, in minor units (default 0)."), Range(0, long.MaxValue)] long? Amount);
 
-public sealed record RefundLineRequest(string? Sku, int? Quantity);
+public sealed record RefundLineRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string? Sku,
+    [property: Required, Range(1, int.MaxValue)] int? Quantity);
 
 /// <summary>
 /// POST /api/v1/settlement/order-events: an order event for the embedded default (no broker of the order system's): recorded
 /// into the outbox as if published on promo.orders.&lt;type&gt;.v1, then delivered to the saga like any event.
 /// </summary>
-public sealed record OrderEventRequest(Guid? EventId, string? Type, DateTimeOffset? OccurredAt, JsonElement? Payload);
+public sealed record OrderEventRequest(
+    [property: Required, Description("The event's UUID, the same for every retry of it (a repeat is delivered once).")] Guid? EventId,
+    [property: Required, AllowedValues("order-created", "payment-succeeded", "payment-failed", "order-cancelled", "refund-succeeded")] string? Type,
+    [property: Description("When it happened; absent: when it is received.")] DateTimeOffset? OccurredAt,
+    [property: Required] JsonElement? Payload);
 
-public sealed record OrderEventAccepted(string EventId, string Subject);
+public sealed record OrderEventAccepted(
+    string EventId,
+    [property: Description("The subject it was recorded under, e.g. promo.orders.order-created.v1.")] string Subject);

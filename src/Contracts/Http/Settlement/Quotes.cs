@@ -1,17 +1,31 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
 namespace PromotionEngine.Contracts.Http.Settlement;
 
 /// <summary>POST /api/v1/settlement/quotes. Money in minor units. <c>couponIds</c>: the user's pick (omit for the best combination).</summary>
 public sealed record QuoteRequest(
-    long? UserId, string? Currency, IReadOnlyList<QuoteLineRequest>? Lines, long? ShippingFee, IReadOnlyList<long>? CouponIds);
+    [property: Required, Description("The user whose wallet prices the cart.")] long? UserId,
+    [property: Required] string? Currency,
+    [property: Required, Description("1 to 200 lines, each sku once.")] IReadOnlyList<QuoteLineRequest>? Lines,
+    [property: Description("Minor units (default 0)."), Range(0, 100_000_000_000)] long? ShippingFee,
+    [property: Description("The user's pick (at most 100); absent: the best combination of the wallet.")] IReadOnlyList<long>? CouponIds);
 
 /// <summary>One order line: categoryIds and productId decide which scoped coupons apply to it.</summary>
-public sealed record QuoteLineRequest(string? Sku, long? ProductId, long? ShopId, IReadOnlyList<long>? CategoryIds, long? UnitPrice, int? Quantity);
+public sealed record QuoteLineRequest(
+    [property: Required, StringLength(64, MinimumLength = 1)] string? Sku,
+    long? ProductId,
+    [property: Required] long? ShopId,
+    [property: Description("At most 20.")] IReadOnlyList<long>? CategoryIds,
+    [property: Required, Description("Minor units."), Range(0, 100_000_000_000)] long? UnitPrice,
+    [property: Required, Range(1, 100_000)] int? Quantity);
 
 public sealed record QuoteResponse(
     string QuoteId,
     string UserId,
     string Currency,
-    DateTimeOffset ExpiresAt,
+    [property: Description("Lock the quote (quoteId) before this.")] DateTimeOffset ExpiresAt,
+    [property: AllowedValues("BEST", "PICKED"), Description("BEST: the best combination of the wallet; PICKED: the caller's couponIds.")]
     string Selection,
     long Subtotal,
     long ShippingFee,
@@ -27,7 +41,14 @@ public sealed record QuoteResponse(
 /// lines) and what it took off.
 /// </summary>
 public sealed record AppliedCouponResponse(
-    string CouponId, string TemplateId, int Step, string Slot, string? ShopId, string Type, long Base, long Discount);
+    string CouponId,
+    string TemplateId,
+    int Step,
+    [property: AllowedValues("SHOP", "PLATFORM")] string Slot,
+    string? ShopId,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
+    long Base,
+    long Discount);
 
 public sealed record QuoteLineResponse(
     int Line, string Sku, long Amount, long Discount, long Payable, IReadOnlyList<LineAllocationResponse> Allocations);
@@ -44,5 +65,13 @@ public sealed record UsableCouponResponse(string CouponId, string TemplateId, lo
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
 /// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET.
 /// </summary>
-public sealed record UnusableCouponResponse(string CouponId, string? TemplateId, string Reason, string Detail, long? Shortfall,
-    IReadOnlyList<string>? BlockedBy, DateTimeOffset? At);
+public sealed record UnusableCouponResponse(
+    string CouponId,
+    string? TemplateId,
+    [property: AllowedValues("USED", "EXPIRED", "LOCKED", "NOT_STARTED", "TEMPLATE_UNKNOWN", "CURRENCY_MISMATCH", "SCOPE_MISMATCH", "BELOW_THRESHOLD",
+        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET")]
+    string Reason,
+    string Detail,
+    [property: Description("BELOW_THRESHOLD: the minor units the cart lacks.")] long? Shortfall,
+    [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
+    [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At);
