@@ -22,8 +22,9 @@ public sealed class ValidationReport
 
     private static readonly Lazy<ValidationReport> SuiteReport = new(() =>
     {
+        var mode = ModeFromEnvironment(); // a mode it does not know fails the first client made, before anything is registered
         var report = new ValidationReport();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => report.Write(ReportFile(), ModeFromEnvironment());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => report.Write(ReportFile(), mode);
         return report;
     });
 
