@@ -214,9 +214,9 @@ public sealed class DistributionKilled
 
     private static HttpClient Client(HostProcess host)
     {
-        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
+        var client = host.CreateClient(TimeSpan.FromSeconds(60));
+        client.DefaultRequestHeaders.Authorization
+            = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, "77", TimeSpan.FromHours(1)));
         return client;
     }
 }

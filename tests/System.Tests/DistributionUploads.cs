@@ -130,7 +130,7 @@ public sealed class DistributionUploadAborted
 
                 await DistributionUploads.SpoolEmptiedAsync(spool, $"after a {how}");
             }
-            using var check = new HttpClient { BaseAddress = host.ManagementAddress }; // health answers on the management port
+            using var check = host.CreateManagementClient(); // health answers on the management port
             Assert.Equal(HttpStatusCode.OK, (await check.GetAsync("/health/ready")).StatusCode);
         }
         finally

@@ -105,7 +105,7 @@ public sealed class EngineKilled(ITestOutputHelper output)
 
     private static HttpClient Client(HostProcess host, CallerRole role, string id)
     {
-        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = host.CreateClient(TimeSpan.FromSeconds(30));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(role, id, TimeSpan.FromHours(1)));
         return client;
     }

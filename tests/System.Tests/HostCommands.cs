@@ -58,7 +58,7 @@ public sealed class HostCommands : IDisposable
 
         await using var server = await HostProcess.StartAsync(new Dictionary<string, string> { ["Promotion:DataDirectory"] = _data },
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }, _work);
-        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var client = server.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Output.Trim());
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me/coupons")).StatusCode);

@@ -139,7 +139,7 @@ public sealed class RateLimits
 
     private static async Task<HttpResponseMessage> PingAsync(HostProcess host, string forwardedFor, string? token = null)
     {
-        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        using var client = host.CreateClient();
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping");
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

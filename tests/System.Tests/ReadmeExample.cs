@@ -54,9 +54,9 @@ public sealed class ReadmeExample(ITestOutputHelper output)
             // What the answers said is what is stored: one coupon issued for the two claim requests, back in the wallet.
             var key = SigningKeys.Resolve(new AuthOptions(), data);
             var tokens = new TokenIssuer(key, "promotion-engine", "promotion-engine", TimeProvider.System);
-            using var client = new HttpClient { BaseAddress = host.BaseAddress };
-            client.DefaultRequestHeaders.Authorization =
-                new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
+            using var client = host.CreateClient();
+            client.DefaultRequestHeaders.Authorization
+                = new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.Merchant, "7", TimeSpan.FromMinutes(5)));
             Assert.Equal(1, (await (await client.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).GetProperty("issued").GetInt64());
             client.DefaultRequestHeaders.Authorization =
                 new AuthenticationHeaderValue("Bearer", tokens.Issue(CallerRole.User, "1001", TimeSpan.FromMinutes(5)));

@@ -23,11 +23,11 @@ public sealed class Telemetry : IAsyncLifetime
     [Fact]
     public async Task The_scrape_on_the_management_port_shows_the_relay_publishing_and_its_lag()
     {
-        using var merchant = new HttpClient { BaseAddress = _host.BaseAddress };
+        using var merchant = _host.CreateClient();
         merchant.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Bearer", EngineApp.Tokens.Issue(CallerRole.Merchant, EngineApp.NewId().ToString(), TimeSpan.FromHours(1)));
         await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow));
-        using var management = new HttpClient { BaseAddress = _host.ManagementAddress };
+        using var management = _host.CreateManagementClient();
 
         var scrape = await Eventually(async () =>
         {
@@ -49,8 +49,8 @@ public sealed class Telemetry : IAsyncLifetime
     [InlineData("/health/live")]
     public async Task The_public_port_serves_no_metrics_and_no_health_even_to_a_request_naming_the_management_port(string path)
     {
-        using var anonymous = new HttpClient { BaseAddress = _host.BaseAddress };
-        using var management = new HttpClient { BaseAddress = _host.ManagementAddress };
+        using var anonymous = _host.CreateClient();
+        using var management = _host.CreateManagementClient();
 
         Assert.Equal(HttpStatusCode.OK, (await management.GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(path)).StatusCode);
@@ -62,8 +62,8 @@ public sealed class Telemetry : IAsyncLifetime
     [Fact]
     public async Task The_management_port_serves_nothing_but_metrics_and_health()
     {
-        using var management = new HttpClient { BaseAddress = _host.ManagementAddress };
-        using var anonymous = new HttpClient { BaseAddress = _host.BaseAddress };
+        using var management = _host.CreateManagementClient();
+        using var anonymous = _host.CreateClient();
 
         Assert.Equal(HttpStatusCode.NoContent, (await anonymous.GetAsync("/api/v1/ping")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/api/v1/ping")).StatusCode);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -11,6 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Platform.Identity;
+using PromotionEngine.System.Tests.Infrastructure.OpenApi;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 
@@ -97,6 +99,20 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     public Task<(HttpStatusCode Status, string Body)> ManagementGetAsync(string path) =>
         GetOnPortAsync(path,
             ManagementPort ?? throw new InvalidOperationException("This app has no management port: call WithManagementPort() before it starts."));
+
+    /// <summary>
+    /// A client of the in-process server, as WebApplicationFactory's own (redirects, cookies), whose every answer is checked
+    /// against the OpenAPI document (<see cref="ValidatingHandler"/>). It hides the factory's CreateClient on purpose: no
+    /// test talks to the app around the check.
+    /// </summary>
+    public new HttpClient CreateClient()
+    {
+        List<DelegatingHandler> handlers = [];
+        if (ClientOptions.AllowAutoRedirect) handlers.Add(new RedirectHandler(ClientOptions.MaxAutomaticRedirections));
+        if (ClientOptions.HandleCookies) handlers.Add(new CookieContainerHandler());
+        handlers.Add(new ValidatingHandler()); // innermost: it sees each answer as the server sent it
+        return CreateDefaultClient(ClientOptions.BaseAddress, [.. handlers]);
+    }
 
     public HttpClient As(CallerRole role, string id)
     {

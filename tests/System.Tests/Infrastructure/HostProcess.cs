@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using PromotionEngine.System.Tests.Infrastructure.OpenApi;
 
 namespace PromotionEngine.System.Tests.Infrastructure;
 
@@ -24,6 +25,14 @@ public sealed class HostProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
+    /// <summary>A client of the public port whose every answer is checked against the OpenAPI document (<see cref="ValidatingHandler"/>).</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null) =>
+        new(ValidatingHandler.OverSockets()) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+
+    /// <summary>A client of the management port (health and metrics: not the API, so nothing there is checked against the document).</summary>
+    public HttpClient CreateManagementClient(TimeSpan? timeout = null) =>
+        new(ValidatingHandler.OverSockets()) { BaseAddress = ManagementAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
 
     /// <summary>What the Host wrote to stdout and stderr so far.</summary>
     public string Output
@@ -86,7 +95,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Until /health/live answers 200 (serving: a dependency may be away on purpose); a Host that exits stops the wait.</summary>
     private async Task WaitUntilHealthyAsync(TimeSpan patience)
     {
-        using var client = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var client = CreateManagementClient(TimeSpan.FromSeconds(2));
         try
         {
             await Eventually(async () =>

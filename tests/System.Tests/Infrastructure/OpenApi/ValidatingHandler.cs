@@ -1,0 +1,87 @@
+using System.Text;
+using Xunit.Sdk;
+
+namespace PromotionEngine.System.Tests.Infrastructure.OpenApi;
+
+/// <summary>
+/// Sits in every HttpClient the system tests use (EngineApp.CreateClient, HostProcess.CreateClient) and checks each answer
+/// against the OpenAPI document (<see cref="ApiContract"/>): a violation fails the request, and so the test that made it,
+/// naming method, path, status and what is wrong; with PROMO_OPENAPI_VALIDATION=record it is only counted
+/// (<see cref="ValidationReport"/>). Garbage sent on purpose (the fuzzer, the malformed-request tests) gets its answer
+/// checked too: a refusal must be declared like any other answer.
+/// </summary>
+public sealed class ValidatingHandler : DelegatingHandler
+{
+    /// <summary>
+    /// Not the API: what the tests deliberately read outside the document. Each is a path, or a prefix of paths, and why.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotTheApi =
+    [
+        "/health", // liveness and readiness (/health, /health/live, /health/ready): for orchestrators, on the management port
+        "/metrics", // the Prometheus scrape, on the management port
+        "/openapi", // the document itself
+        "/scalar", // the document's browsable UI
+        "/api/v1/ping", // the benchmarks' no-op ceiling, left out of the document on purpose (ExcludeFromDescription)
+    ];
+
+    private const int BodyShown = 600;
+
+    private readonly ApiContract? _contract;
+    private readonly ValidationReport _report;
+    private readonly ValidationMode _mode;
+
+    /// <summary>Against the committed document, adding to the suite's report, in the mode PROMO_OPENAPI_VALIDATION sets.</summary>
+    public ValidatingHandler() : this(null, ValidationReport.Suite, ValidationReport.ModeFromEnvironment()) { }
+
+    public ValidatingHandler(ApiContract? contract, ValidationReport report, ValidationMode mode)
+    {
+        _contract = contract;
+        _report = report;
+        _mode = mode;
+    }
+
+    public static bool IsNotTheApi(string path) =>
+        NotTheApi.Any(p => path.Equals(p, StringComparison.Ordinal) || path.StartsWith(p + "/", StringComparison.Ordinal));
+
+    /// <summary>A handler chain for a client of a real server (a HostProcess): this check over a plain socket handler.</summary>
+    public static HttpMessageHandler OverSockets() => new ValidatingHandler { InnerHandler = new SocketsHttpHandler() };
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        var path = request.RequestUri!.AbsolutePath;
+        if (IsNotTheApi(path))
+        {
+            _report.AddNotTheApi();
+            return response;
+        }
+
+        await response.Content.LoadIntoBufferAsync(cancellationToken); // the test reads the same bytes afterwards
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var answer = new Answer(request.Method.Method, path, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+        var verdict = (_contract ?? ApiContract.Committed).Judge(answer);
+        if (verdict.Conforms)
+        {
+            _report.Add(verdict, "");
+            return response;
+        }
+
+        var message = Describe(answer, verdict);
+        _report.Add(verdict, message);
+        if (_mode == ValidationMode.Record) return response;
+        response.Dispose();
+        throw new DocumentViolationException(message);
+    }
+
+    private static string Describe(Answer answer, Verdict verdict)
+    {
+        var text = Encoding.UTF8.GetString(answer.Body);
+        if (text.Length > BodyShown) text = text[..BodyShown] + $"… ({answer.Body.Length} bytes)";
+        return $"{answer.Method} {answer.Path} answered {answer.Status} {answer.MediaType ?? "(no content type)"}, against the OpenAPI document " +
+            $"(operation {verdict.Operation}): {verdict.Kind}: {verdict.Detail}. Body: {text}";
+    }
+}
+
+/// <summary>An answer the OpenAPI document does not allow (PROMO_OPENAPI_VALIDATION=record only counts them).</summary>
+public sealed class DocumentViolationException(string message)
+    : XunitException(message + $" (docs/openapi/v1.json is the document; {ValidationReport.ModeVariable}=record only counts violations)");
