@@ -53,7 +53,7 @@ public sealed class DistributionSharedByTwoInstances
     {
         var database = "promo_test_dist2_" + Guid.NewGuid().ToString("N")[..8];
         var first = ChunkGate.Install(new MariaDbApp(database, workerId: null));
-        var second = ChunkGate.Install(new MariaDbApp(database, workerId: null));
+        var second = ChunkGate.Install(new MariaDbApp(database, workerId: null).SharingClockWith(first));
         foreach (var app in new[] { first, second })
         {
             app.Settings["Distribution:Workers"] = "2";

@@ -68,7 +68,7 @@ public sealed class OrderVerbRoles
     {
         var database = "promo_test_roles_" + Guid.NewGuid().ToString("N")[..8];
         var engine = new MariaDbApp(database, workerId: null).WithSetting("Promotion:Roles", "merchant-admin,engine");
-        var settlement = new MariaDbApp(database, workerId: null).WithSetting("Promotion:Roles", "settlement");
+        var settlement = new MariaDbApp(database, workerId: null).WithSetting("Promotion:Roles", "settlement").SharingClockWith(engine);
         try
         {
             await engine.InitializeAsync();

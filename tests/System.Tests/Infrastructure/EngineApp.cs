@@ -32,7 +32,10 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
         "promotion-engine",
         TimeProvider.System);
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>The app's time: it stands still until a test moves it (or another app sharing it, <see cref="SharingClockWith"/>).</summary>
+    public FakeTimeProvider Clock { get; private set; } = new(DateTimeOffset.UtcNow);
+
+    private bool _configured;
 
     public abstract string Store { get; }
 
@@ -48,6 +51,19 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
     public EngineApp With(Action<IWebHostBuilder> configure)
     {
         _extras.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Runs on <paramref name="other"/>'s clock (before this app starts): instances of one deployment on one database
+    /// need one time. Each app's own clock stands still where it was made, so a second app made a millisecond later
+    /// lives a millisecond ahead for good: an event it records falls due only then, and the relay of an app whose
+    /// clock stays behind (the lease holder) never publishes it.
+    /// </summary>
+    public EngineApp SharingClockWith(EngineApp other)
+    {
+        if (_configured) throw new InvalidOperationException("The app has started: share a clock before it does.");
+        Clock = other.Clock;
         return this;
     }
 
@@ -100,6 +116,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        _configured = true;
         builder.UseSetting("Promotion:Auth:SigningKey", Convert.ToBase64String(SigningKey));
         builder.UseSetting("Engine:SweepInterval", "00:00:05");
         // Distribution: small chunks so a few thousand rows cross many chunks and shards; idle workers look often.

@@ -38,6 +38,7 @@ public sealed class SearchOnTwoInstances
         var tag = Guid.NewGuid().ToString("N")[..8];
         var first = Instance(database, tag);
         var second = Instance(database, tag);
+        second.SharingClockWith(first); // the rename recorded by the second is due on the first's relay (it holds the lease)
         try
         {
             await first.InitializeAsync();
