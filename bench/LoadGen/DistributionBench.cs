@@ -66,8 +66,10 @@ internal static class DistributionBench
         var startedAt = task.GetProperty("startedAt").GetDateTimeOffset();
         var finishedAt = task.GetProperty("finishedAt").GetDateTimeOffset();
         var issuing = (finishedAt - startedAt).TotalSeconds;
-        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, issued={task.GetProperty("issued").GetInt64()} failed={task.GetProperty("failed").GetInt64()}");
-        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; file counted after {counted?.TotalSeconds:0.00} s; running after {started?.TotalSeconds:0.00} s");
+        Console.WriteLine($"task {taskId}: {task.GetProperty("status").GetString()}, issued={task.GetProperty("issued").GetInt64()} "
+            + $"failed={task.GetProperty("failed").GetInt64()}");
+        Console.WriteLine($"  upload answered (202) after {accepted.TotalSeconds:0.00} s; file counted after {counted?.TotalSeconds:0.00} s; "
+            + $"running after {started?.TotalSeconds:0.00} s");
         Console.WriteLine($"  issuing (startedAt..finishedAt): {issuing:0.00} s = {rows / issuing:0} rows/s");
         Console.WriteLine($"distribution total (upload to SUCCEEDED): {elapsed.TotalSeconds:0.00} s = {rows / elapsed.TotalSeconds:0} rows/s");
         Console.WriteLine($"distribute_rows_per_second={rows / elapsed.TotalSeconds:0}");
@@ -93,7 +95,8 @@ internal static class DistributionBench
         using var scraper = new HttpClient(); // the scrape answers on the management port only
         var events = pending + PublishedCount(await scraper.GetStringAsync(metricsUrl), claimed);
         var ok = coupons == rows && users == rows && issued == rows && events == rows;
-        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} CouponClaimed events={events} -> {(ok ? "OK" : "VIOLATED")}");
+        Console.WriteLine($"invariants: coupons={coupons} distinct users={users} issued counter={issued} CouponClaimed events={events} "
+            + $"-> {(ok ? "OK" : "VIOLATED")}");
         return ok && task.GetProperty("status").GetString() == "SUCCEEDED" ? 0 : 1;
     }
 

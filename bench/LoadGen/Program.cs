@@ -236,9 +236,12 @@ async Task<int> VerifyAsync(long template, long expectCreated)
     {
         ("coupons stored", $"SELECT COUNT(*) FROM en_user_coupons WHERE template_id = {template}"),
         ("issued counter", $"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-        ("users above the limit (1)", $"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) x"),
-        ("keys with two coupons", $"SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests WHERE template_id = {template} GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
-        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
+        ("users above the limit (1)", "SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons "
+            + $"WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) x"),
+        ("keys with two coupons", "SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM en_claim_requests "
+            + $"WHERE template_id = {template} GROUP BY user_id, idempotency_key HAVING COUNT(*) > 1) x"),
+        ("claim requests without a coupon", $"SELECT COUNT(*) FROM en_claim_requests r WHERE r.template_id = {template} "
+            + "AND NOT EXISTS (SELECT 1 FROM en_user_coupons c WHERE c.user_id = r.user_id AND c.id = r.user_coupon_id)"),
     };
     System.Data.Common.DbConnection connection = Opt("mysql") is { } cs
         ? new MySqlConnection(cs)
@@ -285,10 +288,12 @@ internal sealed class TokenPool(byte[] key, long userBase)
     private readonly long _expires = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds();
 
     public string Token(
-        long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+        long i) => Sign($$"""{"sub":"user:{{userBase + i}}","role":"USER","user_id":"{{userBase + i}}","iss":"promotion-""" +
+            $$"""engine","aud":"promotion-engine","exp":{{_expires}}}""");
 
     public string Merchant(
-        long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");
+        long id) => Sign($$"""{"sub":"merchant:{{id}}","role":"MERCHANT","merchant_id":"{{id}}","iss":"promotion-""" +
+            $$"""engine","aud":"promotion-engine","exp":{{_expires}}}""");
 
     public string Service()
         => Sign($$"""{"sub":"order-service","role":"SERVICE","iss":"promotion-engine","aud":"promotion-engine","exp":{{_expires}}}""");

@@ -58,8 +58,10 @@ internal static class UploadBombs
         Part(zip, "xl/workbook.xml", w => w
             .Write($"<workbook xmlns=\"{Main}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
                 "<sheets><sheet name=\"Recipients\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
-        Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-            "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"));
+        Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write(
+            "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+            "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" " +
+            "Target=\"worksheets/sheet1.xml\"/></Relationships>"));
         Part(zip, "xl/worksheets/sheet1.xml", w =>
         {
             w.Write($"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><worksheet xmlns=\"{Main}\"><sheetData>");

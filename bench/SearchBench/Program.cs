@@ -118,7 +118,8 @@ foreach (var (name, run) in kinds.Where(k => only is null || k.Name.Contains(onl
         histogram.RecordValue(Stopwatch.GetTimestamp() - start);
     }
     double Us(double percentile) => histogram.GetValueAtPercentile(percentile) * 1_000_000.0 / Stopwatch.Frequency;
-    Console.WriteLine($"| {name} | {Us(50):N0} | {Us(90):N0} | {Us(99):N0} | {Us(99.9):N0} | {histogram.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency:N0} | {hits / (double)queries:N1} |");
+    var max = histogram.GetMaxValue() * 1_000_000.0 / Stopwatch.Frequency;
+    Console.WriteLine($"| {name} | {Us(50):N0} | {Us(90):N0} | {Us(99):N0} | {Us(99.9):N0} | {max:N0} | {hits / (double)queries:N1} |");
 }
 
 int Arg(string name, int fallback) => Value(name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -104,10 +104,11 @@ public static class WorstCase
             var lines = Enumerable.Range(0, 200).Select(i => new CartLine(i, "sku", i, i % 50 + 1, [i % 3 + 1], random.Next(1000, 30_000), 1))
                 .ToArray();
             var wallet = new List<WalletCoupon>();
-            for (
-                var s = 1;
-                s <= 25;
-                s++) { wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, false))); wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, true))); }
+            for (var s = 1; s <= 25; s++)
+            {
+                wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, false)));
+                wallet.Add(Coupon(wallet.Count + 1, Shop(s, wallet.Count + 1, true)));
+            }
             for (var c = 0; c < 50; c++)
                 wallet.Add(Coupon(wallet.Count + 1, new PricingTerms(
                     new TemplateId(wallet.Count + 1),

@@ -12,7 +12,8 @@ namespace PromotionEngine.Host;
 /// </summary>
 internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<string, string>> Options, string? Argument, string[] Settings)
 {
-    public const string Usage = "usage: [serve | migrate | token --role MERCHANT|USER|SERVICE|OPERATOR --id <id> [--role … --id …] [--hours 24] | claim-script | event-schemas <folder>] " +
+    public const string Usage = "usage: [serve | migrate | token --role MERCHANT|USER|SERVICE|OPERATOR --id <id> [--role … --id …] [--hours 24] | " +
+        "claim-script | event-schemas <folder>] " +
         "[--Section:Key=value | --Section:Key value | /Section:Key value]...";
 
     private static readonly Dictionary<string, string[]> CommandOptions = new()
@@ -95,7 +96,8 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
             else if (!KnownKeys.Contains(key.Split(':')[0]))
             {
                 throw new SettingsException(own.Length > 0
-                    ? $"Unknown argument '{arg}': {command} takes {string.Join(", ", own.Select(o => "--" + o))} and settings of the sections the Host reads; {Usage}"
+                    ? $"Unknown argument '{arg}': {command} takes {string.Join(", ", own.Select(o => "--" + o))} and settings of the sections the " +
+                        $"Host reads; {Usage}"
                     : $"Unknown setting '{arg}': no part of the Host reads '{key.Split(':')[0]}'; {Usage}");
             }
             else

@@ -77,7 +77,8 @@ static async Task<int> RunAsync(CommandLine line)
     if (command == "serve" && !builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.Auth.Authority)
         && string.IsNullOrWhiteSpace(options.Auth.SigningKey))
     {
-        throw new SettingsException($"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority (the token issuer) " +
+        throw new SettingsException($"Refusing to serve in the {builder.Environment.EnvironmentName} environment without Promotion:Auth:Authority " +
+            "(the token issuer) " +
             "or Promotion:Auth:SigningKey (a base64 key of 32+ bytes): the key file in the data folder is only used when ASPNETCORE_ENVIRONMENT=Development.");
     }
 

@@ -73,7 +73,8 @@ internal sealed class ModuleCalls
 
     /// <summary>The cycles, each with the types that make its calls (to find them), one line each.</summary>
     public string Describe(
-        IEnumerable<string> cycles) => string.Join(Environment.NewLine, cycles.Select(c => "  " + c + Environment.NewLine + string.Join(Environment.NewLine,
+        IEnumerable<string> cycles) => string.Join(Environment.NewLine, cycles.Select(c => "  " + c + Environment.NewLine + string.Join(
+        Environment.NewLine,
         Path(c).Zip(Path(c).Skip(1)).Select(step => $"    {step.First} → {step.Second}: " + string.Join("; ",
             _edges[step.First][step.Second].Select(p => $"{p.Key} used by {string.Join(", ", p.Value)}"))))));
 

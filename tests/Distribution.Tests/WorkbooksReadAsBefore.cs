@@ -58,27 +58,36 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         },
         ["shared strings, rich text and escapes"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c></row>" +
-            "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"B2\" t=\"s\"><v>4</v></c><c r=\"C2\" t=\"s\"><v> 5 </v></c><c r=\"D2\" t=\"s\"><v>99</v></c><c r=\"E2\" t=\"s\"><v>-1</v></c><c r=\"F2\" t=\"s\"><v>x</v></c></row>" +
+            "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"B2\" t=\"s\"><v>4</v></c><c r=\"C2\" t=\"s\"><v> 5 </v></c><c r=\"D2\" " +
+                "t=\"s\"><v>99</v></c><c r=\"E2\" t=\"s\"><v>-1</v></c><c r=\"F2\" t=\"s\"><v>x</v></c></row>" +
             "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>6</v></c><c r=\"B3\" t=\"s\"><v>7</v></c><c r=\"C3\" t=\"s\"><v>3</v></c></row>",
             "<si><t>User_ID</t></si><si><t>x_x0041_y</t></si><si><t>_X0041_</t></si><si><t>1001</t></si>" +
-            "<si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh sb=\"0\" eb=\"1\"><t>PHONETIC</t></rPh></si><si><t xml:space=\"preserve\"> 1002 </t></si>" +
+            "<si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh sb=\"0\" eb=\"1\"><t>PHONETIC</t></rPh></si><si><t xml:space=\"preserve\"> " +
+                "1002 </t></si>" +
             "<si><t/></si><si><t>_x0020_</t></si>"),
         ["types, formulas, CDATA and entities"] = () => Workbooks.Of(
-            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c><c r=\"B1\" t=\"str\"><v>b</v></c><c r=\"C1\" t=\"inlineStr\"><is><t>c</t></is></c></row>" +
-            "<row r=\"2\"><c r=\"A2\" t=\"b\"><v>1</v></c><c r=\"B2\" t=\"b\"><v>0</v></c><c r=\"C2\" t=\"d\"><v>2024-01-02</v></c><c r=\"D2\" t=\"d\"><v>2024-01-02T10:00:00</v></c>" +
-            "<c r=\"E2\" t=\"e\"><v>#N/A</v></c><c r=\"F2\"><v>1.5E+3</v></c><c r=\"G2\"><v>abc</v></c><c r=\"H2\"><v>12345678901234567890</v></c><c r=\"I2\" t=\"n\"><v> 42 </v></c>" +
-            "<c r=\"J2\"><v></v></c><c r=\"K2\"><f>1+1</f><v>2</v></c><c r=\"L2\" t=\"str\"><v><![CDATA[<&>]]></v></c><c r=\"M2\" t=\"str\"><v>&amp;&#x41;&lt;</v></c></row>" +
-            "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t> </t></is></c><c r=\"B3\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> </t></is></c><c r=\"C3\" t=\"str\"><v> 7 </v></c>" +
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c><c r=\"B1\" t=\"str\"><v>b</v></c><c r=\"C1\" " +
+                "t=\"inlineStr\"><is><t>c</t></is></c></row>" +
+            "<row r=\"2\"><c r=\"A2\" t=\"b\"><v>1</v></c><c r=\"B2\" t=\"b\"><v>0</v></c><c r=\"C2\" t=\"d\"><v>2024-01-02</v></c><c r=\"D2\" " +
+                "t=\"d\"><v>2024-01-02T10:00:00</v></c>" +
+            "<c r=\"E2\" t=\"e\"><v>#N/A</v></c><c r=\"F2\"><v>1.5E+3</v></c><c r=\"G2\"><v>abc</v></c><c " +
+                "r=\"H2\"><v>12345678901234567890</v></c><c r=\"I2\" t=\"n\"><v> 42 </v></c>" +
+            "<c r=\"J2\"><v></v></c><c r=\"K2\"><f>1+1</f><v>2</v></c><c r=\"L2\" t=\"str\"><v><![CDATA[<&>]]></v></c><c r=\"M2\" " +
+                "t=\"str\"><v>&amp;&#x41;&lt;</v></c></row>" +
+            "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t> </t></is></c><c r=\"B3\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> " +
+                "</t></is></c><c r=\"C3\" t=\"str\"><v> 7 </v></c>" +
             "<c r=\"D3\"><v>1</v></c><c r=\"D3\"/><c r=\"E3\"><v>0.1</v></c><c r=\"F3\"><v>-0</v></c><c r=\"G3\"><v>1e17</v></c><c r=\"H3\"><v>99999999999999990</v></c></row>"),
         ["gaps, rows out of order and rows without a number"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"4\"><c r=\"B4\"><v>4</v></c></row>" +
-            "<row r=\"7\"><c r=\"A7\"><v>7</v></c></row><row r=\"5\"><c r=\"B5\"><v>5</v></c></row><row><c r=\"B6\"><v>6</v></c></row><row><c r=\"b1\"><v>0</v></c></row>" +
+            "<row r=\"7\"><c r=\"A7\"><v>7</v></c></row><row r=\"5\"><c r=\"B5\"><v>5</v></c></row><row><c r=\"B6\"><v>6</v></c></row><row><c " +
+                "r=\"b1\"><v>0</v></c></row>" +
             "<row r=\"12\"/><row r=\"13\"></row><row r=\"15\"><c r=\"C15\"><v>15</v></c></row>"),
         ["custom number formats"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>uid</t></is></c></row><row r=\"2\">" +
             string.Concat(CustomFormats.Select((_, i) => $"<c s=\"{i}\"><v>45292.5</v></c>")) + "</row>",
             styles: "<numFmts>" + string.Concat(
-                CustomFormats.Select((code, i) => $"<numFmt numFmtId=\"{164 + i}\" formatCode=\"{System.Security.SecurityElement.Escape(code)}\"/>")) +
+                CustomFormats.Select((code, i) => $"<numFmt numFmtId=\"{164 + i}\" " +
+                    $"formatCode=\"{System.Security.SecurityElement.Escape(code)}\"/>")) +
                 "<numFmt numFmtId=\"164\" formatCode=\"0.00\"/><numFmt numFmtId=\"14\" formatCode=\"0.00\"/></numFmts><cellXfs>" +
                 string.Concat(CustomFormats.Select((_, i) => $"<xf numFmtId=\"{164 + i}\"/>")) + "</cellXfs>"),
         ["references in either case and references that are none"] = () => Workbooks.Of(
@@ -97,9 +106,12 @@ public sealed class WorkbooksReadAsBefore : IDisposable
             dimension: "A1:D2"),
         ["date, time and text formats"] = () => Workbooks.Of(
             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\" s=\"1\"><is><t>uid</t></is></c></row>" +
-            "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>45292.25</v></c><c r=\"B2\" s=\"2\"><v>45292.5</v></c><c r=\"C2\" s=\"3\"><v>0.75</v></c><c r=\"D2\" s=\"4\"><v>45292</v></c>" +
-            "<c r=\"E2\" s=\"5\"><v>1001</v></c><c r=\"F2\" s=\"6\"><v>3</v></c><c r=\"G2\" s=\"7\"><v>1001</v></c><c r=\"H2\" s=\"1\" t=\"str\"><v>45292</v></c><c r=\"I2\" s=\"1\" t=\"b\"><v>1</v></c>" +
-            "<c r=\"J2\" s=\"1\"><v>1e20</v></c><c r=\"K2\" s=\" 1\"><v>-5</v></c><c r=\"L2\" s=\"x\"><v>7</v></c><c r=\"M2\" s=\"99\"><v>8</v></c><c r=\"N2\" s=\"1\"/></row>", styles: Styles),
+            "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>45292.25</v></c><c r=\"B2\" s=\"2\"><v>45292.5</v></c><c r=\"C2\" s=\"3\"><v>0.75</v></c><c " +
+                "r=\"D2\" s=\"4\"><v>45292</v></c>" +
+            "<c r=\"E2\" s=\"5\"><v>1001</v></c><c r=\"F2\" s=\"6\"><v>3</v></c><c r=\"G2\" s=\"7\"><v>1001</v></c><c r=\"H2\" s=\"1\" " +
+                "t=\"str\"><v>45292</v></c><c r=\"I2\" s=\"1\" t=\"b\"><v>1</v></c>" +
+            "<c r=\"J2\" s=\"1\"><v>1e20</v></c><c r=\"K2\" s=\" 1\"><v>-5</v></c><c r=\"L2\" s=\"x\"><v>7</v></c><c r=\"M2\" " +
+                "s=\"99\"><v>8</v></c><c r=\"N2\" s=\"1\"/></row>", styles: Styles),
         ["the strict namespace"] = () =>
         {
             using var memory = new MemoryStream();
@@ -112,7 +124,8 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         ["a namespace prefix"] = () =>
         {
             using var memory = new MemoryStream();
-            Workbooks.Write(memory, w => w.Write("<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>userId</x:t></x:is></x:c></x:row><x:row r=\"2\"><x:c r=\"A2\"><x:v>1</x:v></x:c></x:row>"
+            Workbooks.Write(memory, w => w.Write("<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>userId</x:t></x:is></x:c></x:row><x:row " +
+                "r=\"2\"><x:c r=\"A2\"><x:v>1</x:v></x:c></x:row>"
 ), worksheetOpen: $"<worksheet xmlns=\"{Workbooks.Main}\" xmlns:x=\"{Workbooks.Main}\">");
             return memory.ToArray();
         },
@@ -135,7 +148,8 @@ public sealed class WorkbooksReadAsBefore : IDisposable
     private static string[] CustomFormats =>
     [
         "yyyy-mm-dd", "0.000", "[Red]0", "\"day\" 0", "mm:ss", "[h]:mm", "yyyy\"年\"m\"月\"d\"日\"", "0_)", "#,##0;[Red]-#,##0", "General", "@", "d",
-        "[$-409]mmmm d, yyyy", "#\" m\"", "\\d0", "0;\"dd\"", "h", "AM/PM", "[$-F800]dddd", "0.00E+00", "_(* #,##0_)", "# ?/?", "[hh]", "ss", "0\"s\"",
+        "[$-409]mmmm d, yyyy", "#\" m\"", "\\d0", "0;\"dd\"", "h", "AM/PM", "[$-F800]dddd", "0.00E+00", "_(* #,##0_)",
+        "# ?/?", "[hh]", "ss", "0\"s\"",
         "[Blue]#,##0", "yy", "e", "g", "b", "[ss]", "*d0", "_d0", "0;;yyyy", "yyyy;", "\"unclosed", "[unclosed", "Gen", "A/P", "0.0;dd", "年",
     ];
 
@@ -159,7 +173,8 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         var path = Path.Combine(Path.GetTempPath(), $"as-before-{Guid.NewGuid():N}.xlsx");
         _files.Add(path);
         File.WriteAllBytes(path, Workbooks.Of("<row r=\"1\"><c r=\"A1\" t=\"str\"><v>userId</v></c><c r=\"B1\" t=\"str\"><v>note</v></c></row>" +
-            "<row r=\"1048576\"><c r=\"A1048576\"><v>7</v></c></row><row r=\"1048577\"><c r=\"A1048577\"><v>8</v></c><c r=\"B1048577\" t=\"str\"><v>x</v></c></row>" +
+            "<row r=\"1048576\"><c r=\"A1048576\"><v>7</v></c></row><row r=\"1048577\"><c r=\"A1048577\"><v>8</v></c><c r=\"B1048577\" " +
+                "t=\"str\"><v>x</v></c></row>" +
             "<row><c r=\"A1048578\"><v>9</v></c></row><row r=\"5000001\"><c r=\"A5000001\"><v>10</v></c></row>"));
         Assert.Throws<InvalidDataException>(() => MiniExcelRecords(path));
         Assert.Equal(

@@ -64,7 +64,8 @@ public abstract class BulkInsert(EngineApp app)
         await using (var scope = await Db.BeginWriteAsync(CancellationToken.None))
         {
             await Db.BulkInsertAsync(new BulkRows("en_user_coupons",
-                ["id", "user_id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until", "consumed_at", "updated_at", "version"],
+                ["id", "user_id", "template_id", "merchant_id", "status", "claimed_at", "valid_from", "valid_until", "order_id", "locked_until",
+                    "consumed_at", "updated_at", "version"],
                 [row]), scope, CancellationToken.None);
             await scope.CommitAsync(CancellationToken.None);
         }

@@ -18,7 +18,8 @@ public abstract class ClaimApi(EngineApp app)
         TimeSpan? lasts = null,
         string? validityAfterClaim = null) =>
         (await _merchant.CreateTemplateAsync(
-            Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit, startsIn: startsIn, lasts: lasts, validityAfterClaim: validityAfterClaim))).Id();
+            Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit, startsIn: startsIn, lasts: lasts, validityAfterClaim: validityAfterClaim)))
+        .Id();
 
     [Fact]
     public async Task A_claim_issues_one_coupon_into_the_wallet_and_counts_it_on_the_template()

@@ -72,7 +72,8 @@ public abstract class DistributionApi(EngineApp app)
             3000,
             await QueryAsync<long>("SELECT issued FROM en_template_issuance WHERE template_id = @T", new { T = long.Parse(template) }));
         Assert.Equal(0, await QueryAsync<long>(
-            "SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = @T GROUP BY user_id HAVING COUNT(*) > 1) twice", new { T = long.Parse(template) }));
+            "SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = @T GROUP BY user_id HAVING COUNT(*) > 1) " +
+                "twice", new { T = long.Parse(template) }));
         // CouponClaimed/CouponPushed events: recorded in the chunk's transaction; since main's relay publishes and
         // removes outbox rows, they are no longer counted here (see the report: a consumer-side tally is to come).
 

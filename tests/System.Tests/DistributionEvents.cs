@@ -83,7 +83,8 @@ public sealed class DistributionPoisonChunk
         await using var connection = await app.Services.GetRequiredService<IDatabase>().OpenAsync(CancellationToken.None);
         Assert.Equal(
             0,
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM en_user_coupons WHERE template_id = @T", new { T = long.Parse(template) }));
         await ((IAsyncLifetime)app).DisposeAsync();
     }
 

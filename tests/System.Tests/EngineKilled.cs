@@ -82,7 +82,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
             Assert.Equal(0, afterRetries.UsersOverLimit);
             Assert.Equal(afterRetries.Coupons, afterRetries.Issued);
             Assert.Equal(afterRetries.Coupons - stored.Coupons, retried.Count(r => r.Coupon is not null && !stored.ByUser.ContainsKey(r.User)));
-            output.WriteLine($"before the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; {granted.Count} claims answered 201 before the kill, {unanswered.Count} unanswered of which " +
+            output.WriteLine($"before the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; {granted.Count} claims " +
+                $"answered 201 before the kill, {unanswered.Count} unanswered of which " +
                 $"{retried.Count(r => stored.ByUser.ContainsKey(r.User))} were stored (their retry answered that coupon); {afterRetries.Coupons} coupons after the retries");
 
             // After the restart's rebuild nothing stays lost: the rest of the stock is issued, exactly.
@@ -163,7 +164,8 @@ public sealed class EngineKilled(ITestOutputHelper output)
         return new Stored(
             ids.Count,
             await Scalar($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
+            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} GROUP BY user_id HAVING " +
+                "COUNT(*) > 1) over_limit"),
             ids,
             byUser);
     }

@@ -17,8 +17,8 @@ namespace PromotionEngine.Distribution.Recipients;
 /// An import that dies is redone from the start by whoever takes its lapsed lease.
 /// </summary>
 internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IShards shards, IOutbox outbox,
-    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool, IOptions<DistributionOptions> options,
-    ILogger<ImportRecipients> log)
+    IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool,
+    IOptions<DistributionOptions> options, ILogger<ImportRecipients> log)
 {
     public const string TooManyRows = "TOO_MANY_ROWS";
     public const string FileUnreadable = "FILE_UNREADABLE";

@@ -89,6 +89,7 @@ internal static partial class AuthSetup
     [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
     private static partial void LogRefused(ILogger log, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: validly signed, but it names no caller (role not exactly one of MERCHANT, USER, SERVICE, OPERATOR, a claim twice, or a missing id)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bearer token refused: validly signed, but it names no caller "
+        + "(role not exactly one of MERCHANT, USER, SERVICE, OPERATOR, a claim twice, or a missing id)")]
     private static partial void LogNoCaller(ILogger log);
 }

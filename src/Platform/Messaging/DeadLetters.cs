@@ -88,7 +88,8 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
         await using var scope = await db.BeginWriteAsync(ct);
         var now = UtcMillis.From(clock.GetUtcNow());
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, attempts, next_attempt_at, last_error, created_at) " +
+            "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, attempts, next_attempt_at, " +
+            "last_error, created_at) " +
             "VALUES (@Id, @EventId, @Subject, @Key, @Retained, @Now, NULL, @Envelope, 0, @Now, NULL, @Now)",
             new
             {

@@ -80,7 +80,8 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         command.CommandText = $"INSERT OR IGNORE INTO {rows.Table} ({string.Join(", ", rows.Columns)}) VALUES " +
             $"({string.Join(", ", rows.Columns.Select((_, i) => "$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
         var parameters = rows.Columns.Select(
-            (_, i) => command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
+            (_, i) => command.Parameters.Add(
+                new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null))).ToArray();
         command.Prepare();
         long inserted = 0;
         foreach (var row in rows.Values)

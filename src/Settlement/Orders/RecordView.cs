@@ -27,7 +27,8 @@ internal static class RecordView
                 ? new RefundAmounts(f.RefundedGoods, f.RefundedShipping, f.Clawback, f.Due, f.PaidOut, f.Outstanding, r.ShopRefunded)
                 : null,
             priced?.Lines.Select(
-                (l, i) => new RecordLineResponse(l.Line, l.Sku, l.UnitPrice, l.Quantity, l.Discount, r.RefundedUnits.ElementAtOrDefault(i))).ToList() ?? [],
+                (l, i) => new RecordLineResponse(l.Line, l.Sku, l.UnitPrice, l.Quantity, l.Discount, r.RefundedUnits.ElementAtOrDefault(i)))
+                .ToList() ?? [],
             r.Refunds.Select(x => new RecordRefundResponse(
                 x.RefundId,
                 x.Lines?.Select(l => new RefundLineRequest(l.Sku, l.Quantity)).ToList(),
@@ -39,7 +40,8 @@ internal static class RecordView
                 x.CouponsRestored,
                 x.At)).ToList(),
             history.Select(
-                s => new RecordStepResponse(s.Seq, s.At, s.Step, s.Source, s.Outcome, s.Code, s.Detail, s.CauseType, s.CauseEventId?.ToString())).ToList(),
+                s => new RecordStepResponse(s.Seq, s.At, s.Step, s.Source, s.Outcome, s.Code, s.Detail, s.CauseType, s.CauseEventId?.ToString()))
+                .ToList(),
             r.CreatedAt, r.UpdatedAt);
     }
 }

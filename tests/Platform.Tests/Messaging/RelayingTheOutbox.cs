@@ -75,7 +75,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         await using (var scope = await _store.Database.BeginWriteAsync(CancellationToken.None))
         {
             await scope.Connection.ExecuteAsync(
-                "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, attempts, " +
+                "INSERT INTO msg_outbox (id, event_id, subject, partition_key, retained, due_at, schedule_key, envelope, packed, event_count, " +
+                "attempts, " +
                 "next_attempt_at, last_error, created_at) VALUES (1, @EventId, @Subject, '*', 0, @Now, NULL, @Text, NULL, 2, 0, @Now, NULL, @Now)",
                 new { EventId = first.EventId.ToString(), first.Subject, Text = first.ToJson() + "\n" + second.ToJson(), Now = UtcMillis.From(At) },
                 scope.Transaction);
@@ -105,7 +106,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         // The first retry waits RetryDelay, give or take the jitter; the second row never before the first.
         Assert.All(
             rows,
-            r => Assert.InRange(TimeSpan.FromMilliseconds(r.NextAttemptAt - UtcMillis.From(At)), _options.RetryDelay * 0.8, _options.RetryDelay * 1.2));
+            r => Assert.InRange(
+                TimeSpan.FromMilliseconds(r.NextAttemptAt - UtcMillis.From(At)), _options.RetryDelay * 0.8, _options.RetryDelay * 1.2));
         Assert.True(rows[1].NextAttemptAt >= rows[0].NextAttemptAt);
         Assert.Equal(0, await RelayAsync()); // nothing is due before then
 

@@ -113,8 +113,14 @@ public class FindingTheBestCombination
     internal sealed record Scenario(Cart Cart, IReadOnlyList<Offer> Offers)
     {
         public override string ToString() =>
-            $"lines: {string.Join("; ", Cart.Lines.Select(l => $"#{l.Index} shop {l.ShopId} product {l.ProductId} cat [{string.Join(',', l.CategoryIds)}] {l.Amount}"))} | " +
-            $"offers: {string.Join("; ", Offers.Select(o => $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}"))}";
+            $"lines: {string.Join("; ", Cart.Lines.Select(Describe))} | offers: {string.Join("; ", Offers.Select(Describe))}";
+
+        private static string Describe(CartLine l) =>
+            $"#{l.Index} shop {l.ShopId} product {l.ProductId} cat [{string.Join(',', l.CategoryIds)}] {l.Amount}";
+
+        private static string Describe(Offer o) =>
+            $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} " +
+            $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}";
     }
 
     private static readonly Gen<CartLine> ALine =

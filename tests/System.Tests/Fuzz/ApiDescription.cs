@@ -130,7 +130,8 @@ internal static class ApiDescription
                     var p = given?["$ref"]?.GetValue<string>() is { } reference ? Schema.Follow(document, reference) : given;
                     if (p?["name"]?.GetValue<string>() is not { } name || p["in"]?.GetValue<string>() is not { } where) continue;
                     parameters.Add(
-                        new ApiParameter(name, where, Schema.Read(p["schema"], document), p["required"]?.GetValue<bool>() == true || where == "path"));
+                        new ApiParameter(
+                            name, where, Schema.Read(p["schema"], document), p["required"]?.GetValue<bool>() == true || where == "path"));
                 }
                 string? mediaType = null;
                 Schema? body = null;

@@ -147,7 +147,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         foreach (var group in findings.GroupBy(f => (f.Operation, f.Kind, f.Status)))
         {
             var first = group.First();
-            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests ({string.Join("; ", group.Select(f => f.Mutation))}); " +
+            Say($"FINDING {first.Kind} ({first.Status}) on {first.Operation}, {group.Count()} requests " +
+                $"({string.Join("; ", group.Select(f => f.Mutation))}); " +
                 $"the first:\n{first.Request}\n=> {first.Answer}\n");
         }
         Assert.True(

@@ -23,7 +23,8 @@ internal sealed class StoreCounts
         _sql = "SELECT " +
             "(SELECT COUNT(*) FROM msg_outbox WHERE next_attempt_at <= @Now) AS q_outbox, " +
             "(SELECT COUNT(*) FROM msg_deliveries WHERE next_attempt_at <= @Now) AS q_deliveries, " +
-            "(SELECT COUNT(*) FROM di_tasks WHERE status = 'RUNNING' OR (status = 'SCHEDULED' AND (import_state = 'PENDING' OR start_at <= @Now))) AS q_distribution" +
+            "(SELECT COUNT(*) FROM di_tasks WHERE status = 'RUNNING' OR (status = 'SCHEDULED' AND (import_state = 'PENDING' OR start_at <= @Now)))" +
+                " AS q_distribution" +
             string.Concat(tables.Select(t => $", (SELECT COUNT(*) FROM \"{t}\") AS \"t_{t}\""));
     }
 

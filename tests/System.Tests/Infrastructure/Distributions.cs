@@ -44,7 +44,8 @@ public static class Distributions
                 w.Write($"<worksheet xmlns=\"{main}\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
                 var block = new string('x', 1 << 20).ToCharArray();
                 for (var left = headerCellBytes; left > 0; left -= block.Length) w.Write(block, 0, (int)Math.Min(block.Length, left));
-                w.Write("</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c r=\"B2\"><v>1001</v></c></row></sheetData></worksheet>");
+                w.Write("</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>userId</t></is></c></row><row r=\"2\"><c " +
+                    "r=\"B2\"><v>1001</v></c></row></sheetData></worksheet>");
             });
         }
         return memory.ToArray();

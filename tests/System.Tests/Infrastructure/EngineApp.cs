@@ -292,7 +292,8 @@ public sealed class RedisApp : MariaDbApp
         catch (StackExchange.Redis.RedisConnectionException e)
         {
             throw new InvalidOperationException(
-                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the README's test command does this), or set PROMO_TEST_REDIS.", e);
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the README's test command does " +
+                    "this), or set PROMO_TEST_REDIS.", e);
         }
     }
 }

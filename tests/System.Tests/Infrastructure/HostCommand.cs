@@ -29,7 +29,8 @@ public sealed record HostCommand(int ExitCode, string Output, string Error)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Assert.Fail($"The Host ({string.Join(' ', info.ArgumentList.Skip(1))}) was still running after {(patience ?? TimeSpan.FromSeconds(60)).TotalSeconds} s:\n{await error}");
+            Assert.Fail($"The Host ({string.Join(' ', info.ArgumentList.Skip(1))}) was still running after" +
+                $" {(patience ?? TimeSpan.FromSeconds(60)).TotalSeconds} s:\n{await error}");
         }
         return new HostCommand(process.ExitCode, await output, await error);
     }

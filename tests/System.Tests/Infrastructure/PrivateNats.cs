@@ -48,7 +48,8 @@ public static class NatsServer
         catch (SocketException e)
         {
             throw new InvalidOperationException(
-                $"NATS is not reachable at {url}. Start it with `scripts/services.sh start nats` (the README's test command does this), or set PROMO_TEST_NATS.", e);
+                $"NATS is not reachable at {url}. Start it with `scripts/services.sh start nats` (the README's test command does this), or set " +
+                    "PROMO_TEST_NATS.", e);
         }
     }
 

@@ -16,7 +16,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
 
     public Task AddAsync(DistributionTask task, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, " +
+            $"INSERT INTO di_tasks ({Columns}, import_owner, import_lease_until, chunk_count) " +
+            "VALUES (@Id, @MerchantId, @TemplateId, @Name, @Status, " +
             "@Notify, @StartAt, @FileName, @FileFormat, @FileBytes, @UserIdColumn, @ImportState, @TotalRows, @ImportFailed, @FailureCode, " +
             "@FailureDetail, @CreatedAt, @StartedAt, @RunSince, @ActiveMs, @FinishedAt, @UpdatedAt, NULL, 0, 0)",
             TaskRow.From(task), scope.Transaction, cancellationToken: ct));
@@ -78,7 +79,8 @@ internal sealed class SqlDistributionTasks(IDatabase db) : IDistributionTasks
     public async Task<TaskProgress> ProgressAsync(DistributionTask task, WriteScope scope, CancellationToken ct)
     {
         var s = await scope.Connection.QuerySingleAsync<SumRow>(new CommandDefinition(
-            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, COALESCE(SUM(failed), 0) AS failed " +
+            "SELECT @Id AS task_id, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(issued), 0) AS issued, " +
+                "COALESCE(SUM(failed), 0) AS failed " +
                 "FROM di_shards WHERE task_id = @Id", new { task.Id }, scope.Transaction, cancellationToken: ct));
         return new TaskProgress(task.ImportFailed, s.Processed, s.Issued, s.Failed);
     }

@@ -35,7 +35,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
         {
             // One piece at a time: a large file never sits in memory whole.
             var content = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
-                "SELECT content FROM di_task_files WHERE task_id = @Task AND piece = @Piece", new { Task = taskId, Piece = piece }, cancellationToken: ct));
+                "SELECT content FROM di_task_files WHERE task_id = @Task AND piece = @Piece", new { Task = taskId, Piece = piece },
+                cancellationToken: ct));
             if (content is null) break;
             await destination.WriteAsync(content, ct);
         }
@@ -43,7 +44,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
 
     public Task DeleteFileAsync(long taskId, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(
-            new CommandDefinition("DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
+            new CommandDefinition(
+                "DELETE FROM di_task_files WHERE task_id = @Task", new { Task = taskId }, scope.Transaction, cancellationToken: ct));
 
     public async Task AddChunksAsync(IReadOnlyList<StoredChunk> chunks, WriteScope scope, CancellationToken ct)
     {
@@ -59,7 +61,8 @@ internal sealed class SqlRecipientStore(IDatabase db) : IRecipientStore
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ChunkRow>(new CommandDefinition(
-            "SELECT first_row, row_count, recipients FROM di_chunks WHERE task_id = @Task AND seq = @Seq", new { Task = taskId, Seq = seq }, cancellationToken: ct));
+            "SELECT first_row, row_count, recipients FROM di_chunks WHERE task_id = @Task AND seq = @Seq", new { Task = taskId, Seq = seq },
+            cancellationToken: ct));
         return row is null ? null : new StoredChunk(taskId, seq, row.FirstRow, row.RowCount, row.Recipients);
     }
 

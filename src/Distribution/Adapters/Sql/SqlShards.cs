@@ -11,7 +11,8 @@ internal sealed class SqlShards(IDatabase db) : IShards
         foreach (var shard in shards)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO di_shards (id, task_id, first_chunk, end_chunk, next_chunk, status, owner, lease_until, leases, processed, issued, failed, " +
+                "INSERT INTO di_shards (id, task_id, first_chunk, end_chunk, next_chunk, status, owner, lease_until, leases, processed, " +
+                "issued, failed, " +
                 "completed_by, updated_at) VALUES (@Id, @TaskId, @FirstChunk, @EndChunk, @NextChunk, @Status, NULL, 0, 0, 0, 0, 0, NULL, @Now)",
                 new { shard.Id, shard.TaskId, shard.FirstChunk, shard.EndChunk, shard.NextChunk, Status = status, Now = UtcMillis.From(now) },
                 scope.Transaction, cancellationToken: ct));
@@ -96,7 +97,8 @@ internal sealed class SqlShards(IDatabase db) : IShards
     {
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT completed_by FROM di_shards WHERE task_id = @Task AND completed_by IS NOT NULL ORDER BY id", new { Task = taskId }, cancellationToken: ct))).ToList();
+            "SELECT completed_by FROM di_shards WHERE task_id = @Task AND completed_by IS NOT NULL ORDER BY id", new { Task = taskId },
+            cancellationToken: ct))).ToList();
     }
 
     private sealed class ShardRow

@@ -45,7 +45,8 @@ internal sealed class SqlClaimReminders(IDatabase db) : IClaimReminders
     public async Task SaveAsync(ClaimReminder reminder, WriteScope scope, CancellationToken ct)
     {
         var changed = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE en_claim_reminders SET status = @Status, active_template_id = @ActiveTemplateId, sent_at = @SentAt, cancelled_at = @CancelledAt, " +
+            "UPDATE en_claim_reminders SET status = @Status, active_template_id = @ActiveTemplateId, sent_at = @SentAt, " +
+                "cancelled_at = @CancelledAt, " +
                 "cancel_reason = @CancelReason, version = version + 1 WHERE user_id = @UserId AND id = @Id AND version = @Version",
             Row.From(reminder), scope.Transaction, cancellationToken: ct));
         if (changed != 1) throw new ConcurrencyConflictException($"Reminder {reminder.Id}");

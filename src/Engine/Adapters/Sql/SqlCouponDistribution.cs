@@ -141,7 +141,8 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
     private async Task<bool> AddIssuedUpToStockAsync(TemplateId template, int count, long stock, WriteScope scope, CancellationToken ct) =>
         await Execute($"INSERT INTO en_template_issuance (template_id, issued) VALUES ({L(template.Value)}, {L(count)}) " + (MySql
             ? $"ON DUPLICATE KEY UPDATE issued = IF(issued + {L(count)} <= {L(stock)}, issued + {L(count)}, issued)"
-            : $"ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= {L(stock)}"), scope, ct) > 0;
+            : $"ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= {L(stock)}"),
+            scope, ct) > 0;
 
     private static Issued Refused(IReadOnlyList<UserId> recipients, DistributionRefusal why) =>
         new(recipients.Select(r => new RecipientDecision(r, null, why)).ToArray(), default, null, [], null);

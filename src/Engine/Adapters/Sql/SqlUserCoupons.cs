@@ -106,10 +106,12 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
         // The filter follows UserCoupon.StatusAt: what the clock decided counts even before the sweep stored it.
         var filter = status switch
         {
-            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
+            CouponStatus.Available => " AND ((status = 'AVAILABLE' AND valid_until > @Now) "
+                + "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until > @Now))",
             CouponStatus.Locked => " AND status = 'LOCKED' AND locked_until > @Now",
             CouponStatus.Consumed => " AND status = 'CONSUMED'",
-            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
+            CouponStatus.Expired => " AND (status = 'EXPIRED' OR (status = 'AVAILABLE' AND valid_until <= @Now) "
+                + "OR (status = 'LOCKED' AND locked_until <= @Now AND valid_until <= @Now))",
             _ => "",
         };
         await using var connection = await db.OpenAsync(ct);

@@ -93,7 +93,8 @@ public sealed record DistributionTaskFailed(
 /// (which is recorded for every issued coupon). Partitioned by user.
 /// </summary>
 public sealed record CouponPushed(
-    long TaskId, long MerchantId, long TemplateId, long UserId, long UserCouponId, IReadOnlyList<string> Channels, DateTimeOffset PushedAt) : IIntegrationEvent
+    long TaskId, long MerchantId, long TemplateId, long UserId, long UserCouponId, IReadOnlyList<string> Channels, DateTimeOffset PushedAt)
+    : IIntegrationEvent
 {
     public static string Type => "coupon-pushed";
     public static int SchemaVersion => 1;

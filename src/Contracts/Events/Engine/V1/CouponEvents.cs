@@ -36,7 +36,8 @@ public sealed record CouponClaimed(
 
 /// <summary>An order holds the coupon while the user pays; the hold lapses by itself at LockedUntil.</summary>
 public sealed record CouponLocked(
-    long UserCouponId, long TemplateId, long UserId, long MerchantId, string OrderId, DateTimeOffset LockedAt, DateTimeOffset LockedUntil) : ICouponEvent
+    long UserCouponId, long TemplateId, long UserId, long MerchantId, string OrderId, DateTimeOffset LockedAt, DateTimeOffset LockedUntil)
+    : ICouponEvent
 {
     public static string Type => "coupon-locked";
 }
@@ -61,7 +62,8 @@ public static class ReleaseReasons
 /// <summary>The order's hold on the coupon ended without payment; Status says where the coupon went (AVAILABLE, or EXPIRED if it ended meanwhile).</summary>
 /// <param name="Reason">RELEASED or HOLD_EXPIRED (<see cref="ReleaseReasons"/>).</param>
 public sealed record CouponReleased(
-    long UserCouponId, long TemplateId, long UserId, long MerchantId, string OrderId, string Reason, string Status, DateTimeOffset ReleasedAt) : ICouponEvent
+    long UserCouponId, long TemplateId, long UserId, long MerchantId, string OrderId, string Reason, string Status, DateTimeOffset ReleasedAt)
+    : ICouponEvent
 {
     public static string Type => "coupon-released";
 }

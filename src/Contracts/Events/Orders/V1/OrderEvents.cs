@@ -21,7 +21,8 @@ public interface IOrderEvent : IIntegrationEvent
 /// come back by themselves when it passes.
 /// </summary>
 public sealed record OrderCreated(
-    string OrderId, long UserId, string Currency, string? QuoteId, IReadOnlyList<long>? CouponIds, int? LockTtlSeconds, DateTimeOffset CreatedAt) : IOrderEvent
+    string OrderId, long UserId, string Currency, string? QuoteId, IReadOnlyList<long>? CouponIds, int? LockTtlSeconds, DateTimeOffset CreatedAt)
+    : IOrderEvent
 {
     public static string Type => "order-created";
 }

@@ -20,7 +20,8 @@ public interface ISettlementEvent : IIntegrationEvent
 /// <param name="Step">LOCK, CONSUME, RELEASE or REFUND: what the event asked for.</param>
 /// <param name="CauseType">The order event's type, e.g. payment-succeeded.</param>
 public sealed record OrderSettlementRefused(
-    string OrderId, long UserId, string Step, string Code, string Message, string CauseType, Guid CauseEventId, DateTimeOffset RefusedAt) : ISettlementEvent
+    string OrderId, long UserId, string Step, string Code, string Message, string CauseType, Guid CauseEventId, DateTimeOffset RefusedAt)
+    : ISettlementEvent
 {
     public static string Type => "order-settlement-refused";
 }
