@@ -71,10 +71,13 @@ typescript_types() {
     apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
   fi
   cd clients/typescript
-  local declared
+  local declared documented
   declared=$(node -p 'require("./package.json").version')
   [ "$declared" = "$api_version" ] || {
     echo "clients/typescript/package.json has version $declared, the API is $api_version (Directory.Build.props)" >&2; exit 1; }
+  documented=$(node -p 'require("../../docs/openapi/v1.json").info.version')
+  [ "$documented" = "$api_version" ] || {
+    echo "docs/openapi/v1.json says info.version $documented, the packages are $api_version (Directory.Build.props)" >&2; exit 1; }
   npm ci --no-audit --no-fund --prefer-offline --loglevel=error
   npx --no-install openapi-typescript ../../docs/openapi/v1.json --output v1.d.ts --silent
   npx --no-install tsc --noEmit --project .
