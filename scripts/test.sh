@@ -5,8 +5,8 @@
 #   scripts/test.sh               the full run CI makes (.ci/run): starts the services the tests need (installing them
 #                                 if missing) and installs the OpenAPI linters (scripts/openapi.sh install), then every
 #                                 test project of the solution
-#   scripts/test.sh --fast        unit and architecture tests only: every test project but System.Tests, no service
-#                                 started; for the edit-build-test loop
+#   scripts/test.sh --fast        unit and architecture tests only: every test project but System.Tests and Client.Tests
+#                                 (both start the engine), no service started; for the edit-build-test loop
 #   scripts/test.sh --skip-slow   the full run without the slow drills ([Trait("Category", "Slow")]: the SIGKILL and
 #                                 broker/Redis failure drills, the 10-million-row file, the fuzzer, ...); CI never skips them
 #
@@ -42,12 +42,12 @@ rm -rf "$results"
 mkdir -p "$results"
 
 if [ "$lane" = fast ]; then
-  # A solution of the fast projects only, so neither the Host nor System.Tests is built or started.
+  # A solution of the fast projects only, so neither the Host nor the system tests are built or started.
   target="$results/fast.slnx"
   {
     echo '<Solution>'
     for project in tests/*/*.csproj; do
-      case "$project" in tests/System.Tests/*) continue ;; esac
+      case "$project" in tests/System.Tests/* | tests/Client.Tests/*) continue ;; esac
       echo "  <Project Path=\"../$project\" />"
     done
     echo '</Solution>'

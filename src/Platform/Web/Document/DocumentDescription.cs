@@ -62,6 +62,7 @@ internal sealed class DocumentDescription(ApiDocumentOptions api) : IOpenApiDocu
             && ingested is OpenApiSchema { Properties: { } members })
             members["payload"] = await PayloadAsync(context, cancellationToken);
         CurrencyComponent.Apply(document);
+        InlineFileParts(document.Components.Schemas);
 
         var operations = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
         var used = operations.SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
@@ -79,6 +80,28 @@ internal sealed class DocumentDescription(ApiDocumentOptions api) : IOpenApiDocu
                     example.Value = ExampleValues.Conform(example.Value?.DeepClone(), media.Schema, document);
             }
         }
+    }
+
+    /// <summary>
+    /// A file part of a form written inline (type string, format binary) and not as a shared component: client generators
+    /// (NSwag) make their file type only for the inline form.
+    /// </summary>
+    private static void InlineFileParts(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        var files = schemas.Where(s => s.Value is OpenApiSchema { Format: "binary" }).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            foreach (var (name, member) in schema.Properties?.ToList() ?? [])
+            {
+                if (member is not OpenApiSchemaReference { Reference.Id: { } id } reference || !files.Contains(id)) continue;
+                schema.Properties![name] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, Format = "binary", Description = reference.Description,
+                };
+            }
+        }
+        // Only form members use them; were one used elsewhere, the lint (Redocly no-unresolved-refs) would fail.
+        foreach (var id in files) schemas.Remove(id);
     }
 
     /// <summary>

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace PromotionEngine.System.Tests;
+
+/// <summary>
+/// scripts/clients.sh as an integrator's build would take the clients: the .NET packages packed and the README's
+/// "Calling it from code" example built against them alone, the TypeScript types generated from docs/openapi/v1.json and
+/// clients/typescript/lifecycle.ts type-checked with tsc, the types packed. Each half fails on what the document gets
+/// wrong for its calls.
+/// </summary>
+public sealed class ClientPackages(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
+
+    // The script's closing line for each client: the packages it made, all of one version.
+    private const string DotnetPacked = @"^dotnet: PromotionEngine\.Client\.(\d+\.\d+\.\d+)\.nupkg PromotionEngine\.Contracts\.\1\.nupkg "
+        + @"PromotionEngine\.Kernel\.\1\.nupkg and the README example built from them$";
+    private const string TypesPacked =
+        @"^typescript: v1\.d\.ts generated, lifecycle\.ts type-checked, promotion-engine-api-types-\d+\.\d+\.\d+\.tgz packed$";
+
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData("dotnet", DotnetPacked)]
+    [InlineData("typescript", TypesPacked)]
+    public async Task The_clients_script_builds_and_checks_the_client(string client, string summary)
+    {
+        var (exit, stdout, stderr) = await RunAsync(client);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+
+        Assert.True(exit == 0, $"scripts/clients.sh {client} failed (exit {exit}):\n{stdout}\n{stderr}");
+        Assert.Matches(new Regex(summary, RegexOptions.Multiline), stdout);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string client)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("scripts/clients.sh");
+        info.ArgumentList.Add(client);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(Patience);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"scripts/clients.sh {client} did not finish in {Patience}:\n{await stdout}\n{await stderr}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
+        return root?.FullName ?? throw new InvalidOperationException("No repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
+    }
+}
