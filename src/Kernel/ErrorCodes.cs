@@ -38,6 +38,9 @@ public static class ErrorCodes
 
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "The route exists, but not for this HTTP method.");
 
+    public static readonly ErrorCode RequestTooLarge = new("REQUEST_TOO_LARGE", 413,
+        "The body is larger than the server reads (its request size limit: Kestrel's MaxRequestBodySize, 30 MB); nothing was read or changed.");
+
     public static readonly ErrorCode InternalError = new("INTERNAL_ERROR", 500,
         "An unexpected failure (including a write that still conflicted after its retries); the trace id is in the logs.");
 

@@ -7,16 +7,7 @@ public class TheModuleProjects
 {
     private static readonly string[] Shared = ["Contracts", "Kernel"];
 
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PromotionEngine.slnx"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"No PromotionEngine.slnx above {AppContext.BaseDirectory}.");
-    });
-
-    internal static XDocument Project(string name) => XDocument.Load(Path.Combine(Root.Value, "src", name, name + ".csproj"));
+    internal static XDocument Project(string name) => XDocument.Load(Path.Combine(Source.Root, "src", name, name + ".csproj"));
 
     /// <summary>The projects a project references, by name (..\Kernel\Kernel.csproj is "Kernel").</summary>
     internal static string[] ReferencedProjects(XDocument project) =>
@@ -31,7 +22,7 @@ public class TheModuleProjects
     /// <summary>Every folder of src/ with a project of its name.</summary>
     private static string[] ProjectNames()
     {
-        var root = Root.Value;
+        var root = Source.Root;
         return Directory.GetDirectories(Path.Combine(root, "src"))
             .Select(Path.GetFileName)
             .OfType<string>()

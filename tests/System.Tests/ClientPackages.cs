@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using PromotionEngine.System.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace PromotionEngine.System.Tests;
@@ -38,7 +39,7 @@ public sealed class ClientPackages(ITestOutputHelper output)
     {
         var info = new ProcessStartInfo("bash")
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -58,12 +59,5 @@ public sealed class ClientPackages(ITestOutputHelper output)
             throw new TimeoutException($"scripts/clients.sh {client} did not finish in {Patience}:\n{await stdout}\n{await stderr}");
         }
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        return root?.FullName ?? throw new InvalidOperationException("No repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
     }
 }

@@ -99,7 +99,7 @@ public sealed class ReadmeExample(ITestOutputHelper output)
     /// <summary>The fenced bash blocks of the README's "Trying it" section, in order.</summary>
     private static string TryingItBlock()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var section = Regex.Match(readme, @"^## Trying it\n(.*?)(?=^## )", RegexOptions.Multiline | RegexOptions.Singleline);
         Assert.True(section.Success, "README.md has no \"## Trying it\" section.");
         var blocks = Regex.Matches(section.Groups[1].Value, @"^```bash\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)
@@ -117,7 +117,7 @@ public sealed class ReadmeExample(ITestOutputHelper output)
     {
         var info = new ProcessStartInfo("bash")
         {
-            WorkingDirectory = RepositoryRoot(), RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Repository.Root, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         info.ArgumentList.Add("-euo");
         info.ArgumentList.Add("pipefail");
@@ -169,11 +169,4 @@ public sealed class ReadmeExample(ITestOutputHelper output)
             ?? throw new Xunit.Sdk.XunitException($"No line with {containing} in:\n{text}");
 
     private static string TestConfiguration() => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        return root?.FullName ?? throw new InvalidOperationException("No repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
-    }
 }

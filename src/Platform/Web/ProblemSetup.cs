@@ -31,6 +31,7 @@ internal static partial class ProblemSetup
             if (problem.Extensions.ContainsKey("code")) return;
             var code = FrameworkCode(problem.Status);
             (problem.Extensions["code"], problem.Type, problem.Title) = (code.Code, code.Type, code.Code);
+            problem.Detail ??= code.Meaning; // the framework says no more than its status
         });
         // After the default writer, which declines clients whose Accept names no JSON type (a browser's text/html):
         // they get problem+json too, rather than an exception from the writer and an empty 500.
@@ -47,6 +48,7 @@ internal static partial class ProblemSetup
         403 => Kernel.ErrorCodes.Forbidden,
         404 => Kernel.ErrorCodes.NotFound,
         405 => Kernel.ErrorCodes.MethodNotAllowed,
+        413 => Kernel.ErrorCodes.RequestTooLarge,
         415 => Kernel.ErrorCodes.UnsupportedMediaType,
         _ => Kernel.ErrorCodes.InternalError,
     };
@@ -90,8 +92,12 @@ internal static partial class ProblemSetup
 
         private async ValueTask<bool> WriteAsync(HttpContext http, Exception exception, int status, string detail, string? field)
         {
-            // A body over the server's size limit is answered 413 with the code of a body that cannot be read.
-            var code = status == 415 ? Kernel.ErrorCodes.UnsupportedMediaType : Kernel.ErrorCodes.MalformedRequest;
+            var code = status switch
+            {
+                413 => Kernel.ErrorCodes.RequestTooLarge, // a body over the server's request size limit
+                415 => Kernel.ErrorCodes.UnsupportedMediaType,
+                _ => Kernel.ErrorCodes.MalformedRequest,
+            };
             http.Response.StatusCode = status;
             var context = new ProblemDetailsContext
             {

@@ -180,10 +180,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
     /// <summary>Every code docs/errors.md lists (in backticks, UPPER_SNAKE).</summary>
     private static HashSet<string> DocumentedCodes()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        var text = File.ReadAllText(
-            Path.Combine(root?.FullName ?? throw new InvalidOperationException("No repository root above the tests."), "docs", "errors.md"));
+        var text = File.ReadAllText(Repository.PathOf("docs", "errors.md"));
         return Regex.Matches(text, "`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,})`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
     }
 

@@ -126,11 +126,7 @@ public sealed class HostProcess : IAsyncDisposable
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = bin.Name;
         var configuration = bin.Parent!.Name;
-        var root = bin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PromotionEngine.slnx"))) root = root.Parent;
-        if (root is null)
-            throw new InvalidOperationException("Cannot find the repository root (PromotionEngine.slnx) above " + AppContext.BaseDirectory);
-        var dll = Path.Combine(root.FullName, "src", "Host", "bin", configuration, framework, "PromotionEngine.Host.dll");
+        var dll = Repository.PathOf("src", "Host", "bin", configuration, framework, "PromotionEngine.Host.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"The Host is not built at {dll}.");
     }
 }

@@ -4,13 +4,14 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Platform.Messaging;
+using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;
 
 /// <summary>docs/events.md and docs/events/schemas say what the code publishes: every event, its schema, an example that parses.</summary>
 public sealed partial class EventCatalogDocs
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
     private static readonly string Markdown = File.ReadAllText(Path.Combine(Root, "docs", "events.md"));
 
     private static readonly JsonSerializerOptions Strict = new(EventJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
@@ -92,11 +93,4 @@ public sealed partial class EventCatalogDocs
 
     [GeneratedRegex(@"^## The envelope.*?^```json\s*$(?<json>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex EnvelopeExample();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PromotionEngine.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"No PromotionEngine.slnx above {AppContext.BaseDirectory}.");
-    }
 }

@@ -186,6 +186,19 @@ public sealed partial class CheckingAnswers
     }
 
     [Fact]
+    public async Task A_route_marked_as_not_served_here_is_not_checked_and_an_unmarked_one_is()
+    {
+        using var client = Client(HttpStatusCode.NotFound, "application/problem+json", """{"status":404,"code":"NOT_FOUND"}""");
+        using var marked = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/templates/5"); // the operation declares only 204
+        marked.Options.Set(ValidatingHandler.NotServedHere, true);
+
+        await client.SendAsync(marked);
+        await Assert.ThrowsAsync<DocumentViolationException>(() => client.DeleteAsync("/api/v1/templates/5"));
+
+        Assert.Equal((1, 1L), (_report.Checked, _report.NotTheApi));
+    }
+
+    [Fact]
     public async Task In_record_mode_a_violation_is_counted_by_operation_status_and_kind_and_the_answer_goes_through()
     {
         using var client = Client(HttpStatusCode.Created, "application/json", AGoodTemplate, ValidationMode.Record);

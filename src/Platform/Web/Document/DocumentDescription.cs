@@ -37,6 +37,8 @@ internal sealed class DocumentDescription(ApiDocumentOptions api) : IOpenApiDocu
                 - Within v1 members and codes may be added, never renamed or removed.
                 """,
             Contact = new OpenApiContact { Name = "Promotion Engine", Url = new Uri("https://promotion-engine.dev") },
+            // The repository's LICENSE; the packages say the same (Directory.Build.props).
+            License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
         };
         document.Servers = [new OpenApiServer
         {

@@ -161,10 +161,10 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
     private static void DescribeRefusals(OpenApiOperation operation, ApiDescription description, IList<object> metadata,
         IReadOnlyList<CallerRole>? roles, OpenApiDocument document)
     {
-        var answers = new List<(ErrorCode Code, int Status)>();
-        void Add(ErrorCode code, int? status = null)
+        var answers = new List<ErrorCode>();
+        void Add(ErrorCode code)
         {
-            if (!answers.Contains((code, status ?? code.Status))) answers.Add((code, status ?? code.Status));
+            if (!answers.Contains(code)) answers.Add(code);
         }
 
         var jsonBody = operation.RequestBody?.Content?.ContainsKey("application/json") == true;
@@ -182,9 +182,7 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         if (takesKey) Add(ErrorCodes.IdempotencyKeyReused);
         if (jsonBody)
         {
-            // A body over the server's request size limit (Kestrel's 30 MB): the framework answers it 413 with the code of an
-            // unexpected failure, and the document says so (docs/errors.md, INTERNAL_ERROR).
-            Add(ErrorCodes.InternalError, StatusCodes.Status413PayloadTooLarge);
+            Add(ErrorCodes.RequestTooLarge); // a body over the server's request size limit (Kestrel's 30 MB)
             Add(ErrorCodes.UnsupportedMediaType);
         }
         Add(ErrorCodes.RateLimited);
@@ -194,10 +192,10 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         foreach (var status in answers.GroupBy(a => a.Status).OrderBy(g => g.Key))
         {
             var examples = new Dictionary<string, IOpenApiExample>(StringComparer.Ordinal);
-            foreach (var (code, _) in status) examples[code.Code] = ProblemSchema.ExampleReference(code, status.Key, document);
+            foreach (var code in status) examples[code.Code] = ProblemSchema.ExampleReference(code, document);
             var response = new OpenApiResponse
             {
-                Description = string.Join(" ", status.Select(a => $"{a.Code.Code}: {Meaning(a.Code, status.Key)}")),
+                Description = string.Join(" ", status.Select(code => $"{code.Code}: {code.Meaning}")),
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     [ProblemSchema.MediaType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema.Name, document), Examples = examples },
@@ -217,10 +215,6 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
             operation.Responses[status.Key.ToString(CultureInfo.InvariantCulture)] = response;
         }
     }
-
-    private static string Meaning(ErrorCode code, int status) => status == code.Status ? code.Meaning
-        : status == StatusCodes.Status413PayloadTooLarge ? "The body is larger than the server reads (its request size limit, 30 MB)."
-        : code.Meaning;
 
     // ---------------------------------------------------------------- examples
 

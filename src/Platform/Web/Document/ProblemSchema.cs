@@ -42,27 +42,26 @@ internal static class ProblemSchema
     }
 
     /// <summary>
-    /// The example problem of <paramref name="code"/> as a component (examples "CODE", or "CODE_413" at a status not its own), made
-    /// once per document, and a reference to it.
+    /// The example problem of <paramref name="code"/> as a component (examples "CODE"), made once per document, and a reference to it.
     /// </summary>
-    public static OpenApiExampleReference ExampleReference(ErrorCode code, int status, OpenApiDocument document)
+    public static OpenApiExampleReference ExampleReference(ErrorCode code, OpenApiDocument document)
     {
-        var name = status == code.Status ? code.Code : $"{code.Code}_{status}";
+        var name = code.Code;
         document.Components ??= new OpenApiComponents();
         document.Components.Examples ??= new Dictionary<string, IOpenApiExample>();
         if (!document.Components.Examples.ContainsKey(name))
-            document.Components.Examples[name] = new OpenApiExample { Summary = code.Code, Value = Example(code, status) };
+            document.Components.Examples[name] = new OpenApiExample { Summary = code.Code, Value = Example(code) };
         return new OpenApiExampleReference(name, document);
     }
 
-    /// <summary>The example problem of <paramref name="code"/>, answered with <paramref name="status"/> (its own, unless the framework's differs).</summary>
-    public static JsonObject Example(ErrorCode code, int status)
+    /// <summary>The example problem of <paramref name="code"/>, at its status.</summary>
+    public static JsonObject Example(ErrorCode code)
     {
         var example = new JsonObject
         {
             ["type"] = code.Type,
             ["title"] = code.Code,
-            ["status"] = status,
+            ["status"] = code.Status,
             ["detail"] = code.Meaning,
             ["code"] = code.Code,
         };

@@ -82,7 +82,7 @@ public sealed class ValidationReport
         Line($"OpenAPI validation of the system tests' answers against docs/openapi/v1.json ({ModeVariable}={mode.ToString().ToLowerInvariant()})");
         Line($"answers checked: {Checked} " +
             $"({Interlocked.Read(ref _outsideTheDocument)} of them 404/405 to a path or method the document does not have)");
-        Line($"answers not checked (not the API: health, metrics, the document, its UI, ping): {NotTheApi}");
+        Line($"answers not checked (not the API: health, metrics, the document, its UI, ping; routes a role split does not serve here): {NotTheApi}");
         Line($"violations: {Violations} in {violations.Select(v => v.Key.Operation).Distinct().Count()} operations");
         Line("");
         Line("by kind:");
