@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using MySqlConnector;
@@ -137,6 +138,7 @@ public abstract class EngineApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in StoreSettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        if (FileLog.Path is { } log) builder.ConfigureLogging(l => l.AddProvider(new FileLog(log, GetType().Name)));
         foreach (var extra in _extras) extra(builder);
     }
 
