@@ -71,6 +71,41 @@ public sealed class ClaimTraces
         }
     }
 
+    [Fact]
+    public async Task On_sqlite_a_claim_s_write_transaction_and_its_consumer_are_spans_of_the_claim_s_trace()
+    {
+        var spans = new Spans();
+        var app = new SqliteApp();
+        app.WithSetting("Telemetry:Tracing", "true")
+            .WithSetting("Messaging:PollInterval", "00:00:00.050")
+            .With(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        EventRecorder.AddTo(app);
+        try
+        {
+            await app.InitializeAsync();
+            await EventRecorder.CreateTableAsync(app.Services.GetRequiredService<IDatabase>());
+            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
+
+            Assert.Equal(HttpStatusCode.Created, (await app.AsUser(EngineApp.NewId()).ClaimAsync(template)).StatusCode);
+
+            var server = (await Eventually(() => Task.FromResult(spans.Where(s => s.Kind == ActivityKind.Server
+                && s.GetTagItem("url.path") as string == "/api/v1/claims").ToList()), found => found.Count == 1, Seconds(30),
+                "the claim's server span"))[0];
+            var trace = await Eventually(() => Task.FromResult(spans.Where(s => s.TraceId == server.TraceId).ToList()),
+                inTrace => inTrace.Any(IsConsumer) && inTrace.Any(IsPublish), Seconds(60), "the claim's publish and consumer spans");
+
+            var write = Assert.Single(trace, s => s.DisplayName == "sqlite write transaction");
+            Assert.Equal("sqlite", write.GetTagItem("db.system.name"));
+            Assert.Equal(server.SpanId, write.ParentSpanId);
+            Assert.Equal(server.SpanId, Assert.Single(trace, IsPublish).ParentSpanId);
+            Assert.Equal(server.SpanId, Assert.Single(trace, IsConsumer).ParentSpanId);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)app).DisposeAsync();
+        }
+    }
+
     private static bool IsRedis(Activity span) => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal);
 
     private static bool IsPublish(Activity span) =>
