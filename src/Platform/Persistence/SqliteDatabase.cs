@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PromotionEngine.Kernel.Persistence;

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using PromotionEngine.Kernel.Persistence;
