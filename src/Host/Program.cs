@@ -85,6 +85,7 @@ static async Task<int> RunAsync(CommandLine line)
     }
 
     var roles = Roles.Parse(options.Roles, Program.Modules);
+    builder.Logging.AddPromotionLogs(builder.Configuration, builder.Environment); // JSON lines on stdout outside Development
     var telemetry = TelemetryOptions.Read(builder.Configuration);
     var management = ManagementPort.Listen(builder, telemetry);
     var rateLimits = RateLimitOptions.Read(builder.Configuration);
@@ -130,6 +131,7 @@ static async Task<int> RunAsync(CommandLine line)
     app.UseAuthentication();
     app.UsePromotionRateLimits(rateLimits); // per caller, or per address without a valid token
     app.UseAuthorization();
+    app.UseBusinessLogScopes(); // the caller's and the route's business ids on every line the request writes
     app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (src/Platform/Web/KeyedRequestsMiddleware.cs)
 
     app.MapOpenApi().AllowAnonymous();

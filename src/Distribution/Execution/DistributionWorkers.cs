@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Distribution.Recipients;
 using PromotionEngine.Distribution.Tasks;
+using PromotionEngine.Kernel.Logging;
 
 namespace PromotionEngine.Distribution.Execution;
 
@@ -61,12 +62,17 @@ internal sealed partial class DistributionWorkers(IDistributionTasks tasks, ISha
         var busy = false;
         foreach (var id in await tasks.DueAsync(clock.GetUtcNow(), 20, ct))
         {
+            using var scope = log.BeginScope(LogScope.Of((LogScope.TaskId, id)));
             if (!await lifecycle.TryStartAsync(id, ct)) continue;
             LogStarted(id);
             signal.Notify();
             busy = true;
         }
-        foreach (var id in await tasks.FinishedRunningAsync(20, ct)) await lifecycle.TryCompleteAsync(id, ct);
+        foreach (var id in await tasks.FinishedRunningAsync(20, ct))
+        {
+            using var scope = log.BeginScope(LogScope.Of((LogScope.TaskId, id)));
+            await lifecycle.TryCompleteAsync(id, ct);
+        }
         return busy;
     }
 
@@ -79,6 +85,7 @@ internal sealed partial class DistributionWorkers(IDistributionTasks tasks, ISha
             var owner = instance.NewToken();
             var shard = await shards.TryLeaseAsync(id, owner, now, now + Options.LeaseDuration, ct);
             if (shard is null) continue;
+            using var scope = log.BeginScope(LogScope.Of((LogScope.TaskId, shard.TaskId))); // every line the shard's chunks write
             try
             {
                 await runShard.RunAsync(shard, owner, ct);

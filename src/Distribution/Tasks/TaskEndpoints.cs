@@ -11,6 +11,7 @@ using PromotionEngine.Distribution.Http;
 using PromotionEngine.Distribution.Recipients;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Documentation;
+using PromotionEngine.Kernel.Logging;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.Distribution.Tasks.TaskResponses;
@@ -28,7 +29,8 @@ internal static class TaskEndpoints
 
     public static void MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/merchant/distribution-tasks").WithTags("Distribution tasks").RequireAuthorization(MerchantPolicy);
+        var group = app.MapGroup("/api/v1/merchant/distribution-tasks").WithTags("Distribution tasks").RequireAuthorization(MerchantPolicy)
+            .WithMetadata(new RouteIdInLogs(LogScope.TaskId));
         group.MapPost("", CreateAsync).WithName("CreateDistributionTask").Accepts<DistributionTaskForm>("multipart/form-data")
             .WithSummary("Push a template's coupons to the users of a file")
             .WithDescription("Uploads a recipients file (CSV with a header row, or .xlsx) with a user id column and makes a task that "

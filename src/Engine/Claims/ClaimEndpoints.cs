@@ -2,14 +2,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Logging;
 using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Engine.Claims;
 
-internal static class ClaimEndpoints
+internal static partial class ClaimEndpoints
 {
     public static void MapClaimEndpoints(this IEndpointRouteBuilder app)
     {
@@ -28,7 +30,7 @@ internal static class ClaimEndpoints
     }
 
     private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
-        HttpContext http, ClaimCoupon command, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ClaimCoupon command, TimeProvider clock, ILogger<ClaimCoupon> log, CancellationToken ct)
     {
         var user = PolicyCallers.UserOf(http);
         var errors = new FieldErrors()
@@ -37,14 +39,19 @@ internal static class ClaimEndpoints
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
 
         ClaimOutcome outcome;
-        try
+        // The user is in the request's scope already; the template is known from the body only.
+        using (log.BeginScope(LogScope.Of((LogScope.TemplateId, request.TemplateId!.Value))))
         {
-            outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
-        }
-        catch (ClaimsUnavailableException e)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            return EngineProblems.ClaimsUnavailable(e.Message + " Nothing was issued; retry with the same Idempotency-Key.");
+            try
+            {
+                outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
+            }
+            catch (ClaimsUnavailableException e)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return EngineProblems.ClaimsUnavailable(e.Message + " Nothing was issued; retry with the same Idempotency-Key.");
+            }
+            LogClaimed(log, outcome.GetType().Name);
         }
         var now = clock.GetUtcNow();
         return outcome switch
@@ -66,6 +73,9 @@ internal static class ClaimEndpoints
             _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Claim answered: {Outcome}")]
+    private static partial void LogClaimed(ILogger log, string outcome);
 
     private static IResult Refuse(
         ErrorCode code,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
@@ -25,7 +26,14 @@ internal interface IExactClaimGate : IClaimGate
 }
 
 /// <summary>One claim to decide: the coupon to store if granted, and the template as read for this claim.</summary>
-internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, CouponTemplateSnapshot Template, DateTimeOffset Now);
+internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, CouponTemplateSnapshot Template, DateTimeOffset Now)
+{
+    /// <summary>
+    /// The span the claim was decided in (its request's), so the events a group commit records for it carry its own trace,
+    /// whichever claim's trace the batch's span continues.
+    /// </summary>
+    public Activity? Trace { get; } = Activity.Current;
+}
 
 internal abstract record GateDecision
 {

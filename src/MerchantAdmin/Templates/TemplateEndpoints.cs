@@ -11,6 +11,7 @@ using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Logging;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 using PromotionEngine.MerchantAdmin.Audit;
@@ -24,7 +25,8 @@ internal static class TemplateEndpoints
 
     public static void MapTemplateEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant templates").RequireAuthorization(MerchantPolicy);
+        var group = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant templates").RequireAuthorization(MerchantPolicy)
+            .WithMetadata(new RouteIdInLogs(LogScope.TemplateId));
         group.MapPost("", CreateAsync).WithName("CreateTemplate")
             .WithSummary("Create a coupon template")
             .WithDescription("Defines what a coupon is: scope (whole platform, a shop, products, categories), discount (a fixed amount, "

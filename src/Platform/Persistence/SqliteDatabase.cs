@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PromotionEngine.Kernel.Persistence;
@@ -29,6 +30,9 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
 
     public SqlDialect Dialect => SqlDialect.Sqlite;
 
+    /// <summary>The SQLite adapter's spans (docs/operations.md, "Traces").</summary>
+    public static readonly ActivitySource Source = new("PromotionEngine.Persistence");
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -47,6 +51,10 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
     private async Task<WriteScope> BeginAsync(bool relaxed, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
+        // Microsoft.Data.Sqlite emits no spans of its own: a write transaction is one, from BEGIN IMMEDIATE to the scope's end
+        // (commit or rollback), in the trace of whoever began it. Reads are not traced.
+        var span = Source.StartActivity("sqlite write transaction", ActivityKind.Client);
+        span?.SetTag("db.system.name", "sqlite");
         try
         {
             var connection = (SqliteConnection)await OpenAsync(ct);
@@ -57,11 +65,17 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
                 await command.ExecuteNonQueryAsync(ct);
             }
             var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            return new WriteScope(connection, transaction, () => _writeGate.Release());
+            return new WriteScope(connection, transaction, () =>
+            {
+                _writeGate.Release();
+                span?.Stop();
+            });
         }
-        catch
+        catch (Exception e)
         {
             _writeGate.Release();
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            span?.Stop();
             throw;
         }
     }

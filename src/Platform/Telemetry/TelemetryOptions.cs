@@ -24,6 +24,9 @@ internal sealed class TelemetryOptions
 
     public string ServiceName { get; set; } = "promotion-engine";
 
+    /// <summary>Record traces even without <see cref="OtlpEndpoint"/> (for an exporter added in code); with OTLP they always are.</summary>
+    public bool Tracing { get; set; }
+
     /// <summary>The section as configured; a misspelt key or a value of the wrong type is refused.</summary>
     public static TelemetryOptions Read(IConfiguration configuration)
     {

@@ -25,10 +25,15 @@ internal static class TelemetrySetup
                 if (options.Prometheus && management is not null) metrics.AddPrometheusExporter();
                 if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = otlp);
             });
-        if (otlp is not null)
+        if (otlp is not null || options.Tracing)
         {
-            telemetry.WithTracing(
-                tracing => tracing.AddSource("PromotionEngine.*").AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = otlp));
+            // Requests, the engine's own spans (claim group commit, outbox relay, consumers), MySQL commands, Redis calls and NATS
+            // publishes; docs/operations.md, "Traces". Telemetry:Tracing without OTLP is for an exporter added in code (the tests').
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource("PromotionEngine.*", "MySqlConnector", "NATS.Net").AddAspNetCoreInstrumentation().AddRedisInstrumentation();
+                if (otlp is not null) tracing.AddOtlpExporter(o => o.Endpoint = otlp);
+            });
         }
         return services;
     }

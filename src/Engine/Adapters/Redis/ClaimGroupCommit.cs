@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,9 @@ internal sealed partial class ClaimGroupCommit(
     private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)
         .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
     private readonly ConcurrentDictionary<long, Task<GateDecision>> _inFlight = new();
+
+    /// <summary>The engine's own spans (docs/operations.md, "Traces").</summary>
+    public static readonly ActivitySource Source = new("PromotionEngine.Engine");
 
     private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done);
 
@@ -70,6 +74,7 @@ internal sealed partial class ClaimGroupCommit(
 
     private async Task WriteAsync(List<Pending> batch)
     {
+        using var span = StartSpan(batch);
         try
         {
             if (await ledger.TryRecordAllAsync(batch.Select(p => p.Ticket).ToList(), CancellationToken.None))
@@ -85,6 +90,19 @@ internal sealed partial class ClaimGroupCommit(
             LogBatchFailed(e, batch.Count);
             foreach (var pending in batch) Finish(pending, new ClaimsUnavailableException("The claim could not be stored.", e));
         }
+    }
+
+    /// <summary>
+    /// The batch's span continues the trace of its first claim (HTTP, Redis, then this commit and its database commands) and
+    /// links the others' requests: one span serves many traces.
+    /// </summary>
+    private static Activity? StartSpan(List<Pending> batch)
+    {
+        if (!Source.HasListeners()) return null;
+        var links = batch.Skip(1).Select(p => p.Ticket.Trace?.Context ?? default).Where(c => c != default).Select(c => new ActivityLink(c));
+        var span = Source.StartActivity("claims group commit", ActivityKind.Internal, batch[0].Ticket.Trace?.Context ?? default, links: links);
+        span?.SetTag("promotion.claims.batch_size", batch.Count);
+        return span;
     }
 
     private async Task DecideOneAsync(Pending pending)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -49,10 +50,26 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
         // The outbox's schedule keys fold the batch's timers into one per second of deadlines.
-        await outbox.AddAsync(batch.SelectMany(t => CouponEvents.Claimed(t.Coupon, CouponSources.Claim, null)).ToList(), scope, ct);
+        await outbox.AddAsync(batch.SelectMany(t => InTraceOf(t, () => CouponEvents.Claimed(t.Coupon, CouponSources.Claim, null))).ToList(),
+            scope, ct);
         await scope.CommitAsync(ct);
         return true;
     }, ct);
+
+    /// <summary>Each claim's events in its own request's trace (their envelopes take the current span's context).</summary>
+    private static T InTraceOf<T>(ClaimTicket ticket, Func<T> record)
+    {
+        var current = Activity.Current;
+        if (ticket.Trace is { IsStopped: false } trace) Activity.Current = trace;
+        try
+        {
+            return record();
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
 
     public async Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct)
     {

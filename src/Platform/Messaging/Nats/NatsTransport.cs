@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using PromotionEngine.Kernel.Persistence;
@@ -39,6 +40,7 @@ internal sealed class NatsTransport(NatsJetStream nats) : IEventTransport
                         var (parent, state) = OutboxMessage.TraceOf(body);
                         if (parent is not null) headers["traceparent"] = parent;
                         if (state is { Length: > 0 }) headers["tracestate"] = state;
+                        if (e.PublishSpan is { } span) Activity.Current = span; // NATS.Net's publish span nests in the relay's
                         var ack = await nats.Context.PublishAsync(nats.WireSubject(e.Subject), body,
                             opts: new NatsJSPubOpts { MsgId = e.EventId.ToString() }, headers: headers, cancellationToken: timeout.Token);
                         // A duplicate is a success: the broker has this event already (EnsureSuccess would throw for it).

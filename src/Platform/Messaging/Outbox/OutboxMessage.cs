@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,9 @@ internal sealed class OutboxMessage
     public string Json { get; }
 
     public string Producer => EventSubjects.ProducerOf(Subject);
+
+    /// <summary>The relay's span for this event while it is published: a transport's client spans (NATS.Net's) nest in it.</summary>
+    public Activity? PublishSpan { get; set; }
 
     public EventEnvelope Envelope => _envelope ??= EventEnvelope.FromJson(Json);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -70,16 +71,22 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
             return 0;
         }
         var messages = rows.SelectMany(r => r.Messages).ToList();
-        PublishOutcome outcome;
+        StartPublishSpans(messages);
+        PublishOutcome? published = null;
         try
         {
-            outcome = await transport.PublishAsync(messages, ct);
+            published = await transport.PublishAsync(messages, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogPublishFailed(e, messages.Count);
-            outcome = new PublishOutcome(new HashSet<Guid>(), messages.ToDictionary(m => m.EventId, _ => e.Message));
+            published = new PublishOutcome(new HashSet<Guid>(), messages.ToDictionary(m => m.EventId, _ => e.Message));
         }
+        finally
+        {
+            EndPublishSpans(messages, published);
+        }
+        var outcome = published;
         var accepted = messages.Where(m => outcome.Accepted.Contains(m.EventId)).ToList();
         var done = rows.Where(r => r.Messages.All(m => outcome.Accepted.Contains(m.EventId))).ToList();
         var left = rows.Except(done).ToList();
@@ -155,6 +162,42 @@ internal sealed partial class OutboxRelay(IDatabase db, IEventTransport transpor
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_outbox SET next_attempt_at = @Next WHERE partition_key IN @Keys AND id > @Id AND next_attempt_at < @Next",
             new { row.Id, Keys = keys, Next = next }, scope.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// One Producer span per event, in the trace of the request that recorded it (the context its envelope carries), so a
+    /// claim's trace goes on through the relay to each consumer. Only when something listens: a round costs no parsing otherwise.
+    /// </summary>
+    private void StartPublishSpans(IReadOnlyList<OutboxMessage> messages)
+    {
+        if (!EventDispatcher.Source.HasListeners()) return;
+        var current = Activity.Current;
+        foreach (var message in messages)
+        {
+            var (parent, state) = OutboxMessage.TraceOf(message.Utf8());
+            ActivityContext.TryParse(parent, state, out var context);
+            var span = EventDispatcher.Source.StartActivity("publish " + message.Subject, ActivityKind.Producer, context);
+            span?.SetTag("messaging.system", transport.Name.ToLowerInvariant());
+            span?.SetTag("messaging.operation.type", "send");
+            span?.SetTag("messaging.destination.name", message.Subject);
+            span?.SetTag("messaging.message.id", message.EventId.ToString());
+            span?.SetTag("messaging.batch.message_count", messages.Count);
+            message.PublishSpan = span;
+        }
+        Activity.Current = current; // each start made its span current; the round itself is in no event's trace
+    }
+
+    private static void EndPublishSpans(IReadOnlyList<OutboxMessage> messages, PublishOutcome? outcome)
+    {
+        foreach (var message in messages)
+        {
+            if (message.PublishSpan is not { } span) continue;
+            if (outcome is null) span.SetStatus(ActivityStatusCode.Error, "The publish was cancelled.");
+            else if (!outcome.Accepted.Contains(message.EventId))
+                span.SetStatus(ActivityStatusCode.Error, outcome.Errors.GetValueOrDefault(message.EventId) ?? "The broker did not accept the event.");
+            span.Stop();
+            message.PublishSpan = null;
+        }
     }
 
     private static Task AppendToLogAsync(

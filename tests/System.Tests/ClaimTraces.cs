@@ -1,0 +1,165 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.System.Tests.Infrastructure;
+using PromotionEngine.System.Tests.Messaging;
+
+namespace PromotionEngine.System.Tests;
+
+/// <summary>
+/// One claim on the Redis path is one trace (docs/operations.md, "Traces"): the request's server span, the Redis call, the
+/// group commit with its MariaDB commands, the relay's publish and the consumer, all under one trace id, each parented where
+/// it happened. The spans are the app's own, taken by the in-memory exporter.
+/// </summary>
+public sealed class ClaimTraces
+{
+    [Theory]
+    [InlineData("InProcess")]
+    [InlineData("Nats")]
+    public async Task One_claim_is_one_trace_from_the_request_through_redis_and_the_commit_to_the_relay_and_the_consumer(string transport)
+    {
+        var spans = new Spans();
+        var app = new RedisApp();
+        if (transport == "Nats") NatsBackbone.NatsOn(app, NatsServer.Url);
+        app.WithSetting("Telemetry:Tracing", "true")
+            .WithSetting("Messaging:PollInterval", "00:00:00.050")
+            .With(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        EventRecorder.AddTo(app);
+        try
+        {
+            if (transport == "Nats") await NatsServer.RequireAsync(NatsServer.Url);
+            await app.InitializeAsync();
+            await EventRecorder.CreateTableAsync(app.Services.GetRequiredService<IDatabase>());
+            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
+
+            var claim = await app.AsUser(EngineApp.NewId()).ClaimAsync(template);
+            Assert.Equal(HttpStatusCode.Created, claim.StatusCode);
+
+            var request = await Eventually(() => Task.FromResult(spans.Where(s => s.Kind == ActivityKind.Server
+                && s.GetTagItem("url.path") as string == "/api/v1/claims").ToList()), found => found.Count == 1, Seconds(30),
+                "the claim's server span");
+            var server = request[0];
+            var trace = await Eventually(() => Task.FromResult(spans.Where(s => s.TraceId == server.TraceId).ToList()),
+                inTrace => inTrace.Any(IsRedis) && inTrace.Any(IsConsumer) && inTrace.Any(IsPublish), Seconds(60),
+                "the claim's Redis, publish and consumer spans in its trace");
+
+            Assert.Equal(default, server.ParentSpanId); // the trace starts at the request
+            var ids = trace.Select(s => s.SpanId).ToHashSet();
+            Assert.All(trace.Where(s => s != server), s => Assert.Contains(s.ParentSpanId, ids)); // no span hangs from one outside the trace
+
+            var redis = trace.First(IsRedis);
+            Assert.Equal(server.SpanId, redis.ParentSpanId); // decided in the request
+            var commit = Assert.Single(trace, s => s.DisplayName == "claims group commit");
+            Assert.Equal(server.SpanId, commit.ParentSpanId);
+            Assert.Contains(trace, s => s.Source.Name == "MySqlConnector" && s.ParentSpanId == commit.SpanId); // the batch's own commands
+
+            // The claimed event carries the request's context: the relay's publish and the consumer continue it.
+            var publish = Assert.Single(trace, IsPublish);
+            Assert.Equal(ActivityKind.Producer, publish.Kind);
+            Assert.Equal(server.SpanId, publish.ParentSpanId);
+            var consumer = Assert.Single(trace, IsConsumer);
+            Assert.Equal(server.SpanId, consumer.ParentSpanId);
+            Assert.True(consumer.StartTimeUtc >= publish.StartTimeUtc, "The consumer handled the event before the relay published it.");
+            if (transport == "Nats") Assert.Contains(trace, s => s.Source.Name == "NATS.Net" && s.ParentSpanId == publish.SpanId);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)app).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task On_sqlite_a_claim_s_write_transaction_and_its_consumer_are_spans_of_the_claim_s_trace()
+    {
+        var spans = new Spans();
+        var app = new SqliteApp();
+        app.WithSetting("Telemetry:Tracing", "true")
+            .WithSetting("Messaging:PollInterval", "00:00:00.050")
+            .With(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        EventRecorder.AddTo(app);
+        try
+        {
+            await app.InitializeAsync();
+            await EventRecorder.CreateTableAsync(app.Services.GetRequiredService<IDatabase>());
+            var template = (await app.AsMerchant(EngineApp.NewId()).CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
+
+            Assert.Equal(HttpStatusCode.Created, (await app.AsUser(EngineApp.NewId()).ClaimAsync(template)).StatusCode);
+
+            var server = (await Eventually(() => Task.FromResult(spans.Where(s => s.Kind == ActivityKind.Server
+                && s.GetTagItem("url.path") as string == "/api/v1/claims").ToList()), found => found.Count == 1, Seconds(30),
+                "the claim's server span"))[0];
+            var trace = await Eventually(() => Task.FromResult(spans.Where(s => s.TraceId == server.TraceId).ToList()),
+                inTrace => inTrace.Any(IsConsumer) && inTrace.Any(IsPublish), Seconds(60), "the claim's publish and consumer spans");
+
+            var write = Assert.Single(trace, s => s.DisplayName == "sqlite write transaction");
+            Assert.Equal("sqlite", write.GetTagItem("db.system.name"));
+            Assert.Equal(server.SpanId, write.ParentSpanId);
+            Assert.Equal(server.SpanId, Assert.Single(trace, IsPublish).ParentSpanId);
+            Assert.Equal(server.SpanId, Assert.Single(trace, IsConsumer).ParentSpanId);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)app).DisposeAsync();
+        }
+    }
+
+    private static bool IsRedis(Activity span) => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal);
+
+    private static bool IsPublish(Activity span) =>
+        span.Source.Name == "PromotionEngine.Messaging" && span.DisplayName == "publish promo.engine.coupon-claimed.v1";
+
+    private static bool IsConsumer(Activity span) =>
+        span.Source.Name == "PromotionEngine.Messaging" && span.Kind == ActivityKind.Consumer
+        && span.DisplayName == $"{EventRecorder.Consumer} coupon-claimed";
+
+    /// <summary>The exporter's collection, read while the app's threads add to it.</summary>
+    private sealed class Spans : ICollection<Activity>
+    {
+        private readonly List<Activity> _items = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_items) return _items.Count;
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public void Add(Activity item)
+        {
+            lock (_items) _items.Add(item);
+        }
+
+        public void Clear()
+        {
+            lock (_items) _items.Clear();
+        }
+
+        public bool Contains(Activity item)
+        {
+            lock (_items) return _items.Contains(item);
+        }
+
+        public void CopyTo(Activity[] array, int arrayIndex)
+        {
+            lock (_items) _items.CopyTo(array, arrayIndex);
+        }
+
+        public bool Remove(Activity item)
+        {
+            lock (_items) return _items.Remove(item);
+        }
+
+        public IEnumerator<Activity> GetEnumerator()
+        {
+            lock (_items) return _items.ToList().GetEnumerator();
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
