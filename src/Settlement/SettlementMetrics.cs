@@ -36,7 +36,7 @@ internal sealed class SettlementMetrics : IDisposable
         _steps = _meter.CreateCounter<long>("promotion.saga.steps", "{step}",
             "Order saga steps recorded, by step (lock, consume, release, refund), source (event, http) and outcome (done, ignored, refused, pending).");
         _refusals = _meter.CreateCounter<long>("promotion.saga.refusals", "{step}",
-            "Order saga steps refused, by step and reason (the refusal's code, e.g. HOLD_EXPIRED, COUPON_NOT_AVAILABLE).");
+            "Order saga steps refused, by step and reason (the refusal's code, e.g. ORDER_EVENT_INVALID, ILLEGAL_TRANSITION).");
     }
 
     public void Quoted(string outcome, TimeSpan took) =>
