@@ -6,7 +6,8 @@ namespace PromotionEngine.System.Tests.Observability;
 /// The engine's business metrics as Prometheus scrapes them from the management port, after every path they count has run
 /// (<see cref="ExercisedApp"/>): each appears with its labels, and no label value is an id (labels are bounded sets).
 /// </summary>
-public sealed partial class BusinessMetrics(ExercisedApp app) : IClassFixture<ExercisedApp>
+[Collection(nameof(ExercisedApp))]
+public sealed partial class BusinessMetrics(ExercisedApp app)
 {
     /// <summary>name{labels} value: the labels of one sample line.</summary>
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<labels>.*)\} ")]

@@ -156,3 +156,7 @@ public sealed class ExercisedApp : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 }
+
+/// <summary>The tests that read the exercised app's scrape share one app and one run of the scenario.</summary>
+[CollectionDefinition(nameof(ExercisedApp))]
+public sealed class ExercisedAppCollection : ICollectionFixture<ExercisedApp>;
