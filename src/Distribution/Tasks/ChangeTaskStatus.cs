@@ -40,7 +40,6 @@ internal sealed class ChangeTaskStatus(
                 _ => throw new ArgumentOutOfRangeException(nameof(verb)),
             };
             if (move == TaskMove.NotAllowed) return new TaskOutcome.Refused(NotAllowed(task, verb));
-            entered = null; // a retried transaction starts again
             if (move == TaskMove.AlreadyThere) return new TaskOutcome.Done(task);
             await tasks.SaveStatusAsync(task, scope, ct);
             var progress = await tasks.ProgressAsync(task, scope, ct);
@@ -58,7 +57,7 @@ internal sealed class ChangeTaskStatus(
             }
             await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
-            entered = task.Status;
+            entered = task.Status; // committed: counted once, whatever attempt it took
             return (TaskOutcome)new TaskOutcome.Done(task);
         }, ct);
         if (entered is { } state) metrics.Entered(state);
