@@ -3,8 +3,8 @@
 # non-zero when anything failed or no test ran.
 #
 #   scripts/test.sh               the full run CI makes (.ci/run): starts the services the tests need (installing them
-#                                 if missing) and installs the OpenAPI linters (scripts/openapi.sh install), then every
-#                                 test project of the solution
+#                                 if missing), installs the OpenAPI linters (scripts/openapi.sh install) and promtool
+#                                 (scripts/prometheus.sh install), then every test project of the solution
 #   scripts/test.sh --fast        unit and architecture tests only: every test project but System.Tests and Client.Tests
 #                                 (both start the engine), no service started; for the edit-build-test loop
 #   scripts/test.sh --skip-slow   the full run without the slow drills ([Trait("Category", "Slow")]: the SIGKILL and
@@ -57,6 +57,8 @@ else
   scripts/services.sh start mariadb redis nats || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS: see above" >&2; exit 1; }
   # Node.js and the pinned OpenAPI linters the DocumentLint system test runs (npm ci the first time, nothing after).
   scripts/openapi.sh install || { echo "0 passed, 1 failed"; echo "could not install the OpenAPI linters: see above" >&2; exit 1; }
+  # promtool (Debian's prometheus package), which the AlertRules and DashboardQueries system tests run (apt the first time).
+  scripts/prometheus.sh install || { echo "0 passed, 1 failed"; echo "could not install promtool: see above" >&2; exit 1; }
 fi
 
 dotnet test "$target" --logger "trx" --results-directory "$results" "${args[@]}"

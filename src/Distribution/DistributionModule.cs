@@ -32,6 +32,7 @@ public static class DistributionModule
                 o.SpoolDirectory is { Length: > 0 } folder ? folder : Path.Combine(dataDirectory, RecipientSpool.DefaultFolder)))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecipientSpool>();
+        services.AddSingleton<DistributionMetrics>();
         services.AddSingleton(new ModuleSchema(Name, typeof(DistributionModule).Assembly));
         services.AddSingleton<IDistributionTasks, SqlDistributionTasks>();
         services.AddSingleton<IShards, SqlShards>();

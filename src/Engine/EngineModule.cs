@@ -40,6 +40,7 @@ public static class EngineModule
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ModuleSchema(Name, typeof(EngineModule).Assembly));
+        services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IUserCoupons, SqlUserCoupons>();
         services.AddSingleton<IExactClaimGate, SqlClaimGate>();
         var options = EngineOptions.Read(configuration);

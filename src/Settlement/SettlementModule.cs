@@ -24,6 +24,7 @@ public static class SettlementModule
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ModuleSchema(Name, typeof(SettlementModule).Assembly));
+        services.AddSingleton<SettlementMetrics>();
         services.AddSingleton<IQuotes, SqlQuotes>();
         services.AddSingleton<PriceCart>();
         services.AddSingleton<QuotePins>();

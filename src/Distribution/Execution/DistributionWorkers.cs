@@ -14,7 +14,8 @@ namespace PromotionEngine.Distribution.Execution;
 /// divide the work between them; a dead instance's leases lapse and its work is taken over.
 /// </summary>
 internal sealed partial class DistributionWorkers(IDistributionTasks tasks, IShards shards, TaskLifecycle lifecycle, ImportRecipients import,
-    RunShard runShard, DistributionInstance instance, DistributionSignal signal, TimeProvider clock, IOptions<DistributionOptions> options,
+    RunShard runShard, DistributionMetrics metrics,
+    DistributionInstance instance, DistributionSignal signal, TimeProvider clock, IOptions<DistributionOptions> options,
     ILogger<DistributionWorkers> log) : BackgroundService
 {
     private DistributionOptions Options => options.Value;
@@ -86,6 +87,7 @@ internal sealed partial class DistributionWorkers(IDistributionTasks tasks, ISha
             var shard = await shards.TryLeaseAsync(id, owner, now, now + Options.LeaseDuration, ct);
             if (shard is null) continue;
             using var scope = log.BeginScope(LogScope.Of((LogScope.TaskId, shard.TaskId))); // every line the shard's chunks write
+            using var working = metrics.Working();
             try
             {
                 await runShard.RunAsync(shard, owner, ct);

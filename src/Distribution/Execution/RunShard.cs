@@ -19,7 +19,8 @@ namespace PromotionEngine.Distribution.Execution;
 /// </summary>
 internal sealed partial class RunShard(
     IDatabase db, IShards shards, IDistributionTasks tasks, IRecipientStore store, ICouponDistribution distribution,
-    IOutbox outbox, TaskLifecycle lifecycle, TimeProvider clock, IOptions<DistributionOptions> options, ILogger<RunShard> log)
+    IOutbox outbox, TaskLifecycle lifecycle, DistributionMetrics metrics,
+    TimeProvider clock, IOptions<DistributionOptions> options, ILogger<RunShard> log)
 {
     public const string ChunkFailed = "CHUNK_FAILED";
 
@@ -47,6 +48,7 @@ internal sealed partial class RunShard(
             }
             if (issued is null) return committed; // lost: paused, cancelled or taken over; the checkpoint says where it stands
             committed++;
+            metrics.RowsDecided(issued.Decisions.Select(d => d.Coupon is null ? FailureReasons.Of(d.Refusal) : null));
             await issued.CommittedAsync(ct);
         }
         await lifecycle.TryCompleteAsync(task.Id, ct);
@@ -64,6 +66,7 @@ internal sealed partial class RunShard(
         var limit = options.Value.MaxChunkAttempts;
         var failures = await shards.RecordFailureAsync(shard.Id, owner, error.Message, clock.GetUtcNow(), options.Value.ChunkRetryDelay, ct);
         LogChunkFailed(error, task.Id, position, failures, limit);
+        metrics.ChunkFailed(abandoned: failures >= limit);
         if (failures < limit) return;
         await lifecycle.AbortAsync(task.Id, ChunkFailed, $"The chunk from row {firstRow} failed {failures} times: {error.Message}", ct);
     }

@@ -18,7 +18,7 @@ namespace PromotionEngine.Distribution.Recipients;
 /// </summary>
 internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IShards shards, IOutbox outbox,
     IdGenerator ids, TimeProvider clock, DistributionInstance instance, DistributionSignal signal, RecipientSpool spool,
-    IOptions<DistributionOptions> options, ILogger<ImportRecipients> log)
+    IOptions<DistributionOptions> options, DistributionMetrics metrics, ILogger<ImportRecipients> log)
 {
     public const string TooManyRows = "TOO_MANY_ROWS";
     public const string FileUnreadable = "FILE_UNREADABLE";
@@ -159,16 +159,20 @@ internal sealed partial class ImportRecipients(IDatabase db, IDistributionTasks 
 
     private async Task FailAsync(DistributionTask task, string owner, string code, string detail, CancellationToken ct)
     {
+        var failed = false;
         await InLeaseAsync(task, owner, async scope =>
         {
+            failed = false; // a retried transaction starts again
             var locked = await tasks.LockAsync(task.Id, scope, ct);
             if (locked?.Fail(code, RecipientFile.Truncate(detail, 500), UtcMillis.Now(clock)) != TaskMove.Moved) return;
+            failed = true;
             await tasks.SaveStatusAsync(locked, scope, ct);
             await outbox.AddAsync(TaskEvents.Failed(locked), scope, ct);
             await store.DeleteFileAsync(task.Id, scope, ct);
             await store.DeleteChunksAsync(task.Id, scope, ct);
             await store.DeleteFailuresAsync(task.Id, scope, ct);
         }, ct);
+        if (failed) metrics.Entered(DistributionStatus.Failed);
         LogFailed(task.Id, code);
     }
 

@@ -21,10 +21,12 @@ internal enum TaskVerb
 /// for a cancel and no chunk starts after a pause or a cancel is answered. Repeating a verb changes nothing.
 /// </summary>
 internal sealed class ChangeTaskStatus(
-    IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal, IKeyedRequests keys)
+    IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox, TimeProvider clock, DistributionSignal signal, IKeyedRequests keys,
+    DistributionMetrics metrics)
 {
     public async Task<TaskOutcome> HandleAsync(MerchantId merchant, long id, TaskVerb verb, CancellationToken ct)
     {
+        DistributionStatus? entered = null;
         var outcome = await db.WriteWithRetryAsync(async scope =>
         {
             var task = await tasks.LockAsync(id, scope, ct);
@@ -55,8 +57,10 @@ internal sealed class ChangeTaskStatus(
             }
             await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
+            entered = task.Status; // committed: counted once, whatever attempt it took
             return (TaskOutcome)new TaskOutcome.Done(task);
         }, ct);
+        if (entered is { } state) metrics.Entered(state);
         if (verb == TaskVerb.Resume) signal.Notify();
         return outcome;
     }

@@ -26,7 +26,8 @@ internal sealed record UploadedFile(string Name, string Path, long Bytes, string
 /// returns the first task.
 /// </summary>
 internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks tasks, IRecipientStore store, IOutbox outbox,
-    ICouponTemplateCatalog catalog, IdGenerator ids, TimeProvider clock, DistributionSignal signal, IOptions<DistributionOptions> options)
+    ICouponTemplateCatalog catalog, IdGenerator ids, TimeProvider clock, DistributionSignal signal, IOptions<DistributionOptions> options,
+    DistributionMetrics metrics)
 {
     public const int MaxNameLength = 100;
     public const int MaxFileNameLength = 255;
@@ -76,6 +77,7 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
             return ((string, long)?)null;
         }, ct);
         if (raced is { } r) return await ReplayAsync(r, hash, ct);
+        metrics.Entered(task.Status);
         signal.Notify();
         return new TaskOutcome.Created(task);
     }

@@ -32,27 +32,41 @@ internal sealed record OrderCaller(string Subject, bool Trusted);
 /// from the operation record, otherwise move every coupon of the order or none, save each with its version, and record
 /// the operation and its answer. The caller records what it keeps of the step and commits.
 /// </summary>
-internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, ServiceTrust trust, TimeProvider clock)
+internal sealed class OrderCheckout(
+    IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, ServiceTrust trust, EngineMetrics metrics, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The verb in <paramref name="scope"/>, not committed. Fresh: it changed something now (not a repeat, not a refusal).</summary>
+    /// <summary>
+    /// The verb in <paramref name="scope"/>, not committed. Fresh: it changed something now (not a repeat, not a refusal). Counted
+    /// (<see cref="EngineMetrics"/>) as decided: a transaction the caller then rolls back is counted again when retried.
+    /// </summary>
     public async Task<(CheckoutOutcome Outcome, bool Fresh)> ApplyAsync(OrderVerb verb, WriteScope scope, CancellationToken ct)
+    {
+        var (outcome, fresh, moved) = await DecideAsync(verb, scope, ct);
+        metrics.OrderVerb(verb.Operation, outcome is CheckoutOutcome.Refused ? "refused" : fresh ? "applied" : "replayed",
+            outcome is CheckoutOutcome.Refused r ? r.Refusal.Code : null);
+        metrics.Moved(moved);
+        return (outcome, fresh);
+    }
+
+    private async Task<(CheckoutOutcome Outcome, bool Fresh, IReadOnlyList<UserCoupon> Moved)> DecideAsync(
+        OrderVerb verb, WriteScope scope, CancellationToken ct)
     {
         var order = verb.Order;
         var earlier = await operations.FindAsync(order, verb.Operation, scope, ct);
         // The order is the locking service's: to any other (outside its trusted group) it is not there, stored answers included.
         var locked = verb.Operation == OrderVerbs.Lock ? earlier : await operations.FindAsync(order, OrderVerbs.Lock, scope, ct);
         if (!verb.Caller.Trusted && locked is not null && !trust.MayActFor(verb.Caller.Subject, locked.Caller))
-            return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.OrderNotFound, $"This service has no order {order}.")), false);
+            return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.OrderNotFound, $"This service has no order {order}.")), false, []);
         if (earlier is not null)
         {
             return (earlier.RequestHash == verb.RequestHash
                 ? new CheckoutOutcome.Done(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.ResponseJson, Json)!)
                 : new CheckoutOutcome.Refused(new Refusal(ErrorCodes.IdempotencyMismatch,
-                    $"Order {order} already did {verb.Operation} with a different request.")), false);
+                    $"Order {order} already did {verb.Operation} with a different request.")), false, []);
         }
-        if (await verb.Target(scope) is not { } which) return (new CheckoutOutcome.Refused(verb.NoTarget), false);
+        if (await verb.Target(scope) is not { } which) return (new CheckoutOutcome.Refused(verb.NoTarget), false, []);
 
         var found = await coupons.GetAsync(which.User, which.Coupons, scope, ct);
         var missing = which.Coupons.Except(found.Select(c => c.Id)).ToList();
@@ -60,7 +74,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
         {
             return (new CheckoutOutcome.Refused(new Refusal(ErrorCodes.CouponNotFound,
                 $"The user holds no coupon {string.Join(", ", missing)}.", "couponIds",
-                new Dictionary<string, object?> { ["missingCouponIds"] = missing.Select(m => m.ToString()).ToArray() })), false);
+                new Dictionary<string, object?> { ["missingCouponIds"] = missing.Select(m => m.ToString()).ToArray() })), false, []);
         }
 
         var now = UtcMillis.Now(clock);
@@ -86,7 +100,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
                     ["operation"] = verb.Operation,
                     ["coupons"] = refusals,
                     ["currentStatus"] = refusals.Count == 1 ? refusals[0].Status : null,
-                })), false);
+                })), false, []);
         }
 
         foreach (var coupon in moved) await coupons.SaveAsync(coupon, scope, ct);
@@ -94,7 +108,7 @@ internal sealed class OrderCheckout(IUserCoupons coupons, IOrderOperations opera
         var response = new OrderCouponsResponse(order.Value, verb.Operation, found.Select(c => c.ToResponse(now)).ToList());
         await operations.RecordAsync(new OrderOperation(order, verb.Operation, which.User, which.Coupons, verb.RequestHash,
             JsonSerializer.Serialize(response, Json), now, verb.Caller.Subject), scope, ct);
-        return (new CheckoutOutcome.Done(response), true);
+        return (new CheckoutOutcome.Done(response), true, moved);
     }
 
     /// <summary>The coupons a prior operation of this order touched (e.g. the lock, for consume).</summary>

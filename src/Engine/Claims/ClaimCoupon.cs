@@ -6,13 +6,46 @@ using PromotionEngine.Kernel.Persistence;
 namespace PromotionEngine.Engine.Claims;
 
 /// <summary>A user claims one coupon of a template. A retry with the same Idempotency-Key returns the first coupon.</summary>
-internal sealed class ClaimCoupon(ICouponTemplateCatalog catalog, IClaimGate gate, IUserCoupons coupons, IdGenerator ids, TimeProvider clock)
+internal sealed class ClaimCoupon(
+    ICouponTemplateCatalog catalog, IClaimGate gate, IUserCoupons coupons, IdGenerator ids, EngineMetrics metrics, TimeProvider clock)
 {
+    /// <summary>The claim, counted by outcome and the template's window, and timed (<see cref="EngineMetrics"/>).</summary>
     public async Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct)
     {
-        var template = await catalog.FindAsync(templateId, ct);
-        if (template is null) return new ClaimOutcome.TemplateNotFound();
+        var started = clock.GetTimestamp();
+        CouponTemplateSnapshot? template = null;
+        try
+        {
+            template = await catalog.FindAsync(templateId, ct);
+            var outcome = template is null ? new ClaimOutcome.TemplateNotFound() : await DecideAsync(user, template, key, ct);
+            metrics.Claimed(OutcomeName(outcome), EngineMetrics.WindowOf(template, clock.GetUtcNow()), clock.GetElapsedTime(started));
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            metrics.Claimed(e is ClaimsUnavailableException ? "unavailable" : "failed", EngineMetrics.WindowOf(template, clock.GetUtcNow()),
+                clock.GetElapsedTime(started));
+            throw;
+        }
+    }
 
+    private static string OutcomeName(ClaimOutcome outcome) => outcome switch
+    {
+        ClaimOutcome.Claimed => "issued",
+        ClaimOutcome.AlreadyClaimed => "replayed",
+        ClaimOutcome.TemplateNotFound => "template_not_found",
+        ClaimOutcome.NotStarted => "not_started",
+        ClaimOutcome.Ended => "ended",
+        ClaimOutcome.Terminated => "terminated",
+        ClaimOutcome.OutOfStock => "out_of_stock",
+        ClaimOutcome.LimitReached => "limit_reached",
+        ClaimOutcome.KeyReused => "key_reused",
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
+
+    private async Task<ClaimOutcome> DecideAsync(UserId user, CouponTemplateSnapshot template, IdempotencyKey key, CancellationToken ct)
+    {
+        var templateId = template.Id;
         var now = UtcMillis.Now(clock);
         var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), user, template, now);
         return await gate.TryClaimAsync(new ClaimTicket(coupon, key, template, now), ct) switch

@@ -14,23 +14,24 @@ namespace PromotionEngine.Engine.Expiry;
 /// (UserCoupon.StatusAt); timers (<see cref="CouponsDue"/>) run it when a deadline falls due, and the sweep
 /// below runs it periodically as a safety net.
 /// </summary>
-internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbox)
+internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbox, EngineMetrics metrics)
 {
     /// <summary>Settles up to <paramref name="limit"/> overtaken coupons in the caller's transaction.</summary>
     public async Task<(int Found, int Settled)> SettleAsync(DateTimeOffset now, int limit, WriteScope scope, CancellationToken ct)
     {
         var batch = await coupons.FindOvertakenAsync(now, limit, ct);
         var events = new List<OutgoingEvent>();
-        var settled = 0;
+        var settled = new List<UserCoupon>();
         foreach (var coupon in batch)
         {
             // A checkout that moved it since it was read wins; whatever it did already counts.
             if (!coupon.Settle(now) || !await coupons.TrySaveAsync(coupon, scope, ct)) continue;
             events.AddRange(CouponEvents.Of(coupon));
-            settled++;
+            settled.Add(coupon);
         }
         await outbox.AddAsync(events, scope, ct);
-        return (batch.Count, settled);
+        metrics.Moved(settled); // as stored in the caller's transaction (hold_lapse, expire)
+        return (batch.Count, settled.Count);
     }
 }
 

@@ -19,7 +19,9 @@ internal sealed class MessagingMetrics : IDisposable
     private readonly Counter<long> _deadLettered;
     private double _lagSeconds;
 
-    public MessagingMetrics()
+    /// <param name="subscriptions">The consumer groups this process runs: their failure and dead-letter counters start at 0, as
+    /// publish failures do, so a first failure is an increase Prometheus sees (a series born at 1 shows no increase).</param>
+    public MessagingMetrics(Subscriptions subscriptions)
     {
         _published = _meter.CreateCounter<long>("promotion.messaging.published", "{event}", "Events the relay handed to the transport.");
         _publishFailed = _meter.CreateCounter<long>("promotion.messaging.publish_failures", "{event}", "Publish attempts the transport refused.");
@@ -29,6 +31,12 @@ internal sealed class MessagingMetrics : IDisposable
         _deadLettered = _meter.CreateCounter<long>("promotion.messaging.dead_lettered", "{event}", "Events moved to the dead letters.");
         _meter.CreateObservableGauge("promotion.messaging.relay_lag", () => Volatile.Read(ref _lagSeconds), "s",
             "Age of the oldest event in the relay's last batch when it was published: how far delivery trails the write side.");
+        _publishFailed.Add(0);
+        foreach (var consumer in subscriptions.GroupConsumers)
+        {
+            _handleFailed.Add(0, new KeyValuePair<string, object?>("consumer", consumer));
+            _deadLettered.Add(0, new KeyValuePair<string, object?>("consumer", consumer));
+        }
     }
 
     /// <summary>

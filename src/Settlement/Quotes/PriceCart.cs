@@ -30,7 +30,8 @@ internal abstract record QuoteOutcome
 /// same question always gets the same quote id, figures and expiry.
 /// </summary>
 internal sealed class PriceCart(
-    ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, IOptions<SettlementOptions> options, TimeProvider clock)
+    ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, SettlementMetrics metrics, IOptions<SettlementOptions> options,
+    TimeProvider clock)
 {
     public const int MaxLines = 200;
     public const int MaxPickedCoupons = 100;
@@ -42,8 +43,30 @@ internal sealed class PriceCart(
     /// question gets a quote of its own).</param>
     public async Task<QuoteOutcome> HandleAsync(QuoteRequest request, string caller, CancellationToken ct)
     {
+        var started = clock.GetTimestamp();
+        try
+        {
+            var (outcome, replayed) = await PriceAsync(request, caller, ct);
+            metrics.Quoted(outcome switch
+            {
+                QuoteOutcome.Quoted => replayed ? "replayed" : "quoted",
+                QuoteOutcome.Invalid => "invalid",
+                _ => "pick_refused",
+            }, clock.GetElapsedTime(started));
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            metrics.Quoted("failed", clock.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    /// <summary>The outcome; replayed: the answer is the live quote stored for the same input.</summary>
+    private async Task<(QuoteOutcome Outcome, bool Replayed)> PriceAsync(QuoteRequest request, string caller, CancellationToken ct)
+    {
         var errors = Validate(request);
-        if (!errors.IsEmpty) return new QuoteOutcome.Invalid(errors);
+        if (!errors.IsEmpty) return (new QuoteOutcome.Invalid(errors), false);
 
         var settings = options.Value;
         var now = UtcMillis.Now(clock);
@@ -59,12 +82,15 @@ internal sealed class PriceCart(
 
         var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
-            return new QuoteOutcome.Quoted(JsonSerializer.Deserialize<QuoteResponse>(live.ResponseJson, Json)!);
+            return (new QuoteOutcome.Quoted(JsonSerializer.Deserialize<QuoteResponse>(live.ResponseJson, Json)!), true);
 
-        switch (Pricer.Price(cart, wallet, pick, now))
+        var stats = new SearchStats();
+        var price = Pricer.Price(cart, wallet, pick, now, stats);
+        metrics.Searched(pick is not null, pick is null ? stats.Evaluations : 1); // a pick is priced as the one combination it is
+        switch (price)
         {
             case PriceOutcome.PickRefused refused:
-                return new QuoteOutcome.PickRefused(refused.Problems.Select(ToResponse).ToList());
+                return (new QuoteOutcome.PickRefused(refused.Problems.Select(ToResponse).ToList()), false);
             case PriceOutcome.Priced priced:
                 var result = priced.Result;
                 var selected = result.Choice.Coupons.Select(c => c.Offer).ToList();
@@ -75,8 +101,9 @@ internal sealed class PriceCart(
                 var stored = await quotes.AddAsync(new StoredQuote(id, user, hash, selected.Select(o => o.Id).ToList(), expires, now,
                     json, JsonSerializer.Serialize(Pin(user, result), Json), caller), ct);
                 // Ours stored: answer it as is. A concurrent identical request stored first: answer what it stored.
-                return new QuoteOutcome.Quoted(
-                    ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!);
+                return (new QuoteOutcome.Quoted(
+                    ReferenceEquals(stored.ResponseJson, json) ? response : JsonSerializer.Deserialize<QuoteResponse>(stored.ResponseJson, Json)!),
+                    false);
             default:
                 throw new System.Diagnostics.UnreachableException();
         }

@@ -20,7 +20,7 @@ public class GroupCommittingClaims
     {
         var ledger = new SlowLedger();
         // The database gate is only the fallback for a batch the ledger refuses; this ledger refuses none.
-        var commits = new ClaimGroupCommit(ledger, exact: null!, Options.Create(new EngineOptions { Redis = { Writers = 4 } }),
+        var commits = new ClaimGroupCommit(ledger, exact: null!, new EngineMetrics(), Options.Create(new EngineOptions { Redis = { Writers = 4 } }),
             NullLogger<ClaimGroupCommit>.Instance);
         await commits.StartAsync(CancellationToken.None);
 

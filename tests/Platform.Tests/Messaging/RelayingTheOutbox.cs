@@ -24,7 +24,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(At);
     private readonly RecordingTransport _transport = new();
     private readonly MessagingOptions _options = new() { RelayBatchSize = 500, MaxPublishAttempts = 3 };
-    private readonly MessagingMetrics _metrics = new();
+    private readonly MessagingMetrics _metrics = new(new Subscriptions([], Roles.Parse("all", ["engine"])));
     private ScratchDatabase _store = null!;
     private SqlOutbox _outbox = null!;
     private OutboxRelay _relay = null!;

@@ -19,7 +19,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// (more statements per claim); different templates still commit in parallel.
 /// </summary>
 internal sealed partial class ClaimGroupCommit(
-    IClaimLedger ledger, IExactClaimGate exact, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
+    IClaimLedger ledger, IExactClaimGate exact, EngineMetrics metrics, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
     : BackgroundService
 {
     private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)
@@ -29,12 +29,14 @@ internal sealed partial class ClaimGroupCommit(
     /// <summary>The engine's own spans (docs/operations.md, "Traces").</summary>
     public static readonly ActivitySource Source = new("PromotionEngine.Engine");
 
-    private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done);
+    /// <param name="Queued">When it was queued (a Stopwatch timestamp), for the batch wait metric.</param>
+    private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done, long Queued);
 
     /// <summary>Queues a granted claim; completes when it is stored (Granted) or refused by the database.</summary>
     public Task<GateDecision> CommitAsync(ClaimTicket ticket)
     {
-        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Stopwatch.GetTimestamp());
         _inFlight[ticket.Coupon.Id.Value] = pending.Done.Task;
         if (LaneOf(ticket).Writer.TryWrite(pending)) return pending.Done.Task;
         _inFlight.TryRemove(ticket.Coupon.Id.Value, out _); // never queued: nothing will complete it
@@ -79,14 +81,17 @@ internal sealed partial class ClaimGroupCommit(
         {
             if (await ledger.TryRecordAllAsync(batch.Select(p => p.Ticket).ToList(), CancellationToken.None))
             {
+                metrics.BatchWritten("committed", batch.Count, batch.Select(p => Stopwatch.GetElapsedTime(p.Queued)));
                 foreach (var pending in batch) Finish(pending, new GateDecision.Granted());
                 return;
             }
+            metrics.BatchWritten("refused", batch.Count, []);
             LogBatchRefused(batch.Count);
             foreach (var pending in batch) await DecideOneAsync(pending);
         }
         catch (Exception e)
         {
+            metrics.BatchWritten("failed", batch.Count, []);
             LogBatchFailed(e, batch.Count);
             foreach (var pending in batch) Finish(pending, new ClaimsUnavailableException("The claim could not be stored.", e));
         }

@@ -12,7 +12,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// template at a time (a short lock); claims for it wait meanwhile.
 /// </summary>
 internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, IClaimLedger ledger, IOptions<EngineOptions> options,
-    ILogger<RedisClaimCounters> log)
+    EngineMetrics metrics, ILogger<RedisClaimCounters> log)
 {
     private const int ChunkSize = 1000;
     private string Prefix => options.Value.Redis.KeyPrefix;
@@ -46,6 +46,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
                 await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
             await ClaimScripts.FinishLoad
                 .EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading, keys.Users, building], [counts.Issued, token]);
+            metrics.CountersRebuilt("loaded", 1);
             LogLoaded(template.Value, counts.Issued, counts.PerUser.Count);
         }
         finally
@@ -63,7 +64,12 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     }
 
     /// <summary>Drops one template's counters; the next claim rebuilds them from the database.</summary>
-    public Task RebuildAsync(TemplateId template) => redis.GetDatabase().KeyDeleteAsync(new ClaimKeys(Prefix, template).Issued);
+    public async Task<bool> RebuildAsync(TemplateId template)
+    {
+        var dropped = await redis.GetDatabase().KeyDeleteAsync(new ClaimKeys(Prefix, template).Issued);
+        metrics.CountersRebuilt("dropped", dropped ? 1 : 0);
+        return dropped;
+    }
 
     /// <summary>Drops every template's counters (on start and on demand). Returns how many templates will be rebuilt.</summary>
     public async Task<int> RebuildAllAsync()
@@ -76,6 +82,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
                 if (ClaimKeys.IsMarker(Prefix, key!) && await redis.GetDatabase().KeyDeleteAsync(key)) dropped++;
             }
         }
+        metrics.CountersRebuilt("dropped", dropped);
         LogRebuildAll(dropped);
         return dropped;
     }

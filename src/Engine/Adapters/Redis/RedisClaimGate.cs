@@ -14,7 +14,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
 internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCounters counters, ClaimGroupCommit commits,
-    IExactClaimGate database, IUserCoupons coupons, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
+    IExactClaimGate database, IUserCoupons coupons, EngineMetrics metrics, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
 {
     /// <summary>How long a repeated key waits for its first request's coupon to be stored before answering 503.</summary>
     private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(5);
@@ -42,7 +42,9 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         while (DateTime.UtcNow < deadline)
         {
             var result = (RedisResult[])(await RedisCallAsync(() => ClaimScripts.Claim.EvaluateAsync(redis.GetDatabase(), scriptKeys, args)))!;
-            switch ((string?)result[0])
+            var answer = (string?)result[0];
+            metrics.GateDecided(DecisionName(answer));
+            switch (answer)
             {
                 case "LOAD":
                     await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, ct));
@@ -79,6 +81,19 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             _ => throw new InvalidOperationException($"The claim script answered '{refusal}'."),
         };
     }
+
+    private static string DecisionName(string? answer) => answer switch
+    {
+        "OK" => "granted",
+        "DUP" => "duplicate",
+        "LOAD" => "load",
+        "LIMIT" => "limit_reached",
+        "OUT_OF_STOCK" => "out_of_stock",
+        "NOT_STARTED" => "not_started",
+        "ENDED" => "ended",
+        "TERMINATED" => "terminated",
+        _ => "unknown", // a bounded label even if the script ever answers something new
+    };
 
     private async Task<GateDecision> StoreAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string generation)
     {

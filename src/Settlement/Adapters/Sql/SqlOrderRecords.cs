@@ -6,7 +6,7 @@ using PromotionEngine.Settlement.Orders;
 
 namespace PromotionEngine.Settlement.Adapters.Sql;
 
-internal sealed class SqlOrderRecords(IDatabase db) : IOrderRecords
+internal sealed class SqlOrderRecords(IDatabase db, SettlementMetrics metrics) : IOrderRecords
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -76,6 +76,7 @@ internal sealed class SqlOrderRecords(IDatabase db) : IOrderRecords
                     CauseEventId = s.CauseEventId?.ToString(),
                 }), scope.Transaction, cancellationToken: ct));
         }
+        metrics.Stored(record.NewSteps);
         record.Version++;
         record.ClearNewSteps();
     }
