@@ -45,7 +45,8 @@ public sealed class ForwardedAddresses
             await socket.ConnectAsync(context.DnsEndPoint, ct);
             return new NetworkStream(socket, ownsSocket: true);
         },
-    }) { BaseAddress = server };
+    })
+    { BaseAddress = server };
 
     private static Task<HttpResponseMessage> PingAsync(HttpClient client, string forwardedFor)
     {

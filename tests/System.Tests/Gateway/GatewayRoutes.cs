@@ -194,7 +194,8 @@ public sealed class GatewayRoutes
             await socket.ConnectAsync(context.DnsEndPoint, ct);
             return new NetworkStream(socket, ownsSocket: true);
         },
-    }) { BaseAddress = gateway.BaseAddress };
+    })
+    { BaseAddress = gateway.BaseAddress };
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string forwardedFor)
     {
