@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Manage the local services the test suite talks to, without systemd or Docker.
 #
-#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse]
+#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx]
 #
-# No service names means "mariadb". "all" means all four.
+# No service names means "mariadb". "all" means the first four. nginx is only
+# installed: each gateway (scripts/cluster.sh, the gateway tests) runs its own
+# nginx with its own configuration and ports, so there is no shared one to start.
 # `start` installs missing Debian packages, then starts each requested service
 # on 127.0.0.1 unless its port already answers, and waits until it is ready.
 # `stop` only stops processes this script started (by the PIDs it recorded).
@@ -28,7 +30,7 @@ say() { echo "$*"; }
 die() { echo "services.sh: error: $*" >&2; exit 1; }
 
 usage() {
-    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [all]" >&2
+    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [all]" >&2
     exit 2
 }
 
@@ -102,6 +104,7 @@ package_of() {
         redis) echo redis-server ;;
         nats) echo nats-server ;;
         clickhouse) echo clickhouse-server ;;
+        nginx) echo nginx-core ;;
     esac
 }
 
@@ -344,6 +347,13 @@ clickhouse_check_running() {
     clickhouse_ready || die "clickhouse: port $CLICKHOUSE_HTTP_PORT answers but 'SELECT 1' over HTTP fails"
 }
 
+# ------------------------------------------------------------------ nginx
+
+# Debian puts nginx in /usr/sbin, outside a plain user's PATH.
+nginx_binary() {
+    if command -v nginx >/dev/null 2>&1; then nginx "$@"; else /usr/sbin/nginx "$@"; fi
+}
+
 # ---------------------------------------------------------------- actions
 
 pattern_of() {
@@ -415,20 +425,28 @@ main() {
     ((${#services[@]})) || services=(mariadb)
     if [[ " ${services[*]} " == *" all "* ]]; then services=("${ALL_SERVICES[@]}"); fi
     for svc in "${services[@]}"; do
-        [[ " ${ALL_SERVICES[*]} " == *" $svc "* ]] || die "unknown service '$svc' (known: ${ALL_SERVICES[*]})"
+        [[ " ${ALL_SERVICES[*]} nginx " == *" $svc "* ]] || die "unknown service '$svc' (known: ${ALL_SERVICES[*]} nginx)"
     done
 
     mkdir -p "$STATE_DIR"
     case $action in
         start)
             ensure_packages "${services[@]}"
-            for svc in "${services[@]}"; do start_service "$svc"; done
+            for svc in "${services[@]}"; do
+                if [[ $svc == nginx ]]; then say "nginx: installed ($(nginx_binary -v 2>&1))"; else start_service "$svc"; fi
+            done
             ;;
         stop)
-            for svc in "${services[@]}"; do stop_service "$svc"; done
+            for svc in "${services[@]}"; do [[ $svc == nginx ]] || stop_service "$svc"; done
             ;;
         status)
-            for svc in "${services[@]}"; do status_service "$svc"; done
+            for svc in "${services[@]}"; do
+                if [[ $svc == nginx ]]; then
+                    if package_installed "$(package_of nginx)"; then say "nginx      installed"; else say "nginx      not installed"; fi
+                else
+                    status_service "$svc"
+                fi
+            done
             ;;
         *) usage ;;
     esac

@@ -14,7 +14,7 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
 {
     public const string Usage =
         "usage: [serve | migrate | token --role MERCHANT|USER|SERVICE|OPERATOR --id <id> [--role … --id …] [--hours 24] | claim-script " +
-        "| event-schemas <folder>] [--Section:Key=value | --Section:Key value | /Section:Key value]...";
+        "| event-schemas <folder> | roles [--json]] [--Section:Key=value | --Section:Key value | /Section:Key value]...";
 
     private static readonly Dictionary<string, string[]> CommandOptions = new()
     {
@@ -23,7 +23,11 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
         ["token"] = ["role", "id", "hours"],
         ["claim-script"] = [],
         ["event-schemas"] = [],
+        ["roles"] = ["json"],
     };
+
+    /// <summary>Options that are switches: present or not, no value (roles --json).</summary>
+    private static readonly Dictionary<string, string[]> SwitchOptions = new() { ["roles"] = ["json"] };
 
     /// <summary>Options a command may repeat, in order (token: one --role/--id pair per token).</summary>
     private static readonly Dictionary<string, string[]> RepeatableOptions = new() { ["token"] = ["role", "id"] };
@@ -73,6 +77,13 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
             var key = equals < 0 ? arg[start..] : arg[start..equals];
             if (key.Length == 0 || key.Split(':').Any(part => part.Length == 0))
                 throw new SettingsException($"Malformed argument '{arg}': expected --Section:Key=value or --Section:Key value; {Usage}");
+            if (equals < 0 && SwitchOptions.GetValueOrDefault(command, []).Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                if (options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
+                    throw new SettingsException($"'--{key}' is given twice.");
+                options.Add(new(key.ToLowerInvariant(), "true"));
+                continue;
+            }
             string value;
             if (equals >= 0)
             {

@@ -18,7 +18,8 @@ using PromotionEngine.Settlement;
 using Scalar.AspNetCore;
 
 // One deployable, many roles: `serve` (the default) runs the modules named by Promotion:Roles;
-// `migrate` applies the schema and exits; `token` prints a signed token for the embedded default.
+// `migrate` applies the schema and exits; `token` prints a signed token for the embedded default; `roles` prints what
+// each role serves (the table a gateway routes by).
 // Every command reads its settings as the server does (CommandLine.cs); a setting or argument it cannot use is one
 // line on stderr and exit code 2, never a stack trace.
 if (args is ["--help"] or ["-h"] or ["help"])
@@ -57,13 +58,7 @@ static async Task<int> RunAsync(CommandLine line)
 {
     var command = line.Command;
 
-    // Settings ship beside the binary, so they are found whichever folder the Host is started from;
-    // the data folder, by contrast, is relative to where it is started (./data by default).
-    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = line.Settings, ContentRootPath = AppContext.BaseDirectory });
-    if (builder.Configuration.GetSection(PromotionOptions.Section).Exists() is false)
-        throw new SettingsException($"No '{PromotionOptions.Section}' settings found: appsettings.json is missing from {AppContext.BaseDirectory}.");
-    var options = PromotionOptions.Read(builder.Configuration);
-    options.DataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
+    var (builder, options) = Prepare(line.Settings);
 
     if (command == "token") return TokenCommand.Run(line.Options, options);
     if (command == "claim-script")
@@ -72,6 +67,15 @@ static async Task<int> RunAsync(CommandLine line)
         return 0;
     }
     if (command == "event-schemas") return EventSchemasCommand.Run(line.Argument!); // the JSON Schema of the envelope and of every public event
+    if (command == "roles") // what each role serves, read from a process composed for that role alone (never started)
+    {
+        return RolesCommand.Run(line.Options, Program.Modules, role =>
+        {
+            var (one, oneOptions) = Prepare([.. line.Settings, $"--{PromotionOptions.Section}:Roles={role}"]);
+            var (app, services, roles) = Compose(one, oneOptions);
+            return new ComposedProcess(app, services, roles);
+        });
+    }
 
     // The key file in the data folder is for Development and the `token` command: anywhere else, whoever can read
     // the data folder could sign OPERATOR tokens, so the server needs a real issuer or a key it was given.
@@ -84,6 +88,38 @@ static async Task<int> RunAsync(CommandLine line)
             "ASPNETCORE_ENVIRONMENT=Development.");
     }
 
+    var app = Compose(builder, options).App;
+
+    if (command == "migrate" || options.Database.MigrateOnStart)
+    {
+        if (options.Database.Provider.Equals("MySql", StringComparison.OrdinalIgnoreCase) && options.Database.CreateDatabaseIfMissing)
+            await MySqlDatabase.CreateIfMissingAsync(options.Database.ConnectionString!, CancellationToken.None);
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        if (command == "migrate") return 0;
+    }
+    await app.Services.GetRequiredService<WorkerLease>().AcquireAsync(options.WorkerId, CancellationToken.None);
+
+    await app.RunAsync();
+    return 0;
+}
+
+// The settings of the command line, environment and appsettings.json, and the Promotion section read from them.
+static (WebApplicationBuilder Builder, PromotionOptions Options) Prepare(string[] settings)
+{
+    // Settings ship beside the binary, so they are found whichever folder the Host is started from;
+    // the data folder, by contrast, is relative to where it is started (./data by default).
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
+    if (builder.Configuration.GetSection(PromotionOptions.Section).Exists() is false)
+        throw new SettingsException($"No '{PromotionOptions.Section}' settings found: appsettings.json is missing from {AppContext.BaseDirectory}.");
+    var options = PromotionOptions.Read(builder.Configuration);
+    options.DataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
+    return (builder, options);
+}
+
+// The process Promotion:Roles asks for: every module's services, the background work and endpoints of the roles
+// served, the pipeline. The server runs it; the `roles` command builds one per role and reads what it would serve.
+static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(WebApplicationBuilder builder, PromotionOptions options)
+{
     var roles = Roles.Parse(options.Roles, Program.Modules);
     builder.Logging.AddPromotionLogs(builder.Configuration, builder.Environment); // JSON lines on stdout outside Development
     var telemetry = TelemetryOptions.Read(builder.Configuration);
@@ -114,15 +150,6 @@ static async Task<int> RunAsync(CommandLine line)
 
     var app = builder.Build();
 
-    if (command == "migrate" || options.Database.MigrateOnStart)
-    {
-        if (options.Database.Provider.Equals("MySql", StringComparison.OrdinalIgnoreCase) && options.Database.CreateDatabaseIfMissing)
-            await MySqlDatabase.CreateIfMissingAsync(options.Database.ConnectionString!, CancellationToken.None);
-        await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
-        if (command == "migrate") return 0;
-    }
-    await app.Services.GetRequiredService<WorkerLease>().AcquireAsync(options.WorkerId, CancellationToken.None);
-
     app.UseForwardedClientAddress(builder.Configuration); // the client's address, believed from known proxies only
     app.UseExceptionHandler();
     app.UseStatusCodePages();
@@ -147,8 +174,7 @@ static async Task<int> RunAsync(CommandLine line)
     if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
     if (roles.Serves(SearchModule.Name)) app.MapSearch();
 
-    await app.RunAsync();
-    return 0;
+    return (app, builder.Services, roles);
 }
 
 /// <summary>The entry point, visible to WebApplicationFactory in the system tests.</summary>

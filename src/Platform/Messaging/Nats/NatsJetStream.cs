@@ -43,6 +43,9 @@ internal sealed class NatsJetStream : IAsyncDisposable
     /// <summary>A round trip to the server (readiness).</summary>
     public ValueTask<TimeSpan> PingAsync(CancellationToken ct) => _connection.PingAsync(ct);
 
+    /// <summary>Opens the connection now (it otherwise opens on first use).</summary>
+    public ValueTask ConnectAsync() => _connection.ConnectAsync();
+
     public string WireSubject(string subject) => _options.SubjectPrefix + subject;
 
     public string StreamOf(string producer) => $"{_options.StreamPrefix}_{producer.Replace('-', '_').ToUpperInvariant()}";
