@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PromotionEngine.System.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -27,37 +26,11 @@ public sealed class ClientPackages(ITestOutputHelper output)
     [InlineData("typescript", TypesPacked)]
     public async Task The_clients_script_builds_and_checks_the_client(string client, string summary)
     {
-        var (exit, stdout, stderr) = await RunAsync(client);
+        var (exit, stdout, stderr) = await Scripts.RunAsync(Patience, "scripts/clients.sh", client);
         output.WriteLine(stdout);
         output.WriteLine(stderr);
 
         Assert.True(exit == 0, $"scripts/clients.sh {client} failed (exit {exit}):\n{stdout}\n{stderr}");
         Assert.Matches(new Regex(summary, RegexOptions.Multiline), stdout);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string client)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add("scripts/clients.sh");
-        info.ArgumentList.Add(client);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Patience);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/clients.sh {client} did not finish in {Patience}:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -1,13 +1,9 @@
 using System.Text.Json;
 using PromotionEngine.Kernel.Messaging;
-using PromotionEngine.Platform;
 using PromotionEngine.Platform.Messaging;
 using PromotionEngine.Platform.Telemetry;
 
 namespace PromotionEngine.Host.Commands;
-
-/// <summary>A process composed for some roles and never started: its endpoints and registrations can be read.</summary>
-internal sealed record ComposedProcess(WebApplication App, IServiceCollection Services, Roles Roles);
 
 /// <summary>
 /// `roles [--json]`: for each role, the public endpoints (method and route pattern) and the background work (hosted

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PromotionEngine.System.Tests.Infrastructure;
 using YamlDotNet.Core;
@@ -20,25 +19,9 @@ internal static class Manifests
     /// <summary>Every object of an overlay, as kubectl kustomize renders it.</summary>
     public static async Task<IReadOnlyList<JsonObject>> RenderAsync(string overlay)
     {
-        var info = new ProcessStartInfo("bash") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("scripts/k8s.sh");
-        info.ArgumentList.Add("render");
-        info.ArgumentList.Add(overlay);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Patience);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/k8s.sh render {overlay} did not finish in {Patience}:\n{await stderr}");
-        }
-        Assert.True(process.ExitCode == 0, $"scripts/k8s.sh render {overlay} failed (exit {process.ExitCode}):\n{await stderr}");
-        return [.. Documents(await stdout).OfType<JsonObject>()];
+        var (exit, stdout, stderr) = await Scripts.RunAsync(Patience, "scripts/k8s.sh", "render", overlay);
+        Assert.True(exit == 0, $"scripts/k8s.sh render {overlay} failed (exit {exit}):\n{stderr}");
+        return [.. Documents(stdout).OfType<JsonObject>()];
     }
 
     /// <summary>Every document of a YAML text, with merge keys (<c>&lt;&lt;: *anchor</c>) resolved.</summary>

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using PromotionEngine.System.Tests.Infrastructure;
+using PromotionEngine.System.Tests.Infrastructure.OpenApi;
 
 namespace PromotionEngine.System.Tests.Gateway;
 
@@ -36,17 +36,7 @@ public sealed class ForwardedAddresses
         await (await PingAsync(direct, "203.0.113.99")).AssertProblemAsync(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
     }
 
-    private static HttpClient ClientFrom(string address, Uri server) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-            await socket.ConnectAsync(context.DnsEndPoint, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    })
-    { BaseAddress = server };
+    private static HttpClient ClientFrom(string address, Uri server) => new(ValidatingHandler.OverSocketsFrom(address)) { BaseAddress = server };
 
     private static Task<HttpResponseMessage> PingAsync(HttpClient client, string forwardedFor)
     {

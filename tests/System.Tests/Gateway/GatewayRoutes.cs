@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PromotionEngine.System.Tests.Infrastructure;
+using PromotionEngine.System.Tests.Infrastructure.OpenApi;
 
 namespace PromotionEngine.System.Tests.Gateway;
 
@@ -185,17 +186,8 @@ public sealed class GatewayRoutes
     private static Dictionary<string, string[]> Everywhere(FakeInstance instance) =>
         NginxGateway.Groups.Keys.ToDictionary(role => role, _ => new[] { instance.Address });
 
-    private static HttpClient ClientFrom(string address, NginxGateway gateway) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0)); // loopback is all of 127.0.0.0/8: a client address of the test's own
-            await socket.ConnectAsync(context.DnsEndPoint, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    })
-    { BaseAddress = gateway.BaseAddress };
+    private static HttpClient ClientFrom(string address, NginxGateway gateway) =>
+        new(ValidatingHandler.SocketsFrom(address)) { BaseAddress = gateway.BaseAddress };
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string forwardedFor)
     {

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 
+using PromotionEngine.System.Tests.Infrastructure.OpenApi;
+
 namespace PromotionEngine.System.Tests.Infrastructure;
 
 /// <summary>
@@ -64,7 +66,7 @@ public sealed class Cluster : IAsyncDisposable
 
     public HttpClient As(CallerRole role, string id)
     {
-        var client = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        HttpClient client = new(ValidatingHandler.OverSockets()) { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EngineApp.Tokens.Issue(role, id, TimeSpan.FromHours(1)));
         return client;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PromotionEngine.System.Tests.Infrastructure;
 
@@ -21,7 +20,7 @@ public sealed partial class AlertRules
     [Fact]
     public async Task Promtool_finds_the_rules_and_the_scrape_config_valid()
     {
-        var (exitCode, output) = await RunAsync("scripts/prometheus.sh", "check");
+        var (exitCode, output) = (await Scripts.RunAsync(Patience, "scripts/prometheus.sh", "check")).Outcome();
 
         Assert.True(exitCode == 0, $"scripts/prometheus.sh check failed (exit code {exitCode}):\n{output}");
         Assert.Contains($"SUCCESS: {PrometheusRules.All.Count} rules found", output);
@@ -30,7 +29,7 @@ public sealed partial class AlertRules
     [Fact]
     public async Task The_rules_unit_tests_pass_under_promtool()
     {
-        var (exitCode, output) = await RunAsync("scripts/prometheus.sh", "test");
+        var (exitCode, output) = (await Scripts.RunAsync(Patience, "scripts/prometheus.sh", "test")).Outcome();
 
         var totals = Totals().Match(output);
         Assert.True(totals.Success, $"promtool did not run (exit code {exitCode}):\n{output}");
@@ -69,29 +68,5 @@ public sealed partial class AlertRules
             Assert.Contains(cases, c => c.Alert == alert.Alert && c.Fires);
             Assert.Contains(cases, c => c.Alert == alert.Alert && !c.Fires);
         });
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] command)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repository.Root,
-        };
-        foreach (var part in command) info.ArgumentList.Add(part);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"{string.Join(' ', command)} was still running after {Patience.TotalMinutes} minutes:\n{await output}\n{await error}");
-        }
-        return (process.ExitCode, await output + await error);
     }
 }

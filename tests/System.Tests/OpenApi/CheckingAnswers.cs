@@ -237,7 +237,11 @@ public sealed partial class CheckingAnswers
     {
         // The only places a client is made: EngineApp.CreateClient (in-process) and HostProcess.CreateClient and
         // CreateManagementClient (a real Host), all through ValidatingHandler. A test that makes its own would go around it.
-        var allowed = new[] { Path.Combine("Infrastructure", "EngineApp.cs"), Path.Combine("Infrastructure", "OpenApi", "ValidatingHandler.cs") };
+        var allowed = new[]
+        {
+            Path.Combine("Infrastructure", "EngineApp.cs"), Path.Combine("Infrastructure", "OpenApi", "ValidatingHandler.cs"),
+            Path.Combine("Gateway", "GatewayRoutes.cs"), // nginx in front of stand-ins that echo where a request landed: not the API's answers
+        };
         var tests = Repository.PathOf("tests", "System.Tests");
         var offenders = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PromotionEngine.System.Tests.Infrastructure;
 using PromotionEngine.System.Tests.Infrastructure.OpenApi;
@@ -21,7 +20,7 @@ public sealed partial class DocumentLint
     [Fact]
     public async Task Spectral_and_Redocly_find_no_error_in_the_committed_document()
     {
-        var (exitCode, output) = await RunAsync("scripts/openapi.sh", "lint");
+        var (exitCode, output) = (await Scripts.RunAsync(Patience, "scripts/openapi.sh", "lint")).Outcome();
         var totals = Totals().Matches(output).ToDictionary(
             m => m.Groups[1].Value,
             m => (Errors: int.Parse(m.Groups[2].Value), Warnings: int.Parse(m.Groups[3].Value)));
@@ -36,29 +35,5 @@ public sealed partial class DocumentLint
         Assert.True(exitCode == 0 && totals.Values.All(t => t.Errors == 0),
             $"docs/openapi/v1.json has lint errors (spectral {totals["spectral"].Errors}, redocly {totals["redocly"].Errors}; " +
             $"`scripts/openapi.sh lint` lists them):\n{string.Join('\n', errors)}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] command)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repository.Root,
-        };
-        foreach (var part in command) info.ArgumentList.Add(part);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"{string.Join(' ', command)} was still running after {Patience.TotalMinutes} minutes:\n{await output}\n{await error}");
-        }
-        return (process.ExitCode, await output + await error);
     }
 }

@@ -52,6 +52,25 @@ public sealed class ValidatingHandler : DelegatingHandler
     /// <summary>A handler chain for a client of a real server (a HostProcess): this check over a plain socket handler.</summary>
     public static HttpMessageHandler OverSockets() => new ValidatingHandler { InnerHandler = new SocketsHttpHandler() };
 
+    /// <summary>
+    /// This check over sockets that leave from <paramref name="source"/> (loopback is all of 127.0.0.0/8): a client address of
+    /// the test's own, for what the server or a gateway decides by the client's address.
+    /// </summary>
+    public static HttpMessageHandler OverSocketsFrom(string source) => new ValidatingHandler { InnerHandler = SocketsFrom(source) };
+
+    /// <summary>Sockets that leave from <paramref name="source"/>, unchecked: for stand-ins that are not the API.</summary>
+    public static SocketsHttpHandler SocketsFrom(string source) => new()
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new global::System.Net.Sockets.Socket(
+                global::System.Net.Sockets.SocketType.Stream, global::System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new global::System.Net.IPEndPoint(global::System.Net.IPAddress.Parse(source), 0));
+            await socket.ConnectAsync(context.DnsEndPoint, ct);
+            return new global::System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        },
+    };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
