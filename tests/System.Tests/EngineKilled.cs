@@ -65,7 +65,7 @@ public sealed class EngineKilled(ITestOutputHelper output)
             Assert.True(killed.Task.IsCompleted, "the storm ended before the engine was killed");
 
             await using var second = await HostProcess.StartAsync(settings);
-            var stored = await StoredAsync(connectionString, template);
+            var stored = await StoredClaims.ReadAsync(connectionString, template);
             Assert.True(stored.Coupons <= Stock, $"{stored.Coupons} coupons from a stock of {Stock}");
             Assert.Equal(stored.Coupons, stored.Issued);
             Assert.Equal(0, stored.UsersOverLimit);
@@ -78,7 +78,7 @@ public sealed class EngineKilled(ITestOutputHelper output)
             {
                 if (stored.ByUser.TryGetValue(user, out var kept)) Assert.Equal(kept, coupon);
             }
-            var afterRetries = await StoredAsync(connectionString, template);
+            var afterRetries = await StoredClaims.ReadAsync(connectionString, template);
             Assert.Equal(0, afterRetries.UsersOverLimit);
             Assert.Equal(afterRetries.Coupons, afterRetries.Issued);
             Assert.Equal(afterRetries.Coupons - stored.Coupons, retried.Count(r => r.Coupon is not null && !stored.ByUser.ContainsKey(r.User)));
@@ -90,7 +90,7 @@ public sealed class EngineKilled(ITestOutputHelper output)
             // After the restart's rebuild nothing stays lost: the rest of the stock is issued, exactly.
             var rest = await Task.WhenAll(
                 Enumerable.Range(0, Stock).Select(_ => Client(second, CallerRole.User, EngineApp.NewId().ToString()).ClaimAsync(template)));
-            var after = await StoredAsync(connectionString, template);
+            var after = await StoredClaims.ReadAsync(connectionString, template);
             Assert.Equal(Stock, after.Coupons);
             Assert.Equal(Stock, after.Issued);
             Assert.Equal(Stock - afterRetries.Coupons, rest.Count(r => r.StatusCode == HttpStatusCode.Created));
@@ -141,32 +141,5 @@ public sealed class EngineKilled(ITestOutputHelper output)
     {
         var merchant = Client(host, CallerRole.Merchant, EngineApp.NewId().ToString());
         return (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, stock: Stock, perUserLimit: 1))).Id();
-    }
-
-    private sealed record Stored(long Coupons, long Issued, long UsersOverLimit, HashSet<string> Ids, Dictionary<string, string> ByUser);
-
-    private static async Task<Stored> StoredAsync(string connectionString, string template)
-    {
-        await using var connection = new MySqlConnection(connectionString);
-        await connection.OpenAsync();
-        async Task<long> Scalar(string sql) => Convert.ToInt64(await new MySqlCommand(sql, connection).ExecuteScalarAsync());
-        var ids = new HashSet<string>();
-        var byUser = new Dictionary<string, string>();
-        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection)
-            .ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                ids.Add(reader.GetInt64(0).ToString());
-                byUser[reader.GetInt64(1).ToString()] = reader.GetInt64(0).ToString();
-            }
-        }
-        return new Stored(
-            ids.Count,
-            await Scalar($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} " +
-                "GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
-            ids,
-            byUser);
     }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MySqlConnector;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -146,7 +145,7 @@ public sealed class SplitDeployment(ITestOutputHelper output)
         Assert.NotNull(restarted);
         await restarted;
 
-        var stored = await StoredAsync(cluster.ConnectionString, template);
+        var stored = await StoredClaims.ReadAsync(cluster.ConnectionString, template);
         var duringTotal = duringKill.Values.Sum();
         var duringErrors = duringKill.Where(s => !Answered(s.Key)).Sum(s => s.Value);
         var errorRate = duringTotal == 0 ? 0 : 100.0 * duringErrors / duringTotal;
@@ -161,7 +160,7 @@ public sealed class SplitDeployment(ITestOutputHelper output)
         Assert.Equal(stored.Coupons, stored.Issued);
         Assert.Empty(granted201.Except(stored.Ids)); // every 201 is stored
         foreach (var (userId, coupon) in final) // every client that retried with its key got the coupon stored for it, or none was
-            Assert.Equal(stored.ByUser.GetValueOrDefault(userId), coupon);
+            Assert.Equal(stored.ByUser.GetValueOrDefault(userId.ToString()), coupon);
         Assert.Equal(Stock, stored.Coupons); // nothing lost: the whole stock was issued
         Assert.True(duringKill.Where(s => Answered(s.Key)).Sum(s => s.Value) > 0,
             "no claim was decided while engine-1 was dead: the other instance did not serve");
@@ -204,31 +203,4 @@ public sealed class SplitDeployment(ITestOutputHelper output)
 
     private static string Show(IDictionary<string, int> counts) =>
         string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} x{c.Value}"));
-
-    private sealed record Stored(long Coupons, long Issued, long UsersOverLimit, HashSet<string> Ids, Dictionary<long, string> ByUser);
-
-    private static async Task<Stored> StoredAsync(string connectionString, string template)
-    {
-        await using var connection = new MySqlConnection(connectionString);
-        await connection.OpenAsync();
-        async Task<long> Scalar(string sql) => Convert.ToInt64(await new MySqlCommand(sql, connection).ExecuteScalarAsync());
-        var ids = new HashSet<string>();
-        var byUser = new Dictionary<long, string>();
-        await using (var reader = await new MySqlCommand($"SELECT id, user_id FROM en_user_coupons WHERE template_id = {template}", connection)
-            .ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                ids.Add(reader.GetInt64(0).ToString());
-                byUser[reader.GetInt64(1)] = reader.GetInt64(0).ToString();
-            }
-        }
-        return new Stored(
-            ids.Count,
-            await Scalar($"SELECT COALESCE(MAX(issued), 0) FROM en_template_issuance WHERE template_id = {template}"),
-            await Scalar($"SELECT COUNT(*) FROM (SELECT user_id FROM en_user_coupons WHERE template_id = {template} " +
-                "GROUP BY user_id HAVING COUNT(*) > 1) over_limit"),
-            ids,
-            byUser);
-    }
 }
