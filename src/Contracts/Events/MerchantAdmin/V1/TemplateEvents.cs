@@ -6,7 +6,8 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// The template as it stands after the fact. Every template event carries it whole, so a read model can apply
 /// any of them in any order: the highest <see cref="Version"/> wins. Money in minor units; percentOff in basis
 /// points; validityAfterClaimSeconds null when coupons live until the template ends. Exclusive and Priority are the
-/// stacking terms (docs/settlement.md).
+/// stacking terms (docs/settlement.md). Funding says who pays the discount (<see cref="FundingKinds"/>): PlatformShareBps is the
+/// platform's part in basis points (0 for MERCHANT, 10000 for PLATFORM, 1–9999 for SPLIT); the merchant pays the rest.
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -33,7 +34,25 @@ public sealed record TemplateState(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     bool Exclusive = false,
-    int Priority = 0);
+    int Priority = 0,
+    string Funding = FundingKinds.Merchant,
+    int PlatformShareBps = 0);
+
+/// <summary>Who funds a template's discount (商家承担 / 平台补贴 / a split). Part of the template's audited terms.</summary>
+public static class FundingKinds
+{
+    /// <summary>The merchant bears the whole discount (the default).</summary>
+    public const string Merchant = "MERCHANT";
+
+    /// <summary>The platform subsidises the whole discount.</summary>
+    public const string Platform = "PLATFORM";
+
+    /// <summary>The platform bears PlatformShareBps of it, the merchant the rest.</summary>
+    public const string Split = "SPLIT";
+
+    /// <summary>The platform's part of <paramref name="discount"/>, rounded down; the merchant's is the rest.</summary>
+    public static long PlatformPart(long discount, int platformShareBps) => (long)((Int128)discount * platformShareBps / 10_000);
+}
 
 /// <summary>Template events share their producer and are kept in the event log: they define what a coupon is.</summary>
 public interface ITemplateEvent : IIntegrationEvent

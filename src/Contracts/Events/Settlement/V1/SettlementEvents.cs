@@ -31,11 +31,37 @@ public sealed record OrderSettlementRefused(
 /// units were paid, the shipping returned, the discount clawed back from the kept units whose threshold no longer holds,
 /// what is due to the buyer now (Payout) and what the buyer owes back when the claw-back exceeds the refunds (Outstanding).
 /// CouponsRestored: the whole order is refunded and its coupons are back in the wallet. Amounts are null when the order was
-/// locked without a quote (no allocation to price it by).
+/// locked without a quote (no allocation to price it by). Coupons: what this refund took back of each coupon's discount
+/// (null without an allocation).
 /// </summary>
 public sealed record OrderRefundSettled(
     string OrderId, long UserId, string RefundId, string Currency, long? RefundedGoods, long? RefundedShipping, long? Clawback,
-    long? Payout, long? Outstanding, long ShopRefunded, bool CouponsRestored, DateTimeOffset SettledAt) : ISettlementEvent
+    long? Payout, long? Outstanding, long ShopRefunded, bool CouponsRestored, DateTimeOffset SettledAt,
+    IReadOnlyList<RefundedCouponDiscount>? Coupons = null) : ISettlementEvent
 {
     public static string Type => "order-refund-settled";
 }
+
+/// <summary>What one coupon took off one order line (its share of the line's discount), with the line as it was priced.</summary>
+public sealed record SettledLineShare(int Line, string Sku, long UnitPrice, int Quantity, long Share);
+
+/// <summary>One coupon's discount on an order and how it was allocated over the order's lines (the shares add up to it).</summary>
+public sealed record SettledCouponDiscount(long UserCouponId, long TemplateId, long Discount, IReadOnlyList<SettledLineShare> Lines);
+
+/// <summary>
+/// The order was paid and its coupons spent, with the allocation pinned when it was locked: the goods' list total, the shipping
+/// fee, the discount in total and per coupon and line, and what the buyer paid (goods + shipping − discount). Published once per
+/// order, when the coupons are consumed; an order locked without a quote has no allocation and publishes nothing of this.
+/// </summary>
+public sealed record OrderDiscountConsumed(
+    string OrderId, long UserId, string Currency, long GoodsAmount, long ShippingFee, long Discount, long Paid,
+    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt) : ISettlementEvent
+{
+    public static string Type => "order-discount-consumed";
+}
+
+/// <summary>
+/// What one refund took back of one coupon's discount: Returned, the part that left with the refunded units; ClawedBack, the part
+/// on the kept units that a threshold no longer met takes back. Both are this refund's amounts (not totals), never negative.
+/// </summary>
+public sealed record RefundedCouponDiscount(long UserCouponId, long TemplateId, long Returned, long ClawedBack);
