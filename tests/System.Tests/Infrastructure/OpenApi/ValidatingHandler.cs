@@ -50,8 +50,13 @@ public sealed class ValidatingHandler : DelegatingHandler
     public static bool IsNotTheApi(string path) =>
         NotTheApi.Any(p => path.Equals(p, StringComparison.Ordinal) || path.StartsWith(p + "/", StringComparison.Ordinal));
 
-    /// <summary>A handler chain for a client of a real server (a HostProcess): this check over a plain socket handler.</summary>
-    public static HttpMessageHandler OverSockets() => new ValidatingHandler { InnerHandler = new SocketsHttpHandler() };
+    /// <summary>
+    /// A handler chain for a client of a real server (a HostProcess): this check over a plain socket handler. A request that
+    /// says Expect: 100-continue waits for the server's answer before it sends its body, however busy the machine: the default
+    /// (1 s) sent a 31 MB body into a 413 under load and failed on the closed connection.
+    /// </summary>
+    public static HttpMessageHandler OverSockets() =>
+        new ValidatingHandler { InnerHandler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) } };
 
     /// <summary>
     /// This check for a client of the gateway (deploy/nginx): a 502 or 504 is the gateway's own page while an instance is gone,
