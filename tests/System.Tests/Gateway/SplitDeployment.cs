@@ -188,7 +188,9 @@ public sealed class SplitDeployment(ITestOutputHelper output)
                     var refusal = await response.JsonAsync();
                     Assert.Contains(refusal.Str("code"), new[] { "OUT_OF_STOCK", "USER_LIMIT_REACHED" });
                     return new Attempt(response.StatusCode, null, "409 " + refusal.Str("code"));
-                case HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout:
+                case HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout: // the gateway's own: the instance died or hung
+                    await response.AssertProblemAsync(response.StatusCode,
+                        response.StatusCode == HttpStatusCode.BadGateway ? "UPSTREAM_UNAVAILABLE" : "UPSTREAM_TIMEOUT");
                     return new Attempt(response.StatusCode, null, ((int)response.StatusCode).ToString());
                 default:
                     var problem = await response.AssertProblemAsync(response.StatusCode, "CLAIMS_UNAVAILABLE");
