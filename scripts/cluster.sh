@@ -8,19 +8,25 @@
 #   distribution           Promotion:Roles=distribution
 #   settlement-search      Promotion:Roles=settlement,search
 #   gateway                nginx on 127.0.0.1:$PROMO_CLUSTER_PORT (default 8080), routing by path to the roles
+#   prometheus             on 127.0.0.1:$PROMO_CLUSTER_PROMETHEUS_PORT (default PORT+20), scraping every instance's
+#                          management port with deploy/prometheus/prometheus.yml's job and deploy/prometheus/rules
 #
 # on MariaDB (one database), Redis (the claim gate) and NATS (the event transport), from scripts/services.sh
 # unless PROMO_CLUSTER_MYSQL / _REDIS / _NATS name others. Every instance gets its worker number from the
 # database lease; its public port is PORT+1…, its management port (health, metrics) PORT+11….
 # `up` starts whatever is not running (so it also restarts a killed instance) and waits until every instance is
-# ready and the gateway answers; `down` stops what `up` started, by the PIDs it recorded; the database stays.
+# ready, the gateway answers and Prometheus is ready; `down` stops what `up` started, by the PIDs it recorded; the
+# database stays. Prometheus (Debian's package, installed by scripts/prometheus.sh when missing) runs the production
+# scrape template rendered for this deployment (STATE/prometheus/prometheus.yml: each role's target group gets the
+# management ports of that role's instances; scrape and evaluation every PROMO_CLUSTER_SCRAPE_INTERVAL, default 2s, so
+# an alert waits for its rule's `for:` and hardly more) and the rule files as they are; its data is STATE/prometheus/data.
 #
 # Settings (environment): PROMO_CLUSTER_DIR (state: pids, logs, the generated nginx config; default
 # /tmp/promotion-engine-cluster), PROMO_CLUSTER_PORT, PROMO_CLUSTER_NAME (database, NATS subject and stream
 # prefixes; default promo_cluster), PROMO_CLUSTER_RATE (the gateway's limit per client address, default 100r/s),
 # PROMO_CLUSTER_SIGNING_KEY (base64; default: made once in the state folder), PROMO_HOST_DLL (default: a Release
 # build of src/Host, built if missing), PROMO_CLUSTER_SETTINGS (more --Key=value settings for every instance,
-# separated by spaces).
+# separated by spaces), PROMO_CLUSTER_PROMETHEUS_PORT, PROMO_CLUSTER_SCRAPE_INTERVAL.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +35,11 @@ PORT=${PROMO_CLUSTER_PORT:-8080}
 NAME=${PROMO_CLUSTER_NAME:-promo_cluster}
 RATE=${PROMO_CLUSTER_RATE:-100r/s}
 WAIT_SECONDS=${PROMO_CLUSTER_WAIT:-120}
+PROMETHEUS_PORT=${PROMO_CLUSTER_PROMETHEUS_PORT:-$((PORT + 20))}
+SCRAPE_INTERVAL=${PROMO_CLUSTER_SCRAPE_INTERVAL:-2s}
 HOST=127.0.0.1
+PROMETHEUS_DIR=$STATE/prometheus
+PROMETHEUS_CONFIG=$PROMETHEUS_DIR/prometheus.yml
 
 # name, roles, public port offset; management port = public + 10
 INSTANCES=(
@@ -190,6 +200,72 @@ start_gateway() {
     say "gateway: started (pid $!, http://$HOST:$PORT)"
 }
 
+# deploy/prometheus/prometheus.yml, the production template, rendered for this deployment: each target group (labelled
+# with a role) gets the management addresses of the instances serving exactly that role, the scrape interval, evaluation
+# interval and scrape timeout become SCRAPE_INTERVAL, and relative rule files are read from deploy/prometheus. Fails when
+# a role of the deployment has no target group in the template, or a group's role no instance.
+write_prometheus_config() {
+    local entry name roles offset mapping=""
+    declare -A targets_of=()
+    for entry in "${INSTANCES[@]}"; do
+        read -r name roles offset <<<"$entry"
+        targets_of[$roles]+="${targets_of[$roles]:+, }'$HOST:$(management_port "$offset")'"
+    done
+    for roles in "${!targets_of[@]}"; do mapping+="${mapping:+|}$roles=${targets_of[$roles]}"; done
+    mkdir -p "$PROMETHEUS_DIR"
+    awk -v mapping="$mapping" -v interval="$SCRAPE_INTERVAL" -v rules="$ROOT/deploy/prometheus" '
+        BEGIN {
+            print "# Rendered by scripts/cluster.sh from deploy/prometheus/prometheus.yml for this deployment; up writes it anew."
+            n = split(mapping, pairs, "|")
+            for (i = 1; i <= n; i++) { eq = index(pairs[i], "="); targets[substr(pairs[i], 1, eq - 1)] = substr(pairs[i], eq + 1) }
+        }
+        /^ *(scrape_interval|evaluation_interval|scrape_timeout):/ { sub(/:.*/, ": " interval); print; next }
+        /^rule_files:/ { in_rules = 1; print; next }
+        /^[^ #]/ { in_rules = 0 }
+        in_rules && /^ *- [^\/]/ { sub(/- /, "- " rules "/"); print; next }
+        # A target group: its targets line is held until its role label says whose management ports it lists.
+        /^ *- targets:/ {
+            if (held != "") { print "the template has a target group without a role label" > "/dev/stderr"; failed = 1 }
+            held = $0; labels = ""; next
+        }
+        held != "" && /^ *labels:/ { labels = $0; next }
+        held != "" && /^ *role:/ {
+            role = $0; sub(/^ *role: */, "", role); gsub(/["\047]/, "", role)
+            if (!(role in targets)) { print "the template has a target group of role " role ", which no instance serves" > "/dev/stderr"; failed = 1 }
+            indent = held; sub(/-.*/, "", indent)
+            print indent "- targets: [" targets[role] "]"; print labels; print
+            used[role] = 1; held = ""; next
+        }
+        { print }
+        END {
+            if (held != "") { print "the template has a target group without a role label" > "/dev/stderr"; failed = 1 }
+            for (role in targets) if (!(role in used)) { print "the template has no target group of role " role > "/dev/stderr"; failed = 1 }
+            exit failed
+        }' "$ROOT/deploy/prometheus/prometheus.yml" >"$PROMETHEUS_CONFIG.new" || die "deploy/prometheus/prometheus.yml does not fit this deployment"
+    mv "$PROMETHEUS_CONFIG.new" "$PROMETHEUS_CONFIG"
+}
+
+start_prometheus() {
+    local pid
+    "$ROOT/scripts/prometheus.sh" install
+    write_prometheus_config
+    # promtool also reads the rule files the configuration names.
+    promtool check config "$PROMETHEUS_CONFIG" >"$PROMETHEUS_DIR/check.log" 2>&1 ||
+        die "the rendered Prometheus configuration does not pass promtool:$(echo; cat "$PROMETHEUS_DIR/check.log")"
+    if pid=$(running_pid prometheus "--config.file=$PROMETHEUS_CONFIG"); then
+        kill -HUP "$pid"
+        say "prometheus: running (pid $pid), configuration reloaded"
+        return 0
+    fi
+    port_open "$PROMETHEUS_PORT" && die "prometheus: port $PROMETHEUS_PORT is taken by a process this script did not start"
+    mkdir -p "$PROMETHEUS_DIR/data"
+    nohup prometheus "--config.file=$PROMETHEUS_CONFIG" "--storage.tsdb.path=$PROMETHEUS_DIR/data" \
+        --storage.tsdb.retention.time=1d "--web.listen-address=$HOST:$PROMETHEUS_PORT" \
+        >>"$STATE/prometheus.log" 2>&1 </dev/null &
+    echo $! >"$STATE/prometheus.pid"
+    say "prometheus: started (pid $!, http://$HOST:$PROMETHEUS_PORT)"
+}
+
 # The first failure an instance's log tells (an unhandled exception, a critical or failed entry), else its end.
 why_exited() {
     grep -m1 -A25 -E '^Unhandled exception|^crit:|^fail:' "$1" || tail -n 25 "$1"
@@ -207,6 +283,9 @@ wait_until_ready() {
             [[ $(http_status "$(management_port "$3")" /health/ready) == 200 ]] || pending+=("$1")
         done
         [[ $(http_status "$PORT" /api/v1/ping) == 204 ]] || pending+=(gateway)
+        running_pid prometheus "--config.file=$PROMETHEUS_CONFIG" >/dev/null ||
+            die "prometheus exited (log: $STATE/prometheus.log):$(echo; tail -n 15 "$STATE/prometheus.log")"
+        [[ $(http_status "$PROMETHEUS_PORT" /-/ready) == 200 ]] || pending+=(prometheus)
         ((${#pending[@]} == 0)) && return 0
         ((SECONDS >= deadline)) && die "not ready after ${WAIT_SECONDS}s: ${pending[*]} (logs in $STATE)"
         sleep 0.3
@@ -231,8 +310,9 @@ up() {
         start_instance "$1" "$2" "$3" "$dll"
     done
     start_gateway
+    start_prometheus
     wait_until_ready
-    say "ready: http://$HOST:$PORT (tokens: $0 token USER 1001)"
+    say "ready: http://$HOST:$PORT (tokens: $0 token USER 1001); prometheus: http://$HOST:$PROMETHEUS_PORT"
 }
 
 stop_pid() {
@@ -257,6 +337,7 @@ stop_pid() {
 
 down() {
     local entry
+    stop_pid prometheus "--config.file=$PROMETHEUS_CONFIG"
     stop_pid gateway "$STATE/nginx.conf"
     for entry in "${INSTANCES[@]}"; do
         set -- $entry
@@ -290,6 +371,33 @@ status() {
         state=down
     fi
     printf '%-18s %-8s %-6s %-6s %s\n' gateway "$pid" "$PORT" - "$state"
+    if pid=$(running_pid prometheus "--config.file=$PROMETHEUS_CONFIG"); then
+        state="http://$HOST:$PROMETHEUS_PORT $(prometheus_state)"
+    else
+        pid=-
+        state=down
+    fi
+    printf '%-18s %-8s %-6s %-6s %s\n' prometheus "$pid" "$PROMETHEUS_PORT" - "$state"
+}
+
+# "ready, targets up 4 of 5, firing: PromotionInstanceDown (127.0.0.1:8091)", from Prometheus's HTTP API.
+prometheus_state() {
+    local base="http://$HOST:$PROMETHEUS_PORT" targets up total firing alert name instance
+    [[ $(http_status "$PROMETHEUS_PORT" /-/ready) == 200 ]] || { echo "NOT READY"; return; }
+    targets=$(curl -s --max-time 2 "$base/api/v1/targets?state=active" || true)
+    up=$(grep -c '"health":"up"' < <(grep -o '"health":"up"' <<<"$targets") || true)
+    total=$(grep -c . < <(grep -o '"health":"[a-z]*"' <<<"$targets") || true)
+    firing=()
+    # Each firing alert: its labels object (alertname, instance, …), then its annotations, then its state.
+    while read -r alert; do
+        [[ -n $alert ]] || continue
+        name=$(grep -o '"alertname":"[^"]*"' <<<"$alert" | cut -d '"' -f 4)
+        instance=$(grep -o '"instance":"[^"]*"' <<<"$alert" | cut -d '"' -f 4 || true)
+        firing+=("$name${instance:+ ($instance)}")
+    done < <(curl -s --max-time 2 "$base/api/v1/alerts" | grep -o '"labels":{[^}]*},"annotations":{[^}]*},"state":"firing"' || true)
+    local list=none
+    ((${#firing[@]} == 0)) || list=$(printf '%s; ' "${firing[@]}" | sed 's/; $//')
+    printf 'ready, targets up %s of %s, firing: %s' "$up" "$total" "$list"
 }
 
 token() {

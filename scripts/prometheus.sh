@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Prometheus rules' tooling: deploy/prometheus/rules/*.yml, checked and unit-tested offline with promtool.
 #
-#   scripts/prometheus.sh install   Debian's prometheus package (it ships promtool) when promtool is missing; its init
-#                                   script is kept from starting a system-wide Prometheus; does nothing when installed
+#   scripts/prometheus.sh install   Debian's prometheus package (the server, which scripts/cluster.sh runs, and promtool)
+#                                   when either is missing; its init script is kept from starting a system-wide
+#                                   Prometheus; does nothing when installed
 #   scripts/prometheus.sh check     promtool check rules on every rule file and promtool check config on
 #                                   deploy/prometheus/prometheus.yml
 #   scripts/prometheus.sh test      promtool test rules on every deploy/prometheus/tests/*.yml; prints one line
@@ -22,8 +23,10 @@ usage() {
     exit 2
 }
 
+installed() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
+
 install() {
-    command -v promtool >/dev/null 2>&1 && return 0
+    installed && return 0
     echo "installing prometheus (apt; it ships promtool)"
     # The package's init script would start a system-wide Prometheus on :9090; policy-rc.d keeps it from starting.
     local policy=/usr/sbin/policy-rc.d added_policy=0 rc=0
@@ -41,7 +44,7 @@ install() {
         tail -n 20 "$APT_LOG" >&2
         die "installing prometheus failed (log: $APT_LOG)"
     fi
-    command -v promtool >/dev/null 2>&1 || die "the prometheus package did not install promtool"
+    installed || die "the prometheus package did not install prometheus and promtool"
 }
 
 check() {

@@ -215,6 +215,18 @@ public static class ErrorCodes
     public static readonly ErrorCode ReplayFailed = new("REPLAY_FAILED", 409, "The consumer failed again; the letter stays open.",
         """{"attempts": 6}""");
 
+    // ---- the gateway (deploy/nginx/routes.conf answers these itself; no instance does)
+
+    public static readonly ErrorCode UpstreamUnavailable = new("UPSTREAM_UNAVAILABLE", 502,
+        "The gateway reached no instance of the role serving this route, or the one it sent the request to failed before answering. "
+        + "A request that reached an instance may have taken effect: retry with the same Idempotency-Key.",
+        """{"requestId": "5c2f0e9ab47d4c1e8f3a6b0d2e7c9a14"}""");
+
+    public static readonly ErrorCode UpstreamTimeout = new("UPSTREAM_TIMEOUT", 504,
+        "The instance serving this route did not answer the gateway in time (connect 2 s, read 60 s). "
+        + "A request that reached it may have taken effect: retry with the same Idempotency-Key.",
+        """{"requestId": "5c2f0e9ab47d4c1e8f3a6b0d2e7c9a14"}""");
+
     /// <summary>Every entry, each code once.</summary>
     public static readonly IReadOnlyList<ErrorCode> All = typeof(ErrorCodes).GetFields()
         .Where(f => f.IsStatic && f.FieldType == typeof(ErrorCode)).Select(f => (ErrorCode)f.GetValue(null)!).ToList();

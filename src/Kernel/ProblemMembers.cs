@@ -67,6 +67,10 @@ public static class ProblemMembers
         new("retryAfterSeconds", """{"type": "integer", "minimum": 1}""",
             "RATE_LIMITED, CLAIMS_UNAVAILABLE, SEARCH_NOT_READY: seconds to wait, as the Retry-After header says."),
         new("attempts", """{"type": "integer", "minimum": 1}""", "REPLAY_FAILED: the dead letter's attempts so far."),
+        new("requestId", """{"type": "string"}""",
+            "The gateway's own answers (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, and NOT_FOUND, REQUEST_TOO_LARGE, RATE_LIMITED when the "
+            + "gateway refuses before any instance sees the request): the request's X-Request-Id, as in the gateway's access log, "
+            + "in place of traceId."),
     ];
 
     public static IEnumerable<ProblemMember> All => Standard.Concat(Specific);

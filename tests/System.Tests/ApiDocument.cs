@@ -326,9 +326,9 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
             .Any(r => r.Value?["content"]?.AsObject().Any(c => c.Value?["examples"] is JsonObject { Count: > 0 }) ?? false)
         || (operation["parameters"]?.AsArray().Any(p => p?["example"] is not null) ?? false);
 
-    /// <summary>Named like one of the API's 64-bit ids (the order system's own order, quote, refund and payment ids, and trace ids, are text).</summary>
+    /// <summary>Named like one of the API's 64-bit ids (the order system's own order, quote, refund and payment ids, and trace and the gateway's request ids, are text).</summary>
     private static bool IsNumericId(string name) =>
-        name is not ("orderId" or "quoteId" or "refundId" or "paymentId" or "eventId" or "causeEventId" or "traceId")
+        name is not ("orderId" or "quoteId" or "refundId" or "paymentId" or "eventId" or "causeEventId" or "traceId" or "requestId")
         && (name == "id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("Ids", StringComparison.Ordinal));
 
     private static bool IsId(JsonNode schema) =>

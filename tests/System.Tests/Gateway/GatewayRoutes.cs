@@ -95,6 +95,48 @@ public sealed class GatewayRoutes
         Assert.All(gets, g => Assert.Equal("alive", g.Headers.GetValues("X-Instance").Single()));
     }
 
+    [Fact]
+    public async Task A_role_with_no_instance_up_is_answered_502_UPSTREAM_UNAVAILABLE_as_a_problem_the_document_declares()
+    {
+        await using var others = new FakeInstance("others");
+        var distribution = new FakeInstance("distribution");
+        var upstreams = Everywhere(others);
+        upstreams["distribution"] = [distribution.Address];
+        await distribution.DisposeAsync(); // the role's only instance is gone: its port refuses connections
+        await using var gateway = await NginxGateway.StartAsync(upstreams);
+        using var client = new HttpClient(ValidatingHandler.OverSockets()) { BaseAddress = gateway.BaseAddress };
+
+        var answers = new[]
+        {
+            await client.GetAsync("/api/v1/merchant/distribution-tasks/1"),
+            await client.PostAsync("/api/v1/merchant/distribution-tasks/1/pause", null),
+        };
+
+        foreach (var answer in answers)
+        {
+            var problem = await answer.AssertProblemAsync(HttpStatusCode.BadGateway, "UPSTREAM_UNAVAILABLE");
+            Assert.Equal(answer.Headers.GetValues("X-Request-Id").Single(), problem.Str("requestId"));
+        }
+        Assert.Empty(others.Received);
+    }
+
+    [Fact]
+    public async Task An_instance_that_does_not_answer_in_time_is_answered_504_UPSTREAM_TIMEOUT_as_a_problem_the_document_declares()
+    {
+        await using var others = new FakeInstance("others");
+        using var stalled = new StalledInstance();
+        var upstreams = Everywhere(others);
+        upstreams["search"] = [stalled.Address];
+        await using var gateway = await NginxGateway.StartAsync(upstreams);
+        using var client = new HttpClient(ValidatingHandler.OverSockets()) { BaseAddress = gateway.BaseAddress };
+
+        var answer = await client.GetAsync("/api/v1/search/templates?q=shoes"); // nginx gives up connecting (proxy_connect_timeout)
+
+        var problem = await answer.AssertProblemAsync(HttpStatusCode.GatewayTimeout, "UPSTREAM_TIMEOUT");
+        Assert.Equal(answer.Headers.GetValues("X-Request-Id").Single(), problem.Str("requestId"));
+        Assert.Empty(others.Received);
+    }
+
     [Theory]
     [InlineData("/api/v1/claims", 30_000_000, true)]
     [InlineData("/api/v1/claims", 30_000_001, false)]

@@ -7,7 +7,7 @@ namespace PromotionEngine.System.Tests.Observability;
 public static class PrometheusRules
 {
     public sealed record Rule(string? Record, string? Alert, string Expr, IReadOnlyDictionary<string, string> Labels,
-        IReadOnlyDictionary<string, string> Annotations);
+        IReadOnlyDictionary<string, string> Annotations, string? For);
 
     /// <summary>One alert_rule_test case: the alert and whether it expects it to fire.</summary>
     public sealed record AlertCase(string File, string Alert, bool Fires);
@@ -23,7 +23,7 @@ public static class PrometheusRules
         {
             var rule = Map(r);
             return new Rule(Text(rule, "record"), Text(rule, "alert"), Text(rule, "expr") ?? "",
-                Strings(rule.GetValueOrDefault("labels")), Strings(rule.GetValueOrDefault("annotations")));
+                Strings(rule.GetValueOrDefault("labels")), Strings(rule.GetValueOrDefault("annotations")), Text(rule, "for"));
         })).ToList();
 
     public static IReadOnlyList<AlertCase> AlertCases => TestFiles.SelectMany(file =>

@@ -199,23 +199,6 @@ public sealed partial class CheckingAnswers
     }
 
     [Fact]
-    public async Task Behind_the_gateway_its_own_502_page_is_not_checked_and_elsewhere_it_is_a_violation()
-    {
-        var page = new CannedAnswer(HttpStatusCode.BadGateway, "text/html", "<html>502 Bad Gateway</html>");
-        using var behind = new HttpClient(new ValidatingHandler(Contract, _report, ValidationMode.Enforce)
-        {
-            InnerHandler = page, BehindTheGateway = true,
-        })
-        { BaseAddress = new Uri("http://engine.test") };
-        using var direct = Client(HttpStatusCode.BadGateway, "text/html", "<html>502 Bad Gateway</html>");
-
-        await behind.GetAsync("/api/v1/templates/5");
-        await Assert.ThrowsAsync<DocumentViolationException>(() => direct.GetAsync("/api/v1/templates/5"));
-
-        Assert.Equal((1, 1L), (_report.Checked, _report.NotTheApi));
-    }
-
-    [Fact]
     public async Task In_record_mode_a_violation_is_counted_by_operation_status_and_kind_and_the_answer_goes_through()
     {
         using var client = Client(HttpStatusCode.Created, "application/json", AGoodTemplate, ValidationMode.Record);

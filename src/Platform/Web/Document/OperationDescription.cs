@@ -187,6 +187,9 @@ internal sealed class OperationDescription(ApiDocumentOptions api, IOptions<Micr
         }
         Add(ErrorCodes.RateLimited);
         Add(ErrorCodes.InternalError);
+        // The gateway in front of every role (deploy/nginx) answers these for any route it passes on; no instance does.
+        Add(ErrorCodes.UpstreamUnavailable);
+        Add(ErrorCodes.UpstreamTimeout);
 
         operation.Responses ??= [];
         foreach (var status in answers.GroupBy(a => a.Status).OrderBy(g => g.Key))

@@ -67,7 +67,8 @@ internal static class ProblemSchema
         };
         if (code.Example is not null)
             foreach (var (name, value) in JsonNode.Parse(code.Example)!.AsObject()) example[name] = value?.DeepClone();
-        example["traceId"] = TraceId;
+        // The gateway's own answers name the request by its X-Request-Id; no instance saw them, so they have no trace id.
+        if (!example.ContainsKey("requestId")) example["traceId"] = TraceId;
         return example;
     }
 }

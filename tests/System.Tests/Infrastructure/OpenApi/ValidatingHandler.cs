@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Xunit.Sdk;
 
@@ -59,16 +58,6 @@ public sealed class ValidatingHandler : DelegatingHandler
         new ValidatingHandler { InnerHandler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) } };
 
     /// <summary>
-    /// This check for a client of the gateway (deploy/nginx): a 502 or 504 is the gateway's own page while an instance is gone,
-    /// not an answer of the API, and is counted as not the API; every other answer is checked.
-    /// </summary>
-    public static HttpMessageHandler OverSocketsBehindTheGateway() =>
-        new ValidatingHandler { InnerHandler = new SocketsHttpHandler(), BehindTheGateway = true };
-
-    /// <summary>Whether 502 and 504 answers are the gateway's own (see <see cref="OverSocketsBehindTheGateway"/>).</summary>
-    public bool BehindTheGateway { get; init; }
-
-    /// <summary>
     /// This check over sockets that leave from <paramref name="source"/> (loopback is all of 127.0.0.0/8): a client address of
     /// the test's own, for what the server or a gateway decides by the client's address.
     /// </summary>
@@ -91,8 +80,7 @@ public sealed class ValidatingHandler : DelegatingHandler
     {
         var response = await base.SendAsync(request, cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
-        var gatewaysOwn = BehindTheGateway && response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
-        if (IsNotTheApi(path) || gatewaysOwn || (request.Options.TryGetValue(NotServedHere, out var notServed) && notServed))
+        if (IsNotTheApi(path) || (request.Options.TryGetValue(NotServedHere, out var notServed) && notServed))
         {
             _report.AddNotTheApi();
             return response;
