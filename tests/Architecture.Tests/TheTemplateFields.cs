@@ -32,6 +32,8 @@ public class TheTemplateFields
         ["Version"] = "terms never change once the template exists",
         ["CreatedAt"] = "not a pricing term",
         ["UpdatedAt"] = "not a pricing term",
+        ["Funding"] = "who pays the discount does not change what it is: clearing's, from the template events",
+        ["PlatformShareBps"] = "who pays the discount does not change what it is: clearing's, from the template events",
     };
 
     private static readonly Dictionary<string, Copy> Copies = new()
@@ -51,6 +53,8 @@ public class TheTemplateFields
                 ["TerminatedAt"] = "answered as status TERMINATED",
                 ["Exclusive"] = "stacking terms are settlement's; not in the search API's shape",
                 ["Priority"] = "stacking terms are settlement's; not in the search API's shape",
+                ["Funding"] = "who pays is clearing's; not in the search API's shape",
+                ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -66,6 +70,8 @@ public class TheTemplateFields
                 ["UpdatedAt"] = "a shopper's view",
                 ["Exclusive"] = "stacking terms are settlement's",
                 ["Priority"] = "stacking terms are settlement's",
+                ["Funding"] = "who pays is between merchant and platform, not a shopper's view",
+                ["PlatformShareBps"] = "who pays is between merchant and platform, not a shopper's view",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -74,6 +80,8 @@ public class TheTemplateFields
                 ["ValidityAfterClaimSeconds"] = "the index keeps what search answers and filters on",
                 ["Exclusive"] = "the index keeps what search answers and filters on",
                 ["Priority"] = "the index keeps what search answers and filters on",
+                ["Funding"] = "the index keeps what search answers and filters on",
+                ["PlatformShareBps"] = "the index keeps what search answers and filters on",
             }),
         ["pricing terms"] = new(typeof(TemplatePricingTerms),
             new() { ["TemplateId"] = "Template", ["MerchantId"] = "Merchant" },
@@ -104,6 +112,8 @@ public class TheTemplateFields
                 ["UpdatedAt"] = "a claim decides on window, stock and limit only",
                 ["Exclusive"] = "stacking is pricing's",
                 ["Priority"] = "stacking is pricing's",
+                ["Funding"] = "a claim decides on window, stock and limit only",
+                ["PlatformShareBps"] = "a claim decides on window, stock and limit only",
             }),
     };
 

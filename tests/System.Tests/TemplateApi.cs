@@ -129,6 +129,58 @@ public abstract class TemplateApi(EngineApp app)
         Assert.False(change.GetProperty("after").TryGetProperty("stock", out _)); // only what changed
     }
 
+    /// <summary>The test template with more members (e.g. who funds it).</summary>
+    private object ATemplateWith(object more)
+    {
+        var values = JsonSerializer.SerializeToElement(Api.ATemplate(app.Clock.GetUtcNow())).EnumerateObject()
+            .ToDictionary(p => p.Name, p => (object?)p.Value);
+        foreach (var p in JsonSerializer.SerializeToElement(more).EnumerateObject()) values[p.Name] = p.Value;
+        return values;
+    }
+
+    [Fact]
+    public async Task Who_funds_the_discount_is_stored_answered_audited_and_fixed_once_created()
+    {
+        var split = await Merchant.CreateTemplateAsync(ATemplateWith(new { funding = "SPLIT", platformShareBps = 2500 }));
+        var url = $"/api/v1/merchant/templates/{split.Id()}";
+
+        var read = await (await Merchant.GetAsync(url)).JsonAsync();
+        Assert.Equal(("SPLIT", 2500), (read.Str("funding"), read.GetProperty("platformShareBps").GetInt32()));
+        var merchantFunded = await Merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()));
+        Assert.Equal(("MERCHANT", 0), (merchantFunded.Str("funding"), merchantFunded.GetProperty("platformShareBps").GetInt32()));
+        var platformFunded = await Merchant.CreateTemplateAsync(ATemplateWith(new { funding = "PLATFORM" }));
+        Assert.Equal(("PLATFORM", 10_000), (platformFunded.Str("funding"), platformFunded.GetProperty("platformShareBps").GetInt32()));
+
+        var created = (await (await Merchant.GetAsync(url + "/history")).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal("CREATE", created.Str("operation"));
+        var after = created.GetProperty("after");
+        Assert.Equal(("SPLIT", 2500), (after.Str("funding"), after.GetProperty("platformShareBps").GetInt32()));
+
+        var immutable = await (await Merchant.PatchAsJsonAsync(url, new { funding = "PLATFORM", platformShareBps = 10_000 })).AssertProblemAsync(
+            HttpStatusCode.UnprocessableEntity, "TEMPLATE_FIELD_IMMUTABLE");
+        Assert.Equal(["funding", "platformShareBps"], immutable.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("SPLIT", (await (await Merchant.GetAsync(url)).JsonAsync()).Str("funding"));
+    }
+
+    [Fact]
+    public async Task A_funding_that_does_not_add_up_is_refused_on_its_field()
+    {
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { funding = "SPLIT" }, "platformShareBps"),
+            (new { funding = "SPLIT", platformShareBps = 10_000 }, "platformShareBps"),
+            (new { funding = "MERCHANT", platformShareBps = 100 }, "platformShareBps"),
+            (new { funding = "PLATFORM", platformShareBps = 5000 }, "platformShareBps"),
+            (new { funding = "BOTH", platformShareBps = 5000 }, "funding"),
+        })
+        {
+            var problem = await (await Merchant.PostAsJsonAsync("/api/v1/merchant/templates", ATemplateWith(body))).AssertProblemAsync(
+                HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+            Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        }
+        Assert.Equal(0, (await (await Merchant.GetAsync("/api/v1/merchant/templates")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
     [Fact]
     public async Task Stock_is_added_and_terminating_twice_is_the_same_as_once()
     {

@@ -71,6 +71,8 @@ internal static class AuditValues
         ["terminatedAt"] = s.TerminatedAt,
         ["exclusive"] = s.Exclusive,
         ["priority"] = s.Priority,
+        ["funding"] = s.Funding,
+        ["platformShareBps"] = s.PlatformShareBps,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

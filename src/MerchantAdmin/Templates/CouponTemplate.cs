@@ -7,7 +7,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>
 /// What a coupon is, owned by one merchant. Only what cannot hurt coupons already issued may change:
-/// the name and description, a later end, a higher per-user limit, more stock, and termination.
+/// the name and description, a later end, a higher per-user limit, more stock, and termination. Who funds the discount is
+/// fixed too: coupons issued under it were issued on those terms.
 /// </summary>
 internal sealed class CouponTemplate
 {
@@ -28,6 +29,8 @@ internal sealed class CouponTemplate
         PerUserLimit = definition.PerUserLimit;
         Exclusive = definition.Exclusive;
         Priority = definition.Priority;
+        Funding = definition.Funding;
+        PlatformShareBps = definition.PlatformShareBps;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -51,6 +54,11 @@ internal sealed class CouponTemplate
     public bool Exclusive { get; }
 
     public int Priority { get; }
+
+    /// <summary>Who funds the discount; the platform bears <see cref="PlatformShareBps"/> of it, the merchant the rest.</summary>
+    public FundingKind Funding { get; }
+
+    public int PlatformShareBps { get; }
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }

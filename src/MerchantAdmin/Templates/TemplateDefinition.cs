@@ -18,7 +18,9 @@ internal sealed record TemplateDefinition(
     long Stock,
     int PerUserLimit,
     bool Exclusive = false,
-    int Priority = 0)
+    int Priority = 0,
+    FundingKind Funding = FundingKind.Merchant,
+    int PlatformShareBps = 0)
 {
     public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors)
     {
@@ -59,9 +61,40 @@ internal sealed record TemplateDefinition(
 
         errors.When(r.Priority is < 0 or > MaxPriority, "priority", $"A whole number from 0 to {MaxPriority}.");
 
-        if (!errors.IsEmpty || scope is null || benefit is null) return null;
+        var funding = FundingFrom(r, errors);
+
+        if (!errors.IsEmpty || scope is null || benefit is null || funding is null) return null;
         return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
-            UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0);
+            UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0,
+            funding.Value.Kind, funding.Value.PlatformShareBps);
+    }
+
+    /// <summary>MERCHANT (the default) is a share of 0, PLATFORM of 10000; either may leave the share out. SPLIT names one between.</summary>
+    private static (FundingKind Kind, int PlatformShareBps)? FundingFrom(CreateTemplateRequest r, FieldErrors errors)
+    {
+        var kind = FundingKind.Merchant;
+        if (r.Funding is not null && !WireNames.TryParse(r.Funding, out kind))
+        {
+            errors.Add("funding", "One of MERCHANT, PLATFORM, SPLIT.");
+            return null;
+        }
+        var (share, rule) = kind switch
+        {
+            FundingKind.Merchant => (r.PlatformShareBps ?? 0, "0 with MERCHANT funding (the default): the merchant bears the whole discount; "
+                + "name SPLIT to share it."),
+            FundingKind.Platform => (r.PlatformShareBps ?? WholeShareBps,
+                $"{WholeShareBps} with PLATFORM funding: the platform bears the whole discount."),
+            _ => (r.PlatformShareBps ?? -1, $"Required with SPLIT funding: the platform's part in basis points, 1 to {WholeShareBps - 1}."),
+        };
+        var fits = kind switch
+        {
+            FundingKind.Merchant => share == 0,
+            FundingKind.Platform => share == WholeShareBps,
+            _ => share is > 0 and < WholeShareBps,
+        };
+        if (fits) return (kind, share);
+        errors.Add("platformShareBps", rule);
+        return null;
     }
 
     private static CouponScope? ScopeFrom(CreateTemplateRequest r, FieldErrors errors)

@@ -30,7 +30,8 @@ internal static class TemplateEndpoints
         group.MapPost("", CreateAsync).WithName("CreateTemplate")
             .WithSummary("Create a coupon template")
             .WithDescription("Defines what a coupon is: scope (whole platform, a shop, products, categories), discount (a fixed amount, "
-                + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user. Every rule is checked at once: "
+                + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user, and who funds the discount "
+                + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps). Every rule is checked at once: "
                 + "400 VALIDATION_FAILED names each field at fault. With an Idempotency-Key, a repeat answers 200 with the template as it "
                 + "is now and creates nothing.")
             .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
@@ -228,7 +229,8 @@ internal static class TemplateEndpoints
         Id(s.TemplateId), Id(s.MerchantId), s.Name, s.Description, s.Currency, s.Scope, s.ShopId is { } shop ? Id(shop) : null,
         s.ProductIds.Select(Id).ToList(), s.CategoryIds.Select(Id).ToList(), s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff,
         s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
-        s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority);
+        s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority, s.Funding,
+        s.PlatformShareBps);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

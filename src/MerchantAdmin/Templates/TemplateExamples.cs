@@ -5,7 +5,10 @@ using PromotionEngine.Kernel.Documentation;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
-/// <summary>The OpenAPI document's examples of the template endpoints: 会员日满100减20, a threshold template of merchant 7.</summary>
+/// <summary>
+/// The OpenAPI document's examples of the template endpoints: 会员日满100减20, a threshold template of merchant 7 whose discount
+/// the platform subsidises by 30% (SPLIT, 3000 basis points; the merchant bears the rest).
+/// </summary>
 internal static class TemplateExamples
 {
     public const string TemplateId = "384536415389614080";
@@ -16,11 +19,12 @@ internal static class TemplateExamples
     public static readonly CreateTemplateRequest Create = new(
         Name: "会员日满100减20", Description: "会员日专享：订单满100元立减20元，每人限领2张。", Currency: "CNY", Scope: "PLATFORM", ShopId: null,
         ProductIds: null, CategoryIds: null, Type: "THRESHOLD", DiscountAmount: 2000, ThresholdAmount: 10000, PercentOff: null,
-        MaxDiscountAmount: null, ValidFrom: ValidFrom, ValidUntil: ValidUntil, ValidityAfterClaim: "P7D", Stock: 100_000, PerUserLimit: 2);
+        MaxDiscountAmount: null, ValidFrom: ValidFrom, ValidUntil: ValidUntil, ValidityAfterClaim: "P7D", Stock: 100_000, PerUserLimit: 2,
+        Funding: "SPLIT", PlatformShareBps: 3000);
 
     public static readonly TemplateResponse Template = new(
         TemplateId, "7", "会员日满100减20", "会员日专享：订单满100元立减20元，每人限领2张。", "CNY", "PLATFORM", null, [], [], "THRESHOLD", 2000, 10000,
-        null, null, ValidFrom, ValidUntil, "P7D", 100_000, 2, "ACTIVE", 0, Created, Created);
+        null, null, ValidFrom, ValidUntil, "P7D", 100_000, 2, "ACTIVE", 0, Created, Created, Funding: "SPLIT", PlatformShareBps: 3000);
 
     public static readonly ApiExample Created201 = new("created", "A threshold template: 20.00 off orders of 100.00", 201, Template, Create);
 
@@ -51,7 +55,10 @@ internal static class TemplateExamples
         [
             new("384536415389614950", "ADD_STOCK", "merchant:7", Created.AddDays(1), Json("""{"stock": 100000}"""), Json("""{"stock": 150000}""")),
             new("384536415389614081", "CREATE", "merchant:7", Created, null,
-                Json("""{"name": "会员日满100减20", "type": "THRESHOLD", "discountAmount": 2000, "thresholdAmount": 10000, "stock": 100000}""")),
+                Json("""
+                    {"name": "会员日满100减20", "type": "THRESHOLD", "discountAmount": 2000, "thresholdAmount": 10000, "stock": 100000,
+                     "funding": "SPLIT", "platformShareBps": 3000}
+                    """)),
         ], null),
         Parameters: new Dictionary<string, string> { ["id"] = TemplateId });
 

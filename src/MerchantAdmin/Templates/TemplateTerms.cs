@@ -17,6 +17,17 @@ internal enum BenefitType
     Percentage,
 }
 
+/// <summary>
+/// Who funds the discount (商家承担 / 平台补贴 / a split): the merchant, the platform, or the platform the template's
+/// platformShareBps of it and the merchant the rest. Part of the template's terms: fixed at creation.
+/// </summary>
+internal enum FundingKind
+{
+    Merchant,
+    Platform,
+    Split,
+}
+
 /// <summary>ACTIVE and TERMINATED are stored; ENDED follows from the clock once the window has passed.</summary>
 internal enum TemplateStatus
 {
@@ -58,9 +69,18 @@ internal static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
+    public static string Of(FundingKind funding) => funding switch
+    {
+        FundingKind.Merchant => "MERCHANT",
+        FundingKind.Platform => "PLATFORM",
+        FundingKind.Split => "SPLIT",
+        _ => throw new ArgumentOutOfRangeException(nameof(funding)),
+    };
+
     public static bool TryParse(string? value, out TemplateScope scope) => TryParseEnum(value, out scope);
     public static bool TryParse(string? value, out BenefitType type) => TryParseEnum(value, out type);
     public static bool TryParse(string? value, out TemplateStatus status) => TryParseEnum(value, out status);
+    public static bool TryParse(string? value, out FundingKind funding) => TryParseEnum(value, out funding);
 
     // "FIXED_AMOUNT" -> FixedAmount; exact upper-case spelling only, so typos are refused rather than guessed.
     private static bool TryParseEnum<T>(string? value, out T result) where T : struct, Enum

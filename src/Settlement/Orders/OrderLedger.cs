@@ -32,7 +32,7 @@ internal sealed class OrderLedger(IOrderRecords records, OrderSteps steps)
                 OrderSteps.Locked(record, step.Coupons, step.QuoteId, await steps.PricedAsync(step.QuoteId, ct), http, now);
                 break;
             case OrderVerbs.Consume:
-                OrderSteps.Consumed(record, http, now);
+                await steps.ConsumedAsync(record, http, scope, now, ct);
                 break;
             case OrderVerbs.Release:
                 OrderSteps.Released(record, http, now);

@@ -79,7 +79,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
                         $"Paid, but the coupons were not spent: {refused.Message}{Reasons(result)}", cause, scope, now, ct);
                     return;
                 }
-                Consumed(record, cause, now);
+                await ConsumedAsync(record, cause, scope, now, ct);
                 foreach (var pending in record.TakePendingRefunds())
                     await RefundAsync(record, pending.RefundId, pending.Lines, pending.ShopRefunded, cause, restore: true, scope, now, ct);
                 return;
@@ -99,13 +99,32 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         }
     }
 
-    /// <summary>The engine spent the coupons: the record says so.</summary>
-    public static void Consumed(OrderRecord record, StepCause cause, DateTimeOffset now)
+    /// <summary>
+    /// The engine spent the coupons: the record says so, and with a pinned allocation order-discount-consumed tells what they
+    /// took off, once per order (the first consume of the record: its consumed discount is set from then on).
+    /// </summary>
+    public async Task ConsumedAsync(OrderRecord record, StepCause cause, WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
+        var first = record.ConsumedDiscount is null;
         record.Consumed();
         record.Note(StepNames.Consume, cause.Source, StepOutcomes.Done, null,
             $"{record.CouponIds.Count} coupon(s) spent" + (record.ConsumedDiscount is { } d ? $"; discount {Amount(d)}." : "."),
             now, cause.Type, cause.EventId);
+        if (first && record.Priced is { } priced)
+            await outbox.AddAsync(OutgoingEvent.Now(DiscountConsumed(record, priced, now), now, record.OrderId), scope, ct);
+    }
+
+    /// <summary>The allocation pinned at the lock, as spent: list total, shipping, discount per coupon and line, what was paid.</summary>
+    public static OrderDiscountConsumed DiscountConsumed(OrderRecord record, PinnedQuote priced, DateTimeOffset now)
+    {
+        var lines = priced.Lines.ToDictionary(l => l.Line);
+        var goods = priced.Lines.Sum(l => l.UnitPrice * l.Quantity);
+        var discount = priced.Coupons.Sum(c => c.Discount);
+        var coupons = priced.Coupons.Select(c => new SettledCouponDiscount(c.CouponId, c.TemplateId, c.Discount,
+            c.Lines.Select((line, j) => new SettledLineShare(line, lines[line].Sku, lines[line].UnitPrice, lines[line].Quantity, c.Shares[j]))
+                .ToList())).ToList();
+        return new OrderDiscountConsumed(record.OrderId, record.UserId, priced.Currency, goods, priced.ShippingFee, discount,
+            goods + priced.ShippingFee - discount, coupons, now);
     }
 
     /// <summary>Payment failed or the order was cancelled: give the coupons back, or wait for the order so it is never held.</summary>
@@ -162,6 +181,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         if (record.State == OrderStates.Refunded)
             return await RefuseRefundAsync(record, RefundUnits.NothingToRefund, "The whole order is refunded already.", cause, scope, now, ct);
         RefundFigures? figures = null;
+        IReadOnlyList<CouponRefund>? coupons = null;
         IReadOnlyList<int>? after = null;
         var whole = lines is null;
         if (record.Priced is { } priced)
@@ -169,6 +189,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             (after, var code, var message) = RefundUnits.After(priced, record.RefundedUnits, lines);
             if (after is null) return await RefuseRefundAsync(record, code!, message!, cause, scope, now, ct);
             figures = RefundPolicy.Assess(priced, after, record.Refund?.PaidOut ?? 0);
+            coupons = RefundPolicy.ThisRefund(priced, record.RefundedUnits, after);
             whole = figures.Whole;
         }
         if (whole && restore)
@@ -182,7 +203,8 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         record.Note(StepNames.Refund, cause.Source, StepOutcomes.Done, null, Describe(refundId, figures, whole), now, cause.Type, cause.EventId);
         await outbox.AddAsync(OutgoingEvent.Now(
             new OrderRefundSettled(record.OrderId, record.UserId, refundId, record.Currency ?? "", figures?.RefundedGoods,
-                figures?.RefundedShipping, figures?.Clawback, figures?.Payout, figures?.Outstanding, shopRefunded, whole, now),
+                figures?.RefundedShipping, figures?.Clawback, figures?.Payout, figures?.Outstanding, shopRefunded, whole, now,
+                coupons?.Select(c => new RefundedCouponDiscount(c.CouponId, c.TemplateId, c.Returned, c.ClawedBack)).ToList()),
             now, record.OrderId), scope, ct);
         return null;
     }

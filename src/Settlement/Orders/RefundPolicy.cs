@@ -15,20 +15,40 @@ namespace PromotionEngine.Settlement.Orders;
 /// <item>due = refunded goods + shipping − claw-back; what was paid out never goes down (payout = the rise of due above
 ///   what was paid out), and what was paid out beyond due is outstanding: the buyer owes it back.</item>
 /// </list>
-/// Coupons are restored only when the whole order is refunded.
+/// Coupons are restored only when the whole order is refunded. The same figures per coupon (<see cref="Coupons"/>), and what one
+/// refund takes back of each coupon's discount (<see cref="ThisRefund"/>), tell clearing who gave back what.
 /// </summary>
 internal static class RefundPolicy
 {
     public static RefundFigures Assess(PinnedQuote order, IReadOnlyList<int> refundedUnits, long paidOutBefore)
     {
+        var coupons = Coupons(order, refundedUnits);
+        long goods = 0;
+        for (var i = 0; i < order.Lines.Count; i++) goods += order.Lines[i].UnitPrice * refundedUnits[i];
+        goods -= coupons.Sum(c => c.Returned); // the refunded units' list price less the discount that left with them
+        var clawback = coupons.Sum(c => c.ClawedBack);
+        var whole = refundedUnits.Select((r, i) => r == order.Lines[i].Quantity).All(all => all);
+        var shipping = whole ? order.ShippingFee : 0;
+        var due = goods + shipping - clawback;
+        var paidOut = Math.Max(paidOutBefore, due);
+        return new RefundFigures(goods, shipping, clawback, due, paidOut - paidOutBefore, paidOut, paidOut - due, whole);
+    }
+
+    /// <summary>
+    /// Each coupon's part of <see cref="Assess"/>'s figures as of these refunded units, in the allocation's order: Returned, the
+    /// discount that left with the refunded units (its discount − ⌊share × kept / quantity⌋ over its lines); ClawedBack, the
+    /// kept units' share when its threshold no longer holds on their list prices. Over the coupons, Returned adds up to the list
+    /// price of the refunded units − RefundedGoods, and ClawedBack to Clawback. Both are totals so far, and a claw-back total
+    /// can fall: the units it was taken from may be refunded later, their discount then counting as returned.
+    /// </summary>
+    public static IReadOnlyList<CouponRefund> Coupons(PinnedQuote order, IReadOnlyList<int> refundedUnits)
+    {
         if (refundedUnits.Count != order.Lines.Count) throw new ArgumentException("One count per order line.", nameof(refundedUnits));
         var kept = order.Lines.Select((l, i) => l.Quantity - refundedUnits[i]).ToArray();
-        if (kept.Any(k => k < 0)) throw new ArgumentException("More units refunded than the line has.", nameof(refundedUnits));
+        if (kept.Any(k => k < 0) || refundedUnits.Any(r => r < 0))
+            throw new ArgumentException("More units refunded than the line has.", nameof(refundedUnits));
         var byLine = order.Lines.Select((l, i) => (l.Line, i)).ToDictionary(p => p.Line, p => p.i);
-
-        long goods = 0;
-        for (var i = 0; i < order.Lines.Count; i++) goods += order.Lines[i].UnitPrice * (order.Lines[i].Quantity - kept[i]);
-        long clawback = 0;
+        var coupons = new List<CouponRefund>(order.Coupons.Count);
         foreach (var coupon in order.Coupons)
         {
             long keptShare = 0, keptList = 0;
@@ -39,19 +59,50 @@ internal static class RefundPolicy
                 keptShare += KeptShare(coupon.Shares[j], kept[at], line.Quantity);
                 keptList += line.UnitPrice * kept[at];
             }
-            goods -= coupon.Discount - keptShare; // the discount that left with the refunded units
-            if (coupon.ThresholdAmount is { } threshold && keptList < threshold) clawback += keptShare;
+            var broken = coupon.ThresholdAmount is { } threshold && keptList < threshold;
+            coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, broken ? keptShare : 0));
         }
-        var whole = kept.All(k => k == 0);
-        var shipping = whole ? order.ShippingFee : 0;
-        var due = goods + shipping - clawback;
-        var paidOut = Math.Max(paidOutBefore, due);
-        return new RefundFigures(goods, shipping, clawback, due, paidOut - paidOutBefore, paidOut, paidOut - due, whole);
+        return coupons;
+    }
+
+    /// <summary>
+    /// What one refund takes back of each coupon's discount (in the allocation's order), the refund taking the order from
+    /// <paramref name="refundedBefore"/> units per line to <paramref name="refundedAfter"/>. From the coupon's
+    /// <see cref="Coupons"/> totals before and after:
+    /// <list type="bullet">
+    /// <item>ClawedBack: how far its claw-back total rose (never below 0);</item>
+    /// <item>Returned: the rest of what its Returned + ClawedBack total rose by.</item>
+    /// </list>
+    /// Both are never negative (Returned totals only rise as units leave; so does Returned + ClawedBack: once a threshold broke
+    /// the coupon's whole discount is taken back, and a claw-back total only falls afterwards, its units being refunded). So a
+    /// claw-back stays a claw-back: refunding the units it was taken from later takes nothing more. Each refund's amounts depend
+    /// only on the units before and after it, and over any refunds they add up, per coupon, to its Returned + ClawedBack total
+    /// as of the units refunded so far, and so to its discount once the whole order is refunded.
+    /// </summary>
+    public static IReadOnlyList<CouponRefund> ThisRefund(PinnedQuote order, IReadOnlyList<int> refundedBefore, IReadOnlyList<int> refundedAfter)
+    {
+        var before = Coupons(order, refundedBefore);
+        return Coupons(order, refundedAfter).Select((after, k) =>
+        {
+            var clawing = Math.Max(0, after.ClawedBack - before[k].ClawedBack);
+            var returning = after.Returned + after.ClawedBack - before[k].Returned - before[k].ClawedBack - clawing;
+            if (returning < 0)
+                throw new ArgumentException(
+                    $"Coupon {after.CouponId}: fewer units are refunded after this refund than before.", nameof(refundedAfter));
+            return after with { Returned = returning, ClawedBack = clawing };
+        }).ToList();
     }
 
     /// <summary>⌊share × kept / quantity⌋, exact for any amounts (the product may pass 2^63).</summary>
     public static long KeptShare(long share, int kept, int quantity) => (long)((Int128)share * kept / quantity);
 }
+
+/// <summary>
+/// What refunds take back of one coupon's discount (the allocation's coupon id and its template): Returned, the part that left
+/// with refunded units; ClawedBack, the part on kept units whose threshold no longer holds. Totals so far or one refund's
+/// amounts, as the method that makes it says.
+/// </summary>
+internal sealed record CouponRefund(long CouponId, long TemplateId, long Returned, long ClawedBack);
 
 /// <summary>
 /// A paid order's refunds as of now. RefundedGoods, RefundedShipping, Clawback and Due are totals so far; Payout is what

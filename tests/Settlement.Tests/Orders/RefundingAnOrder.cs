@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using PromotionEngine.Settlement.Orders;
 using PromotionEngine.Settlement.Quotes;
 
@@ -118,6 +121,113 @@ public class RefundingAnOrder
             Assert.Equal((payable, payable, 0L), (last.PaidOut, payouts, last.Outstanding));
         }
     }
+
+    [Fact]
+    public void Each_coupon_says_what_left_with_the_refunded_units_and_what_its_broken_threshold_clawed_back()
+    {
+        var socks = RefundPolicy.ThisRefund(Threshold, [0, 0], [0, 1]);
+
+        Assert.Equal([new CouponRefund(1, 1, Returned: 500, ClawedBack: 1500)], socks);
+
+        // The shoes later: the coupon's whole discount was taken back already (5.00 returned, 15.00 clawed back).
+        var rest = RefundPolicy.ThisRefund(Threshold, [0, 1], [1, 1]);
+
+        Assert.Equal([new CouponRefund(1, 1, 0, 0)], rest);
+    }
+
+    [Fact]
+    public void The_whole_order_at_once_returns_every_coupon_s_discount_and_claws_nothing_back()
+    {
+        var twoCoupons = Order(600, [Line(0, "shoe", 9000, 2, 1800), Line(1, "sock", 2000, 1, 500)],
+            Coupon(7, 2000, 20_000, (0, 1800), (1, 200)), Coupon(8, 300, null, (1, 300)));
+
+        var whole = RefundPolicy.ThisRefund(twoCoupons, [0, 0], [2, 1]);
+
+        Assert.Equal([new CouponRefund(7, 1, 2000, 0), new CouponRefund(8, 1, 300, 0)], whole);
+    }
+
+    [Fact]
+    public void Without_a_threshold_a_coupon_s_discount_comes_back_with_each_unit_rounded_as_the_refunds_are()
+    {
+        var order = Order(500, [Line(0, "cup", 3000, 3, 1001)], Coupon(1, 1001, null, (0, 1001)));
+
+        var taken = new[] { 1, 2, 3 }.Select(refunded => Assert.Single(RefundPolicy.ThisRefund(order, [refunded - 1], [refunded]))).ToList();
+
+        Assert.Equal([334L, 334L, 333L], taken.Select(c => c.Returned));
+        Assert.All(taken, c => Assert.Equal(0, c.ClawedBack));
+    }
+
+    [Fact]
+    public void A_claw_back_taken_once_is_not_taken_again_as_its_units_leave()
+    {
+        // Three lines, 20.00 off from 200.00 split 10.00 / 5.00 / 5.00. The hat leaving breaks the threshold: the 10.00 kept on
+        // the shoes and the 5.00 on the socks are clawed back. The socks and then the shoes leaving later take nothing more.
+        var order = Order(0, [Line(0, "shoe", 10_000, 1, 1000), Line(1, "sock", 5000, 1, 500), Line(2, "hat", 5000, 1, 500)],
+            Coupon(1, 2000, 20_000, (0, 1000), (1, 500), (2, 500)));
+
+        Assert.Equal([new CouponRefund(1, 1, 500, 1500)], RefundPolicy.ThisRefund(order, [0, 0, 0], [0, 0, 1]));
+        Assert.Equal([new CouponRefund(1, 1, 0, 0)], RefundPolicy.ThisRefund(order, [0, 0, 1], [0, 1, 1]));
+        Assert.Equal([new CouponRefund(1, 1, 0, 0)], RefundPolicy.ThisRefund(order, [0, 1, 1], [1, 1, 1]));
+        Assert.Throws<ArgumentException>(() => RefundPolicy.ThisRefund(order, [0, 0, 1], [0, 0, 0]));
+    }
+
+    /// <summary>An order of 1 to 4 lines and 0 to 3 coupons (each on some of its lines, some with a threshold), and refunds of it.</summary>
+    private static readonly Gen<(PinnedQuote Order, (int Line, int Units)[] Refunds)> AnOrderAndItsRefunds =
+        from lines in Gen.Choose(1, 4).SelectMany(n => Gen.Zip(Gen.Choose(1, 50_000), Gen.Choose(1, 5)).ArrayOf(n))
+        from coupons in Gen.Choose(0, 3).SelectMany(n =>
+            Gen.Zip(Gen.Choose(0, 1000).ArrayOf(lines.Length), Gen.Elements(0, 0, 1, 300, 700, 999, 1000)).ArrayOf(n))
+        from shipping in Gen.Choose(0, 1000)
+        from refunds in Gen.Zip(Gen.Choose(0, lines.Length - 1), Gen.Choose(1, 5)).ArrayOf()
+        select (OrderOf(lines, coupons, shipping), refunds);
+
+    // Each coupon takes its weight (0: not on the line) in thousandths of a third of a line's list total, so three fit on any line.
+    private static PinnedQuote OrderOf((int Price, int Quantity)[] lines, (int[] Weights, int Threshold)[] coupons, int shipping)
+    {
+        var discounts = new long[lines.Length];
+        var pinned = coupons.Select((c, k) =>
+        {
+            var on = Enumerable.Range(0, lines.Length).Where(i => c.Weights[i] > 0).DefaultIfEmpty(0).ToList();
+            var shares = on.Select(i => (long)lines[i].Price * lines[i].Quantity * c.Weights[i] / 3000).ToList();
+            for (var j = 0; j < on.Count; j++) discounts[on[j]] += shares[j];
+            var list = on.Sum(i => (long)lines[i].Price * lines[i].Quantity);
+            // Met by the whole order, as pricing requires; 1000 (all of it) breaks with the first unit of a line with a price.
+            long? threshold = c.Threshold == 0 ? null : Math.Max(1, list * c.Threshold / 1000);
+            return new PinnedCoupon(100 + k, 10 + k, shares.Sum(), threshold, on.Select(i => i + 1).ToList(), shares);
+        }).ToArray();
+        return Order(shipping, lines.Select((l, i) => Line(i + 1, $"sku{i}", l.Price, l.Quantity, discounts[i])).ToArray(), pinned);
+    }
+
+    [Property(MaxTest = 2000)]
+    public Property What_each_refund_takes_of_each_coupon_adds_up_to_the_policy_s_totals_and_in_the_end_to_its_discount() =>
+        Prop.ForAll(AnOrderAndItsRefunds.ToArbitrary(), c =>
+        {
+            var (order, steps) = c;
+            var refunded = new int[order.Lines.Count];
+            var settled = new List<CouponRefund>();
+            long paidOut = 0;
+            // The random steps (what is left of a line, at most), then the rest of the order at once.
+            foreach (var step in steps.Select(s => (s.Line, s.Units)).Append((Line: -1, Units: 0)))
+            {
+                var after = refunded.ToArray();
+                if (step.Line < 0) after = order.Lines.Select(l => l.Quantity).ToArray();
+                else after[step.Line] += Math.Min(step.Units, order.Lines[step.Line].Quantity - after[step.Line]);
+                if (after.SequenceEqual(refunded)) continue;
+
+                var figures = RefundPolicy.Assess(order, after, paidOut);
+                var thisRefund = RefundPolicy.ThisRefund(order, refunded, after);
+                settled.AddRange(thisRefund);
+                (refunded, paidOut) = (after, figures.PaidOut);
+
+                Assert.All(thisRefund, t => Assert.True(t.Returned >= 0 && t.ClawedBack >= 0, $"{t} is negative"));
+                var taken = settled.GroupBy(t => t.CouponId).ToDictionary(g => g.Key, g => g.Sum(t => t.Returned + t.ClawedBack));
+                var totals = RefundPolicy.Coupons(order, refunded);
+                Assert.Equal(totals.Select(t => t.Returned + t.ClawedBack), order.Coupons.Select(p => taken[p.CouponId]));
+                var refundedList = order.Lines.Select((l, i) => l.UnitPrice * refunded[i]).Sum();
+                Assert.Equal(refundedList - figures.RefundedGoods + figures.Clawback, taken.Values.Sum());
+            }
+            Assert.Equal(order.Coupons.Select(p => p.Discount),
+                order.Coupons.Select(p => settled.Where(t => t.CouponId == p.CouponId).Sum(t => t.Returned + t.ClawedBack)));
+        });
 
     [Fact]
     public void A_refund_names_units_by_sku_and_cannot_take_more_than_is_left()

@@ -363,6 +363,8 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
             case "perUserLimit": value = 100; break;
             case "exclusive": value = false; break;
             case "priority": value = 0; break;
+            case "funding": value = "MERCHANT"; break;
+            case "platformShareBps": value = 0; break;
             case "templateId":
                 value = path.StartsWith("/api/v1/me/reminders", StringComparison.Ordinal) ? world.FutureTemplate : world.Template;
                 break;

@@ -22,7 +22,7 @@ public sealed class EventRecorder :
     IEventHandler<CouponReleased>, IEventHandler<CouponRefunded>, IEventHandler<CouponExpired>, IEventHandler<CouponReminderDue>,
     IEventHandler<DistributionTaskCreated>, IEventHandler<DistributionTaskStarted>, IEventHandler<DistributionTaskCompleted>,
     IEventHandler<DistributionTaskFailed>, IEventHandler<CouponPushed>, IEventHandler<OrderSettlementRefused>, IEventHandler<OrderRefundSettled>,
-    IInstanceEventHandler<TemplateCreated>, IInstanceEventHandler<TemplateChanged>
+    IEventHandler<OrderDiscountConsumed>, IInstanceEventHandler<TemplateCreated>, IInstanceEventHandler<TemplateChanged>
 {
     public const string Consumer = "test.recorder";
     public const string InstanceConsumer = "test.instance";
@@ -61,6 +61,7 @@ public sealed class EventRecorder :
             services.AddSingleton(EventSubscription.Group<CouponPushed, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<OrderSettlementRefused, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.Group<OrderRefundSettled, EventRecorder>(Consumer));
+            services.AddSingleton(EventSubscription.Group<OrderDiscountConsumed, EventRecorder>(Consumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateCreated, EventRecorder>(InstanceConsumer));
             services.AddSingleton(EventSubscription.EveryInstance<TemplateChanged, EventRecorder>(InstanceConsumer));
         }));
@@ -130,6 +131,8 @@ public sealed class EventRecorder :
     public Task HandleAsync(OrderSettlementRefused e, EventContext context, WriteScope scope, CancellationToken ct)
         => RecordAsync(context, scope, ct);
     public Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct) => RecordAsync(context, scope, ct);
+    public Task HandleAsync(OrderDiscountConsumed e, EventContext context, WriteScope scope, CancellationToken ct)
+        => RecordAsync(context, scope, ct);
 
     public Task HandleAsync(TemplateCreated e, EventContext context, CancellationToken ct) => Seen(context);
     public Task HandleAsync(TemplateChanged e, EventContext context, CancellationToken ct) => Seen(context);

@@ -39,6 +39,22 @@ public abstract class Backbone(BackboneApp fixture)
         (await EventRecorder.EffectsAsync(fixture.Database)).Where(e => e.Envelope.AggregateId == aggregate).ToList();
 
     [Fact]
+    public async Task Who_funds_a_template_travels_in_every_event_of_it()
+    {
+        var template = Api.ATemplate(_app.Clock.GetUtcNow());
+        var body = JsonSerializer.SerializeToElement(template).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        (body["funding"], body["platformShareBps"]) = ("SPLIT", 4000);
+        var id = (await _merchant.CreateTemplateAsync(body)).Id();
+        Assert.Equal(HttpStatusCode.OK, (await _merchant.PatchAsJsonAsync($"/api/v1/merchant/templates/{id}", new { name = "Renamed" })).StatusCode);
+
+        var effects = await EffectsOfAsync(id, 2);
+
+        Assert.Equal(["template-created", "template-changed"], effects.Select(e => e.Envelope.Type));
+        var states = effects.Select(e => e.Envelope.PayloadAs<TemplateChanged>().Template).ToList(); // every event carries the template whole
+        Assert.All(states, t => Assert.Equal((FundingKinds.Split, 4000), (t.Funding, t.PlatformShareBps)));
+    }
+
+    [Fact]
     public async Task Template_events_reach_a_consumer_once_each_and_in_order()
     {
         var template = await TemplateAsync();

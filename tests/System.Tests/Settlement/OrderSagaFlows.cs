@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PromotionEngine.Contracts.Events.Orders.V1;
+using PromotionEngine.Contracts.Events.Settlement.V1;
 using PromotionEngine.System.Tests.Infrastructure;
 using PromotionEngine.System.Tests.Messaging;
 
@@ -91,6 +92,34 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal([("LOCK", "DONE", null), ("CONSUME", "DONE", (string?)null)], Steps(paid));
         Assert.All(paid.GetProperty("history").EnumerateArray(), s => Assert.Equal("EVENT", s.Str("source")));
         Assert.Single(await EffectsAsync(coupon, "coupon-consumed", 1));
+
+        var spent = Assert.Single(await EffectsAsync(order, "order-discount-consumed", 1)).Envelope.PayloadAs<OrderDiscountConsumed>();
+        Assert.Equal((user, "CNY", 20_000L, 800L, 2000L, 18_800L),
+            (spent.UserId, spent.Currency, spent.GoodsAmount, spent.ShippingFee, spent.Discount, spent.Paid));
+        var used = Assert.Single(spent.Coupons);
+        Assert.Equal((long.Parse(coupon), 2000L), (used.UserCouponId, used.Discount));
+        Assert.Equal([("shoe", 15_000L, 1, 1500L), ("sock", 5000L, 1, 500L)], used.Lines.Select(l => (l.Sku, l.UnitPrice, l.Quantity, l.Share)));
+    }
+
+    [Fact]
+    public async Task An_order_consumed_over_http_publishes_its_discount_once_whatever_events_follow()
+    {
+        var (user, coupon, quoteId) = await QuotedAsync();
+        var order = Api.NewOrderId();
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock", new { quoteId, ttlSeconds = 900 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
+
+        await _orders.PaidAsync(order, 18_800);                      // the order system says so too: the saga finds it spent
+        await _orders.RecordAfterAsync(order, 3);
+        await _orders.RefundedAsync(order, "r-1", 18_800);
+        // The order's events arrive in order: once the refund's is recorded, any second discount-consumed would be too.
+        await EffectsAsync(order, "order-refund-settled", 1);
+
+        var spent = Assert.Single(await EffectsAsync(order, "order-discount-consumed", 1)).Envelope.PayloadAs<OrderDiscountConsumed>();
+        Assert.Equal((user, 2000L, 18_800L), (spent.UserId, spent.Discount, spent.Paid));
+        Assert.Equal([long.Parse(coupon)], spent.Coupons.Select(c => c.UserCouponId));
     }
 
     [Fact]
@@ -134,7 +163,7 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal(("CONSUME", "REFUSED", "HOLD_EXPIRED"), Steps(refused).Last());
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user, coupon)); // never spent
         var report = Assert.Single(await EffectsAsync(order, "order-settlement-refused", 1)).Envelope
-            .PayloadAs<Contracts.Events.Settlement.V1.OrderSettlementRefused>();
+            .PayloadAs<OrderSettlementRefused>();
         Assert.Equal(("CONSUME", "HOLD_EXPIRED", "payment-succeeded", payment), (report.Step, report.Code, report.CauseType, report.CauseEventId));
         Assert.Empty(await EffectsAsync(coupon, "coupon-consumed", 0));
     }
@@ -166,8 +195,28 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal(2000, whole.GetProperty("discount").GetProperty("restored").GetInt64());
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user, coupon));
         var settled = (await EffectsAsync(order, "order-refund-settled", 2)).Select(
-            e => e.Envelope.PayloadAs<Contracts.Events.Settlement.V1.OrderRefundSettled>()).ToList();
+            e => e.Envelope.PayloadAs<OrderRefundSettled>()).ToList();
         Assert.Equal([(3000L, false), (15_800L, true)], settled.Select(s => (s.Payout!.Value, s.CouponsRestored)));
+        // The socks took their 5.00 of the discount with them; the shoes kept alone lost their 15.00: clawed back. The rest of
+        // the order later takes nothing more of the coupon: its whole discount has come back already.
+        Assert.Equal([(long.Parse(coupon), 500L, 1500L)], settled[0].Coupons!.Select(c => (c.UserCouponId, c.Returned, c.ClawedBack)));
+        Assert.Equal([(long.Parse(coupon), 0L, 0L)], settled[1].Coupons!.Select(c => (c.UserCouponId, c.Returned, c.ClawedBack)));
+    }
+
+    [Fact]
+    public async Task An_order_locked_without_a_quote_has_no_allocation_so_no_discount_or_coupon_amounts_are_published()
+    {
+        var (user, coupon, _) = await QuotedAsync();
+        var order = Api.NewOrderId();
+        await _orders.CreatedAsync(order, user, couponIds: [coupon]);
+        await _orders.PaidAsync(order, 18_800);
+        await _orders.RecordAsync(order, r => r.Str("state") == "CONSUMED");
+
+        await _orders.RefundedAsync(order, "r-1", 18_800);
+
+        var refund = Assert.Single(await EffectsAsync(order, "order-refund-settled", 1)).Envelope.PayloadAs<OrderRefundSettled>();
+        Assert.Null(refund.Coupons);
+        Assert.Empty(await EffectsAsync(order, "order-discount-consumed", 0)); // it would have come before the refund's
     }
 
     [Fact]
@@ -198,6 +247,9 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Single(await EffectsAsync(coupon, "coupon-consumed", 1));
         Assert.Single(await EffectsAsync(coupon, "coupon-refunded", 1));
         Assert.Equal("AVAILABLE", await CouponStatusAsync(user, coupon));
+        var refund = Assert.Single(await EffectsAsync(order, "order-refund-settled", 1)).Envelope.PayloadAs<OrderRefundSettled>();
+        Assert.Equal([(2000L, 0L)], refund.Coupons!.Select(c => (c.Returned, c.ClawedBack))); // the whole order at once: all returned
+        Assert.Single(await EffectsAsync(order, "order-discount-consumed", 1)); // recorded before the refund's: no second one
     }
 
     [Fact]
@@ -296,7 +348,7 @@ public abstract class OrderSagaFlows(BackboneApp fixture) : IAsyncLifetime
         Assert.Equal(("CONSUME_REFUSED", "ORDER_NOT_LOCKED"), (unpaid.Str("state"), unpaid.Str("code")));
         Assert.Equal("LOCKED", await CouponStatusAsync(user, coupon)); // still the other order's
         Assert.Equal(["LOCK", "CONSUME"], (await EffectsAsync(order, "order-settlement-refused", 2))
-            .Select(e => e.Envelope.PayloadAs<Contracts.Events.Settlement.V1.OrderSettlementRefused>().Step));
+            .Select(e => e.Envelope.PayloadAs<OrderSettlementRefused>().Step));
     }
 }
 

@@ -12,6 +12,7 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
 /// optionally maxDiscountAmount and thresholdAmount. By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
 public sealed record CreateTemplateRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string? Name,
@@ -34,7 +35,14 @@ public sealed record CreateTemplateRequest(
     [property: Required, Range(1, 1_000_000_000)] long? Stock,
     [property: Required, Range(1, 1000)] int? PerUserLimit,
     [property: Description("True: combines with no other coupon on an order.")] bool? Exclusive = null,
-    [property: Description("Which coupon applies first when several combine (0 to 1000, higher first)."), Range(0, 1000)] int? Priority = null);
+    [property: Description("Which coupon applies first when several combine (0 to 1000, higher first)."), Range(0, 1000)] int? Priority = null,
+    [property: AllowedValues("MERCHANT", "PLATFORM", "SPLIT"),
+        Description("Who funds the discount: MERCHANT (商家承担, the default), PLATFORM (平台补贴) or SPLIT (platformShareBps of it the platform, "
+            + "the rest the merchant). Fixed at creation.")]
+    string? Funding = null,
+    [property: Description("The platform's part of the discount in basis points: 0 with MERCHANT, 10000 with PLATFORM (either may be "
+        + "left out), 1 to 9999 with SPLIT (required there)."), Range(0, 10_000)]
+    int? PlatformShareBps = null);
 
 public sealed record TemplateResponse(
     string Id,
@@ -61,7 +69,10 @@ public sealed record TemplateResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     bool Exclusive = false,
-    int Priority = 0);
+    int Priority = 0,
+    [property: AllowedValues("MERCHANT", "PLATFORM", "SPLIT"), Description("Who funds the discount.")] string Funding = "MERCHANT",
+    [property: Description("The platform's part of the discount in basis points (0 to 10000); the merchant bears the rest."), Range(0, 10_000)]
+    int PlatformShareBps = 0);
 
 /// <summary>
 /// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the

@@ -14,7 +14,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     private const string Columns =
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
-        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority";
+        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -45,7 +45,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         scope.Connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
-            "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority)",
+            "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
+            "@Funding, @PlatformShareBps)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -150,6 +151,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public int Version { get; init; }
         public bool Exclusive { get; init; }
         public int Priority { get; init; }
+        public string Funding { get; init; } = "";
+        public int PlatformShareBps { get; init; }
 
         public static TemplateRow From(CouponTemplate t) => new()
         {
@@ -178,19 +181,23 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             Version = t.Version,
             Exclusive = t.Exclusive,
             Priority = t.Priority,
+            Funding = WireNames.Of(t.Funding),
+            PlatformShareBps = t.PlatformShareBps,
         };
 
         public CouponTemplate ToTemplate()
         {
-            if (!WireNames.TryParse(Scope, out TemplateScope scope) || !WireNames.TryParse(Type, out BenefitType type))
+            if (!WireNames.TryParse(Scope, out TemplateScope scope) || !WireNames.TryParse(Type, out BenefitType type)
+                || !WireNames.TryParse(Funding, out FundingKind funding))
                 throw new InvalidOperationException(
-                    $"Template {Id} has the scope '{Scope}' and type '{Type}'; no release of the engine writes one of them.");
+                    $"Template {Id} has the scope '{Scope}', type '{Type}' and funding '{Funding}'; no release of the engine writes one of them.");
             var definition = new TemplateDefinition(Name, Description, Currency,
                 new CouponScope(
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
-                ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority);
+                ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
+                PlatformShareBps);
             return CouponTemplate.Restore(new TemplateId(Id), new MerchantId(MerchantId), definition, UtcMillis.ToTime(TerminatedAt),
                 UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt), Version);
         }
