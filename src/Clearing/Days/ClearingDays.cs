@@ -57,14 +57,20 @@ internal sealed class ClearingDays(IDatabase db, TimeProvider clock)
     private string ForUpdate => db.Dialect == SqlDialect.MySql ? " FOR UPDATE" : "";
 
     /// <summary>
+    /// A locking read in MariaDB: it sees the latest committed rows, not the transaction's snapshot (which may predate the lock the
+    /// transaction waited for). SQLite's single writer needs none.
+    /// </summary>
+    public string Latest => db.Dialect == SqlDialect.MySql ? " LOCK IN SHARE MODE" : "";
+
+    /// <summary>
     /// Takes the calendar's lock in <paramref name="scope"/> (held until it commits) and answers the closed days from
     /// <paramref name="from"/> on: what a posting in this transaction resolves its days with.
     /// </summary>
-    public static async Task<PostingCalendar> LockForPostingAsync(DateOnly from, WriteScope scope, CancellationToken ct)
+    public async Task<PostingCalendar> LockForPostingAsync(DateOnly from, WriteScope scope, CancellationToken ct)
     {
         await LockAsync(scope, ct);
         var closed = await scope.Connection.QueryAsync<int>(new CommandDefinition(
-            "SELECT day FROM clr_days WHERE day >= @From", new { From = DayNumbers.Of(from) }, scope.Transaction, cancellationToken: ct));
+            "SELECT day FROM clr_days WHERE day >= @From" + Latest, new { From = DayNumbers.Of(from) }, scope.Transaction, cancellationToken: ct));
         return new PostingCalendar(closed.Select(DayNumbers.From).ToHashSet());
     }
 
@@ -112,7 +118,8 @@ internal sealed class ClearingDays(IDatabase db, TimeProvider clock)
         public string ClosedBy { get; init; } = "";
     }
 
-    private static Task LockAsync(WriteScope scope, CancellationToken ct) =>
+    /// <summary>Takes the calendar's lock in <paramref name="scope"/> until it commits: postings, closes and parking serialize on it.</summary>
+    public static Task LockAsync(WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clr_calendar SET postings = postings + 1 WHERE id = 1", transaction: scope.Transaction, cancellationToken: ct));
 }

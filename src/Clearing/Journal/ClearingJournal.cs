@@ -13,7 +13,7 @@ internal sealed record JournalHead(long Seq, DateTimeOffset? OldestPendingAt);
 /// transaction after the calendar's lock (<see cref="ClearingDays"/>), so rows commit in seq order and a reader that goes on
 /// after the last seq it saw never misses one; read by the ingestion in seq order.
 /// </summary>
-internal sealed class ClearingJournal(IDatabase db, TimeProvider clock)
+internal sealed class ClearingJournal(IDatabase db, ClearingDays days, TimeProvider clock)
 {
     private const string Columns =
         "event_id, line, movement, occurred_at, posting_day, original_day, merchant_id, template_id, scope, currency, funding, "
@@ -24,7 +24,7 @@ internal sealed class ClearingJournal(IDatabase db, TimeProvider clock)
     public async Task AppendAsync(IReadOnlyList<ClearingFact> facts, WriteScope scope, CancellationToken ct)
     {
         if (facts.Count == 0) return;
-        var calendar = await ClearingDays.LockForPostingAsync(facts.Min(f => f.PostingDay), scope, ct);
+        var calendar = await days.LockForPostingAsync(facts.Min(f => f.PostingDay), scope, ct);
         var journaledAt = UtcMillis.From(clock.GetUtcNow());
         foreach (var fact in facts)
         {

@@ -33,6 +33,9 @@ internal sealed class ClearingTemplates(IDatabase db)
 
     private string ForUpdate => db.Dialect == SqlDialect.MySql ? " FOR UPDATE" : "";
 
+    /// <summary>A locking read in MariaDB: the latest committed rows, not the transaction's snapshot.</summary>
+    private string Latest => db.Dialect == SqlDialect.MySql ? " LOCK IN SHARE MODE" : "";
+
     /// <summary>Keeps <paramref name="template"/> unless a higher version is stored already.</summary>
     public async Task SaveAsync(TemplateDimension template, WriteScope scope, CancellationToken ct)
     {
@@ -48,12 +51,13 @@ internal sealed class ClearingTemplates(IDatabase db)
     }
 
     /// <summary>The templates asked for that the dimension knows, by id.</summary>
-    public static async Task<IReadOnlyDictionary<long, TemplateDimension>> FindAllAsync(IEnumerable<long> ids, WriteScope scope,
+    public async Task<IReadOnlyDictionary<long, TemplateDimension>> FindAllAsync(IEnumerable<long> ids, WriteScope scope,
         CancellationToken ct)
     {
         var wanted = ids.Distinct().ToArray();
         return (await scope.Connection.QueryAsync<TemplateDimension>(new CommandDefinition(
-            $"SELECT {Columns} FROM clr_templates WHERE template_id IN @Ids", new { Ids = wanted }, scope.Transaction, cancellationToken: ct)))
+            $"SELECT {Columns} FROM clr_templates WHERE template_id IN @Ids" + Latest, new { Ids = wanted }, scope.Transaction,
+            cancellationToken: ct)))
             .ToDictionary(t => t.TemplateId);
     }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using PromotionEngine.Clearing.Days;
 using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
@@ -14,7 +15,7 @@ namespace PromotionEngine.Clearing.Journal;
 /// once. Events of different producers come in any order: a coupon or settlement event whose template the dimension has not
 /// seen yet is parked (clr_parked) and journaled when that template's first event arrives, in its transaction.
 /// </summary>
-internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal journal) :
+internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal journal, ClearingDays days) :
     IEventHandler<TemplateCreated>, IEventHandler<TemplateChanged>, IEventHandler<TemplateStockAdded>, IEventHandler<TemplateTerminated>,
     IEventHandler<TemplateEnded>, IEventHandler<CouponClaimed>, IEventHandler<CouponLocked>, IEventHandler<CouponConsumed>,
     IEventHandler<CouponReleased>, IEventHandler<CouponRefunded>, IEventHandler<CouponExpired>, IEventHandler<OrderDiscountConsumed>,
@@ -126,7 +127,10 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
     {
         var (ids, derive) = Plan(envelope);
         if (ids.Count == 0) return; // a refund without an allocation: nothing was priced per coupon
-        var known = await ClearingTemplates.FindAllAsync(ids, scope, ct);
+        // First the calendar's lock, then locking reads: a template event committing meanwhile either is seen here or sees the
+        // parked row (never neither, which would leave the event parked for good).
+        await ClearingDays.LockAsync(scope, ct);
+        var known = await templates.FindAllAsync(ids, scope, ct);
         if (ids.FirstOrDefault(id => !known.ContainsKey(id)) is var missing and not 0)
         {
             await scope.Connection.ExecuteAsync(new CommandDefinition(
@@ -141,9 +145,10 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
     /// <summary>Keeps the template, then journals the events parked for it (oldest first), each parked again if it needs another.</summary>
     private async Task KeepAsync(TemplateState template, WriteScope scope, CancellationToken ct)
     {
+        await ClearingDays.LockAsync(scope, ct);
         await templates.SaveAsync(TemplateDimension.Of(template), scope, ct);
         var parked = (await scope.Connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT envelope FROM clr_parked WHERE template_id = @TemplateId", new { template.TemplateId }, scope.Transaction,
+            "SELECT envelope FROM clr_parked WHERE template_id = @TemplateId" + days.Latest, new { template.TemplateId }, scope.Transaction,
             cancellationToken: ct))).Select(EventEnvelope.FromJson).OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId).ToList();
         if (parked.Count == 0) return;
         await scope.Connection.ExecuteAsync(new CommandDefinition(
