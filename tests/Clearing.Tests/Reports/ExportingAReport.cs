@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MiniExcelLibs;
+using PromotionEngine.Clearing.Facts;
 using NodaTime;
 using PromotionEngine.Clearing.Reports;
 using PromotionEngine.Contracts.Http.Clearing;
@@ -18,13 +19,13 @@ public class ExportingAReport
     {
         var store = new InMemoryAnalyticStore().Add(
             AFact.Claimed(new(2026, 11, 1, 1, 30, 0, Edt)), AFact.Claimed(new(2026, 11, 1, 1, 30, 0, Edt)),
-            AFact.Of(Facts.Movements.Consumed, new(2026, 11, 1, 9, 0, 0, Edt), template: 2),
+            AFact.Of(Movements.Consumed, new(2026, 11, 1, 9, 0, 0, Edt), template: 2),
             AFact.Spent(new(2026, 11, 1, 9, 0, 0, Edt), 2000, 667, 12_345, template: 2),
             AFact.Returned(new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), 1500, 500, template: 2),
             AFact.Claimed(new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), template: 3, currency: "USD"),
             AFact.Claimed(new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), template: 3, currency: "USD"),
             AFact.Claimed(new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), template: 3, currency: "USD"),
-            AFact.Of(Facts.Movements.Consumed, new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), template: 3, currency: "USD"));
+            AFact.Of(Movements.Consumed, new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(-5)), template: 3, currency: "USD"));
         var calendar = ReportCalendar.For(DateTimeZoneProviders.Tzdb["America/New_York"], new(2026, 11, 1), new(2026, 11, 2));
         return await new CampaignReports(store).ActivityAsync(7, calendar, Granularity.Day, null, default);
     }
