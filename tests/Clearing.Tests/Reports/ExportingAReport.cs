@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MiniExcelLibs;
-using PromotionEngine.Clearing.Facts;
 using NodaTime;
+using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Clearing.Reports;
 using PromotionEngine.Contracts.Http.Clearing;
 
