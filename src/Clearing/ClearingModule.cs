@@ -5,6 +5,7 @@ using PromotionEngine.Clearing.Days;
 using PromotionEngine.Clearing.Http;
 using PromotionEngine.Clearing.Ingestion;
 using PromotionEngine.Clearing.Journal;
+using PromotionEngine.Clearing.Reports;
 using PromotionEngine.Clearing.Store;
 using PromotionEngine.Clearing.Store.DuckDb;
 using PromotionEngine.Kernel.Persistence;
@@ -20,6 +21,9 @@ public static class ClearingModule
 {
     public const string Name = "clearing";
     public const string OperatorPolicy = ClearingOperatorEndpoints.OperatorPolicy;
+
+    /// <summary>The authorization policy the campaign analytics require (defined by the Host).</summary>
+    public const string MerchantPolicy = ReportEndpoints.MerchantPolicy;
 
     /// <summary>Registers the module's services; the Host provides IDatabase, TimeProvider and the data folder.</summary>
     public static IServiceCollection AddClearing(this IServiceCollection services, string dataDirectory)
@@ -41,6 +45,7 @@ public static class ClearingModule
             dataDirectory)));
         services.AddSingleton<IngesterLease>();
         services.AddSingleton<IngestJournal>();
+        services.AddClearingReports();
         return services;
     }
 
@@ -54,6 +59,7 @@ public static class ClearingModule
     public static IEndpointRouteBuilder MapClearing(this IEndpointRouteBuilder app)
     {
         app.MapClearingOperatorEndpoints();
+        app.MapClearingReports();
         return app;
     }
 

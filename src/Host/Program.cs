@@ -214,6 +214,8 @@ public partial class Program
             + "per row; pause, resume, cancel, and the rows that got no coupon. MERCHANT tokens.",
         ["Search"] = "Full-text template search (Chinese and English) for any signed-in caller, and what a shopper can claim on a product, "
             + "shop or category page, without a token.",
+        ["Campaign analytics"] = "What a merchant's campaigns did and cost, per template and local day or hour in the caller's time zone; "
+            + "one template's funnel; the templates that gave the most discount. JSON, CSV or .xlsx. MERCHANT tokens.",
         ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters, the clearing's "
             + "ingestion. OPERATOR tokens.",
     };

@@ -200,6 +200,19 @@ public static class ErrorCodes
         "This instance has not finished building its search index since it started; retry after Retry-After seconds.",
         """{"retryAfterSeconds": 1}""");
 
+    // ---- clearing: campaign analytics
+
+    public static readonly ErrorCode TimeZoneUnknown = new("TIME_ZONE_UNKNOWN", 400,
+        "timeZone is not an IANA time zone id of the tz database (exact case, such as Asia/Shanghai); nothing was read.",
+        """
+        {"field": "timeZone",
+         "errors": {"timeZone": ["'Beijing' is not a time zone of the tz database: use an IANA id such as Asia/Shanghai (exact case)."]}}
+        """);
+
+    public static readonly ErrorCode ReportRangeTooLong = new("REPORT_RANGE_TOO_LONG", 400,
+        "The report's from..to covers more days than it allows (366 per day, 31 per hour); the detail gives the last date allowed.",
+        """{"field": "to", "errors": {"to": ["This report covers at most 31 days: from 2026-06-01 up to 2026-07-01."]}}""");
+
     // ---- operations
 
     public static readonly ErrorCode ClaimCountersNotCached = new("CLAIM_COUNTERS_NOT_CACHED", 409,

@@ -31,6 +31,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["SearchTemplates"] = ["200"], ["TemplateExposure"] = ["200"],
         ["SearchIndexStatus"] = ["200"], ["RebuildSearchIndex"] = ["202"], ["RebuildClaimCounters"] = ["200"],
         ["MessagingStatus"] = ["200"], ["ListDeadLetters"] = ["200"], ["ReplayDeadLetter"] = ["200"],
+        ["ClearingStatus"] = ["200"], ["RebuildClearingStore"] = ["202"],
+        ["CampaignActivity"] = ["200"], ["TemplateFunnel"] = ["200"], ["TopTemplates"] = ["200"],
     };
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];

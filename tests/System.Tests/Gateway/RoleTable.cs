@@ -35,6 +35,7 @@ public sealed class RoleTable
         Assert.Contains("CouponSweeper", roles["engine"].Workers);
         Assert.Contains("settlement.order-saga", roles["settlement"].Consumers);
         Assert.Contains(("GET", "/api/v1/operator/clearing"), roles["clearing"].Endpoints);
+        Assert.Contains(("GET", "/api/v1/merchant/analytics/activity"), roles["clearing"].Endpoints);
         Assert.Contains("IngestionWorker", roles["clearing"].Workers);
         Assert.DoesNotContain("IngestionWorker", roles["search"].Workers);
         Assert.Contains("clearing.journal", roles["clearing"].Consumers);
