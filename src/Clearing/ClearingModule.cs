@@ -5,6 +5,7 @@ using PromotionEngine.Clearing.Days;
 using PromotionEngine.Clearing.Http;
 using PromotionEngine.Clearing.Ingestion;
 using PromotionEngine.Clearing.Journal;
+using PromotionEngine.Clearing.Statements;
 using PromotionEngine.Clearing.Store;
 using PromotionEngine.Clearing.Store.DuckDb;
 using PromotionEngine.Kernel.Persistence;
@@ -32,6 +33,7 @@ public static class ClearingModule
         services.AddSingleton(new ModuleSchema(Name, typeof(ClearingModule).Assembly));
         services.AddSingleton<ClearingMetrics>();
         services.AddSingleton<ClearingDays>();
+        services.AddSingleton<IClearingCalendar>(sp => sp.GetRequiredService<ClearingDays>());
         services.AddSingleton<ClearingTemplates>();
         services.AddSingleton<ClearingJournal>();
         services.AddSingleton<JournalEvents>();
@@ -41,6 +43,7 @@ public static class ClearingModule
             dataDirectory)));
         services.AddSingleton<IngesterLease>();
         services.AddSingleton<IngestJournal>();
+        services.AddStatements();
         return services;
     }
 
@@ -54,6 +57,7 @@ public static class ClearingModule
     public static IEndpointRouteBuilder MapClearing(this IEndpointRouteBuilder app)
     {
         app.MapClearingOperatorEndpoints();
+        app.MapStatementEndpoints();
         return app;
     }
 

@@ -11,6 +11,6 @@ internal static class ClearingDayRules
     public static bool IsOver(DateOnly day, TimeProvider clock) => day < Today(clock);
 
     /// <summary>The close that froze <paramref name="day"/>: the first closed day at or after it, when the day is closed.</summary>
-    public static async Task<ClosedDay?> FrozenByAsync(this IClearingCalendar calendar, DateOnly day, CancellationToken ct) =>
+    public static async Task<DayClose?> FrozenByAsync(this IClearingCalendar calendar, DateOnly day, CancellationToken ct) =>
         (await calendar.ClosedFromAsync(day, 1, ct)) is [var close] ? close : null;
 }

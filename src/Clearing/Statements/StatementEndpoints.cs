@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using PromotionEngine.Contracts.Http.Clearing;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Documentation;
+using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 
@@ -125,18 +126,20 @@ internal static class StatementEndpoints
         return TypedResults.Ok(new ClearingDaysResponse(lastClosed?.Day, days.Select(d => d.ToResponse()).ToList()));
     }
 
-    private static async Task<IResult> CloseDayAsync(string day, CloseClearingDay close, CancellationToken ct)
+    private static async Task<IResult> CloseDayAsync(string day, HttpContext http, CloseClearingDay close, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var parsed = ParseDay(errors, "day", day);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
-        return await close.HandleAsync(parsed!.Value, ct) switch
+        var operatorSubject = Caller.From(http.User)?.Subject
+            ?? throw new InvalidOperationException("The operator policy let through a caller without identity.");
+        return await close.HandleAsync(parsed!.Value, operatorSubject, ct) switch
         {
-            CloseOutcome.Closed c => TypedResults.Ok(StatementResponses.Closed(c.Day.Day, c.Day)),
-            CloseOutcome.AlreadyClosed a => TypedResults.Ok(StatementResponses.Closed(a.Day, a.By)),
-            CloseOutcome.NotOver n => ProblemResults.Status(ErrorCodes.ClearingDayNotOver,
+            CloseDayOutcome.Closed c => TypedResults.Ok(StatementResponses.Closed(c.Day.Day, c.Day)),
+            CloseDayOutcome.AlreadyClosed a => TypedResults.Ok(StatementResponses.Closed(a.Day, a.By)),
+            CloseDayOutcome.NotOver n => ProblemResults.Status(ErrorCodes.ClearingDayNotOver,
                 $"{n.Day:yyyy-MM-dd} is not over yet (UTC): it can be closed from {n.Day.AddDays(1):yyyy-MM-dd}T00:00:00Z."),
-            CloseOutcome.EarlierDayOpen e => ProblemResults.Status(ErrorCodes.ClearingDayEarlierOpen,
+            CloseDayOutcome.EarlierDayOpen e => ProblemResults.Status(ErrorCodes.ClearingDayEarlierOpen,
                 $"Days close in order: close {e.NextToClose:yyyy-MM-dd} before {e.Day:yyyy-MM-dd}.",
                 new Dictionary<string, object?> { ["nextToClose"] = e.NextToClose.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }),
             _ => throw new System.Diagnostics.UnreachableException(),

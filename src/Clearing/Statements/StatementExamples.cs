@@ -12,6 +12,7 @@ internal static class StatementExamples
     private static readonly DateOnly Day = new(2026, 6, 18);
     private static readonly DateOnly Before = new(2026, 6, 17);
     private static readonly DateTimeOffset ClosedAt = new(2026, 6, 19, 0, 20, 4, TimeSpan.Zero);
+    private const string Operator = "ops-liwei";
 
     // The 18th: 120 claimed, 30 locked, 25 paid (2 000 off each), 4 holds released, 3 expired. Posted the 18th for the closed 17th:
     // a refund that restored one coupon and returned its 2 000 (1 400 merchant, 600 platform).
@@ -46,10 +47,13 @@ internal static class StatementExamples
         Statement, Parameters: new Dictionary<string, string> { ["day"] = "2026-06-18" });
 
     public static readonly ApiExample Days = new("june", "Up to the 18th closed, the 19th open", 200,
-        new ClearingDaysResponse(Day, [new(Before, "CLOSED", ClosedAt.AddDays(-1)), new(Day, "CLOSED", ClosedAt), new(Day.AddDays(1), "OPEN", null)]),
+        new ClearingDaysResponse(Day,
+        [
+            new(Before, "CLOSED", ClosedAt.AddDays(-1), Operator), new(Day, "CLOSED", ClosedAt, Operator), new(Day.AddDays(1), "OPEN", null, null),
+        ]),
         Parameters: new Dictionary<string, string> { ["from"] = "2026-06-17", ["to"] = "2026-06-19" });
 
-    public static readonly ApiExample ClosedDay = new("closed", "2026-06-18 closed", 200, new ClearingDayResponse(Day, "CLOSED", ClosedAt),
+    public static readonly ApiExample ClosedDay = new("closed", "2026-06-18 closed", 200, new ClearingDayResponse(Day, "CLOSED", ClosedAt, Operator),
         Parameters: new Dictionary<string, string> { ["day"] = "2026-06-18" });
 
     public static readonly ApiExample Balanced = new("balanced", "June: every sum zero", 200,

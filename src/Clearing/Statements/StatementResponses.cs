@@ -15,9 +15,9 @@ internal static class StatementResponses
             c.Accounts.Select(a => new StatementAccountLine(a.Unit, a.Account, a.Opening, a.Movements, a.Adjustments, a.Closing)).ToList(),
             c.Adjustments.Select(a => new StatementAdjustmentLine(a.OriginalDay, a.Unit, a.Account, a.Amount)).ToList())).ToList());
 
-    public static ClearingDayResponse ToResponse(this ClearingDay d) => new(d.Day, StateName(d.State), d.ClosedAt);
+    public static ClearingDayResponse ToResponse(this ClearingDay d) => new(d.Day, StateName(d.State), d.FrozenBy?.ClosedAt, d.FrozenBy?.ClosedBy);
 
-    public static ClearingDayResponse Closed(DateOnly day, ClosedDay by) => new(day, StateName(DayState.Closed), by.ClosedAt);
+    public static ClearingDayResponse Closed(DateOnly day, DayClose by) => new(day, StateName(DayState.Closed), by.ClosedAt, by.ClosedBy);
 
     public static TrialBalanceResponse ToResponse(this TrialBalance t) => new(t.From, t.To, t.Balanced, t.Sums, t.Entries,
         t.Defects.Select(d =>

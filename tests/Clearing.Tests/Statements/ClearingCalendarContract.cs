@@ -17,7 +17,7 @@ public abstract class ClearingCalendarContract
     private protected abstract IClearingCalendar Calendar { get; }
 
     private Task<DayClosing> CloseAsync(DateOnly day, int minutesLater = 0) =>
-        Calendar.CloseAsync(day, At.AddMinutes(minutesLater), CancellationToken.None);
+        Calendar.CloseAsync(day, At.AddMinutes(minutesLater), "ops-liwei", CancellationToken.None);
 
     [Fact]
     public async Task Nothing_is_closed_at_first()
@@ -45,7 +45,7 @@ public abstract class ClearingCalendarContract
         var again = await CloseAsync(Day18, 5);
 
         var by = Assert.IsType<DayClosing.AlreadyClosed>(again).By;
-        Assert.Equal((Day18, At), (by.Day, by.ClosedAt));
+        Assert.Equal((Day18, At, "ops-liwei"), (by.Day, by.ClosedAt, by.ClosedBy));
         Assert.Single(await Calendar.ClosedFromAsync(Day17, 10, CancellationToken.None));
     }
 

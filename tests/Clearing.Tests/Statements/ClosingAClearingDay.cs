@@ -9,7 +9,8 @@ public sealed class ClosingAClearingDay
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 6, 18, 23, 59, 59, TimeSpan.Zero));
     private readonly InMemoryClearingCalendar _calendar = new();
 
-    private Task<CloseOutcome> CloseAsync(DateOnly day) => new CloseClearingDay(_calendar, _clock).HandleAsync(day, CancellationToken.None);
+    private Task<CloseDayOutcome> CloseAsync(DateOnly day) =>
+        new CloseClearingDay(_calendar, _clock).HandleAsync(day, "ops-liwei", CancellationToken.None);
 
     [Fact]
     public async Task A_day_is_refused_until_it_is_over_in_utc()
@@ -19,9 +20,9 @@ public sealed class ClosingAClearingDay
         _clock.Advance(TimeSpan.FromSeconds(1));
         var atMidnight = await CloseAsync(Day18);
 
-        Assert.Equal(new CloseOutcome.NotOver(Day18), lastSecond);
-        Assert.Equal(new CloseOutcome.NotOver(Day18.AddDays(1)), tomorrow);
-        Assert.Equal(new DateTimeOffset(2026, 6, 19, 0, 0, 0, TimeSpan.Zero), Assert.IsType<CloseOutcome.Closed>(atMidnight).Day.ClosedAt);
+        Assert.Equal(new CloseDayOutcome.NotOver(Day18), lastSecond);
+        Assert.Equal(new CloseDayOutcome.NotOver(Day18.AddDays(1)), tomorrow);
+        Assert.Equal(new DateTimeOffset(2026, 6, 19, 0, 0, 0, TimeSpan.Zero), Assert.IsType<CloseDayOutcome.Closed>(atMidnight).Day.ClosedAt);
     }
 
     [Fact]
@@ -32,19 +33,19 @@ public sealed class ClosingAClearingDay
 
         var closed = await CloseAsync(Day18);
 
-        Assert.Equal(4_812, Assert.IsType<CloseOutcome.Closed>(closed).Day.JournalSeq);
+        Assert.Equal(4_812, Assert.IsType<CloseDayOutcome.Closed>(closed).Day.JournalSeq);
     }
 
     [Fact]
     public async Task A_repeat_answers_the_first_close()
     {
         _clock.Advance(TimeSpan.FromMinutes(10));
-        var first = Assert.IsType<CloseOutcome.Closed>(await CloseAsync(Day18));
+        var first = Assert.IsType<CloseDayOutcome.Closed>(await CloseAsync(Day18));
         _clock.Advance(TimeSpan.FromHours(3));
 
         var again = await CloseAsync(Day18);
 
-        Assert.Equal(new CloseOutcome.AlreadyClosed(Day18, first.Day), again);
+        Assert.Equal(new CloseDayOutcome.AlreadyClosed(Day18, first.Day), again);
     }
 
     [Fact]
@@ -55,6 +56,6 @@ public sealed class ClosingAClearingDay
 
         var skipping = await CloseAsync(Day18.AddDays(2));
 
-        Assert.Equal(new CloseOutcome.EarlierDayOpen(Day18.AddDays(2), Day18.AddDays(1)), skipping);
+        Assert.Equal(new CloseDayOutcome.EarlierDayOpen(Day18.AddDays(2), Day18.AddDays(1)), skipping);
     }
 }

@@ -135,7 +135,7 @@ public sealed class ReadingADailyStatement
         var p = new Postings(Merchant).On(Day18).Claimed(2);
         await _store.AppendAsync(p.Entries.Take(2).ToList(), p.Entries[0].Seq); // the first claim ingested, the second not yet
         _calendar.JournalSeq = p.LastSeq;
-        await _calendar.CloseAsync(Day18, new DateTimeOffset(2026, 6, 19, 0, 5, 0, TimeSpan.Zero), CancellationToken.None);
+        await _calendar.CloseAsync(Day18, new DateTimeOffset(2026, 6, 19, 0, 5, 0, TimeSpan.Zero), "ops", CancellationToken.None);
 
         var early = await new ReadStatement(_store, _calendar).HandleAsync(Merchant, Day18, CancellationToken.None);
         await StoreAsync(p);
@@ -153,7 +153,7 @@ public sealed class ReadingADailyStatement
         var p = new Postings(Merchant).On(Day18).Claimed(3).Locked(1).Consumed(1).Spent(2_000, 600);
         await StoreAsync(p);
         _calendar.JournalSeq = p.LastSeq;
-        await _calendar.CloseAsync(Day18, new DateTimeOffset(2026, 6, 19, 0, 5, 0, TimeSpan.Zero), CancellationToken.None);
+        await _calendar.CloseAsync(Day18, new DateTimeOffset(2026, 6, 19, 0, 5, 0, TimeSpan.Zero), "ops", CancellationToken.None);
         var closed = await StatementAsync(Day18);
 
         // A refund of the 18th's order arrives on the 19th: the calendar posts it on the 19th, naming the 18th.

@@ -39,7 +39,7 @@ public sealed class StatementsOverManyDays
                 }
                 if (random.Next(3) > 0 && (calendar.LastClosedAsync(default).Result?.Day.AddDays(1) ?? today) is var next && next <= today)
                 {
-                    calendar.CloseAsync(next, DateTimeOffset.UnixEpoch.AddDays(d), default).GetAwaiter().GetResult();
+                    calendar.CloseAsync(next, DateTimeOffset.UnixEpoch.AddDays(d), "ops", default).GetAwaiter().GetResult();
                     atClose[next] = Read(read, next);
                 }
             }

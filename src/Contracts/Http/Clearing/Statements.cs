@@ -56,7 +56,8 @@ public sealed record StatementAdjustmentLine(
 public sealed record ClearingDayResponse(
     DateOnly Day,
     [property: AllowedValues("OPEN", "CLOSED")] string State,
-    [property: Description("When the close that froze this day happened; null while it is open.")] DateTimeOffset? ClosedAt);
+    [property: Description("When the close that froze this day happened; null while it is open.")] DateTimeOffset? ClosedAt,
+    [property: Description("Who made that close (the operator's token subject); null while the day is open.")] string? ClosedBy);
 
 /// <summary>The clearing days of a range, oldest first, and the last closed day (null: none closed yet).</summary>
 public sealed record ClearingDaysResponse(DateOnly? LastClosed, IReadOnlyList<ClearingDayResponse> Days);
