@@ -214,6 +214,9 @@ public partial class Program
             + "per row; pause, resume, cancel, and the rows that got no coupon. MERCHANT tokens.",
         ["Search"] = "Full-text template search (Chinese and English) for any signed-in caller, and what a shopper can claim on a product, "
             + "shop or category page, without a token.",
+        ["Clearing statements"] = "Daily clearing statements per merchant (opening, movements, adjustments, closing; what the merchant "
+            + "bears and the platform subsidises) as JSON, CSV or .xlsx, closing clearing days, and the ledger's trial balance. OPERATOR "
+            + "tokens for any merchant and the calendar, MERCHANT tokens for the merchant's own statements.",
         ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters, the clearing's "
             + "ingestion. OPERATOR tokens.",
     };

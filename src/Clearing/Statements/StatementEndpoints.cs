@@ -27,7 +27,7 @@ internal static class StatementEndpoints
 
     public static void MapStatementEndpoints(this IEndpointRouteBuilder app)
     {
-        var ops = app.MapGroup("/api/v1/operator/clearing").WithTags("Clearing").RequireAuthorization(OperatorPolicy);
+        var ops = app.MapGroup("/api/v1/operator/clearing").WithTags("Clearing statements").RequireAuthorization(OperatorPolicy);
         ops.MapGet($"statements/{MerchantIdRoute}/{{day}}", OperatorStatementAsync).WithName("MerchantClearingStatement")
             .WithSummary("A merchant's clearing statement of one day")
             .WithDescription(StatementDescription)
@@ -58,7 +58,7 @@ internal static class StatementEndpoints
             .Refuses(ErrorCodes.ValidationFailed)
             .Example(StatementExamples.Balanced);
 
-        var own = app.MapGroup("/api/v1/merchant/clearing").WithTags("Clearing").RequireAuthorization(MerchantPolicy);
+        var own = app.MapGroup("/api/v1/merchant/clearing").WithTags("Clearing statements").RequireAuthorization(MerchantPolicy);
         own.MapGet("statements/{day}", OwnStatementAsync).WithName("OwnClearingStatement")
             .WithSummary("The merchant's own clearing statement of one day")
             .WithDescription(StatementDescription)

@@ -12,7 +12,7 @@ internal static class StatementExamples
     private static readonly DateOnly Day = new(2026, 6, 18);
     private static readonly DateOnly Before = new(2026, 6, 17);
     private static readonly DateTimeOffset ClosedAt = new(2026, 6, 19, 0, 20, 4, TimeSpan.Zero);
-    private const string Operator = "ops-liwei";
+    private const string Operator = "operator:liwei";
 
     // The 18th: 120 claimed, 30 locked, 25 paid (2 000 off each), 4 holds released, 3 expired. Posted the 18th for the closed 17th:
     // a refund that restored one coupon and returned its 2 000 (1 400 merchant, 600 platform).
