@@ -139,7 +139,8 @@ public sealed class ClearingKilled(ITestOutputHelper output)
     {
         await using var connection = new MySqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var reader = await new MySqlCommand("SELECT COUNT(*), CAST(SUM(seq) AS SIGNED) FROM clr_journal", connection).ExecuteReaderAsync();
+        await using var query = new MySqlCommand("SELECT COUNT(*), CAST(SUM(seq) AS SIGNED) FROM clr_journal", connection);
+        await using var reader = await query.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
