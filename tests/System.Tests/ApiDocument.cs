@@ -31,6 +31,9 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["SearchTemplates"] = ["200"], ["TemplateExposure"] = ["200"],
         ["SearchIndexStatus"] = ["200"], ["RebuildSearchIndex"] = ["202"], ["RebuildClaimCounters"] = ["200"],
         ["MessagingStatus"] = ["200"], ["ListDeadLetters"] = ["200"], ["ReplayDeadLetter"] = ["200"],
+        ["ClearingStatus"] = ["200"], ["RebuildClearingStore"] = ["202"],
+        ["MerchantClearingStatement"] = ["200"], ["OwnClearingStatement"] = ["200"], ["ClearingDays"] = ["200"], ["CloseClearingDay"] = ["200"],
+        ["ClearingTrialBalance"] = ["200"],
     };
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
