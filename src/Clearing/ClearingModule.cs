@@ -6,6 +6,7 @@ using PromotionEngine.Clearing.Http;
 using PromotionEngine.Clearing.Ingestion;
 using PromotionEngine.Clearing.Journal;
 using PromotionEngine.Clearing.Reports;
+using PromotionEngine.Clearing.Statements;
 using PromotionEngine.Clearing.Store;
 using PromotionEngine.Clearing.Store.DuckDb;
 using PromotionEngine.Kernel.Persistence;
@@ -36,6 +37,7 @@ public static class ClearingModule
         services.AddSingleton(new ModuleSchema(Name, typeof(ClearingModule).Assembly));
         services.AddSingleton<ClearingMetrics>();
         services.AddSingleton<ClearingDays>();
+        services.AddSingleton<IClearingCalendar>(sp => sp.GetRequiredService<ClearingDays>());
         services.AddSingleton<ClearingTemplates>();
         services.AddSingleton<ClearingJournal>();
         services.AddSingleton<JournalEvents>();
@@ -46,6 +48,7 @@ public static class ClearingModule
         services.AddSingleton<IngesterLease>();
         services.AddSingleton<IngestJournal>();
         services.AddClearingReports();
+        services.AddStatements();
         return services;
     }
 
@@ -60,6 +63,7 @@ public static class ClearingModule
     {
         app.MapClearingOperatorEndpoints();
         app.MapClearingReports();
+        app.MapStatementEndpoints();
         return app;
     }
 

@@ -216,6 +216,9 @@ public partial class Program
             + "shop or category page, without a token.",
         ["Campaign analytics"] = "What a merchant's campaigns did and cost, per template and local day or hour in the caller's time zone; "
             + "one template's funnel; the templates that gave the most discount. JSON, CSV or .xlsx. MERCHANT tokens.",
+        ["Clearing statements"] = "Daily clearing statements per merchant (opening, movements, adjustments, closing; what the merchant "
+            + "bears and the platform subsidises) as JSON, CSV or .xlsx, closing clearing days, and the ledger's trial balance. OPERATOR "
+            + "tokens for any merchant and the calendar, MERCHANT tokens for the merchant's own statements.",
         ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters, the clearing's "
             + "ingestion. OPERATOR tokens.",
     };

@@ -213,6 +213,19 @@ public static class ErrorCodes
         "The report's from..to covers more days than it allows (366 per day, 31 per hour); the detail gives the last date allowed.",
         """{"field": "to", "errors": {"to": ["This report covers at most 31 days: from 2026-06-01 up to 2026-07-01."]}}""");
 
+    // ---- clearing statements
+
+    public static readonly ErrorCode ClearingDayNotOver = new("CLEARING_DAY_NOT_OVER", 409,
+        "The clearing day (a UTC calendar day) is today or later: events may still happen in it, so it cannot be closed yet.");
+
+    public static readonly ErrorCode ClearingDayEarlierOpen = new("CLEARING_DAY_EARLIER_OPEN", 409,
+        "Clearing days close in order and an earlier day is still open; nextToClose is the day to close first.",
+        """{"nextToClose": "2026-06-18"}""");
+
+    public static readonly ErrorCode ClearingStatementNotReady = new("CLEARING_STATEMENT_NOT_READY", 503,
+        "The day is closed but the analytic store has not yet ingested everything posted in it; retry after Retry-After seconds.",
+        """{"retryAfterSeconds": 1}""");
+
     // ---- operations
 
     public static readonly ErrorCode ClaimCountersNotCached = new("CLAIM_COUNTERS_NOT_CACHED", 409,

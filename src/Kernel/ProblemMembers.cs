@@ -65,7 +65,8 @@ public static class ProblemMembers
             """,
             "RECIPIENTS_FILE_LIMIT_EXCEEDED: the workbook reading budget passed."),
         new("retryAfterSeconds", """{"type": "integer", "minimum": 1}""",
-            "RATE_LIMITED, CLAIMS_UNAVAILABLE, SEARCH_NOT_READY: seconds to wait, as the Retry-After header says."),
+            "RATE_LIMITED, CLAIMS_UNAVAILABLE, SEARCH_NOT_READY, CLEARING_STATEMENT_NOT_READY: seconds to wait, as the Retry-After header says."),
+        new("nextToClose", """{"type": "string", "format": "date"}""", "CLEARING_DAY_EARLIER_OPEN: the earliest open clearing day, to close first."),
         new("attempts", """{"type": "integer", "minimum": 1}""", "REPLAY_FAILED: the dead letter's attempts so far."),
         new("requestId", """{"type": "string"}""",
             "The gateway's own answers (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, and NOT_FOUND, REQUEST_TOO_LARGE, RATE_LIMITED when the "

@@ -33,6 +33,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["MessagingStatus"] = ["200"], ["ListDeadLetters"] = ["200"], ["ReplayDeadLetter"] = ["200"],
         ["ClearingStatus"] = ["200"], ["RebuildClearingStore"] = ["202"],
         ["CampaignActivity"] = ["200"], ["TemplateFunnel"] = ["200"], ["TopTemplates"] = ["200"],
+        ["MerchantClearingStatement"] = ["200"], ["OwnClearingStatement"] = ["200"], ["ClearingDays"] = ["200"], ["CloseClearingDay"] = ["200"],
+        ["ClearingTrialBalance"] = ["200"],
     };
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];

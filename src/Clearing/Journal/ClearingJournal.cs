@@ -24,7 +24,7 @@ internal sealed class ClearingJournal(IDatabase db, ClearingDays days, TimeProvi
     public async Task AppendAsync(IReadOnlyList<ClearingFact> facts, WriteScope scope, CancellationToken ct)
     {
         if (facts.Count == 0) return;
-        var calendar = await days.LockForPostingAsync(facts.Min(f => f.PostingDay), scope, ct);
+        var calendar = await days.LockForPostingAsync(scope, ct);
         var journaledAt = UtcMillis.From(clock.GetUtcNow());
         foreach (var fact in facts)
         {
