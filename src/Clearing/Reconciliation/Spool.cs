@@ -39,8 +39,9 @@ internal sealed class Spool : IDisposable
         foreach (var w in _writers) w.Dispose();
     }
 
-    public BinaryReader Read(int partition) =>
-        new(new FileStream(PartitionPath(partition), FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024), Encoding.UTF8);
+    /// <summary>One partition, read into memory whole (a partition is the day's rows / partitions): reading record by record from the
+    /// file asks the file its length at every record.</summary>
+    public BinaryReader Read(int partition) => new(new MemoryStream(File.ReadAllBytes(PartitionPath(partition)), writable: false), Encoding.UTF8);
 
     private string PartitionPath(int i) => Path.Combine(_folder, $"{i}.bin");
 
