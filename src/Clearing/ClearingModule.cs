@@ -7,6 +7,7 @@ using PromotionEngine.Clearing.Ingestion;
 using PromotionEngine.Clearing.Journal;
 using PromotionEngine.Clearing.Reports;
 using PromotionEngine.Clearing.Statements;
+using PromotionEngine.Clearing.Reconciliation;
 using PromotionEngine.Clearing.Store;
 using PromotionEngine.Clearing.Store.DuckDb;
 using PromotionEngine.Kernel.Persistence;
@@ -49,6 +50,7 @@ public static class ClearingModule
         services.AddSingleton<IngestJournal>();
         services.AddClearingReports();
         services.AddStatements();
+        services.AddClearingReconciliation(dataDirectory);
         return services;
     }
 
@@ -64,6 +66,7 @@ public static class ClearingModule
         app.MapClearingOperatorEndpoints();
         app.MapClearingReports();
         app.MapStatementEndpoints();
+        app.MapClearingReconciliation();
         return app;
     }
 

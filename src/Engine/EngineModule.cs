@@ -68,6 +68,7 @@ public static class EngineModule
         });
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
         services.AddSingleton<IUserClaimCounts, SqlUserClaimCounts>();
+        services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<ClaimCoupon>();

@@ -194,6 +194,21 @@ public static class ErrorCodes
     public static readonly ErrorCode TaskStatusDoesNotAllow = new("TASK_STATUS_DOES_NOT_ALLOW", 409,
         "The task's status does not allow this verb; currentStatus gives it.", """{"currentStatus": "SUCCEEDED"}""");
 
+    // ---- clearing
+
+    public static readonly ErrorCode OrderFileInvalid = new("ORDER_FILE_INVALID", 400,
+        "The file cannot be an order file (no header, a column missing, a row that is not an order line, unreadable); nothing was stored.",
+        """{"errors": {"file": ["Row 17: discount '12.5' is not a whole number of minor units."]}}""");
+
+    public static readonly ErrorCode OrderFileTooLarge = new("ORDER_FILE_TOO_LARGE", 413,
+        "The file is larger than Clearing:Reconciliation:MaxFileBytes; nothing was stored.");
+
+    public static readonly ErrorCode OrderFileLimitExceeded = new("ORDER_FILE_LIMIT_EXCEEDED", 413,
+        "The .xlsx workbook passed a reading budget (limit names it); nothing was stored.",
+        """{"limit": "COMPRESSION_RATIO", "errors": {"file": ["A part of the workbook unpacks to more than 100 times its size in the file."]}}""");
+
+    public static readonly ErrorCode ReconciliationNotFound = new("RECONCILIATION_NOT_FOUND", 404, "No reconciliation with that id.");
+
     // ---- search
 
     public static readonly ErrorCode SearchNotReady = new("SEARCH_NOT_READY", 503,

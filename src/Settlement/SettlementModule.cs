@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Settlement;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Settlement.Adapters.Sql;
 using PromotionEngine.Settlement.Checkout;
@@ -29,6 +30,7 @@ public static class SettlementModule
         services.AddSingleton<PriceCart>();
         services.AddSingleton<QuotePins>();
         services.AddSingleton<IOrderRecords, SqlOrderRecords>();
+        services.AddSingleton<ISettledOrders, SqlSettledOrders>(); // the clearing reconciliation reads the day's records
         services.AddSingleton<OrderSteps>();
         services.AddSingleton<OrderLedger>();
         services.AddSingleton<CheckoutOrder>();

@@ -9,14 +9,18 @@ namespace PromotionEngine.Architecture.Tests;
 internal static class Rules
 {
     /// <summary>
-    /// Leaves out the shared HTTP edge (src/ModuleHttp): the same source is compiled into every module, and ArchUnitNET tells
-    /// types apart by full name only, so each module's own copy would look like a use of the first module's.
+    /// Leaves out the shared sources (src/ModuleHttp, src/Tabular): the same source is compiled into several modules, and
+    /// ArchUnitNET tells types apart by full name only, so each module's own copy would look like a use of the first module's.
     /// <see cref="TheSharedHttpEdge"/> checks that edge on its own.
     /// </summary>
     public static IArchRule UseNothingFrom(this GivenTypesConjunction types, Assembly other) =>
-        types.Should().NotDependOnAny(Types().That().ResideInAssembly(other).And().DoNotResideInNamespaceOrBelow(SharedHttpEdge));
+        types.Should().NotDependOnAny(Types().That().ResideInAssembly(other).And().DoNotResideInNamespaceOrBelow(SharedHttpEdge)
+            .And().DoNotResideInNamespaceOrBelow(SharedTabular));
 
     public const string SharedHttpEdge = "PromotionEngine.ModuleHttp";
+
+    /// <summary>The streaming reading of uploaded tables (src/Tabular/Tabular.props), compiled into distribution and clearing.</summary>
+    public const string SharedTabular = "PromotionEngine.Tabular";
 
     /// <summary>By namespace of the types depended on, so it sees types whether or not their assembly was loaded.</summary>
     public static IArchRule UseNothingFrom(this GivenTypesConjunction types, string library) =>

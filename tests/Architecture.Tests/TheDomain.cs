@@ -16,10 +16,10 @@ public class TheDomain
         "TemplateStatus", "TerminateOutcome", "TemplateRules", "Iso8601Duration", "WireNames",
     ];
 
-    // The distribution task aggregate, its progress and the recipient file rules (plain C#; the file readers are libraries, not web or data).
+    // The distribution task aggregate, its progress and the recipient file rules (plain C#; the file readers, src/Tabular, are libraries).
     private static readonly string[] DistributionDomainTypes =
     [
-        "DistributionTask", "DistributionStatus", "ImportState", "FileFormat", "TaskMove", "NotifyChannel", "DistributionNames", "TaskProgress",
+        "DistributionTask", "DistributionStatus", "ImportState", "TaskMove", "NotifyChannel", "DistributionNames", "TaskProgress",
     ];
 
     private static GivenTypesConjunction DistributionTypes => Types().That().ResideInAssembly(Assemblies.Distribution)

@@ -1,5 +1,6 @@
 using PromotionEngine.Distribution.Tasks;
 using PromotionEngine.Kernel;
+using PromotionEngine.Tabular;
 
 namespace PromotionEngine.Distribution.Tests;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using PromotionEngine.Distribution.Recipients;
+using PromotionEngine.Tabular;
 
 namespace PromotionEngine.Distribution.Tests;
 

@@ -2,7 +2,7 @@ using System.Text;
 using MiniExcelLibs;
 using PromotionEngine.Distribution.Failures;
 using PromotionEngine.Distribution.Recipients;
-using PromotionEngine.Distribution.Tasks;
+using PromotionEngine.Tabular;
 
 namespace PromotionEngine.Distribution.Tests;
 
@@ -127,9 +127,9 @@ public sealed class RecipientFiles : IDisposable
             .ToList();
         var path = Write(Workbooks.Of("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>",
             string.Concat(texts.Select(t => $"<si><t>{t}</t></si>"))));
-        using var package = Recipients.Xlsx.XlsxPackage.Open(path, Limits);
+        using var package = Tabular.Xlsx.XlsxPackage.Open(path, Limits);
         using var part = package.Read(package.Find("xl/sharedStrings.xml")!, keepWhitespace: true);
-        using var table = Recipients.Xlsx.SharedStringTable.Build(part, Limits, path);
+        using var table = Tabular.Xlsx.SharedStringTable.Build(part, Limits, path);
         Assert.Equal(texts.Count, table.Count);
         var random = new Random(3);
         foreach (var i in Enumerable.Range(0, texts.Count).Concat(Enumerable.Range(0, 20_000).Select(_ => random.Next(texts.Count))))

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security;
 using MiniExcelLibs;
 using PromotionEngine.Distribution.Recipients;
-using PromotionEngine.Distribution.Recipients.Xlsx;
-using PromotionEngine.Distribution.Tasks;
+using PromotionEngine.Tabular;
+using PromotionEngine.Tabular.Xlsx;
 
 namespace PromotionEngine.Distribution.Tests;
 
@@ -149,7 +149,7 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         File.WriteAllBytes(path, Workbook[name]());
 
         var before = MiniExcelRecords(path);
-        var now = XlsxRecipients.Records(path, Limits).Select(r => (r.Number, Cells: Trimmed(r.Cells))).ToList();
+        var now = XlsxRecords.Records(path, Limits).Select(r => (r.Number, Cells: Trimmed(r.Cells))).ToList();
         Assert.Equal(Significant(before), Significant(now));
         Assert.Equal(before[0].Cells, now[0].Cells); // the header, blank or not
     }
@@ -173,7 +173,7 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         _files.Add(path);
         File.WriteAllBytes(path, Workbooks.Of(rows));
         Assert.Throws<InvalidDataException>(() => MiniExcelRecords(path));
-        Assert.Throws<InvalidDataException>(() => XlsxRecipients.Records(path, Limits).ToList());
+        Assert.Throws<InvalidDataException>(() => XlsxRecords.Records(path, Limits).ToList());
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class WorkbooksReadAsBefore : IDisposable
         }
         Assert.Equal(
             Significant(MiniExcelRecords(path)),
-            Significant(XlsxRecipients.Records(path, Limits).Select(r => (r.Number, Trimmed(r.Cells))).ToList()));
+            Significant(XlsxRecords.Records(path, Limits).Select(r => (r.Number, Trimmed(r.Cells))).ToList()));
         Assert.Equal([new RecipientRow(2, "222")], RecipientFile.Rows(path, new FileLayout(FileFormat.Xlsx, 0), Limits).ToList());
     }
 

@@ -25,12 +25,6 @@ internal enum ImportState
     Cancelled,
 }
 
-internal enum FileFormat
-{
-    Csv,
-    Xlsx,
-}
-
 /// <summary>What a status verb did.</summary>
 internal enum TaskMove
 {

@@ -20,6 +20,6 @@ internal abstract record TaskOutcome
 
     public sealed record Refused(Refusal Refusal) : TaskOutcome;
 
-    /// <summary>The recipients file passed a reading budget (<see cref="Recipients.WorkbookLimit"/>): nothing was stored.</summary>
+    /// <summary>The recipients file passed a reading budget (<see cref="Tabular.WorkbookLimit"/>): nothing was stored.</summary>
     public sealed record FileOverLimit(string Limit, string Message) : TaskOutcome;
 }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Xml;
 
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>
 /// An .xlsx file opened as a zip, each part read through <see cref="PartStream"/>'s budgets and an XmlReader that

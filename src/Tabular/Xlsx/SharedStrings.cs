@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>
 /// The workbook's shared strings part (xl/sharedStrings.xml), read once from start to end: each &lt;si&gt; item is its
@@ -146,7 +146,7 @@ internal sealed class SharedStringTable : ISharedStrings, IDisposable
 
 /// <summary>
 /// At upload the shared strings are not kept: only the header's are (to find the user id column), and for the others
-/// whether they are blank, one bit each (to find the first recipient row). Any other text stands in for a non-blank one.
+/// whether they are blank, one bit each (to find the first data row). Any other text stands in for a non-blank one.
 /// </summary>
 internal sealed class SharedStringBlanks : ISharedStrings
 {

@@ -1,14 +1,14 @@
 using System.IO.Compression;
 
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>
-/// Reads a recipients workbook (.xlsx: its first sheet, the first row the header) with System.IO.Compression and
+/// Reads a workbook (.xlsx: its first sheet, the first row the header) with System.IO.Compression and
 /// XmlReader, streaming and within <see cref="WorkbookLimits"/>: whatever a file holds, the reading stops at the first
 /// budget it passes and never holds more than a row. At upload only the header's shared strings are kept; the import
 /// keeps them all on disk beside the workbook.
 /// </summary>
-internal static class XlsxRecipients
+internal static class XlsxRecords
 {
     private const string RelationshipsNamespace = "http://schemas.openxmlformats.org/package/2006/relationships";
     private static readonly string[] RelationshipNamespaces =

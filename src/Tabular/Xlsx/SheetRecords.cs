@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>A cell as stored: its text (&lt;v&gt; or the inline string), type (t) and format (s) attributes.</summary>
 internal readonly record struct StoredCell(string? Text, string? Type, string? Style);

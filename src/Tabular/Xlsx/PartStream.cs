@@ -1,4 +1,4 @@
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>
 /// One workbook part as it unpacks, counted against its budgets on every read: the bytes unpacked, their ratio to the

@@ -1,4 +1,4 @@
-namespace PromotionEngine.Distribution.Recipients;
+namespace PromotionEngine.Tabular;
 
 /// <summary>
 /// How much of an .xlsx workbook the server is willing to read. A workbook is a zip of XML parts, and a few hundred
@@ -6,18 +6,18 @@ namespace PromotionEngine.Distribution.Recipients;
 /// read through budgets that stop the reading the moment one is passed: what a part unpacks to, in total and per byte
 /// of the file (measured while unpacking: zip headers can lie), the length of a cell and of a row, the columns read,
 /// and the shape of the XML (depth, names, a run without any element). The per-row and ratio budgets come from the
-/// options; the rest are fixed by what an honest workbook can hold.
+/// module's options; the rest are fixed by what an honest workbook can hold.
 /// </summary>
 internal sealed record WorkbookLimits(long MaxPartBytes, int MaxCompressionRatio, int MaxSharedStrings)
 {
     /// <summary>Excel's own limit for the text of one cell.</summary>
     public const int MaxCellChars = 32_767;
 
-    /// <summary>Columns read (A to AMJ); cells further right are not read. A recipients file needs one.</summary>
+    /// <summary>Columns read (A to AMJ); cells further right are not read. A recipients file needs one, an order file five.</summary>
     public const int MaxColumns = 1_024;
 
     /// <summary>The text of one row, all columns together: the same bound as a CSV record.</summary>
-    public const int MaxRowChars = RecipientFile.MaxRecordBytes;
+    public const int MaxRowChars = TabularFile.MaxRecordBytes;
 
     /// <summary>Zip entries (an .xlsx has about ten) and the size of the zip's directory.</summary>
     public const int MaxParts = 10_000;
@@ -33,10 +33,11 @@ internal sealed record WorkbookLimits(long MaxPartBytes, int MaxCompressionRatio
 
     public const long MinPartBytes = 64L * 1024 * 1024;
 
-    public static WorkbookLimits For(DistributionOptions options) => new(
-        Math.Max(MinPartBytes, (long)options.MaxRows * options.XlsxBytesPerRow),
-        options.XlsxMaxCompressionRatio,
-        (int)Math.Clamp(options.MaxRows * 4L, 1_000_000, int.MaxValue));
+    /// <summary>The budgets for files of at most <paramref name="maxRows"/> rows of about <paramref name="bytesPerRow"/> bytes unpacked.</summary>
+    public static WorkbookLimits ForRows(long maxRows, int bytesPerRow, int maxCompressionRatio) => new(
+        Math.Max(MinPartBytes, maxRows * bytesPerRow),
+        maxCompressionRatio,
+        (int)Math.Clamp(maxRows * 4L, 1_000_000, int.MaxValue));
 }
 
 /// <summary>The stable names of the budgets, as the refusal's <c>limit</c> member gives them.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Xml;
 
-namespace PromotionEngine.Distribution.Recipients.Xlsx;
+namespace PromotionEngine.Tabular.Xlsx;
 
 /// <summary>
 /// Walks one part's XML node by node, never in bulk: every node moves the reading forward under the depth limit,
