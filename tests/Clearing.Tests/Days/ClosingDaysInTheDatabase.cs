@@ -32,7 +32,7 @@ public abstract class ClosingDaysInTheDatabase : ClearingCalendarContract, IAsyn
 
     private async Task<long> JournalAsync(DateOnly happened)
     {
-        var journal = new ClearingJournal(_database!.Database, TimeProvider.System);
+        var journal = new ClearingJournal(_database!.Database, _days!, TimeProvider.System);
         var at = new DateTimeOffset(happened.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
         var fact = new ClearingFact(0, Guid.NewGuid(), 0, Movements.Claimed, at, happened, null, 7, 11, "PLATFORM", "CNY", "MERCHANT", 0,
             Channels.Claim, null, 1, 2, null, null, 1, 0, 0, 0, 0, null, null);
@@ -53,7 +53,7 @@ public abstract class ClosingDaysInTheDatabase : ClearingCalendarContract, IAsyn
         var closed = Assert.IsType<DayClosing.Closed>(await Calendar.CloseAsync(Day18, DateTimeOffset.UnixEpoch, "ops", CancellationToken.None));
         await JournalAsync(Day17); // late: before the first close, so frozen with it
         await JournalAsync(Day19);
-        var facts = await new ClearingJournal(_database!.Database, TimeProvider.System).ReadAsync(0, 10, CancellationToken.None);
+        var facts = await new ClearingJournal(_database!.Database, _days!, TimeProvider.System).ReadAsync(0, 10, CancellationToken.None);
 
         Assert.Equal(lastBefore, closed.Day.JournalSeq);
         Assert.Equal(
