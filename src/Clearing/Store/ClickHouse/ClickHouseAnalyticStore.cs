@@ -145,7 +145,7 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
                 WHERE merchant_id = {ClickHouseSql.Number(query.MerchantId)} {templateFilter} AND ({within})
             )
             GROUP BY {template}bucket_start, currency, movement, channel
-            ORDER BY bucket_start, {template}currency, movement, channel
+            ORDER BY {template}bucket_start, currency, movement, channel
             """, ct);
         return rows.Select(r => new ActivityRow(query.ByTemplate ? r.TemplateId : null, r.BucketStart, r.Currency, r.Movement, r.Channel,
             r.Facts, r.Coupons, r.Discount, r.PlatformPart, r.MerchantPart, r.OrderAmount)).ToList();
@@ -192,7 +192,7 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
             FROM {schema.Entries}
             WHERE posting_day = {ClickHouseSql.Day(day)} {MerchantFilter(merchantId)}
             GROUP BY merchant_id, currency, unit, account, original_day
-            ORDER BY merchant_id, currency, unit, account, original_day
+            ORDER BY merchant_id, currency, unit, account, original_day NULLS FIRST
             """, ct);
         return rows.Select(r => new AccountAmount(r.MerchantId, r.Currency, r.Unit, r.Account, r.OriginalDay, r.Amount)).ToList();
     }
@@ -212,30 +212,33 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
     public async IAsyncEnumerable<ClearedCoupon> SpentAsync(
         DateTimeOffset from, DateTimeOffset to, long? merchantId, [EnumeratorCancellation] CancellationToken ct)
     {
-        // Spent in the range, joined with what refunds did to the same order and coupon at any time since.
+        // Spent in the range, joined with what refunds did to the same order and coupon at any time since. The inner names
+        // differ from the columns: in ClickHouse an alias shadows a column of the same name everywhere in its query, WHERE too.
         var sql = $"""
-            SELECT order_id, user_coupon_id, template_id, merchant_id, currency, discount, paid_ticks, returned, clawed_back, restored
+            SELECT spent_order AS order_id, spent_coupon AS user_coupon_id, spent_template AS template_id,
+                spent_merchant AS merchant_id, spent_currency AS currency, spent_discount AS discount, paid_ticks,
+                returned, clawed_back, restored
             FROM (
-                SELECT assumeNotNull(order_id) AS order_id, assumeNotNull(user_coupon_id) AS user_coupon_id,
-                    any(template_id) AS template_id, any(merchant_id) AS merchant_id, any(currency) AS currency,
-                    sum(discount) AS discount, min(occurred_ticks) AS paid_ticks
+                SELECT assumeNotNull(order_id) AS spent_order, assumeNotNull(user_coupon_id) AS spent_coupon,
+                    any(template_id) AS spent_template, any(merchant_id) AS spent_merchant, any(currency) AS spent_currency,
+                    sum(discount) AS spent_discount, min(occurred_ticks) AS paid_ticks
                 FROM {schema.Facts}
                 WHERE movement = '{Movements.DiscountSpent}' AND order_id IS NOT NULL AND user_coupon_id IS NOT NULL
                     AND occurred_ticks >= {ClickHouseSql.Number(Ticks(from))} AND occurred_ticks < {ClickHouseSql.Number(Ticks(to))}
                     {MerchantFilter(merchantId)}
-                GROUP BY order_id, user_coupon_id
+                GROUP BY spent_order, spent_coupon
             )
             ANY LEFT JOIN (
-                SELECT assumeNotNull(order_id) AS order_id, assumeNotNull(user_coupon_id) AS user_coupon_id,
+                SELECT assumeNotNull(order_id) AS spent_order, assumeNotNull(user_coupon_id) AS spent_coupon,
                     sumIf(discount, movement = '{Movements.DiscountReturned}') AS returned,
                     sumIf(discount, movement = '{Movements.DiscountClawedBack}') AS clawed_back,
                     max(movement = '{Movements.Restored}') AS restored
                 FROM {schema.Facts}
                 WHERE movement IN ('{Movements.DiscountReturned}', '{Movements.DiscountClawedBack}', '{Movements.Restored}')
                     AND order_id IS NOT NULL AND user_coupon_id IS NOT NULL {MerchantFilter(merchantId)}
-                GROUP BY order_id, user_coupon_id
-            ) USING (order_id, user_coupon_id)
-            ORDER BY paid_ticks, order_id, user_coupon_id
+                GROUP BY spent_order, spent_coupon
+            ) USING (spent_order, spent_coupon)
+            ORDER BY spent_order, spent_coupon
             """;
         await foreach (var r in client.QueryAsync<SpentRow>(sql, buffered: false, ct))
         {

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace PromotionEngine.Clearing.Store.ClickHouse;
 
-/// <summary>Registers the ClickHouse adapter as the analytic store (ClearingModule calls it when <c>Clearing:Store</c> is ClickHouse).</summary>
+/// <summary>
+/// Registers the ClickHouse adapter; ClearingModule makes it the analytic store when <c>Clearing:Store</c> is ClickHouse. Nothing
+/// talks to the server before the store is first used.
+/// </summary>
 internal static class ClickHouseStoreSetup
 {
     public static IServiceCollection AddClickHouseAnalyticStore(this IServiceCollection services)
@@ -12,7 +15,7 @@ internal static class ClickHouseStoreSetup
         services.AddHttpClient(nameof(ClickHouseClient), (sp, http) => http.Timeout = Options(sp).Timeout);
         services.AddSingleton(sp =>
             new ClickHouseClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ClickHouseClient)), Options(sp)));
-        services.AddSingleton<IAnalyticStore>(sp =>
+        services.AddSingleton(sp =>
             new ClickHouseAnalyticStore(sp.GetRequiredService<ClickHouseClient>(), new ClickHouseSchema(Options(sp).Database)));
         return services;
     }
