@@ -29,43 +29,66 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
     public async Task AppendAsync(FactBatch batch, CancellationToken ct)
     {
         Validate(batch);
-        await AppendFactsAsync(batch, ct);
-        await AppendEntriesAsync(batch, ct);
-        await RecordBatchAsync(batch, ct);
+        var stored = await StoredAsync(batch, ct);
+        await InsertMissingFactsAsync(batch, stored, ct);
+        await InsertMissingEntriesAsync(batch, stored, ct);
+        if (!stored.Recorded) await RecordBatchAsync(batch, ct);
     }
 
-    /// <summary>Step 1 of an append: the batch's facts whose seq is not stored yet, in one INSERT.</summary>
-    internal async Task AppendFactsAsync(FactBatch batch, CancellationToken ct)
+    /// <summary>Step 1 of an append on its own (what a process that died after it left): the batch's facts not stored yet.</summary>
+    internal async Task AppendFactsAsync(FactBatch batch, CancellationToken ct) =>
+        await InsertMissingFactsAsync(batch, await StoredAsync(batch, ct), ct);
+
+    /// <summary>Step 2 of an append on its own: the batch's entries not stored yet.</summary>
+    internal async Task AppendEntriesAsync(FactBatch batch, CancellationToken ct) =>
+        await InsertMissingEntriesAsync(batch, await StoredAsync(batch, ct), ct);
+
+    /// <summary>
+    /// What of the batch is stored already, in one query: the facts' seqs and the entries' (seq, leg)s in its seq range (each
+    /// table's partition key min/max limits the read to the parts that hold the range), and whether the batch was recorded.
+    /// </summary>
+    private async Task<StoredRows> StoredAsync(FactBatch batch, CancellationToken ct)
     {
-        var stored = new HashSet<long>();
-        await foreach (var row in client.QueryAsync<SeqRow>(
-            $"SELECT seq FROM {schema.Facts} WHERE {SeqRange(batch)}", buffered: true, ct)) stored.Add(row.Seq);
-        var missing = batch.Facts.Where(f => stored.Add(f.Seq)).ToList(); // Add: a seq twice in the batch goes in once
+        var stored = new StoredRows();
+        await foreach (var row in client.QueryAsync<StoredRow>($"""
+            SELECT 'fact' AS kind, seq, toInt32(0) AS leg FROM {schema.Facts} WHERE {SeqRange(batch)}
+            UNION ALL
+            SELECT 'entry' AS kind, seq, leg FROM {schema.Entries} WHERE {SeqRange(batch)}
+            UNION ALL
+            SELECT 'batch' AS kind, last_seq AS seq, toInt32(0) AS leg FROM {schema.Batches}
+            WHERE first_seq = {ClickHouseSql.Number(batch.FirstSeq)} AND last_seq = {ClickHouseSql.Number(batch.LastSeq)}
+            """, buffered: true, ct))
+        {
+            _ = row.Kind switch
+            {
+                "fact" => stored.Facts.Add(row.Seq),
+                "entry" => stored.Entries.Add((row.Seq, row.Leg)),
+                _ => stored.Recorded = true,
+            };
+        }
+        return stored;
+    }
+
+    /// <summary>The batch's facts whose seq is not stored yet, in one INSERT.</summary>
+    private async Task InsertMissingFactsAsync(FactBatch batch, StoredRows stored, CancellationToken ct)
+    {
+        var missing = batch.Facts.Where(f => stored.Facts.Add(f.Seq)).ToList(); // Add: a seq twice in the batch goes in once
         if (missing.Count > 0) await InsertFactsAsync(missing, ct);
     }
 
-    /// <summary>Step 2: the batch's entries whose (seq, leg) is not stored yet, in one INSERT.</summary>
-    internal async Task AppendEntriesAsync(FactBatch batch, CancellationToken ct)
+    /// <summary>The batch's entries whose (seq, leg) is not stored yet, in one INSERT.</summary>
+    private async Task InsertMissingEntriesAsync(FactBatch batch, StoredRows stored, CancellationToken ct)
     {
-        var stored = new HashSet<(long, int)>();
-        await foreach (var row in client.QueryAsync<SeqLegRow>(
-            $"SELECT seq, leg FROM {schema.Entries} WHERE {SeqRange(batch)}", buffered: true, ct)) stored.Add((row.Seq, row.Leg));
-        var missing = batch.Entries.Where(e => stored.Add((e.Seq, e.Leg))).ToList();
+        var missing = batch.Entries.Where(e => stored.Entries.Add((e.Seq, e.Leg))).ToList();
         if (missing.Count > 0) await InsertEntriesAsync(missing, ct);
     }
 
     /// <summary>Step 3: the batch's row, which moves the watermark; written only after its facts and entries are stored.</summary>
-    internal async Task RecordBatchAsync(FactBatch batch, CancellationToken ct)
-    {
-        var recorded = await client.ListAsync<CountRow>(
-            $"SELECT count() AS count FROM {schema.Batches} " +
-            $"WHERE first_seq = {ClickHouseSql.Number(batch.FirstSeq)} AND last_seq = {ClickHouseSql.Number(batch.LastSeq)}", ct);
-        if (recorded[0].Count > 0) return;
-        await client.InsertAsync(schema.Batches, ClickHouseSchema.BatchColumns, w =>
+    private Task RecordBatchAsync(FactBatch batch, CancellationToken ct) =>
+        client.InsertAsync(schema.Batches, ClickHouseSchema.BatchColumns, w =>
         {
             w.Int(batch.FirstSeq).Int(batch.LastSeq).Int(batch.Facts.Count).Int(batch.Entries.Count).EndRow();
         }, ct);
-    }
 
     /// <summary>Facts as they are, no check: the append's insert, and the raw bulk insert the benchmark compares it with.</summary>
     internal Task InsertFactsAsync(IEnumerable<ClearingFact> facts, CancellationToken ct) =>
@@ -275,9 +298,14 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
     }
 
     private sealed record WatermarkRow(long Watermark);
-    private sealed record CountRow(long Count);
-    private sealed record SeqRow(long Seq);
-    private sealed record SeqLegRow(long Seq, int Leg);
+    private sealed record StoredRow(string Kind, long Seq, int Leg);
+
+    private sealed class StoredRows
+    {
+        public HashSet<long> Facts { get; } = [];
+        public HashSet<(long Seq, int Leg)> Entries { get; } = [];
+        public bool Recorded { get; set; }
+    }
     private sealed record TotalsRow(long Facts, long Entries, long Coupons, long Discount, long Watermark);
     private sealed record ActivitySums(
         long TemplateId, long BucketStart, string Currency, string Movement, string Channel,
