@@ -6,7 +6,7 @@
 #   engine-1, engine-2     Promotion:Roles=engine          (two instances, one upstream group)
 #   merchant-admin         Promotion:Roles=merchant-admin
 #   distribution           Promotion:Roles=distribution
-#   settlement-search      Promotion:Roles=settlement,search
+#   settlement-search      Promotion:Roles=settlement,search,clearing
 #   gateway                nginx on 127.0.0.1:$PROMO_CLUSTER_PORT (default 8080), routing by path to the roles
 #
 # on MariaDB (one database), Redis (the claim gate) and NATS (the event transport), from scripts/services.sh
@@ -37,7 +37,7 @@ INSTANCES=(
     "engine-2 engine 2"
     "merchant-admin merchant-admin 3"
     "distribution distribution 4"
-    "settlement-search settlement,search 5"
+    "settlement-search settlement,search,clearing 5"
 )
 # role -> instances serving it (the upstream groups of routes.conf)
 declare -A GROUPS_OF=(
@@ -46,6 +46,7 @@ declare -A GROUPS_OF=(
     [promo_distribution]="distribution"
     [promo_settlement]="settlement-search"
     [promo_search]="settlement-search"
+    [promo_clearing]="settlement-search"
 )
 
 say() { echo "$*"; }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PromotionEngine.Clearing;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.Host;
@@ -147,6 +148,8 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     if (roles.Serves(DistributionModule.Name)) builder.Services.AddDistributionWorkers();
     builder.Services.AddSearch();
     if (roles.Serves(SearchModule.Name)) builder.Services.AddSearchWorkers();
+    builder.Services.AddClearing(options.DataDirectory);
+    if (roles.Serves(ClearingModule.Name)) builder.Services.AddClearingWorkers();
 
     var app = builder.Build();
 
@@ -173,6 +176,7 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     app.MapMessaging(EngineModule.OperatorPolicy);
     if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
     if (roles.Serves(SearchModule.Name)) app.MapSearch();
+    if (roles.Serves(ClearingModule.Name)) app.MapClearing();
 
     return (app, builder.Services, roles);
 }
@@ -182,7 +186,7 @@ public partial class Program
 {
     /// <summary>The modules of this build, by the names Promotion:Roles takes.</summary>
     internal static readonly string[] Modules =
-        [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name];
+        [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name, ClearingModule.Name];
 
     /// <summary>The modules' authorization policies, each with the one role it lets in.</summary>
     internal static readonly (string Policy, CallerRole Role)[] Policies =
@@ -210,6 +214,7 @@ public partial class Program
             + "per row; pause, resume, cancel, and the rows that got no coupon. MERCHANT tokens.",
         ["Search"] = "Full-text template search (Chinese and English) for any signed-in caller, and what a shopper can claim on a product, "
             + "shop or category page, without a token.",
-        ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters. OPERATOR tokens.",
+        ["Operations"] = "For operators: the event backbone and dead letters, the search index, the Redis claim counters, the clearing's "
+            + "ingestion. OPERATOR tokens.",
     };
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ArchUnitNET.Loader;
+using PromotionEngine.Clearing;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
@@ -18,12 +19,13 @@ internal static class Assemblies
     public static readonly Assembly Distribution = typeof(DistributionModule).Assembly;
     public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
     public static readonly Assembly Search = typeof(SearchModule).Assembly;
+    public static readonly Assembly Clearing = typeof(ClearingModule).Assembly;
 
     /// <summary>Platform has no public type: found by name, as the Host loads it.</summary>
     public static readonly Assembly Platform = Assembly.Load("PromotionEngine.Platform");
     public static readonly Assembly Host = typeof(Program).Assembly;
 
-    public static readonly Assembly[] Modules = [Engine, Admin, Distribution, Settlement, Search];
+    public static readonly Assembly[] Modules = [Engine, Admin, Distribution, Settlement, Search, Clearing];
 
     public static readonly Assembly[] Ours = [Kernel, Contracts, .. Modules, Platform, Host];
 
@@ -36,6 +38,7 @@ internal static class Assemblies
         "Distribution" => Distribution,
         "Settlement" => Settlement,
         "Search" => Search,
+        "Clearing" => Clearing,
         "Platform" => Platform,
         "Host" => Host,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),

@@ -2,6 +2,7 @@ using ArchUnitNET.xUnit;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
+using PromotionEngine.Clearing;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using static PromotionEngine.Architecture.Tests.Rules;
@@ -65,4 +66,20 @@ public class TheModules
     [Fact]
     public void Distribution_exposes_only_its_entry_point() =>
         TypesIn(Assemblies.Distribution).ExposeOnly(nameof(DistributionModule)).Check(Architectures.All);
+
+    [Theory]
+    [InlineData("Engine")]
+    [InlineData("MerchantAdmin")]
+    [InlineData("Distribution")]
+    [InlineData("Settlement")]
+    [InlineData("Search")]
+    public void Clearing_and_the_other_modules_use_nothing_of_each_other(string other)
+    {
+        TypesIn(Assemblies.Clearing).UseNothingFrom(Assemblies.Named(other)).Check(Architectures.All);
+        TypesIn(Assemblies.Named(other)).UseNothingFrom(Assemblies.Clearing).Check(Architectures.All);
+    }
+
+    [Fact]
+    public void Clearing_exposes_only_its_entry_point() =>
+        TypesIn(Assemblies.Clearing).ExposeOnly(nameof(ClearingModule)).Check(Architectures.All);
 }

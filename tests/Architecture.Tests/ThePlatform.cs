@@ -9,7 +9,7 @@ namespace PromotionEngine.Architecture.Tests;
 /// </summary>
 public class ThePlatform
 {
-    private static readonly string[] ModuleNames = ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search"];
+    private static readonly string[] ModuleNames = ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search", "Clearing"];
 
     public static TheoryData<string> Modules() => [.. ModuleNames];
 

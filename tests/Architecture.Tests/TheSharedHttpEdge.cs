@@ -9,12 +9,12 @@ namespace PromotionEngine.Architecture.Tests;
 public class TheSharedHttpEdge
 {
     private static readonly Assembly[] Modules =
-        [Assemblies.Engine, Assemblies.Admin, Assemblies.Distribution, Assemblies.Settlement, Assemblies.Search];
+        [Assemblies.Engine, Assemblies.Admin, Assemblies.Distribution, Assemblies.Settlement, Assemblies.Search, Assemblies.Clearing];
 
     // The shared types, by simple name: a module type of one of these names outside the shared namespace is a copy.
     private static readonly string[] SharedTypes = ["ProblemResults", "PolicyCallers", "IdempotencyKeyHeader", "Paging"];
 
-    public static TheoryData<string> ModuleNames() => ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search"];
+    public static TheoryData<string> ModuleNames() => ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search", "Clearing"];
 
     [Theory]
     [MemberData(nameof(ModuleNames))]

@@ -10,7 +10,7 @@ namespace PromotionEngine.System.Tests.Gateway;
 /// </summary>
 public sealed class RoleTable
 {
-    private static readonly string[] Modules = ["merchant-admin", "engine", "distribution", "settlement", "search"];
+    private static readonly string[] Modules = ["merchant-admin", "engine", "distribution", "settlement", "search", "clearing"];
 
     [Fact]
     public async Task Each_role_lists_its_own_endpoints_workers_and_consumers_and_no_other_roles()
@@ -34,6 +34,11 @@ public sealed class RoleTable
         Assert.DoesNotContain("search.index", roles["engine"].Consumers);
         Assert.Contains("CouponSweeper", roles["engine"].Workers);
         Assert.Contains("settlement.order-saga", roles["settlement"].Consumers);
+        Assert.Contains(("GET", "/api/v1/operator/clearing"), roles["clearing"].Endpoints);
+        Assert.Contains("IngestionWorker", roles["clearing"].Workers);
+        Assert.DoesNotContain("IngestionWorker", roles["search"].Workers);
+        Assert.Contains("clearing.journal", roles["clearing"].Consumers);
+        Assert.DoesNotContain("clearing.journal", roles["settlement"].Consumers);
         Assert.All(roles.Roles, r => Assert.Contains("WorkerLeaseRenewal", r.Workers));
         Assert.Empty(Directory.EnumerateFileSystemEntries(work)); // listing opens and writes nothing
     }

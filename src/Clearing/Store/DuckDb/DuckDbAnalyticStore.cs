@@ -8,8 +8,8 @@ namespace PromotionEngine.Clearing.Store.DuckDb;
 
 /// <summary>
 /// The embedded analytic store: one DuckDB file (Clearing:DuckDbPath, in the data folder by default). DuckDB lets one process
-/// write a file, so the file is opened once per process and every operation works on a duplicate of that connection (same
-/// database, its own transaction). An append writes the facts, the entries and the watermark in one transaction, keeping only
+/// write a file, so the file is opened once per process and every operation works on a connection of its own to that database (its
+/// own transaction). An append writes the facts, the entries and the watermark in one transaction, keeping only
 /// the rows after the watermark it finds: a batch appended again, or after a crash (the transaction never committed), is
 /// stored exactly once.
 /// </summary>
@@ -34,6 +34,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         "CREATE TABLE IF NOT EXISTS clr_watermark (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
     ];
 
+    private readonly string _connectionString;
     private readonly DuckDBConnection _root;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -42,7 +43,8 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         Path = path;
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
-        _root = new DuckDBConnection($"Data Source={path}");
+        _connectionString = $"Data Source={path}";
+        _root = new DuckDBConnection(_connectionString);
         _root.Open();
     }
 
@@ -53,13 +55,13 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 
     public async Task EnsureSchemaAsync(CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         foreach (var statement in Schema) await ExecuteAsync(connection, statement, ct);
     }
 
     public async Task<long> WatermarkAsync(CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         return await WatermarkAsync(connection, ct);
     }
 
@@ -69,7 +71,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         await _writer.WaitAsync(ct);
         try
         {
-            using var connection = _root.Duplicate();
+            using var connection = Connect();
             await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
             try
             {
@@ -104,7 +106,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
     /// </summary>
     internal async Task AbandonAppendAsync(FactBatch batch, CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
         WriteFacts(connection, batch.Facts.Take(batch.Facts.Count / 2));
         WriteEntries(connection, batch.Entries.Take(batch.Entries.Count / 2));
@@ -116,7 +118,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         await _writer.WaitAsync(ct);
         try
         {
-            using var connection = _root.Duplicate();
+            using var connection = Connect();
             await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
             await ExecuteAsync(connection, "DELETE FROM clr_facts", ct);
             await ExecuteAsync(connection, "DELETE FROM clr_entries", ct);
@@ -131,7 +133,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 
     public async Task<FactTotals> TotalsAsync(CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var facts = await QueryAsync(connection,
             "SELECT count(*), coalesce(sum(coupons), 0), coalesce(sum(discount), 0) FROM clr_facts",
             r => (r.GetInt64(0), Long(r, 1), Long(r, 2)), ct);
@@ -143,7 +145,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
     public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct)
     {
         if (query.Segments.Count == 0) return [];
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var parameters = new List<(string, object?)> { ("merchant", query.MerchantId), ("bucket", (long)query.BucketSeconds) };
         var segments = new List<string>();
         for (var i = 0; i < query.Segments.Count; i++)
@@ -174,7 +176,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
     public async Task<IReadOnlyList<TemplateSpend>> TopTemplatesAsync(long merchantId, DateTimeOffset from, DateTimeOffset to, int limit,
         CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var sql = $"""
             SELECT template_id, currency,
                    sum(CASE movement WHEN '{Movements.DiscountSpent}' THEN discount
@@ -195,7 +197,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 
     public async Task<IReadOnlyList<AccountAmount>> BalancesBeforeAsync(long? merchantId, DateOnly day, CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var sql = $"""
             SELECT merchant_id, currency, unit, account, sum(amount)
             FROM clr_entries WHERE posting_day < $day {(merchantId is null ? "" : "AND merchant_id = $merchant")}
@@ -208,7 +210,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 
     public async Task<IReadOnlyList<AccountAmount>> EntriesOnAsync(long? merchantId, DateOnly day, CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var sql = $"""
             SELECT merchant_id, currency, unit, account, original_day, sum(amount)
             FROM clr_entries WHERE posting_day = $day {(merchantId is null ? "" : "AND merchant_id = $merchant")}
@@ -221,7 +223,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 
     public async Task<IReadOnlyList<TrialBalanceRow>> TrialBalanceAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         const string sql = """
             SELECT merchant_id, posting_day, currency, unit, sum(amount), count(*)
             FROM clr_entries WHERE posting_day BETWEEN $from AND $to
@@ -235,7 +237,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
     public async IAsyncEnumerable<ClearedCoupon> SpentAsync(DateTimeOffset from, DateTimeOffset to, long? merchantId,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        using var connection = _root.Duplicate();
+        using var connection = Connect();
         var sql = $"""
             WITH spent AS (
                 SELECT order_id, user_coupon_id, any_value(template_id) AS template_id, any_value(merchant_id) AS merchant_id,
@@ -274,6 +276,17 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         _writer.Dispose();
     }
 
+    /// <summary>
+    /// A connection of its own to the file opened by <c>_root</c>: DuckDB.NET shares one database instance among the connections to
+    /// one file in a process, and the root connection keeps it open for the store's lifetime.
+    /// </summary>
+    private DuckDBConnection Connect()
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     private static void WriteFacts(DuckDBConnection connection, IEnumerable<ClearingFact> facts)
     {
         using var appender = connection.CreateAppender("clr_facts");
@@ -309,8 +322,11 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         merchantId is { } m ? [("day", day), ("merchant", m)] : [("day", day)];
 
     /// <summary>Sums come back as HUGEINT (Int128) or DECIMAL; every one here fits a long.</summary>
-    private static long Long(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal),
-        System.Globalization.CultureInfo.InvariantCulture);
+    private static long Long(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetValue(ordinal) switch
+    {
+        System.Numerics.BigInteger big => (long)big,
+        var other => Convert.ToInt64(other, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
