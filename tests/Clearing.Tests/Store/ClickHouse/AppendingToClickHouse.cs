@@ -3,7 +3,7 @@ using System.Text;
 using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Clearing.Store;
 using PromotionEngine.Clearing.Store.ClickHouse;
-using static PromotionEngine.Clearing.Tests.Store.ClickHouse.Facts;
+using static PromotionEngine.Clearing.Tests.Store.ClickHouse.ClickHouseFacts;
 
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 

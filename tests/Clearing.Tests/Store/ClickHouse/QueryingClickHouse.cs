@@ -1,7 +1,7 @@
 using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Clearing.Ledger;
 using PromotionEngine.Clearing.Store;
-using static PromotionEngine.Clearing.Tests.Store.ClickHouse.Facts;
+using static PromotionEngine.Clearing.Tests.Store.ClickHouse.ClickHouseFacts;
 
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 

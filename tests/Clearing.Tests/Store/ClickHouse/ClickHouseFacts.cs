@@ -5,7 +5,7 @@ using PromotionEngine.Clearing.Store;
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 
 /// <summary>Facts and their balanced legs in domain words, for the store tests.</summary>
-internal static class Facts
+internal static class ClickHouseFacts
 {
     public static readonly DateTimeOffset Noon = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
