@@ -11,6 +11,12 @@ internal sealed class ClickHouseSchema(string database)
     public const long SeqPartition = 1 << 20;
     public const long TicksPerSecond = TimeSpan.TicksPerSecond;
 
+    /// <summary>
+    /// Rows per primary-index mark (ClickHouse's default is 8192): one merchant's facts of a report are a few thousand rows
+    /// in each part, so finer marks read a few times fewer rows around them; the index stays small (10 million rows, 10,000 marks).
+    /// </summary>
+    public const int IndexGranularity = 1024;
+
     public string Database { get; } = ClickHouseSql.Identifier(database);
     public string Facts => Database + ".clr_facts";
     public string Entries => Database + ".clr_entries";
@@ -41,6 +47,7 @@ internal sealed class ClickHouseSchema(string database)
             ) ENGINE = ReplacingMergeTree
             PARTITION BY intDiv(seq, {SeqPartition})
             ORDER BY (merchant_id, occurred_ticks, event_id, line)
+            SETTINGS index_granularity = {IndexGranularity}
             """;
         // Entries: statements and the trial balance read per merchant and posting day.
         yield return $"""
@@ -50,6 +57,7 @@ internal sealed class ClickHouseSchema(string database)
             ) ENGINE = ReplacingMergeTree
             PARTITION BY intDiv(seq, {SeqPartition})
             ORDER BY (merchant_id, posting_day, event_id, line, leg)
+            SETTINGS index_granularity = {IndexGranularity}
             """;
         // One row per completed append, written after its facts and entries: the watermark is the highest last_seq.
         yield return $"""
