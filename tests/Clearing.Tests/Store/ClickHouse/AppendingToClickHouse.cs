@@ -12,6 +12,7 @@ namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 /// and entries, or a prefix of the facts, which is what 18.16 keeps of an insert whose connection closed at a row boundary),
 /// appending the batch again leaves one copy of every fact and entry. Counts are read without FINAL and without a merge.
 /// </summary>
+[Trait("Category", "ClickHouse")]
 public sealed class AppendingToClickHouse : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;

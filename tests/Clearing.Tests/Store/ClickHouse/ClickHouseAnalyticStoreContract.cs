@@ -4,6 +4,7 @@ using PromotionEngine.Clearing.Store.ClickHouse;
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 
 /// <summary>The contract on a ClickHouse database of its own per test (scripts/services.sh start clickhouse).</summary>
+[Trait("Category", "ClickHouse")]
 public sealed class ClickHouseAnalyticStoreContract : AnalyticStoreContract
 {
     private readonly ClickHouseTestDatabase _db = new();

@@ -3,6 +3,7 @@ using PromotionEngine.Clearing.Store.ClickHouse;
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 
 /// <summary>What goes over the wire to 18.16: values in SQL text (no query parameters there), numbers read quoted or bare.</summary>
+[Trait("Category", "ClickHouse")]
 public sealed class ClickHouseWire : IAsyncLifetime
 {
     private readonly ClickHouseTestDatabase _db = new();

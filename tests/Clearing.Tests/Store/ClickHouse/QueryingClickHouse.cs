@@ -6,6 +6,7 @@ using static PromotionEngine.Clearing.Tests.Store.ClickHouse.ClickHouseFacts;
 namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
 
 /// <summary>The port's queries on ClickHouse: local-time buckets over offset segments, top templates, statements, spent coupons.</summary>
+[Trait("Category", "ClickHouse")]
 public sealed class QueryingClickHouse : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
