@@ -34,8 +34,8 @@ public static class ClearingModule
         services.AddSingleton<ClearingJournal>();
         services.AddSingleton<JournalEvents>();
         foreach (var subscription in JournalEvents.Subscriptions) services.AddSingleton(subscription);
-        // Opened on first use, once per process: DuckDB lets one process write its file.
         services.AddClickHouseAnalyticStore();
+        // Clearing:Store picks the adapter. DuckDB's is opened on first use, once per process: DuckDB lets one process write its file.
         services.AddSingleton<IAnalyticStore>(sp => sp.GetRequiredService<IOptions<ClearingOptions>>().Value is var options
             && options.Store == AnalyticStoreKind.ClickHouse
                 ? sp.GetRequiredService<ClickHouseAnalyticStore>()

@@ -24,7 +24,8 @@ internal sealed class IngesterLease(IDatabase db, TimeProvider clock)
         if (_heldUntil is { } until && now < until - length / 2) return true; // renewed at half its length, not at every round
         await using var scope = await db.BeginWriteAsync(ct);
         var taken = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE clr_ingester SET holder = @Holder, expires_at = @Until WHERE id = 1 AND (holder = @Holder OR holder IS NULL OR expires_at < @Now)",
+            "UPDATE clr_ingester SET holder = @Holder, expires_at = @Until "
+            + "WHERE id = 1 AND (holder = @Holder OR holder IS NULL OR expires_at < @Now)",
             new { Holder = _holder, Until = UtcMillis.From(now + length), Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
         _heldUntil = taken == 1 ? now + length : null;

@@ -24,10 +24,6 @@ internal sealed class TemplateDimension
     };
 }
 
-/// <summary>A coupon or settlement event named a template this journal has not seen yet: its template event is still on its way.</summary>
-internal sealed class UnknownTemplateException(long templateId)
-    : Exception($"Template {templateId} is not in the clearing's template dimension yet; the event is tried again later.");
-
 /// <summary>The template dimension (clr_templates), fed by template events in any order: the highest version wins.</summary>
 internal sealed class ClearingTemplates(IDatabase db)
 {
@@ -51,18 +47,14 @@ internal sealed class ClearingTemplates(IDatabase db)
         await scope.Connection.ExecuteAsync(new CommandDefinition(sql, template, scope.Transaction, cancellationToken: ct));
     }
 
-    /// <summary>The templates asked for, by id; throws <see cref="UnknownTemplateException"/> for one not seen yet.</summary>
-    public static async Task<IReadOnlyDictionary<long, TemplateDimension>> GetAsync(IEnumerable<long> ids, WriteScope scope, CancellationToken ct)
+    /// <summary>The templates asked for that the dimension knows, by id.</summary>
+    public static async Task<IReadOnlyDictionary<long, TemplateDimension>> FindAllAsync(IEnumerable<long> ids, WriteScope scope,
+        CancellationToken ct)
     {
         var wanted = ids.Distinct().ToArray();
-        var found = (await scope.Connection.QueryAsync<TemplateDimension>(new CommandDefinition(
+        return (await scope.Connection.QueryAsync<TemplateDimension>(new CommandDefinition(
             $"SELECT {Columns} FROM clr_templates WHERE template_id IN @Ids", new { Ids = wanted }, scope.Transaction, cancellationToken: ct)))
             .ToDictionary(t => t.TemplateId);
-        foreach (var id in wanted)
-        {
-            if (!found.ContainsKey(id)) throw new UnknownTemplateException(id);
-        }
-        return found;
     }
 
     /// <summary>One template, or null when not seen yet (reads outside a write).</summary>

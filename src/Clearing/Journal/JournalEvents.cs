@@ -1,3 +1,4 @@
+using Dapper;
 using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
@@ -10,8 +11,8 @@ namespace PromotionEngine.Clearing.Journal;
 /// <summary>
 /// The clearing's consumer group (clearing.journal): template events keep the template dimension; coupon, template-terminated
 /// and settlement events become facts in the journal, in the delivery's inbox transaction, so each event is journaled exactly
-/// once. A coupon or settlement event whose template is not known yet throws (<see cref="UnknownTemplateException"/>) and
-/// comes again once the template event has arrived.
+/// once. Events of different producers come in any order: a coupon or settlement event whose template the dimension has not
+/// seen yet is parked (clr_parked) and journaled when that template's first event arrives, in its transaction.
 /// </summary>
 internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal journal) :
     IEventHandler<TemplateCreated>, IEventHandler<TemplateChanged>, IEventHandler<TemplateStockAdded>, IEventHandler<TemplateTerminated>,
@@ -49,47 +50,104 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
     public async Task HandleAsync(TemplateTerminated e, EventContext context, WriteScope scope, CancellationToken ct)
     {
         await KeepAsync(e.Template, scope, ct);
-        var t = (await ClearingTemplates.GetAsync([e.Template.TemplateId], scope, ct))[e.Template.TemplateId];
-        await journal.AppendAsync([FactDerivation.Terminated(context.Envelope.EventId, e, context.Envelope.OccurredAt, t)], scope, ct);
+        await JournalAsync(context.Envelope, scope, ct);
     }
 
     public Task HandleAsync(CouponClaimed e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Claimed(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
     public Task HandleAsync(CouponLocked e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Locked(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
     public Task HandleAsync(CouponConsumed e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Consumed(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
     public Task HandleAsync(CouponReleased e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Released(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
     public Task HandleAsync(CouponRefunded e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Restored(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
     public Task HandleAsync(CouponExpired e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        CouponAsync(e, t => FactDerivation.Expired(context.Envelope.EventId, e, t), scope, ct);
+        JournalAsync(context.Envelope, scope, ct);
 
-    public async Task HandleAsync(OrderDiscountConsumed e, EventContext context, WriteScope scope, CancellationToken ct)
+    public Task HandleAsync(OrderDiscountConsumed e, EventContext context, WriteScope scope, CancellationToken ct) =>
+        JournalAsync(context.Envelope, scope, ct);
+
+    public Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct) =>
+        JournalAsync(context.Envelope, scope, ct);
+
+    /// <summary>The templates an event's facts need, and how its facts are derived once they are known.</summary>
+    private static (IReadOnlyList<long> Templates, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>> Derive) Plan(
+        EventEnvelope envelope)
     {
-        var known = await ClearingTemplates.GetAsync(e.Coupons.Select(c => c.TemplateId), scope, ct);
-        await journal.AppendAsync(FactDerivation.Spent(context.Envelope.EventId, e, known), scope, ct);
+        var id = envelope.EventId;
+        return envelope.Type switch
+        {
+            _ when envelope.Type == CouponClaimed.Type => One(envelope.PayloadAs<CouponClaimed>(), (e, t) => FactDerivation.Claimed(id, e, t)),
+            _ when envelope.Type == CouponLocked.Type => One(envelope.PayloadAs<CouponLocked>(), (e, t) => FactDerivation.Locked(id, e, t)),
+            _ when envelope.Type == CouponConsumed.Type => One(envelope.PayloadAs<CouponConsumed>(), (e, t) => FactDerivation.Consumed(id, e, t)),
+            _ when envelope.Type == CouponReleased.Type => One(envelope.PayloadAs<CouponReleased>(), (e, t) => FactDerivation.Released(id, e, t)),
+            _ when envelope.Type == CouponRefunded.Type => One(envelope.PayloadAs<CouponRefunded>(), (e, t) => FactDerivation.Restored(id, e, t)),
+            _ when envelope.Type == CouponExpired.Type => One(envelope.PayloadAs<CouponExpired>(), (e, t) => FactDerivation.Expired(id, e, t)),
+            _ when envelope.Type == TemplateTerminated.Type => Terminated(envelope),
+            _ when envelope.Type == OrderDiscountConsumed.Type => Spent(envelope),
+            _ when envelope.Type == OrderRefundSettled.Type => Refunded(envelope),
+            _ => throw new InvalidOperationException($"The clearing journal does not take {envelope.Type} events."),
+        };
+
+        static (IReadOnlyList<long>, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>>) One<T>(
+            T e, Func<T, TemplateDimension, ClearingFact> derive) where T : ICouponEvent =>
+            ([e.TemplateId], known => [derive(e, known[e.TemplateId])]);
+
+        static (IReadOnlyList<long>, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>>) Terminated(
+            EventEnvelope envelope)
+        {
+            var e = envelope.PayloadAs<TemplateTerminated>();
+            return ([e.Template.TemplateId],
+                known => [FactDerivation.Terminated(envelope.EventId, e, envelope.OccurredAt, known[e.Template.TemplateId])]);
+        }
+
+        static (IReadOnlyList<long>, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>>) Spent(EventEnvelope envelope)
+        {
+            var e = envelope.PayloadAs<OrderDiscountConsumed>();
+            return ([.. e.Coupons.Select(c => c.TemplateId)], known => FactDerivation.Spent(envelope.EventId, e, known));
+        }
+
+        static (IReadOnlyList<long>, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>>) Refunded(EventEnvelope envelope)
+        {
+            var e = envelope.PayloadAs<OrderRefundSettled>();
+            return ([.. (e.Coupons ?? []).Select(c => c.TemplateId)], known => FactDerivation.Refunded(envelope.EventId, e, known));
+        }
     }
 
-    public async Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct)
+    /// <summary>Journals the event's facts, or parks the event under the first of its templates not known yet.</summary>
+    private async Task JournalAsync(EventEnvelope envelope, WriteScope scope, CancellationToken ct)
     {
-        if (e.Coupons is not { Count: > 0 } coupons) return; // no allocation: nothing was priced per coupon
-        var known = await ClearingTemplates.GetAsync(coupons.Select(c => c.TemplateId), scope, ct);
-        await journal.AppendAsync(FactDerivation.Refunded(context.Envelope.EventId, e, known), scope, ct);
+        var (ids, derive) = Plan(envelope);
+        if (ids.Count == 0) return; // a refund without an allocation: nothing was priced per coupon
+        var known = await ClearingTemplates.FindAllAsync(ids, scope, ct);
+        if (ids.FirstOrDefault(id => !known.ContainsKey(id)) is var missing and not 0)
+        {
+            await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO clr_parked (event_id, template_id, envelope) VALUES (@EventId, @TemplateId, @Envelope)",
+                new { EventId = envelope.EventId.ToString(), TemplateId = missing, Envelope = envelope.ToJson() }, scope.Transaction,
+                cancellationToken: ct));
+            return;
+        }
+        await journal.AppendAsync(derive(known), scope, ct);
     }
 
-    private Task KeepAsync(TemplateState template, WriteScope scope, CancellationToken ct) =>
-        templates.SaveAsync(TemplateDimension.Of(template), scope, ct);
-
-    private async Task CouponAsync(ICouponEvent e, Func<TemplateDimension, ClearingFact> derive, WriteScope scope, CancellationToken ct)
+    /// <summary>Keeps the template, then journals the events parked for it (oldest first), each parked again if it needs another.</summary>
+    private async Task KeepAsync(TemplateState template, WriteScope scope, CancellationToken ct)
     {
-        var t = (await ClearingTemplates.GetAsync([e.TemplateId], scope, ct))[e.TemplateId];
-        await journal.AppendAsync([derive(t)], scope, ct);
+        await templates.SaveAsync(TemplateDimension.Of(template), scope, ct);
+        var parked = (await scope.Connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT envelope FROM clr_parked WHERE template_id = @TemplateId", new { template.TemplateId }, scope.Transaction,
+            cancellationToken: ct))).Select(EventEnvelope.FromJson).OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId).ToList();
+        if (parked.Count == 0) return;
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM clr_parked WHERE template_id = @TemplateId", new { template.TemplateId }, scope.Transaction, cancellationToken: ct));
+        foreach (var envelope in parked) await JournalAsync(envelope, scope, ct);
     }
 }

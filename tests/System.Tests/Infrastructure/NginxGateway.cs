@@ -17,6 +17,7 @@ public sealed class NginxGateway : IAsyncDisposable
         ["distribution"] = "promo_distribution",
         ["settlement"] = "promo_settlement",
         ["search"] = "promo_search",
+        ["clearing"] = "promo_clearing",
     };
 
     private readonly Process _process;

@@ -72,3 +72,13 @@ CREATE TABLE clr_ingester (
     PRIMARY KEY (id)
 );
 INSERT INTO clr_ingester (id, holder, expires_at, rebuild_requested, rebuild_done) VALUES (1, NULL, 0, 0, 0);
+
+-- Coupon and settlement events whose template the dimension has not seen yet, parked until its template event arrives
+-- (events of different producers come in any order): journaled then, in that event's transaction.
+CREATE TABLE clr_parked (
+    event_id    CHAR(36)    NOT NULL,
+    template_id BIGINT      NOT NULL,
+    envelope    MEDIUMTEXT  NOT NULL,
+    PRIMARY KEY (event_id),
+    KEY ix_clr_parked_template (template_id)
+) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

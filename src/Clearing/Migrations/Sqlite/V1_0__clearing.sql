@@ -66,3 +66,12 @@ CREATE TABLE clr_ingester (
     rebuild_done      INTEGER NOT NULL
 );
 INSERT INTO clr_ingester (id, holder, expires_at, rebuild_requested, rebuild_done) VALUES (1, NULL, 0, 0, 0);
+
+-- Coupon and settlement events whose template the dimension has not seen yet, parked until its template event arrives
+-- (events of different producers come in any order): journaled then, in that event's transaction.
+CREATE TABLE clr_parked (
+    event_id    TEXT    NOT NULL PRIMARY KEY,
+    template_id INTEGER NOT NULL,
+    envelope    TEXT    NOT NULL
+);
+CREATE INDEX ix_clr_parked_template ON clr_parked (template_id);

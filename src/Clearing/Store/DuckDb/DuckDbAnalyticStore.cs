@@ -46,6 +46,13 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         _connectionString = $"Data Source={path}";
         _root = new DuckDBConnection(_connectionString);
         _root.Open();
+        // The schema is there before anything reads: the operators' status may ask before the ingester has started.
+        foreach (var statement in Schema)
+        {
+            using var command = _root.CreateCommand();
+            command.CommandText = statement;
+            command.ExecuteNonQuery();
+        }
     }
 
     public string Name => "duckdb";
