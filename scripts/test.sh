@@ -6,7 +6,8 @@
 #                                 if missing), installs the OpenAPI linters (scripts/openapi.sh install) and promtool
 #                                 (scripts/prometheus.sh install), then every test project of the solution
 #   scripts/test.sh --fast        unit and architecture tests only: every test project but System.Tests and Client.Tests
-#                                 (both start the engine), no service started; for the edit-build-test loop
+#                                 (both start the engine) and without the tests on a ClickHouse server
+#                                 ([Trait("Category", "ClickHouse")]), no service started; for the edit-build-test loop
 #   scripts/test.sh --skip-slow   the full run without the slow drills ([Trait("Category", "Slow")]: the SIGKILL and
 #                                 broker/Redis failure drills, the 10-million-row file, the fuzzer, ...); CI never skips them
 #
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$skip_slow" = true ]; then filter=${filter:+($filter)&}Category!=Slow; fi
+if [ "$lane" = fast ]; then filter=${filter:+($filter)&}Category!=ClickHouse; fi
 if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
 
 results=TestResults
@@ -54,7 +56,7 @@ if [ "$lane" = fast ]; then
   } >"$target"
 else
   target=PromotionEngine.slnx
-  scripts/services.sh start mariadb redis nats nginx || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis or NATS (or install nginx): see above" >&2; exit 1; }
+  scripts/services.sh start mariadb redis nats clickhouse nginx || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis, NATS or ClickHouse (or install nginx): see above" >&2; exit 1; }
   # Node.js and the pinned OpenAPI linters the DocumentLint system test runs (npm ci the first time, nothing after).
   scripts/openapi.sh install || { echo "0 passed, 1 failed"; echo "could not install the OpenAPI linters: see above" >&2; exit 1; }
   # promtool (Debian's prometheus package), which the AlertRules and DashboardQueries system tests run (apt the first time).

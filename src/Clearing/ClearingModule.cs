@@ -9,6 +9,7 @@ using PromotionEngine.Clearing.Reports;
 using PromotionEngine.Clearing.Statements;
 using PromotionEngine.Clearing.Reconciliation;
 using PromotionEngine.Clearing.Store;
+using PromotionEngine.Clearing.Store.ClickHouse;
 using PromotionEngine.Clearing.Store.DuckDb;
 using PromotionEngine.Kernel.Persistence;
 
@@ -31,10 +32,7 @@ public static class ClearingModule
     public static IServiceCollection AddClearing(this IServiceCollection services, string dataDirectory)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        services.AddOptions<ClearingOptions>().BindConfiguration(ClearingOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Store == AnalyticStoreKind.DuckDb,
-                "Clearing:Store is DuckDb in this build (the ClickHouse adapter is not part of it).")
-            .ValidateOnStart();
+        services.AddOptions<ClearingOptions>().BindConfiguration(ClearingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ModuleSchema(Name, typeof(ClearingModule).Assembly));
         services.AddSingleton<ClearingMetrics>();
         services.AddSingleton<ClearingDays>();
@@ -43,9 +41,12 @@ public static class ClearingModule
         services.AddSingleton<ClearingJournal>();
         services.AddSingleton<JournalEvents>();
         foreach (var subscription in JournalEvents.Subscriptions) services.AddSingleton(subscription);
-        // Opened on first use, once per process: DuckDB lets one process write its file.
-        services.AddSingleton<IAnalyticStore>(sp => new DuckDbAnalyticStore(DuckDbPath(sp.GetRequiredService<IOptions<ClearingOptions>>().Value,
-            dataDirectory)));
+        services.AddClickHouseAnalyticStore();
+        // Clearing:Store picks the adapter. DuckDB's is opened on first use, once per process: DuckDB lets one process write its file.
+        services.AddSingleton<IAnalyticStore>(sp => sp.GetRequiredService<IOptions<ClearingOptions>>().Value is var options
+            && options.Store == AnalyticStoreKind.ClickHouse
+                ? sp.GetRequiredService<ClickHouseAnalyticStore>()
+                : new DuckDbAnalyticStore(DuckDbPath(options, dataDirectory)));
         services.AddSingleton<IngesterLease>();
         services.AddSingleton<IngestJournal>();
         services.AddClearingReports();

@@ -1,8 +1,8 @@
 using ArchUnitNET.xUnit;
+using PromotionEngine.Clearing;
 using PromotionEngine.Distribution;
 using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
-using PromotionEngine.Clearing;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
 using static PromotionEngine.Architecture.Tests.Rules;

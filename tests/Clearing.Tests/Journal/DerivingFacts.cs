@@ -75,8 +75,11 @@ public sealed class DerivingFacts
     public void A_merchant_funded_template_puts_the_whole_discount_on_the_merchant_and_a_platform_one_on_the_platform()
     {
         var merchant = new TemplateDimension { TemplateId = 70, MerchantId = 7, Currency = "CNY", Scope = "SHOP" };
-        var platform = new TemplateDimension { TemplateId = 70, MerchantId = 7, Currency = "CNY", Scope = "SHOP", Funding = FundingKinds.Platform,
-            PlatformShareBps = 10_000 };
+        var platform = new TemplateDimension
+        {
+            TemplateId = 70, MerchantId = 7, Currency = "CNY", Scope = "SHOP", Funding = FundingKinds.Platform,
+            PlatformShareBps = 10_000
+        };
         Assert.Equal((0L, 999L), FactDerivation.Split(999, merchant));
         Assert.Equal((999L, 0L), FactDerivation.Split(999, platform));
     }

@@ -104,15 +104,25 @@ public sealed class PostingCouponLifecycles
             void Add(ClearingFact fact)
             {
                 var (posting, original) = calendar.PostingDayOf(DayNumbers.UtcDay(fact.OccurredAt));
-                facts.Add(fact with { Seq = ++seq, MerchantId = merchant, TemplateId = merchant * 10, UserCouponId = coupon, PostingDay = posting,
-                    OriginalDay = original, Funding = bps == 0 ? "MERCHANT" : bps == 10_000 ? "PLATFORM" : "SPLIT", PlatformShareBps = bps });
+                facts.Add(fact with
+                {
+                    Seq = ++seq,
+                    MerchantId = merchant,
+                    TemplateId = merchant * 10,
+                    UserCouponId = coupon,
+                    PostingDay = posting,
+                    OriginalDay = original,
+                    Funding = bps == 0 ? "MERCHANT" : bps == 10_000 ? "PLATFORM" : "SPLIT",
+                    PlatformShareBps = bps
+                });
                 at = at.AddMinutes(random.Next(1, 600));
             }
             void Money(string movement, long amount, string order)
             {
                 var platform = Contracts.Events.MerchantAdmin.V1.FundingKinds.PlatformPart(amount, bps);
                 Add(Facts.Money(0, movement, at, amount, bps, merchant, order: order)
-                    with { PlatformPart = platform, MerchantPart = amount - platform });
+                    with
+                { PlatformPart = platform, MerchantPart = amount - platform });
                 e.MerchantBears += movement == Movements.DiscountSpent ? amount - platform : -(amount - platform);
                 e.PlatformSubsidises += movement == Movements.DiscountSpent ? platform : -platform;
             }

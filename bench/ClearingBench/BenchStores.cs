@@ -1,0 +1,112 @@
+using DuckDB.NET.Data;
+using PromotionEngine.Clearing.Store;
+using PromotionEngine.Clearing.Store.ClickHouse;
+using PromotionEngine.Clearing.Store.DuckDb;
+
+namespace PromotionEngine.ClearingBench;
+
+/// <summary>An analytic store under measurement: its adapter, and a raw bulk insert of the same rows into the same kind of store.</summary>
+internal interface IBenchStore : IAsyncDisposable
+{
+    string Name { get; }
+    IAnalyticStore Store { get; }
+
+    /// <summary>The rows as they are, in bulk, no check and no watermark: the ceiling the adapter's append is compared with.</summary>
+    Task RawInsertAsync(IReadOnlyList<FactBatch> batches, CancellationToken ct);
+}
+
+/// <summary>A database of its own on the ClickHouse server (dropped at the end unless kept).</summary>
+internal sealed class ClickHouseBenchStore : IBenchStore
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromHours(1) };
+    private readonly ClickHouseClient _client;
+    private readonly ClickHouseAnalyticStore _store;
+    private readonly bool _keep;
+
+    public ClickHouseBenchStore(Uri url, string database, bool keep)
+    {
+        _client = new ClickHouseClient(_http, new ClickHouseOptions { Url = url, Database = database });
+        Schema = new ClickHouseSchema(database);
+        _store = new ClickHouseAnalyticStore(_client, Schema);
+        _keep = keep;
+    }
+
+    public string Name => "ClickHouse";
+    public IAnalyticStore Store => _store;
+    public ClickHouseSchema Schema { get; }
+
+    public async Task RawInsertAsync(IReadOnlyList<FactBatch> batches, CancellationToken ct)
+    {
+        await _store.InsertFactsAsync(batches.SelectMany(b => b.Facts), ct);
+        await _store.InsertEntriesAsync(batches.SelectMany(b => b.Entries), ct);
+    }
+
+    /// <summary>Merges each table's parts as a store left alone for a while would be (the query figures are for a settled store).</summary>
+    public async Task SettleAsync(CancellationToken ct)
+    {
+        await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Facts} FINAL", ct);
+        await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Entries} FINAL", ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_keep) await _client.ExecuteAsync($"DROP DATABASE IF EXISTS {Schema.Database}", CancellationToken.None);
+        _http.Dispose();
+    }
+}
+
+/// <summary>A DuckDB file of its own (deleted at the end unless kept).</summary>
+internal sealed class DuckDbBenchStore(string path, bool keep) : IBenchStore
+{
+    private readonly DuckDbAnalyticStore _store = new(path);
+
+    public string Name => "DuckDB";
+    public IAnalyticStore Store => _store;
+
+    public async Task RawInsertAsync(IReadOnlyList<FactBatch> batches, CancellationToken ct)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={path}");
+        await connection.OpenAsync(ct);
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN TRANSACTION";
+            await begin.ExecuteNonQueryAsync(ct);
+        }
+        using (var appender = connection.CreateAppender("clr_facts"))
+        {
+            foreach (var f in batches.SelectMany(b => b.Facts))
+            {
+                appender.CreateRow().AppendValue(f.Seq).AppendValue(f.EventId).AppendValue(f.Line).AppendValue(f.Movement)
+                    .AppendValue(f.OccurredAt.ToUnixTimeMilliseconds()).AppendValue(f.PostingDay).AppendValue(f.OriginalDay)
+                    .AppendValue(f.MerchantId).AppendValue(f.TemplateId).AppendValue(f.Scope).AppendValue(f.Currency).AppendValue(f.Funding)
+                    .AppendValue(f.PlatformShareBps).AppendValue(f.Channel).AppendValue(f.ChannelId).AppendValue(f.UserCouponId)
+                    .AppendValue(f.UserId).AppendValue(f.OrderId).AppendValue(f.Status).AppendValue(f.Coupons).AppendValue(f.Discount)
+                    .AppendValue(f.PlatformPart).AppendValue(f.MerchantPart).AppendValue(f.OrderAmount).AppendValue(f.OrderLine)
+                    .AppendValue(f.Sku).EndRow();
+            }
+        }
+        using (var appender = connection.CreateAppender("clr_entries"))
+        {
+            foreach (var e in batches.SelectMany(b => b.Entries))
+            {
+                appender.CreateRow().AppendValue(e.Seq).AppendValue(e.EventId).AppendValue(e.Line).AppendValue(e.Leg).AppendValue(e.PostingDay)
+                    .AppendValue(e.OriginalDay).AppendValue(e.MerchantId).AppendValue(e.Currency).AppendValue(e.Unit).AppendValue(e.Account)
+                    .AppendValue(e.Amount).AppendValue(e.TemplateId).AppendValue(e.OccurredAt.ToUnixTimeMilliseconds()).EndRow();
+            }
+        }
+        await using var commit = connection.CreateCommand();
+        commit.CommandText = "COMMIT";
+        await commit.ExecuteNonQueryAsync(ct);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _store.Dispose();
+        if (!keep)
+        {
+            File.Delete(path);
+            File.Delete(path + ".wal");
+        }
+        return ValueTask.CompletedTask;
+    }
+}

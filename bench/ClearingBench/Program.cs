@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using PromotionEngine.Clearing.Store;
+using PromotionEngine.ClearingBench;
+
+// The clearing's analytic stores, timed in process (docs/benchmarks.md has the commands and the figures).
+//   ClearingBench ingest [--store clickhouse|duckdb|both] [--facts 1000000] [--batch 10000] [--rounds 2]
+//     facts/s through the adapter's AppendAsync (batches of --batch, as the ingestion appends them) vs a raw bulk insert of the
+//     same rows into the same kind of store, alternating, each into a fresh database.
+//   ClearingBench query [--store clickhouse|duckdb|both] [--facts 10000000] [--merchants 1000] [--days 180] [--queries 300]
+//     loads --facts facts (raw bulk, in chunks of a million), then times one at a time: a merchant's 90-day per-day activity in
+//     America/Los_Angeles (two offset segments), and a day's statement (BalancesBefore + EntriesOn) of a merchant.
+var mode = args.Length > 0 ? args[0] : "ingest";
+var stores = Value("--store") ?? "both";
+var clickHouseUrl = new Uri(Value("--clickhouse") ?? "http://127.0.0.1:8123/");
+var folder = Value("--directory") ?? Path.GetTempPath();
+var keep = args.Contains("--keep");
+var ct = CancellationToken.None;
+
+Console.WriteLine($"ClearingBench {mode}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (mode == "ingest") await IngestAsync();
+else if (mode == "query") await QueryAsync();
+else throw new ArgumentException("mode: ingest or query");
+
+async Task IngestAsync()
+{
+    var facts = Arg("--facts", 1_000_000);
+    var batchSize = (int)Arg("--batch", 10_000);
+    var rounds = (int)Arg("--rounds", 2);
+    var workload = new Workload(facts, merchants: 1_000, days: 180);
+    var batches = workload.Batches(1, facts, batchSize).ToList();
+    var entries = batches.Sum(b => b.Entries.Count);
+    Console.WriteLine($"{facts:N0} facts, {entries:N0} entries, batches of {batchSize:N0}");
+    foreach (var kind in Kinds())
+    {
+        for (var round = 1; round <= rounds; round++)
+        {
+            double raw, adapter;
+            await using (var store = await OpenAsync(kind, $"ingest_raw_{round}"))
+            {
+                var clock = Stopwatch.StartNew();
+                await store.RawInsertAsync(batches, ct);
+                raw = facts / clock.Elapsed.TotalSeconds;
+            }
+            await using (var store = await OpenAsync(kind, $"ingest_adapter_{round}"))
+            {
+                var clock = Stopwatch.StartNew();
+                foreach (var batch in batches) await store.Store.AppendAsync(batch, ct);
+                adapter = facts / clock.Elapsed.TotalSeconds;
+                var totals = await store.Store.TotalsAsync(ct);
+                if (totals.Facts != facts || totals.Entries != entries || totals.Watermark != facts)
+                    throw new InvalidOperationException($"{kind}: stored {totals}, expected {facts} facts and {entries} entries");
+            }
+            Console.WriteLine($"{kind,-10} round {round}: raw bulk {raw,10:N0} facts/s   adapter {adapter,10:N0} facts/s   ratio {adapter / raw:F2}");
+        }
+    }
+}
+
+async Task QueryAsync()
+{
+    var facts = Arg("--facts", 10_000_000);
+    var merchants = (int)Arg("--merchants", 1_000);
+    var days = (int)Arg("--days", 180);
+    var queries = (int)Arg("--queries", 300);
+    var workload = new Workload(facts, merchants, days);
+    var zone = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+    var firstDay = Workload.FirstDay.ToDateTime(TimeOnly.MinValue);
+    var segments = Segments(zone, firstDay.AddDays(40), firstDay.AddDays(130));
+    Console.WriteLine($"{facts:N0} facts, {merchants:N0} merchants, {days} days; 90-day report in {segments.Count} offset segments");
+    foreach (var kind in Kinds())
+    {
+        await using var store = await OpenAsync(kind, "query");
+        var load = Stopwatch.StartNew();
+        const long chunk = 1_000_000;
+        long entries = 0;
+        for (var first = 1L; first <= facts; first += chunk)
+        {
+            var batch = workload.Batch(first, Math.Min(facts, first + chunk - 1));
+            entries += batch.Entries.Count;
+            await store.RawInsertAsync([batch], ct);
+        }
+        var loaded = load.Elapsed;
+        if (store is ClickHouseBenchStore clickHouse) await clickHouse.SettleAsync(ct);
+        Console.WriteLine($"{kind}: loaded {facts:N0} facts and {entries:N0} entries in {loaded.TotalSeconds:F0} s, " +
+            $"settled in {(load.Elapsed - loaded).TotalSeconds:F0} s");
+
+        var random = new Random(11);
+        var activity = await TimeAsync(queries, async () =>
+        {
+            var rows = await store.Store.ActivityAsync(new ActivityQuery(random.Next(1, merchants + 1), null, segments, 86_400, false), ct);
+            return rows.Count;
+        });
+        var statement = await TimeAsync(queries, async () =>
+        {
+            var merchant = random.Next(1, merchants + 1);
+            var day = Workload.FirstDay.AddDays(random.Next(1, days));
+            var before = await store.Store.BalancesBeforeAsync(merchant, day, ct);
+            var on = await store.Store.EntriesOnAsync(merchant, day, ct);
+            return before.Count + on.Count;
+        });
+        Report(kind, "90-day per-day activity", activity);
+        Report(kind, "day statement (before + on)", statement);
+    }
+}
+
+IEnumerable<string> Kinds() => stores switch
+{
+    "both" => ["ClickHouse", "DuckDB"],
+    "clickhouse" => ["ClickHouse"],
+    "duckdb" => ["DuckDB"],
+    _ => throw new ArgumentException("--store: clickhouse, duckdb or both"),
+};
+
+async Task<IBenchStore> OpenAsync(string kind, string name)
+{
+    IBenchStore store = kind == "ClickHouse"
+        ? new ClickHouseBenchStore(clickHouseUrl, "clr_bench_" + name, keep)
+        : new DuckDbBenchStore(Path.Combine(folder, $"clr-bench-{name}.duckdb"), keep);
+    await store.Store.ResetAsyncIfPresent(ct);
+    return store;
+}
+
+static async Task<List<double>> TimeAsync(int count, Func<Task<int>> query)
+{
+    for (var i = 0; i < Math.Max(10, count / 10); i++) await query(); // warm-up
+    var times = new List<double>(count);
+    long rows = 0;
+    for (var i = 0; i < count; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        rows += await query();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    if (rows == 0) throw new InvalidOperationException("every query came back empty: the data is not what the bench expects");
+    times.Sort();
+    return times;
+}
+
+static void Report(string kind, string what, List<double> sorted)
+{
+    double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{kind,-10} {what,-28} n={sorted.Count}  p50 {P(0.50),7:F1} ms  p99 {P(0.99),7:F1} ms  max {sorted[^1],7:F1} ms"));
+}
+
+// UTC stretches of constant offset covering local [from, to) in the zone, cut where the offset changes (on the hour).
+static List<OffsetSegment> Segments(TimeZoneInfo zone, DateTime localFrom, DateTime localTo)
+{
+    var from = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(localFrom, zone));
+    var to = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(localTo, zone));
+    var segments = new List<OffsetSegment>();
+    var start = from;
+    var offset = zone.GetUtcOffset(start);
+    for (var t = from.AddHours(1); t < to; t = t.AddHours(1))
+    {
+        var now = zone.GetUtcOffset(t);
+        if (now == offset) continue;
+        segments.Add(new OffsetSegment(start, t, (int)offset.TotalSeconds));
+        (start, offset) = (t, now);
+    }
+    segments.Add(new OffsetSegment(start, to, (int)offset.TotalSeconds));
+    return segments;
+}
+
+long Arg(string name, long fallback) => Value(name) is { } v ? long.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+string? Value(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+internal static class StoreReset
+{
+    /// <summary>A fresh, empty store: the schema made, anything a kept earlier run left removed.</summary>
+    public static async Task ResetAsyncIfPresent(this IAnalyticStore store, CancellationToken ct)
+    {
+        await store.EnsureSchemaAsync(ct);
+        await store.ResetAsync(ct);
+    }
+}

@@ -1,0 +1,70 @@
+namespace PromotionEngine.Clearing.Store.ClickHouse;
+
+/// <summary>
+/// The clearing tables in ClickHouse 18.16 SQL (docs/clearing.md, "ClickHouse", says why each choice). Time is kept as ticks
+/// (100 ns) since the Unix epoch in an Int64: 18.16's DateTime has whole seconds only, and a fact's instant must come back
+/// exactly. Days are Date. Every table is partitioned by journal seq (blocks of 2^20), so the append's check of a seq range
+/// reads only the parts whose seq range (the partition key's min/max, kept per part) meets it.
+/// </summary>
+internal sealed class ClickHouseSchema(string database)
+{
+    public const long SeqPartition = 1 << 20;
+    public const long TicksPerSecond = TimeSpan.TicksPerSecond;
+
+    /// <summary>
+    /// Rows per primary-index mark (ClickHouse's default is 8192): one merchant's facts of a report are a few thousand rows
+    /// in each part, so finer marks read a few times fewer rows around them; the index stays small (10 million rows, 10,000 marks).
+    /// </summary>
+    public const int IndexGranularity = 1024;
+
+    public string Database { get; } = ClickHouseSql.Identifier(database);
+    public string Facts => Database + ".clr_facts";
+    public string Entries => Database + ".clr_entries";
+    public string Batches => Database + ".clr_batches";
+
+    public const string FactColumns =
+        "seq, event_id, line, movement, occurred_ticks, posting_day, original_day, merchant_id, template_id, scope, currency, " +
+        "funding, platform_share_bps, channel, channel_id, user_coupon_id, user_id, order_id, status, coupons, discount, " +
+        "platform_part, merchant_part, order_amount, order_line, sku";
+
+    public const string EntryColumns =
+        "seq, event_id, line, leg, posting_day, original_day, merchant_id, currency, unit, account, amount, template_id, occurred_ticks";
+
+    public const string BatchColumns = "first_seq, last_seq, facts, entries";
+
+    public IEnumerable<string> Statements()
+    {
+        yield return $"CREATE DATABASE IF NOT EXISTS {Database}";
+        // Facts: the reports read one merchant's time range, so the sort key starts (merchant, instant); (event id, line)
+        // closes it, which makes ReplacingMergeTree drop a second copy of a fact at its next merge (the second guard).
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Facts} (
+                seq Int64, event_id UUID, line Int32, movement String, occurred_ticks Int64, posting_day Date,
+                original_day Nullable(Date), merchant_id Int64, template_id Int64, scope String, currency String, funding String,
+                platform_share_bps Int32, channel String, channel_id Nullable(String), user_coupon_id Nullable(Int64),
+                user_id Nullable(Int64), order_id Nullable(String), status Nullable(String), coupons Int32, discount Int64,
+                platform_part Int64, merchant_part Int64, order_amount Int64, order_line Nullable(Int32), sku Nullable(String)
+            ) ENGINE = ReplacingMergeTree
+            PARTITION BY intDiv(seq, {SeqPartition})
+            ORDER BY (merchant_id, occurred_ticks, event_id, line)
+            SETTINGS index_granularity = {IndexGranularity}
+            """;
+        // Entries: statements and the trial balance read per merchant and posting day.
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Entries} (
+                seq Int64, event_id UUID, line Int32, leg Int32, posting_day Date, original_day Nullable(Date), merchant_id Int64,
+                currency String, unit String, account String, amount Int64, template_id Int64, occurred_ticks Int64
+            ) ENGINE = ReplacingMergeTree
+            PARTITION BY intDiv(seq, {SeqPartition})
+            ORDER BY (merchant_id, posting_day, event_id, line, leg)
+            SETTINGS index_granularity = {IndexGranularity}
+            """;
+        // One row per completed append, written after its facts and entries: the watermark is the highest last_seq.
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Batches} (
+                first_seq Int64, last_seq Int64, facts UInt32, entries UInt32, appended_at DateTime DEFAULT now()
+            ) ENGINE = MergeTree
+            ORDER BY (last_seq, first_seq)
+            """;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Net.Sockets;
+using System.Text;
+using PromotionEngine.Clearing.Facts;
+using PromotionEngine.Clearing.Store;
+using PromotionEngine.Clearing.Store.ClickHouse;
+using static PromotionEngine.Clearing.Tests.Store.ClickHouse.ClickHouseFacts;
+
+namespace PromotionEngine.Clearing.Tests.Store.ClickHouse;
+
+/// <summary>
+/// The ClickHouse append is idempotent by journal seq: whatever an earlier attempt left behind (nothing, the facts, the facts
+/// and entries, or a prefix of the facts, which is what 18.16 keeps of an insert whose connection closed at a row boundary),
+/// appending the batch again leaves one copy of every fact and entry. Counts are read without FINAL and without a merge.
+/// </summary>
+[Trait("Category", "ClickHouse")]
+public sealed class AppendingToClickHouse : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly ClickHouseTestDatabase _db = new();
+
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public Task DisposeAsync() => _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_batch_is_stored_and_moves_the_watermark_to_its_last_seq()
+    {
+        Assert.Equal(0, await _db.Store.WatermarkAsync(None));
+
+        await _db.Store.AppendAsync(Claims(1, 10), None);
+
+        Assert.Equal(new FactTotals(Facts: 10, Entries: 20, Coupons: 10, Discount: 0, Watermark: 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task The_same_batch_appended_again_is_stored_once()
+    {
+        var batch = Claims(1, 10);
+        await _db.Store.AppendAsync(batch, None);
+
+        await _db.Store.AppendAsync(batch, None);
+        await _db.Store.AppendAsync(batch, None);
+
+        Assert.Equal(10, await _db.RowsAsync(_db.Schema.Facts));
+        Assert.Equal(20, await _db.RowsAsync(_db.Schema.Entries));
+        Assert.Equal(1, await _db.RowsAsync(_db.Schema.Batches));
+        Assert.Equal(10, await _db.Store.WatermarkAsync(None));
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_facts_were_inserted_leaves_one_copy_after_the_retry()
+    {
+        var batch = Claims(1, 10);
+        await _db.Store.AppendFactsAsync(batch, None); // then the process died
+        Assert.Equal(0, await _db.Store.WatermarkAsync(None));
+
+        await _db.Store.AppendAsync(batch, None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task A_crash_before_the_batch_was_recorded_leaves_one_copy_after_the_retry()
+    {
+        var batch = Claims(1, 10);
+        await _db.Store.AppendFactsAsync(batch, None);
+        await _db.Store.AppendEntriesAsync(batch, None); // then the process died
+
+        await _db.Store.AppendAsync(batch, None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task An_insert_cut_off_after_some_rows_is_completed_by_the_retry()
+    {
+        var batch = Claims(1, 10);
+        // What 18.16 keeps when the client dies at a row boundary mid-body: the rows before the cut (measured, docs/clearing.md).
+        await _db.Store.InsertFactsAsync(batch.Facts.Take(4), None);
+        await _db.Store.InsertEntriesAsync(batch.Entries.Take(3), None);
+
+        await _db.Store.AppendAsync(batch, None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+        var seqs = await _db.Client.ListAsync<SeqCount>(
+            $"SELECT seq, count() AS copies FROM {_db.Schema.Entries} GROUP BY seq HAVING copies <> 2", None);
+        Assert.Empty(seqs);
+    }
+
+    [Fact]
+    public async Task Each_restarted_ingester_checks_again_what_is_stored()
+    {
+        var batch = Claims(1, 10);
+        // Attempt 1 checked (nothing stored) and died before its insert: it left nothing. Attempt 2, in a new process, inserted
+        // the facts and died before the entries. Attempt 3, in a third process, finishes the batch.
+        await new ClickHouseAnalyticStore(_db.Client, _db.Schema).AppendFactsAsync(batch, None);
+
+        await new ClickHouseAnalyticStore(_db.Client, _db.Schema).AppendAsync(batch, None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task An_insert_whose_connection_closed_mid_body_keeps_a_prefix_that_the_retry_completes()
+    {
+        var batch = Claims(1, 10);
+        var rows = new MemoryStream();
+        await using (var writer = new TsvWriter(rows)) WriteFacts(writer, batch.Facts.Take(4));
+        var prefix = rows.ToArray();
+        await using (var writer = new TsvWriter(rows)) WriteFacts(writer, batch.Facts.Skip(4));
+
+        // The client dies after four complete rows of a longer body: the connection closes and 18.16 keeps those four.
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(ClickHouseTestDatabase.ServerUrl.Host, ClickHouseTestDatabase.ServerUrl.Port);
+            var query = Uri.EscapeDataString($"INSERT INTO {_db.Schema.Facts} ({ClickHouseSchema.FactColumns}) FORMAT TabSeparated");
+            var head = $"POST /?query={query} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {rows.Length}\r\n\r\n";
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(prefix);
+        }
+        await Poll.UntilAsync(async () => await _db.RowsAsync(_db.Schema.Facts) == 4, TimeSpan.FromSeconds(30));
+
+        await _db.Store.AppendAsync(batch, None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task A_retry_cut_into_other_batches_still_stores_each_fact_once()
+    {
+        var whole = Claims(1, 10);
+        await _db.Store.AppendFactsAsync(whole, None); // the first attempt read 1..10; the restarted ingester reads 1..6, 7..10
+
+        await _db.Store.AppendAsync(Claims(1, 6), None);
+        await _db.Store.AppendAsync(Claims(7, 10), None);
+
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task A_batch_of_journal_seqs_without_facts_still_moves_the_watermark()
+    {
+        await _db.Store.AppendAsync(Claims(1, 3), None);
+
+        await _db.Store.AppendAsync(new FactBatch(4, 9, [], []), None);
+
+        Assert.Equal(new FactTotals(3, 6, 3, 0, 9), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task A_fact_outside_the_batch_seq_range_is_refused_before_anything_is_written()
+    {
+        var batch = Claims(1, 10) with { LastSeq = 9 };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _db.Store.AppendAsync(batch, None));
+
+        Assert.Equal(new FactTotals(0, 0, 0, 0, 0), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task Reset_removes_every_fact_entry_and_the_watermark_and_ingestion_starts_again_from_zero()
+    {
+        await _db.Store.AppendAsync(Claims(1, 10), None);
+
+        await _db.Store.ResetAsync(None);
+        Assert.Equal(new FactTotals(0, 0, 0, 0, 0), await _db.Store.TotalsAsync(None));
+
+        await _db.Store.AppendAsync(Claims(1, 10), None);
+        Assert.Equal(new FactTotals(10, 20, 10, 0, 10), await _db.Store.TotalsAsync(None));
+    }
+
+    [Fact]
+    public async Task The_schema_can_be_ensured_again_at_every_start_without_touching_the_data()
+    {
+        await _db.Store.AppendAsync(Claims(1, 5), None);
+
+        await _db.Store.EnsureSchemaAsync(None);
+
+        Assert.Equal(new FactTotals(5, 10, 5, 0, 5), await _db.Store.TotalsAsync(None));
+    }
+
+    private static void WriteFacts(TsvWriter writer, IEnumerable<ClearingFact> facts)
+    {
+        foreach (var f in facts)
+        {
+            writer.Int(f.Seq).Uuid(f.EventId).Int(f.Line).Str(f.Movement).Int(ClickHouseAnalyticStore.Ticks(f.OccurredAt))
+                .Day(f.PostingDay).Day(f.OriginalDay).Int(f.MerchantId).Int(f.TemplateId).Str(f.Scope).Str(f.Currency).Str(f.Funding)
+                .Int(f.PlatformShareBps).Str(f.Channel).Str(f.ChannelId).Int(f.UserCouponId).Int(f.UserId).Str(f.OrderId).Str(f.Status)
+                .Int(f.Coupons).Int(f.Discount).Int(f.PlatformPart).Int(f.MerchantPart).Int(f.OrderAmount).Int(f.OrderLine).Str(f.Sku)
+                .EndRow();
+        }
+    }
+
+    private sealed record SeqCount(long Seq, long Copies);
+}
