@@ -216,6 +216,8 @@ public partial class Program
             + "shop or category page, without a token.",
         ["Campaign analytics"] = "What a merchant's campaigns did and cost, per template and local day or hour in the caller's time zone; "
             + "one template's funnel; the templates that gave the most discount. JSON, CSV or .xlsx. MERCHANT tokens.",
+        ["Clearing reconciliation"] = "Three-way reconciliation of a UTC day: the engine's own records, the clearing facts and the order "
+            + "system's file (CSV or .xlsx), every discrepancy stored by kind, paged and downloadable. OPERATOR tokens.",
         ["Clearing statements"] = "Daily clearing statements per merchant (opening, movements, adjustments, closing; what the merchant "
             + "bears and the platform subsidises) as JSON, CSV or .xlsx, closing clearing days, and the ledger's trial balance. OPERATOR "
             + "tokens for any merchant and the calendar, MERCHANT tokens for the merchant's own statements.",

@@ -35,6 +35,7 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["CampaignActivity"] = ["200"], ["TemplateFunnel"] = ["200"], ["TopTemplates"] = ["200"],
         ["MerchantClearingStatement"] = ["200"], ["OwnClearingStatement"] = ["200"], ["ClearingDays"] = ["200"], ["CloseClearingDay"] = ["200"],
         ["ClearingTrialBalance"] = ["200"],
+        ["RunReconciliation"] = ["200", "201"], ["GetReconciliation"] = ["200"], ["ReconciliationDiscrepancies"] = ["200"],
     };
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];

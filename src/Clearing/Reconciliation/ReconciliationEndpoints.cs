@@ -1,9 +1,11 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Http;
@@ -32,6 +34,8 @@ internal static class ReconciliationEndpoints
                 + "before answering (a million orders take seconds) and stores the run and every discrepancy; the file is not kept. "
                 + "A file that cannot be read, wholly, is refused and nothing is stored.")
             .Answers<ReconciliationResponse>(StatusCodes.Status201Created, "The run, with its counts per kind.")
+            .Answers<ReconciliationResponse>(StatusCodes.Status200OK,
+                "A repeat under the same Idempotency-Key: the run stored for it; the file is not read again.")
             .WithLocation(201)
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.MalformedRequest, ErrorCodes.UnsupportedMediaType, ErrorCodes.OrderFileInvalid,
                 ErrorCodes.OrderFileTooLarge, ErrorCodes.OrderFileLimitExceeded)
@@ -52,9 +56,13 @@ internal static class ReconciliationEndpoints
             .Example(ReconciliationExamples.Discrepancies);
     }
 
-    private static async Task<IResult> RunAsync(HttpContext http, ReconciliationFormReader reader, RunReconciliation command,
-        IOptions<ReconciliationOptions> options, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> RunAsync(HttpContext http, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
+        ReconciliationFormReader reader, RunReconciliation command, IReconciliations runs, IOptions<ReconciliationOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
+        if (!IdempotencyKeyHeader.TryReadOptional(idempotencyKey, out var parsed, out var invalidKey)) return invalidKey;
+        var key = parsed?.Value;
+        if (key is not null && await runs.FindByKeyAsync(key, ct) is { } repeated) return TypedResults.Ok(repeated.ToResponse());
         using var form = await reader.ReadAsync(http, ct); // disposed on every path: the upload goes with it
         if (form.Refusal is { } refusal) return refusal;
 
@@ -78,8 +86,15 @@ internal static class ReconciliationEndpoints
         try
         {
             var fileName = TabularFile.Truncate(string.IsNullOrWhiteSpace(form.FileName) ? "orders" : form.FileName, 200);
-            var run = await command.HandleAsync(new ReconciliationScope(day, merchant), new OrderFileUpload(fileName, form.Path!, layout), ct);
+            var run = await command.HandleAsync(
+                new ReconciliationScope(day, merchant), new OrderFileUpload(fileName, form.Path!, layout), key, ct);
             return TypedResults.Created($"/api/v1/operator/clearing/reconciliations/{run.Id}", run.ToResponse());
+        }
+        catch (DbException) when (key is not null)
+        {
+            // The same key's run was stored by a concurrent request meanwhile (the unique key refused this one): answer it.
+            if (await runs.FindByKeyAsync(key, CancellationToken.None) is { } raced) return TypedResults.Ok(raced.ToResponse());
+            throw;
         }
         catch (UnreadableFileException e)
         {

@@ -22,7 +22,7 @@ internal sealed class RunReconciliation(
     IOptions<ReconciliationOptions> options)
 {
     /// <summary>The run, stored; throws <see cref="UnreadableFileException"/> (nothing stored) when the file turns out unreadable.</summary>
-    public async Task<ReconciliationRun> HandleAsync(ReconciliationScope scope, OrderFileUpload file, CancellationToken ct)
+    public async Task<ReconciliationRun> HandleAsync(ReconciliationScope scope, OrderFileUpload file, string? idempotencyKey, CancellationToken ct)
     {
         var settings = options.Value;
         var started = UtcMillis.Now(clock);
@@ -49,7 +49,7 @@ internal sealed class RunReconciliation(
         var run = new ReconciliationRun(ids.Next(), scope.Day, scope.MerchantId, file.FileName, file.Layout.Format.ToString().ToUpperInvariant(),
             tally.EngineOrders, tally.EngineCoupons, tally.ClearedCoupons, tally.OrderLines, tally.OrderLinesOtherDay, total, counts,
             started, UtcMillis.Now(clock));
-        await runs.SaveAsync(run, Read(found, total), ct);
+        await runs.SaveAsync(run, idempotencyKey, Read(found, total), ct);
         return run;
     }
 

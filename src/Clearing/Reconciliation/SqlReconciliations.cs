@@ -11,7 +11,7 @@ internal sealed class SqlReconciliations(IDatabase db) : IReconciliations
 
     private static readonly string[] DiscrepancyColumns = ["run_id", "seq", "kind", "order_id", "coupon_id", "sources", "detail"];
 
-    public async Task SaveAsync(ReconciliationRun run, IEnumerable<Discrepancy> discrepancies, CancellationToken ct)
+    public async Task SaveAsync(ReconciliationRun run, string? idempotencyKey, IEnumerable<Discrepancy> discrepancies, CancellationToken ct)
     {
         await using var scope = await db.BeginWriteAsync(ct);
         var batch = new List<object?[]>(BatchSize);
@@ -32,13 +32,15 @@ internal sealed class SqlReconciliations(IDatabase db) : IReconciliations
         }
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO clr_recon_runs (id, day, merchant_id, file_name, file_format, engine_orders, engine_coupons, cleared_coupons, " +
-            "order_lines, order_lines_other_day, discrepancies, started_at, finished_at) VALUES (@Id, @Day, @MerchantId, @FileName, " +
-            "@FileFormat, @EngineOrders, @EngineCoupons, @ClearedCoupons, @OrderLines, @OrderLinesOtherDay, @Discrepancies, @StartedAt, @FinishedAt)",
+            "order_lines, order_lines_other_day, discrepancies, started_at, finished_at, idempotency_key) VALUES (@Id, @Day, @MerchantId, " +
+            "@FileName, @FileFormat, @EngineOrders, @EngineCoupons, @ClearedCoupons, @OrderLines, @OrderLinesOtherDay, @Discrepancies, " +
+            "@StartedAt, @FinishedAt, @IdempotencyKey)",
             new
             {
                 run.Id, Day = run.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), run.MerchantId, run.FileName,
                 run.FileFormat, run.EngineOrders, run.EngineCoupons, run.ClearedCoupons, run.OrderLines, run.OrderLinesOtherDay,
                 run.Discrepancies, StartedAt = UtcMillis.From(run.StartedAt), FinishedAt = UtcMillis.From(run.FinishedAt),
+                IdempotencyKey = idempotencyKey,
             },
             scope.Transaction, cancellationToken: ct));
         await scope.CommitAsync(ct);
@@ -51,6 +53,14 @@ internal sealed class SqlReconciliations(IDatabase db) : IReconciliations
     }
 
     private static string Truncate(string values) => values.Length <= MaxValuesLength ? values : values[..(MaxValuesLength - 1)] + "…";
+
+    public async Task<ReconciliationRun?> FindByKeyAsync(string idempotencyKey, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM clr_recon_runs WHERE idempotency_key = @Key", new { Key = idempotencyKey }, cancellationToken: ct));
+        return id is { } found ? await FindAsync(found, ct) : null;
+    }
 
     public async Task<ReconciliationRun?> FindAsync(long id, CancellationToken ct)
     {

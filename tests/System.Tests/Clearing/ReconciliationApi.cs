@@ -108,6 +108,33 @@ public abstract class ReconciliationApi(EngineApp app)
     }
 
     [Fact]
+    public async Task A_repeat_under_the_same_idempotency_key_answers_the_run_it_stored_and_stores_no_other()
+    {
+        var day = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var key = "recon-" + EngineApp.NewId();
+        var paidAt = app.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var file = $"order_id,paid_at,coupon_ids,discount,status\nSO-{key},{paidAt},,0,PAID\n";
+        using var client = app.AsOperator();
+
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/operator/clearing/reconciliations") { Content = Form(day, file) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        var first = await PostAsync();
+        var again = await PostAsync();
+
+        Assert.True(first.StatusCode == HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var id = (await first.JsonAsync()).Str("id");
+        Assert.Equal(id, (await again.JsonAsync()).Str("id"));
+        var other = await client.PostAsync("/api/v1/operator/clearing/reconciliations", Form(day, file));
+        Assert.NotEqual(id, (await other.JsonAsync()).Str("id"));
+    }
+
+    [Fact]
     public async Task A_reconciliation_that_does_not_exist_is_not_found()
     {
         var response = await app.AsOperator().GetAsync("/api/v1/operator/clearing/reconciliations/1");

@@ -14,7 +14,9 @@ CREATE TABLE clr_recon_runs (
     discrepancies         BIGINT       NOT NULL,
     started_at            BIGINT       NOT NULL,
     finished_at           BIGINT       NOT NULL,
-    PRIMARY KEY (id)
+    idempotency_key       VARCHAR(100) NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY ux_clr_recon_runs_key (idempotency_key)
 ) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE clr_recon_counts (

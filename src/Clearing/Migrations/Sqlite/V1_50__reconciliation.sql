@@ -13,8 +13,11 @@ CREATE TABLE clr_recon_runs (
     order_lines_other_day INTEGER NOT NULL,
     discrepancies         INTEGER NOT NULL,
     started_at            INTEGER NOT NULL,
-    finished_at           INTEGER NOT NULL
+    finished_at           INTEGER NOT NULL,
+    idempotency_key       TEXT    NULL
 );
+
+CREATE UNIQUE INDEX ux_clr_recon_runs_key ON clr_recon_runs (idempotency_key);
 
 CREATE TABLE clr_recon_counts (
     run_id        INTEGER NOT NULL,

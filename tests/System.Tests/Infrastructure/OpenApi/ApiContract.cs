@@ -200,10 +200,13 @@ public sealed class ApiContract
         return text.ToString();
     }
 
-    /// <summary>The documented path the request path falls under: literal segments equal, each <c>{name}</c> one non-empty segment.</summary>
+    /// <summary>
+    /// The documented path the request path falls under: literal segments equal, each <c>{name}</c> one non-empty segment. A
+    /// trailing slash names the same path (ASP.NET Core's routing serves /a/b/ as /a/b).
+    /// </summary>
     private PathTemplate? Match(string path)
     {
-        var segments = path.Split('/');
+        var segments = (path.Length > 1 ? path.TrimEnd('/') : path).Split('/');
         return _paths.Where(p => p.Matches(segments)).OrderByDescending(p => p.Literals).FirstOrDefault();
     }
 
