@@ -168,15 +168,27 @@ public sealed class Cluster : IAsyncDisposable
         return await output;
     }
 
-    /// <summary>The first of <paramref name="count"/> consecutive ports nothing listens on, from a random start.</summary>
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive ports nothing listens on, from a random start below the kernel's
+    /// ephemeral range: a port in that range, free when checked, can become some connection's local port before the cluster
+    /// binds it (engine-2 once failed to start with "address already in use" on 37066).
+    /// </summary>
     private static int FreeRange(int count)
     {
+        var ceiling = Math.Min(EphemeralFloor(), 40_000) - count;
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var first = Random.Shared.Next(20_000, 40_000);
+            var first = Random.Shared.Next(20_000, ceiling);
             if (Enumerable.Range(first, count).All(Free)) return first;
         }
         throw new InvalidOperationException($"No {count} free consecutive ports found.");
+
+        static int EphemeralFloor()
+        {
+            const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+            return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0],
+                out var floor) ? floor : 32_768;
+        }
 
         static bool Free(int port)
         {
