@@ -77,7 +77,10 @@ public class LimitingClaimsPerPeriod
     {
         var definition = Validate(AValidRequest with
         {
-            TimeZone = "Asia/Shanghai", PerUserDailyLimit = 1, PerUserWeeklyLimit = 3, PerUserMonthlyLimit = 10,
+            TimeZone = "Asia/Shanghai",
+            PerUserDailyLimit = 1,
+            PerUserWeeklyLimit = 3,
+            PerUserMonthlyLimit = 10,
         }).AssertAccepted();
 
         Assert.Equal(new ClaimPeriodLimits("Asia/Shanghai", 1, 3, 10), definition.PeriodLimits);
