@@ -33,7 +33,8 @@ internal sealed class EngineMetrics : IDisposable
     public EngineMetrics()
     {
         _claims = _meter.CreateCounter<long>("promotion.claims", "{claim}",
-            "Claim requests answered, by outcome (issued, replayed, out_of_stock, limit_reached, not_started, ended, terminated, " +
+            "Claim requests answered, by outcome (issued, replayed, out_of_stock, limit_reached, period_limit_reached, not_started, ended, " +
+            "terminated, " +
             "template_not_found, key_reused, unavailable, failed) and the template's claim window (open, not_started, ended, terminated, unknown).");
         _claimDuration = _meter.CreateHistogram("promotion.claim.duration", "s", "Time to decide and store a claim, by outcome.", null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
@@ -44,9 +45,11 @@ internal sealed class EngineMetrics : IDisposable
             "From a granted claim's queueing to its batch's commit: what group commit adds to a claim.", null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _gateDecisions = _meter.CreateCounter<long>("promotion.claim_gate.decisions", "{decision}",
-            "The Redis claim script's answers, by decision (granted, duplicate, out_of_stock, limit_reached, not_started, ended, terminated, load).");
+            "The Redis claim script's answers, by decision (granted, duplicate, out_of_stock, limit_reached, period_limit_reached, not_started, " +
+            "ended, terminated, load, load_period).");
         _counterRebuilds = _meter.CreateCounter<long>("promotion.claim_gate.counter_rebuilds", "{template}",
-            "Templates whose Redis claim counters were loaded from the database (step loaded: first use, or Redis lost them) " +
+            "Templates whose Redis claim counters were loaded from the database (step loaded: first use, or Redis lost them; " +
+            "loaded_period: one day, week or month of a template's per-period limits) " +
             "or dropped to be rebuilt (step dropped: on start or on demand).");
         _transitions = _meter.CreateCounter<long>("promotion.coupon.transitions", "{coupon}",
             "Coupon status changes stored, by verb (lock, consume, release, refund, hold_lapse, expire).");

@@ -68,6 +68,11 @@ public static class ErrorCodes
         "The addition would take the template's stock above 1 000 000 000.",
         """{"field": "quantity", "errors": {"quantity": ["Stock would exceed 1000000000."]}}""");
 
+    public static readonly ErrorCode UnknownTimeZone = new("UNKNOWN_TIME_ZONE", 400,
+        "The template's timeZone is not an IANA time zone id (exact spelling, e.g. Asia/Shanghai); it is the request's only fault. "
+        + "Nothing was created.",
+        """{"errors": {"timeZone": ["An IANA time zone id such as Asia/Shanghai, Europe/Berlin or UTC."]}}""");
+
     public static readonly ErrorCode TemplateTerminated = new("TEMPLATE_TERMINATED", 409,
         "The template was terminated: its window, limit and stock can no longer change, and it issues no more coupons.");
 
@@ -86,6 +91,11 @@ public static class ErrorCodes
 
     public static readonly ErrorCode UserLimitReached = new("USER_LIMIT_REACHED", 409,
         "The user already holds perUserLimit coupons of this template.", """{"perUserLimit": 2}""");
+
+    public static readonly ErrorCode PeriodLimitReached = new("PERIOD_LIMIT_REACHED", 409,
+        "The user already claimed the template's limit for this day, ISO week or month of its time zone; period, periodLimit, timeZone "
+        + "and resetsAt (when the next period starts, UTC) say which and until when.",
+        """{"period": "DAY", "periodLimit": 1, "timeZone": "Asia/Shanghai", "resetsAt": "2026-06-18T16:00:00+00:00"}""");
 
     public static readonly ErrorCode ClaimsUnavailable = new("CLAIMS_UNAVAILABLE", 503,
         "The Redis claim path cannot decide or store right now; nothing was issued. Retry with the same Idempotency-Key.",

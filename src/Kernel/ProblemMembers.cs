@@ -31,6 +31,11 @@ public static class ProblemMembers
     [
         new("startsAt", Instant, "NOT_STARTED: when the template's claims open."),
         new("perUserLimit", """{"type": "integer", "minimum": 1}""", "USER_LIMIT_REACHED: the template's coupons per user."),
+        new("period", """{"type": "string", "enum": ["DAY", "WEEK", "MONTH"]}""",
+            "PERIOD_LIMIT_REACHED: the full period of the template's time zone (a day, an ISO week from Monday, a calendar month)."),
+        new("periodLimit", """{"type": "integer", "minimum": 1}""", "PERIOD_LIMIT_REACHED: the template's claims per user in that period."),
+        new("timeZone", """{"type": "string"}""", "PERIOD_LIMIT_REACHED: the template's IANA time zone, whose periods these are."),
+        new("resetsAt", Instant, "PERIOD_LIMIT_REACHED: when the next period starts (UTC) and the user may claim again."),
         new("reminderId", Id, "REMINDER_EXISTS: the waiting reminder of this template."),
         new("latestMinutesBefore", """{"type": "integer", "minimum": 0}""",
             "REMINDER_TOO_LATE: the most minutesBefore that would still work (0: none)."),

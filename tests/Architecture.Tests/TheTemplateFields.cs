@@ -34,6 +34,10 @@ public class TheTemplateFields
         ["UpdatedAt"] = "not a pricing term",
         ["Funding"] = "who pays the discount does not change what it is: clearing's, from the template events",
         ["PlatformShareBps"] = "who pays the discount does not change what it is: clearing's, from the template events",
+        ["TimeZone"] = "the period limits' zone: issuance, not price",
+        ["PerUserDailyLimit"] = "issuance, not price",
+        ["PerUserWeeklyLimit"] = "issuance, not price",
+        ["PerUserMonthlyLimit"] = "issuance, not price",
     };
 
     private static readonly Dictionary<string, Copy> Copies = new()
@@ -72,6 +76,10 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's",
                 ["Funding"] = "who pays is between merchant and platform, not a shopper's view",
                 ["PlatformShareBps"] = "who pays is between merchant and platform, not a shopper's view",
+                ["TimeZone"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
+                ["PerUserDailyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
+                ["PerUserWeeklyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
+                ["PerUserMonthlyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -123,7 +131,7 @@ public class TheTemplateFields
         ["Id"] = "TemplateId", ["Merchant"] = "MerchantId", ["Kind"] = "Scope", ["ValidityAfterClaim"] = "ValidityAfterClaimSeconds",
     };
 
-    private static readonly string[] AggregateValueObjects = ["CouponScope", "Benefit"];
+    private static readonly string[] AggregateValueObjects = ["CouponScope", "Benefit", "ClaimPeriodLimits"];
 
     public static TheoryData<string> CopyNames() => [.. Copies.Keys];
 

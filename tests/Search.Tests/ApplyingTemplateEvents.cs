@@ -1,3 +1,4 @@
+using PromotionEngine.Search.Querying;
 using PromotionEngine.Search.Templates;
 using static PromotionEngine.Search.Tests.AnIndex;
 
@@ -34,6 +35,21 @@ public sealed class ApplyingTemplateEvents : IDisposable
 
         Assert.Single(_index.Find(Text("优惠")));
         Assert.Equal(1, _index.Index.Status().Documents);
+    }
+
+    [Fact]
+    public void A_templates_time_zone_and_period_limits_are_kept_and_answered()
+    {
+        var t = ATemplate.Named("每日限领") with { TimeZone = "Asia/Shanghai", PerUserDailyLimit = 1, PerUserMonthlyLimit = 4 };
+        _index.With(t);
+
+        var kept = Assert.Single(_index.Find(All)).Template;
+        var hit = kept.ToHit(ATemplate.Now, null);
+
+        Assert.Equal(("Asia/Shanghai", (int?)1, (int?)null, (int?)4), (kept.TimeZone, kept.PerUserDailyLimit, kept.PerUserWeeklyLimit,
+            kept.PerUserMonthlyLimit));
+        Assert.Equal(("Asia/Shanghai", (int?)1, (int?)null, (int?)4), (hit.TimeZone, hit.PerUserDailyLimit, hit.PerUserWeeklyLimit,
+            hit.PerUserMonthlyLimit));
     }
 
     [Fact]

@@ -11,7 +11,10 @@ public interface ICouponTemplateCatalog
     Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct);
 }
 
-/// <summary>The facts about a template that deciding a claim or a price needs.</summary>
+/// <summary>
+/// The facts about a template that deciding a claim or a price needs. TimeZone (IANA, default "UTC") bounds the days, ISO weeks
+/// and months of the optional per-user per-period limits (null: none).
+/// </summary>
 public sealed record CouponTemplateSnapshot(
     TemplateId Id,
     MerchantId Merchant,
@@ -22,4 +25,8 @@ public sealed record CouponTemplateSnapshot(
     TimeSpan? ValidityAfterClaim,
     long Stock,
     int PerUserLimit,
-    int Version);
+    int Version,
+    string TimeZone = "UTC",
+    int? PerUserDailyLimit = null,
+    int? PerUserWeeklyLimit = null,
+    int? PerUserMonthlyLimit = null);

@@ -39,6 +39,7 @@ internal sealed class ClaimCoupon(
         ClaimOutcome.Terminated => "terminated",
         ClaimOutcome.OutOfStock => "out_of_stock",
         ClaimOutcome.LimitReached => "limit_reached",
+        ClaimOutcome.PeriodLimitReached => "period_limit_reached",
         ClaimOutcome.KeyReused => "key_reused",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
@@ -54,6 +55,7 @@ internal sealed class ClaimCoupon(
             GateDecision.Duplicate d => await ReplayAsync(d.Prior, templateId, ct),
             GateDecision.OutOfStock => new ClaimOutcome.OutOfStock(),
             GateDecision.LimitReached => new ClaimOutcome.LimitReached(template.PerUserLimit),
+            GateDecision.PeriodLimitReached p => new ClaimOutcome.PeriodLimitReached(p.Period),
             GateDecision.NotStarted => new ClaimOutcome.NotStarted(template.ValidFrom),
             GateDecision.Ended => new ClaimOutcome.Ended(),
             GateDecision.Terminated => new ClaimOutcome.Terminated(),

@@ -19,13 +19,15 @@ internal static partial class ClaimEndpoints
             .RequiresIdempotencyKey()
             .WithSummary("Claim a coupon")
             .WithDescription("Claims one coupon of a template for the calling user, within the template's window, stock and per-user "
-                + "limit. The Idempotency-Key is required: a retry under the same key answers 200 with the coupon that key got (or 201 "
-                + "when nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
+                + "limit, and its per-user limits per day, ISO week and month of the template's time zone (PERIOD_LIMIT_REACHED says "
+                + "which period and when it resets). The Idempotency-Key is required: a retry under the same key answers 200 with the "
+                + "coupon that key got (or 201 when nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
                 + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key.")
             .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
             .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
-                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.ClaimsUnavailable)
+                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.PeriodLimitReached,
+                ErrorCodes.ClaimsUnavailable)
             .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
@@ -66,6 +68,13 @@ internal static partial class ClaimEndpoints
             ClaimOutcome.OutOfStock => Refuse(ErrorCodes.OutOfStock, "No coupons are left."),
             ClaimOutcome.LimitReached l => Refuse(ErrorCodes.UserLimitReached, $"At most {l.PerUser} per user.", null,
                 new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
+            ClaimOutcome.PeriodLimitReached p => Refuse(ErrorCodes.PeriodLimitReached,
+                $"At most {p.Period.Limit} per user per {p.Period.Name.ToLowerInvariant()} ({p.Period.TimeZone}); the next one starts at "
+                + $"{p.Period.End:O}.", null,
+                new Dictionary<string, object?>
+                {
+                    ["period"] = p.Period.Name, ["periodLimit"] = p.Period.Limit, ["timeZone"] = p.Period.TimeZone, ["resetsAt"] = p.Period.End,
+                }),
             ClaimOutcome.KeyReused => Refuse(
                 ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used to claim another template.",

@@ -24,6 +24,9 @@ internal abstract record ClaimOutcome
 
     public sealed record LimitReached(int PerUser) : ClaimOutcome;
 
+    /// <summary>The user claimed <see cref="ClaimPeriod.Limit"/> in this day, week or month; the next period starts at its End.</summary>
+    public sealed record PeriodLimitReached(ClaimPeriod Period) : ClaimOutcome;
+
     /// <summary>The key was used before for another template.</summary>
     public sealed record KeyReused : ClaimOutcome;
 }

@@ -7,8 +7,9 @@ namespace PromotionEngine.Engine.Claims;
 
 /// <summary>
 /// Decides and records a claim in one atomic step, in this order: a repeated request is answered with
-/// its first coupon; then the template must be live and in its window, the user under the limit and
-/// stock left; then the coupon is stored. Either all of it happens or none.
+/// its first coupon; then the template must be live and in its window, the user under the lifetime limit, then under each
+/// per-period limit (day, week, month of the template's time zone), and stock left; then the coupon is stored. Either all of it
+/// happens or none.
 /// </summary>
 internal interface IClaimGate
 {
@@ -33,6 +34,9 @@ internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, Coupon
     /// whichever claim's trace the batch's span continues.
     /// </summary>
     public Activity? Trace { get; } = Activity.Current;
+
+    /// <summary>The template's limited periods this claim falls in (none when it has no per-period limit).</summary>
+    public IReadOnlyList<ClaimPeriod> Periods { get; } = ClaimPeriod.Of(Template, Now);
 }
 
 internal abstract record GateDecision
@@ -47,6 +51,9 @@ internal abstract record GateDecision
     public sealed record OutOfStock : GateDecision;
 
     public sealed record LimitReached : GateDecision;
+
+    /// <summary>The user reached the limit of <see cref="Period"/> (the first of day, week, month that is full).</summary>
+    public sealed record PeriodLimitReached(ClaimPeriod Period) : GateDecision;
 
     public sealed record NotStarted : GateDecision;
 

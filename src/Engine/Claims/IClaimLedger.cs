@@ -13,6 +13,9 @@ internal interface IClaimLedger
 
     /// <summary>The issued count and each user's claims of a template, to rebuild a cache from.</summary>
     Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct);
+
+    /// <summary>Each user's claims of a template in one period (day, week or month), to rebuild a cache of that period from.</summary>
+    Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct);
 }
 
 internal sealed record ClaimCounts(long Issued, IReadOnlyList<(long User, int Claimed)> PerUser);

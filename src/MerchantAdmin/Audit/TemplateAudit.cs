@@ -73,6 +73,10 @@ internal static class AuditValues
         ["priority"] = s.Priority,
         ["funding"] = s.Funding,
         ["platformShareBps"] = s.PlatformShareBps,
+        ["timeZone"] = s.TimeZone,
+        ["perUserDailyLimit"] = s.PerUserDailyLimit,
+        ["perUserWeeklyLimit"] = s.PerUserWeeklyLimit,
+        ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

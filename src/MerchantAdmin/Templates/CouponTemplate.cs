@@ -7,8 +7,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>
 /// What a coupon is, owned by one merchant. Only what cannot hurt coupons already issued may change:
-/// the name and description, a later end, a higher per-user limit, more stock, and termination. Who funds the discount is
-/// fixed too: coupons issued under it were issued on those terms.
+/// the name and description, a later end, a higher per-user limit, more stock, and termination. Who funds the discount, the
+/// time zone and the per-period limits are fixed too: coupons issued under them were issued on those terms.
 /// </summary>
 internal sealed class CouponTemplate
 {
@@ -31,6 +31,7 @@ internal sealed class CouponTemplate
         Priority = definition.Priority;
         Funding = definition.Funding;
         PlatformShareBps = definition.PlatformShareBps;
+        PeriodLimits = definition.PeriodLimits ?? ClaimPeriodLimits.None;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -59,6 +60,9 @@ internal sealed class CouponTemplate
     public FundingKind Funding { get; }
 
     public int PlatformShareBps { get; }
+
+    /// <summary>The time zone and the per-user claim limits per day, ISO week and month in it (templates from before: UTC, none).</summary>
+    public ClaimPeriodLimits PeriodLimits { get; }
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }

@@ -26,8 +26,8 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
 
         var now = UtcMillis.Now(clock);
         var errors = new FieldErrors();
-        var definition = TemplateDefinition.From(request, now, errors);
-        if (definition is null) return new TemplateOutcome.Invalid(errors);
+        var definition = TemplateDefinition.From(request, now, errors, out var onlyTheZone);
+        if (definition is null) return new TemplateOutcome.Invalid(errors, onlyTheZone ? ErrorCodes.UnknownTimeZone : null);
 
         var template = CouponTemplate.Create(new TemplateId(ids.Next()), merchant, definition, now);
         var replayed = await db.WriteWithRetryAsync(async scope =>

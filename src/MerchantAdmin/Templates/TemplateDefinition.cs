@@ -20,9 +20,21 @@ internal sealed record TemplateDefinition(
     bool Exclusive = false,
     int Priority = 0,
     FundingKind Funding = FundingKind.Merchant,
-    int PlatformShareBps = 0)
+    int PlatformShareBps = 0,
+    ClaimPeriodLimits? PeriodLimits = null)
 {
-    public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors)
+    /// <summary>As <see cref="From(CreateTemplateRequest, DateTimeOffset, FieldErrors, out bool)"/>, ignoring which fault it was.</summary>
+    public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors) => From(r, now, errors, out _);
+
+    /// <summary><paramref name="onlyTheZone"/>: the time zone is unknown and is the request's only fault (UNKNOWN_TIME_ZONE).</summary>
+    public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors, out bool onlyTheZone)
+    {
+        var definition = Validate(r, now, errors, out var unknownZone);
+        onlyTheZone = unknownZone && errors.ToDictionary().Count == 1;
+        return definition;
+    }
+
+    private static TemplateDefinition? Validate(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors, out bool unknownZone)
     {
         var name = r.Name?.Trim();
         errors.When(string.IsNullOrEmpty(name), "name", "A name is required.")
@@ -62,11 +74,12 @@ internal sealed record TemplateDefinition(
         errors.When(r.Priority is < 0 or > MaxPriority, "priority", $"A whole number from 0 to {MaxPriority}.");
 
         var funding = FundingFrom(r, errors);
+        var periods = ClaimPeriodLimits.From(r, errors, out unknownZone);
 
-        if (!errors.IsEmpty || scope is null || benefit is null || funding is null) return null;
+        if (!errors.IsEmpty || scope is null || benefit is null || funding is null || periods is null) return null;
         return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
             UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0,
-            funding.Value.Kind, funding.Value.PlatformShareBps);
+            funding.Value.Kind, funding.Value.PlatformShareBps, periods);
     }
 
     /// <summary>MERCHANT (the default) is a share of 0, PLATFORM of 10000; either may leave the share out. SPLIT names one between.</summary>

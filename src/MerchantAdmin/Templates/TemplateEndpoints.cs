@@ -31,12 +31,13 @@ internal static class TemplateEndpoints
             .WithSummary("Create a coupon template")
             .WithDescription("Defines what a coupon is: scope (whole platform, a shop, products, categories), discount (a fixed amount, "
                 + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user, and who funds the discount "
-                + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps). Every rule is checked at once: "
-                + "400 VALIDATION_FAILED names each field at fault. With an Idempotency-Key, a repeat answers 200 with the template as it "
-                + "is now and creates nothing.")
+                + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps), and optional per-user limits "
+                + "per day, ISO week and month in the template's IANA timeZone (default UTC). Every rule is checked at once: "
+                + "400 VALIDATION_FAILED names each field at fault (400 UNKNOWN_TIME_ZONE when an unknown timeZone is the only one). With "
+                + "an Idempotency-Key, a repeat answers 200 with the template as it is now and creates nothing.")
             .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
             .Answers<TemplateResponse>(StatusCodes.Status200OK, "A repeat of a created template's request under the same Idempotency-Key.")
-            .Refuses(ErrorCodes.ValidationFailed)
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.UnknownTimeZone)
             .Example(TemplateExamples.Created201).Example(TemplateExamples.Repeated);
         group.MapGet("", ListAsync).WithName("ListTemplates")
             .WithSummary("List the merchant's templates")
@@ -206,7 +207,7 @@ internal static class TemplateEndpoints
                 var issued = await issuance.IssuedAsync([done.Template.Id], ct);
                 return TypedResults.Ok(done.Template.ToResponse(issued.GetValueOrDefault(done.Template.Id), clock.GetUtcNow()));
             case TemplateOutcome.Invalid invalid:
-                return ProblemResults.Invalid(invalid.Errors);
+                return ProblemResults.From(Problem.Invalid(invalid.Errors, invalid.Code));
             case TemplateOutcome.Refused refused:
                 return ProblemResults.From(refused.Refusal);
             case TemplateOutcome.NotFound:
@@ -230,7 +231,7 @@ internal static class TemplateEndpoints
         s.ProductIds.Select(Id).ToList(), s.CategoryIds.Select(Id).ToList(), s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff,
         s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
         s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority, s.Funding,
-        s.PlatformShareBps);
+        s.PlatformShareBps, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit, s.PerUserMonthlyLimit);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,8 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>
 /// The OpenAPI document's examples of the template endpoints: 会员日满100减20, a threshold template of merchant 7 whose discount
-/// the platform subsidises by 30% (SPLIT, 3000 basis points; the merchant bears the rest).
+/// the platform subsidises by 30% (SPLIT, 3000 basis points; the merchant bears the rest); two per user, at most one a day of
+/// Shanghai time.
 /// </summary>
 internal static class TemplateExamples
 {
@@ -17,14 +18,15 @@ internal static class TemplateExamples
     private static readonly DateTimeOffset Created = new(2026, 6, 10, 3, 15, 42, TimeSpan.Zero);
 
     public static readonly CreateTemplateRequest Create = new(
-        Name: "会员日满100减20", Description: "会员日专享：订单满100元立减20元，每人限领2张。", Currency: "CNY", Scope: "PLATFORM", ShopId: null,
+        Name: "会员日满100减20", Description: "会员日专享：订单满100元立减20元，每人限领2张，每天限领1张。", Currency: "CNY", Scope: "PLATFORM", ShopId: null,
         ProductIds: null, CategoryIds: null, Type: "THRESHOLD", DiscountAmount: 2000, ThresholdAmount: 10000, PercentOff: null,
         MaxDiscountAmount: null, ValidFrom: ValidFrom, ValidUntil: ValidUntil, ValidityAfterClaim: "P7D", Stock: 100_000, PerUserLimit: 2,
-        Funding: "SPLIT", PlatformShareBps: 3000);
+        Funding: "SPLIT", PlatformShareBps: 3000, TimeZone: "Asia/Shanghai", PerUserDailyLimit: 1);
 
     public static readonly TemplateResponse Template = new(
-        TemplateId, "7", "会员日满100减20", "会员日专享：订单满100元立减20元，每人限领2张。", "CNY", "PLATFORM", null, [], [], "THRESHOLD", 2000, 10000,
-        null, null, ValidFrom, ValidUntil, "P7D", 100_000, 2, "ACTIVE", 0, Created, Created, Funding: "SPLIT", PlatformShareBps: 3000);
+        TemplateId, "7", "会员日满100减20", "会员日专享：订单满100元立减20元，每人限领2张，每天限领1张。", "CNY", "PLATFORM", null, [], [], "THRESHOLD", 2000, 10000,
+        null, null, ValidFrom, ValidUntil, "P7D", 100_000, 2, "ACTIVE", 0, Created, Created, Funding: "SPLIT", PlatformShareBps: 3000,
+        TimeZone: "Asia/Shanghai", PerUserDailyLimit: 1);
 
     public static readonly ApiExample Created201 = new("created", "A threshold template: 20.00 off orders of 100.00", 201, Template, Create);
 
@@ -57,7 +59,7 @@ internal static class TemplateExamples
             new("384536415389614081", "CREATE", "merchant:7", Created, null,
                 Json("""
                     {"name": "会员日满100减20", "type": "THRESHOLD", "discountAmount": 2000, "thresholdAmount": 10000, "stock": 100000,
-                     "funding": "SPLIT", "platformShareBps": 3000}
+                     "funding": "SPLIT", "platformShareBps": 3000, "timeZone": "Asia/Shanghai", "perUserDailyLimit": 1}
                     """)),
         ], null),
         Parameters: new Dictionary<string, string> { ["id"] = TemplateId });

@@ -13,7 +13,8 @@ internal abstract record TemplateOutcome
     /// <summary>Changed now, or already in the asked-for state (a repeated request).</summary>
     public sealed record Done(CouponTemplate Template) : TemplateOutcome;
 
-    public sealed record Invalid(FieldErrors Errors) : TemplateOutcome;
+    /// <summary>Bad input: VALIDATION_FAILED, or the more telling <paramref name="Code"/> (e.g. UNKNOWN_TIME_ZONE) when set.</summary>
+    public sealed record Invalid(FieldErrors Errors, ErrorCode? Code = null) : TemplateOutcome;
 
     public sealed record Refused(Refusal Refusal) : TemplateOutcome;
 

@@ -56,7 +56,7 @@ internal static class SearchResponses
         Id(t.Id), Id(t.MerchantId), t.Name, t.Description, t.Currency, t.Scope, t.ShopId is { } s ? Id(s) : null,
         t.ProductIds.Select(Id).ToList(), t.CategoryIds.Select(Id).ToList(), t.Type, t.DiscountAmount, t.ThresholdAmount, t.PercentOff,
         t.MaxDiscountAmount, t.ValidFrom, t.ValidUntil, t.Stock, t.PerUserLimit, t.StatusAt(now), t.OpenAt(now), t.Version, t.CreatedAt,
-        t.UpdatedAt, score);
+        t.UpdatedAt, score, t.TimeZone, t.PerUserDailyLimit, t.PerUserWeeklyLimit, t.PerUserMonthlyLimit);
 
     public static ExposedTemplate ToExposed(this IndexedTemplate t, long stockLeft, int? remainingForYou) => new(
         Id(t.Id), Id(t.MerchantId), t.Name, t.Description, t.Currency, t.Scope, t.ShopId is { } s ? Id(s) : null, t.Type,

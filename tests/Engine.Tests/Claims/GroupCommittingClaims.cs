@@ -72,5 +72,8 @@ public class GroupCommittingClaims
         }
 
         public Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct) =>
+            throw new NotSupportedException();
     }
 }

@@ -42,7 +42,19 @@ public sealed record CreateTemplateRequest(
     string? Funding = null,
     [property: Description("The platform's part of the discount in basis points: 0 with MERCHANT, 10000 with PLATFORM (either may be "
         + "left out), 1 to 9999 with SPLIT (required there)."), Range(0, 10_000)]
-    int? PlatformShareBps = null);
+    int? PlatformShareBps = null,
+    [property: Description("An IANA time zone id (Asia/Shanghai, Europe/Berlin); default UTC. Its days, ISO weeks (Monday to Sunday) and "
+        + "months bound the per-period limits. An unknown id is 400 UNKNOWN_TIME_ZONE. Fixed at creation.")]
+    string? TimeZone = null,
+    [property: Description("At most this many claims per user per day of timeZone (1 to perUserLimit); absent: no daily limit."),
+        Range(1, 1000)]
+    int? PerUserDailyLimit = null,
+    [property: Description("At most this many claims per user per ISO week (Monday 00:00 to Monday 00:00) of timeZone (1 to "
+        + "perUserLimit); absent: no weekly limit."), Range(1, 1000)]
+    int? PerUserWeeklyLimit = null,
+    [property: Description("At most this many claims per user per calendar month of timeZone (1 to perUserLimit); absent: no monthly "
+        + "limit."), Range(1, 1000)]
+    int? PerUserMonthlyLimit = null);
 
 public sealed record TemplateResponse(
     string Id,
@@ -72,7 +84,11 @@ public sealed record TemplateResponse(
     int Priority = 0,
     [property: AllowedValues("MERCHANT", "PLATFORM", "SPLIT"), Description("Who funds the discount.")] string Funding = "MERCHANT",
     [property: Description("The platform's part of the discount in basis points (0 to 10000); the merchant bears the rest."), Range(0, 10_000)]
-    int PlatformShareBps = 0);
+    int PlatformShareBps = 0,
+    [property: Description("The IANA time zone whose days, ISO weeks and months bound the per-period limits.")] string TimeZone = "UTC",
+    [property: Description("Claims per user per day of timeZone; null: no daily limit.")] int? PerUserDailyLimit = null,
+    [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
+    [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null);
 
 /// <summary>
 /// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace PromotionEngine.Contracts.Http.Search;
@@ -34,7 +35,11 @@ public sealed record TemplateSearchHit(
     int Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    float? Score);
+    float? Score,
+    [property: Description("The IANA time zone whose days, ISO weeks and months bound the per-period limits.")] string TimeZone = "UTC",
+    [property: Description("Claims per user per day of timeZone; null: no daily limit.")] int? PerUserDailyLimit = null,
+    [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
+    [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null);
 
 /// <summary>
 /// A template a shopper can claim on the page asked about (GET /api/v1/search/exposure): open now and with stock left.

@@ -1,3 +1,4 @@
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Kernel;
 using StackExchange.Redis;
 
@@ -20,6 +21,18 @@ internal readonly record struct ClaimKeys(string Prefix, TemplateId Template)
     public RedisKey UsersBeingBuilt(string token) => $"{Tagged}:users-build:{token}";
 
     public RedisKey Request(UserId user, IdempotencyKey key) => $"{Tagged}:req:{user.Value}:{key.Value}";
+
+    /// <summary>
+    /// One limited period's claims per user (a hash; field _gen is the generation it was loaded under), named by its kind and start,
+    /// so a new day, week or month is a new key and the old one expires after its end.
+    /// </summary>
+    public RedisKey Period(ClaimPeriod period) => $"{Tagged}:period:{period.Code}:{period.StartMillis}";
+
+    /// <summary>Held while one instance loads a period's counts from the database.</summary>
+    public RedisKey PeriodLoading(ClaimPeriod period) => $"{Tagged}:period-loading:{period.Code}:{period.StartMillis}";
+
+    /// <summary>Where a period's counts are built before they replace the live (stale or missing) hash.</summary>
+    public RedisKey PeriodBeingBuilt(ClaimPeriod period, string token) => $"{Tagged}:period-build:{period.Code}:{period.StartMillis}:{token}";
 
     /// <summary>Matches every template's marker, for a full rebuild (check each match with <see cref="IsMarker"/>).</summary>
     public static RedisValue AllIssued(string prefix) => $"{prefix}:{{t:*}}:issued";

@@ -55,6 +55,55 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         }
     }
 
+    /// <summary>
+    /// Loads one limited period's counts from the database, under the counters' current generation, unless another instance is
+    /// loading it (the caller then asks again). Built aside and swapped in only if still wanted (<see cref="PeriodScripts.FinishLoad"/>).
+    /// </summary>
+    public async Task EnsurePeriodLoadedAsync(TemplateId template, ClaimPeriod period, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var keys = new ClaimKeys(Prefix, template);
+        var token = Guid.NewGuid().ToString("N");
+        if (!await db.StringSetAsync(keys.PeriodLoading(period), token, TimeSpan.FromSeconds(30), When.NotExists))
+        {
+            await Task.Delay(5, ct);
+            return;
+        }
+        try
+        {
+            // The generation before the database read: a rebuild after it makes this load stale, and FinishLoad drops it.
+            var generation = (string?)await db.StringGetAsync(keys.Generation) ?? "0";
+            IReadOnlyList<(long User, int Claimed)> counts;
+            try
+            {
+                counts = await ledger.PeriodCountsAsync(template, period, ct);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new ClaimsUnavailableException("The per-period claim counts could not be read from the database.", e);
+            }
+            var building = keys.PeriodBeingBuilt(period, token);
+            await db.HashSetAsync(building, "_gen", generation);
+            await db.KeyExpireAsync(building, TimeSpan.FromSeconds(60)); // a loader that dies leaves nothing behind for long
+            foreach (var chunk in counts.Chunk(ChunkSize))
+                await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
+            await PeriodScripts.FinishLoad.EvaluateAsync(db, [keys.Period(period), building, keys.Generation],
+                [generation, ExpiresAt(period)]);
+            metrics.CountersRebuilt("loaded_period", 1);
+        }
+        finally
+        {
+            await ClaimScripts.DeleteIfEquals.EvaluateAsync(db, [keys.PeriodLoading(period)], [token]);
+        }
+    }
+
+    /// <summary>When a period's counts may go: an hour after the period ends (no claim asks for it by then; late undos still find it).</summary>
+    public static long ExpiresAt(ClaimPeriod period) => period.EndMillis + (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    /// <summary>Raises the cached count of a period to the limit the database proved when it refused a claim Redis allowed.</summary>
+    public Task CatchUpPeriodAsync(TemplateId template, ClaimPeriod period, long user) =>
+        PeriodScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [new ClaimKeys(Prefix, template).Period(period)], [user, period.Limit]);
+
     /// <summary>Raises the cached counters to what the database proved when it refused a claim Redis allowed.</summary>
     public Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit)
     {

@@ -9,7 +9,7 @@ using StackExchange.Redis;
 namespace PromotionEngine.Engine.Adapters.Redis;
 
 /// <summary>
-/// The flash-sale claim path: one Lua script decides (duplicate, window, per-user limit, stock) in Redis,
+/// The flash-sale claim path: one Lua script decides (duplicate, window, per-user limit, per-period limits, stock) in Redis,
 /// then the grant is group-committed to the database and the caller answered only once it is stored.
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
@@ -30,12 +30,16 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         var coupon = ticket.Coupon;
         var template = ticket.Template;
         var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id);
-        RedisKey[] scriptKeys = [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation];
+        var periods = ticket.Periods;
+        RedisKey[] scriptKeys =
+            [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation, .. periods.Select(keys.Period)];
         RedisValue[] args =
         [
             coupon.User.Value, UtcMillis.From(ticket.Now), UtcMillis.From(template.ValidFrom), UtcMillis.From(template.ValidUntil),
             template.Terminated ? 1 : 0, template.Stock, template.PerUserLimit, coupon.Id.Value,
             (long)options.Value.Redis.KeyMemory.TotalMilliseconds,
+            // The per-period section's: how many periods, then each one's limit and its key's expiry.
+            periods.Count, .. periods.SelectMany(p => new RedisValue[] { p.Limit, RedisClaimCounters.ExpiresAt(p) }),
         ];
 
         var deadline = DateTime.UtcNow + LoadWait;
@@ -49,6 +53,10 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                 case "LOAD":
                     await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, ct));
                     continue;
+                case "LOAD_PERIOD":
+                    var stale = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
+                    await RedisCallAsync(() => counters.EnsurePeriodLoadedAsync(template.Id, stale, ct));
+                    continue;
                 case "DUP":
                     var prior = (string)result[1]!;
                     if (await StoredAsync(ticket, scriptKeys, prior, ct) is { } stored)
@@ -56,6 +64,9 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                     continue; // the earlier grant was taken back or orphaned: decide afresh
                 case "OK":
                     return await StoreAsync(ticket, scriptKeys, (string)result[1]!);
+                case "PERIOD":
+                    var full = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
+                    return await RefusedAsync(ticket, "PERIOD", full);
                 case var refusal:
                     return await RefusedAsync(ticket, refusal);
             }
@@ -67,7 +78,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     /// A refusal from Redis, unless the database knows this key: Redis forgets keys (after KeyMemory, a flush,
     /// a rebuild), the database never does, and a retry must get its first coupon, not a refusal.
     /// </summary>
-    private async Task<GateDecision> RefusedAsync(ClaimTicket ticket, string? refusal)
+    private async Task<GateDecision> RefusedAsync(ClaimTicket ticket, string? refusal, ClaimPeriod? period = null)
     {
         if (await database.FindPriorAsync(ticket.Coupon.User, ticket.Key, CancellationToken.None) is { } prior)
             return new GateDecision.Duplicate(prior);
@@ -78,6 +89,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             "ENDED" => new GateDecision.Ended(),
             "OUT_OF_STOCK" => new GateDecision.OutOfStock(),
             "LIMIT" => new GateDecision.LimitReached(),
+            "PERIOD" when period is not null => new GateDecision.PeriodLimitReached(period),
             _ => throw new InvalidOperationException($"The claim script answered '{refusal}'."),
         };
     }
@@ -87,6 +99,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         "OK" => "granted",
         "DUP" => "duplicate",
         "LOAD" => "load",
+        "LOAD_PERIOD" => "load_period",
+        "PERIOD" => "period_limit_reached",
         "LIMIT" => "limit_reached",
         "OUT_OF_STOCK" => "out_of_stock",
         "NOT_STARTED" => "not_started",
@@ -118,6 +132,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             await RedisCallAsync(() => counters.CatchUpAsync(
                 template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
         }
+        if (decision is GateDecision.PeriodLimitReached full)
+            await RedisCallAsync(() => counters.CatchUpPeriodAsync(ticket.Template.Id, full.Period, ticket.Coupon.User.Value));
         return decision;
     }
 

@@ -32,11 +32,12 @@ internal sealed class RedisScript(string text)
 internal static class ClaimScripts
 {
     /// <summary>
-    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation.
-    /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms).
+    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation, then one per limited period.
+    /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms), then the per-period
+    /// section's own (<see cref="RedisClaimGate"/>).
     /// The request key is looked at first, so a retry gets its coupon even after the window closed; it
     /// holds "couponId:generation" so an orphaned grant can be taken back from the counters it went into.
-    /// The limit is checked before stock, as the database gate does.
+    /// The lifetime limit is checked before the per-period limits, and those before stock, as the database gate does.
     /// </summary>
     public static readonly RedisScript Claim = new("""
         local issued = redis.call('GET', KEYS[1])
@@ -49,17 +50,38 @@ internal static class ClaimScripts
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end
+
+        -- ---- per-period limits (day, ISO week, month of the template's time zone): check ----
+        -- KEYS[5..]: one hash per limited period, user -> claims, field '_gen' = the counters' generation it was loaded under
+        -- (another generation: stale, reload it from the database). ARGV[10]: how many; then per period its limit and when
+        -- its key expires (epoch ms, after the period's end).
+        local periods = tonumber(ARGV[10] or '0')
+        local periodGen = redis.call('GET', KEYS[4]) or '0'
+        for i = 1, periods do
+          if redis.call('HGET', KEYS[4 + i], '_gen') ~= periodGen then return {'LOAD_PERIOD', tostring(i)} end
+          if tonumber(redis.call('HGET', KEYS[4 + i], ARGV[1]) or '0') >= tonumber(ARGV[9 + 2 * i]) then return {'PERIOD', tostring(i)} end
+        end
+        -- ---- end of per-period limits: check ----
+
         if tonumber(issued) >= tonumber(ARGV[6]) then return {'OUT_OF_STOCK'} end
         local gen = redis.call('GET', KEYS[4]) or '0'
         redis.call('INCR', KEYS[1])
         redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
         redis.call('SET', KEYS[3], ARGV[8] .. ':' .. gen, 'PX', ARGV[9])
+
+        -- ---- per-period limits: count the grant ----
+        for i = 1, periods do
+          redis.call('HINCRBY', KEYS[4 + i], ARGV[1], 1)
+          redis.call('PEXPIREAT', KEYS[4 + i], ARGV[10 + 2 * i])
+        end
+        -- ---- end of per-period limits: count ----
+
         return {'OK', gen}
         """);
 
     /// <summary>
     /// Takes back a grant the database refused, could not store, or never received (the engine died).
-    /// KEYS: issued, users, request, generation. ARGV: user, request value ("couponId:generation"),
+    /// KEYS: issued, users, request, generation, then the claim's period keys. ARGV: user, request value ("couponId:generation"),
     /// generation of the grant. Counters are only decremented if they were not rebuilt since: a rebuild
     /// reads the database, which never saw the grant, and gets a generation of its own.
     /// </summary>
@@ -69,6 +91,13 @@ internal static class ClaimScripts
           redis.call('DECR', KEYS[1])
           redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
         end
+
+        -- ---- per-period limits: take the grant back from each period loaded under its generation ----
+        for i = 5, #KEYS do
+          if redis.call('HGET', KEYS[i], '_gen') == ARGV[3] then redis.call('HINCRBY', KEYS[i], ARGV[1], -1) end
+        end
+        -- ---- end of per-period limits ----
+
         return 1
         """);
 

@@ -31,6 +31,10 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
     private readonly string _countUserClaim = CountUpTo(db.Dialect, "en_user_template_claims", "user_id, template_id", "claimed", "@per_user_limit");
     private readonly string _countIssued = CountUpTo(db.Dialect, "en_template_issuance", "template_id", "issued", "@stock");
 
+    // Per-period limits: the row of the user's day, week or month (keyed by the period's start), counted up to that period's limit.
+    private readonly string _countPeriodClaim = CountUpTo(
+        db.Dialect, "en_user_period_claims", "user_id, template_id, period, period_start", "claimed", "@period_limit");
+
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
         var coupon = ticket.Coupon;
@@ -62,6 +66,14 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
         // The user's own row first, the template's hot row last: the hot row's lock is held for the shortest time.
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countUserClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.LimitReached();
+        foreach (var period in ticket.Periods)
+        {
+            args.Add("period", period.Code);
+            args.Add("period_start", period.StartMillis);
+            args.Add("period_limit", period.Limit);
+            if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countPeriodClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
+                return new GateDecision.PeriodLimitReached(period);
+        }
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.OutOfStock();
         await coupons.AddAsync(coupon, scope, ct);

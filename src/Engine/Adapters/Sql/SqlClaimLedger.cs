@@ -15,7 +15,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 
 /// <summary>
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
-/// transaction that no template passes its stock and no user its limit.
+/// transaction that no template passes its stock and no user its limit (lifetime or per period).
 /// </summary>
 internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IClaimLedger
 {
@@ -47,6 +47,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
                 new { Template = template.Key.Value, Users = perUser.Select(u => u.User).ToArray(), Limit = limit },
                 scope.Transaction, cancellationToken: ct));
             if (over > 0) return false;
+            if (!await SqlPeriodClaims.TryAddAsync(db.Dialect, template.Key, template.ToList(), scope, ct)) return false;
             if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
         // The outbox's schedule keys fold the batch's timers into one per second of deadlines.
@@ -81,6 +82,9 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             new { Template = template.Value }, cancellationToken: ct));
         return new ClaimCounts(issued, perUser.ToList());
     }
+
+    public Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct) =>
+        SqlPeriodClaims.CountsAsync(db, template, period, ct);
 
     private Task<int> AddIssuedAsync(TemplateId template, int count, long stock, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(db.Dialect == SqlDialect.MySql
