@@ -22,4 +22,9 @@ public sealed record CouponTemplateSnapshot(
     TimeSpan? ValidityAfterClaim,
     long Stock,
     int PerUserLimit,
-    int Version);
+    int Version,
+    TemplateBudgets? Budgets = null)
+{
+    /// <summary>The campaign and budgets, none when the template is in no campaign and has no budget of its own.</summary>
+    public TemplateBudgets BudgetTerms => Budgets ?? TemplateBudgets.None;
+}
