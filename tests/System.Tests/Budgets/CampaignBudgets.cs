@@ -92,6 +92,36 @@ public abstract class CampaignBudgets(EngineApp app)
     }
 
     [Fact]
+    public async Task A_quote_shows_a_coupon_the_remaining_budget_cannot_cover_as_budget_exhausted()
+    {
+        var (_, template) = await CampaignWithBudgetAsync(budget: Discount + Discount / 2, stock: 10);
+        var (first, second) = (EngineApp.NewId(), EngineApp.NewId());
+        var mine = await app.AsUser(first).ClaimedCouponIdAsync(template);
+        var theirs = await app.AsUser(second).ClaimedCouponIdAsync(template);
+        var before = await QuoteAsync(second);
+        Assert.Equal(theirs, before.GetProperty("applied").EnumerateArray().Single().Str("couponId"));
+
+        Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(Api.NewOrderId(), first, [mine])).StatusCode);
+        var after = await QuoteAsync(second);
+
+        Assert.Empty(after.GetProperty("applied").EnumerateArray());
+        Assert.Equal("BUDGET_EXHAUSTED", after.GetProperty("unusable").EnumerateArray().Single(u => u.Str("couponId") == theirs).Str("reason"));
+        await (await _service.LockAsync(Api.NewOrderId(), second, [theirs])).AssertProblemAsync(HttpStatusCode.Conflict, "BUDGET_EXHAUSTED");
+    }
+
+    private async Task<JsonElement> QuoteAsync(long user)
+    {
+        var response = await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
+        {
+            userId = user,
+            currency = "CNY",
+            lines = new object[] { new { sku = "shoe-1", productId = 9001, shopId = 501, unitPrice = 20_000, quantity = 1 } },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    [Fact]
     public async Task A_template_joins_only_a_campaign_of_its_own_currency()
     {
         var created = await _merchant.PostAsJsonAsync("/api/v1/merchant/campaigns", new
