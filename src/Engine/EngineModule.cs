@@ -72,6 +72,7 @@ public static class EngineModule
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
+        services.AddSingleton<CampaignClaimRules>();
         services.AddSingleton<ClaimCoupon>();
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
         services.AddSingleton<BudgetLedger>();

@@ -80,10 +80,11 @@ public static class ErrorCodes
 
     public static readonly ErrorCode BudgetExhausted = new("BUDGET_EXHAUSTED", 409,
         "What remains of a campaign's or template's money budget cannot cover the coupon's discount (a lock), or its largest "
-        + "discount (a claim, when the campaign stops claims on a low budget); nothing was changed.");
+        + "discount (a claim, when the campaign stops claims on a low budget); nothing was changed.",
+        """{"budget": "c:388195662686060544"}""");
 
     public static readonly ErrorCode CampaignLimitReached = new("CAMPAIGN_LIMIT_REACHED", 409,
-        "The user holds as many coupons of the campaign's templates as its per-user limit allows.");
+        "The user holds as many coupons of the campaign's templates as its per-user limit allows.", """{"perUserLimit": 3}""");
 
     // ---- claims, wallet, reminders (engine)
 

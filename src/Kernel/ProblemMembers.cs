@@ -30,7 +30,9 @@ public static class ProblemMembers
     public static readonly IReadOnlyList<ProblemMember> Specific =
     [
         new("startsAt", Instant, "NOT_STARTED: when the template's claims open."),
-        new("perUserLimit", """{"type": "integer", "minimum": 1}""", "USER_LIMIT_REACHED: the template's coupons per user."),
+        new("perUserLimit", """{"type": "integer", "minimum": 1}""",
+            "USER_LIMIT_REACHED: the template's coupons per user; CAMPAIGN_LIMIT_REACHED: the campaign's, over all its templates."),
+        new("budget", """{"type": "string"}""", "BUDGET_EXHAUSTED: the budget that cannot cover it, c:<campaignId> or t:<templateId>."),
         new("reminderId", Id, "REMINDER_EXISTS: the waiting reminder of this template."),
         new("latestMinutesBefore", """{"type": "integer", "minimum": 0}""",
             "REMINDER_TOO_LATE: the most minutesBefore that would still work (0: none)."),

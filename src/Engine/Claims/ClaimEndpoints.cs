@@ -25,7 +25,8 @@ internal static partial class ClaimEndpoints
             .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
             .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
-                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.ClaimsUnavailable)
+                ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.ClaimsUnavailable, ErrorCodes.CampaignLimitReached,
+                ErrorCodes.BudgetExhausted)
             .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
@@ -66,6 +67,12 @@ internal static partial class ClaimEndpoints
             ClaimOutcome.OutOfStock => Refuse(ErrorCodes.OutOfStock, "No coupons are left."),
             ClaimOutcome.LimitReached l => Refuse(ErrorCodes.UserLimitReached, $"At most {l.PerUser} per user.", null,
                 new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
+            ClaimOutcome.CampaignLimitReached l => Refuse(ErrorCodes.CampaignLimitReached,
+                $"At most {l.PerUser} coupons of this campaign's templates per user.", null,
+                new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
+            ClaimOutcome.BudgetExhausted b => Refuse(ErrorCodes.BudgetExhausted,
+                $"What remains of budget {b.Budget} cannot cover another coupon; claims are stopped.", null,
+                new Dictionary<string, object?> { ["budget"] = b.Budget }),
             ClaimOutcome.KeyReused => Refuse(
                 ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used to claim another template.",

@@ -48,6 +48,9 @@ internal abstract record GateDecision
 
     public sealed record LimitReached : GateDecision;
 
+    /// <summary>The user holds as many coupons of the template's campaign as its per-user limit allows.</summary>
+    public sealed record CampaignLimitReached : GateDecision;
+
     public sealed record NotStarted : GateDecision;
 
     public sealed record Ended : GateDecision;

@@ -15,7 +15,8 @@ public abstract class CampaignBudgets(EngineApp app)
     private readonly HttpClient _merchant = app.AsMerchant(EngineApp.NewId());
     private readonly HttpClient _service = app.AsService();
 
-    private async Task<(string Campaign, string Template)> CampaignWithBudgetAsync(long budget, long stock)
+    private async Task<(string Campaign, string Template)> CampaignWithBudgetAsync(
+        long budget, long stock, int? perUserLimit = null, bool stopClaimsWhenLow = false)
     {
         var created = await _merchant.PostAsJsonAsync("/api/v1/merchant/campaigns", new
         {
@@ -24,14 +25,21 @@ public abstract class CampaignBudgets(EngineApp app)
             validFrom = app.Clock.GetUtcNow().AddMinutes(-1),
             validUntil = app.Clock.GetUtcNow().AddDays(30),
             budget,
+            perUserLimit,
+            stopClaimsWhenLow,
             thresholds = new[] { 50, 100 },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var campaign = (await created.JsonAsync()).Id();
+        return (campaign, await TemplateInAsync(campaign, stock));
+    }
+
+    private async Task<string> TemplateInAsync(string campaign, long stock)
+    {
         var template = (await _merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit: 5))).Id();
         var joined = await _merchant.PutAsJsonAsync($"/api/v1/merchant/templates/{template}/budget", new { campaignId = long.Parse(campaign) });
         Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
-        return (campaign, template);
+        return template;
     }
 
     private async Task<JsonElement> BudgetOfAsync(string campaign) =>
@@ -119,6 +127,37 @@ public abstract class CampaignBudgets(EngineApp app)
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.JsonAsync();
+    }
+
+    [Fact]
+    public async Task One_user_racing_twelve_claims_over_two_templates_of_a_campaign_gets_its_per_user_limit_of_three()
+    {
+        var (campaign, first) = await CampaignWithBudgetAsync(budget: 100 * Discount, stock: 100, perUserLimit: 3);
+        var second = await TemplateInAsync(campaign, stock: 100);
+        var user = app.AsUser(EngineApp.NewId());
+
+        var responses = await AllAtOnceAsync(12, i => user.ClaimAsync(i % 2 == 0 ? first : second));
+
+        var answers = string.Join(", ", responses.GroupBy(r => r.StatusCode).Select(g => $"{g.Key}: {g.Count()}"));
+        Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Created) == 3, answers);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            await refused.AssertProblemAsync(HttpStatusCode.Conflict, "CAMPAIGN_LIMIT_REACHED");
+        Assert.Equal(3, (await (await user.GetAsync("/api/v1/me/coupons")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_campaign_that_stops_claims_when_low_refuses_a_claim_its_budget_cannot_cover()
+    {
+        var (campaign, template) = await CampaignWithBudgetAsync(budget: Discount + Discount / 2, stock: 10, stopClaimsWhenLow: true);
+        var userId = EngineApp.NewId();
+        var user = app.AsUser(userId);
+        var coupon = await user.ClaimedCouponIdAsync(template);
+        Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(Api.NewOrderId(), userId, [coupon])).StatusCode);
+
+        var refused = await user.ClaimAsync(template);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict, "BUDGET_EXHAUSTED");
+        Assert.Equal("c:" + campaign, problem.Str("budget"));
     }
 
     [Fact]
