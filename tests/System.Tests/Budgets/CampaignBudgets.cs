@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Budgets;
@@ -158,6 +163,37 @@ public abstract class CampaignBudgets(EngineApp app)
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict, "BUDGET_EXHAUSTED");
         Assert.Equal("c:" + campaign, problem.Str("budget"));
+    }
+
+    [Fact]
+    public async Task Spending_fires_one_event_per_threshold_crossed()
+    {
+        var (campaign, template) = await CampaignWithBudgetAsync(budget: 2 * Discount, stock: 10); // thresholds 50 and 100
+        var user = EngineApp.NewId();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var coupon = await app.AsUser(user).ClaimedCouponIdAsync(template);
+            var order = Api.NewOrderId();
+            Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(order, user, [coupon])).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
+        }
+
+        var fired = await Polling.Eventually(() => ThresholdEventsAsync("c:" + campaign), e => e.Count >= 2, Polling.Seconds(10),
+            "two budget-threshold-reached events");
+        Assert.Equal([(50, Discount), (100, 2 * Discount)], fired.Select(e => (e.ThresholdPercent, e.Spent)).Order().ToList());
+        Assert.All(fired, e => Assert.Equal(long.Parse(campaign), e.CampaignId));
+    }
+
+    /// <summary>The events recorded for a budget, whether still in the outbox or published to the event log (they are retained).</summary>
+    private async Task<List<BudgetThresholdReached>> ThresholdEventsAsync(string budget)
+    {
+        await using var connection = await app.Services.GetRequiredService<IDatabase>().OpenAsync(CancellationToken.None);
+        var envelopes = await connection.QueryAsync<string>(
+            "SELECT envelope FROM msg_outbox WHERE subject = @S UNION ALL SELECT envelope FROM msg_event_log WHERE subject = @S",
+            new { S = EventSubjects.Of<BudgetThresholdReached>() });
+        // An event moving from the outbox to the log between the two reads is one event: counted by its id.
+        return envelopes.Select(e => JsonSerializer.Deserialize<EventEnvelope>(e, EventJson.Options)!).DistinctBy(e => e.EventId)
+            .Select(e => e.PayloadAs<BudgetThresholdReached>()).Where(e => e.Budget == budget).ToList();
     }
 
     [Fact]
