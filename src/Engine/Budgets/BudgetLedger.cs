@@ -28,7 +28,8 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
         var locks = coupons.Where(c => c.Transitions.Any(t => t.Cause == CouponCause.Lock)).ToList();
-        if (locks.Count == 0)
+        var (holds, needed) = await PlanAsync(locks, discounts, ct);
+        if (holds.Count == 0)
         {
             await FollowAsync(coupons, now, scope, ct);
             return null;
@@ -36,7 +37,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         // A refused reservation undoes the releases before it as well: the caller may commit its refusal (the saga does).
         await scope.Transaction.SaveAsync(Savepoint, ct);
         await FollowAsync(coupons, now, scope, ct);
-        var refusal = await ReserveAsync(locks, discounts, now, scope, ct);
+        var refusal = await ReserveAsync(holds, needed, now, scope, ct);
         if (refusal is not null) await scope.Transaction.RollbackAsync(Savepoint, ct);
         else await scope.Transaction.ReleaseAsync(Savepoint, ct);
         return refusal;
@@ -81,17 +82,18 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         }
     }
 
-    private async Task<Refusal?> ReserveAsync(IReadOnlyList<UserCoupon> locks, IReadOnlyDictionary<UserCouponId, long>? discounts,
-        DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    /// <summary>What the locks reserve: a hold per coupon and budget, and the total per budget (in key order).</summary>
+    private async Task<(List<BudgetHold> Holds, SortedDictionary<string, (long Amount, long Limit)> Needed)> PlanAsync(
+        IReadOnlyList<UserCoupon> locks, IReadOnlyDictionary<UserCouponId, long>? discounts, CancellationToken ct)
     {
+        var holds = new List<BudgetHold>();
+        var needed = new SortedDictionary<string, (long Amount, long Limit)>(StringComparer.Ordinal);
         var snapshots = new Dictionary<TemplateId, CouponTemplateSnapshot?>();
         foreach (var template in locks.Select(c => c.Template).Distinct()) snapshots[template] = await catalog.FindAsync(template, ct);
         var budgeted = locks.Where(c => snapshots[c.Template]?.BudgetTerms.Limits.Count > 0).ToList();
-        if (budgeted.Count == 0) return null;
+        if (budgeted.Count == 0) return (holds, needed);
         var largest = await LargestDiscountsAsync(budgeted.Where(c => discounts?.ContainsKey(c.Id) != true).Select(c => c.Template), ct);
 
-        var holds = new List<BudgetHold>();
-        var needed = new SortedDictionary<string, (long Amount, long Limit)>(StringComparer.Ordinal);
         foreach (var coupon in budgeted)
         {
             var amount = discounts is not null && discounts.TryGetValue(coupon.Id, out var d) ? d : largest.GetValueOrDefault(coupon.Template);
@@ -102,6 +104,12 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
                 needed[limit.Key] = (needed.GetValueOrDefault(limit.Key).Amount + amount, limit.Limit);
             }
         }
+        return (holds, needed);
+    }
+
+    private async Task<Refusal?> ReserveAsync(List<BudgetHold> holds, SortedDictionary<string, (long Amount, long Limit)> needed,
+        DateTimeOffset now, WriteScope scope, CancellationToken ct)
+    {
         // Budgets in key order, so two locks sharing budgets never wait on each other in opposite orders.
         foreach (var (budget, (amount, limit)) in needed)
         {

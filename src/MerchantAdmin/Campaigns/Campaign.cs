@@ -64,11 +64,11 @@ internal sealed class Campaign
     public static Campaign Restore(long id, MerchantId merchant, string name, string currency, DateTimeOffset validFrom, DateTimeOffset validUntil,
         int? perUserLimit, long? budget, bool stopClaimsWhenLow, IReadOnlyList<int> thresholds, DateTimeOffset createdAt, DateTimeOffset updatedAt,
         int version) => new()
-    {
-        Id = id, Merchant = merchant, Name = name, Currency = currency, ValidFrom = validFrom, ValidUntil = validUntil,
-        PerUserLimit = perUserLimit, Budget = budget, StopClaimsWhenLow = stopClaimsWhenLow, Thresholds = thresholds,
-        CreatedAt = createdAt, UpdatedAt = updatedAt, Version = version,
-    };
+        {
+            Id = id, Merchant = merchant, Name = name, Currency = currency, ValidFrom = validFrom, ValidUntil = validUntil,
+            PerUserLimit = perUserLimit, Budget = budget, StopClaimsWhenLow = stopClaimsWhenLow, Thresholds = thresholds,
+            CreatedAt = createdAt, UpdatedAt = updatedAt, Version = version,
+        };
 
     public const long MaxBudget = 10_000_000_000_000;
 

@@ -41,7 +41,7 @@ public abstract class CampaignBudgets(EngineApp app)
 
     private async Task<string> TemplateInAsync(string campaign, long stock)
     {
-        var template = (await _merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit: 5))).Id();
+        var template = (await _merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock, perUserLimit: 20))).Id();
         var joined = await _merchant.PutAsJsonAsync($"/api/v1/merchant/templates/{template}/budget", new { campaignId = long.Parse(campaign) });
         Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
         return template;
