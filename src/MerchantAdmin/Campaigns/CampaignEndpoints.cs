@@ -27,30 +27,30 @@ internal static class CampaignEndpoints
                 + "money budget (the total discount its coupons may take, minor units) with the percentages spent at which "
                 + "budget-threshold-reached fires, and whether claims stop once the budget cannot cover a coupon's largest discount.")
             .Answers<CampaignResponse>(StatusCodes.Status201Created, "Created: the campaign, nothing spent.").WithLocation(201)
-            .Refuses(ErrorCodes.ValidationFailed);
+            .Refuses(ErrorCodes.ValidationFailed).Example(CampaignExamples.Created201);
         group.MapGet("", ListAsync).WithName("ListCampaigns")
             .WithSummary("List the merchant's campaigns")
             .WithDescription("The calling merchant's campaigns, newest first, each with its budget spent, reserved and remaining.")
             .Answers<Page<CampaignResponse>>(StatusCodes.Status200OK, "A page of campaigns; nextCursor is null on the last page.")
-            .Refuses(ErrorCodes.ValidationFailed);
+            .Refuses(ErrorCodes.ValidationFailed).Example(CampaignExamples.Listed);
         group.MapGet(RouteIds.Id, GetAsync).WithName("GetCampaign")
             .WithSummary("Get a campaign")
             .WithDescription("One of the merchant's campaigns with its templates and its budget: spent (consumed coupons), reserved "
                 + "(locked coupons) and remaining. Another merchant's campaign is not found.")
             .Answers<CampaignResponse>(StatusCodes.Status200OK, "The campaign.")
-            .Refuses(ErrorCodes.CampaignNotFound);
+            .Refuses(ErrorCodes.CampaignNotFound).Example(CampaignExamples.Found);
         group.MapPatch(RouteIds.Id, ChangeAsync).WithName("ChangeCampaign").WithMetadata(AcceptsIdempotencyKey.Instance)
             .WithSummary("Change a campaign")
             .WithDescription("Renames it, moves its end later, raises its per-user limit, sets a new budget (lower or higher), "
                 + "its thresholds or whether claims stop on a low budget; the members not given stay.")
             .Answers<CampaignResponse>(StatusCodes.Status200OK, "The campaign as changed.")
-            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.CampaignNotFound);
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.CampaignNotFound).Example(CampaignExamples.Changed);
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("CampaignHistory")
             .WithSummary("A campaign's audit trail")
             .WithDescription("Every change of the campaign, oldest first, and every template that joined or left it: who, when, the "
                 + "operation, the members before and after.")
             .Answers<Page<CampaignHistoryEntry>>(StatusCodes.Status200OK, "A page of audit entries; nextCursor is null on the last page.")
-            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.CampaignNotFound);
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.CampaignNotFound).Example(CampaignExamples.History);
 
         var templates = app.MapGroup("/api/v1/merchant/templates").WithTags("Merchant campaigns")
             .RequireAuthorization(TemplateEndpoints.MerchantPolicy);
@@ -60,12 +60,12 @@ internal static class CampaignEndpoints
                 + "money budget (budget) or none. A template that draws on a budget needs a largest discount (a fixed amount, or a "
                 + "percentage with maxDiscountAmount). What was spent and reserved stays counted.")
             .Answers<TemplateBudgetResponse>(StatusCodes.Status200OK, "The template's budgets as set.")
-            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.CampaignNotFound);
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.CampaignNotFound).Example(CampaignExamples.BudgetSet);
         templates.MapGet(RouteIds.Id + "/budget", GetTemplateBudgetAsync).WithName("GetTemplateBudget")
             .WithSummary("A template's campaign and budgets")
             .WithDescription("The template's own budget and its campaign's, each with spent, reserved and remaining.")
             .Answers<TemplateBudgetResponse>(StatusCodes.Status200OK, "The template's budgets.")
-            .Refuses(ErrorCodes.TemplateNotFound);
+            .Refuses(ErrorCodes.TemplateNotFound).Example(CampaignExamples.BudgetFound);
     }
 
     private static async Task<IResult> CreateAsync(CreateCampaignRequest request, HttpContext http, CampaignVerbs verbs, ICouponBudgets budgets,
