@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
+using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
@@ -71,7 +72,11 @@ public static class EngineModule
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
+        services.AddSingleton<CampaignClaimRules>();
         services.AddSingleton<ClaimCoupon>();
+        services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
+        services.AddSingleton<BudgetLedger>();
+        services.AddSingleton<ICouponBudgets, CouponBudgets>();
         services.AddSingleton<OrderCheckout>();
         services.AddSingleton<CheckoutVerbs>();
         services.AddSingleton<ICouponCheckout, CouponCheckout>();

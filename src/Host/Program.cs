@@ -202,6 +202,8 @@ public partial class Program
     {
         ["Merchant templates"] = "A merchant's coupon templates (what a coupon is: scope, discount, window, stock, limit per user) and their audit "
             + "trail. MERCHANT tokens; another merchant's template is not found.",
+        ["Merchant campaigns"] = "A merchant's campaigns (templates of one currency under a window, a per-user limit across them and a money "
+            + "budget with spent, reserved and remaining) and each template's campaign and own budget. MERCHANT tokens.",
         ["Claims"] = "A user claims one coupon of a template, once per Idempotency-Key; decided in the database or on the Redis flash-sale "
             + "path. USER tokens.",
         ["Wallet"] = "The signed-in user's own coupons, newest first, each with the status the clock gives it. USER tokens.",

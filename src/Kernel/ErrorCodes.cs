@@ -78,6 +78,19 @@ public static class ErrorCodes
 
     public static readonly ErrorCode TemplateEnded = new("TEMPLATE_ENDED", 409, "The template's window has passed.");
 
+    // ---- campaigns and money budgets (merchant-admin, engine, settlement)
+
+    public static readonly ErrorCode CampaignNotFound = new("CAMPAIGN_NOT_FOUND", 404,
+        "No such campaign (for a merchant: or it is another merchant's).");
+
+    public static readonly ErrorCode BudgetExhausted = new("BUDGET_EXHAUSTED", 409,
+        "What remains of a campaign's or template's money budget cannot cover the coupon's discount (a lock), or its largest "
+        + "discount (a claim, when the campaign stops claims on a low budget); nothing was changed.",
+        """{"budget": "c:388195662686060544"}""");
+
+    public static readonly ErrorCode CampaignLimitReached = new("CAMPAIGN_LIMIT_REACHED", 409,
+        "The user holds as many coupons of the campaign's templates as its per-user limit allows.", """{"perUserLimit": 3}""");
+
     // ---- claims, wallet, reminders (engine)
 
     public static readonly ErrorCode NotStarted = new("NOT_STARTED", 409, "The template's claims are not open yet; startsAt says when.",

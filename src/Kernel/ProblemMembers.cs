@@ -30,12 +30,14 @@ public static class ProblemMembers
     public static readonly IReadOnlyList<ProblemMember> Specific =
     [
         new("startsAt", Instant, "NOT_STARTED: when the template's claims open."),
-        new("perUserLimit", """{"type": "integer", "minimum": 1}""", "USER_LIMIT_REACHED: the template's coupons per user."),
         new("period", """{"type": "string", "enum": ["DAY", "WEEK", "MONTH"]}""",
             "PERIOD_LIMIT_REACHED: the full period of the template's time zone (a day, an ISO week from Monday, a calendar month)."),
         new("periodLimit", """{"type": "integer", "minimum": 1}""", "PERIOD_LIMIT_REACHED: the template's claims per user in that period."),
         new("timeZone", """{"type": "string"}""", "PERIOD_LIMIT_REACHED: the template's IANA time zone, whose periods these are."),
         new("resetsAt", Instant, "PERIOD_LIMIT_REACHED: when the next period starts (UTC) and the user may claim again."),
+        new("perUserLimit", """{"type": "integer", "minimum": 1}""",
+            "USER_LIMIT_REACHED: the template's coupons per user; CAMPAIGN_LIMIT_REACHED: the campaign's, over all its templates."),
+        new("budget", """{"type": "string"}""", "BUDGET_EXHAUSTED: the budget that cannot cover it, c:<campaignId> or t:<templateId>."),
         new("reminderId", Id, "REMINDER_EXISTS: the waiting reminder of this template."),
         new("latestMinutesBefore", """{"type": "integer", "minimum": 0}""",
             "REMINDER_TOO_LATE: the most minutesBefore that would still work (0: none)."),

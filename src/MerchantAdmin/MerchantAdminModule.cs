@@ -6,6 +6,7 @@ using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin.Adapters.Sql;
 using PromotionEngine.MerchantAdmin.Audit;
+using PromotionEngine.MerchantAdmin.Campaigns;
 using PromotionEngine.MerchantAdmin.Messaging;
 using PromotionEngine.MerchantAdmin.Templates;
 
@@ -24,6 +25,9 @@ public static class MerchantAdminModule
         services.AddSingleton<ICouponTemplates, SqlCouponTemplates>();
         services.AddSingleton<ITemplateAuditTrail, SqlTemplateAuditTrail>();
         services.AddMemoryCache(o => o.SizeLimit ??= 200_000);
+        services.AddSingleton<ICampaigns, SqlCampaigns>();
+        services.AddSingleton<CampaignTerms>();
+        services.AddSingleton<CampaignVerbs>();
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<ICouponTemplateCatalog>(sp => sp.GetRequiredService<TemplateCatalog>());
         services.AddSingleton<TemplatePricing>();
@@ -46,6 +50,7 @@ public static class MerchantAdminModule
     public static IEndpointRouteBuilder MapMerchantAdmin(this IEndpointRouteBuilder app)
     {
         app.MapTemplateEndpoints();
+        app.MapCampaignEndpoints();
         return app;
     }
 

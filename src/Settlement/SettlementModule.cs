@@ -27,6 +27,7 @@ public static class SettlementModule
         services.AddSingleton(new ModuleSchema(Name, typeof(SettlementModule).Assembly));
         services.AddSingleton<SettlementMetrics>();
         services.AddSingleton<IQuotes, SqlQuotes>();
+        services.AddSingleton<QuoteBudgets>();
         services.AddSingleton<PriceCart>();
         services.AddSingleton<QuotePins>();
         services.AddSingleton<IOrderRecords, SqlOrderRecords>();

@@ -8,10 +8,12 @@ public class TheModuleCalls
 {
     /// <summary>
     /// The one cycle kept, and why (the decision record): two reads, the claim path's template snapshot and the `issued`
-    /// figure of the merchant's template views. Breaking it means the engine keeps template snapshots of its own or the
+    /// figure of the merchant's template views; since campaigns, a budgeted template's largest discount (engine) and a
+    /// budget's spent and reserved (merchant-admin's campaign views), reads of the same kind. Breaking it means the engine keeps template snapshots of its own or the
     /// merchant's views learn `issued` from events, a change to the claim path or to what those views answer.
     /// </summary>
-    internal static readonly string[] Tolerated = ["engine → merchant-admin → engine via ICouponIssuance, ICouponTemplateCatalog"];
+    internal static readonly string[] Tolerated =
+        ["engine → merchant-admin → engine via ICouponBudgets, ICouponIssuance, ICouponPricingTerms, ICouponTemplateCatalog"];
 
     /// <summary>The modules the Host project references, as the architecture loaded them.</summary>
     private static ModuleCalls HostModules() =>

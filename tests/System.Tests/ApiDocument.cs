@@ -21,6 +21,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
     {
         ["CreateTemplate"] = ["200", "201"], ["ListTemplates"] = ["200"], ["GetTemplate"] = ["200"], ["ChangeTemplate"] = ["200"],
         ["AddTemplateStock"] = ["200"], ["TerminateTemplate"] = ["200"], ["TemplateHistory"] = ["200"],
+        ["CreateCampaign"] = ["201"], ["ListCampaigns"] = ["200"], ["GetCampaign"] = ["200"], ["ChangeCampaign"] = ["200"],
+        ["CampaignHistory"] = ["200"], ["SetTemplateBudget"] = ["200"], ["GetTemplateBudget"] = ["200"],
         ["ClaimCoupon"] = ["200", "201"], ["ListMyCoupons"] = ["200"], ["GetMyCoupon"] = ["200"],
         ["SetReminder"] = ["200", "201"], ["ListMyReminders"] = ["200"], ["GetMyReminder"] = ["200"], ["CancelReminder"] = ["204"],
         ["LockCoupons"] = ["200"], ["ConsumeCoupons"] = ["200"], ["ReleaseCoupons"] = ["200"], ["RefundCoupons"] = ["200"],

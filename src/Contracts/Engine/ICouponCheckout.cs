@@ -18,9 +18,13 @@ public interface ICouponCheckout
     CheckoutLimits Limits { get; }
 
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
+    /// <param name="discounts">
+    /// What each coupon takes off the order (the quote's allocation), which the lock reserves of the coupon's money budgets; a
+    /// coupon not in it reserves its template's largest discount. A budget that cannot cover it refuses the lock BUDGET_EXHAUSTED.
+    /// </param>
     Task<CheckoutResult> LockAsync(
         CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons,
-        TimeSpan ttl, string? quoteId, WriteScope scope, CancellationToken ct);
+        TimeSpan ttl, string? quoteId, WriteScope scope, CancellationToken ct, IReadOnlyDictionary<UserCouponId, long>? discounts = null);
 
     Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct);
 

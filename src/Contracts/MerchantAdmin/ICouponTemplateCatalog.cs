@@ -29,4 +29,9 @@ public sealed record CouponTemplateSnapshot(
     string TimeZone = "UTC",
     int? PerUserDailyLimit = null,
     int? PerUserWeeklyLimit = null,
-    int? PerUserMonthlyLimit = null);
+    int? PerUserMonthlyLimit = null,
+    TemplateBudgets? Budgets = null)
+{
+    /// <summary>The campaign and budgets, none when the template is in no campaign and has no budget of its own.</summary>
+    public TemplateBudgets BudgetTerms => Budgets ?? TemplateBudgets.None;
+}

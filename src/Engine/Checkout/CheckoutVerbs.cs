@@ -13,14 +13,16 @@ internal sealed class CheckoutVerbs(OrderCheckout checkout)
 {
     /// <summary>Holds the listed coupons for the order while the user pays: all of them or none.</summary>
     /// <param name="quoteId">The settlement quote the coupons come from, if any: part of what makes a repeat the same request.</param>
+    /// <param name="discounts">What each coupon takes off, when the caller knows it (a quote's allocation): what the lock reserves of its budgets.</param>
     [SuppressMessage("Performance", "CA1822", Justification = "One of the four verbs, called on the instance like the other three.")]
-    public OrderVerb Lock(OrderCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId)
+    public OrderVerb Lock(OrderCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> ids, TimeSpan ttl, string? quoteId,
+        IReadOnlyDictionary<UserCouponId, long>? discounts = null)
     {
         var sorted = ids.OrderBy(i => i.Value).ToList();
         var hash = (quoteId is null ? "" : $"q:{quoteId}|")
             + string.Create(CultureInfo.InvariantCulture, $"{user}|{string.Join(',', sorted)}|{ttl.TotalSeconds}");
         return new OrderVerb(caller, order, OrderVerbs.Lock, hash, _ => Task.FromResult<(UserId, IReadOnlyList<UserCouponId>)?>((user, sorted)),
-            NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now));
+            NotLocked(order), (coupon, now) => coupon.Lock(order, ttl, now), discounts);
     }
 
     /// <summary>Payment succeeded: the order's locked coupons are spent.</summary>
@@ -54,7 +56,8 @@ internal sealed class CouponCheckout(
 
     public Task<CheckoutResult> LockAsync(
         CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId,
-        WriteScope scope, CancellationToken ct) => RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId), scope, ct);
+        WriteScope scope, CancellationToken ct, IReadOnlyDictionary<UserCouponId, long>? discounts = null) =>
+        RunAsync(verbs.Lock(As(caller), order, user, coupons, ttl, quoteId, discounts), scope, ct);
 
     public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) =>
         RunAsync(verbs.Consume(As(caller), order, ct), scope, ct);

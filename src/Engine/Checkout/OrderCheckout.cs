@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Engine.Messaging;
@@ -13,13 +14,14 @@ namespace PromotionEngine.Engine.Checkout;
 
 /// <summary>
 /// One order verb: who asks, which operation, what makes a repeat the same request, which coupons it applies to, and
-/// the move per coupon.
+/// the move per coupon; for a lock, the discount each coupon takes (a quote's allocation) when the caller knows it, which is what
+/// the lock reserves of the coupon's budgets (<see cref="BudgetLedger"/>).
 /// </summary>
 /// <param name="Target">Which coupons of which user the verb applies to, or null for <paramref name="NoTarget"/> (e.g.
 /// nothing was locked for the order).</param>
 internal sealed record OrderVerb(OrderCaller Caller, OrderId Order, string Operation, string RequestHash,
     Func<WriteScope, Task<(UserId User, IReadOnlyList<UserCouponId> Coupons)?>> Target, Refusal NoTarget,
-    Func<UserCoupon, DateTimeOffset, CouponMove> Move);
+    Func<UserCoupon, DateTimeOffset, CouponMove> Move, IReadOnlyDictionary<UserCouponId, long>? Discounts = null);
 
 /// <summary>
 /// Who runs an order verb, as the engine holds it: a service (its token subject), held to the order's owner; or the
@@ -33,7 +35,8 @@ internal sealed record OrderCaller(string Subject, bool Trusted);
 /// the operation and its answer. The caller records what it keeps of the step and commits.
 /// </summary>
 internal sealed class OrderCheckout(
-    IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, ServiceTrust trust, EngineMetrics metrics, TimeProvider clock)
+    IUserCoupons coupons, IOrderOperations operations, IOutbox outbox, ServiceTrust trust, EngineMetrics metrics, TimeProvider clock,
+    BudgetLedger budgets)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -103,6 +106,9 @@ internal sealed class OrderCheckout(
                 })), false, []);
         }
 
+        // The budgets move with the coupons, in this transaction; a lock they cannot cover is refused and changes nothing.
+        if (await budgets.ApplyAsync(moved, verb.Discounts, now, scope, ct) is { } exhausted)
+            return (new CheckoutOutcome.Refused(exhausted), false, []);
         foreach (var coupon in moved) await coupons.SaveAsync(coupon, scope, ct);
         await outbox.AddAsync(moved.SelectMany(CouponEvents.Of).ToList(), scope, ct);
         var response = new OrderCouponsResponse(order.Value, verb.Operation, found.Select(c => c.ToResponse(now)).ToList());

@@ -7,7 +7,8 @@ namespace PromotionEngine.Engine.Claims;
 
 /// <summary>A user claims one coupon of a template. A retry with the same Idempotency-Key returns the first coupon.</summary>
 internal sealed class ClaimCoupon(
-    ICouponTemplateCatalog catalog, IClaimGate gate, IUserCoupons coupons, IdGenerator ids, EngineMetrics metrics, TimeProvider clock)
+    ICouponTemplateCatalog catalog, IClaimGate gate, IUserCoupons coupons, IdGenerator ids, EngineMetrics metrics, TimeProvider clock,
+    CampaignClaimRules campaign)
 {
     /// <summary>The claim, counted by outcome and the template's window, and timed (<see cref="EngineMetrics"/>).</summary>
     public async Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct)
@@ -40,6 +41,8 @@ internal sealed class ClaimCoupon(
         ClaimOutcome.OutOfStock => "out_of_stock",
         ClaimOutcome.LimitReached => "limit_reached",
         ClaimOutcome.PeriodLimitReached => "period_limit_reached",
+        ClaimOutcome.CampaignLimitReached => "campaign_limit_reached",
+        ClaimOutcome.BudgetExhausted => "budget_exhausted",
         ClaimOutcome.KeyReused => "key_reused",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
@@ -48,6 +51,7 @@ internal sealed class ClaimCoupon(
     {
         var templateId = template.Id;
         var now = UtcMillis.Now(clock);
+        if (await campaign.RefusalAsync(template, now, ct) is { } refused) return refused;
         var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), user, template, now);
         return await gate.TryClaimAsync(new ClaimTicket(coupon, key, template, now), ct) switch
         {
@@ -56,6 +60,7 @@ internal sealed class ClaimCoupon(
             GateDecision.OutOfStock => new ClaimOutcome.OutOfStock(),
             GateDecision.LimitReached => new ClaimOutcome.LimitReached(template.PerUserLimit),
             GateDecision.PeriodLimitReached p => new ClaimOutcome.PeriodLimitReached(p.Period),
+            GateDecision.CampaignLimitReached => new ClaimOutcome.CampaignLimitReached(template.BudgetTerms.CampaignPerUserLimit ?? 0),
             GateDecision.NotStarted => new ClaimOutcome.NotStarted(template.ValidFrom),
             GateDecision.Ended => new ClaimOutcome.Ended(),
             GateDecision.Terminated => new ClaimOutcome.Terminated(),

@@ -27,7 +27,7 @@ internal static partial class ClaimEndpoints
             .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
                 ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.PeriodLimitReached,
-                ErrorCodes.ClaimsUnavailable)
+                ErrorCodes.ClaimsUnavailable, ErrorCodes.CampaignLimitReached, ErrorCodes.BudgetExhausted)
             .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
@@ -75,6 +75,12 @@ internal static partial class ClaimEndpoints
                 {
                     ["period"] = p.Period.Name, ["periodLimit"] = p.Period.Limit, ["timeZone"] = p.Period.TimeZone, ["resetsAt"] = p.Period.End,
                 }),
+            ClaimOutcome.CampaignLimitReached l => Refuse(ErrorCodes.CampaignLimitReached,
+                $"At most {l.PerUser} coupons of this campaign's templates per user.", null,
+                new Dictionary<string, object?> { ["perUserLimit"] = l.PerUser }),
+            ClaimOutcome.BudgetExhausted b => Refuse(ErrorCodes.BudgetExhausted,
+                $"What remains of budget {b.Budget} cannot cover another coupon; claims are stopped.", null,
+                new Dictionary<string, object?> { ["budget"] = b.Budget }),
             ClaimOutcome.KeyReused => Refuse(
                 ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used to claim another template.",

@@ -26,6 +26,11 @@ internal abstract record ClaimOutcome
 
     /// <summary>The user claimed <see cref="ClaimPeriod.Limit"/> in this day, week or month; the next period starts at its End.</summary>
     public sealed record PeriodLimitReached(ClaimPeriod Period) : ClaimOutcome;
+    /// <summary>The campaign's per-user limit across its templates is reached.</summary>
+    public sealed record CampaignLimitReached(int PerUser) : ClaimOutcome;
+
+    /// <summary>The template's campaign (or its own budget) stops claims on a low budget, and what remains cannot cover a coupon.</summary>
+    public sealed record BudgetExhausted(string Budget) : ClaimOutcome;
 
     /// <summary>The key was used before for another template.</summary>
     public sealed record KeyReused : ClaimOutcome;

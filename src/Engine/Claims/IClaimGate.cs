@@ -54,6 +54,8 @@ internal abstract record GateDecision
 
     /// <summary>The user reached the limit of <see cref="Period"/> (the first of day, week, month that is full).</summary>
     public sealed record PeriodLimitReached(ClaimPeriod Period) : GateDecision;
+    /// <summary>The user holds as many coupons of the template's campaign as its per-user limit allows.</summary>
+    public sealed record CampaignLimitReached : GateDecision;
 
     public sealed record NotStarted : GateDecision;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Kernel.Messaging;
@@ -14,7 +15,7 @@ namespace PromotionEngine.Engine.Expiry;
 /// (UserCoupon.StatusAt); timers (<see cref="CouponsDue"/>) run it when a deadline falls due, and the sweep
 /// below runs it periodically as a safety net.
 /// </summary>
-internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbox, EngineMetrics metrics)
+internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbox, EngineMetrics metrics, BudgetLedger budgets)
 {
     /// <summary>Settles up to <paramref name="limit"/> overtaken coupons in the caller's transaction.</summary>
     public async Task<(int Found, int Settled)> SettleAsync(DateTimeOffset now, int limit, WriteScope scope, CancellationToken ct)
@@ -26,6 +27,8 @@ internal sealed class SettleOvertakenCoupons(IUserCoupons coupons, IOutbox outbo
         {
             // A checkout that moved it since it was read wins; whatever it did already counts.
             if (!coupon.Settle(now) || !await coupons.TrySaveAsync(coupon, scope, ct)) continue;
+            await budgets.ApplyAsync([coupon], null, now, scope, ct); // a lapsed hold frees its reservation; never refused
+
             events.AddRange(CouponEvents.Of(coupon));
             settled.Add(coupon);
         }

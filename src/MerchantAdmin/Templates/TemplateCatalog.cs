@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
+using PromotionEngine.MerchantAdmin.Campaigns;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
 
@@ -10,7 +11,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// a flood of bogus ids never reaches the database. This process's own changes drop the entry at once;
 /// other instances see a change within <see cref="Freshness"/>.
 /// </summary>
-internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache cache) : ICouponTemplateCatalog
+internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache cache, CampaignTerms campaigns) : ICouponTemplateCatalog
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
 
@@ -21,7 +22,7 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
     {
         if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached)) return cached;
         var changesBefore = Interlocked.Read(ref _changes);
-        var snapshot = await templates.FindAsync(id, ct) is { } t ? Snapshot(t) : null;
+        var snapshot = await templates.FindAsync(id, ct) is { } t ? Snapshot(t) with { Budgets = await campaigns.OfAsync(t.Id, ct) } : null;
         if (Interlocked.Read(ref _changes) == changesBefore)
             cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
         return snapshot;

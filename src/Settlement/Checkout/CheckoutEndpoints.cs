@@ -35,7 +35,7 @@ internal static class CheckoutEndpoints
             .Answers<OrderCouponsResponse>(StatusCodes.Status200OK,
                 "Held: the order's coupons, LOCKED until lockedUntil (a repeat: the first answer).")
             .Refuses(ErrorCodes.CouponNotFound, ErrorCodes.IdempotencyMismatch, ErrorCodes.QuoteNotFound, ErrorCodes.QuoteExpired,
-                ErrorCodes.QuoteUserMismatch, ErrorCodes.QuoteHasNoCoupons, ErrorCodes.QuoteNoLongerHolds)
+                ErrorCodes.QuoteUserMismatch, ErrorCodes.QuoteHasNoCoupons, ErrorCodes.QuoteNoLongerHolds, ErrorCodes.BudgetExhausted)
             .Example(SettlementExamples.LockedByQuote).Example(SettlementExamples.LockedByIds);
         group.MapPost("consume", (string orderId, HttpContext http, CheckoutOrder c, CancellationToken ct) =>
             RunAsync(orderId, o => c.ConsumeAsync(PolicyCallers.ServiceOf(http), o, ct))).WithName("ConsumeCoupons")

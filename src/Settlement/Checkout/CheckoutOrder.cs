@@ -19,8 +19,10 @@ internal sealed class CheckoutOrder(IDatabase db, ICouponCheckout checkout, Orde
 
     /// <param name="caller">The service identity asking (its token subject): it may act only on its own orders, or its trusted group's.</param>
     public Task<CheckoutResult> LockAsync(
-        string caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, CancellationToken ct) =>
-        RunAsync(caller, order, OrderVerbs.Lock, quoteId, (who, scope) => checkout.LockAsync(who, order, user, coupons, ttl, quoteId, scope, ct), ct);
+        string caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, CancellationToken ct,
+        IReadOnlyDictionary<UserCouponId, long>? discounts = null) =>
+        RunAsync(caller, order, OrderVerbs.Lock, quoteId,
+            (who, scope) => checkout.LockAsync(who, order, user, coupons, ttl, quoteId, scope, ct, discounts), ct);
 
     public Task<CheckoutResult> ConsumeAsync(string caller, OrderId order, CancellationToken ct) =>
         RunAsync(caller, order, OrderVerbs.Consume, null, (who, scope) => checkout.ConsumeAsync(who, order, scope, ct), ct);

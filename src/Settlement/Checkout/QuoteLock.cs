@@ -40,7 +40,8 @@ internal static class QuoteLock
             pin.Coupons,
             TimeSpan.FromSeconds(request.TtlSeconds!.Value),
             request.QuoteId,
-            ct);
+            ct,
+            pin.Discounts);
         if (result.Refusal is { } r && (r.Error == ErrorCodes.IllegalTransition || r.Error == ErrorCodes.CouponNotFound))
         {
             return ProblemResults.From(r with

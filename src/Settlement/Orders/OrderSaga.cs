@@ -87,7 +87,7 @@ internal sealed class OrderSaga(IOrderRecords records, OrderSteps steps, QuotePi
             }
             else
             {
-                await steps.LockAsync(record, pin.Coupons, ttl, quoteId, cause, scope, now, ct);
+                await steps.LockAsync(record, pin.Coupons, ttl, quoteId, cause, scope, now, ct, pin.Discounts);
             }
             return;
         }

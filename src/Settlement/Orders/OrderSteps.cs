@@ -22,7 +22,7 @@ internal sealed record StepCause(string Source, string? Type = null, Guid? Event
 /// order-settlement-refused event; over HTTP the caller gets the refusal. What the steps do to coupons they do as the
 /// order saga (<see cref="CheckoutCaller.OrderEvents"/>): the HTTP refund endpoint has checked the record's owner already.
 /// </summary>
-internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutbox outbox)
+internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutbox outbox, ICouponBudgets budgets)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -33,11 +33,13 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             : null;
 
     /// <summary>Holds the coupons (through the engine), or records why not.</summary>
+    /// <param name="discounts">What each coupon takes off by the quote, reserved of its budgets (<see cref="QuotePin.Discounts"/>).</param>
     public async Task LockAsync(OrderRecord record, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl, string? quoteId, StepCause cause,
-        WriteScope scope, DateTimeOffset now, CancellationToken ct)
+        WriteScope scope, DateTimeOffset now, CancellationToken ct, IReadOnlyDictionary<UserCouponId, long>? discounts = null)
     {
         var order = new OrderId(record.OrderId);
-        var result = await checkout.LockAsync(CheckoutCaller.OrderEvents, order, new UserId(record.UserId), coupons, ttl, quoteId, scope, ct);
+        var result = await checkout.LockAsync(
+            CheckoutCaller.OrderEvents, order, new UserId(record.UserId), coupons, ttl, quoteId, scope, ct, discounts);
         if (result.Refusal is { } refused)
         {
             // As over HTTP: a quote whose coupons can no longer be held "no longer holds".
@@ -197,6 +199,13 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             var result = await checkout.RefundAsync(CheckoutCaller.OrderEvents, new OrderId(record.OrderId), scope, ct);
             if (result.Refusal is { } refused)
                 return await RefuseRefundAsync(record, refused.Code, refused.Message + Reasons(result), cause, scope, now, ct);
+        }
+        // The discount this refund gave back (what left with the units, and the claw-back) returns to the coupons' budgets; a whole
+        // refund's engine step restored whatever was still spent already.
+        if (coupons is not null)
+        {
+            await budgets.RestoreAsync(new OrderId(record.OrderId),
+                coupons.Select(c => new BudgetRestore(new UserCouponId(c.CouponId), c.Returned + c.ClawedBack)).ToList(), scope, ct);
         }
         if (after is not null) record.RefundedUnits = after.ToList();
         record.Refunded(new RefundEntry(refundId, lines, shopRefunded, false, figures, whole, now));

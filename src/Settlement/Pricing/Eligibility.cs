@@ -12,8 +12,9 @@ internal enum WalletStatus
 }
 
 /// <summary>A coupon in the user's wallet as of the quote: its status at that instant and its template's pricing terms (null if unknown).</summary>
+/// BudgetRemaining: the least that remains of the money budgets its template draws on (null: none).
 internal sealed record WalletCoupon(UserCouponId Id, TemplateId Template, WalletStatus Status, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil,
-    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms);
+    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms, long? BudgetRemaining = null);
 
 /// <summary>The machine-readable reasons a wallet coupon cannot be used on a cart (docs/settlement.md).</summary>
 internal static class Reasons
@@ -29,6 +30,7 @@ internal static class Reasons
     public const string NoDiscount = "NO_DISCOUNT";
     public const string NotCombinable = "NOT_COMBINABLE";
     public const string NotInWallet = "NOT_IN_WALLET";
+    public const string BudgetExhausted = "BUDGET_EXHAUSTED";
 }
 
 /// <summary>Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason.</summary>

@@ -32,6 +32,7 @@ internal static class Pricer
         foreach (var coupon in wallet.OrderBy(c => c.Id.Value))
         {
             var (offer, why) = Eligibility.Check(coupon, cart, now);
+            if (offer is not null && BudgetCheck.Short(coupon, offer, cart) is { } exhausted) (offer, why) = (null, exhausted);
             if (offer is not null) offers.Add(offer);
             else unusable.Add(why!);
         }

@@ -31,7 +31,7 @@ internal abstract record QuoteOutcome
 /// </summary>
 internal sealed class PriceCart(
     ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, SettlementMetrics metrics, IOptions<SettlementOptions> options,
-    TimeProvider clock)
+    TimeProvider clock, QuoteBudgets budgets)
 {
     public const int MaxLines = 200;
     public const int MaxPickedCoupons = 100;
@@ -77,8 +77,9 @@ internal sealed class PriceCart(
 
         var held = await wallets.CouponsOfAsync(user, now, now - settings.ExpiredLookback, settings.MaxWalletCoupons, ct);
         var terms = await pricing.FindAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
+        var remaining = await budgets.RemainingAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
-            terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null)).ToList();
+            terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null, remaining.TryGetValue(c.Template, out var r) ? r : null)).ToList();
 
         var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
@@ -167,6 +168,9 @@ internal sealed class PriceCart(
                 $"{l.Sku.Length}:{l.Sku},{l.ProductId},{l.ShopId},[{string.Join(',', l.CategoryIds)}],{l.UnitPrice},{l.Quantity};");
         text.Append('|').Append(pick is null ? "best" : string.Join(',', pick)).Append('|');
         foreach (var c in wallet.OrderBy(c => c.Id.Value)) text.Append(CultureInfo.InvariantCulture, $"{c.Id}:{c.Version}:{c.Status};");
+        // What remains of a budget is part of the answer: a quote stored before a budget ran low is not answered after.
+        foreach (var c in wallet.Where(c => c.BudgetRemaining is not null).OrderBy(c => c.Id.Value))
+            text.Append(CultureInfo.InvariantCulture, $"b{c.Id}:{c.BudgetRemaining};");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

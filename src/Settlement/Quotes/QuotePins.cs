@@ -4,7 +4,9 @@ using PromotionEngine.Kernel.Identity;
 namespace PromotionEngine.Settlement.Quotes;
 
 /// <summary>Either the user and the coupons to lock, or a refusal: <see cref="Refusal"/> is null when the quote may be locked.</summary>
-internal sealed record QuotePin(UserId User, IReadOnlyList<UserCouponId> Coupons, Refusal? Refusal);
+/// Discounts: what each coupon takes off by the quote's allocation, which the lock reserves of the coupons' money budgets.
+internal sealed record QuotePin(UserId User, IReadOnlyList<UserCouponId> Coupons, Refusal? Refusal,
+    IReadOnlyDictionary<UserCouponId, long>? Discounts = null);
 
 /// <summary>
 /// Which coupons of which user a live quote selected, for a lock with a quote id (over HTTP, or an order-created event), or
@@ -13,6 +15,8 @@ internal sealed record QuotePin(UserId User, IReadOnlyList<UserCouponId> Coupons
 internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust)
 {
     public const string HasNoCoupons = "QUOTE_HAS_NO_COUPONS";
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     /// <param name="caller">The service identity locking: a quote another service made (outside its trusted group) is not found.</param>
     public Task<QuotePin> PinAsync(string quoteId, UserId? user, DateTimeOffset now, string caller, CancellationToken ct) =>
@@ -34,7 +38,8 @@ internal sealed class QuotePins(IQuotes quotes, ServiceTrust trust)
                 new Dictionary<string, object?> { ["expiredAt"] = quote.ExpiresAt });
         if (quote.Coupons.Count == 0)
             return Refused(ErrorCodes.QuoteHasNoCoupons, $"Quote {quoteId} uses no coupon: there is nothing to lock.");
-        return new QuotePin(quote.User, quote.Coupons, null);
+        var pinned = System.Text.Json.JsonSerializer.Deserialize<PinnedQuote>(quote.PinnedJson, Json);
+        return new QuotePin(quote.User, quote.Coupons, null, pinned?.Coupons.ToDictionary(c => new UserCouponId(c.CouponId), c => c.Discount));
 
         QuotePin Refused(ErrorCode code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
             new(quote?.User ?? new UserId(0), [], new Refusal(code, message, "quoteId", details));

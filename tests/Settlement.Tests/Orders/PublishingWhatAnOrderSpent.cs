@@ -23,7 +23,7 @@ public class PublishingWhatAnOrderSpent
     private readonly RecordingOutbox _outbox = new();
     private readonly OrderSteps _steps;
 
-    public PublishingWhatAnOrderSpent() => _steps = new OrderSteps(new AgreeingCheckout(), new NoQuotes(), _outbox);
+    public PublishingWhatAnOrderSpent() => _steps = new OrderSteps(new AgreeingCheckout(), new NoQuotes(), _outbox, new NoBudgets());
 
     /// <summary>
     /// Shoes 2 × 90.00 (line 1) and socks 20.00 (line 2), shipping 6.00: "20.00 off from 200.00" (coupon 41 of template 7) split
@@ -139,7 +139,7 @@ public class PublishingWhatAnOrderSpent
             null, false, [], null));
 
         public Task<CheckoutResult> LockAsync(CheckoutCaller caller, OrderId order, UserId user, IReadOnlyList<UserCouponId> coupons, TimeSpan ttl,
-            string? quoteId, WriteScope scope, CancellationToken ct) => Done("LOCKED");
+            string? quoteId, WriteScope scope, CancellationToken ct, IReadOnlyDictionary<UserCouponId, long>? discounts = null) => Done("LOCKED");
 
         public Task<CheckoutResult> ConsumeAsync(CheckoutCaller caller, OrderId order, WriteScope scope, CancellationToken ct) => Done("CONSUMED");
 
@@ -156,5 +156,14 @@ public class PublishingWhatAnOrderSpent
         public Task<StoredQuote?> FindAsync(string id, CancellationToken ct) => Task.FromResult<StoredQuote?>(null);
 
         public Task<StoredQuote> AddAsync(StoredQuote quote, CancellationToken ct) => throw new NotSupportedException("Pricing is not under test.");
+    }
+
+    /// <summary>No coupon of these orders draws on a money budget.</summary>
+    private sealed class NoBudgets : ICouponBudgets
+    {
+        public Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyDictionary<string, BudgetUsage>>(budgets.ToDictionary(b => b, _ => BudgetUsage.None));
+
+        public Task RestoreAsync(OrderId order, IReadOnlyList<BudgetRestore> restores, WriteScope scope, CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -69,7 +69,7 @@ public sealed record UnusableCouponResponse(
     string CouponId,
     string? TemplateId,
     [property: AllowedValues("USED", "EXPIRED", "LOCKED", "NOT_STARTED", "TEMPLATE_UNKNOWN", "CURRENCY_MISMATCH", "SCOPE_MISMATCH", "BELOW_THRESHOLD",
-        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET")]
+        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED")]
     string Reason,
     string Detail,
     [property: Description("BELOW_THRESHOLD: the minor units the cart lacks.")] long? Shortfall,

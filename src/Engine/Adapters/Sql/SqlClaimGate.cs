@@ -30,6 +30,8 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
 
     private readonly string _countUserClaim = CountUpTo(db.Dialect, "en_user_template_claims", "user_id, template_id", "claimed", "@per_user_limit");
     private readonly string _countIssued = CountUpTo(db.Dialect, "en_template_issuance", "template_id", "issued", "@stock");
+    private readonly string _countCampaignClaim =
+        CountUpTo(db.Dialect, "en_user_campaign_claims", "user_id, campaign_id", "claimed", "@campaign_limit");
 
     // Per-period limits: the row of the user's day, week or month (keyed by the period's start), counted up to that period's limit.
     private readonly string _countPeriodClaim = CountUpTo(
@@ -44,6 +46,8 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
             template_id = coupon.Template.Value,
             per_user_limit = ticket.Template.PerUserLimit,
             stock = ticket.Template.Stock,
+            campaign_id = ticket.Template.BudgetTerms.CampaignId,
+            campaign_limit = ticket.Template.BudgetTerms.CampaignPerUserLimit,
         });
         try
         {
@@ -74,6 +78,10 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
             if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countPeriodClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
                 return new GateDecision.PeriodLimitReached(period);
         }
+        // The campaign's limit over all its templates: the user's own row too, so still before the template's hot row.
+        if (ticket.Template.BudgetTerms is { CampaignId: not null, CampaignPerUserLimit: not null }
+            && await scope.Connection.ExecuteAsync(new CommandDefinition(_countCampaignClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
+            return new GateDecision.CampaignLimitReached();
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.OutOfStock();
         await coupons.AddAsync(coupon, scope, ct);

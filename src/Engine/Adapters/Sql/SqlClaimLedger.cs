@@ -50,12 +50,40 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             if (!await SqlPeriodClaims.TryAddAsync(db.Dialect, template.Key, template.ToList(), scope, ct)) return false;
             if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
         }
+        if (!await CampaignsWithinLimitsAsync(batch, scope, ct)) return false;
         // The outbox's schedule keys fold the batch's timers into one per second of deadlines.
         await outbox.AddAsync(batch.SelectMany(t => InTraceOf(t, () => CouponEvents.Claimed(t.Coupon, CouponSources.Claim, null))).ToList(),
             scope, ct);
         await scope.CommitAsync(ct);
         return true;
     }, ct);
+
+    /// <summary>
+    /// Counts the batch's claims under their campaigns' per-user limits (over all of a campaign's templates, whatever hash tag
+    /// each has in Redis): false when a user would pass one, and the batch is then decided claim by claim.
+    /// </summary>
+    private async Task<bool> CampaignsWithinLimitsAsync(IReadOnlyList<ClaimTicket> batch, WriteScope scope, CancellationToken ct)
+    {
+        var limited = batch.Where(t => t.Template.BudgetTerms is { CampaignId: not null, CampaignPerUserLimit: not null })
+            .GroupBy(t => t.Template.BudgetTerms.CampaignId!.Value).OrderBy(g => g.Key);
+        foreach (var campaign in limited)
+        {
+            var limit = campaign.Max(t => t.Template.BudgetTerms.CampaignPerUserLimit!.Value);
+            foreach (var user in campaign.GroupBy(t => t.Coupon.User.Value).OrderBy(u => u.Key))
+            {
+                var count = user.Count();
+                var sql = (db.Dialect == SqlDialect.MySql
+                    ? "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
+                      "ON DUPLICATE KEY UPDATE claimed = IF(claimed + @Count <= @Limit, claimed + @Count, claimed)"
+                    : "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
+                      "ON CONFLICT (user_id, campaign_id) DO UPDATE SET claimed = claimed + excluded.claimed WHERE claimed + excluded.claimed <= @Limit");
+                if (count > limit || await scope.Connection.ExecuteAsync(new CommandDefinition(sql,
+                    new { User = user.Key, Campaign = campaign.Key, Count = count, Limit = limit }, scope.Transaction, cancellationToken: ct)) == 0)
+                    return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Each claim's events in its own request's trace (their envelopes take the current span's context).</summary>
     private static T InTraceOf<T>(ClaimTicket ticket, Func<T> record)
