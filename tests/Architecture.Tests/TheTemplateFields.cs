@@ -55,6 +55,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's; not in the search API's shape",
                 ["Funding"] = "who pays is clearing's; not in the search API's shape",
                 ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
+                ["Tiers"] = "the hit shows the type (TIERED_THRESHOLD); the tiers are in the template's own answer",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -72,6 +73,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's",
                 ["Funding"] = "who pays is between merchant and platform, not a shopper's view",
                 ["PlatformShareBps"] = "who pays is between merchant and platform, not a shopper's view",
+                ["Tiers"] = "not in the exposure API's shape: the type says TIERED_THRESHOLD, the quote says how far the next tier is",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -82,6 +84,7 @@ public class TheTemplateFields
                 ["Priority"] = "the index keeps what search answers and filters on",
                 ["Funding"] = "the index keeps what search answers and filters on",
                 ["PlatformShareBps"] = "the index keeps what search answers and filters on",
+                ["Tiers"] = "the index keeps what search answers and filters on (the type, TIERED_THRESHOLD)",
             }),
         ["pricing terms"] = new(typeof(TemplatePricingTerms),
             new() { ["TemplateId"] = "Template", ["MerchantId"] = "Merchant" },
@@ -114,6 +117,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking is pricing's",
                 ["Funding"] = "a claim decides on window, stock and limit only",
                 ["PlatformShareBps"] = "a claim decides on window, stock and limit only",
+                ["Tiers"] = "what a coupon takes off is pricing's",
             }),
     };
 

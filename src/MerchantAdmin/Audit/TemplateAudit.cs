@@ -73,6 +73,7 @@ internal static class AuditValues
         ["priority"] = s.Priority,
         ["funding"] = s.Funding,
         ["platformShareBps"] = s.PlatformShareBps,
+        ["tiers"] = s.Tiers,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

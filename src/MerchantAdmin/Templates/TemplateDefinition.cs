@@ -128,9 +128,10 @@ internal sealed record TemplateDefinition(
     {
         if (!WireNames.TryParse(r.Type, out BenefitType type))
         {
-            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.");
+            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD.");
             return null;
         }
+        if (type != BenefitType.TieredThreshold) errors.When(r.Tiers is not null, "tiers", "Only with TIERED_THRESHOLD.");
         static bool BadAmount(long? amount) => amount is null or < 1 or > MaxAmount;
         var amountRule = $"An amount in minor units from 1 to {MaxAmount}.";
         switch (type)
@@ -154,6 +155,8 @@ internal sealed record TemplateDefinition(
                       .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)
                       .When(r.DiscountAmount is not null, "discountAmount", "Not with PERCENTAGE: use percentOff and maxDiscountAmount.");
                 break;
+            case BenefitType.TieredThreshold:
+                return TierRules.BenefitFrom(r, errors);
         }
         return new Benefit(type, r.DiscountAmount, r.ThresholdAmount, r.PercentOff, r.MaxDiscountAmount);
     }

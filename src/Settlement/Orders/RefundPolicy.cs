@@ -11,7 +11,7 @@ namespace PromotionEngine.Settlement.Orders;
 /// <item>refunded goods = list price of the refunded units − the discount that went with them (what they were paid);</item>
 /// <item>shipping comes back with the last unit;</item>
 /// <item>claw-back: a coupon with a threshold that the kept units' list prices (of its lines) no longer meet loses its
-///   discount on the kept units too;</item>
+///   discount on the kept units too; a tiered coupon keeps on them at most the discount of the highest tier they still reach;</item>
 /// <item>due = refunded goods + shipping − claw-back; what was paid out never goes down (payout = the rise of due above
 ///   what was paid out), and what was paid out beyond due is outstanding: the buyer owes it back.</item>
 /// </list>
@@ -59,8 +59,8 @@ internal static class RefundPolicy
                 keptShare += KeptShare(coupon.Shares[j], kept[at], line.Quantity);
                 keptList += line.UnitPrice * kept[at];
             }
-            var broken = coupon.ThresholdAmount is { } threshold && keptList < threshold;
-            coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, broken ? keptShare : 0));
+            var keeps = Math.Min(keptShare, Entitled(coupon, keptList));
+            coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, keptShare - keeps));
         }
         return coupons;
     }
@@ -91,6 +91,23 @@ internal static class RefundPolicy
                     $"Coupon {after.CouponId}: fewer units are refunded after this refund than before.", nameof(refundedAfter));
             return after with { Returned = returning, ClawedBack = clawing };
         }).ToList();
+    }
+
+    /// <summary>
+    /// The most discount the kept units (list price <paramref name="keptList"/> on the coupon's lines) may keep: a tiered coupon the
+    /// discount of the highest tier they still reach (0 below the first); a coupon with a threshold they no longer meet 0; any
+    /// other coupon everything. It only falls as units leave, so a claw-back total plus what was returned only rises.
+    /// </summary>
+    private static long Entitled(PinnedCoupon coupon, long keptList)
+    {
+        if (coupon.Tiers is { Count: > 0 } tiers)
+        {
+            long reached = 0;
+            foreach (var tier in tiers)
+                if (tier.Threshold <= keptList) reached = tier.Discount;
+            return reached;
+        }
+        return coupon.ThresholdAmount is { } threshold && keptList < threshold ? 0 : long.MaxValue;
     }
 
     /// <summary>⌊share × kept / quantity⌋, exact for any amounts (the product may pass 2^63).</summary>

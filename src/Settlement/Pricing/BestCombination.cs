@@ -53,7 +53,7 @@ internal static class BestCombination
                 continue;
             }
             var remaining = (long[])cart.Amounts.Clone();
-            var shares = Allocation.Split(platform.Terms.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
+            var shares = Allocation.Split(platform.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
             for (var k = 0; k < shares.Length; k++) remaining[platform.Lines[k]] -= shares[k];
             var each = BestEach(shops.Select(s => OptionsOf(s, remaining, null)).ToArray()).ToList();
             search.Consider([platform, .. each.Select(o => o.Offer)], shares.Sum() + each.Sum(o => o.X));
@@ -88,7 +88,7 @@ internal static class BestCombination
     private static Option[] OptionsOf(Offer[] shop, long[] remaining, bool[]? platformLines) =>
         shop.Select(offer =>
         {
-            var x = offer.Terms.DiscountOn(Sum(remaining, offer.Lines));
+            var x = offer.DiscountOn(Sum(remaining, offer.Lines));
             long y = 0;
             if (platformLines is not null)
             {

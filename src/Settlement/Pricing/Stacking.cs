@@ -44,7 +44,7 @@ internal static class Stacking
         {
             long @base = 0;
             foreach (var i in offer.Lines) @base += remaining[i];
-            var discount = offer.Terms.DiscountOn(@base);
+            var discount = offer.DiscountOn(@base);
             var shares = Allocation.Split(discount, remaining, offer.Lines);
             var byLine = new Dictionary<int, long>(offer.Lines.Length);
             for (var k = 0; k < offer.Lines.Length; k++)

@@ -15,9 +15,15 @@ internal sealed record PinnedQuote(
 
 internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quantity, long Discount);
 
-/// <summary>A selected coupon: its discount, its threshold (met on list prices of its lines), and its share on each of its lines.</summary>
+/// <summary>
+/// A selected coupon: its discount, its threshold (met on list prices of its lines; a tiered coupon's: the tier it reached), and
+/// its share on each of its lines. Tiers: a tiered coupon's tiers, so a refund can tell which tier the kept units still reach.
+/// </summary>
 internal sealed record PinnedCoupon(
-    long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares);
+    long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares,
+    IReadOnlyList<PinnedTier>? Tiers = null);
+
+internal sealed record PinnedTier(long Threshold, long Discount);
 
 internal interface IQuotes
 {

@@ -39,6 +39,37 @@ public class RefundingAnOrder
         Assert.Equal(18_800, rest.PaidOut); // everything paid comes back, exactly
     }
 
+    /// <summary>
+    /// 满100减10 / 满200减25 / 满300减40 on a jacket 200.00 and a shirt 100.00: the top tier, 40.00 off, split 26.67 / 13.33. Refunding
+    /// the shirt leaves 200.00: the second tier's 25.00 is what the jacket may keep, so 1.67 of its 26.67 is clawed back.
+    /// </summary>
+    [Fact]
+    public void Refunding_down_a_tier_claws_back_only_what_the_lower_tier_does_not_give()
+    {
+        var order = Order(0, [Line(0, "jacket", 20_000, 1, 2667), Line(1, "shirt", 10_000, 1, 1333)],
+            new PinnedCoupon(1, 1, 4000, 30_000, [0, 1], [2667, 1333], [new(10_000, 1000), new(20_000, 2500), new(30_000, 4000)]));
+
+        var shirt = RefundPolicy.Assess(order, [0, 1], 0);
+
+        Assert.Equal(10_000 - 1333, shirt.RefundedGoods);
+        Assert.Equal(2667 - 2500, shirt.Clawback);
+        Assert.Equal(10_000 - 1333 - 167, shirt.Payout);
+
+        var jacket = RefundPolicy.Assess(order, [1, 1], shirt.PaidOut);
+        Assert.Equal((0L, 30_000L - 4000), (jacket.Clawback, jacket.PaidOut));
+        var each = RefundPolicy.ThisRefund(order, [0, 1], [1, 1]).Single();
+        Assert.Equal((2667L - 167, 0L), (each.Returned, each.ClawedBack));
+    }
+
+    [Fact]
+    public void Below_every_tier_a_tiered_coupon_keeps_nothing_on_the_kept_units()
+    {
+        var order = Order(0, [Line(0, "jacket", 9000, 1, 643), Line(1, "shirt", 5000, 1, 357)],
+            new PinnedCoupon(1, 1, 1000, 10_000, [0, 1], [643, 357], [new(10_000, 1000), new(20_000, 2500)]));
+
+        Assert.Equal(643, RefundPolicy.Assess(order, [0, 1], 0).Clawback);
+    }
+
     [Fact]
     public void A_claw_back_larger_than_the_refund_leaves_an_amount_the_buyer_owes()
     {
@@ -175,13 +206,15 @@ public class RefundingAnOrder
     private static readonly Gen<(PinnedQuote Order, (int Line, int Units)[] Refunds)> AnOrderAndItsRefunds =
         from lines in Gen.Choose(1, 4).SelectMany(n => Gen.Zip(Gen.Choose(1, 50_000), Gen.Choose(1, 5)).ArrayOf(n))
         from coupons in Gen.Choose(0, 3).SelectMany(n =>
-            Gen.Zip(Gen.Choose(0, 1000).ArrayOf(lines.Length), Gen.Elements(0, 0, 1, 300, 700, 999, 1000)).ArrayOf(n))
+            Gen.Zip(Gen.Zip(Gen.Choose(0, 1000).ArrayOf(lines.Length), Gen.Elements(0, 0, 1, 300, 700, 999, 1000)), Gen.Elements(false, true))
+                .Select(c => (c.Item1.Item1, c.Item1.Item2, c.Item2)).ArrayOf(n))
         from shipping in Gen.Choose(0, 1000)
         from refunds in Gen.Zip(Gen.Choose(0, lines.Length - 1), Gen.Choose(1, 5)).ArrayOf()
         select (OrderOf(lines, coupons, shipping), refunds);
 
     // Each coupon takes its weight (0: not on the line) in thousandths of a third of a line's list total, so three fit on any line.
-    private static PinnedQuote OrderOf((int Price, int Quantity)[] lines, (int[] Weights, int Threshold)[] coupons, int shipping)
+    // A tiered coupon (Tiered, with a threshold) reached its top tier; the tier below asks half the threshold for half the discount.
+    private static PinnedQuote OrderOf((int Price, int Quantity)[] lines, (int[] Weights, int Threshold, bool Tiered)[] coupons, int shipping)
     {
         var discounts = new long[lines.Length];
         var pinned = coupons.Select((c, k) =>
@@ -192,7 +225,11 @@ public class RefundingAnOrder
             var list = on.Sum(i => (long)lines[i].Price * lines[i].Quantity);
             // Met by the whole order, as pricing requires; 1000 (all of it) breaks with the first unit of a line with a price.
             long? threshold = c.Threshold == 0 ? null : Math.Max(1, list * c.Threshold / 1000);
-            return new PinnedCoupon(100 + k, 10 + k, shares.Sum(), threshold, on.Select(i => i + 1).ToList(), shares);
+            var discount = shares.Sum();
+            var tiers = c.Tiered && threshold is { } top && top > 1 && discount > 1
+                ? new List<PinnedTier> { new(top / 2, discount / 2), new(top, discount) }
+                : null;
+            return new PinnedCoupon(100 + k, 10 + k, discount, threshold, on.Select(i => i + 1).ToList(), shares, tiers);
         }).ToArray();
         return Order(shipping, lines.Select((l, i) => Line(i + 1, $"sku{i}", l.Price, l.Quantity, discounts[i])).ToArray(), pinned);
     }

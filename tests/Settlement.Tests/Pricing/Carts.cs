@@ -42,6 +42,13 @@ internal static class Carts
     public static PricingTerms ProductOff(long product, long amount, string currency = "CNY") =>
         Terms(ScopeKind.Products, BenefitKind.FixedAmount, amount: amount, products: [product], currency: currency);
 
+    /// <summary>满100减10 / 满200减25 …: (threshold, discount) pairs, ascending; on the platform, or one shop's lines.</summary>
+    public static PricingTerms Tiered(long? shop = null, bool exclusive = false, params (long Threshold, long Discount)[] tiers) =>
+        Terms(shop is null ? ScopeKind.Platform : ScopeKind.Shop, BenefitKind.TieredThreshold, shop: shop, exclusive: exclusive) with
+        {
+            Tiers = tiers.Select(t => new PricingTier(t.Threshold, t.Discount)).ToList(),
+        };
+
     public static WalletCoupon Coupon(long id, PricingTerms? terms, WalletStatus status = WalletStatus.Available, DateTimeOffset? validUntil = null,
         DateTimeOffset? validFrom = null) =>
         new(new UserCouponId(id), new TemplateId(id * 10), status, validFrom ?? Now.AddDays(-1), validUntil ?? Now.AddDays(7),

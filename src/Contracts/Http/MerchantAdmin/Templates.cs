@@ -11,7 +11,8 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// <summary>
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
-/// optionally maxDiscountAmount and thresholdAmount. By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
+/// order reaches applies). By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
 public sealed record CreateTemplateRequest(
@@ -22,7 +23,7 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
     [property: Description("THRESHOLD (required) and PERCENTAGE (optional): the order amount from which it applies."), Range(1, 100_000_000_000)]
     long? ThresholdAmount,
@@ -42,7 +43,15 @@ public sealed record CreateTemplateRequest(
     string? Funding = null,
     [property: Description("The platform's part of the discount in basis points: 0 with MERCHANT, 10000 with PLATFORM (either may be "
         + "left out), 1 to 9999 with SPLIT (required there)."), Range(0, 10_000)]
-    int? PlatformShareBps = null);
+    int? PlatformShareBps = null,
+    [property: Description("TIERED_THRESHOLD only, and required there: 1 to 10 tiers, ascending in thresholdAmount and in discountAmount, "
+        + "each discountAmount below its thresholdAmount. The highest tier the order reaches applies.")]
+    IReadOnlyList<TierRequest?>? Tiers = null);
+
+/// <summary>One tier of a TIERED_THRESHOLD template: spend thresholdAmount, take discountAmount off (minor units).</summary>
+public sealed record TierRequest(
+    [property: Required, Range(1, 100_000_000_000)] long? ThresholdAmount,
+    [property: Required, Range(1, 100_000_000_000)] long? DiscountAmount);
 
 public sealed record TemplateResponse(
     string Id,
@@ -54,7 +63,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -72,7 +81,10 @@ public sealed record TemplateResponse(
     int Priority = 0,
     [property: AllowedValues("MERCHANT", "PLATFORM", "SPLIT"), Description("Who funds the discount.")] string Funding = "MERCHANT",
     [property: Description("The platform's part of the discount in basis points (0 to 10000); the merchant bears the rest."), Range(0, 10_000)]
-    int PlatformShareBps = 0);
+    int PlatformShareBps = 0,
+    [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null);
+
+public sealed record TierResponse(long ThresholdAmount, long DiscountAmount);
 
 /// <summary>
 /// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the

@@ -46,7 +46,7 @@ public sealed record AppliedCouponResponse(
     int Step,
     [property: AllowedValues("SHOP", "PLATFORM")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string Type,
     long Base,
     long Discount);
 
@@ -57,9 +57,16 @@ public sealed record LineAllocationResponse(string CouponId, long Amount);
 
 /// <summary>
 /// A coupon that applies here: its discount on this cart on its own, whether it is in the answer's combination, and its
-/// part there.
+/// part there. NextTier: a TIERED_THRESHOLD coupon below its top tier, how far the next tier is.
 /// </summary>
-public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount);
+public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount,
+    NextTierResponse? NextTier = null);
+
+/// <summary>
+/// The next tier of a tiered coupon: Shortfall, the minor units to add to the list prices of the lines in its scope to reach it;
+/// that tier's threshold and discount; and a sentence ("Add 35.00 CNY to reach the next tier (25.00 CNY off).").
+/// </summary>
+public sealed record NextTierResponse(long Shortfall, long ThresholdAmount, long DiscountAmount, string Message);
 
 /// <summary>
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
@@ -72,6 +79,6 @@ public sealed record UnusableCouponResponse(
         "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET")]
     string Reason,
     string Detail,
-    [property: Description("BELOW_THRESHOLD: the minor units the cart lacks.")] long? Shortfall,
+    [property: Description("BELOW_THRESHOLD: the minor units the cart lacks (a TIERED_THRESHOLD coupon: to its first tier).")] long? Shortfall,
     [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
     [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At);

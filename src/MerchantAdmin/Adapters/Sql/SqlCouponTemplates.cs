@@ -14,7 +14,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     private const string Columns =
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
-        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps";
+        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, tiers";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps)",
+            "@Funding, @PlatformShareBps, @Tiers)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -121,6 +121,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public long TemplateId { get; init; }
     }
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private static string EscapeLike(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
 
     /// <summary>The row as Dapper maps it; the domain type keeps its invariants behind private setters.</summary>
@@ -154,6 +156,9 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public string Funding { get; init; } = "";
         public int PlatformShareBps { get; init; }
 
+        /// <summary>TIERED_THRESHOLD: the tiers as JSON, [{"thresholdAmount":…,"discountAmount":…}]; null otherwise.</summary>
+        public string? Tiers { get; init; }
+
         public static TemplateRow From(CouponTemplate t) => new()
         {
             Id = t.Id.Value,
@@ -183,6 +188,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             Priority = t.Priority,
             Funding = WireNames.Of(t.Funding),
             PlatformShareBps = t.PlatformShareBps,
+            Tiers = t.Benefit.Tiers is { } tiers ? JsonSerializer.Serialize(tiers, Json) : null,
         };
 
         public CouponTemplate ToTemplate()
@@ -194,7 +200,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             var definition = new TemplateDefinition(Name, Description, Currency,
                 new CouponScope(
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
-                new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
+                new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount,
+                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json)),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
                 PlatformShareBps);

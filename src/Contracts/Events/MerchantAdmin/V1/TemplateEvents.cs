@@ -8,6 +8,7 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// points; validityAfterClaimSeconds null when coupons live until the template ends. Exclusive and Priority are the
 /// stacking terms (docs/settlement.md). Funding says who pays the discount (<see cref="FundingKinds"/>): PlatformShareBps is the
 /// platform's part in basis points (0 for MERCHANT, 10000 for PLATFORM, 1–9999 for SPLIT); the merchant pays the rest.
+/// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -36,7 +37,11 @@ public sealed record TemplateState(
     bool Exclusive = false,
     int Priority = 0,
     string Funding = FundingKinds.Merchant,
-    int PlatformShareBps = 0);
+    int PlatformShareBps = 0,
+    IReadOnlyList<TemplateTier>? Tiers = null);
+
+/// <summary>One tier of a TIERED_THRESHOLD template (满200减25): from thresholdAmount on, discountAmount off; minor units.</summary>
+public sealed record TemplateTier(long ThresholdAmount, long DiscountAmount);
 
 /// <summary>Who funds a template's discount (商家承担 / 平台补贴 / a split). Part of the template's audited terms.</summary>
 public static class FundingKinds
