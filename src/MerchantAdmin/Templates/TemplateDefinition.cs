@@ -128,7 +128,7 @@ internal sealed record TemplateDefinition(
     {
         if (!WireNames.TryParse(r.Type, out BenefitType type))
         {
-            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD.");
+            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
             return null;
         }
         if (type != BenefitType.TieredThreshold) errors.When(r.Tiers is not null, "tiers", "Only with TIERED_THRESHOLD.");
@@ -157,6 +157,13 @@ internal sealed record TemplateDefinition(
                 break;
             case BenefitType.TieredThreshold:
                 return TierRules.BenefitFrom(r, errors);
+            case BenefitType.FreeShipping:
+                errors.When(r.MaxDiscountAmount is not null && BadAmount(r.MaxDiscountAmount), "maxDiscountAmount", amountRule)
+                      .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)
+                      .When(r.DiscountAmount is not null, "discountAmount",
+                        "Not with FREE_SHIPPING: it takes off the shipping fee, at most maxDiscountAmount.")
+                      .When(r.PercentOff is not null, "percentOff", "Only with PERCENTAGE.");
+                break;
         }
         return new Benefit(type, r.DiscountAmount, r.ThresholdAmount, r.PercentOff, r.MaxDiscountAmount);
     }

@@ -100,7 +100,7 @@ internal static class TemplateEndpoints
         [AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("Only templates of this status as of now.")] string? status,
         [Description("Only templates whose name starts with this (at most 100 characters).")] string? name,
         [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
-        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string? type,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? type,
         [Description(Paging.CursorRule)] string? cursor,
         [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
         CancellationToken ct)
@@ -123,7 +123,7 @@ internal static class TemplateEndpoints
         if (type is not null)
         {
             if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
-            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD.");
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
         }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);

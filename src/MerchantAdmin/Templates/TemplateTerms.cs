@@ -9,13 +9,15 @@ internal enum TemplateScope
     Categories,
 }
 
-/// <summary>What a coupon takes off: 立减 (fixed), 满减 (spend M take N), 折扣 (percentage), 阶梯满减 (tiered: the highest tier reached).</summary>
+/// <summary>What a coupon takes off: 立减 (fixed), 满减 (spend M take N), 折扣 (percentage), 阶梯满减 (tiered: the highest tier reached),
+/// 包邮 (free shipping: the cart's shipping fee, up to a cap).</summary>
 internal enum BenefitType
 {
     FixedAmount,
     Threshold,
     Percentage,
     TieredThreshold,
+    FreeShipping,
 }
 
 /// <summary>
@@ -64,6 +66,7 @@ internal static class WireNames
         BenefitType.Threshold => "THRESHOLD",
         BenefitType.Percentage => "PERCENTAGE",
         BenefitType.TieredThreshold => "TIERED_THRESHOLD",
+        BenefitType.FreeShipping => "FREE_SHIPPING",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

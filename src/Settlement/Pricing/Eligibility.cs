@@ -74,6 +74,8 @@ internal static class Eligibility
             }
         }
         var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier);
+        if (terms.Benefit == BenefitKind.FreeShipping)
+            return cart.ShippingFee == 0 ? (null, No(Reasons.NoDiscount, "The cart has no shipping fee to take off.")) : (offer, null);
         if (offer.DiscountOn(eligible) == 0) return (null, No(Reasons.NoDiscount, "The coupon takes nothing off this cart."));
         return (offer, null);
     }

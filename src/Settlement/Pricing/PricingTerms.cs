@@ -16,16 +16,18 @@ internal enum BenefitKind
     Threshold,
     Percentage,
     TieredThreshold,
+    FreeShipping,
 }
 
 /// <summary>One tier of a tiered threshold: from the threshold on (list prices of the lines in scope), the discount comes off.</summary>
 internal sealed record PricingTier(long Threshold, long Discount);
 
-/// <summary>Which stacking slot a coupon takes: one platform coupon per order, one shop coupon per shop.</summary>
+/// <summary>Which stacking slot a coupon takes: one platform coupon per order, one shop coupon per shop, one shipping coupon per order.</summary>
 internal enum Slot
 {
     Platform,
     Shop,
+    Shipping,
 }
 
 /// <summary>
@@ -48,8 +50,11 @@ internal sealed record PricingTerms(
     int Priority,
     IReadOnlyList<PricingTier>? Tiers = null)
 {
-    /// <summary>SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.</summary>
-    public Slot Slot => Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
+    /// <summary>
+    /// SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.
+    /// A FREE_SHIPPING coupon takes the shipping slot whatever its scope: it takes off the fee, not the lines.
+    /// </summary>
+    public Slot Slot => Benefit == BenefitKind.FreeShipping ? Slot.Shipping : Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
 
     public bool IsPercentage => Benefit == BenefitKind.Percentage;
 
@@ -98,6 +103,9 @@ internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, D
     /// <summary>What the coupon takes off <paramref name="base"/>, what is left of its lines when it applies; never more than the base.</summary>
     public long DiscountOn(long @base) => Tier is { } tier ? Math.Min(tier.Discount, Math.Max(0, @base)) : Terms.DiscountOn(@base);
 
+    /// <summary>A FREE_SHIPPING coupon's discount: what is left of the shipping fee, at most its cap.</summary>
+    public long ShippingOff(long feeLeft) => Math.Min(Math.Max(0, feeLeft), Terms.MaxDiscountAmount ?? long.MaxValue);
+
     /// <summary>The threshold the discount stands on: the reached tier's, or the template's (null when it has none).</summary>
     public long? Threshold => Tier?.Threshold ?? Terms.ThresholdAmount;
 
@@ -112,6 +120,7 @@ internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, D
     /// </summary>
     public int Phase => (Terms.IsPercentage, Slot) switch
     {
+        (_, Slot.Shipping) => 4, // the shipping fee: no line coupon touches it, so its place changes nothing
         (false, Slot.Platform) => 0,
         (false, Slot.Shop) => 1,
         (true, Slot.Shop) => 2,

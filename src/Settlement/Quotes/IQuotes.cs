@@ -18,10 +18,12 @@ internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quan
 /// <summary>
 /// A selected coupon: its discount, its threshold (met on list prices of its lines; a tiered coupon's: the tier it reached), and
 /// its share on each of its lines. Tiers: a tiered coupon's tiers, so a refund can tell which tier the kept units still reach.
+/// Shipping: a FREE_SHIPPING coupon's discount, on the shipping fee (its line shares are 0: its lines only say where its threshold is met).
 /// </summary>
 internal sealed record PinnedCoupon(
     long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares,
-    IReadOnlyList<PinnedTier>? Tiers = null);
+    IReadOnlyList<PinnedTier>? Tiers = null,
+    long Shipping = 0);
 
 internal sealed record PinnedTier(long Threshold, long Discount);
 

@@ -13,6 +13,13 @@ internal static class Carts
 
     public static Cart Of(params CartLine[] lines) => new("CNY", lines, 0);
 
+    public static Cart Shipped(long fee, params CartLine[] lines) => new("CNY", lines, fee);
+
+    /// <summary>包邮: the shipping fee off, at most <paramref name="cap"/>, from an optional threshold on the lines in scope.</summary>
+    public static PricingTerms FreeShipping(long? cap = null, long? threshold = null, long? shop = null, bool exclusive = false, int priority = 0) =>
+        Terms(shop is null ? ScopeKind.Platform : ScopeKind.Shop, BenefitKind.FreeShipping, shop: shop, threshold: threshold, cap: cap,
+            exclusive: exclusive, priority: priority);
+
     private static PricingTerms Terms(ScopeKind scope, BenefitKind benefit, long? shop = null, long? amount = null, long? threshold = null,
         int? percent = null, long? cap = null, bool exclusive = false, int priority = 0, long[]? products = null, long[]? categories = null,
         string currency = "CNY") =>

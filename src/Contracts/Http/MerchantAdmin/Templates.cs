@@ -12,7 +12,8 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
 /// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
-/// order reaches applies). By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount.
+/// By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
 public sealed record CreateTemplateRequest(
@@ -23,12 +24,15 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
-    [property: Description("THRESHOLD (required) and PERCENTAGE (optional): the order amount from which it applies."), Range(1, 100_000_000_000)]
+    [property: Description("THRESHOLD (required), PERCENTAGE and FREE_SHIPPING (optional): the order amount from which it applies."),
+        Range(1, 100_000_000_000)]
     long? ThresholdAmount,
     [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
-    [property: Description("PERCENTAGE only: the most it takes off."), Range(1, 100_000_000_000)] long? MaxDiscountAmount,
+    [property: Description("PERCENTAGE and FREE_SHIPPING (optional): the most it takes off (FREE_SHIPPING: of the shipping fee)."),
+        Range(1, 100_000_000_000)]
+    long? MaxDiscountAmount,
     [property: Required, Description("When claims open.")] DateTimeOffset? ValidFrom,
     [property: Required, Description("When claims close (exclusive); the window is at most 3660 days.")] DateTimeOffset? ValidUntil,
     [property: Description("How long a claimed coupon stays usable, an ISO-8601 duration (P7D, PT12H); absent: until validUntil.")]
@@ -63,7 +67,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,

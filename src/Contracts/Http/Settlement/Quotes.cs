@@ -34,7 +34,12 @@ public sealed record QuoteResponse(
     IReadOnlyList<AppliedCouponResponse> Applied,
     IReadOnlyList<QuoteLineResponse> Lines,
     IReadOnlyList<UsableCouponResponse> Usable,
-    IReadOnlyList<UnusableCouponResponse> Unusable);
+    IReadOnlyList<UnusableCouponResponse> Unusable,
+    [property: Description("The shipping line: the fee, what a FREE_SHIPPING coupon took off it, what is left to pay.")]
+    ShippingLineResponse? Shipping = null);
+
+/// <summary>The shipping fee as a line of the quote: its discount is a FREE_SHIPPING coupon's (at most one per order).</summary>
+public sealed record ShippingLineResponse(long Fee, long Discount, long Payable, IReadOnlyList<LineAllocationResponse> Allocations);
 
 /// <summary>
 /// A coupon of the combination, in the order it applied: the base it applied to (what earlier coupons left of its
@@ -44,9 +49,9 @@ public sealed record AppliedCouponResponse(
     string CouponId,
     string TemplateId,
     int Step,
-    [property: AllowedValues("SHOP", "PLATFORM")] string Slot,
+    [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
     long Base,
     long Discount);
 
