@@ -59,6 +59,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's; not in the search API's shape",
                 ["Funding"] = "who pays is clearing's; not in the search API's shape",
                 ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
+                ["Tiers"] = "the hit shows the type (TIERED_THRESHOLD); the tiers are in the template's own answer",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -80,6 +81,7 @@ public class TheTemplateFields
                 ["PerUserDailyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
                 ["PerUserWeeklyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
                 ["PerUserMonthlyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
+                ["Tiers"] = "not in the exposure API's shape: the type says TIERED_THRESHOLD, the quote says how far the next tier is",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -90,6 +92,7 @@ public class TheTemplateFields
                 ["Priority"] = "the index keeps what search answers and filters on",
                 ["Funding"] = "the index keeps what search answers and filters on",
                 ["PlatformShareBps"] = "the index keeps what search answers and filters on",
+                ["Tiers"] = "the index keeps what search answers and filters on (the type, TIERED_THRESHOLD)",
             }),
         ["pricing terms"] = new(typeof(TemplatePricingTerms),
             new() { ["TemplateId"] = "Template", ["MerchantId"] = "Merchant" },
@@ -122,6 +125,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking is pricing's",
                 ["Funding"] = "a claim decides on window, stock and limit only",
                 ["PlatformShareBps"] = "a claim decides on window, stock and limit only",
+                ["Tiers"] = "what a coupon takes off is pricing's",
             }),
     };
 

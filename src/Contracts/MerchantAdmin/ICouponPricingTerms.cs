@@ -1,3 +1,4 @@
+using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Contracts.MerchantAdmin;
@@ -13,8 +14,8 @@ public interface ICouponPricingTerms
 }
 
 /// <summary>
-/// Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE; money in minor units, percentOff in
-/// basis points.
+/// Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE/TIERED_THRESHOLD; money in minor units,
+/// percentOff in basis points; Tiers ascending, for TIERED_THRESHOLD only.
 /// </summary>
 public sealed record TemplatePricingTerms(
     TemplateId Template,
@@ -30,4 +31,5 @@ public sealed record TemplatePricingTerms(
     int? PercentOff,
     long? MaxDiscountAmount,
     bool Exclusive,
-    int Priority);
+    int Priority,
+    IReadOnlyList<TemplateTier>? Tiers = null);

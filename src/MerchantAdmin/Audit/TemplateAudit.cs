@@ -77,6 +77,7 @@ internal static class AuditValues
         ["perUserDailyLimit"] = s.PerUserDailyLimit,
         ["perUserWeeklyLimit"] = s.PerUserWeeklyLimit,
         ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
+        ["tiers"] = s.Tiers,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

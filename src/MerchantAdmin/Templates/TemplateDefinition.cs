@@ -141,9 +141,10 @@ internal sealed record TemplateDefinition(
     {
         if (!WireNames.TryParse(r.Type, out BenefitType type))
         {
-            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE.");
+            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
             return null;
         }
+        if (type != BenefitType.TieredThreshold) errors.When(r.Tiers is not null, "tiers", "Only with TIERED_THRESHOLD.");
         static bool BadAmount(long? amount) => amount is null or < 1 or > MaxAmount;
         var amountRule = $"An amount in minor units from 1 to {MaxAmount}.";
         switch (type)
@@ -166,6 +167,15 @@ internal sealed record TemplateDefinition(
                       .When(r.MaxDiscountAmount is not null && BadAmount(r.MaxDiscountAmount), "maxDiscountAmount", amountRule)
                       .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)
                       .When(r.DiscountAmount is not null, "discountAmount", "Not with PERCENTAGE: use percentOff and maxDiscountAmount.");
+                break;
+            case BenefitType.TieredThreshold:
+                return TierRules.BenefitFrom(r, errors);
+            case BenefitType.FreeShipping:
+                errors.When(r.MaxDiscountAmount is not null && BadAmount(r.MaxDiscountAmount), "maxDiscountAmount", amountRule)
+                      .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)
+                      .When(r.DiscountAmount is not null, "discountAmount",
+                        "Not with FREE_SHIPPING: it takes off the shipping fee, at most maxDiscountAmount.")
+                      .When(r.PercentOff is not null, "percentOff", "Only with PERCENTAGE.");
                 break;
         }
         return new Benefit(type, r.DiscountAmount, r.ThresholdAmount, r.PercentOff, r.MaxDiscountAmount);

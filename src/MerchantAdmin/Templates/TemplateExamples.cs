@@ -30,6 +30,34 @@ internal static class TemplateExamples
 
     public static readonly ApiExample Created201 = new("created", "A threshold template: 20.00 off orders of 100.00", 201, Template, Create);
 
+    /// <summary>阶梯满减 满100减10 / 满200减25 / 满300减40: the highest tier the order reaches applies.</summary>
+    public static readonly CreateTemplateRequest CreateTiered = Create with
+    {
+        Name = "满100减10 / 满200减25 / 满300减40",
+        Description = "订单满100减10，满200减25，满300减40，取最高一档。",
+        Type = "TIERED_THRESHOLD",
+        DiscountAmount = null,
+        ThresholdAmount = null,
+        Funding = null,
+        PlatformShareBps = null,
+        Tiers = [new TierRequest(10000, 1000), new TierRequest(20000, 2500), new TierRequest(30000, 4000)],
+    };
+
+    public static readonly ApiExample CreatedTiered = new("created-tiered", "A tiered threshold template: the highest tier reached applies", 201,
+        Template with
+        {
+            Id = "384536415389614085",
+            Name = CreateTiered.Name!,
+            Description = CreateTiered.Description!,
+            Type = "TIERED_THRESHOLD",
+            DiscountAmount = null,
+            ThresholdAmount = null,
+            Funding = "MERCHANT",
+            PlatformShareBps = 0,
+            Tiers = [new TierResponse(10000, 1000), new TierResponse(20000, 2500), new TierResponse(30000, 4000)],
+        },
+        CreateTiered);
+
     public static readonly ApiExample Repeated = new("repeated", "The same request again under its Idempotency-Key: the template as it is now",
         200, Template with { Issued = 1520, UpdatedAt = Created.AddHours(3) }, Create);
 

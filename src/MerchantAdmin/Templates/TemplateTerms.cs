@@ -9,12 +9,15 @@ internal enum TemplateScope
     Categories,
 }
 
-/// <summary>What a coupon takes off: 立减 (fixed), 满减 (spend M take N), 折扣 (percentage).</summary>
+/// <summary>What a coupon takes off: 立减 (fixed), 满减 (spend M take N), 折扣 (percentage), 阶梯满减 (tiered: the highest tier reached),
+/// 包邮 (free shipping: the cart's shipping fee, up to a cap).</summary>
 internal enum BenefitType
 {
     FixedAmount,
     Threshold,
     Percentage,
+    TieredThreshold,
+    FreeShipping,
 }
 
 /// <summary>
@@ -36,8 +39,12 @@ internal enum TemplateStatus
     Terminated,
 }
 
-/// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off).</summary>
-internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount);
+/// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only).</summary>
+internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount,
+    IReadOnlyList<BenefitTier>? Tiers = null);
+
+/// <summary>满200减25: from the threshold on, the discount comes off; minor units.</summary>
+internal sealed record BenefitTier(long ThresholdAmount, long DiscountAmount);
 
 internal sealed record CouponScope(TemplateScope Kind, long? ShopId, IReadOnlyList<long> ProductIds, IReadOnlyList<long> CategoryIds);
 
@@ -58,6 +65,8 @@ internal static class WireNames
         BenefitType.FixedAmount => "FIXED_AMOUNT",
         BenefitType.Threshold => "THRESHOLD",
         BenefitType.Percentage => "PERCENTAGE",
+        BenefitType.TieredThreshold => "TIERED_THRESHOLD",
+        BenefitType.FreeShipping => "FREE_SHIPPING",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

@@ -9,9 +9,9 @@ namespace PromotionEngine.Settlement.Orders;
 /// <list type="bullet">
 /// <item>a kept unit keeps its share of each coupon's discount, rounded down (⌊share × kept / quantity⌋ per line);</item>
 /// <item>refunded goods = list price of the refunded units − the discount that went with them (what they were paid);</item>
-/// <item>shipping comes back with the last unit;</item>
+/// <item>shipping comes back with the last unit: what was paid for it (the fee less a FREE_SHIPPING coupon's discount);</item>
 /// <item>claw-back: a coupon with a threshold that the kept units' list prices (of its lines) no longer meet loses its
-///   discount on the kept units too;</item>
+///   discount on the kept units too; a tiered coupon keeps on them at most the discount of the highest tier they still reach;</item>
 /// <item>due = refunded goods + shipping − claw-back; what was paid out never goes down (payout = the rise of due above
 ///   what was paid out), and what was paid out beyond due is outstanding: the buyer owes it back.</item>
 /// </list>
@@ -25,10 +25,12 @@ internal static class RefundPolicy
         var coupons = Coupons(order, refundedUnits);
         long goods = 0;
         for (var i = 0; i < order.Lines.Count; i++) goods += order.Lines[i].UnitPrice * refundedUnits[i];
-        goods -= coupons.Sum(c => c.Returned); // the refunded units' list price less the discount that left with them
-        var clawback = coupons.Sum(c => c.ClawedBack);
         var whole = refundedUnits.Select((r, i) => r == order.Lines[i].Quantity).All(all => all);
-        var shipping = whole ? order.ShippingFee : 0;
+        var shippingOff = order.Coupons.Sum(c => c.Shipping); // what FREE_SHIPPING coupons took off the fee: returned with it
+        // The refunded units' list price less the discount that left with them (a shipping coupon's leaves with the fee).
+        goods -= coupons.Sum(c => c.Returned) - (whole ? shippingOff : 0);
+        var clawback = coupons.Sum(c => c.ClawedBack);
+        var shipping = whole ? order.ShippingFee - shippingOff : 0; // what was paid for shipping
         var due = goods + shipping - clawback;
         var paidOut = Math.Max(paidOutBefore, due);
         return new RefundFigures(goods, shipping, clawback, due, paidOut - paidOutBefore, paidOut, paidOut - due, whole);
@@ -48,10 +50,11 @@ internal static class RefundPolicy
         if (kept.Any(k => k < 0) || refundedUnits.Any(r => r < 0))
             throw new ArgumentException("More units refunded than the line has.", nameof(refundedUnits));
         var byLine = order.Lines.Select((l, i) => (l.Line, i)).ToDictionary(p => p.Line, p => p.i);
+        var whole = kept.All(k => k == 0);
         var coupons = new List<CouponRefund>(order.Coupons.Count);
         foreach (var coupon in order.Coupons)
         {
-            long keptShare = 0, keptList = 0;
+            long keptShare = whole ? 0 : coupon.Shipping, keptList = 0; // a shipping discount stays while any unit is kept
             for (var j = 0; j < coupon.Lines.Count; j++)
             {
                 var at = byLine[coupon.Lines[j]];
@@ -59,8 +62,8 @@ internal static class RefundPolicy
                 keptShare += KeptShare(coupon.Shares[j], kept[at], line.Quantity);
                 keptList += line.UnitPrice * kept[at];
             }
-            var broken = coupon.ThresholdAmount is { } threshold && keptList < threshold;
-            coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, broken ? keptShare : 0));
+            var keeps = Math.Min(keptShare, Entitled(coupon, keptList));
+            coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, keptShare - keeps));
         }
         return coupons;
     }
@@ -91,6 +94,23 @@ internal static class RefundPolicy
                     $"Coupon {after.CouponId}: fewer units are refunded after this refund than before.", nameof(refundedAfter));
             return after with { Returned = returning, ClawedBack = clawing };
         }).ToList();
+    }
+
+    /// <summary>
+    /// The most discount the kept units (list price <paramref name="keptList"/> on the coupon's lines) may keep: a tiered coupon the
+    /// discount of the highest tier they still reach (0 below the first); a coupon with a threshold they no longer meet 0; any
+    /// other coupon everything. It only falls as units leave, so a claw-back total plus what was returned only rises.
+    /// </summary>
+    private static long Entitled(PinnedCoupon coupon, long keptList)
+    {
+        if (coupon.Tiers is { Count: > 0 } tiers)
+        {
+            long reached = 0;
+            foreach (var tier in tiers)
+                if (tier.Threshold <= keptList) reached = tier.Discount;
+            return reached;
+        }
+        return coupon.ThresholdAmount is { } threshold && keptList < threshold ? 0 : long.MaxValue;
     }
 
     /// <summary>⌊share × kept / quantity⌋, exact for any amounts (the product may pass 2^63).</summary>

@@ -22,6 +22,9 @@ internal sealed class SearchStats
 /// another is at least as good for every completion (X − X' ≥ ⌈p·(Y − Y')⌉, ties broken by the rank) or when
 /// even its best completion cannot reach the best total found.</item>
 /// </list>
+/// A FREE_SHIPPING coupon takes off the shipping fee, which no other coupon touches: the best of them (larger discount, then
+/// the rank's tie-breaks, which are decided coupon by coupon) joins every non-exclusive candidate, and the line search runs
+/// as without it, its bound lowered by that discount.
 /// Every candidate is finally priced by <see cref="Stacking.Apply"/> itself, so the answer's figures are the rules'.
 /// </summary>
 internal static class BestCombination
@@ -33,10 +36,12 @@ internal static class BestCombination
 
     public static Application Find(Cart cart, IReadOnlyList<Offer> offers, SearchStats? stats = null)
     {
-        var search = new Search(cart, stats);
-        foreach (var exclusive in offers.Where(o => o.Terms.Exclusive)) search.Consider([exclusive]);
-
         var open = offers.Where(o => !o.Terms.Exclusive).ToList();
+        var shipping = BestEach([open.Where(o => o.Slot == Slot.Shipping).OrderBy(o => o.Id.Value)
+            .Select(o => new Option(o, o.ShippingOff(cart.ShippingFee), 0)).Where(o => o.X > 0).ToArray()]).FirstOrDefault();
+        var search = new Search(cart, stats, shipping);
+        foreach (var exclusive in offers.Where(o => o.Terms.Exclusive)) search.ConsiderAlone(exclusive);
+
         var shops = open.Where(o => o.Slot == Slot.Shop).GroupBy(o => o.ShopId).OrderBy(g => g.Key)
             .Select(g => g.OrderBy(o => o.Id.Value).ToArray()).ToArray();
         var platforms = open.Where(o => o.Slot == Slot.Platform).OrderBy(o => o.Id.Value).ToList();
@@ -53,7 +58,7 @@ internal static class BestCombination
                 continue;
             }
             var remaining = (long[])cart.Amounts.Clone();
-            var shares = Allocation.Split(platform.Terms.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
+            var shares = Allocation.Split(platform.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
             for (var k = 0; k < shares.Length; k++) remaining[platform.Lines[k]] -= shares[k];
             var each = BestEach(shops.Select(s => OptionsOf(s, remaining, null)).ToArray()).ToList();
             search.Consider([platform, .. each.Select(o => o.Offer)], shares.Sum() + each.Sum(o => o.X));
@@ -61,17 +66,28 @@ internal static class BestCombination
         return search.Best;
     }
 
-    private sealed class Search(Cart cart, SearchStats? stats)
+    /// <param name="shipping">The best FREE_SHIPPING coupon, added to every combination of line coupons; null when none applies.</param>
+    private sealed class Search(Cart cart, SearchStats? stats, Option? shipping)
     {
         public Application Best { get; private set; } = Stacking.Apply(cart, []);
+
+        /// <summary>What a combination of line coupons must reach to beat the best: the best's discount less the shipping coupon's.</summary>
+        public long Bar => Best.Discount - (shipping?.X ?? 0);
 
         /// <summary>Prices the combination by the rules, unless its <paramref name="total"/> (known exactly) cannot reach the best.</summary>
         public void Consider(IEnumerable<Offer> combination, long total)
         {
-            if (total >= Best.Discount) Consider(combination);
+            if (total >= Bar) Consider(combination);
         }
 
-        public void Consider(IEnumerable<Offer> combination)
+        /// <summary>A combination of line coupons, with the shipping coupon.</summary>
+        public void Consider(IEnumerable<Offer> combination) =>
+            Price(shipping is null ? combination : combination.Append(shipping.Offer));
+
+        /// <summary>An exclusive coupon stands alone.</summary>
+        public void ConsiderAlone(Offer exclusive) => Price([exclusive]);
+
+        private void Price(IEnumerable<Offer> combination)
         {
             var application = Stacking.Apply(cart, combination);
             if (stats is not null) stats.Evaluations++;
@@ -88,7 +104,7 @@ internal static class BestCombination
     private static Option[] OptionsOf(Offer[] shop, long[] remaining, bool[]? platformLines) =>
         shop.Select(offer =>
         {
-            var x = offer.Terms.DiscountOn(Sum(remaining, offer.Lines));
+            var x = offer.DiscountOn(Sum(remaining, offer.Lines));
             long y = 0;
             if (platformLines is not null)
             {
@@ -148,7 +164,7 @@ internal static class BestCombination
                     next.Add(new Partial(p.X + o.X, p.Y + o.Y, p.Count + 1, p.Priority + o.Offer.Terms.Priority,
                         Insert(p.Ids, o.Offer.Id.Value), [.. p.Chosen, o.Offer]));
             }
-            var bar = search.Best.Discount;
+            var bar = search.Bar;
             next.RemoveAll(p => p.X + bestRest[k + 1] + PlatformDiscount(p.Y) < bar);
             next.Sort((a, b) => a.X != b.X ? b.X.CompareTo(a.X) : a.Y != b.Y ? a.Y.CompareTo(b.Y) : -Ties(a, b));
             frontier = [];

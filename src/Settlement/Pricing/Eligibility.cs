@@ -64,8 +64,21 @@ internal static class Eligibility
             var shortfall = threshold - eligible;
             return (null, No(Reasons.BelowThreshold, $"Spend {MoneyText.Format(shortfall, cart.Currency)} more.", shortfall));
         }
-        var offer = new Offer(c.Id, terms, lines, c.ValidUntil);
-        if (terms.DiscountOn(eligible) == 0) return (null, No(Reasons.NoDiscount, "The coupon takes nothing off this cart."));
+        PricingTier? tier = null;
+        if (terms.Benefit == BenefitKind.TieredThreshold)
+        {
+            (tier, var next) = terms.TierAt(eligible);
+            if (tier is null)
+            {
+                if (next is null) return (null, No(Reasons.NoDiscount, "The coupon's template has no tiers."));
+                var shortfall = next.Threshold - eligible;
+                return (null, No(Reasons.BelowThreshold, NextTier.Sentence(shortfall, next, cart.Currency, first: true), shortfall));
+            }
+        }
+        var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier);
+        if (terms.Benefit == BenefitKind.FreeShipping)
+            return cart.ShippingFee == 0 ? (null, No(Reasons.NoDiscount, "The cart has no shipping fee to take off.")) : (offer, null);
+        if (offer.DiscountOn(eligible) == 0) return (null, No(Reasons.NoDiscount, "The coupon takes nothing off this cart."));
         return (offer, null);
     }
 }

@@ -15,13 +15,19 @@ internal enum BenefitKind
     FixedAmount,
     Threshold,
     Percentage,
+    TieredThreshold,
+    FreeShipping,
 }
 
-/// <summary>Which stacking slot a coupon takes: one platform coupon per order, one shop coupon per shop.</summary>
+/// <summary>One tier of a tiered threshold: from the threshold on (list prices of the lines in scope), the discount comes off.</summary>
+internal sealed record PricingTier(long Threshold, long Discount);
+
+/// <summary>Which stacking slot a coupon takes: one platform coupon per order, one shop coupon per shop, one shipping coupon per order.</summary>
 internal enum Slot
 {
     Platform,
     Shop,
+    Shipping,
 }
 
 /// <summary>
@@ -41,10 +47,14 @@ internal sealed record PricingTerms(
     int? PercentOff,
     long? MaxDiscountAmount,
     bool Exclusive,
-    int Priority)
+    int Priority,
+    IReadOnlyList<PricingTier>? Tiers = null)
 {
-    /// <summary>SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.</summary>
-    public Slot Slot => Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
+    /// <summary>
+    /// SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.
+    /// A FREE_SHIPPING coupon takes the shipping slot whatever its scope: it takes off the fee, not the lines.
+    /// </summary>
+    public Slot Slot => Benefit == BenefitKind.FreeShipping ? Slot.Shipping : Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
 
     public bool IsPercentage => Benefit == BenefitKind.Percentage;
 
@@ -57,7 +67,25 @@ internal sealed record PricingTerms(
         _ => false,
     };
 
-    /// <summary>What the coupon takes off <paramref name="base"/> (what is left of its lines when it applies); never more than the base.</summary>
+    /// <summary>
+    /// The highest tier that <paramref name="eligible"/> (the list amount of the lines in scope) reaches, null below the first; and
+    /// the tier after it, null at the top. Tiers ascend (checked at the template's creation).
+    /// </summary>
+    public (PricingTier? Reached, PricingTier? Next) TierAt(long eligible)
+    {
+        PricingTier? reached = null;
+        foreach (var tier in Tiers ?? [])
+        {
+            if (tier.Threshold > eligible) return (reached, tier);
+            reached = tier;
+        }
+        return (reached, null);
+    }
+
+    /// <summary>
+    /// What the coupon takes off <paramref name="base"/> (what is left of its lines when it applies); never more than the base. A
+    /// tiered coupon's tier depends on the cart, not on the base: <see cref="Offer.DiscountOn"/> knows it.
+    /// </summary>
     public long DiscountOn(long @base)
     {
         if (@base <= 0) return 0;
@@ -69,8 +97,18 @@ internal sealed record PricingTerms(
 }
 
 /// <summary>A wallet coupon that can be used on the cart on its own: its terms and the lines it covers.</summary>
-internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, DateTimeOffset ValidUntil)
+/// <param name="Tier">A tiered coupon's tier reached on the cart (list prices of its lines); null for every other type.</param>
+internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, DateTimeOffset ValidUntil, PricingTier? Tier = null)
 {
+    /// <summary>What the coupon takes off <paramref name="base"/>, what is left of its lines when it applies; never more than the base.</summary>
+    public long DiscountOn(long @base) => Tier is { } tier ? Math.Min(tier.Discount, Math.Max(0, @base)) : Terms.DiscountOn(@base);
+
+    /// <summary>A FREE_SHIPPING coupon's discount: what is left of the shipping fee, at most its cap.</summary>
+    public long ShippingOff(long feeLeft) => Math.Min(Math.Max(0, feeLeft), Terms.MaxDiscountAmount ?? long.MaxValue);
+
+    /// <summary>The threshold the discount stands on: the reached tier's, or the template's (null when it has none).</summary>
+    public long? Threshold => Tier?.Threshold ?? Terms.ThresholdAmount;
+
     public Slot Slot => Terms.Slot;
 
     public long ShopId => Terms.ShopId ?? 0;
@@ -82,6 +120,7 @@ internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, D
     /// </summary>
     public int Phase => (Terms.IsPercentage, Slot) switch
     {
+        (_, Slot.Shipping) => 4, // the shipping fee: no line coupon touches it, so its place changes nothing
         (false, Slot.Platform) => 0,
         (false, Slot.Shop) => 1,
         (true, Slot.Shop) => 2,

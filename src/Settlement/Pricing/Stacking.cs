@@ -8,18 +8,22 @@ internal sealed record AppliedCoupon(Offer Offer, long Base, long Discount, IRea
 /// <summary>A combination applied to a cart, in stacking order.</summary>
 internal sealed class Application
 {
-    public Application(IReadOnlyList<AppliedCoupon> coupons, long[] lineDiscounts)
+    public Application(IReadOnlyList<AppliedCoupon> coupons, long[] lineDiscounts, long shippingDiscount = 0)
     {
         Coupons = coupons;
         LineDiscounts = lineDiscounts;
+        ShippingDiscount = shippingDiscount;
         Discount = coupons.Sum(c => c.Discount);
         Rank = Rank.Of(Discount, coupons.Select(c => c.Offer).ToList());
     }
 
     public IReadOnlyList<AppliedCoupon> Coupons { get; }
 
-    /// <summary>The discount on each line (by index); sums to <see cref="Discount"/> exactly.</summary>
+    /// <summary>The discount on each line (by index); with <see cref="ShippingDiscount"/> sums to <see cref="Discount"/> exactly.</summary>
     public long[] LineDiscounts { get; }
+
+    /// <summary>What a FREE_SHIPPING coupon took off the shipping fee.</summary>
+    public long ShippingDiscount { get; }
 
     public long Discount { get; }
 
@@ -40,11 +44,19 @@ internal static class Stacking
     {
         var remaining = (long[])cart.Amounts.Clone();
         var applied = new List<AppliedCoupon>();
+        long shipping = 0;
         foreach (var offer in InOrder(combination))
         {
+            if (offer.Slot == Slot.Shipping) // the fee, not the lines: no line share
+            {
+                var off = offer.ShippingOff(cart.ShippingFee - shipping);
+                shipping += off;
+                applied.Add(new AppliedCoupon(offer, cart.ShippingFee, off, new Dictionary<int, long>()));
+                continue;
+            }
             long @base = 0;
             foreach (var i in offer.Lines) @base += remaining[i];
-            var discount = offer.Terms.DiscountOn(@base);
+            var discount = offer.DiscountOn(@base);
             var shares = Allocation.Split(discount, remaining, offer.Lines);
             var byLine = new Dictionary<int, long>(offer.Lines.Length);
             for (var k = 0; k < offer.Lines.Length; k++)
@@ -56,7 +68,7 @@ internal static class Stacking
         }
         var lineDiscounts = new long[cart.Amounts.Length];
         for (var i = 0; i < lineDiscounts.Length; i++) lineDiscounts[i] = cart.Amounts[i] - remaining[i];
-        return new Application(applied, lineDiscounts);
+        return new Application(applied, lineDiscounts, shipping);
     }
 
     /// <summary>The coupons of <paramref name="others"/> that <paramref name="offer"/> cannot be combined with.</summary>
@@ -68,6 +80,7 @@ internal static class Stacking
         {
             (Slot.Platform, Slot.Platform) => false,
             (Slot.Shop, Slot.Shop) => a.ShopId != b.ShopId,
+            (Slot.Shipping, Slot.Shipping) => false,
             _ => true,
         };
 

@@ -155,8 +155,16 @@ internal sealed class PriceCart(
     internal static PricingTerms TermsOf(TemplatePricingTerms t) => new(t.Template, t.Currency,
         t.Scope switch { "SHOP" => ScopeKind.Shop, "PRODUCTS" => ScopeKind.Products, "CATEGORIES" => ScopeKind.Categories, _ => ScopeKind.Platform },
         t.ShopId, t.ProductIds.ToHashSet(), t.CategoryIds.ToHashSet(),
-        t.Type switch { "THRESHOLD" => BenefitKind.Threshold, "PERCENTAGE" => BenefitKind.Percentage, _ => BenefitKind.FixedAmount },
-        t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority);
+        t.Type switch
+        {
+            "THRESHOLD" => BenefitKind.Threshold,
+            "PERCENTAGE" => BenefitKind.Percentage,
+            "TIERED_THRESHOLD" => BenefitKind.TieredThreshold,
+            "FREE_SHIPPING" => BenefitKind.FreeShipping,
+            _ => BenefitKind.FixedAmount,
+        },
+        t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority,
+        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList());
 
     /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
     private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
@@ -183,23 +191,39 @@ internal sealed class PriceCart(
 
     private static PinnedQuote Pin(UserId user, PriceResult r) => new(user.Value, r.Cart.Currency, r.Cart.ShippingFee,
         r.Cart.Lines.Select(l => new PinnedLine(l.Index, l.Sku, l.UnitPrice, l.Quantity, r.Choice.LineDiscounts[l.Index])).ToList(),
-        r.Choice.Coupons.Select(c => new PinnedCoupon(c.Offer.Id.Value, c.Offer.Terms.Template.Value, c.Discount, c.Offer.Terms.ThresholdAmount,
-            c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares[i]).ToList())).ToList());
+        r.Choice.Coupons.Select(c => new PinnedCoupon(c.Offer.Id.Value, c.Offer.Terms.Template.Value, c.Discount, c.Offer.Threshold,
+            c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares.GetValueOrDefault(i)).ToList(),
+            c.Offer.Terms.Tiers?.Select(t => new PinnedTier(t.Threshold, t.Discount)).ToList(),
+            c.Offer.Slot == Slot.Shipping ? c.Discount : 0)).ToList());
 
     private static QuoteResponse ToResponse(string id, UserId user, PriceResult r, DateTimeOffset expires) => new(
         id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount,
         r.Payable,
         r.Choice.Coupons.Select((c, step) => new AppliedCouponResponse(c.Offer.Id.ToString(), c.Offer.Terms.Template.ToString(), step + 1,
-            c.Offer.Slot == Slot.Shop ? "SHOP" : "PLATFORM", c.Offer.Terms.ShopId?.ToString(CultureInfo.InvariantCulture),
-            c.Offer.Terms.Benefit switch { BenefitKind.Threshold => "THRESHOLD", BenefitKind.Percentage => "PERCENTAGE", _ => "FIXED_AMOUNT" },
+            c.Offer.Slot switch { Slot.Shop => "SHOP", Slot.Shipping => "SHIPPING", _ => "PLATFORM" },
+            c.Offer.Terms.ShopId?.ToString(CultureInfo.InvariantCulture),
+            TypeOf(c.Offer.Terms.Benefit),
             c.Base, c.Discount)).ToList(),
         r.Cart.Lines.Select(l => new QuoteLineResponse(
             l.Index, l.Sku, l.Amount, r.Choice.LineDiscounts[l.Index], l.Amount - r.Choice.LineDiscounts[l.Index],
             r.Choice.Coupons.Where(c => c.Shares.TryGetValue(l.Index, out var s) && s > 0)
                 .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Shares[l.Index])).ToList())).ToList(),
         r.Usable.Select(u => new UsableCouponResponse(
-            u.Offer.Id.ToString(), u.Offer.Terms.Template.ToString(), u.DiscountAlone, u.Selected, u.Applied)).ToList(),
-        r.Unusable.Select(ToResponse).ToList());
+            u.Offer.Id.ToString(), u.Offer.Terms.Template.ToString(), u.DiscountAlone, u.Selected, u.Applied,
+            u.Next is { } n ? new NextTierResponse(n.Shortfall, n.Threshold, n.Discount, n.Message) : null)).ToList(),
+        r.Unusable.Select(ToResponse).ToList(),
+        new ShippingLineResponse(r.Cart.ShippingFee, r.Choice.ShippingDiscount, r.Cart.ShippingFee - r.Choice.ShippingDiscount,
+            r.Choice.Coupons.Where(c => c.Offer.Slot == Slot.Shipping && c.Discount > 0)
+                .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Discount)).ToList()));
+
+    private static string TypeOf(BenefitKind benefit) => benefit switch
+    {
+        BenefitKind.Threshold => "THRESHOLD",
+        BenefitKind.Percentage => "PERCENTAGE",
+        BenefitKind.TieredThreshold => "TIERED_THRESHOLD",
+        BenefitKind.FreeShipping => "FREE_SHIPPING",
+        _ => "FIXED_AMOUNT",
+    };
 
     private static UnusableCouponResponse ToResponse(Unusable u) => new(u.Id.ToString(), u.Template?.ToString(), u.Reason, u.Detail, u.Shortfall,
         u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At);

@@ -39,6 +39,73 @@ public class RefundingAnOrder
         Assert.Equal(18_800, rest.PaidOut); // everything paid comes back, exactly
     }
 
+    /// <summary>
+    /// 满100减10 / 满200减25 / 满300减40 on a jacket 200.00 and a shirt 100.00: the top tier, 40.00 off, split 26.67 / 13.33. Refunding
+    /// the shirt leaves 200.00: the second tier's 25.00 is what the jacket may keep, so 1.67 of its 26.67 is clawed back.
+    /// </summary>
+    [Fact]
+    public void Refunding_down_a_tier_claws_back_only_what_the_lower_tier_does_not_give()
+    {
+        var order = Order(0, [Line(0, "jacket", 20_000, 1, 2667), Line(1, "shirt", 10_000, 1, 1333)],
+            new PinnedCoupon(1, 1, 4000, 30_000, [0, 1], [2667, 1333], [new(10_000, 1000), new(20_000, 2500), new(30_000, 4000)]));
+
+        var shirt = RefundPolicy.Assess(order, [0, 1], 0);
+
+        Assert.Equal(10_000 - 1333, shirt.RefundedGoods);
+        Assert.Equal(2667 - 2500, shirt.Clawback);
+        Assert.Equal(10_000 - 1333 - 167, shirt.Payout);
+
+        var jacket = RefundPolicy.Assess(order, [1, 1], shirt.PaidOut);
+        Assert.Equal((0L, 30_000L - 4000), (jacket.Clawback, jacket.PaidOut));
+        var each = RefundPolicy.ThisRefund(order, [0, 1], [1, 1]).Single();
+        Assert.Equal((2667L - 167, 0L), (each.Returned, each.ClawedBack));
+    }
+
+    /// <summary>
+    /// Shoes 150.00 + socks 50.00, shipping 12.00 taken off by "free shipping from 199.00" (paid 200.00). Refunding the socks
+    /// breaks its threshold: the 12.00 shipping discount is clawed back; the last unit brings back what was paid for shipping (0).
+    /// </summary>
+    [Fact]
+    public void A_free_shipping_coupon_whose_threshold_breaks_claws_back_the_shipping_it_took_off()
+    {
+        var order = Order(1200, [Line(0, "shoe", 15_000, 1, 0), Line(1, "sock", 5000, 1, 0)],
+            new PinnedCoupon(1, 1, 1200, 19_900, [0, 1], [0, 0], Shipping: 1200));
+
+        var socks = RefundPolicy.Assess(order, [0, 1], 0);
+        Assert.Equal((5000L, 1200L, 0L), (socks.RefundedGoods, socks.Clawback, socks.RefundedShipping));
+        Assert.Equal(3800, socks.Payout);
+
+        var shoes = RefundPolicy.Assess(order, [1, 1], socks.PaidOut);
+        Assert.Equal((20_000L, 0L, 0L), (shoes.RefundedGoods, shoes.RefundedShipping, shoes.Clawback));
+        Assert.Equal(20_000, shoes.PaidOut); // everything paid: 200.00
+        Assert.Equal((0L, 1200L), (RefundPolicy.ThisRefund(order, [0, 0], [0, 1]).Single().Returned,
+            RefundPolicy.ThisRefund(order, [0, 0], [0, 1]).Single().ClawedBack));
+    }
+
+    [Fact]
+    public void A_free_shipping_coupon_comes_back_with_the_shipping_when_the_threshold_holds()
+    {
+        var order = Order(1200, [Line(0, "shoe", 15_000, 2, 0)], new PinnedCoupon(1, 1, 800, null, [0], [0], Shipping: 800));
+
+        var one = RefundPolicy.Assess(order, [1], 0);
+        var two = RefundPolicy.Assess(order, [2], one.PaidOut);
+
+        Assert.Equal((15_000L, 0L, 0L), (one.Payout, one.RefundedShipping, one.Clawback));
+        Assert.Equal((15_000L + 400, 400L), (two.Payout, two.RefundedShipping));
+        Assert.Equal(30_000 + 1200 - 800, two.PaidOut);
+        var last = RefundPolicy.ThisRefund(order, [1], [2]).Single();
+        Assert.Equal((800L, 0L), (last.Returned, last.ClawedBack));
+    }
+
+    [Fact]
+    public void Below_every_tier_a_tiered_coupon_keeps_nothing_on_the_kept_units()
+    {
+        var order = Order(0, [Line(0, "jacket", 9000, 1, 643), Line(1, "shirt", 5000, 1, 357)],
+            new PinnedCoupon(1, 1, 1000, 10_000, [0, 1], [643, 357], [new(10_000, 1000), new(20_000, 2500)]));
+
+        Assert.Equal(643, RefundPolicy.Assess(order, [0, 1], 0).Clawback);
+    }
+
     [Fact]
     public void A_claw_back_larger_than_the_refund_leaves_an_amount_the_buyer_owes()
     {
@@ -175,13 +242,16 @@ public class RefundingAnOrder
     private static readonly Gen<(PinnedQuote Order, (int Line, int Units)[] Refunds)> AnOrderAndItsRefunds =
         from lines in Gen.Choose(1, 4).SelectMany(n => Gen.Zip(Gen.Choose(1, 50_000), Gen.Choose(1, 5)).ArrayOf(n))
         from coupons in Gen.Choose(0, 3).SelectMany(n =>
-            Gen.Zip(Gen.Choose(0, 1000).ArrayOf(lines.Length), Gen.Elements(0, 0, 1, 300, 700, 999, 1000)).ArrayOf(n))
+            Gen.Zip(Gen.Zip(Gen.Choose(0, 1000).ArrayOf(lines.Length), Gen.Elements(0, 0, 1, 300, 700, 999, 1000)),
+                    Gen.Elements(false, true))
+                .Select(c => (c.Item1.Item1, c.Item1.Item2, c.Item2)).ArrayOf(n))
         from shipping in Gen.Choose(0, 1000)
         from refunds in Gen.Zip(Gen.Choose(0, lines.Length - 1), Gen.Choose(1, 5)).ArrayOf()
         select (OrderOf(lines, coupons, shipping), refunds);
 
     // Each coupon takes its weight (0: not on the line) in thousandths of a third of a line's list total, so three fit on any line.
-    private static PinnedQuote OrderOf((int Price, int Quantity)[] lines, (int[] Weights, int Threshold)[] coupons, int shipping)
+    // A tiered coupon (Tiered, with a threshold) reached its top tier; the tier below asks half the threshold for half the discount.
+    private static PinnedQuote OrderOf((int Price, int Quantity)[] lines, (int[] Weights, int Threshold, bool Tiered)[] coupons, int shipping)
     {
         var discounts = new long[lines.Length];
         var pinned = coupons.Select((c, k) =>
@@ -192,8 +262,19 @@ public class RefundingAnOrder
             var list = on.Sum(i => (long)lines[i].Price * lines[i].Quantity);
             // Met by the whole order, as pricing requires; 1000 (all of it) breaks with the first unit of a line with a price.
             long? threshold = c.Threshold == 0 ? null : Math.Max(1, list * c.Threshold / 1000);
-            return new PinnedCoupon(100 + k, 10 + k, shares.Sum(), threshold, on.Select(i => i + 1).ToList(), shares);
+            var discount = shares.Sum();
+            var tiers = c.Tiered && threshold is { } top && top > 1 && discount > 1
+                ? new List<PinnedTier> { new(top / 2, discount / 2), new(top, discount) }
+                : null;
+            return new PinnedCoupon(100 + k, 10 + k, discount, threshold, on.Select(i => i + 1).ToList(), shares, tiers);
         }).ToArray();
+        // A shipping fee that is a multiple of 3 had a FREE_SHIPPING coupon take half of it off; with an even one, from the whole order.
+        if (shipping > 0 && shipping % 3 == 0)
+        {
+            var all = Enumerable.Range(1, lines.Length).ToList();
+            long? from = shipping % 2 == 0 ? lines.Sum(l => (long)l.Price * l.Quantity) : null;
+            pinned = [.. pinned, new PinnedCoupon(200, 20, shipping / 2, from, all, all.Select(_ => 0L).ToList(), Shipping: shipping / 2)];
+        }
         return Order(shipping, lines.Select((l, i) => Line(i + 1, $"sku{i}", l.Price, l.Quantity, discounts[i])).ToArray(), pinned);
     }
 
@@ -223,7 +304,9 @@ public class RefundingAnOrder
                 var totals = RefundPolicy.Coupons(order, refunded);
                 Assert.Equal(totals.Select(t => t.Returned + t.ClawedBack), order.Coupons.Select(p => taken[p.CouponId]));
                 var refundedList = order.Lines.Select((l, i) => l.UnitPrice * refunded[i]).Sum();
-                Assert.Equal(refundedList - figures.RefundedGoods + figures.Clawback, taken.Values.Sum());
+                var shippingBack = figures.Whole ? order.Coupons.Sum(p => p.Shipping) : 0; // left with the fee, not the goods
+                Assert.Equal(refundedList - figures.RefundedGoods + figures.Clawback + shippingBack, taken.Values.Sum());
+                Assert.Equal(figures.Whole ? order.ShippingFee - order.Coupons.Sum(p => p.Shipping) : 0, figures.RefundedShipping);
             }
             Assert.Equal(order.Coupons.Select(p => p.Discount),
                 order.Coupons.Select(p => settled.Where(t => t.CouponId == p.CouponId).Sum(t => t.Returned + t.ClawedBack)));

@@ -13,6 +13,13 @@ internal static class Carts
 
     public static Cart Of(params CartLine[] lines) => new("CNY", lines, 0);
 
+    public static Cart Shipped(long fee, params CartLine[] lines) => new("CNY", lines, fee);
+
+    /// <summary>包邮: the shipping fee off, at most <paramref name="cap"/>, from an optional threshold on the lines in scope.</summary>
+    public static PricingTerms FreeShipping(long? cap = null, long? threshold = null, long? shop = null, bool exclusive = false, int priority = 0) =>
+        Terms(shop is null ? ScopeKind.Platform : ScopeKind.Shop, BenefitKind.FreeShipping, shop: shop, threshold: threshold, cap: cap,
+            exclusive: exclusive, priority: priority);
+
     private static PricingTerms Terms(ScopeKind scope, BenefitKind benefit, long? shop = null, long? amount = null, long? threshold = null,
         int? percent = null, long? cap = null, bool exclusive = false, int priority = 0, long[]? products = null, long[]? categories = null,
         string currency = "CNY") =>
@@ -41,6 +48,13 @@ internal static class Carts
 
     public static PricingTerms ProductOff(long product, long amount, string currency = "CNY") =>
         Terms(ScopeKind.Products, BenefitKind.FixedAmount, amount: amount, products: [product], currency: currency);
+
+    /// <summary>满100减10 / 满200减25 …: (threshold, discount) pairs, ascending; on the platform, or one shop's lines.</summary>
+    public static PricingTerms Tiered(long? shop = null, bool exclusive = false, params (long Threshold, long Discount)[] tiers) =>
+        Terms(shop is null ? ScopeKind.Platform : ScopeKind.Shop, BenefitKind.TieredThreshold, shop: shop, exclusive: exclusive) with
+        {
+            Tiers = tiers.Select(t => new PricingTier(t.Threshold, t.Discount)).ToList(),
+        };
 
     public static WalletCoupon Coupon(long id, PricingTerms? terms, WalletStatus status = WalletStatus.Available, DateTimeOffset? validUntil = null,
         DateTimeOffset? validFrom = null) =>

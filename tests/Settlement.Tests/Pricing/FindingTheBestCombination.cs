@@ -7,7 +7,11 @@ using static PromotionEngine.Settlement.Tests.Pricing.Carts;
 
 namespace PromotionEngine.Settlement.Tests.Pricing;
 
-/// <summary>The search is exact: on small carts it agrees with trying every valid subset, to the coupon and the minor unit.</summary>
+/// <summary>
+/// The search is exact: on small carts it agrees with trying every valid subset, to the coupon and the minor unit, for every
+/// discount kind the generator draws (fixed, threshold, percentage with and without cap, tiered threshold, free shipping with
+/// and without cap, on carts with and without a shipping fee).
+/// </summary>
 public class FindingTheBestCombination
 {
     /// <summary>The oracle: every subset that the stacking rules allow, priced by the rules, ranked by the rank.</summary>
@@ -112,14 +116,15 @@ public class FindingTheBestCombination
     internal sealed record Scenario(Cart Cart, IReadOnlyList<Offer> Offers)
     {
         public override string ToString() =>
-            $"lines: {string.Join("; ", Cart.Lines.Select(LineText))} | offers: {string.Join("; ", Offers.Select(OfferText))}";
+            $"shipping {Cart.ShippingFee} | lines: {string.Join("; ", Cart.Lines.Select(LineText))} | offers: {string.Join("; ", Offers.Select(OfferText))}";
 
         private static string LineText(CartLine l) =>
             $"#{l.Index} shop {l.ShopId} product {l.ProductId} cat [{string.Join(',', l.CategoryIds)}] {l.Amount}";
 
         private static string OfferText(Offer o) =>
             $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} " +
-            $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}";
+            $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}" +
+            $" tiers [{string.Join(',', (o.Terms.Tiers ?? []).Select(t => $"{t.Threshold}:{t.Discount}"))}]";
     }
 
     private static readonly Gen<CartLine> ALine =
@@ -134,28 +139,40 @@ public class FindingTheBestCombination
         from scope in Gen.Elements(ScopeKind.Platform, ScopeKind.Shop, ScopeKind.Shop, ScopeKind.Products, ScopeKind.Categories)
         from shop in Gen.Choose(1, 3)
         from target in Gen.Choose(1, 4)
-        from benefit in Gen.Elements(BenefitKind.FixedAmount, BenefitKind.Threshold, BenefitKind.Percentage, BenefitKind.Percentage)
+        from benefit in Gen.Elements(BenefitKind.FixedAmount, BenefitKind.Threshold, BenefitKind.Percentage, BenefitKind.Percentage,
+            BenefitKind.TieredThreshold, BenefitKind.FreeShipping)
         from amount in Gen.Elements(1, 300, 1000, 2500, 5000, 9999, 30_000)
         from threshold in Gen.Elements(0, 1000, 8000, 20_000)
         from percent in Gen.Elements(1, 500, 1000, 3333, 5000, 9000, 10_000)
         from cap in Gen.Elements(0, 0, 100, 1500, 4000)
         from exclusive in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
         from priority in Gen.Choose(0, 2)
+        from tierCount in Gen.Choose(1, 3)
+        from tierStep in Gen.Elements(1, 1000, 7000)
         select new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
             scope == ScopeKind.Products ? new HashSet<long> { target } : [],
             scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
             benefit, benefit == BenefitKind.Percentage ? null : amount,
-            benefit == BenefitKind.Threshold ? Math.Max(threshold, amount) : benefit == BenefitKind.Percentage && threshold > 0 ? threshold : null,
-            benefit == BenefitKind.Percentage ? percent : null, benefit == BenefitKind.Percentage && cap > 0 ? cap : null, exclusive, priority);
+            benefit == BenefitKind.Threshold ? Math.Max(threshold, amount)
+            : benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && threshold > 0 ? threshold : null,
+            benefit == BenefitKind.Percentage ? percent : null,
+            benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && cap > 0 ? cap : null, exclusive, priority,
+            benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null);
+
+    /// <summary>Ascending tiers from the generated figures, each taking off less than its threshold (as a template's must).</summary>
+    private static List<PricingTier> Tiers(long threshold, long step, long discount, int count) =>
+        Enumerable.Range(0, count).Select(i => new PricingTier(Math.Max(1, threshold) + i * step, discount * (i + 1)))
+            .Where(t => t.Discount < t.Threshold).ToList();
 
     private static readonly Gen<Scenario> AScenario =
         from lines in Gen.Choose(1, 6).SelectMany(n => ALine.ArrayOf(n))
         from templates in Gen.Choose(0, 10).SelectMany(n => ATemplate.ArrayOf(n))
-        select Build(lines, templates);
+        from shipping in Gen.Elements(0, 0, 1, 800, 1200)
+        select Build(lines, templates, shipping);
 
-    private static Scenario Build(CartLine[] lines, PricingTerms[] templates)
+    private static Scenario Build(CartLine[] lines, PricingTerms[] templates, long shipping)
     {
-        var cart = Of(lines.Select((l, i) => l with { Index = i, Sku = "sku-" + i }).ToArray());
+        var cart = Shipped(shipping, lines.Select((l, i) => l with { Index = i, Sku = "sku-" + i }).ToArray());
         var offers = templates.Select((t, i) => Eligibility.Check(Coupon(100 + i, t), cart, Now).Offer).OfType<Offer>().ToList();
         return new Scenario(cart, offers);
     }
@@ -168,7 +185,8 @@ public class FindingTheBestCombination
             var oracle = BruteForce(s.Cart, s.Offers);
             return best.Rank.CompareTo(oracle.Rank) == 0 && best.Ids().SequenceEqual(oracle.Ids())
                 && best.LineDiscounts.SequenceEqual(oracle.LineDiscounts)
-                && best.LineDiscounts.Sum() == best.Discount;
+                && best.ShippingDiscount == oracle.ShippingDiscount
+                && best.LineDiscounts.Sum() + best.ShippingDiscount == best.Discount;
         });
 
     [Property(MaxTest = 300)]

@@ -11,7 +11,9 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// <summary>
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
-/// optionally maxDiscountAmount and thresholdAmount. By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
+/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount.
+/// By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
 public sealed record CreateTemplateRequest(
@@ -22,12 +24,15 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
-    [property: Description("THRESHOLD (required) and PERCENTAGE (optional): the order amount from which it applies."), Range(1, 100_000_000_000)]
+    [property: Description("THRESHOLD (required), PERCENTAGE and FREE_SHIPPING (optional): the order amount from which it applies."),
+        Range(1, 100_000_000_000)]
     long? ThresholdAmount,
     [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
-    [property: Description("PERCENTAGE only: the most it takes off."), Range(1, 100_000_000_000)] long? MaxDiscountAmount,
+    [property: Description("PERCENTAGE and FREE_SHIPPING (optional): the most it takes off (FREE_SHIPPING: of the shipping fee)."),
+        Range(1, 100_000_000_000)]
+    long? MaxDiscountAmount,
     [property: Required, Description("When claims open.")] DateTimeOffset? ValidFrom,
     [property: Required, Description("When claims close (exclusive); the window is at most 3660 days.")] DateTimeOffset? ValidUntil,
     [property: Description("How long a claimed coupon stays usable, an ISO-8601 duration (P7D, PT12H); absent: until validUntil.")]
@@ -54,7 +59,15 @@ public sealed record CreateTemplateRequest(
     int? PerUserWeeklyLimit = null,
     [property: Description("At most this many claims per user per calendar month of timeZone (1 to perUserLimit); absent: no monthly "
         + "limit."), Range(1, 1000)]
-    int? PerUserMonthlyLimit = null);
+    int? PerUserMonthlyLimit = null,
+    [property: Description("TIERED_THRESHOLD only, and required there: 1 to 10 tiers, ascending in thresholdAmount and in discountAmount, "
+        + "each discountAmount below its thresholdAmount. The highest tier the order reaches applies.")]
+    IReadOnlyList<TierRequest?>? Tiers = null);
+
+/// <summary>One tier of a TIERED_THRESHOLD template: spend thresholdAmount, take discountAmount off (minor units).</summary>
+public sealed record TierRequest(
+    [property: Required, Range(1, 100_000_000_000)] long? ThresholdAmount,
+    [property: Required, Range(1, 100_000_000_000)] long? DiscountAmount);
 
 public sealed record TemplateResponse(
     string Id,
@@ -66,7 +79,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -88,7 +101,10 @@ public sealed record TemplateResponse(
     [property: Description("The IANA time zone whose days, ISO weeks and months bound the per-period limits.")] string TimeZone = "UTC",
     [property: Description("Claims per user per day of timeZone; null: no daily limit.")] int? PerUserDailyLimit = null,
     [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
-    [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null);
+    [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null,
+    [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null);
+
+public sealed record TierResponse(long ThresholdAmount, long DiscountAmount);
 
 /// <summary>
 /// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the

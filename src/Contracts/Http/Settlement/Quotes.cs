@@ -34,7 +34,12 @@ public sealed record QuoteResponse(
     IReadOnlyList<AppliedCouponResponse> Applied,
     IReadOnlyList<QuoteLineResponse> Lines,
     IReadOnlyList<UsableCouponResponse> Usable,
-    IReadOnlyList<UnusableCouponResponse> Unusable);
+    IReadOnlyList<UnusableCouponResponse> Unusable,
+    [property: Description("The shipping line: the fee, what a FREE_SHIPPING coupon took off it, what is left to pay.")]
+    ShippingLineResponse? Shipping = null);
+
+/// <summary>The shipping fee as a line of the quote: its discount is a FREE_SHIPPING coupon's (at most one per order).</summary>
+public sealed record ShippingLineResponse(long Fee, long Discount, long Payable, IReadOnlyList<LineAllocationResponse> Allocations);
 
 /// <summary>
 /// A coupon of the combination, in the order it applied: the base it applied to (what earlier coupons left of its
@@ -44,9 +49,9 @@ public sealed record AppliedCouponResponse(
     string CouponId,
     string TemplateId,
     int Step,
-    [property: AllowedValues("SHOP", "PLATFORM")] string Slot,
+    [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
     long Base,
     long Discount);
 
@@ -57,9 +62,16 @@ public sealed record LineAllocationResponse(string CouponId, long Amount);
 
 /// <summary>
 /// A coupon that applies here: its discount on this cart on its own, whether it is in the answer's combination, and its
-/// part there.
+/// part there. NextTier: a TIERED_THRESHOLD coupon below its top tier, how far the next tier is.
 /// </summary>
-public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount);
+public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount,
+    NextTierResponse? NextTier = null);
+
+/// <summary>
+/// The next tier of a tiered coupon: Shortfall, the minor units to add to the list prices of the lines in its scope to reach it;
+/// that tier's threshold and discount; and a sentence ("Add 35.00 CNY to reach the next tier (25.00 CNY off).").
+/// </summary>
+public sealed record NextTierResponse(long Shortfall, long ThresholdAmount, long DiscountAmount, string Message);
 
 /// <summary>
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
@@ -72,6 +84,6 @@ public sealed record UnusableCouponResponse(
         "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED")]
     string Reason,
     string Detail,
-    [property: Description("BELOW_THRESHOLD: the minor units the cart lacks.")] long? Shortfall,
+    [property: Description("BELOW_THRESHOLD: the minor units the cart lacks (a TIERED_THRESHOLD coupon: to its first tier).")] long? Shortfall,
     [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
     [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At);

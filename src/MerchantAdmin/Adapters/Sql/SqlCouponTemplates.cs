@@ -15,7 +15,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
         "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, time_zone, " +
-        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit";
+        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit)",
+            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -122,6 +122,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public long TemplateId { get; init; }
     }
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private static string EscapeLike(string text) => text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_");
 
     /// <summary>The row as Dapper maps it; the domain type keeps its invariants behind private setters.</summary>
@@ -159,6 +161,9 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public int? PerUserWeeklyLimit { get; init; }
         public int? PerUserMonthlyLimit { get; init; }
 
+        /// <summary>TIERED_THRESHOLD: the tiers as JSON, [{"thresholdAmount":…,"discountAmount":…}]; null otherwise.</summary>
+        public string? Tiers { get; init; }
+
         public static TemplateRow From(CouponTemplate t) => new()
         {
             Id = t.Id.Value,
@@ -192,6 +197,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             PerUserDailyLimit = t.PeriodLimits.PerUserDailyLimit,
             PerUserWeeklyLimit = t.PeriodLimits.PerUserWeeklyLimit,
             PerUserMonthlyLimit = t.PeriodLimits.PerUserMonthlyLimit,
+            Tiers = t.Benefit.Tiers is { } tiers ? JsonSerializer.Serialize(tiers, Json) : null,
         };
 
         public CouponTemplate ToTemplate()
@@ -203,7 +209,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             var definition = new TemplateDefinition(Name, Description, Currency,
                 new CouponScope(
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
-                new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
+                new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount,
+                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json)),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
                 PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit));

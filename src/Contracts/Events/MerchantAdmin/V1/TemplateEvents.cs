@@ -10,6 +10,7 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// platform's part in basis points (0 for MERCHANT, 10000 for PLATFORM, 1–9999 for SPLIT); the merchant pays the rest.
 /// TimeZone is an IANA zone id (default "UTC") whose days, ISO weeks (from Monday) and months bound the optional per-user
 /// per-period claim limits PerUserDailyLimit, PerUserWeeklyLimit and PerUserMonthlyLimit (null: no such limit).
+/// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -42,7 +43,11 @@ public sealed record TemplateState(
     string TimeZone = "UTC",
     int? PerUserDailyLimit = null,
     int? PerUserWeeklyLimit = null,
-    int? PerUserMonthlyLimit = null);
+    int? PerUserMonthlyLimit = null,
+    IReadOnlyList<TemplateTier>? Tiers = null);
+
+/// <summary>One tier of a TIERED_THRESHOLD template (满200减25): from thresholdAmount on, discountAmount off; minor units.</summary>
+public sealed record TemplateTier(long ThresholdAmount, long DiscountAmount);
 
 /// <summary>Who funds a template's discount (商家承担 / 平台补贴 / a split). Part of the template's audited terms.</summary>
 public static class FundingKinds

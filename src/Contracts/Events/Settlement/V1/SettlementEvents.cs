@@ -45,7 +45,10 @@ public sealed record OrderRefundSettled(
 /// <summary>What one coupon took off one order line (its share of the line's discount), with the line as it was priced.</summary>
 public sealed record SettledLineShare(int Line, string Sku, long UnitPrice, int Quantity, long Share);
 
-/// <summary>One coupon's discount on an order and how it was allocated over the order's lines (the shares add up to it).</summary>
+/// <summary>
+/// One coupon's discount on an order and how it was allocated over the order's lines (the shares add up to it; a FREE_SHIPPING
+/// coupon's discount is on the shipping fee, its line shares 0).
+/// </summary>
 public sealed record SettledCouponDiscount(long UserCouponId, long TemplateId, long Discount, IReadOnlyList<SettledLineShare> Lines);
 
 /// <summary>
