@@ -32,4 +32,11 @@ public sealed record TemplatePricingTerms(
     long? MaxDiscountAmount,
     bool Exclusive,
     int Priority,
-    IReadOnlyList<TemplateTier>? Tiers = null);
+    IReadOnlyList<TemplateTier>? Tiers = null)
+{
+    /// <summary>
+    /// The most one coupon can take off, whatever the cart: the cap, the fixed amount, or the top tier; null when unbounded (a
+    /// percentage or free shipping without a cap). What a lock without a quote reserves on a budget, and what a claim is held to.
+    /// </summary>
+    public long? LargestDiscount => MaxDiscountAmount ?? DiscountAmount ?? Tiers?.Max(t => t.DiscountAmount);
+}

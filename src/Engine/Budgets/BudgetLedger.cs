@@ -132,7 +132,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         return found.ToDictionary(p => p.Key, p => LargestDiscount(p.Value));
     }
 
-    public static long LargestDiscount(TemplatePricingTerms terms) => terms.MaxDiscountAmount ?? terms.DiscountAmount ?? 0;
+    public static long LargestDiscount(TemplatePricingTerms terms) => terms.LargestDiscount ?? 0;
 
     private async Task ThresholdsAsync(UserCoupon coupon, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
