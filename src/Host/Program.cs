@@ -151,7 +151,8 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     if (roles.Serves(SearchModule.Name)) builder.Services.AddSearchWorkers();
     builder.Services.AddClearing(options.DataDirectory);
     if (roles.Serves(ClearingModule.Name)) builder.Services.AddClearingWorkers();
-    if (roles.Serves(ConsoleModule.Name)) builder.Services.AddWebConsole(builder.Configuration, DevelopmentTokens(options));
+    if (roles.Serves(ConsoleModule.Name))
+        builder.Services.AddWebConsole(builder.Configuration, builder.Environment.IsDevelopment() ? DevelopmentTokens(options) : null);
 
     var app = builder.Build();
 
@@ -186,7 +187,8 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
 }
 
 // The console's development sign-in mints API tokens with the data folder's key: only on the embedded default (no authority, no
-// configured key). With either configured there is no minter, and the console offers no development sign-in.
+// configured key) in Development. With either configured, or in any other environment, there is no minter, and the console offers
+// no development sign-in.
 static Func<CallerRole, string, string>? DevelopmentTokens(PromotionOptions options)
 {
     if (!string.IsNullOrWhiteSpace(options.Auth.Authority) || !string.IsNullOrWhiteSpace(options.Auth.SigningKey)) return null;
