@@ -72,7 +72,7 @@ public sealed class MerchantConsole
 
             // Users claim through the API; the open page's issued count follows (polled), without a reload.
             var tokens = new TokenIssuer(SigningKeys.Resolve(new AuthOptions(), data), "promotion-engine", "promotion-engine", TimeProvider.System);
-            using var api = new HttpClient { BaseAddress = host.BaseAddress };
+            using var api = host.CreateClient(); // the claims' answers checked against the OpenAPI document, as every API client here
             foreach (var user in new[] { 1001, 1002, 1003 })
             {
                 using var claim = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims")
