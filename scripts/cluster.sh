@@ -7,6 +7,7 @@
 #   merchant-admin         Promotion:Roles=merchant-admin
 #   distribution           Promotion:Roles=distribution
 #   settlement-search      Promotion:Roles=settlement,search,clearing
+#   console                Promotion:Roles=console (the web console, calling the API through the gateway)
 #   gateway                nginx on 127.0.0.1:$PROMO_CLUSTER_PORT (default 8080), routing by path to the roles
 #   prometheus             on 127.0.0.1:$PROMO_CLUSTER_PROMETHEUS_PORT (default PORT+20), scraping every instance's
 #                          management port with deploy/prometheus/prometheus.yml's job and deploy/prometheus/rules
@@ -48,6 +49,7 @@ INSTANCES=(
     "merchant-admin merchant-admin 3"
     "distribution distribution 4"
     "settlement-search settlement,search,clearing 5"
+    "console console 6"
 )
 # role -> instances serving it (the upstream groups of routes.conf)
 declare -A GROUPS_OF=(
@@ -57,6 +59,7 @@ declare -A GROUPS_OF=(
     [promo_settlement]="settlement-search"
     [promo_search]="settlement-search"
     [promo_clearing]="settlement-search"
+    [promo_console]="console"
 )
 
 say() { echo "$*"; }
@@ -149,6 +152,8 @@ start_instance() {
     port_open "$management" && die "$name: management port $management is taken by a process this script did not start"
     local args=()
     mapfile -t args < <(settings)
+    # The console is a client of the API: it reaches every role through the gateway.
+    [[ $roles == console ]] && args+=("--Console:ApiBaseUrl=http://$HOST:$PORT")
     mkdir -p "$STATE/data/$name"
     ASPNETCORE_ENVIRONMENT=Production nohup dotnet "$dll" --urls "http://$HOST:$port" \
         "--Telemetry:ManagementUrl=http://$HOST:$management" "--Promotion:Roles=$roles" \

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Manage the local services the test suite talks to, without systemd or Docker.
 #
-#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx]
+#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [chromium]
 #
-# No service names means "mariadb". "all" means the first four. nginx is only
-# installed: each gateway (scripts/cluster.sh, the gateway tests) runs its own
-# nginx with its own configuration and ports, so there is no shared one to start.
+# No service names means "mariadb". "all" means the first four. nginx and chromium
+# are only installed: each gateway (scripts/cluster.sh, the gateway tests) runs its
+# own nginx with its own configuration and ports, and the console's browser tests
+# start their own headless Chromium, so there is no shared one to start.
 # `start` installs missing Debian packages, then starts each requested service
 # on 127.0.0.1 unless its port already answers, and waits until it is ready.
 # `stop` only stops processes this script started (by the PIDs it recorded).
@@ -23,6 +24,7 @@ CLICKHOUSE_TCP_PORT=${PROMO_CLICKHOUSE_TCP_PORT:-9000}
 WAIT_SECONDS=${PROMO_SERVICES_WAIT:-60}
 
 ALL_SERVICES=(mariadb redis nats clickhouse)
+INSTALL_ONLY=(nginx chromium) # installed, never started here
 
 # ---------------------------------------------------------------- helpers
 
@@ -30,7 +32,7 @@ say() { echo "$*"; }
 die() { echo "services.sh: error: $*" >&2; exit 1; }
 
 usage() {
-    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [all]" >&2
+    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [chromium] [all]" >&2
     exit 2
 }
 
@@ -105,6 +107,8 @@ package_of() {
         nats) echo nats-server ;;
         clickhouse) echo clickhouse-server ;;
         nginx) echo nginx-core ;;
+        # with the CJK fonts the console's Chinese pages (and their screenshots) are drawn with
+        chromium) echo chromium fonts-noto-cjk ;;
     esac
 }
 
@@ -116,8 +120,9 @@ package_installed() {
 ensure_packages() {
     local svc pkg missing=()
     for svc in "$@"; do
-        pkg=$(package_of "$svc")
-        package_installed "$pkg" || missing+=("$pkg")
+        for pkg in $(package_of "$svc"); do
+            package_installed "$pkg" || missing+=("$pkg")
+        done
     done
     ((${#missing[@]})) || return 0
 
@@ -354,6 +359,16 @@ nginx_binary() {
     if command -v nginx >/dev/null 2>&1; then nginx "$@"; else /usr/sbin/nginx "$@"; fi
 }
 
+install_only() { [[ " ${INSTALL_ONLY[*]} " == *" $1 "* ]]; }
+
+# What an installed-only service is (its version), or that it is missing.
+describe_installed() {
+    case $1 in
+        nginx) nginx_binary -v 2>&1 ;;
+        chromium) chromium --version 2>/dev/null || echo "chromium: not runnable" ;;
+    esac
+}
+
 # ---------------------------------------------------------------- actions
 
 pattern_of() {
@@ -425,7 +440,7 @@ main() {
     ((${#services[@]})) || services=(mariadb)
     if [[ " ${services[*]} " == *" all "* ]]; then services=("${ALL_SERVICES[@]}"); fi
     for svc in "${services[@]}"; do
-        [[ " ${ALL_SERVICES[*]} nginx " == *" $svc "* ]] || die "unknown service '$svc' (known: ${ALL_SERVICES[*]} nginx)"
+        [[ " ${ALL_SERVICES[*]} ${INSTALL_ONLY[*]} " == *" $svc "* ]] || die "unknown service '$svc' (known: ${ALL_SERVICES[*]} ${INSTALL_ONLY[*]})"
     done
 
     mkdir -p "$STATE_DIR"
@@ -433,16 +448,18 @@ main() {
         start)
             ensure_packages "${services[@]}"
             for svc in "${services[@]}"; do
-                if [[ $svc == nginx ]]; then say "nginx: installed ($(nginx_binary -v 2>&1))"; else start_service "$svc"; fi
+                if install_only "$svc"; then say "$svc: installed ($(describe_installed "$svc"))"; else start_service "$svc"; fi
             done
             ;;
         stop)
-            for svc in "${services[@]}"; do [[ $svc == nginx ]] || stop_service "$svc"; done
+            for svc in "${services[@]}"; do install_only "$svc" || stop_service "$svc"; done
             ;;
         status)
             for svc in "${services[@]}"; do
-                if [[ $svc == nginx ]]; then
-                    if package_installed "$(package_of nginx)"; then say "nginx      installed"; else say "nginx      not installed"; fi
+                if install_only "$svc"; then
+                    local pkg state=installed
+                    for pkg in $(package_of "$svc"); do package_installed "$pkg" || state="not installed"; done
+                    printf '%-10s %s\n' "$svc" "$state"
                 else
                     status_service "$svc"
                 fi

@@ -39,7 +39,7 @@ internal sealed record CommandLine(string Command, IReadOnlyList<KeyValuePair<st
     private static readonly HashSet<string> KnownKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Promotion", "Engine", "Distribution", "Messaging", "Search", "Settlement", "Clearing", "Telemetry", "RateLimits", "ForwardedHeaders",
-        "Logging", "Kestrel", "AllowedHosts", "urls", "http_ports", "https_ports", "https_port", "environment", "applicationName",
+        "Console", "Logging", "Kestrel", "AllowedHosts", "urls", "http_ports", "https_ports", "https_port", "environment", "applicationName",
         "contentRoot", "webroot", "detailedErrors", "shutdownTimeoutSeconds", "suppressStatusMessages", "captureStartupErrors",
         "preventHostingStartup", "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "preferHostingUrls", "hostBuilder",
     };

@@ -16,6 +16,7 @@ using PromotionEngine.Platform.Web;
 using PromotionEngine.Platform.Web.Document;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
+using PromotionEngine.WebConsole;
 using Scalar.AspNetCore;
 
 // One deployable, many roles: `serve` (the default) runs the modules named by Promotion:Roles;
@@ -70,7 +71,7 @@ static async Task<int> RunAsync(CommandLine line)
     if (command == "event-schemas") return EventSchemasCommand.Run(line.Argument!); // the JSON Schema of the envelope and of every public event
     if (command == "roles") // what each role serves, read from a process composed for that role alone (never started)
     {
-        return RolesCommand.Run(line.Options, Program.Modules, role =>
+        return RolesCommand.Run(line.Options, Program.RoleNames, role =>
         {
             var (one, oneOptions) = Prepare([.. line.Settings, $"--{PromotionOptions.Section}:Roles={role}"]);
             var (app, services, roles) = Compose(one, oneOptions);
@@ -121,7 +122,7 @@ static (WebApplicationBuilder Builder, PromotionOptions Options) Prepare(string[
 // served, the pipeline. The server runs it; the `roles` command builds one per role and reads what it would serve.
 static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(WebApplicationBuilder builder, PromotionOptions options)
 {
-    var roles = Roles.Parse(options.Roles, Program.Modules);
+    var roles = Roles.Parse(options.Roles, Program.RoleNames);
     builder.Logging.AddPromotionLogs(builder.Configuration, builder.Environment); // JSON lines on stdout outside Development
     var telemetry = TelemetryOptions.Read(builder.Configuration);
     var management = ManagementPort.Listen(builder, telemetry);
@@ -150,6 +151,8 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     if (roles.Serves(SearchModule.Name)) builder.Services.AddSearchWorkers();
     builder.Services.AddClearing(options.DataDirectory);
     if (roles.Serves(ClearingModule.Name)) builder.Services.AddClearingWorkers();
+    if (roles.Serves(ConsoleModule.Name))
+        builder.Services.AddWebConsole(builder.Configuration, builder.Environment.IsDevelopment() ? DevelopmentTokens(options) : null);
 
     var app = builder.Build();
 
@@ -163,6 +166,7 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     app.UseAuthorization();
     app.UseBusinessLogScopes(); // the caller's and the route's business ids on every line the request writes
     app.UseKeyedRequests(); // Idempotency-Key of the state-changing endpoints that take one (src/Platform/Web/KeyedRequestsMiddleware.cs)
+    if (roles.Serves(ConsoleModule.Name)) app.UseAntiforgery(); // the console's forms; the API takes no cookie, so none of it needs a token
 
     app.MapOpenApi().AllowAnonymous();
     app.MapScalarApiReference().AllowAnonymous();
@@ -177,8 +181,20 @@ static (WebApplication App, IServiceCollection Services, Roles Roles) Compose(We
     if (roles.Serves(DistributionModule.Name)) app.MapDistribution();
     if (roles.Serves(SearchModule.Name)) app.MapSearch();
     if (roles.Serves(ClearingModule.Name)) app.MapClearing();
+    if (roles.Serves(ConsoleModule.Name)) app.MapWebConsole();
 
     return (app, builder.Services, roles);
+}
+
+// The console's development sign-in mints API tokens with the data folder's key: only on the embedded default (no authority, no
+// configured key) in Development. With either configured, or in any other environment, there is no minter, and the console offers
+// no development sign-in.
+static Func<CallerRole, string, string>? DevelopmentTokens(PromotionOptions options)
+{
+    if (!string.IsNullOrWhiteSpace(options.Auth.Authority) || !string.IsNullOrWhiteSpace(options.Auth.SigningKey)) return null;
+    var issuer = new Lazy<TokenIssuer>(() =>
+        new TokenIssuer(SigningKeys.Resolve(options.Auth, options.DataDirectory), options.Auth.Issuer, options.Auth.Audience, TimeProvider.System));
+    return (role, id) => issuer.Value.Issue(role, id, TimeSpan.FromMinutes(10));
 }
 
 /// <summary>The entry point, visible to WebApplicationFactory in the system tests.</summary>
@@ -187,6 +203,9 @@ public partial class Program
     /// <summary>The modules of this build, by the names Promotion:Roles takes.</summary>
     internal static readonly string[] Modules =
         [MerchantAdminModule.Name, EngineModule.Name, DistributionModule.Name, SettlementModule.Name, SearchModule.Name, ClearingModule.Name];
+
+    /// <summary>What Promotion:Roles takes: the modules and the web console (a client of their API, served beside them).</summary>
+    internal static readonly string[] RoleNames = [.. Modules, ConsoleModule.Name];
 
     /// <summary>The modules' authorization policies, each with the one role it lets in.</summary>
     internal static readonly (string Policy, CallerRole Role)[] Policies =

@@ -6,6 +6,7 @@ using PromotionEngine.Engine;
 using PromotionEngine.MerchantAdmin;
 using PromotionEngine.Search;
 using PromotionEngine.Settlement;
+using PromotionEngine.WebConsole;
 using ArchitectureModel = ArchUnitNET.Domain.Architecture;
 
 namespace PromotionEngine.Architecture.Tests;
@@ -20,12 +21,13 @@ internal static class Assemblies
     public static readonly Assembly Settlement = typeof(SettlementModule).Assembly;
     public static readonly Assembly Search = typeof(SearchModule).Assembly;
     public static readonly Assembly Clearing = typeof(ClearingModule).Assembly;
+    public static readonly Assembly WebConsole = typeof(ConsoleModule).Assembly;
 
     /// <summary>Platform has no public type: found by name, as the Host loads it.</summary>
     public static readonly Assembly Platform = Assembly.Load("PromotionEngine.Platform");
     public static readonly Assembly Host = typeof(Program).Assembly;
 
-    public static readonly Assembly[] Modules = [Engine, Admin, Distribution, Settlement, Search, Clearing];
+    public static readonly Assembly[] Modules = [Engine, Admin, Distribution, Settlement, Search, Clearing, WebConsole];
 
     public static readonly Assembly[] Ours = [Kernel, Contracts, .. Modules, Platform, Host];
 
@@ -39,6 +41,7 @@ internal static class Assemblies
         "Settlement" => Settlement,
         "Search" => Search,
         "Clearing" => Clearing,
+        "WebConsole" => WebConsole,
         "Platform" => Platform,
         "Host" => Host,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not one of our assemblies."),

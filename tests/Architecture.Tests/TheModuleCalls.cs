@@ -39,7 +39,7 @@ public class TheModuleCalls
         Assert.Contains(calls.Edges, e => e is { From: "settlement", To: "merchant-admin" } && e.Ports.Contains("ICouponPricingTerms"));
         Assert.Contains(calls.Edges, e => e is { From: "distribution", To: "engine" } && e.Ports.Contains("ICouponDistribution"));
         Assert.Contains(calls.Edges, e => e is { From: "search", To: "engine" } && e.Ports.Contains("IUserClaimCounts"));
-        Assert.Equal(["clearing", "distribution", "engine", "merchant-admin", "search", "settlement"],
+        Assert.Equal(["clearing", "console", "distribution", "engine", "merchant-admin", "search", "settlement"],
             TheModuleProjects.ReferencedProjects(TheModuleProjects.Project("Host")).Intersect(TheModuleProjects.ModuleNames())
                 .Select(Assemblies.Named).Select(ModuleCalls.ModuleName).Order(StringComparer.Ordinal));
     }

@@ -9,7 +9,7 @@ namespace PromotionEngine.Architecture.Tests;
 /// </summary>
 public class ThePlatform
 {
-    private static readonly string[] ModuleNames = ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search", "Clearing"];
+    private static readonly string[] ModuleNames = ["Engine", "MerchantAdmin", "Distribution", "Settlement", "Search", "Clearing", "WebConsole"];
 
     public static TheoryData<string> Modules() => [.. ModuleNames];
 

@@ -19,8 +19,8 @@ public sealed class RoleEndpoints : IAsyncLifetime
     private readonly Dictionary<string, IReadOnlySet<string>> _public = new(StringComparer.Ordinal);
     private readonly HashSet<string> _management = new(StringComparer.Ordinal);
 
-    /// <summary>Every module, by the names Promotion:Roles takes.</summary>
-    public static IReadOnlyList<string> Roles => Program.Modules;
+    /// <summary>Every role, by the names Promotion:Roles takes: the modules and the web console.</summary>
+    public static IReadOnlyList<string> Roles => Program.RoleNames;
 
     /// <summary>The route patterns of the public endpoints a process given these roles ("all" or one module) serves.</summary>
     public IReadOnlySet<string> PublicOf(string roles) => _public[roles];

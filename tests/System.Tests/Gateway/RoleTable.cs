@@ -10,7 +10,7 @@ namespace PromotionEngine.System.Tests.Gateway;
 /// </summary>
 public sealed class RoleTable
 {
-    private static readonly string[] Modules = ["merchant-admin", "engine", "distribution", "settlement", "search", "clearing"];
+    private static readonly string[] Modules = ["merchant-admin", "engine", "distribution", "settlement", "search", "clearing", "console"];
 
     [Fact]
     public async Task Each_role_lists_its_own_endpoints_workers_and_consumers_and_no_other_roles()
@@ -35,6 +35,8 @@ public sealed class RoleTable
         Assert.Contains("CouponSweeper", roles["engine"].Workers);
         Assert.Contains("settlement.order-saga", roles["settlement"].Consumers);
         Assert.Contains(("GET", "/api/v1/operator/clearing"), roles["clearing"].Endpoints);
+        Assert.Contains(("GET", "/console/templates"), roles["console"].Endpoints);
+        Assert.DoesNotContain(roles["merchant-admin"].Endpoints, e => e.Route.StartsWith("/console", StringComparison.Ordinal));
         Assert.Contains(("GET", "/api/v1/merchant/analytics/activity"), roles["clearing"].Endpoints);
         Assert.Contains("IngestionWorker", roles["clearing"].Workers);
         Assert.DoesNotContain("IngestionWorker", roles["search"].Workers);

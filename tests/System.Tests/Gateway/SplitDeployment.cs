@@ -29,8 +29,8 @@ public sealed class SplitDeployment(ITestOutputHelper output)
         await using var cluster = await Cluster.StartAsync();
         var status = await cluster.StatusAsync();
         output.WriteLine(status);
-        Assert.Equal(5, status.Split('\n').Count(line => line.Contains(" ready (worker number ", StringComparison.Ordinal)));
-        Assert.Equal(5, status.Split('\n').Select(line => line.Split("worker number ").ElementAtOrDefault(1)).OfType<string>().Distinct().Count());
+        Assert.Equal(6, status.Split('\n').Count(line => line.Contains(" ready (worker number ", StringComparison.Ordinal)));
+        Assert.Equal(6, status.Split('\n').Select(line => line.Split("worker number ").ElementAtOrDefault(1)).OfType<string>().Distinct().Count());
 
         await TheLifecycleWorksThroughTheGatewayAsync(cluster);
         await AStormSurvivesAnEngineKilledAsync(cluster);

@@ -71,8 +71,8 @@ public sealed class Cluster : IAsyncDisposable
         // nginx workers (nobody, when root starts it) must reach the body buffers under this folder
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(state, (UnixFileMode)0b111_101_101);
         var database = "promo_test_cluster_" + Guid.NewGuid().ToString("N")[..8];
-        var port = FreeRange(17); // the gateway, five public and five management ports (PORT+1…, PORT+11…), Prometheus
-        var prometheusPort = port + 16;
+        var port = FreeRange(18); // the gateway, six public and six management ports (PORT+1…, PORT+11…), Prometheus
+        var prometheusPort = port + 17;
         return new Cluster(new Dictionary<string, string>
         {
             ["PROMO_CLUSTER_DIR"] = state,

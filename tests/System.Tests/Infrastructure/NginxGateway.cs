@@ -18,6 +18,7 @@ public sealed class NginxGateway : IAsyncDisposable
         ["settlement"] = "promo_settlement",
         ["search"] = "promo_search",
         ["clearing"] = "promo_clearing",
+        ["console"] = "promo_console",
     };
 
     private readonly Process _process;

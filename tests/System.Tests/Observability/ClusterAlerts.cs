@@ -20,7 +20,7 @@ public sealed class ClusterAlerts(ITestOutputHelper output)
         await using var cluster = await Cluster.StartAsync();
         using var prometheus = new PrometheusApi(cluster.Prometheus);
         var instances = await cluster.ManagementAddressesAsync();
-        Assert.Equal(5, instances.Count);
+        Assert.Equal(6, instances.Count);
         var killed = instances["engine-1"];
 
         var targets = await Eventually(prometheus.TargetsAsync,

@@ -1,0 +1,21 @@
+namespace PromotionEngine.WebConsole;
+
+/// <summary>Where the console's pages are.</summary>
+internal static class ConsolePaths
+{
+    public const string Root = "/console";
+    public const string SignIn = "/console/sign-in";
+    public const string SignOut = "/console/sign-out";
+    public const string Templates = "/console/templates";
+    public const string NewTemplate = "/console/templates/new";
+    public const string Operations = "/console/operations";
+
+    public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";
+
+    /// <summary>A local path to come back to after signing in; anything else (another host, a scheme) is the console's home.</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url.StartsWith(Root, StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.Contains('\\', StringComparison.Ordinal)
+            ? url
+            : Root;
+}
