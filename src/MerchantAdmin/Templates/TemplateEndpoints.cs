@@ -80,7 +80,7 @@ internal static class TemplateEndpoints
             .Example(TemplateExamples.Terminated);
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory")
             .WithSummary("A template's audit trail")
-            .WithDescription("Every change of the template, newest first: who (the token's subject), when, the operation, and the "
+            .WithDescription("Every change of the template, oldest first (the cursor pages forward in time): who (the token's subject), when, the operation, and the "
                 + "members before and after.")
             .Answers<Page<TemplateHistoryEntry>>(StatusCodes.Status200OK, "A page of audit entries; nextCursor is null on the last page.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound)

@@ -94,6 +94,7 @@ public sealed class MerchantConsole
             await Expect(page.Locator("#confirm-error")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-figure=status]")).ToHaveTextAsync("进行中");
             await page.CheckAsync("#confirm");
+            var dayBefore = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await page.Locator("button.danger").ClickAsync();
             await Expect(page.Locator("[data-figure=status]")).ToHaveTextAsync("已终止");
             // The audit trail, oldest first as the API answers it: the creation, then the termination as a before/after diff.
@@ -101,7 +102,10 @@ public sealed class MerchantConsole
             var terminated = page.Locator("article.history", new() { HasText = "终止" });
             await Expect(terminated.Locator("tbody tr")).ToHaveCountAsync(1); // only what changed: the time it was terminated
             await Expect(terminated.Locator("tbody tr th")).ToHaveTextAsync("terminatedAt");
-            await Expect(terminated.Locator("tbody tr ins")).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            // The day it was terminated (UTC), either side of a midnight the run may cross.
+            var dayAfter = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await Expect(terminated.Locator("tbody tr ins")).ToContainTextAsync(
+                new System.Text.RegularExpressions.Regex($"{dayBefore}|{dayAfter}"));
             await Browser.AssertAccessibleAsync(page);
 
             // The list finds it by its name's start and status; in English when chosen, on a phone.
