@@ -34,6 +34,7 @@ public class TheTemplateFields
         ["UpdatedAt"] = "not a pricing term",
         ["Funding"] = "who pays the discount does not change what it is: clearing's, from the template events",
         ["PlatformShareBps"] = "who pays the discount does not change what it is: clearing's, from the template events",
+        ["AudienceId"] = "who may claim, not what the coupon takes off",
     };
 
     private static readonly Dictionary<string, Copy> Copies = new()
@@ -55,6 +56,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's; not in the search API's shape",
                 ["Funding"] = "who pays is clearing's; not in the search API's shape",
                 ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
+                ["AudienceId"] = "a merchant's audience is its own business; not in the search API's shape",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -72,6 +74,7 @@ public class TheTemplateFields
                 ["Priority"] = "stacking terms are settlement's",
                 ["Funding"] = "who pays is between merchant and platform, not a shopper's view",
                 ["PlatformShareBps"] = "who pays is between merchant and platform, not a shopper's view",
+                ["AudienceId"] = "applied: a template for an audience is exposed to its members only",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -93,7 +96,7 @@ public class TheTemplateFields
             new()
             {
                 ["TemplateId"] = "Id", ["MerchantId"] = "Merchant", ["TerminatedAt"] = "Terminated",
-                ["ValidityAfterClaimSeconds"] = "ValidityAfterClaim",
+                ["ValidityAfterClaimSeconds"] = "ValidityAfterClaim", ["AudienceId"] = "Audience",
             },
             new()
             {
@@ -121,6 +124,7 @@ public class TheTemplateFields
     private static readonly Dictionary<string, string> AggregateNames = new()
     {
         ["Id"] = "TemplateId", ["Merchant"] = "MerchantId", ["Kind"] = "Scope", ["ValidityAfterClaim"] = "ValidityAfterClaimSeconds",
+        ["Audience"] = "AudienceId",
     };
 
     private static readonly string[] AggregateValueObjects = ["CouponScope", "Benefit"];

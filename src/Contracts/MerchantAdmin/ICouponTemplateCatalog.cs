@@ -11,7 +11,7 @@ public interface ICouponTemplateCatalog
     Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct);
 }
 
-/// <summary>The facts about a template that deciding a claim or a price needs.</summary>
+/// <summary>The facts about a template that deciding a claim or a price needs; Audience: only its members may claim (null: anyone).</summary>
 public sealed record CouponTemplateSnapshot(
     TemplateId Id,
     MerchantId Merchant,
@@ -22,4 +22,5 @@ public sealed record CouponTemplateSnapshot(
     TimeSpan? ValidityAfterClaim,
     long Stock,
     int PerUserLimit,
-    int Version);
+    int Version,
+    AudienceId? Audience = null);

@@ -40,6 +40,7 @@ internal sealed class ClaimCoupon(
         ClaimOutcome.OutOfStock => "out_of_stock",
         ClaimOutcome.LimitReached => "limit_reached",
         ClaimOutcome.KeyReused => "key_reused",
+        ClaimOutcome.NotInAudience => "not_in_audience",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -57,6 +58,7 @@ internal sealed class ClaimCoupon(
             GateDecision.NotStarted => new ClaimOutcome.NotStarted(template.ValidFrom),
             GateDecision.Ended => new ClaimOutcome.Ended(),
             GateDecision.Terminated => new ClaimOutcome.Terminated(),
+            GateDecision.NotInAudience => new ClaimOutcome.NotInAudience(template.Audience!.Value),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }

@@ -73,6 +73,7 @@ internal static class AuditValues
         ["priority"] = s.Priority,
         ["funding"] = s.Funding,
         ["platformShareBps"] = s.PlatformShareBps,
+        ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

@@ -31,6 +31,7 @@ internal sealed class CouponTemplate
         Priority = definition.Priority;
         Funding = definition.Funding;
         PlatformShareBps = definition.PlatformShareBps;
+        Audience = definition.Audience;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -59,6 +60,10 @@ internal sealed class CouponTemplate
     public FundingKind Funding { get; }
 
     public int PlatformShareBps { get; }
+
+    /// <summary>Only the members of this audience may claim (null: anyone); fixed at creation, like the other terms of who gets it.</summary>
+    public AudienceId? Audience { get; }
+
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }

@@ -39,5 +39,5 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
     private static CouponTemplateSnapshot Snapshot(CouponTemplate t) =>
         new(
             t.Id, t.Merchant, t.Currency, t.TerminatedAt is not null, t.ValidFrom,
-            t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version);
+            t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version, t.Audience);
 }

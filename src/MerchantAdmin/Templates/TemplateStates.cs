@@ -17,5 +17,6 @@ internal static class TemplateStates
         t.Scope.ProductIds, t.Scope.CategoryIds, WireNames.Of(t.Benefit.Type), t.Benefit.DiscountAmount, t.Benefit.ThresholdAmount,
         t.Benefit.PercentOff, t.Benefit.MaxDiscountAmount, t.ValidFrom, t.ValidUntil,
         t.ValidityAfterClaim is { } v ? (long)v.TotalSeconds : null, t.Stock, t.PerUserLimit, t.TerminatedAt, version, t.CreatedAt, t.UpdatedAt,
-        t.Exclusive, t.Priority, WireNames.Of(t.Funding), t.PlatformShareBps);
+        t.Exclusive, t.Priority, WireNames.Of(t.Funding), t.PlatformShareBps,
+        t.Audience?.Value);
 }

@@ -29,7 +29,8 @@ internal sealed record IndexedTemplate(
     bool Ended,
     int Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    long? AudienceId = null)
 {
     public const string Platform = "PLATFORM";
 
@@ -37,7 +38,7 @@ internal sealed record IndexedTemplate(
     public static IndexedTemplate From(TemplateState s, bool ended) => new(
         s.TemplateId, s.MerchantId, s.Name, s.Description, s.Currency, s.Scope, s.ShopId, s.ProductIds, s.CategoryIds, s.Type,
         s.DiscountAmount, s.ThresholdAmount, s.PercentOff, s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.Stock, s.PerUserLimit,
-        s.TerminatedAt, ended, s.Version, s.CreatedAt, s.UpdatedAt);
+        s.TerminatedAt, ended, s.Version, s.CreatedAt, s.UpdatedAt, s.AudienceId);
 
     public TemplateRevision Revision => new(Version, Ended);
 

@@ -42,7 +42,10 @@ public sealed record CreateTemplateRequest(
     string? Funding = null,
     [property: Description("The platform's part of the discount in basis points: 0 with MERCHANT, 10000 with PLATFORM (either may be "
         + "left out), 1 to 9999 with SPLIT (required there)."), Range(0, 10_000)]
-    int? PlatformShareBps = null);
+    int? PlatformShareBps = null,
+    [property: Description("Only the users of this audience (POST /api/v1/merchant/audiences, the merchant's own) may claim it and see it "
+        + "offered; absent: anyone. Fixed at creation.")]
+    long? AudienceId = null);
 
 public sealed record TemplateResponse(
     string Id,
@@ -72,7 +75,8 @@ public sealed record TemplateResponse(
     int Priority = 0,
     [property: AllowedValues("MERCHANT", "PLATFORM", "SPLIT"), Description("Who funds the discount.")] string Funding = "MERCHANT",
     [property: Description("The platform's part of the discount in basis points (0 to 10000); the merchant bears the rest."), Range(0, 10_000)]
-    int PlatformShareBps = 0);
+    int PlatformShareBps = 0,
+    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null);
 
 /// <summary>
 /// PATCH /api/v1/merchant/templates/{id}: the members given change, the others stay (at least one). Every other member of the

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
@@ -14,7 +15,8 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
 internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCounters counters, ClaimGroupCommit commits,
-    IExactClaimGate database, IUserCoupons coupons, EngineMetrics metrics, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
+    IExactClaimGate database, IUserCoupons coupons, EngineMetrics metrics, TimeProvider clock, IOptions<EngineOptions> options,
+    IAudiences audiences) : IClaimGate
 {
     /// <summary>How long a repeated key waits for its first request's coupon to be stored before answering 503.</summary>
     private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(5);
@@ -30,13 +32,15 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         var coupon = ticket.Coupon;
         var template = ticket.Template;
         var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id);
-        RedisKey[] scriptKeys = [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation];
+        RedisKey[] scriptKeys = [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation, keys.AudienceMembers];
         RedisValue[] args =
         [
             coupon.User.Value, UtcMillis.From(ticket.Now), UtcMillis.From(template.ValidFrom), UtcMillis.From(template.ValidUntil),
             template.Terminated ? 1 : 0, template.Stock, template.PerUserLimit, coupon.Id.Value,
-            (long)options.Value.Redis.KeyMemory.TotalMilliseconds,
+            (long)options.Value.Redis.KeyMemory.TotalMilliseconds, template.Audience?.ToString() ?? "",
         ];
+        var audience = template.Audience is { } a ? new TemplateAudience(a, template.Merchant) : (TemplateAudience?)null;
+        var admitted = false;
 
         var deadline = DateTime.UtcNow + LoadWait;
         while (DateTime.UtcNow < deadline)
@@ -47,7 +51,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             switch (answer)
             {
                 case "LOAD":
-                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, ct));
+                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, ct));
                     continue;
                 case "DUP":
                     var prior = (string)result[1]!;
@@ -56,6 +60,11 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                     continue; // the earlier grant was taken back or orphaned: decide afresh
                 case "OK":
                     return await StoreAsync(ticket, scriptKeys, (string)result[1]!);
+                case "NOT_IN_AUDIENCE" when !admitted && await InAudienceAfterAllAsync(ticket, ct):
+                    admitted = true;
+                    continue; // the copy lagged an addition: it has the user now
+                case "NOT_IN_AUDIENCE" when admitted:
+                    return await database.TryClaimAsync(ticket, ct); // the copy is being rebuilt: the database decides
                 case var refusal:
                     return await RefusedAsync(ticket, refusal);
             }
@@ -78,6 +87,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             "ENDED" => new GateDecision.Ended(),
             "OUT_OF_STOCK" => new GateDecision.OutOfStock(),
             "LIMIT" => new GateDecision.LimitReached(),
+            "NOT_IN_AUDIENCE" => new GateDecision.NotInAudience(),
             _ => throw new InvalidOperationException($"The claim script answered '{refusal}'."),
         };
     }
@@ -92,6 +102,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         "NOT_STARTED" => "not_started",
         "ENDED" => "ended",
         "TERMINATED" => "terminated",
+        "NOT_IN_AUDIENCE" => "not_in_audience",
         _ => "unknown", // a bounded label even if the script ever answers something new
     };
 
@@ -112,6 +123,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         await UndoAsync(ticket.Coupon.User, scriptKeys, requestValue, generation);
         // Redis allowed what the database refused: the cache is behind (rebuilt while grants were in flight).
         // Raise it to what the database proved, so the next claims are refused in Redis.
+        if (decision is GateDecision.NotInAudience)
+            await CorrectAudienceAsync(ticket, member: false); // the copy lagged a removal
         if (decision is GateDecision.OutOfStock or GateDecision.LimitReached)
         {
             var template = ticket.Template;
@@ -119,6 +132,25 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                 template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
         }
         return decision;
+    }
+
+    /// <summary>
+    /// Audiences: Redis's copy said no; the members' table is the truth (a copy may lag a change whose commit it was not told of).
+    /// One primary-key probe, on this refusal's path only. A member is put into the copy.
+    /// </summary>
+    private async Task<bool> InAudienceAfterAllAsync(ClaimTicket ticket, CancellationToken ct)
+    {
+        var template = ticket.Template;
+        if (!await audiences.IsMemberAsync(template.Audience!.Value, template.Merchant, ticket.Coupon.User, ct)) return false;
+        await CorrectAudienceAsync(ticket, member: true);
+        return true;
+    }
+
+    private Task CorrectAudienceAsync(ClaimTicket ticket, bool member)
+    {
+        var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, ticket.Template.Id);
+        return RedisCallAsync(() => ClaimScripts.AudienceChanged.EvaluateAsync(
+            redis.GetDatabase(), [keys.Issued, keys.Loading, keys.AudienceMembers], [member ? "ADD" : "REMOVE", ticket.Coupon.User.Value]));
     }
 
     private Task UndoAsync(UserId user, RedisKey[] scriptKeys, string requestValue, string generation) =>

@@ -29,11 +29,11 @@ internal sealed class RedisScript(string text)
     }
 }
 
-internal static class ClaimScripts
+internal static partial class ClaimScripts
 {
     /// <summary>
-    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation.
-    /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms).
+    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation, audience members.
+    /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms), audience id ('' for none).
     /// The request key is looked at first, so a retry gets its coupon even after the window closed; it
     /// holds "couponId:generation" so an orphaned grant can be taken back from the counters it went into.
     /// The limit is checked before stock, as the database gate does.
@@ -47,6 +47,9 @@ internal static class ClaimScripts
         local now = tonumber(ARGV[2])
         if now < tonumber(ARGV[3]) then return {'NOT_STARTED'} end
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
+        -- ---- audiences (docs/audiences.md): a template for an audience grants only its members (KEYS[5], loaded with the counters)
+        if ARGV[10] ~= '' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then return {'NOT_IN_AUDIENCE'} end
+        -- ---- end of audiences
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end
         if tonumber(issued) >= tonumber(ARGV[6]) then return {'OUT_OF_STOCK'} end

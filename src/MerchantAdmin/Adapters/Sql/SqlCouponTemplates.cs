@@ -14,7 +14,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
     private const string Columns =
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
-        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps";
+        "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, audience_id";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps)",
+            "@Funding, @PlatformShareBps, @AudienceId)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -153,6 +153,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public int Priority { get; init; }
         public string Funding { get; init; } = "";
         public int PlatformShareBps { get; init; }
+        public long? AudienceId { get; init; }
 
         public static TemplateRow From(CouponTemplate t) => new()
         {
@@ -183,6 +184,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             Priority = t.Priority,
             Funding = WireNames.Of(t.Funding),
             PlatformShareBps = t.PlatformShareBps,
+            AudienceId = t.Audience?.Value,
         };
 
         public CouponTemplate ToTemplate()
@@ -197,7 +199,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
-                PlatformShareBps);
+                PlatformShareBps, AudienceId is { } audience ? new AudienceId(audience) : null);
             return CouponTemplate.Restore(new TemplateId(Id), new MerchantId(MerchantId), definition, UtcMillis.ToTime(TerminatedAt),
                 UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt), Version);
         }

@@ -8,6 +8,7 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// points; validityAfterClaimSeconds null when coupons live until the template ends. Exclusive and Priority are the
 /// stacking terms (docs/settlement.md). Funding says who pays the discount (<see cref="FundingKinds"/>): PlatformShareBps is the
 /// platform's part in basis points (0 for MERCHANT, 10000 for PLATFORM, 1–9999 for SPLIT); the merchant pays the rest.
+/// AudienceId: only the members of that audience may claim (null: anyone; docs/audiences.md).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -36,7 +37,8 @@ public sealed record TemplateState(
     bool Exclusive = false,
     int Priority = 0,
     string Funding = FundingKinds.Merchant,
-    int PlatformShareBps = 0);
+    int PlatformShareBps = 0,
+    long? AudienceId = null);
 
 /// <summary>Who funds a template's discount (商家承担 / 平台补贴 / a split). Part of the template's audited terms.</summary>
 public static class FundingKinds
