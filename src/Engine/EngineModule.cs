@@ -76,6 +76,7 @@ public static class EngineModule
         services.AddSingleton<IAudienceMembership>(sp => sp.GetRequiredService<SqlAudiences>()); // merchant-admin and search ask it
         services.AddSingleton<CreateAudience>();
         services.AddSingleton<ChangeAudienceMembers>();
+        services.AddSingleton<IAudienceMembers, AudienceMembersPort>(); // distribution adds a merchant's file through it
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();

@@ -136,6 +136,45 @@ public abstract class AudienceApi(EngineApp app)
     private static (long Added, long Removed, long Members) Counts(JsonElement change) =>
         (change.GetProperty("added").GetInt64(), change.GetProperty("removed").GetInt64(), change.GetProperty("members").GetInt64());
 
+    private Task<HttpResponseMessage> UploadAsync(string audience, string csv, HttpClient? merchant = null)
+    {
+        var file = new ByteArrayContent(global::System.Text.Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new global::System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        return (merchant ?? Merchant).PostAsync($"/api/v1/merchant/audiences/{audience}/file",
+            new MultipartFormDataContent { { file, "file", "vip.csv" } });
+    }
+
+    [Fact]
+    public async Task A_file_adds_its_users_counts_the_rows_without_one_and_a_second_upload_adds_only_whom_it_missed()
+    {
+        long a = EngineApp.NewId(), b = EngineApp.NewId(), c = EngineApp.NewId();
+        var audience = await AudienceAsync(a);
+
+        var first = await UploadAsync(audience, $"name,userId\nAnn,{a}\nBo,{b}\nBad,12x\nBo again,{b}\n");
+        var second = await UploadAsync(audience, $"uid\n{b}\n{c}\n");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var imported = await first.JsonAsync();
+        Assert.Equal((4L, 1L, 1L, 2L), (imported.GetProperty("rows").GetInt64(), imported.GetProperty("added").GetInt64(),
+            imported.GetProperty("failed").GetInt64(), imported.GetProperty("members").GetInt64()));
+        var failure = Assert.Single(imported.GetProperty("failures").EnumerateArray());
+        Assert.Equal((4L, "12x", "INVALID_USER_ID"), (failure.GetProperty("row").GetInt64(), failure.Str("value"), failure.Str("reason")));
+        Assert.Equal(3, (await second.JsonAsync()).GetProperty("members").GetInt64());
+        var template = await TemplateForAsync(audience);
+        Assert.Equal(HttpStatusCode.Created, (await app.AsUser(c).ClaimAsync(template)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_used_or_another_merchants_audience_changes_nothing()
+    {
+        var audience = await AudienceAsync();
+
+        await (await UploadAsync(audience, "name\nAnn\n")).AssertProblemAsync(HttpStatusCode.BadRequest, "RECIPIENTS_FILE_INVALID");
+        await (await UploadAsync(audience, $"uid\n{EngineApp.NewId()}\n", app.AsMerchant(EngineApp.NewId())))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "AUDIENCE_NOT_FOUND");
+        Assert.Equal(0, (await (await Merchant.GetAsync($"/api/v1/merchant/audiences/{audience}")).JsonAsync()).GetProperty("members").GetInt64());
+    }
+
     [Fact]
     public async Task A_push_is_checked_whole_and_only_services_push()
     {

@@ -18,6 +18,15 @@ internal static partial class ClaimScripts
         """);
 
     /// <summary>
+    /// Keeps the template's load lock while a large audience is copied (a copy of millions outlasts the lock's 30 s), only for
+    /// its holder. KEYS: loading. ARGV: lock token, milliseconds.
+    /// </summary>
+    public static readonly RedisScript ExtendLoad = new("""
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """);
+
+    /// <summary>
     /// Applies a committed change of members to one template's copy. A rebuild in progress may have read the members before the
     /// change: it is called off (its lock and the marker dropped), and the next claim loads again. Without a live copy there is
     /// nothing to change. KEYS: issued, loading, audience members. ARGV: ADD or REMOVE, then the users.

@@ -70,12 +70,14 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         await db.SetAddAsync(ClaimKeys.AudienceCopies(Prefix, audience.Audience), keys.Template.Value);
         var building = keys.AudienceBeingBuilt(token);
         var chunk = new List<RedisValue>(AudienceChunk);
+        var chunks = 0;
         await foreach (var user in audiences.MembersAsync(audience.Audience, audience.Merchant, ct))
         {
             chunk.Add(user);
             if (chunk.Count < AudienceChunk) continue;
             await db.SetAddAsync(building, chunk.ToArray());
             chunk.Clear();
+            if (++chunks % 20 == 0) await ClaimScripts.ExtendLoad.EvaluateAsync(db, [keys.Loading], [token, 30_000]); // every 100 000 users
         }
         if (chunk.Count > 0) await db.SetAddAsync(building, chunk.ToArray());
         await ClaimScripts.FinishAudienceLoad.EvaluateAsync(db, [keys.Loading, keys.AudienceMembers, building], [token]);
