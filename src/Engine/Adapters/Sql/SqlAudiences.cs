@@ -8,7 +8,8 @@ using PromotionEngine.Kernel.Persistence;
 namespace PromotionEngine.Engine.Adapters.Sql;
 
 /// <summary>
-/// Audiences in en_audiences, members in en_audience_members (primary key (audience_id, user_id): the claim gate's probe). A member
+/// Audiences in en_audiences, members in en_audience_members (primary key (audience_id, user_id): the claim gate's probe, and
+/// the exposure's per audience). A member
 /// counts only while the audience is the merchant's: a template of one merchant never reaches another's audience.
 /// </summary>
 internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembership
@@ -43,19 +44,20 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
     public async Task<MembersChange?> ChangeMembersAsync(
         AudienceId id, IReadOnlyList<long> add, IReadOnlyList<long> remove, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
-        // The audience's row first: concurrent changes of one audience queue on it, so each one's count is exact.
-        var touched = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE en_audiences SET updated_at = @Now, version = version + 1 WHERE id = @Id",
-            new { Id = id.Value, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
-        if (touched == 0) return null;
+        // The audience's row is updated last: concurrent changes of one audience write their members side by side and queue
+        // only for the count. Each counts the rows it inserted or deleted itself (a row another change holds is waited for,
+        // then found there or gone), so the sum stays exact.
+        if (await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM en_audiences WHERE id = @Id", new { Id = id.Value }, scope.Transaction, cancellationToken: ct)) == 0)
+            return null;
         var added = add.Count == 0 ? 0 : await db.BulkInsertAsync(
             new BulkRows("en_audience_members", ["audience_id", "user_id"], add.Select(u => new object?[] { id.Value, u }).ToList()), scope, ct);
         var removed = remove.Count == 0 ? 0 : await scope.Connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM en_audience_members WHERE audience_id = @Id AND user_id IN @Users",
             new { Id = id.Value, Users = remove.ToArray() }, scope.Transaction, cancellationToken: ct));
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE en_audiences SET members = members + @Delta WHERE id = @Id",
-            new { Id = id.Value, Delta = added - removed }, scope.Transaction, cancellationToken: ct));
+            "UPDATE en_audiences SET members = members + @Delta, updated_at = @Now, version = version + 1 WHERE id = @Id",
+            new { Id = id.Value, Delta = added - removed, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct));
         var members = await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT members FROM en_audiences WHERE id = @Id", new { Id = id.Value }, scope.Transaction, cancellationToken: ct));
         return new MembersChange(added, removed, members);
@@ -105,7 +107,7 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
         if (audiences.Count == 0) return new HashSet<AudienceId>();
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT audience_id FROM en_audience_members WHERE user_id = @User AND audience_id IN @Ids",
+            "SELECT audience_id FROM en_audience_members WHERE audience_id IN @Ids AND user_id = @User", // a primary-key probe per audience
             new { User = user.Value, Ids = audiences.Select(a => a.Value).ToArray() }, cancellationToken: ct));
         return rows.Select(a => new AudienceId(a)).ToHashSet();
     }

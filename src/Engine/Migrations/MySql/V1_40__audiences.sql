@@ -1,6 +1,7 @@
 -- Audiences: named sets of a merchant's users that a template may require (docs/audiences.md).
--- en_audience_members is what the database claim gate reads: one primary-key probe (audience_id, user_id) per claim.
--- The (user_id, audience_id) index answers "which of these audiences is this user in" for the exposure listing.
+-- en_audience_members is what the database claim gate reads: one primary-key probe (audience_id, user_id) per claim; "which
+-- of these audiences is this user in" (the exposure listing) is one probe per audience of the page on the same key. No second
+-- index: every member row would cost it again, and loading 10 million members is what it is sized for.
 CREATE TABLE en_audiences (
     id          BIGINT       NOT NULL,
     merchant_id BIGINT       NOT NULL,
@@ -16,6 +17,5 @@ CREATE TABLE en_audiences (
 CREATE TABLE en_audience_members (
     audience_id BIGINT NOT NULL,
     user_id     BIGINT NOT NULL,
-    PRIMARY KEY (audience_id, user_id),
-    KEY ix_en_audience_members_user (user_id, audience_id)
+    PRIMARY KEY (audience_id, user_id)
 ) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

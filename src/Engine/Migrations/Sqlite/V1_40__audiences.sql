@@ -15,4 +15,3 @@ CREATE TABLE en_audience_members (
     user_id     INTEGER NOT NULL,
     PRIMARY KEY (audience_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX ix_en_audience_members_user ON en_audience_members (user_id, audience_id);
