@@ -48,7 +48,7 @@ internal static partial class ClaimScripts
         if now < tonumber(ARGV[3]) then return {'NOT_STARTED'} end
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
         -- ---- audiences (docs/audiences.md): a template for an audience grants only its members (KEYS[5], loaded with the counters)
-        if ARGV[10] ~= '' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then return {'NOT_IN_AUDIENCE'} end
+        if (ARGV[10] or '') ~= '' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then return {'NOT_IN_AUDIENCE'} end
         -- ---- end of audiences
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end
