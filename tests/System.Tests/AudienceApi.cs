@@ -140,7 +140,7 @@ public abstract class AudienceApi(EngineApp app)
     {
         var file = new ByteArrayContent(global::System.Text.Encoding.UTF8.GetBytes(csv));
         file.Headers.ContentType = new global::System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
-        return (merchant ?? Merchant).PostAsync($"/api/v1/merchant/audiences/{audience}/file",
+        return (merchant ?? Merchant).PostAsync($"/api/v1/merchant/audience-files/{audience}",
             new MultipartFormDataContent { { file, "file", "vip.csv" } });
     }
 

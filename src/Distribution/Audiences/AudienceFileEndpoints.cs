@@ -16,7 +16,7 @@ namespace PromotionEngine.Distribution.Audiences;
 internal static class AudienceFileEndpoints
 {
     public static void MapAudienceFileEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost($"/api/v1/merchant/audiences/{RouteIds.Id}/file", UploadAsync).WithTags("Audiences").WithName("UploadAudienceFile")
+        app.MapPost($"/api/v1/merchant/audience-files/{RouteIds.Id}", UploadAsync).WithTags("Audiences").WithName("UploadAudienceFile")
             .RequireAuthorization(TaskEndpoints.MerchantPolicy).WithMetadata(AcceptsIdempotencyKey.Instance)
             .Accepts<AudienceFileForm>("multipart/form-data")
             .WithSummary("Add the users of a file to an audience")

@@ -2,7 +2,7 @@ using System.ComponentModel;
 
 namespace PromotionEngine.Contracts.Http.Distribution;
 
-/// <summary>POST /api/v1/merchant/audiences/{id}/file: what the file did to the audience.</summary>
+/// <summary>POST /api/v1/merchant/audience-files/{id}: what the file did to the audience.</summary>
 public sealed record AudienceFileResponse(
     string AudienceId,
     [property: Description("Rows after the header (blank records skipped).")] long Rows,
@@ -17,7 +17,7 @@ public sealed record AudienceFileFailureResponse(
     [property: Description("INVALID_USER_ID: not 1 to 9223372036854775807 in ASCII digits.")] string Reason);
 
 /// <summary>
-/// POST /api/v1/merchant/audiences/{id}/file, multipart/form-data, streamed by the endpoint as a distribution task's form is:
+/// POST /api/v1/merchant/audience-files/{id}, multipart/form-data, streamed by the endpoint as a distribution task's form is:
 /// this record describes its part for the OpenAPI document.
 /// </summary>
 public sealed record AudienceFileForm(
