@@ -90,7 +90,7 @@ T="bench-rb-$STAMP:{t:1}"
 redis-cli -h 127.0.0.1 SET "$T:issued" 0 >/dev/null
 NOW=$(($(date +%s) * 1000))
 taskset -c 1 redis-benchmark -h 127.0.0.1 -p 6379 -c 50 -n 300000 -r 1000000000 -q \
-  EVALSHA $SHA 4 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 \
+  EVALSHA $SHA 5 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" "$T:audience" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 "" \
   | tr "\r" "\n" | tail -n 1 | sed "s/^.*: \([0-9.]* requests per second.*\)$/redis-benchmark EVALSHA claim script: \1/"
 redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 DEL >/dev/null
 

@@ -41,6 +41,7 @@ public static class DistributionModule
         services.AddSingleton<DistributionInstance>();
         services.AddSingleton<CreateDistributionTask>();
         services.AddSingleton<TaskFormReader>();
+        services.AddSingleton<Audiences.ImportAudienceFile>();
         services.AddSingleton<ChangeTaskStatus>();
         services.AddSingleton<TaskLifecycle>();
         services.AddSingleton<ImportRecipients>();
@@ -63,6 +64,7 @@ public static class DistributionModule
     public static IEndpointRouteBuilder MapDistribution(this IEndpointRouteBuilder app)
     {
         app.MapTaskEndpoints();
+        Audiences.AudienceFileEndpoints.MapAudienceFileEndpoints(app);
         return app;
     }
 }

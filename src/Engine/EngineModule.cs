@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
@@ -54,11 +55,13 @@ public static class EngineModule
             services.AddHostedService(sp => sp.GetRequiredService<ClaimGroupCommit>()); // every role that claims needs its writer
             services.AddSingleton<IClaimGate, RedisClaimGate>();
             services.AddSingleton<IClaimCounterCache, RedisClaimCounterCache>();
+            services.AddSingleton<IAudienceCopies, RedisAudienceCopies>();
         }
         else
         {
             services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<IExactClaimGate>());
             services.AddSingleton<IClaimCounterCache, NoClaimCounterCache>();
+            services.AddSingleton<IAudienceCopies, NoAudienceCopies>();
         }
         services.AddSingleton<IOrderOperations, SqlOrderOperations>();
         // Settlement uses the same trust (quotes, settlement records): registered here with the Engine:* settings it reads.
@@ -69,6 +72,12 @@ public static class EngineModule
         });
         services.AddSingleton<ICouponIssuance, SqlCouponIssuance>();
         services.AddSingleton<IUserClaimCounts, SqlUserClaimCounts>();
+        services.AddSingleton<SqlAudiences>();
+        services.AddSingleton<IAudiences>(sp => sp.GetRequiredService<SqlAudiences>());
+        services.AddSingleton<IAudienceMembership>(sp => sp.GetRequiredService<SqlAudiences>()); // merchant-admin and search ask it
+        services.AddSingleton<CreateAudience>();
+        services.AddSingleton<ChangeAudienceMembers>();
+        services.AddSingleton<IAudienceMembers, AudienceMembersPort>(); // distribution adds a merchant's file through it
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
@@ -108,6 +117,7 @@ public static class EngineModule
         app.MapWalletEndpoints();
         app.MapClaimCounterEndpoints();
         app.MapReminderEndpoints();
+        app.MapAudienceEndpoints();
         return app;
     }
 }

@@ -225,6 +225,8 @@ public partial class Program
             + "budget with spent, reserved and remaining) and each template's campaign and own budget. MERCHANT tokens.",
         ["Claims"] = "A user claims one coupon of a template, once per Idempotency-Key; decided in the database or on the Redis flash-sale "
             + "path. USER tokens.",
+        ["Audiences"] = "Named sets of a merchant's users that a template may be limited to: the merchant names them (MERCHANT tokens), "
+            + "another system pushes their members (SERVICE tokens); only members claim and see such a template (docs/audiences.md).",
         ["Wallet"] = "The signed-in user's own coupons, newest first, each with the status the clock gives it. USER tokens.",
         ["Reminders"] = "预约提醒: remind the user before a template's claims open. USER tokens.",
         ["Checkout"] = "The order system holds (lock), spends (consume), gives back (release) and restores (refund) an order's coupons, all or "

@@ -279,6 +279,14 @@ public static class ErrorCodes
     public static readonly ErrorCode ReplayFailed = new("REPLAY_FAILED", 409, "The consumer failed again; the letter stays open.",
         """{"attempts": 6}""");
 
+    // ---- audiences (engine; docs/audiences.md)
+
+    public static readonly ErrorCode NotInAudience = new("NOT_IN_AUDIENCE", 409,
+        "The template is only for the users of an audience, and this user is not one of them.", """{"audienceId": "7340032102401"}""");
+
+    public static readonly ErrorCode AudienceNotFound = new("AUDIENCE_NOT_FOUND", 404,
+        "No such audience (for a merchant: or it is another merchant's).");
+
     // ---- the gateway (deploy/nginx/routes.conf answers these itself; no instance does)
 
     public static readonly ErrorCode UpstreamUnavailable = new("UPSTREAM_UNAVAILABLE", 502,

@@ -79,6 +79,7 @@ public static class ProblemMembers
             "The gateway's own answers (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, and NOT_FOUND, REQUEST_TOO_LARGE, RATE_LIMITED when the "
             + "gateway refuses before any instance sees the request): the request's X-Request-Id, as in the gateway's access log, "
             + "in place of traceId."),
+        new("audienceId", Id, "NOT_IN_AUDIENCE: the audience the template is for."),
     ];
 
     public static IEnumerable<ProblemMember> All => Standard.Concat(Specific);

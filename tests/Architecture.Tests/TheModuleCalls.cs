@@ -7,13 +7,15 @@ namespace PromotionEngine.Architecture.Tests;
 public class TheModuleCalls
 {
     /// <summary>
-    /// The one cycle kept, and why (the decision record): two reads, the claim path's template snapshot and the `issued`
+    /// The one cycle kept, and why (the decision record): reads, the claim path's template snapshot and the `issued`
     /// figure of the merchant's template views; since campaigns, a budgeted template's largest discount (engine) and a
-    /// budget's spent and reserved (merchant-admin's campaign views), reads of the same kind. Breaking it means the engine keeps template snapshots of its own or the
-    /// merchant's views learn `issued` from events, a change to the claim path or to what those views answer.
+    /// budget's spent and reserved (merchant-admin's campaign views); since audiences, whose an audience is when a template names
+    /// one (the audience is the engine's: the claim gate reads its members). Breaking it means the engine keeps template snapshots
+    /// of its own or the merchant's views learn `issued`, budgets and audiences from events, a change to the claim path or to
+    /// what those views answer.
     /// </summary>
     internal static readonly string[] Tolerated =
-        ["engine → merchant-admin → engine via ICouponBudgets, ICouponIssuance, ICouponPricingTerms, ICouponTemplateCatalog"];
+        ["engine → merchant-admin → engine via IAudienceMembership, ICouponBudgets, ICouponIssuance, ICouponPricingTerms, ICouponTemplateCatalog"];
 
     /// <summary>The modules the Host project references, as the architecture loaded them.</summary>
     private static ModuleCalls HostModules() =>

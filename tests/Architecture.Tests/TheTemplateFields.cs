@@ -38,6 +38,7 @@ public class TheTemplateFields
         ["PerUserDailyLimit"] = "issuance, not price",
         ["PerUserWeeklyLimit"] = "issuance, not price",
         ["PerUserMonthlyLimit"] = "issuance, not price",
+        ["AudienceId"] = "who may claim, not what the coupon takes off",
     };
 
     private static readonly Dictionary<string, Copy> Copies = new()
@@ -60,6 +61,7 @@ public class TheTemplateFields
                 ["Funding"] = "who pays is clearing's; not in the search API's shape",
                 ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
                 ["Tiers"] = "the hit shows the type (TIERED_THRESHOLD); the tiers are in the template's own answer",
+                ["AudienceId"] = "a merchant's audience is its own business; not in the search API's shape",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -82,6 +84,7 @@ public class TheTemplateFields
                 ["PerUserWeeklyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
                 ["PerUserMonthlyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
                 ["Tiers"] = "not in the exposure API's shape: the type says TIERED_THRESHOLD, the quote says how far the next tier is",
+                ["AudienceId"] = "applied: a template for an audience is exposed to its members only",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -104,7 +107,7 @@ public class TheTemplateFields
             new()
             {
                 ["TemplateId"] = "Id", ["MerchantId"] = "Merchant", ["TerminatedAt"] = "Terminated",
-                ["ValidityAfterClaimSeconds"] = "ValidityAfterClaim",
+                ["ValidityAfterClaimSeconds"] = "ValidityAfterClaim", ["AudienceId"] = "Audience",
             },
             new()
             {
@@ -133,6 +136,7 @@ public class TheTemplateFields
     private static readonly Dictionary<string, string> AggregateNames = new()
     {
         ["Id"] = "TemplateId", ["Merchant"] = "MerchantId", ["Kind"] = "Scope", ["ValidityAfterClaim"] = "ValidityAfterClaimSeconds",
+        ["Audience"] = "AudienceId",
     };
 
     private static readonly string[] AggregateValueObjects = ["CouponScope", "Benefit", "ClaimPeriodLimits"];

@@ -25,6 +25,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["CampaignHistory"] = ["200"], ["SetTemplateBudget"] = ["200"], ["GetTemplateBudget"] = ["200"],
         ["ClaimCoupon"] = ["200", "201"], ["ListMyCoupons"] = ["200"], ["GetMyCoupon"] = ["200"],
         ["SetReminder"] = ["200", "201"], ["ListMyReminders"] = ["200"], ["GetMyReminder"] = ["200"], ["CancelReminder"] = ["204"],
+        ["CreateAudience"] = ["201"], ["ListAudiences"] = ["200"], ["GetAudience"] = ["200"], ["ChangeAudienceMembers"] = ["200"],
+        ["UploadAudienceFile"] = ["200"],
         ["LockCoupons"] = ["200"], ["ConsumeCoupons"] = ["200"], ["ReleaseCoupons"] = ["200"], ["RefundCoupons"] = ["200"],
         ["QuoteCart"] = ["200"], ["GetSettlementRecord"] = ["200"], ["RefundOrder"] = ["200"], ["IngestOrderEvent"] = ["202"],
         ["CreateDistributionTask"] = ["200", "202"], ["ListDistributionTasks"] = ["200"], ["GetDistributionTask"] = ["200"],

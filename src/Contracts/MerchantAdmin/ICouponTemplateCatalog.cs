@@ -13,7 +13,7 @@ public interface ICouponTemplateCatalog
 
 /// <summary>
 /// The facts about a template that deciding a claim or a price needs. TimeZone (IANA, default "UTC") bounds the days, ISO weeks
-/// and months of the optional per-user per-period limits (null: none).
+/// and months of the optional per-user per-period limits (null: none). Audience: only its members may claim (null: anyone).
 /// </summary>
 public sealed record CouponTemplateSnapshot(
     TemplateId Id,
@@ -30,7 +30,8 @@ public sealed record CouponTemplateSnapshot(
     int? PerUserDailyLimit = null,
     int? PerUserWeeklyLimit = null,
     int? PerUserMonthlyLimit = null,
-    TemplateBudgets? Budgets = null)
+    TemplateBudgets? Budgets = null,
+    AudienceId? Audience = null)
 {
     /// <summary>The campaign and budgets, none when the template is in no campaign and has no budget of its own.</summary>
     public TemplateBudgets BudgetTerms => Budgets ?? TemplateBudgets.None;

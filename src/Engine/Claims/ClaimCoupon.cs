@@ -44,6 +44,7 @@ internal sealed class ClaimCoupon(
         ClaimOutcome.CampaignLimitReached => "campaign_limit_reached",
         ClaimOutcome.BudgetExhausted => "budget_exhausted",
         ClaimOutcome.KeyReused => "key_reused",
+        ClaimOutcome.NotInAudience => "not_in_audience",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -64,6 +65,7 @@ internal sealed class ClaimCoupon(
             GateDecision.NotStarted => new ClaimOutcome.NotStarted(template.ValidFrom),
             GateDecision.Ended => new ClaimOutcome.Ended(),
             GateDecision.Terminated => new ClaimOutcome.Terminated(),
+            GateDecision.NotInAudience => new ClaimOutcome.NotInAudience(template.Audience!.Value),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }

@@ -1,4 +1,5 @@
 using PromotionEngine.Engine.Coupons;
+using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Engine.Claims;
 
@@ -34,4 +35,7 @@ internal abstract record ClaimOutcome
 
     /// <summary>The key was used before for another template.</summary>
     public sealed record KeyReused : ClaimOutcome;
+
+    /// <summary>The template is for an audience the user is not in.</summary>
+    public sealed record NotInAudience(AudienceId Audience) : ClaimOutcome;
 }

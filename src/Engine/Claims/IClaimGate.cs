@@ -63,6 +63,9 @@ internal abstract record GateDecision
 
     public sealed record Terminated : GateDecision;
 
+    /// <summary>The template is for an audience the user is not in (docs/audiences.md).</summary>
+    public sealed record NotInAudience : GateDecision;
+
     /// <summary>The template-level refusal at <paramref name="now"/>, or null when claims are open.</summary>
     public static GateDecision? WindowRefusal(CouponTemplateSnapshot template, DateTimeOffset now) =>
         template.Terminated ? new Terminated()

@@ -78,6 +78,7 @@ internal static class AuditValues
         ["perUserWeeklyLimit"] = s.PerUserWeeklyLimit,
         ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
         ["tiers"] = s.Tiers,
+        ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

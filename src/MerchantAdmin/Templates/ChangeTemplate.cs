@@ -15,7 +15,7 @@ internal sealed record TemplateChanges(
         "currency", "scope", "shopId", "productIds", "categoryIds", "type", "discountAmount", "thresholdAmount", "percentOff",
         "maxDiscountAmount", "validFrom", "validityAfterClaim", "stock", "id", "merchantId", "status", "issued", "createdAt", "updatedAt",
         "exclusive", "priority", "funding", "platformShareBps", "timeZone", "perUserDailyLimit", "perUserWeeklyLimit", "perUserMonthlyLimit",
-        "tiers",
+        "tiers", "audienceId",
     ];
 
     /// <summary>Reads a JSON merge-patch body; fields that may not change are reported, not ignored.</summary>

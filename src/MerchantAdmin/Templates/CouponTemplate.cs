@@ -32,6 +32,7 @@ internal sealed class CouponTemplate
         Funding = definition.Funding;
         PlatformShareBps = definition.PlatformShareBps;
         PeriodLimits = definition.PeriodLimits ?? ClaimPeriodLimits.None;
+        Audience = definition.Audience;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -63,6 +64,9 @@ internal sealed class CouponTemplate
 
     /// <summary>The time zone and the per-user claim limits per day, ISO week and month in it (templates from before: UTC, none).</summary>
     public ClaimPeriodLimits PeriodLimits { get; }
+    /// <summary>Only the members of this audience may claim (null: anyone); fixed at creation, like the other terms of who gets it.</summary>
+    public AudienceId? Audience { get; }
+
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
     public DateTimeOffset UpdatedAt { get; private set; }

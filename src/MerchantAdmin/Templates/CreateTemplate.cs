@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Identity;
@@ -14,7 +15,7 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 
 /// <summary>A merchant defines a new coupon template; with an Idempotency-Key a retry returns the first template.</summary>
 internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, ITemplateAuditTrail audit, IOutbox outbox, IdGenerator ids,
-    TimeProvider clock, TemplateCatalog catalog, TemplateWriter writer)
+    TimeProvider clock, TemplateCatalog catalog, TemplateWriter writer, IAudienceMembership audiences)
 {
     public async Task<TemplateOutcome> HandleAsync(
         Caller caller, MerchantId merchant, CreateTemplateRequest request, IdempotencyKey? key, CancellationToken ct)
@@ -28,6 +29,9 @@ internal sealed class CreateTemplate(IDatabase db, ICouponTemplates templates, I
         var errors = new FieldErrors();
         var definition = TemplateDefinition.From(request, now, errors, out var onlyTheZone);
         if (definition is null) return new TemplateOutcome.Invalid(errors, onlyTheZone ? ErrorCodes.UnknownTimeZone : null);
+        // The audience is the engine's (it holds the members where the claim gate reads them); only the merchant's own may be named.
+        if (definition.Audience is { } audience && await audiences.OwnerOfAsync(audience, ct) != merchant)
+            return new TemplateOutcome.Refused(new Refusal(ErrorCodes.AudienceNotFound, $"No audience {audience} of this merchant.", "audienceId"));
 
         var template = CouponTemplate.Create(new TemplateId(ids.Next()), merchant, definition, now);
         var replayed = await db.WriteWithRetryAsync(async scope =>

@@ -41,5 +41,6 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
         new(
             t.Id, t.Merchant, t.Currency, t.TerminatedAt is not null, t.ValidFrom,
             t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version, t.PeriodLimits.TimeZone, t.PeriodLimits.PerUserDailyLimit,
-            t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit);
+            t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit,
+            Audience: t.Audience);
 }

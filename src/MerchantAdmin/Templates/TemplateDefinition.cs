@@ -1,4 +1,5 @@
 using PromotionEngine.Contracts.Http.MerchantAdmin;
+using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Validation;
 using static PromotionEngine.MerchantAdmin.Templates.TemplateRules;
@@ -21,7 +22,8 @@ internal sealed record TemplateDefinition(
     int Priority = 0,
     FundingKind Funding = FundingKind.Merchant,
     int PlatformShareBps = 0,
-    ClaimPeriodLimits? PeriodLimits = null)
+    ClaimPeriodLimits? PeriodLimits = null,
+    AudienceId? Audience = null)
 {
     /// <summary>As <see cref="From(CreateTemplateRequest, DateTimeOffset, FieldErrors, out bool)"/>, ignoring which fault it was.</summary>
     public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors) => From(r, now, errors, out _);
@@ -71,6 +73,7 @@ internal sealed record TemplateDefinition(
         errors.When(r.Stock is null or < 1 or > MaxStock, "stock", $"A whole number from 1 to {MaxStock}.")
               .When(r.PerUserLimit is null or < 1 or > MaxPerUserLimit, "perUserLimit", $"A whole number from 1 to {MaxPerUserLimit}.");
 
+        errors.When(r.AudienceId is < 1, "audienceId", "An audience id of this merchant (POST /api/v1/merchant/audiences).");
         errors.When(r.Priority is < 0 or > MaxPriority, "priority", $"A whole number from 0 to {MaxPriority}.");
 
         var funding = FundingFrom(r, errors);
@@ -79,7 +82,8 @@ internal sealed record TemplateDefinition(
         if (!errors.IsEmpty || scope is null || benefit is null || funding is null || periods is null) return null;
         return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
             UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0,
-            funding.Value.Kind, funding.Value.PlatformShareBps, periods);
+            funding.Value.Kind, funding.Value.PlatformShareBps, periods,
+            r.AudienceId is { } audience ? new AudienceId(audience) : null);
     }
 
     /// <summary>MERCHANT (the default) is a share of 0, PLATFORM of 10000; either may leave the share out. SPLIT names one between.</summary>

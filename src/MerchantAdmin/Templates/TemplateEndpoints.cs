@@ -32,12 +32,13 @@ internal static class TemplateEndpoints
             .WithDescription("Defines what a coupon is: scope (whole platform, a shop, products, categories), discount (a fixed amount, "
                 + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user, and who funds the discount "
                 + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps), and optional per-user limits "
-                + "per day, ISO week and month in the template's IANA timeZone (default UTC). Every rule is checked at once: "
+                + "per day, ISO week and month in the template's IANA timeZone (default UTC), and optionally the audience "
+                + "it is for (audienceId: only its members may claim; 404 AUDIENCE_NOT_FOUND unless it is the merchant's). Every rule is checked at once: "
                 + "400 VALIDATION_FAILED names each field at fault (400 UNKNOWN_TIME_ZONE when an unknown timeZone is the only one). With "
                 + "an Idempotency-Key, a repeat answers 200 with the template as it is now and creates nothing.")
             .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
             .Answers<TemplateResponse>(StatusCodes.Status200OK, "A repeat of a created template's request under the same Idempotency-Key.")
-            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.UnknownTimeZone)
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.UnknownTimeZone, ErrorCodes.AudienceNotFound)
             .Example(TemplateExamples.Created201).Example(TemplateExamples.CreatedTiered).Example(TemplateExamples.Repeated);
         group.MapGet("", ListAsync).WithName("ListTemplates")
             .WithSummary("List the merchant's templates")
@@ -232,7 +233,8 @@ internal static class TemplateEndpoints
         s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.ValidityAfterClaimSeconds is { } v ? Iso8601Duration.Format(TimeSpan.FromSeconds(v)) : null,
         s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority, s.Funding,
         s.PlatformShareBps, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit, s.PerUserMonthlyLimit,
-        s.Tiers?.Select(t => new TierResponse(t.ThresholdAmount, t.DiscountAmount)).ToList());
+        s.Tiers?.Select(t => new TierResponse(t.ThresholdAmount, t.DiscountAmount)).ToList(),
+        s.AudienceId is { } audience ? Id(audience) : null);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -19,5 +19,6 @@ internal static class TemplateStates
         t.ValidityAfterClaim is { } v ? (long)v.TotalSeconds : null, t.Stock, t.PerUserLimit, t.TerminatedAt, version, t.CreatedAt, t.UpdatedAt,
         t.Exclusive, t.Priority, WireNames.Of(t.Funding), t.PlatformShareBps, t.PeriodLimits.TimeZone, t.PeriodLimits.PerUserDailyLimit,
         t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit,
-        t.Benefit.Tiers?.Select(x => new TemplateTier(x.ThresholdAmount, x.DiscountAmount)).ToList());
+        t.Benefit.Tiers?.Select(x => new TemplateTier(x.ThresholdAmount, x.DiscountAmount)).ToList(),
+        t.Audience?.Value);
 }

@@ -26,25 +26,38 @@ internal sealed class FindTemplates(SearchIndex index, StockedPages pages, TimeP
 
 /// <summary>
 /// What a shopper can claim on a product or shop page right now: open templates that apply there, with stock left, newest
-/// first; for a signed-in user also how many more of each they may claim (from the engine's claim counts).
+/// first; for a signed-in user also how many more of each they may claim (from the engine's claim counts). A template for an
+/// audience is shown only to its members (the engine's <see cref="IAudienceMembership"/>), never to an anonymous caller: a page
+/// may then hold fewer items than its limit, and nextCursor still continues it.
 /// </summary>
-internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claims)
+internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claims, IAudienceMembership audiences)
 {
     /// <summary>Null while the index is not ready.</summary>
     public async Task<Page<ExposedTemplate>?> HandleAsync(ExposureQuery query, UserId? user, CancellationToken ct)
     {
         var page = await pages.ReadAsync(LuceneQueries.For(query), query.After, query.Limit, inStockOnly: true, ct);
         if (page is null) return null;
-        var claimed = user is { } u && page.Items.Count > 0
-            ? await claims.ClaimedAsync(u, page.Items.Select(i => new TemplateId(i.Hit.Template.Id)).ToArray(), ct)
+        var shown = await ForThisUserAsync(page.Items, user, ct);
+        var claimed = user is { } u && shown.Count > 0
+            ? await claims.ClaimedAsync(u, shown.Select(i => new TemplateId(i.Hit.Template.Id)).ToArray(), ct)
             : null;
-        return new Page<ExposedTemplate>(page.Items.Select(i =>
+        return new Page<ExposedTemplate>(shown.Select(i =>
             {
                 var t = i.Hit.Template;
                 int? remaining = claimed is null ? null : Math.Max(t.PerUserLimit - claimed.GetValueOrDefault(new TemplateId(t.Id)), 0);
                 return t.ToExposed(t.Stock - (i.Issued ?? 0), remaining);
             }).ToList(),
             page.Next is { } next ? SearchCursor.Encode(next) : null);
+    }
+
+    /// <summary>Audiences (docs/audiences.md): the items the caller may see, one membership query for the whole page.</summary>
+    private async Task<IReadOnlyList<(SearchHit Hit, long? Issued)>> ForThisUserAsync(
+        IReadOnlyList<(SearchHit Hit, long? Issued)> items, UserId? user, CancellationToken ct)
+    {
+        var required = items.Select(i => i.Hit.Template.AudienceId).OfType<long>().Distinct().Select(a => new AudienceId(a)).ToArray();
+        if (required.Length == 0) return items;
+        var memberOf = user is { } u ? await audiences.MemberOfAsync(u, required, ct) : new HashSet<AudienceId>();
+        return items.Where(i => i.Hit.Template.AudienceId is not { } a || memberOf.Contains(new AudienceId(a))).ToList();
     }
 }
 

@@ -33,7 +33,8 @@ internal sealed record IndexedTemplate(
     string TimeZone = "UTC",
     int? PerUserDailyLimit = null,
     int? PerUserWeeklyLimit = null,
-    int? PerUserMonthlyLimit = null)
+    int? PerUserMonthlyLimit = null,
+    long? AudienceId = null)
 {
     public const string Platform = "PLATFORM";
 
@@ -42,7 +43,7 @@ internal sealed record IndexedTemplate(
         s.TemplateId, s.MerchantId, s.Name, s.Description, s.Currency, s.Scope, s.ShopId, s.ProductIds, s.CategoryIds, s.Type,
         s.DiscountAmount, s.ThresholdAmount, s.PercentOff, s.MaxDiscountAmount, s.ValidFrom, s.ValidUntil, s.Stock, s.PerUserLimit,
         s.TerminatedAt, ended, s.Version, s.CreatedAt, s.UpdatedAt, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit,
-        s.PerUserMonthlyLimit);
+        s.PerUserMonthlyLimit, s.AudienceId);
 
     public TemplateRevision Revision => new(Version, Ended);
 

@@ -62,7 +62,10 @@ public sealed record CreateTemplateRequest(
     int? PerUserMonthlyLimit = null,
     [property: Description("TIERED_THRESHOLD only, and required there: 1 to 10 tiers, ascending in thresholdAmount and in discountAmount, "
         + "each discountAmount below its thresholdAmount. The highest tier the order reaches applies.")]
-    IReadOnlyList<TierRequest?>? Tiers = null);
+    IReadOnlyList<TierRequest?>? Tiers = null,
+    [property: Description("Only the users of this audience (POST /api/v1/merchant/audiences, the merchant's own) may claim it and see it "
+        + "offered; absent: anyone. Fixed at creation.")]
+    long? AudienceId = null);
 
 /// <summary>One tier of a TIERED_THRESHOLD template: spend thresholdAmount, take discountAmount off (minor units).</summary>
 public sealed record TierRequest(
@@ -102,7 +105,8 @@ public sealed record TemplateResponse(
     [property: Description("Claims per user per day of timeZone; null: no daily limit.")] int? PerUserDailyLimit = null,
     [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
     [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null,
-    [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null);
+    [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null,
+    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null);
 
 public sealed record TierResponse(long ThresholdAmount, long DiscountAmount);
 

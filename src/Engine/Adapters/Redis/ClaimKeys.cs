@@ -8,7 +8,7 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// A template's claim keys. All share the hash tag {t:&lt;id&gt;}, so one script touching them runs on
 /// one Redis Cluster slot. The issued counter doubles as the "counters are loaded" marker.
 /// </summary>
-internal readonly record struct ClaimKeys(string Prefix, TemplateId Template)
+internal readonly partial record struct ClaimKeys(string Prefix, TemplateId Template)
 {
     private string Tagged => $"{Prefix}:{{t:{Template.Value}}}";
 

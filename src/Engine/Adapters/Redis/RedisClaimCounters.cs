@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Kernel;
 using StackExchange.Redis;
@@ -12,13 +13,16 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// template at a time (a short lock); claims for it wait meanwhile.
 /// </summary>
 internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, IClaimLedger ledger, IOptions<EngineOptions> options,
-    EngineMetrics metrics, ILogger<RedisClaimCounters> log)
+    EngineMetrics metrics, ILogger<RedisClaimCounters> log, IAudiences audiences)
 {
     private const int ChunkSize = 1000;
     private string Prefix => options.Value.Redis.KeyPrefix;
 
-    /// <summary>Loads the template's counters from the database unless they are there; returns at once if another instance is loading.</summary>
-    public async Task EnsureLoadedAsync(TemplateId template, CancellationToken ct)
+    /// <summary>
+    /// Loads the template's counters from the database unless they are there, with the copy of its audience when it names one;
+    /// returns at once if another instance is loading.
+    /// </summary>
+    public async Task EnsureLoadedAsync(TemplateId template, TemplateAudience? audience, CancellationToken ct)
     {
         var db = redis.GetDatabase();
         var keys = new ClaimKeys(Prefix, template);
@@ -34,6 +38,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
             ClaimCounts counts;
             try
             {
+                if (audience is { } a) await LoadAudienceAsync(db, keys, a, token, ct);
                 counts = await ledger.CountsAsync(template, ct);
             }
             catch (System.Data.Common.DbException e)
@@ -103,6 +108,29 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     /// <summary>Raises the cached count of a period to the limit the database proved when it refused a claim Redis allowed.</summary>
     public Task CatchUpPeriodAsync(TemplateId template, ClaimPeriod period, long user) =>
         PeriodScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [new ClaimKeys(Prefix, template).Period(period)], [user, period.Limit]);
+    /// Copies the audience's members beside the template's counters (built aside, put in place only while the lock is held). The
+    /// template joins the audience's registry before the members are read, so a change committed meanwhile finds it and calls
+    /// this load off (<see cref="ClaimScripts.AudienceChanged"/>) rather than let a copy that missed it go live.
+    /// </summary>
+    private async Task LoadAudienceAsync(IDatabase db, ClaimKeys keys, TemplateAudience audience, string token, CancellationToken ct)
+    {
+        await db.SetAddAsync(ClaimKeys.AudienceCopies(Prefix, audience.Audience), keys.Template.Value);
+        var building = keys.AudienceBeingBuilt(token);
+        var chunk = new List<RedisValue>(AudienceChunk);
+        var chunks = 0;
+        await foreach (var user in audiences.MembersAsync(audience.Audience, audience.Merchant, ct))
+        {
+            chunk.Add(user);
+            if (chunk.Count < AudienceChunk) continue;
+            await db.SetAddAsync(building, chunk.ToArray());
+            chunk.Clear();
+            if (++chunks % 20 == 0) await ClaimScripts.ExtendLoad.EvaluateAsync(db, [keys.Loading], [token, 30_000]); // every 100 000 users
+        }
+        if (chunk.Count > 0) await db.SetAddAsync(building, chunk.ToArray());
+        await ClaimScripts.FinishAudienceLoad.EvaluateAsync(db, [keys.Loading, keys.AudienceMembers, building], [token]);
+    }
+
+    private const int AudienceChunk = 5000;
 
     /// <summary>Raises the cached counters to what the database proved when it refused a claim Redis allowed.</summary>
     public Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
@@ -14,7 +15,8 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// Anything the database refuses or fails to store is taken back in Redis, so nothing is half-issued.
 /// </summary>
 internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCounters counters, ClaimGroupCommit commits,
-    IExactClaimGate database, IUserCoupons coupons, EngineMetrics metrics, TimeProvider clock, IOptions<EngineOptions> options) : IClaimGate
+    IExactClaimGate database, IUserCoupons coupons, EngineMetrics metrics, TimeProvider clock, IOptions<EngineOptions> options,
+    IAudiences audiences) : IClaimGate
 {
     /// <summary>How long a repeated key waits for its first request's coupon to be stored before answering 503.</summary>
     private static readonly TimeSpan DuplicateWait = TimeSpan.FromSeconds(5);
@@ -32,15 +34,18 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id);
         var periods = ticket.Periods;
         RedisKey[] scriptKeys =
-            [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation, .. periods.Select(keys.Period)];
+            [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation, keys.AudienceMembers,
+            .. periods.Select(keys.Period)];
         RedisValue[] args =
         [
             coupon.User.Value, UtcMillis.From(ticket.Now), UtcMillis.From(template.ValidFrom), UtcMillis.From(template.ValidUntil),
             template.Terminated ? 1 : 0, template.Stock, template.PerUserLimit, coupon.Id.Value,
-            (long)options.Value.Redis.KeyMemory.TotalMilliseconds,
+            (long)options.Value.Redis.KeyMemory.TotalMilliseconds, template.Audience?.ToString() ?? "",
             // The per-period section's: how many periods, then each one's limit and its key's expiry.
             periods.Count, .. periods.SelectMany(p => new RedisValue[] { p.Limit, RedisClaimCounters.ExpiresAt(p) }),
         ];
+        var audience = template.Audience is { } a ? new TemplateAudience(a, template.Merchant) : (TemplateAudience?)null;
+        var admitted = false;
 
         var deadline = DateTime.UtcNow + LoadWait;
         while (DateTime.UtcNow < deadline)
@@ -51,7 +56,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             switch (answer)
             {
                 case "LOAD":
-                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, ct));
+                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, ct));
                     continue;
                 case "LOAD_PERIOD":
                     var stale = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
@@ -67,6 +72,11 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                 case "PERIOD":
                     var full = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
                     return await RefusedAsync(ticket, "PERIOD", full);
+                case "NOT_IN_AUDIENCE" when !admitted && await InAudienceAfterAllAsync(ticket, ct):
+                    admitted = true;
+                    continue; // the copy lagged an addition: it has the user now
+                case "NOT_IN_AUDIENCE" when admitted:
+                    return await database.TryClaimAsync(ticket, ct); // the copy is being rebuilt: the database decides
                 case var refusal:
                     return await RefusedAsync(ticket, refusal);
             }
@@ -90,6 +100,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             "OUT_OF_STOCK" => new GateDecision.OutOfStock(),
             "LIMIT" => new GateDecision.LimitReached(),
             "PERIOD" when period is not null => new GateDecision.PeriodLimitReached(period),
+            "NOT_IN_AUDIENCE" => new GateDecision.NotInAudience(),
             _ => throw new InvalidOperationException($"The claim script answered '{refusal}'."),
         };
     }
@@ -106,6 +117,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         "NOT_STARTED" => "not_started",
         "ENDED" => "ended",
         "TERMINATED" => "terminated",
+        "NOT_IN_AUDIENCE" => "not_in_audience",
         _ => "unknown", // a bounded label even if the script ever answers something new
     };
 
@@ -126,6 +138,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         await UndoAsync(ticket.Coupon.User, scriptKeys, requestValue, generation);
         // Redis allowed what the database refused: the cache is behind (rebuilt while grants were in flight).
         // Raise it to what the database proved, so the next claims are refused in Redis.
+        if (decision is GateDecision.NotInAudience)
+            await CorrectAudienceAsync(ticket, member: false); // the copy lagged a removal
         if (decision is GateDecision.OutOfStock or GateDecision.LimitReached)
         {
             var template = ticket.Template;
@@ -135,6 +149,25 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         if (decision is GateDecision.PeriodLimitReached full)
             await RedisCallAsync(() => counters.CatchUpPeriodAsync(ticket.Template.Id, full.Period, ticket.Coupon.User.Value));
         return decision;
+    }
+
+    /// <summary>
+    /// Audiences: Redis's copy said no; the members' table is the truth (a copy may lag a change whose commit it was not told of).
+    /// One primary-key probe, on this refusal's path only. A member is put into the copy.
+    /// </summary>
+    private async Task<bool> InAudienceAfterAllAsync(ClaimTicket ticket, CancellationToken ct)
+    {
+        var template = ticket.Template;
+        if (!await audiences.IsMemberAsync(template.Audience!.Value, template.Merchant, ticket.Coupon.User, ct)) return false;
+        await CorrectAudienceAsync(ticket, member: true);
+        return true;
+    }
+
+    private Task CorrectAudienceAsync(ClaimTicket ticket, bool member)
+    {
+        var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, ticket.Template.Id);
+        return RedisCallAsync(() => ClaimScripts.AudienceChanged.EvaluateAsync(
+            redis.GetDatabase(), [keys.Issued, keys.Loading, keys.AudienceMembers], [member ? "ADD" : "REMOVE", ticket.Coupon.User.Value]));
     }
 
     private Task UndoAsync(UserId user, RedisKey[] scriptKeys, string requestValue, string generation) =>

@@ -29,12 +29,12 @@ internal sealed class RedisScript(string text)
     }
 }
 
-internal static class ClaimScripts
+internal static partial class ClaimScripts
 {
     /// <summary>
-    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation, then one per limited period.
-    /// ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms), then the per-period
-    /// section's own (<see cref="RedisClaimGate"/>).
+    /// The whole claim decision in one atomic step. KEYS: issued, users, request, generation, audience members, then one per
+    /// limited period. ARGV: user, now, validFrom, validUntil, terminated, stock, perUserLimit, couponId, key memory (ms), audience
+    /// id ('' for none), then the per-period section's own (<see cref="RedisClaimGate"/>).
     /// The request key is looked at first, so a retry gets its coupon even after the window closed; it
     /// holds "couponId:generation" so an orphaned grant can be taken back from the counters it went into.
     /// The lifetime limit is checked before the per-period limits, and those before stock, as the database gate does.
@@ -48,18 +48,21 @@ internal static class ClaimScripts
         local now = tonumber(ARGV[2])
         if now < tonumber(ARGV[3]) then return {'NOT_STARTED'} end
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
+        -- ---- audiences (docs/audiences.md): a template for an audience grants only its members (KEYS[5], loaded with the counters)
+        if (ARGV[10] or '') ~= '' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then return {'NOT_IN_AUDIENCE'} end
+        -- ---- end of audiences
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end
 
         -- ---- per-period limits (day, ISO week, month of the template's time zone): check ----
-        -- KEYS[5..]: one hash per limited period, user -> claims, field '_gen' = the counters' generation it was loaded under
-        -- (another generation: stale, reload it from the database). ARGV[10]: how many; then per period its limit and when
+        -- KEYS[6..]: one hash per limited period, user -> claims, field '_gen' = the counters' generation it was loaded under
+        -- (another generation: stale, reload it from the database). ARGV[11]: how many; then per period its limit and when
         -- its key expires (epoch ms, after the period's end).
-        local periods = tonumber(ARGV[10] or '0')
+        local periods = tonumber(ARGV[11] or '0')
         local periodGen = redis.call('GET', KEYS[4]) or '0'
         for i = 1, periods do
-          if redis.call('HGET', KEYS[4 + i], '_gen') ~= periodGen then return {'LOAD_PERIOD', tostring(i)} end
-          if tonumber(redis.call('HGET', KEYS[4 + i], ARGV[1]) or '0') >= tonumber(ARGV[9 + 2 * i]) then return {'PERIOD', tostring(i)} end
+          if redis.call('HGET', KEYS[5 + i], '_gen') ~= periodGen then return {'LOAD_PERIOD', tostring(i)} end
+          if tonumber(redis.call('HGET', KEYS[5 + i], ARGV[1]) or '0') >= tonumber(ARGV[10 + 2 * i]) then return {'PERIOD', tostring(i)} end
         end
         -- ---- end of per-period limits: check ----
 
@@ -71,8 +74,8 @@ internal static class ClaimScripts
 
         -- ---- per-period limits: count the grant ----
         for i = 1, periods do
-          redis.call('HINCRBY', KEYS[4 + i], ARGV[1], 1)
-          redis.call('PEXPIREAT', KEYS[4 + i], ARGV[10 + 2 * i])
+          redis.call('HINCRBY', KEYS[5 + i], ARGV[1], 1)
+          redis.call('PEXPIREAT', KEYS[5 + i], ARGV[11 + 2 * i])
         end
         -- ---- end of per-period limits: count ----
 
@@ -81,7 +84,7 @@ internal static class ClaimScripts
 
     /// <summary>
     /// Takes back a grant the database refused, could not store, or never received (the engine died).
-    /// KEYS: issued, users, request, generation, then the claim's period keys. ARGV: user, request value ("couponId:generation"),
+    /// KEYS: issued, users, request, generation, audience members, then the claim's period keys. ARGV: user, request value ("couponId:generation"),
     /// generation of the grant. Counters are only decremented if they were not rebuilt since: a rebuild
     /// reads the database, which never saw the grant, and gets a generation of its own.
     /// </summary>
@@ -93,7 +96,7 @@ internal static class ClaimScripts
         end
 
         -- ---- per-period limits: take the grant back from each period loaded under its generation ----
-        for i = 5, #KEYS do
+        for i = 6, #KEYS do
           if redis.call('HGET', KEYS[i], '_gen') == ARGV[3] then redis.call('HINCRBY', KEYS[i], ARGV[1], -1) end
         end
         -- ---- end of per-period limits ----

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
@@ -14,7 +15,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// The claim decided by the database alone (the embedded default, and any deployment without Redis):
 /// conditional counter updates and the coupon insert in one transaction. A refusal rolls everything back.
 /// </summary>
-internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IExactClaimGate
+internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox outbox, IAudiences audiences) : IExactClaimGate
 {
     // "Count one more unless the bound is reached" as a single statement, so concurrent claims never
     // read-then-write. MySQL reports 0 affected rows when the IF keeps the value (UseAffectedRows=true).
@@ -67,6 +68,10 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
                 ?? throw new InvalidOperationException("A duplicate claim request vanished."));
         }
         if (GateDecision.WindowRefusal(ticket.Template, ticket.Now) is { } closed) return closed;
+        // Audiences (docs/audiences.md): one primary-key probe of the members' table, after the window, before the counters.
+        if (ticket.Template.Audience is { } audience
+            && !await audiences.IsMemberAsync(audience, ticket.Template.Merchant, coupon.User, scope, ct))
+            return new GateDecision.NotInAudience();
         // The user's own row first, the template's hot row last: the hot row's lock is held for the shortest time.
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countUserClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.LimitReached();

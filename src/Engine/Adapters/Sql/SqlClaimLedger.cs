@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
@@ -17,7 +18,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
 /// transaction that no template passes its stock and no user its limit (lifetime or per period).
 /// </summary>
-internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox outbox) : IClaimLedger
+internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox outbox, IAudiences audiences) : IClaimLedger
 {
     public Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
@@ -40,6 +41,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             var limit = template.Max(t => t.Template.PerUserLimit);
             var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (count > stock || perUser.Any(u => u.Count > limit)) return false;
+            if (!await AllInAudienceAsync(template.First().Template, perUser.Select(u => u.User).ToList(), scope, ct)) return false;
 
             await AddUserClaimsAsync(template.Key, perUser, scope, ct);
             var over = await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -99,6 +101,15 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             Activity.Current = current;
         }
     }
+
+    /// <summary>
+    /// Audiences (docs/audiences.md): Redis's copy of an audience may lag a removal, so every user of the batch is checked in the
+    /// members' table; one who left fails the batch, which is then decided claim by claim by the database gate.
+    /// </summary>
+    private async Task<bool> AllInAudienceAsync(
+        Contracts.MerchantAdmin.CouponTemplateSnapshot template, List<long> users, WriteScope scope, CancellationToken ct) =>
+        template.Audience is not { } audience
+        || (await audiences.MembersAmongAsync(audience, template.Merchant, users, scope, ct)).Count == users.Count;
 
     public async Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct)
     {

@@ -15,7 +15,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
         "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, time_zone, " +
-        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers";
+        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers)",
+            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -163,6 +163,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
 
         /// <summary>TIERED_THRESHOLD: the tiers as JSON, [{"thresholdAmount":…,"discountAmount":…}]; null otherwise.</summary>
         public string? Tiers { get; init; }
+        public long? AudienceId { get; init; }
 
         public static TemplateRow From(CouponTemplate t) => new()
         {
@@ -198,6 +199,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             PerUserWeeklyLimit = t.PeriodLimits.PerUserWeeklyLimit,
             PerUserMonthlyLimit = t.PeriodLimits.PerUserMonthlyLimit,
             Tiers = t.Benefit.Tiers is { } tiers ? JsonSerializer.Serialize(tiers, Json) : null,
+            AudienceId = t.Audience?.Value,
         };
 
         public CouponTemplate ToTemplate()
@@ -213,7 +215,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                     Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json)),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
-                PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit));
+                PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit),
+                AudienceId is { } audience ? new AudienceId(audience) : null);
             return CouponTemplate.Restore(new TemplateId(Id), new MerchantId(MerchantId), definition, UtcMillis.ToTime(TerminatedAt),
                 UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt), Version);
         }

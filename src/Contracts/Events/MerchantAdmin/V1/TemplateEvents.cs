@@ -11,6 +11,7 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// TimeZone is an IANA zone id (default "UTC") whose days, ISO weeks (from Monday) and months bound the optional per-user
 /// per-period claim limits PerUserDailyLimit, PerUserWeeklyLimit and PerUserMonthlyLimit (null: no such limit).
 /// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
+/// AudienceId: only the members of that audience may claim (null: anyone; docs/audiences.md).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -44,7 +45,8 @@ public sealed record TemplateState(
     int? PerUserDailyLimit = null,
     int? PerUserWeeklyLimit = null,
     int? PerUserMonthlyLimit = null,
-    IReadOnlyList<TemplateTier>? Tiers = null);
+    IReadOnlyList<TemplateTier>? Tiers = null,
+    long? AudienceId = null);
 
 /// <summary>One tier of a TIERED_THRESHOLD template (满200减25): from thresholdAmount on, discountAmount off; minor units.</summary>
 public sealed record TemplateTier(long ThresholdAmount, long DiscountAmount);

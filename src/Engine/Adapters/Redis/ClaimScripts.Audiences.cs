@@ -1,0 +1,48 @@
+namespace PromotionEngine.Engine.Adapters.Redis;
+
+/// <summary>The scripts that keep a template's copy of its audience (docs/audiences.md); the claim script only reads it.</summary>
+internal static partial class ClaimScripts
+{
+    /// <summary>
+    /// Puts a rebuilt copy of the audience in place, only for the loader still holding the template's lock, before the counters'
+    /// marker is set (<see cref="FinishLoad"/>): until then claims wait for the load. KEYS: loading, audience members, members being
+    /// built. ARGV: lock token.
+    /// </summary>
+    public static readonly RedisScript FinishAudienceLoad = new("""
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          redis.call('DEL', KEYS[3])
+          return 0
+        end
+        if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], KEYS[2]) else redis.call('DEL', KEYS[2]) end
+        return 1
+        """);
+
+    /// <summary>
+    /// Keeps the template's load lock while a large audience is copied (a copy of millions outlasts the lock's 30 s), only for
+    /// its holder. KEYS: loading. ARGV: lock token, milliseconds.
+    /// </summary>
+    public static readonly RedisScript ExtendLoad = new("""
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """);
+
+    /// <summary>
+    /// Applies a committed change of members to one template's copy. A rebuild in progress may have read the members before the
+    /// change: it is called off (its lock and the marker dropped), and the next claim loads again. Without a live copy there is
+    /// nothing to change. KEYS: issued, loading, audience members. ARGV: ADD or REMOVE, then the users.
+    /// </summary>
+    public static readonly RedisScript AudienceChanged = new("""
+        if redis.call('EXISTS', KEYS[2]) == 1 then
+          redis.call('DEL', KEYS[2])
+          redis.call('DEL', KEYS[1])
+          return 0
+        end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if ARGV[1] == 'ADD' then
+          redis.call('SADD', KEYS[3], unpack(ARGV, 2))
+        else
+          redis.call('SREM', KEYS[3], unpack(ARGV, 2))
+        end
+        return 1
+        """);
+}

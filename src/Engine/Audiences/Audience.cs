@@ -1,0 +1,23 @@
+using PromotionEngine.Kernel;
+
+namespace PromotionEngine.Engine.Audiences;
+
+/// <summary>
+/// A named set of one merchant's users (docs/audiences.md). The members are rows of their own (the claim gate probes one per
+/// claim); <see cref="Members"/> is their count, kept with every change.
+/// </summary>
+internal sealed record Audience(AudienceId Id, MerchantId Merchant, string Name, long Members, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public const int MaxNameLength = 100;
+
+    /// <summary>The most user ids one change (a push, a file's chunk, a rule's page) adds and removes together.</summary>
+    public const int MaxChange = 10_000;
+
+    public static Audience Create(AudienceId id, MerchantId merchant, string name, DateTimeOffset now) => new(id, merchant, name, 0, now, now);
+}
+
+/// <summary>What a change of members did: users that joined, users that left (no-ops not counted), and the size afterwards.</summary>
+internal sealed record MembersChange(long Added, long Removed, long Members);
+
+/// <summary>The audience a template is for, with the template's merchant (only that merchant's audience counts).</summary>
+internal readonly record struct TemplateAudience(AudienceId Audience, MerchantId Merchant);
