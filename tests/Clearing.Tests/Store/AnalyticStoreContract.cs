@@ -10,7 +10,7 @@ namespace PromotionEngine.Clearing.Tests.Store;
 /// after a crash), the reset, and every query of the port. Each adapter's tests derive from it and say how to make an empty
 /// store and what a crash in the middle of an append leaves behind.
 /// </summary>
-public abstract class AnalyticStoreContract : IAsyncLifetime
+public abstract partial class AnalyticStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset June18 = new(2026, 6, 18, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Day18 = new(2026, 6, 18);
