@@ -8,9 +8,9 @@ internal static class AFact
     private static int _events;
 
     public static ClearingFact Of(string movement, DateTimeOffset at, long template = 1, string currency = "CNY", string channel = Channels.Order,
-        long discount = 0, long platformPart = 0, long orderAmount = 0, long merchant = 7, int coupons = 1) =>
+        long discount = 0, long platformPart = 0, long orderAmount = 0, long merchant = 7, int coupons = 1, string? status = null) =>
         new(0, Guid.NewGuid(), Interlocked.Increment(ref _events), movement, at, DateOnly.FromDateTime(at.UtcDateTime), null, merchant, template,
-            "MERCHANT", currency, platformPart == 0 ? "MERCHANT" : "SPLIT", 0, channel, null, 1, 1, null, null, coupons, discount, platformPart,
+            "MERCHANT", currency, platformPart == 0 ? "MERCHANT" : "SPLIT", 0, channel, null, 1, 1, null, status, coupons, discount, platformPart,
             discount - platformPart, orderAmount, null, null);
 
     public static ClearingFact Claimed(DateTimeOffset at, long template = 1, string currency = "CNY", long merchant = 7) =>
