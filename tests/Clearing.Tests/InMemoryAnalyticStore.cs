@@ -96,7 +96,9 @@ internal sealed class InMemoryAnalyticStore : IAnalyticStore
                 }),
                 g.Where(f => f.Movement == Movements.Consumed).Sum(f => (long)f.Coupons),
                 g.Where(f => f.Movement == Movements.DiscountSpent).Sum(f => f.OrderAmount)))
-            .OrderByDescending(s => s.Discount).ThenBy(s => s.TemplateId).ThenBy(s => s.Currency, StringComparer.Ordinal).Take(limit).ToList();
+            .GroupBy(s => s.Currency)
+            .SelectMany(c => c.OrderByDescending(s => s.Discount).ThenBy(s => s.TemplateId).Take(limit))
+            .OrderByDescending(s => s.Discount).ThenBy(s => s.TemplateId).ThenBy(s => s.Currency, StringComparer.Ordinal).ToList();
         return Task.FromResult<IReadOnlyList<TemplateSpend>>(spend);
     }
 

@@ -149,6 +149,23 @@ public abstract partial class AnalyticStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Top_templates_are_at_most_the_limit_in_each_currency()
+    {
+        var usd = Money(4, Movements.DiscountSpent, June18.AddHours(1), 25, template: 73) with { Currency = "USD" };
+        await Store.AppendAsync(Batch(
+        [
+            Money(1, Movements.DiscountSpent, June18.AddHours(1), 9000, template: 70),
+            Money(2, Movements.DiscountSpent, June18.AddHours(1), 3000, template: 71),
+            Money(3, Movements.DiscountSpent, June18.AddHours(1), 1000, template: 72),
+            usd,
+        ]), default);
+
+        var top = await Store.TopTemplatesAsync(7, June18, June18.AddDays(1), 2, default);
+
+        Assert.Equal([(70L, Cny), (71L, Cny), (73L, "USD")], top.Select(t => (t.TemplateId, t.Currency)));
+    }
+
+    [Fact]
     public async Task Balances_before_a_day_and_entries_on_it_name_adjustments_by_their_original_day()
     {
         await Store.AppendAsync(Batch(

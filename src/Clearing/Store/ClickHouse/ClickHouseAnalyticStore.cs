@@ -159,7 +159,7 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
                     '{Movements.Consumed}')
             GROUP BY template_id, currency
             ORDER BY discount DESC, template_id, currency
-            LIMIT {ClickHouseSql.Number(limit)}
+            LIMIT {ClickHouseSql.Number(limit)} BY currency
             """, ct);
         return rows.Select(r => new TemplateSpend(r.TemplateId, r.Currency, r.Discount, r.Used, r.OrderAmount)).ToList();
     }

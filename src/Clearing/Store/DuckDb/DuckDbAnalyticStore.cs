@@ -168,8 +168,8 @@ internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
             WHERE merchant_id = $merchant AND occurred_at >= $from AND occurred_at < $to
               AND movement IN ('{Movements.DiscountSpent}', '{Movements.DiscountReturned}', '{Movements.DiscountClawedBack}', '{Movements.Consumed}')
             GROUP BY template_id, currency
-            ORDER BY net DESC, template_id
-            LIMIT $limit
+            QUALIFY row_number() OVER (PARTITION BY currency ORDER BY net DESC, template_id) <= $limit
+            ORDER BY net DESC, template_id, currency
             """;
         return await QueryAsync(connection, sql, r => new TemplateSpend(r.GetInt64(0), r.GetString(1), Long(r, 2), Long(r, 3), Long(r, 4)), ct,
             ("merchant", merchantId), ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("limit", (long)limit));
