@@ -239,8 +239,11 @@ internal sealed class ThreeWayMatch(string workFolder, int partitions)
     {
         if (Agree(s, merchant)) yield break;
         // With a merchant: the merchant's coupons are those the engine's coupons or the clearing facts know (both are read
-        // for that merchant only); a settlement record naming none of them is another merchant's order.
-        HashSet<long>? mine = merchant is null ? null : [.. s.Uses.Select(u => u.Coupon), .. s.Cleared.Select(c => c.Coupon)];
+        // for that merchant only), and those of the order file's line (the file is the merchant's orders): a refunded order's
+        // coupons are no longer consumed, so without its clearing facts only the file says it is the merchant's. A settlement
+        // record naming none of them is another merchant's order.
+        HashSet<long>? mine = merchant is null ? null
+            : [.. s.Uses.Select(u => u.Coupon), .. s.Cleared.Select(c => c.Coupon), .. s.Lines.SelectMany(l => l.Item4)];
         var e = s.Engine;
         if (mine is not null && e is not null && mine.Count == 0) e = null;
         if (e is null && s.Uses.Count == 0 && s.Cleared.Count == 0 && s.Lines.Count == 0) yield break;

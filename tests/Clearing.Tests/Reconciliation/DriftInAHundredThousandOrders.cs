@@ -141,6 +141,23 @@ public class DriftInAHundredThousandOrders
     }
 
     [Fact]
+    public async Task A_merchants_refunded_order_without_clearing_facts_is_still_compared_on_the_engine_side()
+    {
+        var day = ADay.Of(1_000);
+        const long merchant = 4;
+        day.Uses.RemoveAll(u => u.MerchantId != merchant);
+        day.Cleared.RemoveAll(c => c.MerchantId != merchant);
+        day.Lines.RemoveAll(l => day.MerchantOf[l.OrderId] != merchant);
+        var refunded = day.Engine.First(o => o.Status == OrderStatuses.Refunded && day.MerchantOf[o.OrderId] == merchant).OrderId;
+        day.Cleared.RemoveAll(c => c.OrderId == refunded); // its events never reached the clearing; its coupons are restored
+
+        var found = await day.ReconcileAsync(merchant);
+
+        var missing = Assert.Single(found);
+        Assert.Equal((DiscrepancyKinds.MissingInClearing, refunded, (long?)null), (missing.Kind, missing.OrderId, missing.CouponId));
+    }
+
+    [Fact]
     public async Task One_partition_or_many_find_the_same()
     {
         var day = ADay.Of(5_000);
