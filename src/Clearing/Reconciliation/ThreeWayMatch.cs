@@ -34,8 +34,8 @@ internal sealed class MatchTally
 /// name the same coupons: AMOUNT_MISMATCH for the order. U against E: a coupon of a PAID order the engine does not hold as
 /// consumed by it, or a coupon held consumed by a REFUNDED order: STATUS_MISMATCH naming the coupon; consumed by an order
 /// whose record does not name it: MISSING_IN_ENGINE naming the coupon. A coupon on two orders within one source:
-/// COUPON_USED_TWICE. With a merchant, only the merchant's coupons (those U, C or the order's file line know of) are compared and a record none of
-/// whose coupons is the merchant's is left out; the order file is then the merchant's orders and discount.
+/// COUPON_USED_TWICE. With a merchant, only the merchant's coupons (those U, C or the order's file line know of) are compared
+/// and a record none of whose coupons is the merchant's is left out; the order file is then the merchant's orders and discount.
 /// </remarks>
 internal sealed class ThreeWayMatch(string workFolder, int partitions)
 {
