@@ -127,11 +127,8 @@ public class DriftInAHundredThousandOrders
     [Fact]
     public async Task One_merchants_day_compares_only_its_orders()
     {
-        var day = ADay.Of(10_000);
         const long merchant = 3;
-        day.Uses.RemoveAll(u => u.MerchantId != merchant);
-        day.Cleared.RemoveAll(c => c.MerchantId != merchant);
-        day.Lines.RemoveAll(l => day.MerchantOf[l.OrderId] != merchant);
+        var day = ADay.Of(10_000).AsReadFor(merchant);
         var changed = day.Lines[5].OrderId;
         Replace(day.Lines, l => l.OrderId == changed, l => l with { Discount = l.Discount + 1 });
 
@@ -143,11 +140,8 @@ public class DriftInAHundredThousandOrders
     [Fact]
     public async Task A_merchants_refunded_order_without_clearing_facts_is_still_compared_on_the_engine_side()
     {
-        var day = ADay.Of(1_000);
         const long merchant = 4;
-        day.Uses.RemoveAll(u => u.MerchantId != merchant);
-        day.Cleared.RemoveAll(c => c.MerchantId != merchant);
-        day.Lines.RemoveAll(l => day.MerchantOf[l.OrderId] != merchant);
+        var day = ADay.Of(1_000).AsReadFor(merchant);
         var refunded = day.Engine.First(o => o.Status == OrderStatuses.Refunded && day.MerchantOf[o.OrderId] == merchant).OrderId;
         day.Cleared.RemoveAll(c => c.OrderId == refunded); // its events never reached the clearing; its coupons are restored
 

@@ -74,9 +74,25 @@ internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         return await WatermarkAsync(connection, ct);
     }
 
-    public async Task AppendAsync(FactBatch batch, CancellationToken ct)
+    public Task AppendAsync(FactBatch batch, CancellationToken ct) => InTransactionAsync(async connection =>
     {
-        // One writer at a time in this process: two appends racing would both read the old watermark.
+        var watermark = await WatermarkAsync(connection, ct);
+        if (batch.LastSeq <= watermark) return false;
+        WriteFacts(connection, batch.Facts.Where(f => f.Seq > watermark));
+        WriteEntries(connection, batch.Entries.Where(e => e.Seq > watermark));
+        await AggregateAsync(connection, watermark, batch.LastSeq, ct);
+        await ExecuteAsync(connection,
+            "INSERT INTO clr_watermark (id, seq) VALUES (1, $seq) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", ct,
+            ("seq", batch.LastSeq));
+        return true;
+    }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own, one writer at a time in this process (two appends racing would
+    /// both read the old watermark): committed when it answers true, rolled back when it answers false or fails.
+    /// </summary>
+    private async Task InTransactionAsync(Func<DuckDBConnection, Task<bool>> work, CancellationToken ct)
+    {
         await _writer.WaitAsync(ct);
         try
         {
@@ -84,19 +100,7 @@ internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
             await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
             try
             {
-                var watermark = await WatermarkAsync(connection, ct);
-                if (batch.LastSeq <= watermark)
-                {
-                    await ExecuteAsync(connection, "ROLLBACK", ct);
-                    return;
-                }
-                WriteFacts(connection, batch.Facts.Where(f => f.Seq > watermark));
-                WriteEntries(connection, batch.Entries.Where(e => e.Seq > watermark));
-                await AggregateAsync(connection, watermark, batch.LastSeq, ct);
-                await ExecuteAsync(connection,
-                    "INSERT INTO clr_watermark (id, seq) VALUES (1, $seq) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", ct,
-                    ("seq", batch.LastSeq));
-                await ExecuteAsync(connection, "COMMIT", ct);
+                await ExecuteAsync(connection, await work(connection) ? "COMMIT" : "ROLLBACK", ct);
             }
             catch
             {
@@ -123,24 +127,14 @@ internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         // disposed without COMMIT: the transaction is lost, as it is when the process dies
     }
 
-    public async Task ResetAsync(CancellationToken ct)
+    public Task ResetAsync(CancellationToken ct) => InTransactionAsync(async connection =>
     {
-        await _writer.WaitAsync(ct);
-        try
-        {
-            using var connection = Connect();
-            await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_facts", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_entries", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_watermark", ct);
-            foreach (var table in DerivedTables) await ExecuteAsync(connection, $"DELETE FROM {table}", ct);
-            await ExecuteAsync(connection, "COMMIT", ct);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+        await ExecuteAsync(connection, "DELETE FROM clr_facts", ct);
+        await ExecuteAsync(connection, "DELETE FROM clr_entries", ct);
+        await ExecuteAsync(connection, "DELETE FROM clr_watermark", ct);
+        foreach (var table in DerivedTables) await ExecuteAsync(connection, $"DELETE FROM {table}", ct);
+        return true;
+    }, ct);
 
     public async Task<FactTotals> TotalsAsync(CancellationToken ct)
     {

@@ -22,53 +22,31 @@ internal sealed partial class DuckDbAnalyticStore
         return await LastBalanceDayAsync(connection, null, ct);
     }
 
-    public async Task CloseBalancesAsync(DateOnly through, CancellationToken ct)
+    public Task CloseBalancesAsync(DateOnly through, CancellationToken ct) => InTransactionAsync(async connection =>
     {
-        await _writer.WaitAsync(ct);
-        try
+        var previous = await LastBalanceDayAsync(connection, null, ct);
+        if (previous >= through) return false;
+        // One record per day posted on since the last one, and one of the day closed (posted on or not).
+        var days = await QueryAsync(connection, $"""
+            SELECT DISTINCT posting_day FROM clr_entries
+            WHERE posting_day < $through {(previous is null ? "" : "AND posting_day > $previous")} ORDER BY 1
+            """, r => r.GetFieldValue<DateOnly>(0), ct, Bounds(through, previous));
+        days.Add(through);
+        foreach (var day in days)
         {
-            using var connection = Connect();
-            await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
-            try
-            {
-                var previous = await LastBalanceDayAsync(connection, null, ct);
-                if (previous >= through)
-                {
-                    await ExecuteAsync(connection, "ROLLBACK", ct);
-                    return;
-                }
-                // One record per day posted on since the last one, and one of the day closed (posted on or not).
-                var days = await QueryAsync(connection, $"""
-                    SELECT DISTINCT posting_day FROM clr_entries
-                    WHERE posting_day < $through {(previous is null ? "" : "AND posting_day > $previous")} ORDER BY 1
-                    """, r => r.GetFieldValue<DateOnly>(0), ct, Bounds(through, previous));
-                days.Add(through);
-                foreach (var day in days)
-                {
-                    // Rows in merchant order: each day's rows lie together, sorted, so a statement's read skips the rest.
-                    await ExecuteAsync(connection, $"""
-                        INSERT INTO clr_balances
-                        SELECT $through, merchant_id, currency, unit, account, sum(amount)
-                        FROM ({Since(previous, "<=")})
-                        GROUP BY merchant_id, currency, unit, account
-                        ORDER BY merchant_id, currency, unit, account
-                        """, ct, Bounds(day, previous));
-                    await ExecuteAsync(connection, "INSERT INTO clr_balance_days VALUES ($day)", ct, ("day", day));
-                    previous = day;
-                }
-                await ExecuteAsync(connection, "COMMIT", ct);
-            }
-            catch
-            {
-                await TryRollbackAsync(connection);
-                throw;
-            }
+            // Rows in merchant order: each day's rows lie together, sorted, so a statement's read skips the rest.
+            await ExecuteAsync(connection, $"""
+                INSERT INTO clr_balances
+                SELECT $through, merchant_id, currency, unit, account, sum(amount)
+                FROM ({Since(previous, "<=")})
+                GROUP BY merchant_id, currency, unit, account
+                ORDER BY merchant_id, currency, unit, account
+                """, ct, Bounds(day, previous));
+            await ExecuteAsync(connection, "INSERT INTO clr_balance_days VALUES ($day)", ct, ("day", day));
+            previous = day;
         }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+        return true;
+    }, ct);
 
     public async Task<IReadOnlyList<AccountAmount>> BalancesBeforeAsync(long? merchantId, DateOnly day, CancellationToken ct)
     {
