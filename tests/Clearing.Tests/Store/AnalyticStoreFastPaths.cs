@@ -29,17 +29,15 @@ public abstract partial class AnalyticStoreContract
         var la = new[] { new OffsetSegment(March1, change, -8 * 3600), new OffsetSegment(change, March1.AddDays(20), -7 * 3600) };
         var kolkata = new[] { new OffsetSegment(March1.AddHours(-5.5), March1.AddDays(12).AddHours(-5.5), 19_800) };
         var ragged = new[] { new OffsetSegment(March1.AddMinutes(7).AddSeconds(3.5), March1.AddDays(9).AddMinutes(-11), 3_600) };
-        foreach (var segments in new[] { la, kolkata, ragged })
-        {
-            foreach (var bucket in new[] { 86_400, 3_600 })
-            {
-                foreach (var (merchant, template, byTemplate) in new[] { (1L, (long?)null, true), (2L, null, false), (1L, 12L, true) })
-                {
-                    var query = new ActivityQuery(merchant, template, segments, bucket, byTemplate);
-                    Assert.Equal(await scan.ActivityAsync(query, default), await Store.ActivityAsync(query, default));
-                }
-            }
-        }
+        var queries = from segments in new[] { la, kolkata, ragged }
+                      from bucket in new[] { 86_400, 3_600 }
+                      from q in new[] { (Merchant: 1L, Template: (long?)null, ByTemplate: true), (2L, null, false), (1L, 12L, true) }
+                      select new ActivityQuery(q.Merchant, q.Template, segments, bucket, q.ByTemplate);
+        foreach (var query in queries) Assert.Equal(await scan.ActivityAsync(query, default), await Store.ActivityAsync(query, default));
+
+        // A day's close may rewrite the aggregate (DuckDB sums it again in merchant order): the same answers after it.
+        await Store.CloseBalancesAsync(DateOnly.FromDateTime(March1.UtcDateTime).AddDays(10), default);
+        foreach (var query in queries) Assert.Equal(await scan.ActivityAsync(query, default), await Store.ActivityAsync(query, default));
     }
 
     [Fact]

@@ -45,6 +45,7 @@ internal sealed partial class DuckDbAnalyticStore
             await ExecuteAsync(connection, "INSERT INTO clr_balance_days VALUES ($day)", ct, ("day", day));
             previous = day;
         }
+        await CompactActivityAsync(connection, ct);
         return true;
     }, ct);
 
