@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
+using PromotionEngine.Clearing.Facts;
 
 namespace PromotionEngine.Clearing.Store.DuckDb;
 
@@ -25,18 +26,34 @@ internal sealed partial class DuckDbAnalyticStore
     private static readonly string[] DerivedTables = ["clr_activity", "clr_balance_days", "clr_balances"];
 
     /// <summary>
-    /// Sums the facts the append just wrote (seqs after <paramref name="watermark"/>) into the aggregate, in the append's transaction:
-    /// the aggregate holds each fact once because the facts do.
+    /// Sums the facts the append writes (those after the watermark) into the aggregate, in the append's transaction: the aggregate
+    /// holds each fact once because the facts do. Summed here from the batch, not by a query over the table (which would read more
+    /// of it as it grows), and appended with DuckDB's appender.
     /// </summary>
-    private static Task AggregateAsync(DuckDBConnection connection, long watermark, long lastSeq, CancellationToken ct) =>
-        ExecuteAsync(connection, $"""
-            INSERT INTO clr_activity
-            SELECT merchant_id, template_id, (occurred_at - (((occurred_at % {QuarterMillis}) + {QuarterMillis}) % {QuarterMillis})) // 1000,
-                   currency, movement, channel, status, count(*), sum(coupons), sum(discount), sum(platform_part), sum(merchant_part),
-                   sum(order_amount)
-            FROM clr_facts WHERE seq > $watermark AND seq <= $last
-            GROUP BY ALL
-            """, ct, ("watermark", watermark), ("last", lastSeq));
+    private static void WriteActivity(DuckDBConnection connection, IEnumerable<ClearingFact> facts)
+    {
+        var sums = new Dictionary<(long, long, long, string, string, string, string?), long[]>();
+        foreach (var f in facts)
+        {
+            var ms = f.OccurredAt.ToUnixTimeMilliseconds();
+            var quarter = (ms - (((ms % QuarterMillis) + QuarterMillis) % QuarterMillis)) / 1000;
+            var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
+            if (!sums.TryGetValue(key, out var s)) sums[key] = s = new long[6];
+            s[0]++;
+            s[1] += f.Coupons;
+            s[2] += f.Discount;
+            s[3] += f.PlatformPart;
+            s[4] += f.MerchantPart;
+            s[5] += f.OrderAmount;
+        }
+        using var appender = connection.CreateAppender("clr_activity");
+        foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in sums)
+        {
+            appender.CreateRow().AppendValue(merchant).AppendValue(template).AppendValue(quarter).AppendValue(currency).AppendValue(movement)
+                .AppendValue(channel).AppendValue(status).AppendValue(s[0]).AppendValue(s[1]).AppendValue(s[2]).AppendValue(s[3])
+                .AppendValue(s[4]).AppendValue(s[5]).EndRow();
+        }
+    }
 
     /// <summary>
     /// Rewrites the aggregate summed again per key and in merchant and time order (in the caller's transaction): DuckDB has no

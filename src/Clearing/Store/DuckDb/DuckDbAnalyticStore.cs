@@ -80,7 +80,7 @@ internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         if (batch.LastSeq <= watermark) return false;
         WriteFacts(connection, batch.Facts.Where(f => f.Seq > watermark));
         WriteEntries(connection, batch.Entries.Where(e => e.Seq > watermark));
-        await AggregateAsync(connection, watermark, batch.LastSeq, ct);
+        WriteActivity(connection, batch.Facts.Where(f => f.Seq > watermark));
         await ExecuteAsync(connection,
             "INSERT INTO clr_watermark (id, seq) VALUES (1, $seq) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", ct,
             ("seq", batch.LastSeq));
