@@ -46,6 +46,7 @@ internal sealed class ClickHouseBenchStore : IBenchStore
     {
         await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Facts} FINAL", ct);
         await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Entries} FINAL", ct);
+        await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Activity} FINAL", ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -49,6 +49,7 @@ public static class ClearingModule
                 : new DuckDbAnalyticStore(DuckDbPath(options, dataDirectory)));
         services.AddSingleton<IngesterLease>();
         services.AddSingleton<IngestJournal>();
+        services.AddSingleton<RecordClosedBalances>();
         services.AddClearingReports();
         services.AddStatements();
         services.AddClearingReconciliation(dataDirectory);

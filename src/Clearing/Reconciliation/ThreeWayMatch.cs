@@ -34,8 +34,8 @@ internal sealed class MatchTally
 /// name the same coupons: AMOUNT_MISMATCH for the order. U against E: a coupon of a PAID order the engine does not hold as
 /// consumed by it, or a coupon held consumed by a REFUNDED order: STATUS_MISMATCH naming the coupon; consumed by an order
 /// whose record does not name it: MISSING_IN_ENGINE naming the coupon. A coupon on two orders within one source:
-/// COUPON_USED_TWICE. With a merchant, only the merchant's coupons (those U or C know of) are compared and a record none of
-/// whose coupons is the merchant's is left out; the order file is then the merchant's orders and discount.
+/// COUPON_USED_TWICE. With a merchant, only the merchant's coupons (those U, C or the order's file line know of) are compared
+/// and a record none of whose coupons is the merchant's is left out; the order file is then the merchant's orders and discount.
 /// </remarks>
 internal sealed class ThreeWayMatch(string workFolder, int partitions)
 {
@@ -239,8 +239,11 @@ internal sealed class ThreeWayMatch(string workFolder, int partitions)
     {
         if (Agree(s, merchant)) yield break;
         // With a merchant: the merchant's coupons are those the engine's coupons or the clearing facts know (both are read
-        // for that merchant only); a settlement record naming none of them is another merchant's order.
-        HashSet<long>? mine = merchant is null ? null : [.. s.Uses.Select(u => u.Coupon), .. s.Cleared.Select(c => c.Coupon)];
+        // for that merchant only), and those of the order file's line (the file is the merchant's orders): a refunded order's
+        // coupons are no longer consumed, so without its clearing facts only the file says it is the merchant's. A settlement
+        // record naming none of them is another merchant's order.
+        HashSet<long>? mine = merchant is null ? null
+            : [.. s.Uses.Select(u => u.Coupon), .. s.Cleared.Select(c => c.Coupon), .. s.Lines.SelectMany(l => l.Item4)];
         var e = s.Engine;
         if (mine is not null && e is not null && mine.Count == 0) e = null;
         if (e is null && s.Uses.Count == 0 && s.Cleared.Count == 0 && s.Lines.Count == 0) yield break;

@@ -55,8 +55,8 @@ internal static class ReportEndpoints
         group.MapGet("/top-templates", TopAsync).WithName("TopTemplates")
             .WithSummary("The templates that gave the most discount")
             .WithDescription("The merchant's templates by net discount given over the local dates from..to (at most 366 days), highest "
-                + "first, at most limit of them, grouped by currency and ranked within it, with coupons used and the order value of the "
-                + "orders that used them.")
+                + "first, grouped by currency and ranked within it, at most limit of them in each currency, with coupons used and the "
+                + "order value of the orders that used them.")
             .Answers<TopTemplatesResponse>(StatusCodes.Status200OK, "The ranking: JSON, or as CSV or .xlsx.")
             .WithMetadata(new AlsoAnswersAs(StatusCodes.Status200OK, files))
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TimeZoneUnknown, ErrorCodes.ReportRangeTooLong)

@@ -6,10 +6,13 @@ namespace PromotionEngine.Clearing.Reports;
 
 /// <summary>
 /// Sums of the store's activity rows of one currency into the campaign figures (docs/clearing.md, "Campaign analytics", defines
-/// each). Movements that are no figure of their own (RELEASED, TERMINATED, DISCOUNT_ALLOCATED) are not counted.
+/// each). Movements that are no figure of their own (RELEASED to AVAILABLE, TERMINATED, DISCOUNT_ALLOCATED) are not counted; a
+/// coupon RELEASED or RESTORED to EXPIRED (its hold or refund ended after its validity) counts as expired.
 /// </summary>
 internal sealed class Tally
 {
+    private const string ExpiredStatus = "EXPIRED";
+
     private long _issued, _claimed, _distributed, _locked, _used, _expired, _refunded;
     private long _spent, _returned, _clawedBack, _merchantSpent, _platformSpent, _merchantBack, _platformBack;
     private long _orders, _orderValue;
@@ -32,7 +35,11 @@ internal sealed class Tally
             case Movements.Locked: _locked += row.Coupons; break;
             case Movements.Consumed: _used += row.Coupons; break;
             case Movements.Expired: _expired += row.Coupons; break;
-            case Movements.Restored: _refunded += row.Coupons; break;
+            case Movements.Released when row.Status == ExpiredStatus: _expired += row.Coupons; break; // the hold outlived the validity
+            case Movements.Restored:
+                _refunded += row.Coupons;
+                if (row.Status == ExpiredStatus) _expired += row.Coupons; // refunded after the validity: it went straight to expired
+                break;
             case Movements.DiscountSpent:
                 _spent += row.Discount;
                 (_merchantSpent, _platformSpent) = (_merchantSpent + row.MerchantPart, _platformSpent + row.PlatformPart);

@@ -38,11 +38,28 @@ internal interface IAnalyticStore
     /// </summary>
     Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct);
 
-    /// <summary>A merchant's templates by net discount given in [From, To), highest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// A merchant's templates by net discount given in [From, To), ranked within each currency (amounts of different currencies
+    /// are never compared): per currency, highest first, at most <paramref name="limit"/> templates.
+    /// </summary>
     Task<IReadOnlyList<TemplateSpend>> TopTemplatesAsync(long merchantId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct);
 
-    /// <summary>Balances per merchant, currency, unit and account of every entry posted before <paramref name="day"/>.</summary>
+    /// <summary>
+    /// Balances per merchant, currency, unit and account of every entry posted before <paramref name="day"/>: the closing balances
+    /// of the last closed day before it (<see cref="CloseBalancesAsync"/>) plus the entries posted after that day and before this one.
+    /// </summary>
     Task<IReadOnlyList<AccountAmount>> BalancesBeforeAsync(long? merchantId, DateOnly day, CancellationToken ct);
+
+    /// <summary>The last day whose closing balances the store holds (null while none).</summary>
+    Task<DateOnly?> BalancesClosedThroughAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Records the closing balances of every merchant, currency, unit and account at the end of <paramref name="through"/>, and of
+    /// each day posted on between the last day recorded and it. Only for a closed day whose entries are all stored (the store's
+    /// watermark reached the close's journal seq): nothing posts in or before a closed day later, so those balances never change.
+    /// Idempotent: days recorded already are left as they are.
+    /// </summary>
+    Task CloseBalancesAsync(DateOnly through, CancellationToken ct);
 
     /// <summary>What was posted on <paramref name="day"/>, per merchant, currency, unit, account and original day (adjustments).</summary>
     Task<IReadOnlyList<AccountAmount>> EntriesOnAsync(long? merchantId, DateOnly day, CancellationToken ct);
@@ -67,10 +84,13 @@ internal sealed record OffsetSegment(DateTimeOffset From, DateTimeOffset To, int
 
 internal sealed record ActivityQuery(long MerchantId, long? TemplateId, IReadOnlyList<OffsetSegment> Segments, int BucketSeconds, bool ByTemplate);
 
-/// <summary>Sums of one bucket; BucketStart in local epoch seconds; TemplateId null unless asked per template.</summary>
+/// <summary>
+/// Sums of one bucket; BucketStart in local epoch seconds; TemplateId null unless asked per template. Status: where a RELEASED or
+/// RESTORED coupon went (AVAILABLE or EXPIRED), null for every other movement.
+/// </summary>
 internal sealed record ActivityRow(
     long? TemplateId, long BucketStart, string Currency, string Movement, string Channel,
-    long Facts, long Coupons, long Discount, long PlatformPart, long MerchantPart, long OrderAmount);
+    long Facts, long Coupons, long Discount, long PlatformPart, long MerchantPart, long OrderAmount, string? Status = null);
 
 /// <summary>Net discount = spent − returned − clawed back; Used = coupons consumed; OrderAmount of the orders that spent them.</summary>
 internal sealed record TemplateSpend(long TemplateId, string Currency, long Discount, long Used, long OrderAmount);

@@ -48,6 +48,18 @@ internal sealed class ADay
         return day;
     }
 
+    /// <summary>
+    /// The sources as a run for <paramref name="merchant"/> reads them: the engine's coupon uses and the clearing facts of that
+    /// merchant only, the order file of its orders; the settlement records stay whole (they name no merchant).
+    /// </summary>
+    public ADay AsReadFor(long merchant)
+    {
+        Uses.RemoveAll(u => u.MerchantId != merchant);
+        Cleared.RemoveAll(c => c.MerchantId != merchant);
+        Lines.RemoveAll(l => MerchantOf[l.OrderId] != merchant);
+        return this;
+    }
+
     public async Task<List<Discrepancy>> ReconcileAsync(long? merchant = null, int partitions = 16, MatchTally? tally = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "clearing-tests");

@@ -127,17 +127,28 @@ public class DriftInAHundredThousandOrders
     [Fact]
     public async Task One_merchants_day_compares_only_its_orders()
     {
-        var day = ADay.Of(10_000);
         const long merchant = 3;
-        day.Uses.RemoveAll(u => u.MerchantId != merchant);
-        day.Cleared.RemoveAll(c => c.MerchantId != merchant);
-        day.Lines.RemoveAll(l => day.MerchantOf[l.OrderId] != merchant);
+        var day = ADay.Of(10_000).AsReadFor(merchant);
         var changed = day.Lines[5].OrderId;
         Replace(day.Lines, l => l.OrderId == changed, l => l with { Discount = l.Discount + 1 });
 
         var found = await day.ReconcileAsync(merchant);
 
         Assert.Equal([(DiscrepancyKinds.AmountMismatch, changed, (long?)null)], found.Select(d => (d.Kind, d.OrderId, d.CouponId)));
+    }
+
+    [Fact]
+    public async Task A_merchants_refunded_order_without_clearing_facts_is_still_compared_on_the_engine_side()
+    {
+        const long merchant = 4;
+        var day = ADay.Of(1_000).AsReadFor(merchant);
+        var refunded = day.Engine.First(o => o.Status == OrderStatuses.Refunded && day.MerchantOf[o.OrderId] == merchant).OrderId;
+        day.Cleared.RemoveAll(c => c.OrderId == refunded); // its events never reached the clearing; its coupons are restored
+
+        var found = await day.ReconcileAsync(merchant);
+
+        var missing = Assert.Single(found);
+        Assert.Equal((DiscrepancyKinds.MissingInClearing, refunded, (long?)null), (missing.Kind, missing.OrderId, missing.CouponId));
     }
 
     [Fact]

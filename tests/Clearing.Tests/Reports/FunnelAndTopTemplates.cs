@@ -59,6 +59,17 @@ public class FunnelAndTopTemplates
     }
 
     [Fact]
+    public async Task The_limit_applies_within_each_currency_so_a_smaller_currency_is_not_crowded_out()
+    {
+        _store.Add(AFact.Spent(At, 9000, 0, 50_000, template: 4), AFact.Spent(At, 3000, 0, 20_000, template: 2),
+            AFact.Spent(At, 1000, 0, 5_000, template: 1), AFact.Spent(At, 25, 0, 150, template: 3, currency: "USD"));
+
+        var top = await new CampaignReports(_store).TopAsync(Merchant, June, 2, default);
+
+        Assert.Equal([(1, "4", "CNY"), (2, "2", "CNY"), (1, "3", "USD")], top.Templates.Select(t => (t.Rank, t.TemplateId, t.Currency)));
+    }
+
+    [Fact]
     public async Task Top_templates_read_the_utc_span_of_the_local_range()
     {
         _store.Add(AFact.Spent(new DateTimeOffset(2026, 5, 31, 23, 59, 59, TimeSpan.FromHours(8)), 100, 0, 1_000, template: 1),

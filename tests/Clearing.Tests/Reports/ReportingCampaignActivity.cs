@@ -46,6 +46,20 @@ public class ReportingCampaignActivity
     }
 
     [Fact]
+    public async Task A_hold_or_a_refund_that_ends_after_the_coupons_validity_counts_as_expired()
+    {
+        var at = AtBeijing(18, 10);
+        _store.Add(AFact.Of(Movements.Released, at, status: "EXPIRED"), AFact.Of(Movements.Released, at, status: "AVAILABLE"),
+            AFact.Of(Movements.Restored, at, status: "EXPIRED"), AFact.Of(Movements.Restored, at, status: "AVAILABLE"),
+            AFact.Of(Movements.Expired, at, channel: Channels.Template));
+
+        var report = await Reports.ActivityAsync(Merchant, Days("Asia/Shanghai", June18, June18), Granularity.Day, null, default);
+
+        var figures = Assert.Single(report.Rows).Figures;
+        Assert.Equal((3L, 2L), (figures.Expired, figures.Refunded));
+    }
+
+    [Fact]
     public async Task A_movement_counts_on_its_local_day_not_its_utc_day()
     {
         _store.Add(AFact.Claimed(AtBeijing(17, 23, 59, 59)), AFact.Claimed(AtBeijing(18, 0)), AFact.Claimed(AtBeijing(18, 23, 59, 59)),

@@ -10,7 +10,7 @@ namespace PromotionEngine.Clearing.Tests.Store;
 /// after a crash), the reset, and every query of the port. Each adapter's tests derive from it and say how to make an empty
 /// store and what a crash in the middle of an append leaves behind.
 /// </summary>
-public abstract class AnalyticStoreContract : IAsyncLifetime
+public abstract partial class AnalyticStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset June18 = new(2026, 6, 18, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Day18 = new(2026, 6, 18);
@@ -146,6 +146,23 @@ public abstract class AnalyticStoreContract : IAsyncLifetime
         Assert.Equal([new TemplateSpend(71, Cny, 1000, 0, 5_000), new TemplateSpend(72, Cny, 700, 0, 4_000)], top);
         var all = await Store.TopTemplatesAsync(7, June18, June18.AddDays(1), 10, default);
         Assert.Equal(new TemplateSpend(70, Cny, 500, 1, 20_000), all[^1]);
+    }
+
+    [Fact]
+    public async Task Top_templates_are_at_most_the_limit_in_each_currency()
+    {
+        var usd = Money(4, Movements.DiscountSpent, June18.AddHours(1), 25, template: 73) with { Currency = "USD" };
+        await Store.AppendAsync(Batch(
+        [
+            Money(1, Movements.DiscountSpent, June18.AddHours(1), 9000, template: 70),
+            Money(2, Movements.DiscountSpent, June18.AddHours(1), 3000, template: 71),
+            Money(3, Movements.DiscountSpent, June18.AddHours(1), 1000, template: 72),
+            usd,
+        ]), default);
+
+        var top = await Store.TopTemplatesAsync(7, June18, June18.AddDays(1), 2, default);
+
+        Assert.Equal([(70L, Cny), (71L, Cny), (73L, "USD")], top.Select(t => (t.TemplateId, t.Currency)));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using PromotionEngine.Clearing.Facts;
 using PromotionEngine.Clearing.Ledger;
 
@@ -11,7 +10,7 @@ namespace PromotionEngine.Clearing.Store.ClickHouse;
 /// then records the batch; docs/clearing.md ("ClickHouse") has the argument and why ClickHouse's own deduplication cannot
 /// carry it on this version. Sums are exact without FINAL because no second copy is ever inserted.
 /// </summary>
-internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHouseSchema schema) : IAnalyticStore
+internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, ClickHouseSchema schema) : IAnalyticStore
 {
     public string Name => "clickhouse";
 
@@ -32,6 +31,7 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
         var stored = await StoredAsync(batch, ct);
         await InsertMissingFactsAsync(batch, stored, ct);
         await InsertMissingEntriesAsync(batch, stored, ct);
+        if (stored.Aggregated < batch.LastSeq) await AggregateAsync(Math.Max(stored.Aggregated, batch.FirstSeq - 1) + 1, batch.LastSeq, ct);
         if (!stored.Recorded) await RecordBatchAsync(batch, ct);
     }
 
@@ -55,6 +55,9 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
             UNION ALL
             SELECT 'entry' AS kind, seq, leg FROM {schema.Entries} WHERE {SeqRange(batch)}
             UNION ALL
+            SELECT 'activity' AS kind, max(seq_to) AS seq, toInt32(0) AS leg FROM {schema.Activity}
+            WHERE seq_to >= {ClickHouseSql.Number(batch.FirstSeq)}
+            UNION ALL
             SELECT 'batch' AS kind, last_seq AS seq, toInt32(0) AS leg FROM {schema.Batches}
             WHERE first_seq = {ClickHouseSql.Number(batch.FirstSeq)} AND last_seq = {ClickHouseSql.Number(batch.LastSeq)}
             """, buffered: true, ct))
@@ -63,6 +66,7 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
             {
                 "fact" => stored.Facts.Add(row.Seq),
                 "entry" => stored.Entries.Add((row.Seq, row.Leg)),
+                "activity" => (stored.Aggregated = row.Seq) >= 0,
                 _ => stored.Recorded = true,
             };
         }
@@ -119,6 +123,7 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
         // The batches first: if the reset stops halfway, the watermark is already 0 and the re-ingestion from seq 0 skips
         // (by seq) whatever facts and entries are still there.
         await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Batches}", ct);
+        foreach (var table in schema.Derived) await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {table}", ct);
         await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Facts}", ct);
         await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Entries}", ct);
     }
@@ -135,43 +140,6 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
             """, ct);
         var t = rows[0];
         return new FactTotals(t.Facts, t.Entries, t.Coupons, t.Discount, t.Watermark);
-    }
-
-    public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct)
-    {
-        if (query.Segments.Count == 0) return [];
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.BucketSeconds);
-        // The offset of the segment each fact falls in, then ⌊(t + offset) / B⌋ × B on whole UTC seconds t. The remainder is
-        // made non-negative so the floor holds for instants before the epoch too (ClickHouse's % keeps the dividend's sign).
-        var offset = new StringBuilder("multiIf(");
-        var within = new StringBuilder();
-        foreach (var segment in query.Segments)
-        {
-            var range = $"(occurred_ticks >= {ClickHouseSql.Number(Ticks(segment.From))} " +
-                $"AND occurred_ticks < {ClickHouseSql.Number(Ticks(segment.To))})";
-            offset.Append(range).Append(", ").Append(ClickHouseSql.Number(segment.OffsetSeconds)).Append(", ");
-            within.Append(within.Length == 0 ? "" : " OR ").Append(range);
-        }
-        offset.Append("0)");
-        var bucket = ClickHouseSql.Number(query.BucketSeconds);
-        const long second = ClickHouseSchema.TicksPerSecond;
-        var template = query.ByTemplate ? "template_id, " : "";
-        var templateFilter = query.TemplateId is { } t ? $"AND template_id = {ClickHouseSql.Number(t)}" : "";
-        var rows = await client.ListAsync<ActivitySums>($"""
-            SELECT {template}local - (((local % {bucket}) + {bucket}) % {bucket}) AS bucket_start, currency, movement, channel,
-                count() AS facts, sum(coupons) AS coupons, sum(discount) AS discount, sum(platform_part) AS platform_part,
-                sum(merchant_part) AS merchant_part, sum(order_amount) AS order_amount
-            FROM (
-                SELECT template_id, currency, movement, channel, coupons, discount, platform_part, merchant_part, order_amount,
-                    intDiv(occurred_ticks - (((occurred_ticks % {second}) + {second}) % {second}), {second}) + {offset} AS local
-                FROM {schema.Facts}
-                WHERE merchant_id = {ClickHouseSql.Number(query.MerchantId)} {templateFilter} AND ({within})
-            )
-            GROUP BY {template}bucket_start, currency, movement, channel
-            ORDER BY {template}bucket_start, currency, movement, channel
-            """, ct);
-        return rows.Select(r => new ActivityRow(query.ByTemplate ? r.TemplateId : null, r.BucketStart, r.Currency, r.Movement, r.Channel,
-            r.Facts, r.Coupons, r.Discount, r.PlatformPart, r.MerchantPart, r.OrderAmount)).ToList();
     }
 
     public async Task<IReadOnlyList<TemplateSpend>> TopTemplatesAsync(
@@ -191,21 +159,9 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
                     '{Movements.Consumed}')
             GROUP BY template_id, currency
             ORDER BY discount DESC, template_id, currency
-            LIMIT {ClickHouseSql.Number(limit)}
+            LIMIT {ClickHouseSql.Number(limit)} BY currency
             """, ct);
         return rows.Select(r => new TemplateSpend(r.TemplateId, r.Currency, r.Discount, r.Used, r.OrderAmount)).ToList();
-    }
-
-    public async Task<IReadOnlyList<AccountAmount>> BalancesBeforeAsync(long? merchantId, DateOnly day, CancellationToken ct)
-    {
-        var rows = await client.ListAsync<AccountRow>($"""
-            SELECT merchant_id, currency, unit, account, sum(amount) AS amount
-            FROM {schema.Entries}
-            WHERE posting_day < {ClickHouseSql.Day(day)} {MerchantFilter(merchantId)}
-            GROUP BY merchant_id, currency, unit, account
-            ORDER BY merchant_id, currency, unit, account
-            """, ct);
-        return rows.Select(r => new AccountAmount(r.MerchantId, r.Currency, r.Unit, r.Account, null, r.Amount)).ToList();
     }
 
     public async Task<IReadOnlyList<AccountAmount>> EntriesOnAsync(long? merchantId, DateOnly day, CancellationToken ct)
@@ -305,11 +261,11 @@ internal sealed class ClickHouseAnalyticStore(ClickHouseClient client, ClickHous
         public HashSet<long> Facts { get; } = [];
         public HashSet<(long Seq, int Leg)> Entries { get; } = [];
         public bool Recorded { get; set; }
+
+        /// <summary>The last seq the aggregate holds of this batch's range (0 or below its first seq: none).</summary>
+        public long Aggregated { get; set; }
     }
     private sealed record TotalsRow(long Facts, long Entries, long Coupons, long Discount, long Watermark);
-    private sealed record ActivitySums(
-        long TemplateId, long BucketStart, string Currency, string Movement, string Channel,
-        long Facts, long Coupons, long Discount, long PlatformPart, long MerchantPart, long OrderAmount);
     private sealed record TemplateSpendRow(long TemplateId, string Currency, long Discount, long Used, long OrderAmount);
     private sealed record AccountRow(long MerchantId, string Currency, string Unit, string Account, DateOnly? OriginalDay, long Amount);
     private sealed record TrialRow(long MerchantId, DateOnly PostingDay, string Currency, string Unit, long Sum, long Entries);

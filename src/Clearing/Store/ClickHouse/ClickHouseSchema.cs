@@ -9,6 +9,13 @@ namespace PromotionEngine.Clearing.Store.ClickHouse;
 internal sealed class ClickHouseSchema(string database)
 {
     public const long SeqPartition = 1 << 20;
+
+    /// <summary>
+    /// The facts' partitions are smaller (2^17 seqs): the append sums its batch's facts into the aggregate with a query that
+    /// finds them by seq, which only the partition's min/max can narrow (the sort key starts with the merchant), so it reads the
+    /// partition the batch lies in: at most 131,072 rows, not a million.
+    /// </summary>
+    public const long FactPartition = 1 << 17;
     public const long TicksPerSecond = TimeSpan.TicksPerSecond;
 
     /// <summary>
@@ -21,6 +28,16 @@ internal sealed class ClickHouseSchema(string database)
     public string Facts => Database + ".clr_facts";
     public string Entries => Database + ".clr_entries";
     public string Batches => Database + ".clr_batches";
+    public string Activity => Database + ".clr_activity";
+    public string Balances => Database + ".clr_balances";
+    public string BalanceDays => Database + ".clr_balance_days";
+
+    /// <summary>
+    /// The tables derived from the facts and entries, emptied by a reset right after the batches (a reset that stops halfway
+    /// leaves derived rows the re-ingestion skips, like facts: it rebuilds from the same journal). The days' list before the
+    /// balances: a day listed always has its balances.
+    /// </summary>
+    public IEnumerable<string> Derived => [Activity, BalanceDays, Balances];
 
     public const string FactColumns =
         "seq, event_id, line, movement, occurred_ticks, posting_day, original_day, merchant_id, template_id, scope, currency, " +
@@ -45,7 +62,7 @@ internal sealed class ClickHouseSchema(string database)
                 user_id Nullable(Int64), order_id Nullable(String), status Nullable(String), coupons Int32, discount Int64,
                 platform_part Int64, merchant_part Int64, order_amount Int64, order_line Nullable(Int32), sku Nullable(String)
             ) ENGINE = ReplacingMergeTree
-            PARTITION BY intDiv(seq, {SeqPartition})
+            PARTITION BY intDiv(seq, {FactPartition})
             ORDER BY (merchant_id, occurred_ticks, event_id, line)
             SETTINGS index_granularity = {IndexGranularity}
             """;
@@ -65,6 +82,30 @@ internal sealed class ClickHouseSchema(string database)
                 first_seq Int64, last_seq Int64, facts UInt32, entries UInt32, appended_at DateTime DEFAULT now()
             ) ENGINE = MergeTree
             ORDER BY (last_seq, first_seq)
+            """;
+        // The facts' aggregate (docs/clearing.md, "Aggregates"): one INSERT … SELECT per range of seqs [seq_from, seq_to], all of
+        // whose rows carry the same seq_to, so each range lands in one partition as one part, stored whole or not at all.
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Activity} (
+                seq_from Int64, seq_to Int64, merchant_id Int64, template_id Int64, quarter Int64, currency String, movement String,
+                channel String, status Nullable(String), facts Int64, coupons Int64, discount Int64, platform_part Int64,
+                merchant_part Int64, order_amount Int64
+            ) ENGINE = MergeTree
+            PARTITION BY intDiv(seq_to, {SeqPartition})
+            ORDER BY (merchant_id, quarter, template_id)
+            SETTINGS index_granularity = {IndexGranularity}
+            """;
+        // Closing balances of closed days: one INSERT … SELECT per day (one partition, one part); read by day and merchant.
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {Balances} (
+                day Date, merchant_id Int64, currency String, unit String, account String, balance Int64
+            ) ENGINE = MergeTree
+            PARTITION BY toYYYYMM(day)
+            ORDER BY (day, merchant_id, currency, unit, account)
+            SETTINGS index_granularity = {IndexGranularity}
+            """;
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {BalanceDays} (day Date) ENGINE = MergeTree ORDER BY day
             """;
     }
 }

@@ -13,7 +13,7 @@ namespace PromotionEngine.Clearing.Store.DuckDb;
 /// the rows after the watermark it finds: a batch appended again, or after a crash (the transaction never committed), is
 /// stored exactly once.
 /// </summary>
-internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
+internal sealed partial class DuckDbAnalyticStore : IAnalyticStore, IDisposable
 {
     private const string FactColumns =
         "seq, event_id, line, movement, occurred_at, posting_day, original_day, merchant_id, template_id, scope, currency, funding, "
@@ -32,6 +32,8 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         + "posting_day DATE NOT NULL, original_day DATE, merchant_id BIGINT NOT NULL, currency VARCHAR NOT NULL, unit VARCHAR NOT NULL, "
         + "account VARCHAR NOT NULL, amount BIGINT NOT NULL, template_id BIGINT NOT NULL, occurred_at BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS clr_watermark (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
+        .. AggregateSchema,
+        .. BalanceSchema,
     ];
 
     private readonly string _connectionString;
@@ -72,9 +74,25 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         return await WatermarkAsync(connection, ct);
     }
 
-    public async Task AppendAsync(FactBatch batch, CancellationToken ct)
+    public Task AppendAsync(FactBatch batch, CancellationToken ct) => InTransactionAsync(async connection =>
     {
-        // One writer at a time in this process: two appends racing would both read the old watermark.
+        var watermark = await WatermarkAsync(connection, ct);
+        if (batch.LastSeq <= watermark) return false;
+        WriteFacts(connection, batch.Facts.Where(f => f.Seq > watermark));
+        WriteEntries(connection, batch.Entries.Where(e => e.Seq > watermark));
+        WriteActivity(connection, batch.Facts.Where(f => f.Seq > watermark));
+        await ExecuteAsync(connection,
+            "INSERT INTO clr_watermark (id, seq) VALUES (1, $seq) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", ct,
+            ("seq", batch.LastSeq));
+        return true;
+    }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own, one writer at a time in this process (two appends racing would
+    /// both read the old watermark): committed when it answers true, rolled back when it answers false or fails.
+    /// </summary>
+    private async Task InTransactionAsync(Func<DuckDBConnection, Task<bool>> work, CancellationToken ct)
+    {
         await _writer.WaitAsync(ct);
         try
         {
@@ -82,18 +100,7 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
             await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
             try
             {
-                var watermark = await WatermarkAsync(connection, ct);
-                if (batch.LastSeq <= watermark)
-                {
-                    await ExecuteAsync(connection, "ROLLBACK", ct);
-                    return;
-                }
-                WriteFacts(connection, batch.Facts.Where(f => f.Seq > watermark));
-                WriteEntries(connection, batch.Entries.Where(e => e.Seq > watermark));
-                await ExecuteAsync(connection,
-                    "INSERT INTO clr_watermark (id, seq) VALUES (1, $seq) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", ct,
-                    ("seq", batch.LastSeq));
-                await ExecuteAsync(connection, "COMMIT", ct);
+                await ExecuteAsync(connection, await work(connection) ? "COMMIT" : "ROLLBACK", ct);
             }
             catch
             {
@@ -120,23 +127,14 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         // disposed without COMMIT: the transaction is lost, as it is when the process dies
     }
 
-    public async Task ResetAsync(CancellationToken ct)
+    public Task ResetAsync(CancellationToken ct) => InTransactionAsync(async connection =>
     {
-        await _writer.WaitAsync(ct);
-        try
-        {
-            using var connection = Connect();
-            await ExecuteAsync(connection, "BEGIN TRANSACTION", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_facts", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_entries", ct);
-            await ExecuteAsync(connection, "DELETE FROM clr_watermark", ct);
-            await ExecuteAsync(connection, "COMMIT", ct);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+        await ExecuteAsync(connection, "DELETE FROM clr_facts", ct);
+        await ExecuteAsync(connection, "DELETE FROM clr_entries", ct);
+        await ExecuteAsync(connection, "DELETE FROM clr_watermark", ct);
+        foreach (var table in DerivedTables) await ExecuteAsync(connection, $"DELETE FROM {table}", ct);
+        return true;
+    }, ct);
 
     public async Task<FactTotals> TotalsAsync(CancellationToken ct)
     {
@@ -147,37 +145,6 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
         var entries = await QueryAsync(connection, "SELECT count(*) FROM clr_entries", r => r.GetInt64(0), ct);
         var watermark = await WatermarkAsync(connection, ct);
         return new FactTotals(facts[0].Item1, entries[0], facts[0].Item2, facts[0].Item3, watermark);
-    }
-
-    public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct)
-    {
-        if (query.Segments.Count == 0) return [];
-        using var connection = Connect();
-        var parameters = new List<(string, object?)> { ("merchant", query.MerchantId), ("bucket", (long)query.BucketSeconds) };
-        var segments = new List<string>();
-        for (var i = 0; i < query.Segments.Count; i++)
-        {
-            var s = query.Segments[i];
-            segments.Add($"SELECT $from{i} AS from_ms, $to{i} AS to_ms, $offset{i} AS offset_s");
-            parameters.Add(($"from{i}", s.From.ToUnixTimeMilliseconds()));
-            parameters.Add(($"to{i}", s.To.ToUnixTimeMilliseconds()));
-            parameters.Add(($"offset{i}", (long)s.OffsetSeconds));
-        }
-        if (query.TemplateId is { } template) parameters.Add(("template", template));
-        var byTemplate = query.ByTemplate ? "f.template_id" : "NULL::BIGINT";
-        var sql = $"""
-            WITH segments AS ({string.Join(" UNION ALL ", segments)})
-            SELECT {byTemplate} AS template_id,
-                   (floor((floor(f.occurred_at / 1000) + s.offset_s) / $bucket) * $bucket)::BIGINT AS bucket_start,
-                   f.currency, f.movement, f.channel, count(*), sum(f.coupons), sum(f.discount), sum(f.platform_part), sum(f.merchant_part),
-                   sum(f.order_amount)
-            FROM clr_facts f JOIN segments s ON f.occurred_at >= s.from_ms AND f.occurred_at < s.to_ms
-            WHERE f.merchant_id = $merchant {(query.TemplateId is null ? "" : "AND f.template_id = $template")}
-            GROUP BY ALL
-            ORDER BY 1 NULLS FIRST, 2, 3, 4, 5
-            """;
-        return await QueryAsync(connection, sql, r => new ActivityRow(r.IsDBNull(0) ? null : r.GetInt64(0), r.GetInt64(1), r.GetString(2),
-            r.GetString(3), r.GetString(4), r.GetInt64(5), Long(r, 6), Long(r, 7), Long(r, 8), Long(r, 9), Long(r, 10)), ct, [.. parameters]);
     }
 
     public async Task<IReadOnlyList<TemplateSpend>> TopTemplatesAsync(long merchantId, DateTimeOffset from, DateTimeOffset to, int limit,
@@ -195,24 +162,11 @@ internal sealed class DuckDbAnalyticStore : IAnalyticStore, IDisposable
             WHERE merchant_id = $merchant AND occurred_at >= $from AND occurred_at < $to
               AND movement IN ('{Movements.DiscountSpent}', '{Movements.DiscountReturned}', '{Movements.DiscountClawedBack}', '{Movements.Consumed}')
             GROUP BY template_id, currency
-            ORDER BY net DESC, template_id
-            LIMIT $limit
+            QUALIFY row_number() OVER (PARTITION BY currency ORDER BY net DESC, template_id) <= $limit
+            ORDER BY net DESC, template_id, currency
             """;
         return await QueryAsync(connection, sql, r => new TemplateSpend(r.GetInt64(0), r.GetString(1), Long(r, 2), Long(r, 3), Long(r, 4)), ct,
             ("merchant", merchantId), ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("limit", (long)limit));
-    }
-
-    public async Task<IReadOnlyList<AccountAmount>> BalancesBeforeAsync(long? merchantId, DateOnly day, CancellationToken ct)
-    {
-        using var connection = Connect();
-        var sql = $"""
-            SELECT merchant_id, currency, unit, account, sum(amount)
-            FROM clr_entries WHERE posting_day < $day {(merchantId is null ? "" : "AND merchant_id = $merchant")}
-            GROUP BY merchant_id, currency, unit, account
-            ORDER BY merchant_id, currency, unit, account
-            """;
-        return await QueryAsync(connection, sql, r => new AccountAmount(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), null,
-            Long(r, 4)), ct, Day(day, merchantId));
     }
 
     public async Task<IReadOnlyList<AccountAmount>> EntriesOnAsync(long? merchantId, DateOnly day, CancellationToken ct)

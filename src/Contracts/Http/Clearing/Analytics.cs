@@ -16,7 +16,7 @@ public sealed record CampaignFigures(
     [property: Description("Coupons distribution tasks pushed.")] long Distributed,
     [property: Description("Holds taken by orders (a coupon released and locked again counts twice).")] long Locked,
     [property: Description("Coupons consumed by paid orders.")] long Used,
-    [property: Description("Coupons that reached the end of their validity unused in the wallet.")] long Expired,
+    [property: Description("Coupons that reached the end of their validity: unused, or held or refunded past it.")] long Expired,
     [property: Description("Coupons a refund put back (RESTORED).")] long Refunded,
     [property: Description("Used / issued of the same period, to 4 decimals; null when nothing was issued. Not capped at 1.")]
     decimal? RedemptionRate,

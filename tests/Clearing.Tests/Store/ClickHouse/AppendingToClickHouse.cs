@@ -139,6 +139,24 @@ public sealed class AppendingToClickHouse : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crash_after_the_aggregate_was_written_leaves_each_fact_aggregated_once_whatever_the_retrys_bounds()
+    {
+        var whole = Claims(1, 10);
+        await _db.Store.AppendFactsAsync(whole, None);
+        await _db.Store.AppendEntriesAsync(whole, None);
+        await _db.Store.AggregateAsync(1, 10, None); // then the process died before the batch's row
+
+        await _db.Store.AppendAsync(Claims(1, 6), None); // the restarted ingester reads fewer rows, then more
+        await _db.Store.AppendAsync(Claims(7, 14), None);
+        await _db.Store.AppendAsync(Claims(7, 14), None); // and delivers one again
+
+        var day = new DateTimeOffset(Noon.Date, TimeSpan.Zero);
+        var rows = await _db.Store.ActivityAsync(new ActivityQuery(1, null, [new OffsetSegment(day, day.AddDays(1), 0)], 86_400, false), None);
+        Assert.Equal((14L, 14L), (rows.Single().Facts, rows.Single().Coupons));
+        Assert.Equal(2, await _db.RowsAsync(_db.Schema.Activity)); // seqs 1..10 and 11..14, a row each: every claim is in one quarter hour
+    }
+
+    [Fact]
     public async Task A_batch_of_journal_seqs_without_facts_still_moves_the_watermark()
     {
         await _db.Store.AppendAsync(Claims(1, 3), None);
