@@ -49,7 +49,7 @@ Console.WriteLine($"Indexed {templates:N0} templates in {build.Elapsed.TotalSeco
 var issuance = new InMemoryIssuance(issued);
 var pages = new StockedPages(index, issuance);
 var find = new FindTemplates(index, pages, clock);
-var expose = new ExposeTemplates(pages, new NoClaims());
+var expose = new ExposeTemplates(pages, new NoClaims(), new NoAudiences());
 var words = new[] { "满减", "优惠", "新人", "折扣", "会员日", "无门槛", "数码", "双11", "spring", "coupon off", "年货节 优惠券", "立减" };
 var types = new[] { "THRESHOLD", "FIXED_AMOUNT", "PERCENTAGE" };
 var now = Catalog.Now;
@@ -141,4 +141,13 @@ internal sealed class NoClaims : IUserClaimCounts
 {
     public Task<IReadOnlyDictionary<TemplateId, int>> ClaimedAsync(UserId user, IReadOnlyCollection<TemplateId> templates, CancellationToken ct) =>
         Task.FromResult<IReadOnlyDictionary<TemplateId, int>>(new Dictionary<TemplateId, int>());
+}
+
+/// <summary>The bench's templates name no audience: nobody is in one, and no audience has an owner.</summary>
+internal sealed class NoAudiences : IAudienceMembership
+{
+    public Task<MerchantId?> OwnerOfAsync(AudienceId audience, CancellationToken ct) => Task.FromResult<MerchantId?>(null);
+
+    public Task<IReadOnlySet<AudienceId>> MemberOfAsync(UserId user, IReadOnlyCollection<AudienceId> audiences, CancellationToken ct) =>
+        Task.FromResult<IReadOnlySet<AudienceId>>(new HashSet<AudienceId>());
 }

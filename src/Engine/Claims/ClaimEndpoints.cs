@@ -20,8 +20,9 @@ internal static partial class ClaimEndpoints
             .WithSummary("Claim a coupon")
             .WithDescription("Claims one coupon of a template for the calling user, within the template's window, stock and per-user "
                 + "limit, and its per-user limits per day, ISO week and month of the template's time zone (PERIOD_LIMIT_REACHED says "
-                + "which period and when it resets), and (when the template names one) to the members of its audience. The Idempotency-Key is required: a retry under the same key answers 200 with the "
-                + "coupon that key got (or 201 when nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
+                + "which period and when it resets), and (when the template names one) to the members of its audience. The "
+                + "Idempotency-Key is required: a retry under the same key answers 200 with the coupon that key got (or 201 when "
+                + "nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
                 + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key.")
             .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
             .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")

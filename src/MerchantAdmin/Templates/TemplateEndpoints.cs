@@ -33,7 +33,8 @@ internal static class TemplateEndpoints
                 + "spend-M-take-N, a percentage with a cap), claim window, stock and limit per user, and who funds the discount "
                 + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps), and optional per-user limits "
                 + "per day, ISO week and month in the template's IANA timeZone (default UTC), and optionally the audience "
-                + "it is for (audienceId: only its members may claim; 404 AUDIENCE_NOT_FOUND unless it is the merchant's). Every rule is checked at once: "
+                + "it is for (audienceId: only its members may claim; 404 AUDIENCE_NOT_FOUND unless it is the merchant's). "
+                + "Every rule is checked at once: "
                 + "400 VALIDATION_FAILED names each field at fault (400 UNKNOWN_TIME_ZONE when an unknown timeZone is the only one). With "
                 + "an Idempotency-Key, a repeat answers 200 with the template as it is now and creates nothing.")
             .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
@@ -81,7 +82,8 @@ internal static class TemplateEndpoints
             .Example(TemplateExamples.Terminated);
         group.MapGet(RouteIds.Id + "/history", HistoryAsync).WithName("TemplateHistory")
             .WithSummary("A template's audit trail")
-            .WithDescription("Every change of the template, oldest first (the cursor pages forward in time): who (the token's subject), when, the operation, and the "
+            .WithDescription("Every change of the template, oldest first (the cursor pages forward in time): who (the token's subject), "
+                + "when, the operation, and the "
                 + "members before and after.")
             .Answers<Page<TemplateHistoryEntry>>(StatusCodes.Status200OK, "A page of audit entries; nextCursor is null on the last page.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound)

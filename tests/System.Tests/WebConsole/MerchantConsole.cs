@@ -105,7 +105,7 @@ public sealed class MerchantConsole
             // The day it was terminated (UTC), either side of a midnight the run may cross.
             var dayAfter = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await Expect(terminated.Locator("tbody tr ins")).ToContainTextAsync(
-                new System.Text.RegularExpressions.Regex($"{dayBefore}|{dayAfter}"));
+                new global::System.Text.RegularExpressions.Regex($"{dayBefore}|{dayAfter}"));
             await Browser.AssertAccessibleAsync(page);
 
             // The list finds it by its name's start and status; in English when chosen, on a phone.

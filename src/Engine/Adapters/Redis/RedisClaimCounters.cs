@@ -108,6 +108,8 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     /// <summary>Raises the cached count of a period to the limit the database proved when it refused a claim Redis allowed.</summary>
     public Task CatchUpPeriodAsync(TemplateId template, ClaimPeriod period, long user) =>
         PeriodScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [new ClaimKeys(Prefix, template).Period(period)], [user, period.Limit]);
+
+    /// <summary>
     /// Copies the audience's members beside the template's counters (built aside, put in place only while the lock is held). The
     /// template joins the audience's registry before the members are read, so a change committed meanwhile finds it and calls
     /// this load off (<see cref="ClaimScripts.AudienceChanged"/>) rather than let a copy that missed it go live.
