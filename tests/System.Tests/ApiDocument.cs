@@ -251,7 +251,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
 
         Assert.Equal(["ACTIVE", "ENDED", "TERMINATED"], Values(schemas["TemplateResponse"]!["properties"]!["status"]!));
         Assert.Equal(["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"], Values(schemas["CreateTemplateRequest"]!["properties"]!["scope"]!));
-        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE"], Values(schemas["CreateTemplateRequest"]!["properties"]!["type"]!));
+        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING"],
+            Values(schemas["CreateTemplateRequest"]!["properties"]!["type"]!));
         Assert.Equal(["AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"], Values(schemas["UserCouponResponse"]!["properties"]!["status"]!));
         Assert.Equal(["IN_APP", "POPUP", "EMAIL", "SMS"], Values(schemas["DistributionTaskForm"]!["properties"]!["notify"]!["items"]!));
         Assert.Equal(Currency.MinorDigits.Keys.Order(StringComparer.Ordinal), Values(schemas["Currency"]!));
