@@ -30,6 +30,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
     private readonly long _merchant = EngineApp.NewId();
     private readonly long _user = EngineApp.NewId();
     private World? _world;
+    private Dictionary<string, IReadOnlySet<string>> _methodsOfPath = [];
 
     /// <summary>What the seed requests point at: real ids of this merchant's and this user's things.</summary>
     private sealed record World(
@@ -52,6 +53,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
         var operations = ApiDescription.Operations(document);
         Assert.NotEmpty(operations);
+        _methodsOfPath = operations.GroupBy(o => o.Path).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(o => o.Method).ToHashSet());
         var codes = DocumentedCodes();
         var store = await StoreCounts.OpenAsync(app.Services.GetRequiredService<IDatabase>(), app.Clock);
         var tokens = Tokens();
@@ -266,6 +268,7 @@ public sealed partial class MutatedRequests(FuzzedApp app, ITestOutputHelper out
         var seed = new SeedRequest
         {
             Operation = operation,
+            MethodsOfPath = _methodsOfPath[operation.Path],
             Json = operation.BodyMediaType?.Contains("json", StringComparison.Ordinal) == true ? JsonBody(operation, random) : null,
             JsonSchema = operation.BodySchema,
             Form = operation.BodyMediaType == "multipart/form-data" ? FormBody(operation) : null,

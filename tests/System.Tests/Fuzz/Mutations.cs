@@ -10,6 +10,9 @@ namespace PromotionEngine.System.Tests.Fuzz;
 internal sealed class SeedRequest
 {
     public required ApiOperation Operation { get; init; }
+
+    /// <summary>Every method the document serves on the operation's path (another method there is another operation).</summary>
+    public required IReadOnlySet<string> MethodsOfPath { get; init; }
     public Dictionary<string, string> Path { get; init; } = new(StringComparer.Ordinal);
     public List<KeyValuePair<string, string>> Query { get; init; } = [];
     public List<KeyValuePair<string, string>> Headers { get; init; } = [];
