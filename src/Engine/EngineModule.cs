@@ -90,6 +90,7 @@ public static class EngineModule
         services.AddSingleton<CheckoutVerbs>();
         services.AddSingleton<ICouponCheckout, CouponCheckout>();
         services.AddSingleton<SettleOvertakenCoupons>();
+        services.AddSingleton<IEndedPeriodCounts, SqlEndedPeriodCounts>(); // the sweep deletes ended periods' claim counts
         services.AddSingleton<SettleDueCoupons>();
         services.AddSingleton(EventSubscription.Group<CouponsDue, SettleDueCoupons>(SettleDueCoupons.Consumer));
         services.AddSingleton<IClaimReminders, SqlClaimReminders>();

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.System.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -125,6 +128,36 @@ public abstract class PeriodLimits(EngineApp app)
 
         var nextWeek = await AssertRefusedAsync(await user.ClaimAsync(template), "WEEK", 2, "UTC");
         Assert.Equal(tomorrow + TimeSpan.FromDays(6), nextWeek);
+    }
+
+    [Fact]
+    public async Task The_sweep_deletes_the_counts_of_ended_periods_and_keeps_the_current_ones()
+    {
+        var template = await TemplateAsync("Asia/Shanghai", daily: 1, monthly: 3);
+        var user = app.AsUser(EngineApp.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await user.ClaimAsync(template)).StatusCode);
+        var firstClaim = app.Clock.GetUtcNow();
+        Assert.Equal((2, 0), await PeriodRowsAsync(template, firstClaim - TimeSpan.FromDays(40))); // its day's and month's counts
+
+        // 33 days on, both periods are over (no month is longer than 32 days) and a claim counts in new ones.
+        app.Clock.Advance(TimeSpan.FromDays(33));
+        Assert.Equal(HttpStatusCode.Created, (await user.ClaimAsync(template)).StatusCode);
+
+        await Eventually(() => PeriodRowsAsync(template, firstClaim + TimeSpan.FromDays(2)), rows => rows == (2, 0), Seconds(30),
+            "the ended periods' counts deleted by the sweep", between: () => app.Clock.Advance(TimeSpan.FromSeconds(30)));
+        await AssertRefusedAsync(await user.ClaimAsync(template), "DAY", 1, "Asia/Shanghai"); // the current day still counts
+    }
+
+    /// <summary>The template's period counts: those of periods started at or after <paramref name="since"/>, and those before.</summary>
+    private async Task<(long Since, long Before)> PeriodRowsAsync(string template, DateTimeOffset since)
+    {
+        var db = app.Services.GetRequiredService<PromotionEngine.Kernel.Persistence.IDatabase>();
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        var args = new { T = long.Parse(template, CultureInfo.InvariantCulture), S = since.ToUnixTimeMilliseconds() };
+        return (await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM en_user_period_claims WHERE template_id = @T AND period_start >= @S", args),
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM en_user_period_claims WHERE template_id = @T AND period_start < @S", args));
     }
 
     [Fact]

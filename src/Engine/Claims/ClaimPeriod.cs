@@ -38,6 +38,9 @@ internal sealed record ClaimPeriod(PeriodKind Kind, int Limit, DateTimeOffset St
         _ => "M",
     };
 
+    /// <summary>No period lasts longer (a month of 31 days and a daylight-saving hour): a count started before now minus this is over.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(32);
+
     public long StartMillis => Start.ToUnixTimeMilliseconds();
 
     public long EndMillis => End.ToUnixTimeMilliseconds();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Engine.Budgets;
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Kernel.Messaging;
@@ -55,9 +56,12 @@ internal sealed class SettleDueCoupons(SettleOvertakenCoupons settle, IOutbox ou
     }
 }
 
-/// <summary>The periodic safety net: settles whatever a timer has not (e.g. coupons stored before timers existed).</summary>
-internal sealed partial class CouponSweeper(IDatabase db, SettleOvertakenCoupons settle, TimeProvider clock, IOptions<EngineOptions> options,
-    ILogger<CouponSweeper> log) : BackgroundService
+/// <summary>
+/// The periodic safety net: settles whatever a timer has not (e.g. coupons stored before timers existed); and deletes the claim
+/// counts of periods that are over.
+/// </summary>
+internal sealed partial class CouponSweeper(IDatabase db, SettleOvertakenCoupons settle, IEndedPeriodCounts endedPeriods, TimeProvider clock,
+    IOptions<EngineOptions> options, ILogger<CouponSweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,6 +72,8 @@ internal sealed partial class CouponSweeper(IDatabase db, SettleOvertakenCoupons
             {
                 var settled = await SweepAsync(stoppingToken);
                 if (settled > 0) LogSwept(settled);
+                var purged = await PurgeEndedPeriodsAsync(stoppingToken);
+                if (purged > 0) LogPurged(purged);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -95,6 +101,21 @@ internal sealed partial class CouponSweeper(IDatabase db, SettleOvertakenCoupons
             if (batch.Found < limit || batch.Settled == 0) return total;
         }
     }
+
+    /// <summary>Deletes the claim counts of ended periods, batch by batch; returns how many went.</summary>
+    public async Task<int> PurgeEndedPeriodsAsync(CancellationToken ct)
+    {
+        var before = clock.GetUtcNow() - ClaimPeriod.Longest;
+        var limit = options.Value.SweepBatchSize;
+        var total = 0;
+        int purged;
+        do total += purged = await endedPeriods.PurgeAsync(before, limit, ct);
+        while (purged == limit);
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Coupon sweep deleted {Count} claim counts of ended periods")]
+    private partial void LogPurged(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Coupon sweep settled {Count} coupons (lapsed holds released, ended coupons expired)")]
     private partial void LogSwept(int count);
