@@ -79,4 +79,21 @@ public class SharingABudget
         var refused = Assert.IsType<PriceOutcome.PickRefused>(outcome);
         Assert.Equal([(1L, Reasons.BudgetExhausted), (2L, Reasons.BudgetExhausted)], refused.Problems.Select(p => (p.Id.Value, p.Reason)));
     }
+
+    [Fact]
+    public void Twenty_coupons_of_one_budget_that_covers_one_get_the_largest_that_fits_in_a_bounded_search()
+    {
+        // One shop each, 10.00 to 29.00 off; the budget has 25.00 left: the 25.00 coupon alone is the best that fits. Searching
+        // every subset would be a million searches; the greedy start and the cap keep it to a few dozen.
+        var cart = new Cart("CNY", Enumerable.Range(0, 20).Select(i => Line(i, shop: i + 1, unitPrice: 100_00)).ToArray(), 0);
+        var wallet = Enumerable.Range(0, 20)
+            .Select(i => Budgeted(Coupon(i + 1, ShopOff(i + 1, 10_00 + i * 1_00)), ("c:9", 25_00))).ToArray();
+        var stats = new SearchStats();
+
+        var result = Pricer.Price(cart, wallet, null, Now, stats) is PriceOutcome.Priced p ? p.Result : throw new InvalidOperationException();
+
+        Assert.Equal([16L], result.Choice.Ids());
+        Assert.Equal(25_00, result.Choice.Discount);
+        Assert.True(stats.Evaluations < 100_000, $"{stats.Evaluations} combinations priced");
+    }
 }
