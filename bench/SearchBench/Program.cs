@@ -4,6 +4,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Search;
 using PromotionEngine.Search.Index;
@@ -48,8 +49,8 @@ Console.WriteLine($"Indexed {templates:N0} templates in {build.Elapsed.TotalSeco
 
 var issuance = new InMemoryIssuance(issued);
 var pages = new StockedPages(index, issuance);
-var find = new FindTemplates(index, pages, clock);
-var expose = new ExposeTemplates(pages, new NoClaims(), new NoAudiences());
+var find = new FindTemplates(index, pages, clock, new NoCampaigns());
+var expose = new ExposeTemplates(pages, new NoClaims(), new NoAudiences(), new NoCampaigns());
 var words = new[] { "满减", "优惠", "新人", "折扣", "会员日", "无门槛", "数码", "双11", "spring", "coupon off", "年货节 优惠券", "立减" };
 var types = new[] { "THRESHOLD", "FIXED_AMOUNT", "PERCENTAGE" };
 var now = Catalog.Now;
@@ -144,6 +145,14 @@ internal sealed class NoClaims : IUserClaimCounts
 }
 
 /// <summary>The bench's templates name no audience: nobody is in one, and no audience has an owner.</summary>
+/// <summary>No template is in a campaign: the exposure's campaign check finds no snapshot to close it.</summary>
+internal sealed class NoCampaigns : ICampaignTemplates, ICouponTemplateCatalog
+{
+    public Task<IReadOnlyList<TemplateId>> OfAsync(long campaign, CancellationToken ct) => Task.FromResult<IReadOnlyList<TemplateId>>([]);
+
+    public Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct) => Task.FromResult<CouponTemplateSnapshot?>(null);
+}
+
 internal sealed class NoAudiences : IAudienceMembership
 {
     public Task<MerchantId?> OwnerOfAsync(AudienceId audience, CancellationToken ct) => Task.FromResult<MerchantId?>(null);

@@ -211,6 +211,10 @@ public static class ErrorCodes
         "The task would start outside the template's claim window (validFrom, validUntil given).",
         """{"field": "startAt", "validFrom": "2026-06-18T02:00:00+00:00", "validUntil": "2026-07-18T02:00:00+00:00"}""");
 
+    public static readonly ErrorCode StartOutsideCampaignWindow = new("START_OUTSIDE_CAMPAIGN_WINDOW", 422,
+        "The task would start outside the window of the campaign its template belongs to (validFrom, validUntil given).",
+        """{"field": "startAt", "validFrom": "2026-11-01T00:00:00+00:00", "validUntil": "2026-11-12T00:00:00+00:00"}""");
+
     public static readonly ErrorCode DistributionTaskNotFound = new("DISTRIBUTION_TASK_NOT_FOUND", 404,
         "No such distribution task, or another merchant's.");
 

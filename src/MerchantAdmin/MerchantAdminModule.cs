@@ -28,6 +28,7 @@ public static class MerchantAdminModule
         services.AddSingleton<ICampaigns, SqlCampaigns>();
         services.AddSingleton<CampaignTerms>();
         services.AddSingleton<CampaignVerbs>();
+        services.AddSingleton<ICampaignTemplates, CampaignTemplates>(); // search's campaign filter asks it
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<ICouponTemplateCatalog>(sp => sp.GetRequiredService<TemplateCatalog>());
         services.AddSingleton<TemplatePricing>();

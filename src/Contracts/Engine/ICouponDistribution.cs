@@ -49,4 +49,13 @@ public enum DistributionRefusal
     TemplateTerminated,
     TemplateEnded,
     TemplateNotStarted,
+
+    /// <summary>The user holds the campaign's per-user limit of coupons over all its templates (claimed or pushed).</summary>
+    CampaignLimitReached,
+
+    /// <summary>The template's campaign has ended (its window passed while the task ran).</summary>
+    CampaignEnded,
+
+    /// <summary>The template's campaign has not started (defensive: a task cannot be created to start before it).</summary>
+    CampaignNotStarted,
 }

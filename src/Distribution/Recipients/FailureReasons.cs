@@ -13,9 +13,13 @@ internal static class FailureReasons
     public const string TemplateTerminated = "TEMPLATE_TERMINATED";
     public const string TemplateEnded = "TEMPLATE_ENDED";
     public const string TemplateNotStarted = "TEMPLATE_NOT_STARTED";
+    public const string CampaignLimitReached = "CAMPAIGN_LIMIT_REACHED";
+    public const string CampaignEnded = "CAMPAIGN_ENDED";
+    public const string CampaignNotStarted = "CAMPAIGN_NOT_STARTED";
 
     private static readonly HashSet<string> All =
-        [InvalidUserId, DuplicateRow, UserLimitReached, OutOfStock, TemplateNotFound, TemplateTerminated, TemplateEnded, TemplateNotStarted];
+        [InvalidUserId, DuplicateRow, UserLimitReached, OutOfStock, TemplateNotFound, TemplateTerminated, TemplateEnded, TemplateNotStarted,
+            CampaignLimitReached, CampaignEnded, CampaignNotStarted];
 
     /// <summary>The longest raw value kept (the rest is cut, with an ellipsis).</summary>
     public const int MaxRawLength = 100;
@@ -28,6 +32,9 @@ internal static class FailureReasons
         DistributionRefusal.TemplateTerminated => TemplateTerminated,
         DistributionRefusal.TemplateEnded => TemplateEnded,
         DistributionRefusal.TemplateNotStarted => TemplateNotStarted,
+        DistributionRefusal.CampaignLimitReached => CampaignLimitReached,
+        DistributionRefusal.CampaignEnded => CampaignEnded,
+        DistributionRefusal.CampaignNotStarted => CampaignNotStarted,
         _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "Not a refusal."),
     };
 

@@ -64,6 +64,11 @@ internal sealed class CreateDistributionTask(IDatabase db, IDistributionTasks ta
             return Refuse(ErrorCodes.StartOutsideTemplateWindow,
                 $"The task must start within the template's claim window, from {template.ValidFrom:O} until {template.ValidUntil:O}.", "startAt",
                 new Dictionary<string, object?> { ["validFrom"] = template.ValidFrom, ["validUntil"] = template.ValidUntil });
+        // A campaign's window closes its templates' pushes as it closes their claims: a task must start inside it too.
+        if (template.BudgetTerms is { CampaignValidFrom: { } from, CampaignValidUntil: { } until } && (start < from || start >= until))
+            return Refuse(ErrorCodes.StartOutsideCampaignWindow,
+                $"The task must start within the window of the template's campaign, from {from:O} until {until:O}.", "startAt",
+                new Dictionary<string, object?> { ["validFrom"] = from, ["validUntil"] = until });
 
         var task = DistributionTask.Create(ids.Next(), merchant, request.Template, request.Name, request.Notify, start, request.FileName,
             layout.Format, file.Bytes, layout.UserIdColumn, now);

@@ -42,7 +42,7 @@ internal static class TaskEndpoints
             .Answers<DistributionTaskResponse>(StatusCodes.Status200OK, "A repeat under the same Idempotency-Key: the task as it is now.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.MalformedRequest, ErrorCodes.RecipientsFileInvalid, ErrorCodes.TemplateNotFound,
                 ErrorCodes.TemplateTerminated, ErrorCodes.TemplateEnded, ErrorCodes.RecipientsFileTooLarge, ErrorCodes.RecipientsFileLimitExceeded,
-                ErrorCodes.UnsupportedMediaType, ErrorCodes.StartOutsideTemplateWindow)
+                ErrorCodes.UnsupportedMediaType, ErrorCodes.StartOutsideTemplateWindow, ErrorCodes.StartOutsideCampaignWindow)
             .Example(DistributionExamples.Created202).Example(DistributionExamples.Repeated);
         group.MapGet("", ListAsync).WithName("ListDistributionTasks")
             .WithSummary("List the merchant's distribution tasks")

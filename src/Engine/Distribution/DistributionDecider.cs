@@ -16,6 +16,12 @@ internal static class DistributionDecider
         : template.Terminated ? DistributionRefusal.TemplateTerminated
         : now < template.ValidFrom ? DistributionRefusal.TemplateNotStarted
         : now >= template.ValidUntil ? DistributionRefusal.TemplateEnded
+        : CampaignWindowRefusal(template, now);
+
+    /// <summary>The template's campaign's window (none: open), after the template's own.</summary>
+    private static DistributionRefusal CampaignWindowRefusal(CouponTemplateSnapshot template, DateTimeOffset now) =>
+        template.BudgetTerms.CampaignValidFrom is { } from && now < from ? DistributionRefusal.CampaignNotStarted
+        : template.BudgetTerms.CampaignValidUntil is { } until && now >= until ? DistributionRefusal.CampaignEnded
         : DistributionRefusal.None;
 
     /// <summary>

@@ -38,6 +38,9 @@ internal static class TemplateOperations
     public const string Change = "CHANGE";
     public const string AddStock = "ADD_STOCK";
     public const string Terminate = "TERMINATE";
+
+    /// <summary>The template's campaign or own money budget set (PUT …/budget): the template's budget terms before and after.</summary>
+    public const string SetBudget = "SET_BUDGET";
 }
 
 /// <summary>The template fields an audit entry shows, by their API names.</summary>

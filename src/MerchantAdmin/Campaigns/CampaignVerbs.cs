@@ -7,6 +7,7 @@ using PromotionEngine.Kernel.Identity;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
+using PromotionEngine.MerchantAdmin.Audit;
 using PromotionEngine.MerchantAdmin.Templates;
 
 namespace PromotionEngine.MerchantAdmin.Campaigns;
@@ -38,7 +39,7 @@ internal abstract record CampaignOutcome
 /// engine reads the new terms at once in this process, and within the catalogue's freshness elsewhere.
 /// </summary>
 internal sealed class CampaignVerbs(IDatabase db, ICampaigns campaigns, ICouponTemplates templates, ICouponPricingTerms pricing, IdGenerator ids,
-    TimeProvider clock, TemplateCatalog catalog, IKeyedRequests keys)
+    TimeProvider clock, TemplateCatalog catalog, IKeyedRequests keys, ITemplateAuditTrail templateAudit)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -121,6 +122,9 @@ internal sealed class CampaignVerbs(IDatabase db, ICampaigns campaigns, ICouponT
                     CampaignOperations.SetTemplateBudget, earlier is null ? null : Serialize(Values(earlier)), Serialize(Values(budget)), now),
                     scope, ct);
             }
+            // And under the template: its history shows every change of its budget terms, in a campaign or not.
+            await templateAudit.AppendAsync(new TemplateAuditEntry(ids.Next(), id, merchant, caller.Subject, TemplateOperations.SetBudget,
+                earlier is null ? null : Serialize(Values(earlier)), Serialize(Values(budget)), now), scope, ct);
             await keys.ClaimAsync(scope, ct);
             await scope.CommitAsync(ct);
             return 0;

@@ -68,6 +68,9 @@ internal static class SearchEndpoints
         [Description("true: only templates whose claim window is open now and that have stock left.")] bool? claimableNow,
         [Description(Paging.CursorRule)] string? cursor,
         [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
+        [Description("Only the templates of this campaign (as joined now).")] long? campaignId,
+        [Description("Only templates for this audience.")] long? audienceId,
+        [Description("true: only templates for an audience; false: only templates anyone may claim.")] bool? requiresAudience,
         CancellationToken ct)
     {
         var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
@@ -78,11 +81,13 @@ internal static class SearchEndpoints
             .When(type is not null && !Types.Contains(type), "type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.")
             .When(productId is < 1, "productId", "A product id (1 or more).")
             .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
+            .When(campaignId is < 1, "campaignId", "A campaign id (1 or more).")
+            .When(audienceId is < 1, "audienceId", "An audience id (1 or more).")
             .WhenBadLimit(limit)
             .When(!SearchCursor.TryDecode(cursor, scored: text is not null, out var after), "cursor", "Not a cursor this search returned.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var query = new TemplateQuery(text, merchantId, scope, type, productId, categoryId, claimableNow == true ? clock.GetUtcNow() : null, after,
-            limit ?? Paging.DefaultSize);
+            limit ?? Paging.DefaultSize, campaignId, audienceId, requiresAudience);
         return await command.HandleAsync(query, ct) is { } page ? TypedResults.Ok(page) : NotReady();
     }
 

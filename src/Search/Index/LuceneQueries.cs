@@ -38,8 +38,11 @@ internal static class LuceneQueries
     /// <summary>Characters standing together as in the query (a CJK bigram) count more than the characters alone.</summary>
     private const float BigramBoost = 1.5f;
 
-    /// <summary>Null when the text has no searchable word (only punctuation): nothing can match.</summary>
-    public static LuceneQuery? For(TemplateQuery q, CouponTextAnalyzer analyzer)
+    /// <summary>
+    /// Null when the text has no searchable word (only punctuation), or the campaign has no template: nothing can match.
+    /// <paramref name="campaignTemplates"/>: the templates of <see cref="TemplateQuery.Campaign"/>, as merchant-admin has them now.
+    /// </summary>
+    public static LuceneQuery? For(TemplateQuery q, CouponTextAnalyzer analyzer, IReadOnlyList<long>? campaignTemplates = null)
     {
         var query = new BooleanQuery();
         var scored = false;
@@ -57,9 +60,23 @@ internal static class LuceneQueries
         if (q.Product is { } product) query.Add(Exact(Product, Key(product)), Occur.MUST);
         if (q.Category is { } category) query.Add(Exact(Category, Key(category)), Occur.MUST);
         if (q.ClaimableAt is not null) query.Add(Exact(Open, OpenValue), Occur.MUST);
+        if (q.Audience is { } audience) query.Add(Exact(TemplateDocuments.Audience, Key(audience)), Occur.MUST);
+        if (q.RequiresAudience is { } requires)
+        {
+            if (!requires && !query.Clauses.Any(c => c.Occur == Occur.MUST)) query.Add(new MatchAllDocsQuery(), Occur.MUST);
+            query.Add(Exact(AudienceRequired, OpenValue), requires ? Occur.MUST : Occur.MUST_NOT);
+        }
+        if (q.Campaign is not null)
+        {
+            if (campaignTemplates is not { Count: > 0 }) return null;
+            var members = new BooleanQuery();
+            foreach (var id in campaignTemplates) members.Add(Exact(Id, Key(id)), Occur.SHOULD);
+            query.Add(new ConstantScoreQuery(members), Occur.MUST);
+        }
         Query root = query.Clauses.Count == 0 ? new MatchAllDocsQuery() : query;
         var lucene = LuceneQuery.Within(root, q.ClaimableAt, scored);
-        return q.ClaimableAt is null ? lucene with { FirstPageKey = q with { After = null, Limit = 0 } } : lucene;
+        // A campaign's templates change without the index changing (joining raises no event): its pages are never reused.
+        return q.ClaimableAt is null && q.Campaign is null ? lucene with { FirstPageKey = q with { After = null, Limit = 0 } } : lucene;
     }
 
     /// <summary>Open templates that apply on the page: PLATFORM ones and those naming the product, the shop or the category.</summary>

@@ -32,6 +32,8 @@ internal static class TemplateDocuments
     public const string ValidFrom = "valid_from";
     public const string ValidUntil = "valid_until";
     public const string Recency = "recency";
+    public const string Audience = "audience";
+    public const string AudienceRequired = "audience_required";
     private const string Stored = "template";
 
     /// <summary>One term per value: the numbers are sorted and filtered on through the field cache, never range-queried.</summary>
@@ -64,6 +66,11 @@ internal static class TemplateDocuments
         if (t.ShopId is { } shop) doc.Add(new StringField(Shop, Key(shop), Field.Store.NO));
         foreach (var product in t.ProductIds) doc.Add(new StringField(Product, Key(product), Field.Store.NO));
         foreach (var category in t.CategoryIds) doc.Add(new StringField(Category, Key(category), Field.Store.NO));
+        if (t.AudienceId is { } audience)
+        {
+            doc.Add(new StringField(Audience, Key(audience), Field.Store.NO));
+            doc.Add(new StringField(AudienceRequired, OpenValue, Field.Store.NO));
+        }
         return doc;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Http;
 using PromotionEngine.Contracts.Http.Search;
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Search.Index;
 using PromotionEngine.Search.Templates;
@@ -9,12 +10,13 @@ using PromotionEngine.Search.Templates;
 namespace PromotionEngine.Search.Querying;
 
 /// <summary>Full text and filters over every template: relevance then recency with a text query, recency without.</summary>
-internal sealed class FindTemplates(SearchIndex index, StockedPages pages, TimeProvider clock)
+internal sealed class FindTemplates(SearchIndex index, StockedPages pages, TimeProvider clock, ICampaignTemplates campaigns)
 {
     /// <summary>Null while the index is not ready.</summary>
     public async Task<Page<TemplateSearchHit>?> HandleAsync(TemplateQuery query, CancellationToken ct)
     {
-        var lucene = LuceneQueries.For(query, index.Analyzer);
+        var members = query.Campaign is { } campaign ? (await campaigns.OfAsync(campaign, ct)).Select(t => t.Value).ToList() : null;
+        var lucene = LuceneQueries.For(query, index.Analyzer, members);
         if (lucene is null) return index.Ready ? new Page<TemplateSearchHit>([], null) : null;
         var page = await pages.ReadAsync(lucene, query.After, query.Limit, inStockOnly: query.ClaimableAt is not null, ct);
         if (page is null) return null;
@@ -30,14 +32,14 @@ internal sealed class FindTemplates(SearchIndex index, StockedPages pages, TimeP
 /// audience is shown only to its members (the engine's <see cref="IAudienceMembership"/>), never to an anonymous caller: a page
 /// may then hold fewer items than its limit, and nextCursor still continues it.
 /// </summary>
-internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claims, IAudienceMembership audiences)
+internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claims, IAudienceMembership audiences, ICouponTemplateCatalog catalog)
 {
     /// <summary>Null while the index is not ready.</summary>
     public async Task<Page<ExposedTemplate>?> HandleAsync(ExposureQuery query, UserId? user, CancellationToken ct)
     {
         var page = await pages.ReadAsync(LuceneQueries.For(query), query.After, query.Limit, inStockOnly: true, ct);
         if (page is null) return null;
-        var shown = await ForThisUserAsync(page.Items, user, ct);
+        var shown = await ForThisUserAsync(await InOpenCampaignsAsync(page.Items, query.Now, ct), user, ct);
         var claimed = user is { } u && shown.Count > 0
             ? await claims.ClaimedAsync(u, shown.Select(i => new TemplateId(i.Hit.Template.Id)).ToArray(), ct)
             : null;
@@ -48,6 +50,24 @@ internal sealed class ExposeTemplates(StockedPages pages, IUserClaimCounts claim
                 return t.ToExposed(t.Stock - (i.Issued ?? 0), remaining);
             }).ToList(),
             page.Next is { } next ? SearchCursor.Encode(next) : null);
+    }
+
+    /// <summary>
+    /// A campaign's window closes its templates' claims (docs/campaigns.md): such a template is not offered outside it. The
+    /// index does not know campaigns (joining raises no event), so the catalogue's snapshot (cached) is asked per item.
+    /// </summary>
+    private async Task<IReadOnlyList<(SearchHit Hit, long? Issued)>> InOpenCampaignsAsync(
+        IReadOnlyList<(SearchHit Hit, long? Issued)> items, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = new List<(SearchHit Hit, long? Issued)>(items.Count);
+        foreach (var item in items)
+        {
+            var terms = (await catalog.FindAsync(new TemplateId(item.Hit.Template.Id), ct))?.BudgetTerms;
+            if (terms is { CampaignValidFrom: { } from } && now < from) continue;
+            if (terms is { CampaignValidUntil: { } until } && now >= until) continue;
+            open.Add(item);
+        }
+        return open;
     }
 
     /// <summary>Audiences (docs/audiences.md): the items the caller may see, one membership query for the whole page.</summary>

@@ -20,7 +20,10 @@ internal sealed record TemplateQuery(
     long? Category,
     DateTimeOffset? ClaimableAt,
     SearchPosition? After,
-    int Limit);
+    int Limit,
+    long? Campaign = null,
+    long? Audience = null,
+    bool? RequiresAudience = null);
 
 /// <summary>
 /// GET /api/v1/search/exposure once validated: what a shopper can claim on a product page (product, its shop and

@@ -124,9 +124,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         var discount = priced.Coupons.Sum(c => c.Discount);
         var coupons = priced.Coupons.Select(c => new SettledCouponDiscount(c.CouponId, c.TemplateId, c.Discount,
             c.Lines.Select((line, j) => new SettledLineShare(line, lines[line].Sku, lines[line].UnitPrice, lines[line].Quantity, c.Shares[j]))
-                .ToList())).ToList();
+                .ToList(), c.Shipping)).ToList();
         return new OrderDiscountConsumed(record.OrderId, record.UserId, priced.Currency, goods, priced.ShippingFee, discount,
-            goods + priced.ShippingFee - discount, coupons, now);
+            goods + priced.ShippingFee - discount, coupons, now, priced.Coupons.Sum(c => c.Shipping));
     }
 
     /// <summary>Payment failed or the order was cancelled: give the coupons back, or wait for the order so it is never held.</summary>

@@ -12,9 +12,10 @@ internal enum WalletStatus
 }
 
 /// <summary>A coupon in the user's wallet as of the quote: its status at that instant and its template's pricing terms (null if unknown).</summary>
-/// BudgetRemaining: the least that remains of the money budgets its template draws on (null: none).
+/// BudgetRemaining: the least that remains of the money budgets its template draws on (null: none). Budgets: each of those budgets
+/// with what remains of it, so coupons drawing on one budget are held together to it (<see cref="SharedBudgets"/>; null: none).
 internal sealed record WalletCoupon(UserCouponId Id, TemplateId Template, WalletStatus Status, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil,
-    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms, long? BudgetRemaining = null);
+    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms, long? BudgetRemaining = null, IReadOnlyList<BudgetShare>? Budgets = null);
 
 /// <summary>The machine-readable reasons a wallet coupon cannot be used on a cart (docs/settlement.md).</summary>
 internal static class Reasons

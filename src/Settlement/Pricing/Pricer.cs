@@ -43,7 +43,7 @@ internal static class Pricer
         Application choice;
         if (pick is null)
         {
-            choice = BestCombination.Find(cart, offers, stats);
+            choice = SharedBudgets.Best(cart, offers, BudgetsOf(wallet), stats);
         }
         else
         {
@@ -62,6 +62,10 @@ internal static class Pricer
             }
             if (problems.Count > 0) return new PriceOutcome.PickRefused(problems);
             choice = Stacking.Apply(cart, picked);
+            if (SharedBudgets.Overspent(choice, BudgetsOf(wallet)) is { Count: > 0 } over)
+                return new PriceOutcome.PickRefused(over.Select(id => new Unusable(id, picked.Single(o => o.Id == id).Terms.Template,
+                    Reasons.BudgetExhausted, "Together with the other coupons picked on its budget, its discount is more than what remains of it."))
+                    .ToList());
         }
 
         var selected = choice.Coupons.Select(c => c.Offer).ToList();
@@ -85,6 +89,9 @@ internal static class Pricer
             usable.OrderByDescending(u => u.Selected).ThenByDescending(u => u.DiscountAlone).ThenBy(u => u.Offer.Id.Value).ToList(),
             unusable.OrderBy(u => u.Id.Value).ToList()));
     }
+
+    private static Dictionary<UserCouponId, IReadOnlyList<BudgetShare>> BudgetsOf(IReadOnlyList<WalletCoupon> wallet) =>
+        wallet.Where(c => c.Budgets is { Count: > 0 }).ToDictionary(c => c.Id, c => c.Budgets!);
 
     private static string Blocked(IReadOnlyList<UserCouponId> by) =>
         $"Cannot be combined with coupon {string.Join(", ", by)}.";

@@ -77,9 +77,10 @@ internal sealed class PriceCart(
 
         var held = await wallets.CouponsOfAsync(user, now, now - settings.ExpiredLookback, settings.MaxWalletCoupons, ct);
         var terms = await pricing.FindAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
-        var remaining = await budgets.RemainingAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
+        var shares = await budgets.SharesAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
-            terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null, remaining.TryGetValue(c.Template, out var r) ? r : null)).ToList();
+            terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null, shares.TryGetValue(c.Template, out var b) ? b.Min(s => s.Remaining) : null,
+            b)).ToList();
 
         var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
@@ -177,8 +178,9 @@ internal sealed class PriceCart(
         text.Append('|').Append(pick is null ? "best" : string.Join(',', pick)).Append('|');
         foreach (var c in wallet.OrderBy(c => c.Id.Value)) text.Append(CultureInfo.InvariantCulture, $"{c.Id}:{c.Version}:{c.Status};");
         // What remains of a budget is part of the answer: a quote stored before a budget ran low is not answered after.
-        foreach (var c in wallet.Where(c => c.BudgetRemaining is not null).OrderBy(c => c.Id.Value))
-            text.Append(CultureInfo.InvariantCulture, $"b{c.Id}:{c.BudgetRemaining};");
+        // Each budget by key, since coupons on one budget are held to it together.
+        foreach (var c in wallet.Where(c => c.Budgets is not null).OrderBy(c => c.Id.Value))
+            text.Append(CultureInfo.InvariantCulture, $"b{c.Id}:{string.Join(',', c.Budgets!.Select(s => $"{s.Key}={s.Remaining}"))};");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

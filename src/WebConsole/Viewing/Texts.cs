@@ -135,6 +135,7 @@ internal sealed class Texts(string language)
         ["CHANGE"] = ("Changed", "修改"),
         ["ADD_STOCK"] = ("Stock added", "追加库存"),
         ["TERMINATE"] = ("Terminated", "终止"),
+        ["SET_BUDGET"] = ("Budget set", "预算设置"),
         ["field"] = ("Field", "字段"),
         ["before"] = ("Before", "修改前"),
         ["after"] = ("After", "修改后"),

@@ -60,6 +60,35 @@ public class PublishingWhatAnOrderSpent
         Assert.Equal("order-1", Assert.Single(_outbox.Events).Envelope.AggregateId); // partitioned by order, as the other settlement events
     }
 
+    /// <summary>
+    /// Shoes 2 × 90.00, shipping 6.00: "20.00 off from 200.00" (coupon 41) on the shoes and a FREE_SHIPPING coupon (43 of template 9)
+    /// that takes the 6.00 fee off (its line shares 0). The shipping discount is a member of its own, beside the whole discount.
+    /// </summary>
+    [Fact]
+    public async Task A_paid_order_says_how_much_of_its_discount_was_on_shipping()
+    {
+        var record = Locked(new PinnedQuote(1001, "CNY", 600,
+            [new PinnedLine(1, "shoe", 9000, 2, 2000)],
+            [new PinnedCoupon(41, 7, 2000, 18_000, [1], [2000]), new PinnedCoupon(43, 9, 600, null, [1], [0], Shipping: 600)]));
+
+        await _steps.PaidAsync(record, Payment, Scope, Now, CancellationToken.None);
+
+        var spent = Assert.Single(Published<OrderDiscountConsumed>());
+        Assert.Equal((18_000L, 600L, 2600L, 16_000L), (spent.GoodsAmount, spent.ShippingFee, spent.Discount, spent.Paid));
+        Assert.Equal(600, spent.ShippingDiscount);
+        Assert.Equal([(41L, 0L), (43L, 600L)], spent.Coupons.Select(c => (c.UserCouponId, c.ShippingDiscount)));
+    }
+
+    [Fact]
+    public async Task An_order_without_a_shipping_coupon_has_no_shipping_discount()
+    {
+        await _steps.PaidAsync(Locked(TwoCoupons), Payment, Scope, Now, CancellationToken.None);
+
+        var spent = Assert.Single(Published<OrderDiscountConsumed>());
+        Assert.Equal(0, spent.ShippingDiscount);
+        Assert.All(spent.Coupons, c => Assert.Equal(0, c.ShippingDiscount));
+    }
+
     [Fact]
     public async Task An_order_consumed_again_publishes_nothing_more()
     {

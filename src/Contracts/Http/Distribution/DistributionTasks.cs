@@ -36,7 +36,7 @@ public sealed record DistributionFailureResponse(
     long RowNumber,
     [property: Description("The user id cell as the file had it.")] string RawValue,
     [property: AllowedValues("INVALID_USER_ID", "DUPLICATE_ROW", "USER_LIMIT_REACHED", "OUT_OF_STOCK", "TEMPLATE_TERMINATED", "TEMPLATE_ENDED",
-        "TEMPLATE_NOT_STARTED", "TEMPLATE_NOT_FOUND")]
+        "TEMPLATE_NOT_STARTED", "TEMPLATE_NOT_FOUND", "CAMPAIGN_LIMIT_REACHED", "CAMPAIGN_ENDED", "CAMPAIGN_NOT_STARTED")]
     string Reason);
 
 /// <summary>

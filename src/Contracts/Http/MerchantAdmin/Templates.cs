@@ -127,7 +127,7 @@ public sealed record AddStockRequest([property: Required, Range(1, 1_000_000_000
 /// <summary>One entry of a template's audit trail: who did what, when, and the values before and after.</summary>
 public sealed record TemplateHistoryEntry(
     string Id,
-    [property: AllowedValues("CREATE", "CHANGE", "ADD_STOCK", "TERMINATE")] string Operation,
+    [property: AllowedValues("CREATE", "CHANGE", "ADD_STOCK", "TERMINATE", "SET_BUDGET")] string Operation,
     [property: Description("Who: the token's subject, e.g. merchant:7.")] string Actor,
     DateTimeOffset OccurredAt,
     [property: Description("The template's members before the operation (null for CREATE).")] JsonElement? Before,

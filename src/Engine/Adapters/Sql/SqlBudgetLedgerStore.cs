@@ -24,10 +24,14 @@ internal sealed class SqlBudgetLedgerStore(IDatabase db) : IBudgetLedgerStore
 
     public async Task AdjustAsync(string budget, long spent, long reserved, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
+        // Nothing to move (e.g. a whole-order refund after refunds by lines gave everything back): no statement. MySQL counts
+        // only changed rows (UseAffectedRows), so an UPDATE changing nothing would look like a missing row, and creating it
+        // from another connection would wait on the row this transaction holds.
+        if (spent == 0 && reserved == 0) return;
         var adjust = new CommandDefinition(
             "UPDATE en_budgets SET spent = spent + @Spent, reserved = reserved + @Reserved, updated_at = @Now WHERE budget_key = @Budget",
             new { Budget = budget, Spent = spent, Reserved = reserved, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct);
-        if (await scope.Connection.ExecuteAsync(adjust) == 1) return;
+        if (await scope.Connection.ExecuteAsync(adjust) == 1 || await ExistsAsync(budget, scope, ct)) return;
         await EnsureAsync(budget, now, scope, ct);
         await scope.Connection.ExecuteAsync(adjust);
     }

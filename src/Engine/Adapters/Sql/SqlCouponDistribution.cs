@@ -19,7 +19,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// made on them is exact and concurrent claims wait rather than interleave: never read-then-write. Locks are
 /// taken in the claim gates' order, users (sorted) before the hot row, so a batch never deadlocks against claims.
 /// </summary>
-internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog catalog, IUserCoupons coupons, IOutbox outbox,
+internal sealed partial class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog catalog, IUserCoupons coupons, IOutbox outbox,
     IClaimCounterCache cache, IdGenerator ids, TimeProvider clock) : ICouponDistribution
 {
     /// <summary>Rows per statement: keeps each statement well under packet and variable limits on both dialects.</summary>
@@ -45,9 +45,13 @@ internal sealed class SqlCouponDistribution(IDatabase db, ICouponTemplateCatalog
         var version = await cache.VersionAsync(template.Id, ct);
         var sorted = recipients.Select(r => r.Value).Order().ToArray();
         var claimed = await LockClaimsAsync(template.Id, sorted, scope, ct);
-        var batch = new Batch(template, recipients, claimed, sorted.Where(u => !claimed.ContainsKey(u)).ToArray(), version,
-            request.TaskId.ToString(CultureInfo.InvariantCulture), now);
-        return await TryIssueToAllAsync(batch, issuedSeen, scope, ct) ?? await IssueExactlyAsync(batch, scope, ct);
+        var atCampaignLimit = await LockCampaignClaimsAsync(template, sorted, scope, ct);
+        var eligible = atCampaignLimit.Count == 0 ? recipients : recipients.Where(r => !atCampaignLimit.Contains(r.Value)).ToList();
+        var batch = new Batch(template, eligible, claimed, sorted.Where(u => !claimed.ContainsKey(u) && !atCampaignLimit.Contains(u)).ToArray(),
+            version, request.TaskId.ToString(CultureInfo.InvariantCulture), now);
+        var issued = eligible.Count == 0 ? Refused([], DistributionRefusal.None)
+            : await TryIssueToAllAsync(batch, issuedSeen, scope, ct) ?? await IssueExactlyAsync(batch, scope, ct);
+        return await WithCampaignAsync(template, recipients, atCampaignLimit, issued, scope, ct);
     }
 
     /// <summary>

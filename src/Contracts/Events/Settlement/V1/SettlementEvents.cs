@@ -47,18 +47,22 @@ public sealed record SettledLineShare(int Line, string Sku, long UnitPrice, int 
 
 /// <summary>
 /// One coupon's discount on an order and how it was allocated over the order's lines (the shares add up to it; a FREE_SHIPPING
-/// coupon's discount is on the shipping fee, its line shares 0).
+/// coupon's discount is on the shipping fee, its line shares 0). ShippingDiscount: the part of Discount on the shipping fee (a
+/// FREE_SHIPPING coupon's whole discount; 0 for the others). Added to v1: consumers that do not know it ignore it.
 /// </summary>
-public sealed record SettledCouponDiscount(long UserCouponId, long TemplateId, long Discount, IReadOnlyList<SettledLineShare> Lines);
+public sealed record SettledCouponDiscount(
+    long UserCouponId, long TemplateId, long Discount, IReadOnlyList<SettledLineShare> Lines, long ShippingDiscount = 0);
 
 /// <summary>
 /// The order was paid and its coupons spent, with the allocation pinned when it was locked: the goods' list total, the shipping
 /// fee, the discount in total and per coupon and line, and what the buyer paid (goods + shipping − discount). Published once per
 /// order, when the coupons are consumed; an order locked without a quote has no allocation and publishes nothing of this.
+/// ShippingDiscount: the part of Discount taken off the shipping fee by FREE_SHIPPING coupons (so Discount − ShippingDiscount is
+/// what came off the goods); added to v1, 0 when no coupon was on the fee.
 /// </summary>
 public sealed record OrderDiscountConsumed(
     string OrderId, long UserId, string Currency, long GoodsAmount, long ShippingFee, long Discount, long Paid,
-    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt) : ISettlementEvent
+    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt, long ShippingDiscount = 0) : ISettlementEvent
 {
     public static string Type => "order-discount-consumed";
 }
