@@ -38,6 +38,7 @@ internal static class TemplateOperations
     public const string Change = "CHANGE";
     public const string AddStock = "ADD_STOCK";
     public const string Terminate = "TERMINATE";
+    public const string AddGiftStock = "ADD_GIFT_STOCK";
 }
 
 /// <summary>The template fields an audit entry shows, by their API names.</summary>
@@ -79,6 +80,7 @@ internal static class AuditValues
         ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
         ["tiers"] = s.Tiers,
         ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["gift"] = s.Gift,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

@@ -32,12 +32,13 @@ public sealed record OrderSettlementRefused(
 /// what is due to the buyer now (Payout) and what the buyer owes back when the claw-back exceeds the refunds (Outstanding).
 /// CouponsRestored: the whole order is refunded and its coupons are back in the wallet. Amounts are null when the order was
 /// locked without a quote (no allocation to price it by). Coupons: what this refund took back of each coupon's discount
-/// (null without an allocation).
+/// (null without an allocation). GiftsReturned: the gifts this refund returned to their gift stock, the order no longer
+/// qualifying for them (docs/gifts.md); empty or null when none.
 /// </summary>
 public sealed record OrderRefundSettled(
     string OrderId, long UserId, string RefundId, string Currency, long? RefundedGoods, long? RefundedShipping, long? Clawback,
     long? Payout, long? Outstanding, long ShopRefunded, bool CouponsRestored, DateTimeOffset SettledAt,
-    IReadOnlyList<RefundedCouponDiscount>? Coupons = null) : ISettlementEvent
+    IReadOnlyList<RefundedCouponDiscount>? Coupons = null, IReadOnlyList<ReturnedGift>? GiftsReturned = null) : ISettlementEvent
 {
     public static string Type => "order-refund-settled";
 }
@@ -55,10 +56,11 @@ public sealed record SettledCouponDiscount(long UserCouponId, long TemplateId, l
 /// The order was paid and its coupons spent, with the allocation pinned when it was locked: the goods' list total, the shipping
 /// fee, the discount in total and per coupon and line, and what the buyer paid (goods + shipping − discount). Published once per
 /// order, when the coupons are consumed; an order locked without a quote has no allocation and publishes nothing of this.
+/// Gifts: what GIFT coupons gave the order at price 0 (docs/gifts.md); empty or null when none.
 /// </summary>
 public sealed record OrderDiscountConsumed(
     string OrderId, long UserId, string Currency, long GoodsAmount, long ShippingFee, long Discount, long Paid,
-    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt) : ISettlementEvent
+    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt, IReadOnlyList<SettledGift>? Gifts = null) : ISettlementEvent
 {
     public static string Type => "order-discount-consumed";
 }
@@ -68,3 +70,9 @@ public sealed record OrderDiscountConsumed(
 /// on the kept units that a threshold no longer met takes back. Both are this refund's amounts (not totals), never negative.
 /// </summary>
 public sealed record RefundedCouponDiscount(long UserCouponId, long TemplateId, long Returned, long ClawedBack);
+
+/// <summary>What one GIFT coupon gave an order: Quantity units of the gift Sku at price 0, out of its template's gift stock.</summary>
+public sealed record SettledGift(long UserCouponId, long TemplateId, string Sku, int Quantity);
+
+/// <summary>A gift a refund returned to its template's gift stock (the kept units no longer earn it): Quantity units of Sku.</summary>
+public sealed record ReturnedGift(long UserCouponId, long TemplateId, string Sku, int Quantity);
