@@ -24,6 +24,9 @@ internal sealed class SqlBudgetLedgerStore(IDatabase db) : IBudgetLedgerStore
 
     public async Task AdjustAsync(string budget, long spent, long reserved, DateTimeOffset now, WriteScope scope, CancellationToken ct)
     {
+        // Nothing to move (a refund restoring a hold a refund by lines already gave back in full): MySQL reports the UPDATE as
+        // touching no row, and the row-of-zeros insert on its own connection would then wait on this transaction's row lock.
+        if (spent == 0 && reserved == 0) return;
         var adjust = new CommandDefinition(
             "UPDATE en_budgets SET spent = spent + @Spent, reserved = reserved + @Reserved, updated_at = @Now WHERE budget_key = @Budget",
             new { Budget = budget, Spent = spent, Reserved = reserved, Now = UtcMillis.From(now) }, scope.Transaction, cancellationToken: ct);
