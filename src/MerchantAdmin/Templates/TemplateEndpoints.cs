@@ -34,6 +34,8 @@ internal static class TemplateEndpoints
                 + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps), and optional per-user limits "
                 + "per day, ISO week and month in the template's IANA timeZone (default UTC), and optionally the audience "
                 + "it is for (audienceId: only its members may claim; 404 AUDIENCE_NOT_FOUND unless it is the merchant's). "
+                + "A GIFT template gives gift.quantity units of gift.sku at price 0 to an order reaching its optional thresholdAmount and "
+                + "gift.minQuantity, out of gift.stock (docs/gifts.md). "
                 + "Every rule is checked at once: "
                 + "400 VALIDATION_FAILED names each field at fault (400 UNKNOWN_TIME_ZONE when an unknown timeZone is the only one). With "
                 + "an Idempotency-Key, a repeat answers 200 with the template as it is now and creates nothing.")

@@ -12,7 +12,9 @@ public class ChoosingAGift
     private CreateTemplateRequest AGift(GiftRequest? gift = null) =>
         ATemplateRequest.FixedAmountOnThePlatform(_clock.GetUtcNow()) with
         {
-            Type = "GIFT", DiscountAmount = null, Gift = gift ?? new GiftRequest("SAMPLE-50ML", null, null, 500),
+            Type = "GIFT",
+            DiscountAmount = null,
+            Gift = gift ?? new GiftRequest("SAMPLE-50ML", null, null, 500),
         };
 
     private Validated Validate(CreateTemplateRequest request) => Validated.Of(request, _clock.GetUtcNow());
