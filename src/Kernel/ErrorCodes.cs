@@ -291,6 +291,13 @@ public static class ErrorCodes
     public static readonly ErrorCode AudienceNotFound = new("AUDIENCE_NOT_FOUND", 404,
         "No such audience (for a merchant: or it is another merchant's).");
 
+    // ---- gifts (engine, settlement; docs/gifts.md)
+
+    public static readonly ErrorCode GiftOutOfStock = new("GIFT_OUT_OF_STOCK", 409,
+        "What remains of a GIFT template's gift stock cannot cover the gifts the order's coupons earn; nothing was held (gift names the "
+        + "stock, g:<templateId>).",
+        """{"gift": "g:388195662686060544"}""");
+
     // ---- the gateway (deploy/nginx/routes.conf answers these itself; no instance does)
 
     public static readonly ErrorCode UpstreamUnavailable = new("UPSTREAM_UNAVAILABLE", 502,

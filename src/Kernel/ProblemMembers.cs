@@ -38,6 +38,7 @@ public static class ProblemMembers
         new("perUserLimit", """{"type": "integer", "minimum": 1}""",
             "USER_LIMIT_REACHED: the template's coupons per user; CAMPAIGN_LIMIT_REACHED: the campaign's, over all its templates."),
         new("budget", """{"type": "string"}""", "BUDGET_EXHAUSTED: the budget that cannot cover it, c:<campaignId> or t:<templateId>."),
+        new("gift", """{"type": "string"}""", "GIFT_OUT_OF_STOCK: the gift stock that cannot cover it, g:<templateId>."),
         new("reminderId", Id, "REMINDER_EXISTS: the waiting reminder of this template."),
         new("latestMinutesBefore", """{"type": "integer", "minimum": 0}""",
             "REMINDER_TOO_LATE: the most minutesBefore that would still work (0: none)."),

@@ -37,6 +37,7 @@ public static class MerchantAdminModule
         services.AddSingleton<CreateTemplate>();
         services.AddSingleton<ChangeTemplate>();
         services.AddSingleton<AddTemplateStock>();
+        services.AddSingleton<AddGiftStock>();
         services.AddSingleton<TerminateTemplate>();
         services.AddSingleton<AnnounceTemplateEnd>();
         services.AddSingleton(EventSubscription.Group<TemplateEndDue, AnnounceTemplateEnd>(AnnounceTemplateEnd.Consumer));
@@ -51,6 +52,7 @@ public static class MerchantAdminModule
     public static IEndpointRouteBuilder MapMerchantAdmin(this IEndpointRouteBuilder app)
     {
         app.MapTemplateEndpoints();
+        app.MapGiftStockEndpoints();
         app.MapCampaignEndpoints();
         return app;
     }

@@ -28,6 +28,7 @@ public static class SettlementModule
         services.AddSingleton<SettlementMetrics>();
         services.AddSingleton<IQuotes, SqlQuotes>();
         services.AddSingleton<QuoteBudgets>();
+        services.AddSingleton<QuoteGifts>();
         services.AddSingleton<PriceCart>();
         services.AddSingleton<QuotePins>();
         services.AddSingleton<IOrderRecords, SqlOrderRecords>();

@@ -62,6 +62,7 @@ public class TheTemplateFields
                 ["PlatformShareBps"] = "who pays is clearing's; not in the search API's shape",
                 ["Tiers"] = "the hit shows the type (TIERED_THRESHOLD); the tiers are in the template's own answer",
                 ["AudienceId"] = "a merchant's audience is its own business; not in the search API's shape",
+                ["Gift"] = "the hit shows the type (GIFT); the gift and its stock are in the template's own answer",
             }),
         ["exposed template"] = new(typeof(ExposedTemplate),
             new() { ["TemplateId"] = "Id" },
@@ -85,6 +86,7 @@ public class TheTemplateFields
                 ["PerUserMonthlyLimit"] = "not in the exposure API's shape (remainingForYou answers the lifetime limit)",
                 ["Tiers"] = "not in the exposure API's shape: the type says TIERED_THRESHOLD, the quote says how far the next tier is",
                 ["AudienceId"] = "applied: a template for an audience is exposed to its members only",
+                ["Gift"] = "not in the exposure API's shape: the type says GIFT, the quote shows the gift line",
             }),
         ["search's indexed template"] = new(Internal(Assemblies.Search, "PromotionEngine.Search.Templates.IndexedTemplate"),
             new() { ["TemplateId"] = "Id" },
@@ -96,6 +98,7 @@ public class TheTemplateFields
                 ["Funding"] = "the index keeps what search answers and filters on",
                 ["PlatformShareBps"] = "the index keeps what search answers and filters on",
                 ["Tiers"] = "the index keeps what search answers and filters on (the type, TIERED_THRESHOLD)",
+                ["Gift"] = "the index keeps what search answers and filters on (the type, GIFT)",
             }),
         ["pricing terms"] = new(typeof(TemplatePricingTerms),
             new() { ["TemplateId"] = "Template", ["MerchantId"] = "Merchant" },
@@ -136,7 +139,7 @@ public class TheTemplateFields
     private static readonly Dictionary<string, string> AggregateNames = new()
     {
         ["Id"] = "TemplateId", ["Merchant"] = "MerchantId", ["Kind"] = "Scope", ["ValidityAfterClaim"] = "ValidityAfterClaimSeconds",
-        ["Audience"] = "AudienceId",
+        ["Audience"] = "AudienceId", ["GiftStock"] = "Gift",
     };
 
     private static readonly string[] AggregateValueObjects = ["CouponScope", "Benefit", "ClaimPeriodLimits"];

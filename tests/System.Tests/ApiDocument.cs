@@ -23,6 +23,7 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["AddTemplateStock"] = ["200"], ["TerminateTemplate"] = ["200"], ["TemplateHistory"] = ["200"],
         ["CreateCampaign"] = ["201"], ["ListCampaigns"] = ["200"], ["GetCampaign"] = ["200"], ["ChangeCampaign"] = ["200"],
         ["CampaignHistory"] = ["200"], ["SetTemplateBudget"] = ["200"], ["GetTemplateBudget"] = ["200"],
+        ["AddGiftStock"] = ["200"], ["GetGiftStock"] = ["200"],
         ["ClaimCoupon"] = ["200", "201"], ["ListMyCoupons"] = ["200"], ["GetMyCoupon"] = ["200"],
         ["SetReminder"] = ["200", "201"], ["ListMyReminders"] = ["200"], ["GetMyReminder"] = ["200"], ["CancelReminder"] = ["204"],
         ["CreateAudience"] = ["201"], ["ListAudiences"] = ["200"], ["GetAudience"] = ["200"], ["ChangeAudienceMembers"] = ["200"],
@@ -251,7 +252,7 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
 
         Assert.Equal(["ACTIVE", "ENDED", "TERMINATED"], Values(schemas["TemplateResponse"]!["properties"]!["status"]!));
         Assert.Equal(["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"], Values(schemas["CreateTemplateRequest"]!["properties"]!["scope"]!));
-        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING"],
+        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT"],
             Values(schemas["CreateTemplateRequest"]!["properties"]!["type"]!));
         Assert.Equal(["AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"], Values(schemas["UserCouponResponse"]!["properties"]!["status"]!));
         Assert.Equal(["IN_APP", "POPUP", "EMAIL", "SMS"], Values(schemas["DistributionTaskForm"]!["properties"]!["notify"]!["items"]!));

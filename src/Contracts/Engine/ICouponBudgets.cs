@@ -31,8 +31,11 @@ public sealed record BudgetUsage(long Spent, long Reserved)
     public long RemainingOf(long limit) => Math.Max(0, limit - Spent - Reserved);
 }
 
-/// <summary>Part of one coupon's discount a refund gave back.</summary>
-public sealed record BudgetRestore(UserCouponId Coupon, long Amount);
+/// <summary>
+/// Part of one coupon's discount a refund gave back; Gifts: the units of a GIFT coupon's gift the refund returns to its gift stock
+/// (the gift's condition no longer holds on the kept units: docs/gifts.md).
+/// </summary>
+public sealed record BudgetRestore(UserCouponId Coupon, long Amount, int Gifts = 0);
 
 /// <summary>The names of budgets, shared by the module that defines them (merchant-admin) and the one that counts them (engine).</summary>
 public static class BudgetKeys
@@ -40,4 +43,9 @@ public static class BudgetKeys
     public static string Campaign(long campaignId) => "c:" + campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Template(TemplateId template) => "t:" + template.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A GIFT template's stock of gifts, counted in units of the gift (docs/gifts.md).</summary>
+    public static string Gift(TemplateId template) => "g:" + template.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static bool IsGift(string key) => key.StartsWith("g:", StringComparison.Ordinal);
 }

@@ -15,7 +15,8 @@ public interface ICouponPricingTerms
 
 /// <summary>
 /// Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE/TIERED_THRESHOLD; money in minor units,
-/// percentOff in basis points; Tiers ascending, for TIERED_THRESHOLD only.
+/// percentOff in basis points; Tiers ascending, for TIERED_THRESHOLD only; Gift for GIFT only (it takes no money off: its
+/// LargestDiscount is 0).
 /// </summary>
 public sealed record TemplatePricingTerms(
     TemplateId Template,
@@ -32,7 +33,8 @@ public sealed record TemplatePricingTerms(
     long? MaxDiscountAmount,
     bool Exclusive,
     int Priority,
-    IReadOnlyList<TemplateTier>? Tiers = null)
+    IReadOnlyList<TemplateTier>? Tiers = null,
+    PricingGift? Gift = null)
 {
     /// <summary>
     /// The most one coupon can take off, whatever the cart: the cap, the fixed amount, or the top tier; null when unbounded (a
@@ -40,3 +42,9 @@ public sealed record TemplatePricingTerms(
     /// </summary>
     public long? LargestDiscount => MaxDiscountAmount ?? DiscountAmount ?? Tiers?.Max(t => t.DiscountAmount);
 }
+
+/// <summary>
+/// What a GIFT coupon gives a qualifying order (docs/gifts.md): Quantity units of Sku at price 0. It qualifies when the lines in its
+/// scope reach the template's ThresholdAmount (list prices) and hold MinQuantity units (either may be absent). Fixed at creation.
+/// </summary>
+public sealed record PricingGift(string Sku, int Quantity, int? MinQuantity);

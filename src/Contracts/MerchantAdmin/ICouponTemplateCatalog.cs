@@ -14,6 +14,7 @@ public interface ICouponTemplateCatalog
 /// <summary>
 /// The facts about a template that deciding a claim or a price needs. TimeZone (IANA, default "UTC") bounds the days, ISO weeks
 /// and months of the optional per-user per-period limits (null: none). Audience: only its members may claim (null: anyone).
+/// Gift: a GIFT template's stock of gifts, counted by the engine like a budget (null for every other type).
 /// </summary>
 public sealed record CouponTemplateSnapshot(
     TemplateId Id,
@@ -31,7 +32,8 @@ public sealed record CouponTemplateSnapshot(
     int? PerUserWeeklyLimit = null,
     int? PerUserMonthlyLimit = null,
     TemplateBudgets? Budgets = null,
-    AudienceId? Audience = null)
+    AudienceId? Audience = null,
+    GiftStock? Gift = null)
 {
     /// <summary>The campaign and budgets, none when the template is in no campaign and has no budget of its own.</summary>
     public TemplateBudgets BudgetTerms => Budgets ?? TemplateBudgets.None;

@@ -1,3 +1,4 @@
+using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Coupons;
@@ -90,6 +91,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         var needed = new SortedDictionary<string, (long Amount, long Limit)>(StringComparer.Ordinal);
         var snapshots = new Dictionary<TemplateId, CouponTemplateSnapshot?>();
         foreach (var template in locks.Select(c => c.Template).Distinct()) snapshots[template] = await catalog.FindAsync(template, ct);
+        GiftHolds.Plan(locks, snapshots, holds, needed); // a gift stock is a budget in units of the gift
         var budgeted = locks.Where(c => snapshots[c.Template]?.BudgetTerms.Limits.Count > 0).ToList();
         if (budgeted.Count == 0) return (holds, needed);
         var largest = await LargestDiscountsAsync(budgeted.Where(c => discounts?.ContainsKey(c.Id) != true).Select(c => c.Template), ct);
@@ -115,6 +117,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         {
             if (!await store.TryReserveAsync(budget, amount, limit, now, scope, ct))
             {
+                if (BudgetKeys.IsGift(budget)) return GiftHolds.OutOfStock(budget, amount);
                 return new Refusal(ErrorCodes.BudgetExhausted, $"Budget {budget} cannot cover the {amount} the order's coupons take off.", null,
                     new Dictionary<string, object?> { ["budget"] = budget });
             }
@@ -138,7 +141,9 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
     {
         var template = await catalog.FindAsync(coupon.Template, ct);
         if (template is null) return;
-        foreach (var limit in template.BudgetTerms.Limits.Where(l => l.Thresholds.Count > 0 && l.Limit > 0))
+        // A gift stock running low fires the same event under its own key (g:<templateId>).
+        var gift = template.Gift is { } g ? new[] { new BudgetLimit(g.Key, g.Stock, false, g.Thresholds) } : [];
+        foreach (var limit in template.BudgetTerms.Limits.Concat(gift).Where(l => l.Thresholds.Count > 0 && l.Limit > 0))
         {
             var (spent, reached) = await store.ThresholdStateAsync(limit.Key, scope, ct);
             var crossed = limit.Thresholds.Where(p => p > reached && spent * 100 >= (long)p * limit.Limit).Order().ToList();

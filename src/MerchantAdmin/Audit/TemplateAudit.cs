@@ -41,6 +41,9 @@ internal static class TemplateOperations
 
     /// <summary>The template's campaign or own money budget set (PUT …/budget): the template's budget terms before and after.</summary>
     public const string SetBudget = "SET_BUDGET";
+
+    /// <summary>Gift stock added to a GIFT template (POST …/gift-stock).</summary>
+    public const string AddGiftStock = "ADD_GIFT_STOCK";
 }
 
 /// <summary>The template fields an audit entry shows, by their API names.</summary>
@@ -82,6 +85,7 @@ internal static class AuditValues
         ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
         ["tiers"] = s.Tiers,
         ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["gift"] = s.Gift,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

@@ -21,6 +21,7 @@ internal static class TemplateEvents
             TemplateOperations.Change => [Now(new TemplateChanged(state, diff.Fields), t)],
             TemplateOperations.AddStock => [Now(new TemplateStockAdded(state, t.Stock - stockBefore), t)],
             TemplateOperations.Terminate => [Now(new TemplateTerminated(state), t)],
+            TemplateOperations.AddGiftStock => [Now(new TemplateChanged(state, diff.Fields), t)], // the gift's stock: changedFields ["gift"]
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "No event for this template operation."),
         };
     }

@@ -33,6 +33,7 @@ internal sealed class CouponTemplate
         PlatformShareBps = definition.PlatformShareBps;
         PeriodLimits = definition.PeriodLimits ?? ClaimPeriodLimits.None;
         Audience = definition.Audience;
+        GiftStock = definition.GiftStock;
         TerminatedAt = terminatedAt;
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
@@ -66,6 +67,9 @@ internal sealed class CouponTemplate
     public ClaimPeriodLimits PeriodLimits { get; }
     /// <summary>Only the members of this audience may claim (null: anyone); fixed at creation, like the other terms of who gets it.</summary>
     public AudienceId? Audience { get; }
+
+    /// <summary>A GIFT template's gift stock: every gift added so far (the engine counts what is given and reserved of it); 0 otherwise.</summary>
+    public long GiftStock { get; private set; }
 
     public DateTimeOffset? TerminatedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; }
@@ -144,6 +148,24 @@ internal sealed class CouponTemplate
         if (Stock + quantity > MaxStock)
             return new Refusal(ErrorCodes.StockLimitExceeded, $"Stock would exceed {MaxStock}.", "quantity");
         Stock += quantity;
+        Touch(now);
+        return null;
+    }
+
+    /// <summary>
+    /// More gifts for a GIFT template (docs/gifts.md), while it is active; coupons already issued may use them at once. The stock only
+    /// rises: what the engine has given or reserved of it is never taken back.
+    /// </summary>
+    public Refusal? AddGiftStock(long quantity, DateTimeOffset now)
+    {
+        if (Benefit.Gift is null)
+            return new Refusal(ErrorCodes.ValidationFailed, "Only a GIFT template has a gift stock.", "quantity");
+        if (quantity is < 1 or > MaxStock)
+            return new Refusal(ErrorCodes.ValidationFailed, $"A whole number from 1 to {MaxStock}.", "quantity");
+        if (StatusAt(now) is not TemplateStatus.Active and var status) return NotWhile(status);
+        if (GiftStock + quantity > MaxStock)
+            return new Refusal(ErrorCodes.StockLimitExceeded, $"Gift stock would exceed {MaxStock}.", "quantity");
+        GiftStock += quantity;
         Touch(now);
         return null;
     }

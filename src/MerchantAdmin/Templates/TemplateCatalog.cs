@@ -42,5 +42,6 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
             t.Id, t.Merchant, t.Currency, t.TerminatedAt is not null, t.ValidFrom,
             t.ValidUntil, t.ValidityAfterClaim, t.Stock, t.PerUserLimit, t.Version, t.PeriodLimits.TimeZone, t.PeriodLimits.PerUserDailyLimit,
             t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit,
-            Audience: t.Audience);
+            Audience: t.Audience,
+            Gift: t.Benefit.Gift is { } gift ? GiftStock.Of(t.Id, t.GiftStock, gift.Quantity) : null);
 }

@@ -23,7 +23,8 @@ internal sealed record TemplateDefinition(
     FundingKind Funding = FundingKind.Merchant,
     int PlatformShareBps = 0,
     ClaimPeriodLimits? PeriodLimits = null,
-    AudienceId? Audience = null)
+    AudienceId? Audience = null,
+    long GiftStock = 0)
 {
     /// <summary>As <see cref="From(CreateTemplateRequest, DateTimeOffset, FieldErrors, out bool)"/>, ignoring which fault it was.</summary>
     public static TemplateDefinition? From(CreateTemplateRequest r, DateTimeOffset now, FieldErrors errors) => From(r, now, errors, out _);
@@ -83,7 +84,7 @@ internal sealed record TemplateDefinition(
         return new TemplateDefinition(name!, description, r.Currency!, scope, benefit, UtcMillis.Truncate(r.ValidFrom!.Value),
             UtcMillis.Truncate(r.ValidUntil!.Value), validity, r.Stock!.Value, r.PerUserLimit!.Value, r.Exclusive ?? false, r.Priority ?? 0,
             funding.Value.Kind, funding.Value.PlatformShareBps, periods,
-            r.AudienceId is { } audience ? new AudienceId(audience) : null);
+            r.AudienceId is { } audience ? new AudienceId(audience) : null, GiftRules.StockOf(r, benefit));
     }
 
     /// <summary>MERCHANT (the default) is a share of 0, PLATFORM of 10000; either may leave the share out. SPLIT names one between.</summary>
@@ -145,10 +146,11 @@ internal sealed record TemplateDefinition(
     {
         if (!WireNames.TryParse(r.Type, out BenefitType type))
         {
-            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
+            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT.");
             return null;
         }
         if (type != BenefitType.TieredThreshold) errors.When(r.Tiers is not null, "tiers", "Only with TIERED_THRESHOLD.");
+        if (type != BenefitType.Gift) errors.When(r.Gift is not null, "gift", "Only with GIFT.");
         static bool BadAmount(long? amount) => amount is null or < 1 or > MaxAmount;
         var amountRule = $"An amount in minor units from 1 to {MaxAmount}.";
         switch (type)
@@ -174,6 +176,8 @@ internal sealed record TemplateDefinition(
                 break;
             case BenefitType.TieredThreshold:
                 return TierRules.BenefitFrom(r, errors);
+            case BenefitType.Gift:
+                return GiftRules.BenefitFrom(r, errors);
             case BenefitType.FreeShipping:
                 errors.When(r.MaxDiscountAmount is not null && BadAmount(r.MaxDiscountAmount), "maxDiscountAmount", amountRule)
                       .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)

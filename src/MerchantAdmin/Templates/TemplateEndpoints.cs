@@ -34,13 +34,16 @@ internal static class TemplateEndpoints
                 + "(funding MERCHANT, the default; PLATFORM; or SPLIT with the platform's platformShareBps), and optional per-user limits "
                 + "per day, ISO week and month in the template's IANA timeZone (default UTC), and optionally the audience "
                 + "it is for (audienceId: only its members may claim; 404 AUDIENCE_NOT_FOUND unless it is the merchant's). "
+                + "A GIFT template gives gift.quantity units of gift.sku at price 0 to an order reaching its optional thresholdAmount and "
+                + "gift.minQuantity, out of gift.stock (docs/gifts.md). "
                 + "Every rule is checked at once: "
                 + "400 VALIDATION_FAILED names each field at fault (400 UNKNOWN_TIME_ZONE when an unknown timeZone is the only one). With "
                 + "an Idempotency-Key, a repeat answers 200 with the template as it is now and creates nothing.")
             .Answers<TemplateResponse>(StatusCodes.Status201Created, "Created: the new template, ACTIVE, nothing issued.").WithLocation(201)
             .Answers<TemplateResponse>(StatusCodes.Status200OK, "A repeat of a created template's request under the same Idempotency-Key.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.UnknownTimeZone, ErrorCodes.AudienceNotFound)
-            .Example(TemplateExamples.Created201).Example(TemplateExamples.CreatedTiered).Example(TemplateExamples.Repeated);
+            .Example(TemplateExamples.Created201).Example(TemplateExamples.CreatedTiered).Example(GiftExamples.Created)
+            .Example(TemplateExamples.Repeated);
         group.MapGet("", ListAsync).WithName("ListTemplates")
             .WithSummary("List the merchant's templates")
             .WithDescription("The calling merchant's templates, newest first, filtered by status, scope, type or a name prefix; "
@@ -104,7 +107,7 @@ internal static class TemplateEndpoints
         [AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("Only templates of this status as of now.")] string? status,
         [Description("Only templates whose name starts with this (at most 100 characters).")] string? name,
         [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
-        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? type,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string? type,
         [Description(Paging.CursorRule)] string? cursor,
         [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
         CancellationToken ct)
@@ -127,7 +130,7 @@ internal static class TemplateEndpoints
         if (type is not null)
         {
             if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
-            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT.");
         }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);
@@ -236,7 +239,8 @@ internal static class TemplateEndpoints
         s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority, s.Funding,
         s.PlatformShareBps, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit, s.PerUserMonthlyLimit,
         s.Tiers?.Select(t => new TierResponse(t.ThresholdAmount, t.DiscountAmount)).ToList(),
-        s.AudienceId is { } audience ? Id(audience) : null);
+        s.AudienceId is { } audience ? Id(audience) : null,
+        s.Gift is { } gift ? new GiftResponse(gift.Sku, gift.Quantity, gift.MinQuantity, gift.Stock) : null);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

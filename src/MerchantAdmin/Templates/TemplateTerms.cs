@@ -18,6 +18,9 @@ internal enum BenefitType
     Percentage,
     TieredThreshold,
     FreeShipping,
+
+    /// <summary>赠品 (a gift): a qualifying order earns units of a gift SKU at price 0, out of a counted gift stock (docs/gifts.md).</summary>
+    Gift,
 }
 
 /// <summary>
@@ -41,7 +44,8 @@ internal enum TemplateStatus
 
 /// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only).</summary>
 internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount,
-    IReadOnlyList<BenefitTier>? Tiers = null);
+    IReadOnlyList<BenefitTier>? Tiers = null,
+    GiftTerms? Gift = null);
 
 /// <summary>满200减25: from the threshold on, the discount comes off; minor units.</summary>
 internal sealed record BenefitTier(long ThresholdAmount, long DiscountAmount);
@@ -67,6 +71,7 @@ internal static class WireNames
         BenefitType.Percentage => "PERCENTAGE",
         BenefitType.TieredThreshold => "TIERED_THRESHOLD",
         BenefitType.FreeShipping => "FREE_SHIPPING",
+        BenefitType.Gift => "GIFT",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

@@ -126,7 +126,9 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             c.Lines.Select((line, j) => new SettledLineShare(line, lines[line].Sku, lines[line].UnitPrice, lines[line].Quantity, c.Shares[j]))
                 .ToList(), c.Shipping)).ToList();
         return new OrderDiscountConsumed(record.OrderId, record.UserId, priced.Currency, goods, priced.ShippingFee, discount,
-            goods + priced.ShippingFee - discount, coupons, now, priced.Coupons.Sum(c => c.Shipping));
+            goods + priced.ShippingFee - discount, coupons, now, priced.Coupons.Sum(c => c.Shipping),
+            priced.Coupons.Where(c => c.Gift is not null).Select(c => new SettledGift(c.CouponId, c.TemplateId, c.Gift!.Sku, c.Gift.Quantity))
+                .ToList());
     }
 
     /// <summary>Payment failed or the order was cancelled: give the coupons back, or wait for the order so it is never held.</summary>
@@ -184,6 +186,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             return await RefuseRefundAsync(record, RefundUnits.NothingToRefund, "The whole order is refunded already.", cause, scope, now, ct);
         RefundFigures? figures = null;
         IReadOnlyList<CouponRefund>? coupons = null;
+        IReadOnlyList<GiftReturn> gifts = [];
         IReadOnlyList<int>? after = null;
         var whole = lines is null;
         if (record.Priced is { } priced)
@@ -192,6 +195,7 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
             if (after is null) return await RefuseRefundAsync(record, code!, message!, cause, scope, now, ct);
             figures = RefundPolicy.Assess(priced, after, record.Refund?.PaidOut ?? 0);
             coupons = RefundPolicy.ThisRefund(priced, record.RefundedUnits, after);
+            gifts = GiftRefunds.ThisRefund(priced, record.RefundedUnits, after);
             whole = figures.Whole;
         }
         if (whole && restore)
@@ -205,7 +209,8 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         if (coupons is not null)
         {
             await budgets.RestoreAsync(new OrderId(record.OrderId),
-                coupons.Select(c => new BudgetRestore(new UserCouponId(c.CouponId), c.Returned + c.ClawedBack)).ToList(), scope, ct);
+                coupons.Select(c => new BudgetRestore(new UserCouponId(c.CouponId), c.Returned + c.ClawedBack,
+                    gifts.FirstOrDefault(g => g.CouponId == c.CouponId)?.Quantity ?? 0)).ToList(), scope, ct);
         }
         if (after is not null) record.RefundedUnits = after.ToList();
         record.Refunded(new RefundEntry(refundId, lines, shopRefunded, false, figures, whole, now));
@@ -213,7 +218,8 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
         await outbox.AddAsync(OutgoingEvent.Now(
             new OrderRefundSettled(record.OrderId, record.UserId, refundId, record.Currency ?? "", figures?.RefundedGoods,
                 figures?.RefundedShipping, figures?.Clawback, figures?.Payout, figures?.Outstanding, shopRefunded, whole, now,
-                coupons?.Select(c => new RefundedCouponDiscount(c.CouponId, c.TemplateId, c.Returned, c.ClawedBack)).ToList()),
+                coupons?.Select(c => new RefundedCouponDiscount(c.CouponId, c.TemplateId, c.Returned, c.ClawedBack)).ToList(),
+                gifts.Select(g => new ReturnedGift(g.CouponId, g.TemplateId, g.Sku, g.Quantity)).ToList()),
             now, record.OrderId), scope, ct);
         return null;
     }

@@ -25,6 +25,9 @@ internal sealed class SearchStats
 /// A FREE_SHIPPING coupon takes off the shipping fee, which no other coupon touches: the best of them (larger discount, then
 /// the rank's tie-breaks, which are decided coupon by coupon) joins every non-exclusive candidate, and the line search runs
 /// as without it, its bound lowered by that discount.
+/// A GIFT coupon takes nothing off and a gift never lowers a combination's rank (<see cref="Rank"/>: gifts are not counted, and the
+/// holder of a gift wins an otherwise equal tie), so the best gift (highest priority, then the smallest id) joins every non-exclusive
+/// candidate too.
 /// Every candidate is finally priced by <see cref="Stacking.Apply"/> itself, so the answer's figures are the rules'.
 /// </summary>
 internal static class BestCombination
@@ -39,7 +42,8 @@ internal static class BestCombination
         var open = offers.Where(o => !o.Terms.Exclusive).ToList();
         var shipping = BestEach([open.Where(o => o.Slot == Slot.Shipping).OrderBy(o => o.Id.Value)
             .Select(o => new Option(o, o.ShippingOff(cart.ShippingFee), 0)).Where(o => o.X > 0).ToArray()]).FirstOrDefault();
-        var search = new Search(cart, stats, shipping);
+        var gift = open.Where(o => o.Slot == Slot.Gift).OrderByDescending(o => o.Terms.Priority).ThenBy(o => o.Id.Value).FirstOrDefault();
+        var search = new Search(cart, stats, shipping, gift);
         foreach (var exclusive in offers.Where(o => o.Terms.Exclusive)) search.ConsiderAlone(exclusive);
 
         var shops = open.Where(o => o.Slot == Slot.Shop).GroupBy(o => o.ShopId).OrderBy(g => g.Key)
@@ -67,7 +71,8 @@ internal static class BestCombination
     }
 
     /// <param name="shipping">The best FREE_SHIPPING coupon, added to every combination of line coupons; null when none applies.</param>
-    private sealed class Search(Cart cart, SearchStats? stats, Option? shipping)
+    /// <param name="gift">The best GIFT coupon, added to every combination of line coupons; null when none qualifies.</param>
+    private sealed class Search(Cart cart, SearchStats? stats, Option? shipping, Offer? gift)
     {
         public Application Best { get; private set; } = Stacking.Apply(cart, []);
 
@@ -80,9 +85,12 @@ internal static class BestCombination
             if (total >= Bar) Consider(combination);
         }
 
-        /// <summary>A combination of line coupons, with the shipping coupon.</summary>
-        public void Consider(IEnumerable<Offer> combination) =>
-            Price(shipping is null ? combination : combination.Append(shipping.Offer));
+        /// <summary>A combination of line coupons, with the shipping coupon and the gift coupon.</summary>
+        public void Consider(IEnumerable<Offer> combination)
+        {
+            var all = shipping is null ? combination : combination.Append(shipping.Offer);
+            Price(gift is null ? all : all.Append(gift));
+        }
 
         /// <summary>An exclusive coupon stands alone.</summary>
         public void ConsiderAlone(Offer exclusive) => Price([exclusive]);

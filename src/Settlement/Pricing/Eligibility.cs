@@ -14,8 +14,10 @@ internal enum WalletStatus
 /// <summary>A coupon in the user's wallet as of the quote: its status at that instant and its template's pricing terms (null if unknown).</summary>
 /// BudgetRemaining: the least that remains of the money budgets its template draws on (null: none). Budgets: each of those budgets
 /// with what remains of it, so coupons drawing on one budget are held together to it (<see cref="SharedBudgets"/>; null: none).
+/// GiftRemaining: a GIFT coupon's gifts left in its template's gift stock (null: not a gift).
 internal sealed record WalletCoupon(UserCouponId Id, TemplateId Template, WalletStatus Status, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil,
-    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms, long? BudgetRemaining = null, IReadOnlyList<BudgetShare>? Budgets = null);
+    DateTimeOffset? LockedUntil, int Version, PricingTerms? Terms, long? BudgetRemaining = null, IReadOnlyList<BudgetShare>? Budgets = null,
+    long? GiftRemaining = null);
 
 /// <summary>The machine-readable reasons a wallet coupon cannot be used on a cart (docs/settlement.md).</summary>
 internal static class Reasons
@@ -32,11 +34,18 @@ internal static class Reasons
     public const string NotCombinable = "NOT_COMBINABLE";
     public const string NotInWallet = "NOT_IN_WALLET";
     public const string BudgetExhausted = "BUDGET_EXHAUSTED";
+
+    // GIFT coupons (docs/gifts.md)
+    public const string BelowMinQuantity = "BELOW_MIN_QUANTITY";
+    public const string GiftOutOfStock = "GIFT_OUT_OF_STOCK";
 }
 
-/// <summary>Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason.</summary>
+/// <summary>
+/// Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason (ShortfallQuantity: the units of the
+/// lines in scope missing, BELOW_MIN_QUANTITY).
+/// </summary>
 internal sealed record Unusable(UserCouponId Id, TemplateId? Template, string Reason, string Detail, long? Shortfall = null,
-    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null);
+    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null, int? ShortfallQuantity = null);
 
 /// <summary>Checks one coupon against a cart on its own, in a fixed order; the first rule it fails is its reason.</summary>
 internal static class Eligibility
@@ -77,6 +86,7 @@ internal static class Eligibility
             }
         }
         var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier);
+        if (terms.Benefit == BenefitKind.Gift) return GiftCheck.Qualifies(c, offer, cart);
         if (terms.Benefit == BenefitKind.FreeShipping)
             return cart.ShippingFee == 0 ? (null, No(Reasons.NoDiscount, "The cart has no shipping fee to take off.")) : (offer, null);
         if (offer.DiscountOn(eligible) == 0) return (null, No(Reasons.NoDiscount, "The coupon takes nothing off this cart."));

@@ -1,3 +1,4 @@
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 
 namespace PromotionEngine.Settlement.Pricing;
@@ -17,6 +18,9 @@ internal enum BenefitKind
     Percentage,
     TieredThreshold,
     FreeShipping,
+
+    /// <summary>A gift SKU at price 0 for a qualifying order; takes no money off (docs/gifts.md).</summary>
+    Gift,
 }
 
 /// <summary>One tier of a tiered threshold: from the threshold on (list prices of the lines in scope), the discount comes off.</summary>
@@ -28,6 +32,9 @@ internal enum Slot
     Platform,
     Shop,
     Shipping,
+
+    /// <summary>One GIFT coupon per order: it rides along with every combination of discounts.</summary>
+    Gift,
 }
 
 /// <summary>
@@ -48,13 +55,15 @@ internal sealed record PricingTerms(
     long? MaxDiscountAmount,
     bool Exclusive,
     int Priority,
-    IReadOnlyList<PricingTier>? Tiers = null)
+    IReadOnlyList<PricingTier>? Tiers = null,
+    PricingGift? Gift = null)
 {
     /// <summary>
     /// SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.
     /// A FREE_SHIPPING coupon takes the shipping slot whatever its scope: it takes off the fee, not the lines.
     /// </summary>
-    public Slot Slot => Benefit == BenefitKind.FreeShipping ? Slot.Shipping : Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
+    public Slot Slot => Benefit == BenefitKind.Gift ? Slot.Gift
+        : Benefit == BenefitKind.FreeShipping ? Slot.Shipping : Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
 
     public bool IsPercentage => Benefit == BenefitKind.Percentage;
 
@@ -88,7 +97,7 @@ internal sealed record PricingTerms(
     /// </summary>
     public long DiscountOn(long @base)
     {
-        if (@base <= 0) return 0;
+        if (@base <= 0 || Benefit == BenefitKind.Gift) return 0;
         if (Benefit != BenefitKind.Percentage) return Math.Min(DiscountAmount ?? 0, @base);
         // Rounded down: a coupon never takes off more than its percentage.
         var off = (long)((Int128)@base * (PercentOff ?? 0) / 10_000);
@@ -121,6 +130,7 @@ internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, D
     public int Phase => (Terms.IsPercentage, Slot) switch
     {
         (_, Slot.Shipping) => 4, // the shipping fee: no line coupon touches it, so its place changes nothing
+        (_, Slot.Gift) => 5, // a gift takes no money off: its place changes nothing
         (false, Slot.Platform) => 0,
         (false, Slot.Shop) => 1,
         (true, Slot.Shop) => 2,

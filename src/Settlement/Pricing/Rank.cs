@@ -4,12 +4,14 @@ namespace PromotionEngine.Settlement.Pricing;
 /// The total order on combinations, so the best is one and the same every time: the larger discount; then fewer
 /// coupons (keep the rest for later); then the larger sum of template priorities; then the combination holding the
 /// smallest coupon id the two do not share (coupons claimed earlier go first). Every criterion but the discount
-/// is decided coupon by coupon, which is what lets the search decide shops one at a time.
+/// is decided coupon by coupon, which is what lets the search decide shops one at a time. A GIFT coupon is not counted (it takes
+/// nothing off and keeps nothing for later worth keeping): adding one never makes a combination worse, so the best holds a gift.
 /// </summary>
 internal readonly record struct Rank(long Discount, int Count, long Priority, long[] Ids) : IComparable<Rank>
 {
     public static Rank Of(long discount, IReadOnlyCollection<Offer> coupons) =>
-        new(discount, coupons.Count, coupons.Sum(c => (long)c.Terms.Priority), coupons.Select(c => c.Id.Value).Order().ToArray());
+        new(discount, coupons.Count(c => c.Slot != Slot.Gift), coupons.Sum(c => (long)c.Terms.Priority),
+            coupons.Select(c => c.Id.Value).Order().ToArray());
 
     /// <summary>Positive when this is better.</summary>
     public int CompareTo(Rank other)

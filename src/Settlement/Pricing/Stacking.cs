@@ -19,6 +19,9 @@ internal sealed class Application
 
     public IReadOnlyList<AppliedCoupon> Coupons { get; }
 
+    /// <summary>The GIFT coupons of the combination: each gives its gift at price 0 (docs/gifts.md).</summary>
+    public IEnumerable<Offer> Gifts => Coupons.Where(c => c.Offer.Slot == Slot.Gift).Select(c => c.Offer);
+
     /// <summary>The discount on each line (by index); with <see cref="ShippingDiscount"/> sums to <see cref="Discount"/> exactly.</summary>
     public long[] LineDiscounts { get; }
 
@@ -47,6 +50,11 @@ internal static class Stacking
         long shipping = 0;
         foreach (var offer in InOrder(combination))
         {
+            if (offer.Slot == Slot.Gift) // a gift: nothing off, no line share
+            {
+                applied.Add(new AppliedCoupon(offer, 0, 0, new Dictionary<int, long>()));
+                continue;
+            }
             if (offer.Slot == Slot.Shipping) // the fee, not the lines: no line share
             {
                 var off = offer.ShippingOff(cart.ShippingFee - shipping);
@@ -81,6 +89,7 @@ internal static class Stacking
             (Slot.Platform, Slot.Platform) => false,
             (Slot.Shop, Slot.Shop) => a.ShopId != b.ShopId,
             (Slot.Shipping, Slot.Shipping) => false,
+            (Slot.Gift, Slot.Gift) => false, // one gift per order
             _ => true,
         };
 

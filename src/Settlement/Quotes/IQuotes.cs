@@ -23,7 +23,14 @@ internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quan
 internal sealed record PinnedCoupon(
     long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares,
     IReadOnlyList<PinnedTier>? Tiers = null,
-    long Shipping = 0);
+    long Shipping = 0,
+    PinnedGift? Gift = null);
+
+/// <summary>
+/// A GIFT coupon's gift: Quantity units of Sku at price 0, earned while the kept units of its lines reach its threshold and hold
+/// MinQuantity units (a refund that breaks that returns the gift to the stock: docs/gifts.md).
+/// </summary>
+internal sealed record PinnedGift(string Sku, int Quantity, int? MinQuantity);
 
 internal sealed record PinnedTier(long Threshold, long Discount);
 

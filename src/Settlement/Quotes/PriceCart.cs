@@ -31,7 +31,7 @@ internal abstract record QuoteOutcome
 /// </summary>
 internal sealed class PriceCart(
     ICouponWallet wallets, ICouponPricingTerms pricing, IQuotes quotes, SettlementMetrics metrics, IOptions<SettlementOptions> options,
-    TimeProvider clock, QuoteBudgets budgets)
+    TimeProvider clock, QuoteBudgets budgets, QuoteGifts gifts)
 {
     public const int MaxLines = 200;
     public const int MaxPickedCoupons = 100;
@@ -78,9 +78,10 @@ internal sealed class PriceCart(
         var held = await wallets.CouponsOfAsync(user, now, now - settings.ExpiredLookback, settings.MaxWalletCoupons, ct);
         var terms = await pricing.FindAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
         var shares = await budgets.SharesAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
+        var giftsLeft = await gifts.RemainingAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
             terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null, shares.TryGetValue(c.Template, out var b) ? b.Min(s => s.Remaining) : null,
-            b)).ToList();
+            b, GiftRemaining: giftsLeft.TryGetValue(c.Template, out var g) ? g : null)).ToList();
 
         var hash = InputHash(caller, user, cart, pick, wallet);
         if (await quotes.FindLiveAsync(user, hash, now, ct) is { } live)
@@ -162,10 +163,11 @@ internal sealed class PriceCart(
             "PERCENTAGE" => BenefitKind.Percentage,
             "TIERED_THRESHOLD" => BenefitKind.TieredThreshold,
             "FREE_SHIPPING" => BenefitKind.FreeShipping,
+            "GIFT" => BenefitKind.Gift,
             _ => BenefitKind.FixedAmount,
         },
         t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority,
-        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList());
+        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList(), t.Gift);
 
     /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
     private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
@@ -181,6 +183,9 @@ internal sealed class PriceCart(
         // Each budget by key, since coupons on one budget are held to it together.
         foreach (var c in wallet.Where(c => c.Budgets is not null).OrderBy(c => c.Id.Value))
             text.Append(CultureInfo.InvariantCulture, $"b{c.Id}:{string.Join(',', c.Budgets!.Select(s => $"{s.Key}={s.Remaining}"))};");
+        // So is what remains of a gift stock.
+        foreach (var c in wallet.Where(c => c.GiftRemaining is not null).OrderBy(c => c.Id.Value))
+            text.Append(CultureInfo.InvariantCulture, $"g{c.Id}:{c.GiftRemaining};");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
@@ -196,13 +201,14 @@ internal sealed class PriceCart(
         r.Choice.Coupons.Select(c => new PinnedCoupon(c.Offer.Id.Value, c.Offer.Terms.Template.Value, c.Discount, c.Offer.Threshold,
             c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares.GetValueOrDefault(i)).ToList(),
             c.Offer.Terms.Tiers?.Select(t => new PinnedTier(t.Threshold, t.Discount)).ToList(),
-            c.Offer.Slot == Slot.Shipping ? c.Discount : 0)).ToList());
+            c.Offer.Slot == Slot.Shipping ? c.Discount : 0,
+            c.Offer.Terms.Gift is { } gift ? new PinnedGift(gift.Sku, gift.Quantity, gift.MinQuantity) : null)).ToList());
 
     private static QuoteResponse ToResponse(string id, UserId user, PriceResult r, DateTimeOffset expires) => new(
         id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount,
         r.Payable,
         r.Choice.Coupons.Select((c, step) => new AppliedCouponResponse(c.Offer.Id.ToString(), c.Offer.Terms.Template.ToString(), step + 1,
-            c.Offer.Slot switch { Slot.Shop => "SHOP", Slot.Shipping => "SHIPPING", _ => "PLATFORM" },
+            c.Offer.Slot switch { Slot.Shop => "SHOP", Slot.Shipping => "SHIPPING", Slot.Gift => "GIFT", _ => "PLATFORM" },
             c.Offer.Terms.ShopId?.ToString(CultureInfo.InvariantCulture),
             TypeOf(c.Offer.Terms.Benefit),
             c.Base, c.Discount)).ToList(),
@@ -216,7 +222,9 @@ internal sealed class PriceCart(
         r.Unusable.Select(ToResponse).ToList(),
         new ShippingLineResponse(r.Cart.ShippingFee, r.Choice.ShippingDiscount, r.Cart.ShippingFee - r.Choice.ShippingDiscount,
             r.Choice.Coupons.Where(c => c.Offer.Slot == Slot.Shipping && c.Discount > 0)
-                .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Discount)).ToList()));
+                .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Discount)).ToList()),
+        r.Choice.Gifts.Select(g => new GiftLineResponse(g.Id.ToString(), g.Terms.Template.ToString(), g.Terms.Gift!.Sku, g.Terms.Gift.Quantity, 0, 0))
+            .ToList());
 
     private static string TypeOf(BenefitKind benefit) => benefit switch
     {
@@ -224,9 +232,10 @@ internal sealed class PriceCart(
         BenefitKind.Percentage => "PERCENTAGE",
         BenefitKind.TieredThreshold => "TIERED_THRESHOLD",
         BenefitKind.FreeShipping => "FREE_SHIPPING",
+        BenefitKind.Gift => "GIFT",
         _ => "FIXED_AMOUNT",
     };
 
     private static UnusableCouponResponse ToResponse(Unusable u) => new(u.Id.ToString(), u.Template?.ToString(), u.Reason, u.Detail, u.Shortfall,
-        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At);
+        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At, u.ShortfallQuantity);
 }

@@ -107,7 +107,7 @@ public class AuditingATemplateChange
             "name", "description", "currency", "scope", "shopId", "productIds", "categoryIds", "type", "discountAmount", "thresholdAmount",
             "percentOff", "maxDiscountAmount", "validFrom", "validUntil", "validityAfterClaim", "stock", "perUserLimit", "terminatedAt",
             "exclusive", "priority", "funding", "platformShareBps", "timeZone", "perUserDailyLimit", "perUserWeeklyLimit", "perUserMonthlyLimit",
-            "tiers", "audienceId",
+            "tiers", "audienceId", "gift",
         ];
         Assert.Equal(apiNames.Order(StringComparer.Ordinal), values.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("PRODUCTS", values["scope"]);

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
 using PromotionEngine.Settlement.Pricing;
 using static PromotionEngine.Settlement.Tests.Pricing.Carts;
@@ -10,7 +11,7 @@ namespace PromotionEngine.Settlement.Tests.Pricing;
 /// <summary>
 /// The search is exact: on small carts it agrees with trying every valid subset, to the coupon and the minor unit, for every
 /// discount kind the generator draws (fixed, threshold, percentage with and without cap, tiered threshold, free shipping with
-/// and without cap, on carts with and without a shipping fee).
+/// and without cap, on carts with and without a shipping fee, gifts with and without a threshold and a least quantity).
 /// </summary>
 public class FindingTheBestCombination
 {
@@ -140,7 +141,7 @@ public class FindingTheBestCombination
         from shop in Gen.Choose(1, 3)
         from target in Gen.Choose(1, 4)
         from benefit in Gen.Elements(BenefitKind.FixedAmount, BenefitKind.Threshold, BenefitKind.Percentage, BenefitKind.Percentage,
-            BenefitKind.TieredThreshold, BenefitKind.FreeShipping)
+            BenefitKind.TieredThreshold, BenefitKind.FreeShipping, BenefitKind.Gift)
         from amount in Gen.Elements(1, 300, 1000, 2500, 5000, 9999, 30_000)
         from threshold in Gen.Elements(0, 1000, 8000, 20_000)
         from percent in Gen.Elements(1, 500, 1000, 3333, 5000, 9000, 10_000)
@@ -149,15 +150,19 @@ public class FindingTheBestCombination
         from priority in Gen.Choose(0, 2)
         from tierCount in Gen.Choose(1, 3)
         from tierStep in Gen.Elements(1, 1000, 7000)
+        from giftLeast in Gen.Elements(0, 0, 2, 4)
         select new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
             scope == ScopeKind.Products ? new HashSet<long> { target } : [],
             scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
-            benefit, benefit == BenefitKind.Percentage ? null : amount,
+            benefit, benefit is BenefitKind.Percentage or BenefitKind.Gift ? null : amount,
             benefit == BenefitKind.Threshold ? Math.Max(threshold, amount)
-            : benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && threshold > 0 ? threshold : null,
+            : benefit is BenefitKind.Percentage or BenefitKind.FreeShipping or BenefitKind.Gift && threshold > 0 ? threshold : null,
             benefit == BenefitKind.Percentage ? percent : null,
-            benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && cap > 0 ? cap : null, exclusive, priority,
-            benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null);
+            benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && cap > 0 ? cap : null,
+            exclusive && benefit != BenefitKind.Gift, // a GIFT template is never exclusive (merchant-admin refuses it)
+            priority,
+            benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null,
+            benefit == BenefitKind.Gift ? new PricingGift("gift-" + target, 1 + target % 2, giftLeast > 0 ? giftLeast : null) : null);
 
     /// <summary>Ascending tiers from the generated figures, each taking off less than its threshold (as a template's must).</summary>
     private static List<PricingTier> Tiers(long threshold, long step, long discount, int count) =>

@@ -212,6 +212,23 @@ public abstract class SearchApi(BackboneApp fixture)
                 HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await (await anonymous.GetAsync("/api/v1/search/templates")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
     }
+
+    [Fact]
+    public async Task Gift_templates_are_found_by_their_type()
+    {
+        await CreateAsync(Template("满100减20 with a sample"));
+        var gift = await CreateAsync(new Dictionary<string, object?>
+        {
+            ["name"] = "满199送试用装", ["currency"] = "CNY", ["scope"] = "PLATFORM", ["type"] = "GIFT", ["thresholdAmount"] = 19_900,
+            ["gift"] = new { sku = "SAMPLE-50ML", stock = 50 }, ["validFrom"] = Now.AddMinutes(-1), ["validUntil"] = Now.AddDays(30),
+            ["stock"] = 100, ["perUserLimit"] = 1,
+        });
+
+        var found = await UntilAsync(_app.AsOperator(), Search("type=GIFT"), p => Ids(p).Count == 1);
+
+        Assert.Equal([gift], Ids(found));
+        Assert.Equal("GIFT", found.GetProperty("items")[0].Str("type"));
+    }
 }
 
 /// <summary>The backbone apps with a quick refresh of the searchers.</summary>

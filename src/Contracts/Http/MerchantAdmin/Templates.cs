@@ -13,6 +13,7 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
 /// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
 /// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount.
+/// GIFT takes gift (a gift SKU given with a qualifying order: docs/gifts.md) and optionally thresholdAmount.
 /// By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
@@ -24,9 +25,9 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
-    [property: Description("THRESHOLD (required), PERCENTAGE and FREE_SHIPPING (optional): the order amount from which it applies."),
+    [property: Description("THRESHOLD (required), PERCENTAGE, FREE_SHIPPING and GIFT (optional): the order amount from which it applies."),
         Range(1, 100_000_000_000)]
     long? ThresholdAmount,
     [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
@@ -65,7 +66,22 @@ public sealed record CreateTemplateRequest(
     IReadOnlyList<TierRequest?>? Tiers = null,
     [property: Description("Only the users of this audience (POST /api/v1/merchant/audiences, the merchant's own) may claim it and see it "
         + "offered; absent: anyone. Fixed at creation.")]
-    long? AudienceId = null);
+    long? AudienceId = null,
+    [property: Description("GIFT only, and required there: the gift SKU, how many a qualifying order earns, the least units of the "
+        + "coupon's scope the order must hold, and the gift stock to start with (docs/gifts.md).")]
+    GiftRequest? Gift = null);
+
+/// <summary>
+/// A GIFT template's gift: an order qualifying for it (thresholdAmount on the list prices of the lines in scope, minQuantity units of
+/// them) gets quantity units of sku at price 0, out of a stock of gifts counted like coupons (docs/gifts.md).
+/// </summary>
+public sealed record GiftRequest(
+    [property: Required, StringLength(64, MinimumLength = 1), Description("The gift's SKU: letters, digits and - _ . / : only.")] string? Sku,
+    [property: Description("Units of the gift one order earns (1 to 100); default 1."), Range(1, 100)] int? Quantity,
+    [property: Description("The least units of the lines in scope an order must hold (1 to 10000); absent: any."), Range(1, 10_000)]
+    int? MinQuantity,
+    [property: Required, Description("Gifts in stock to start with (1 to 10^9); more with POST .../gift-stock."), Range(1, 1_000_000_000)]
+    long? Stock);
 
 /// <summary>One tier of a TIERED_THRESHOLD template: spend thresholdAmount, take discountAmount off (minor units).</summary>
 public sealed record TierRequest(
@@ -82,7 +98,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -106,7 +122,11 @@ public sealed record TemplateResponse(
     [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
     [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null,
     [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null,
-    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null);
+    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null,
+    [property: Description("GIFT: the gift and the gift stock added so far; null for every other type.")] GiftResponse? Gift = null);
+
+/// <summary>A GIFT template's gift; stock: every gift added so far (GET .../gift-stock says how many are given, reserved, left).</summary>
+public sealed record GiftResponse(string Sku, int Quantity, int? MinQuantity, long Stock);
 
 public sealed record TierResponse(long ThresholdAmount, long DiscountAmount);
 
@@ -127,7 +147,7 @@ public sealed record AddStockRequest([property: Required, Range(1, 1_000_000_000
 /// <summary>One entry of a template's audit trail: who did what, when, and the values before and after.</summary>
 public sealed record TemplateHistoryEntry(
     string Id,
-    [property: AllowedValues("CREATE", "CHANGE", "ADD_STOCK", "TERMINATE", "SET_BUDGET")] string Operation,
+    [property: AllowedValues("CREATE", "CHANGE", "ADD_STOCK", "TERMINATE", "SET_BUDGET", "ADD_GIFT_STOCK")] string Operation,
     [property: Description("Who: the token's subject, e.g. merchant:7.")] string Actor,
     DateTimeOffset OccurredAt,
     [property: Description("The template's members before the operation (null for CREATE).")] JsonElement? Before,

@@ -36,7 +36,12 @@ public sealed record QuoteResponse(
     IReadOnlyList<UsableCouponResponse> Usable,
     IReadOnlyList<UnusableCouponResponse> Unusable,
     [property: Description("The shipping line: the fee, what a FREE_SHIPPING coupon took off it, what is left to pay.")]
-    ShippingLineResponse? Shipping = null);
+    ShippingLineResponse? Shipping = null,
+    [property: Description("The gift lines: what a GIFT coupon of the combination gives, at price 0 (at most one per order).")]
+    IReadOnlyList<GiftLineResponse>? Gifts = null);
+
+/// <summary>A gift as a line of the quote: Quantity units of Sku at price 0, given by the GIFT coupon (docs/gifts.md).</summary>
+public sealed record GiftLineResponse(string CouponId, string TemplateId, string Sku, int Quantity, long UnitPrice, long Amount);
 
 /// <summary>The shipping fee as a line of the quote: its discount is a FREE_SHIPPING coupon's (at most one per order).</summary>
 public sealed record ShippingLineResponse(long Fee, long Discount, long Payable, IReadOnlyList<LineAllocationResponse> Allocations);
@@ -49,9 +54,9 @@ public sealed record AppliedCouponResponse(
     string CouponId,
     string TemplateId,
     int Step,
-    [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING")] string Slot,
+    [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING", "GIFT")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string Type,
     long Base,
     long Discount);
 
@@ -75,15 +80,17 @@ public sealed record NextTierResponse(long Shortfall, long ThresholdAmount, long
 
 /// <summary>
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
-/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET.
+/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET, BUDGET_EXHAUSTED, BELOW_MIN_QUANTITY (a GIFT coupon: too few units in scope),
+/// GIFT_OUT_OF_STOCK (a GIFT coupon: its gift stock cannot cover its gift).
 /// </summary>
 public sealed record UnusableCouponResponse(
     string CouponId,
     string? TemplateId,
     [property: AllowedValues("USED", "EXPIRED", "LOCKED", "NOT_STARTED", "TEMPLATE_UNKNOWN", "CURRENCY_MISMATCH", "SCOPE_MISMATCH", "BELOW_THRESHOLD",
-        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED")]
+        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED", "BELOW_MIN_QUANTITY", "GIFT_OUT_OF_STOCK")]
     string Reason,
     string Detail,
     [property: Description("BELOW_THRESHOLD: the minor units the cart lacks (a TIERED_THRESHOLD coupon: to its first tier).")] long? Shortfall,
     [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
-    [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At);
+    [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At,
+    [property: Description("BELOW_MIN_QUANTITY: the units of the lines in its scope the cart lacks.")] int? ShortfallQuantity = null);

@@ -15,7 +15,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
         "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, time_zone, " +
-        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id";
+        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id, " +
+        "gift, gift_stock";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -47,14 +48,16 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId)",
+            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId, " +
+            "@Gift, @GiftStock)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
     {
         var changed = await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE ma_coupon_templates SET name = @Name, description = @Description, valid_until = @ValidUntil, stock = @Stock, " +
-            "per_user_limit = @PerUserLimit, terminated_at = @TerminatedAt, updated_at = @UpdatedAt, version = version + 1 " +
+            "per_user_limit = @PerUserLimit, terminated_at = @TerminatedAt, updated_at = @UpdatedAt, version = version + 1, " +
+            "gift_stock = @GiftStock " +
             "WHERE id = @Id AND version = @Version",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
         if (changed != 1) throw new ConcurrencyConflictException($"Template {template.Id}");
@@ -165,6 +168,10 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public string? Tiers { get; init; }
         public long? AudienceId { get; init; }
 
+        /// <summary>GIFT: the gift as JSON, {"sku":…,"quantity":…,"minQuantity":…}; null otherwise. GiftStock: every gift added so far.</summary>
+        public string? Gift { get; init; }
+        public long GiftStock { get; init; }
+
         public static TemplateRow From(CouponTemplate t) => new()
         {
             Id = t.Id.Value,
@@ -200,6 +207,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             PerUserMonthlyLimit = t.PeriodLimits.PerUserMonthlyLimit,
             Tiers = t.Benefit.Tiers is { } tiers ? JsonSerializer.Serialize(tiers, Json) : null,
             AudienceId = t.Audience?.Value,
+            Gift = t.Benefit.Gift is { } gift ? JsonSerializer.Serialize(gift, Json) : null,
+            GiftStock = t.GiftStock,
         };
 
         public CouponTemplate ToTemplate()
@@ -212,11 +221,12 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                 new CouponScope(
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount,
-                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json)),
+                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json),
+                    Gift is null ? null : JsonSerializer.Deserialize<GiftTerms>(Gift, Json)),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
                 PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit),
-                AudienceId is { } audience ? new AudienceId(audience) : null);
+                AudienceId is { } audience ? new AudienceId(audience) : null, GiftStock);
             return CouponTemplate.Restore(new TemplateId(Id), new MerchantId(MerchantId), definition, UtcMillis.ToTime(TerminatedAt),
                 UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt), Version);
         }

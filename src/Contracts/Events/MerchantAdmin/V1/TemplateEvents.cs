@@ -12,6 +12,7 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// per-period claim limits PerUserDailyLimit, PerUserWeeklyLimit and PerUserMonthlyLimit (null: no such limit).
 /// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
 /// AudienceId: only the members of that audience may claim (null: anyone; docs/audiences.md).
+/// Gift: a GIFT template's gift SKU, units per order, least units in scope, and the gift stock added so far (null for every other type).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -46,7 +47,11 @@ public sealed record TemplateState(
     int? PerUserWeeklyLimit = null,
     int? PerUserMonthlyLimit = null,
     IReadOnlyList<TemplateTier>? Tiers = null,
-    long? AudienceId = null);
+    long? AudienceId = null,
+    TemplateGift? Gift = null);
+
+/// <summary>A GIFT template's gift (docs/gifts.md): Quantity units of Sku per qualifying order; Stock: every gift added so far.</summary>
+public sealed record TemplateGift(string Sku, int Quantity, int? MinQuantity, long Stock);
 
 /// <summary>One tier of a TIERED_THRESHOLD template (满200减25): from thresholdAmount on, discountAmount off; minor units.</summary>
 public sealed record TemplateTier(long ThresholdAmount, long DiscountAmount);

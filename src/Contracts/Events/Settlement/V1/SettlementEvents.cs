@@ -32,12 +32,13 @@ public sealed record OrderSettlementRefused(
 /// what is due to the buyer now (Payout) and what the buyer owes back when the claw-back exceeds the refunds (Outstanding).
 /// CouponsRestored: the whole order is refunded and its coupons are back in the wallet. Amounts are null when the order was
 /// locked without a quote (no allocation to price it by). Coupons: what this refund took back of each coupon's discount
-/// (null without an allocation).
+/// (null without an allocation). GiftsReturned: the gifts this refund returned to their gift stock, the order no longer
+/// qualifying for them (docs/gifts.md); empty or null when none.
 /// </summary>
 public sealed record OrderRefundSettled(
     string OrderId, long UserId, string RefundId, string Currency, long? RefundedGoods, long? RefundedShipping, long? Clawback,
     long? Payout, long? Outstanding, long ShopRefunded, bool CouponsRestored, DateTimeOffset SettledAt,
-    IReadOnlyList<RefundedCouponDiscount>? Coupons = null) : ISettlementEvent
+    IReadOnlyList<RefundedCouponDiscount>? Coupons = null, IReadOnlyList<ReturnedGift>? GiftsReturned = null) : ISettlementEvent
 {
     public static string Type => "order-refund-settled";
 }
@@ -59,10 +60,12 @@ public sealed record SettledCouponDiscount(
 /// order, when the coupons are consumed; an order locked without a quote has no allocation and publishes nothing of this.
 /// ShippingDiscount: the part of Discount taken off the shipping fee by FREE_SHIPPING coupons (so Discount − ShippingDiscount is
 /// what came off the goods); added to v1, 0 when no coupon was on the fee.
+/// Gifts: what GIFT coupons gave the order at price 0 (docs/gifts.md); empty or null when none.
 /// </summary>
 public sealed record OrderDiscountConsumed(
     string OrderId, long UserId, string Currency, long GoodsAmount, long ShippingFee, long Discount, long Paid,
-    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt, long ShippingDiscount = 0) : ISettlementEvent
+    IReadOnlyList<SettledCouponDiscount> Coupons, DateTimeOffset ConsumedAt, long ShippingDiscount = 0,
+    IReadOnlyList<SettledGift>? Gifts = null) : ISettlementEvent
 {
     public static string Type => "order-discount-consumed";
 }
@@ -72,3 +75,9 @@ public sealed record OrderDiscountConsumed(
 /// on the kept units that a threshold no longer met takes back. Both are this refund's amounts (not totals), never negative.
 /// </summary>
 public sealed record RefundedCouponDiscount(long UserCouponId, long TemplateId, long Returned, long ClawedBack);
+
+/// <summary>What one GIFT coupon gave an order: Quantity units of the gift Sku at price 0, out of its template's gift stock.</summary>
+public sealed record SettledGift(long UserCouponId, long TemplateId, string Sku, int Quantity);
+
+/// <summary>A gift a refund returned to its template's gift stock (the kept units no longer earn it): Quantity units of Sku.</summary>
+public sealed record ReturnedGift(long UserCouponId, long TemplateId, string Sku, int Quantity);
