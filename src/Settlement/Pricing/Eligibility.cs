@@ -31,11 +31,17 @@ internal static class Reasons
     public const string NotCombinable = "NOT_COMBINABLE";
     public const string NotInWallet = "NOT_IN_WALLET";
     public const string BudgetExhausted = "BUDGET_EXHAUSTED";
+
+    /// <summary>A BUY_X_GET_Y coupon: the lines in its scope have fewer units than one group (X + Y).</summary>
+    public const string BelowQuantity = "BELOW_QUANTITY";
 }
 
-/// <summary>Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason.</summary>
+/// <summary>
+/// Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason (ShortfallItems: BELOW_QUANTITY's
+/// units to add).
+/// </summary>
 internal sealed record Unusable(UserCouponId Id, TemplateId? Template, string Reason, string Detail, long? Shortfall = null,
-    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null);
+    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null, long? ShortfallItems = null);
 
 /// <summary>Checks one coupon against a cart on its own, in a fixed order; the first rule it fails is its reason.</summary>
 internal static class Eligibility
@@ -75,7 +81,14 @@ internal static class Eligibility
                 return (null, No(Reasons.BelowThreshold, NextTier.Sentence(shortfall, next, cart.Currency, first: true), shortfall));
             }
         }
-        var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier);
+        ItemDeal? deal = null;
+        if (terms.Benefit == BenefitKind.BuyXGetY)
+        {
+            deal = ItemDeal.On(terms, cart, lines);
+            if (ItemDeal.Shortfall(deal.Units, terms) is > 0 and var missing)
+                return (null, new Unusable(c.Id, c.Template, Reasons.BelowQuantity, ItemDeal.Sentence(missing, terms), ShortfallItems: missing));
+        }
+        var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier, deal);
         if (terms.Benefit == BenefitKind.FreeShipping)
             return cart.ShippingFee == 0 ? (null, No(Reasons.NoDiscount, "The cart has no shipping fee to take off.")) : (offer, null);
         if (offer.DiscountOn(eligible) == 0) return (null, No(Reasons.NoDiscount, "The coupon takes nothing off this cart."));

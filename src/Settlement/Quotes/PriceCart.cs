@@ -161,10 +161,11 @@ internal sealed class PriceCart(
             "PERCENTAGE" => BenefitKind.Percentage,
             "TIERED_THRESHOLD" => BenefitKind.TieredThreshold,
             "FREE_SHIPPING" => BenefitKind.FreeShipping,
+            "BUY_X_GET_Y" => BenefitKind.BuyXGetY,
             _ => BenefitKind.FixedAmount,
         },
         t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority,
-        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList());
+        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList(), t.BuyQuantity, t.GetQuantity);
 
     /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
     private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
@@ -194,7 +195,8 @@ internal sealed class PriceCart(
         r.Choice.Coupons.Select(c => new PinnedCoupon(c.Offer.Id.Value, c.Offer.Terms.Template.Value, c.Discount, c.Offer.Threshold,
             c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares.GetValueOrDefault(i)).ToList(),
             c.Offer.Terms.Tiers?.Select(t => new PinnedTier(t.Threshold, t.Discount)).ToList(),
-            c.Offer.Slot == Slot.Shipping ? c.Discount : 0)).ToList());
+            c.Offer.Slot == Slot.Shipping ? c.Discount : 0,
+            PinnedDeal.Of(c.Offer.Terms))).ToList());
 
     private static QuoteResponse ToResponse(string id, UserId user, PriceResult r, DateTimeOffset expires) => new(
         id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount,
@@ -222,9 +224,10 @@ internal sealed class PriceCart(
         BenefitKind.Percentage => "PERCENTAGE",
         BenefitKind.TieredThreshold => "TIERED_THRESHOLD",
         BenefitKind.FreeShipping => "FREE_SHIPPING",
+        BenefitKind.BuyXGetY => "BUY_X_GET_Y",
         _ => "FIXED_AMOUNT",
     };
 
     private static UnusableCouponResponse ToResponse(Unusable u) => new(u.Id.ToString(), u.Template?.ToString(), u.Reason, u.Detail, u.Shortfall,
-        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At);
+        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At, u.ShortfallItems);
 }

@@ -10,7 +10,7 @@ namespace PromotionEngine.Settlement.Tests.Pricing;
 /// <summary>
 /// The search is exact: on small carts it agrees with trying every valid subset, to the coupon and the minor unit, for every
 /// discount kind the generator draws (fixed, threshold, percentage with and without cap, tiered threshold, free shipping with
-/// and without cap, on carts with and without a shipping fee).
+/// and without cap, buy X get Y at any percentage with and without cap, on carts with and without a shipping fee).
 /// </summary>
 public class FindingTheBestCombination
 {
@@ -124,7 +124,9 @@ public class FindingTheBestCombination
         private static string OfferText(Offer o) =>
             $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} " +
             $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}" +
-            $" tiers [{string.Join(',', (o.Terms.Tiers ?? []).Select(t => $"{t.Threshold}:{t.Discount}"))}]";
+            $" tiers [{string.Join(',', (o.Terms.Tiers ?? []).Select(t => $"{t.Threshold}:{t.Discount}"))}]" +
+            $" buy {o.Terms.BuyQuantity} get {o.Terms.GetQuantity} products [{string.Join(',', o.Terms.ProductIds)}]" +
+            $" cats [{string.Join(',', o.Terms.CategoryIds)}]";
     }
 
     private static readonly Gen<CartLine> ALine =
@@ -140,7 +142,7 @@ public class FindingTheBestCombination
         from shop in Gen.Choose(1, 3)
         from target in Gen.Choose(1, 4)
         from benefit in Gen.Elements(BenefitKind.FixedAmount, BenefitKind.Threshold, BenefitKind.Percentage, BenefitKind.Percentage,
-            BenefitKind.TieredThreshold, BenefitKind.FreeShipping)
+            BenefitKind.TieredThreshold, BenefitKind.FreeShipping, BenefitKind.BuyXGetY, BenefitKind.BuyXGetY)
         from amount in Gen.Elements(1, 300, 1000, 2500, 5000, 9999, 30_000)
         from threshold in Gen.Elements(0, 1000, 8000, 20_000)
         from percent in Gen.Elements(1, 500, 1000, 3333, 5000, 9000, 10_000)
@@ -149,7 +151,9 @@ public class FindingTheBestCombination
         from priority in Gen.Choose(0, 2)
         from tierCount in Gen.Choose(1, 3)
         from tierStep in Gen.Elements(1, 1000, 7000)
-        select new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
+        from buy in Gen.Choose(1, 3)
+        from get in Gen.Choose(1, 2)
+        select Deal(buy, get, percent, cap, new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
             scope == ScopeKind.Products ? new HashSet<long> { target } : [],
             scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
             benefit, benefit == BenefitKind.Percentage ? null : amount,
@@ -157,7 +161,21 @@ public class FindingTheBestCombination
             : benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && threshold > 0 ? threshold : null,
             benefit == BenefitKind.Percentage ? percent : null,
             benefit is BenefitKind.Percentage or BenefitKind.FreeShipping && cap > 0 ? cap : null, exclusive, priority,
-            benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null);
+            benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null));
+
+    /// <summary>A BUY_X_GET_Y template as one can be created: PRODUCTS or CATEGORIES scope, percentOff, an optional cap, no amount.</summary>
+    private static PricingTerms Deal(int buy, int get, int percent, long cap, PricingTerms t) => t.Benefit != BenefitKind.BuyXGetY ? t : t with
+    {
+        Scope = t.Scope == ScopeKind.Categories ? ScopeKind.Categories : ScopeKind.Products,
+        ShopId = null,
+        ProductIds = t.Scope == ScopeKind.Categories ? new HashSet<long>() : t.ProductIds.Count > 0 ? t.ProductIds : new HashSet<long> { buy + get },
+        DiscountAmount = null,
+        ThresholdAmount = null,
+        PercentOff = percent,
+        MaxDiscountAmount = cap > 0 ? cap : null,
+        BuyQuantity = buy,
+        GetQuantity = get,
+    };
 
     /// <summary>Ascending tiers from the generated figures, each taking off less than its threshold (as a template's must).</summary>
     private static List<PricingTier> Tiers(long threshold, long step, long discount, int count) =>

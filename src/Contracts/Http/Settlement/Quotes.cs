@@ -51,7 +51,7 @@ public sealed record AppliedCouponResponse(
     int Step,
     [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "BUY_X_GET_Y")] string Type,
     long Base,
     long Discount);
 
@@ -75,15 +75,18 @@ public sealed record NextTierResponse(long Shortfall, long ThresholdAmount, long
 
 /// <summary>
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
-/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET.
+/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET, BUDGET_EXHAUSTED, BELOW_QUANTITY (a BUY_X_GET_Y coupon: fewer units in scope than one
+/// group; shortfallItems says how many to add).
 /// </summary>
 public sealed record UnusableCouponResponse(
     string CouponId,
     string? TemplateId,
     [property: AllowedValues("USED", "EXPIRED", "LOCKED", "NOT_STARTED", "TEMPLATE_UNKNOWN", "CURRENCY_MISMATCH", "SCOPE_MISMATCH", "BELOW_THRESHOLD",
-        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED")]
+        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED", "BELOW_QUANTITY")]
     string Reason,
     string Detail,
     [property: Description("BELOW_THRESHOLD: the minor units the cart lacks (a TIERED_THRESHOLD coupon: to its first tier).")] long? Shortfall,
     [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
-    [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At);
+    [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At,
+    [property: Description("BELOW_QUANTITY: how many more units of the lines in its scope earn its first discounted units.")]
+    long? ShortfallItems = null);
