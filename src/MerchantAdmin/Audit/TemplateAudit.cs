@@ -79,6 +79,8 @@ internal static class AuditValues
         ["perUserMonthlyLimit"] = s.PerUserMonthlyLimit,
         ["tiers"] = s.Tiers,
         ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["buyQuantity"] = s.BuyQuantity,
+        ["getQuantity"] = s.GetQuantity,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

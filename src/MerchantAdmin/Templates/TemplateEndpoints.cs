@@ -104,7 +104,7 @@ internal static class TemplateEndpoints
         [AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("Only templates of this status as of now.")] string? status,
         [Description("Only templates whose name starts with this (at most 100 characters).")] string? name,
         [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
-        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? type,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "BUY_X_GET_Y")] string? type,
         [Description(Paging.CursorRule)] string? cursor,
         [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
         CancellationToken ct)
@@ -127,7 +127,7 @@ internal static class TemplateEndpoints
         if (type is not null)
         {
             if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
-            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING.");
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, BUY_X_GET_Y.");
         }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);
@@ -236,7 +236,8 @@ internal static class TemplateEndpoints
         s.Stock, s.PerUserLimit, status, issued, s.CreatedAt, s.UpdatedAt, s.Exclusive, s.Priority, s.Funding,
         s.PlatformShareBps, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit, s.PerUserMonthlyLimit,
         s.Tiers?.Select(t => new TierResponse(t.ThresholdAmount, t.DiscountAmount)).ToList(),
-        s.AudienceId is { } audience ? Id(audience) : null);
+        s.AudienceId is { } audience ? Id(audience) : null,
+        s.BuyQuantity, s.GetQuantity);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

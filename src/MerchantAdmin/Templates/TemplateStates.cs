@@ -20,5 +20,6 @@ internal static class TemplateStates
         t.Exclusive, t.Priority, WireNames.Of(t.Funding), t.PlatformShareBps, t.PeriodLimits.TimeZone, t.PeriodLimits.PerUserDailyLimit,
         t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit,
         t.Benefit.Tiers?.Select(x => new TemplateTier(x.ThresholdAmount, x.DiscountAmount)).ToList(),
-        t.Audience?.Value);
+        t.Audience?.Value,
+        t.Benefit.BuyQuantity, t.Benefit.GetQuantity);
 }

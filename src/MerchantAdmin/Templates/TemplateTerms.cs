@@ -18,6 +18,9 @@ internal enum BenefitType
     Percentage,
     TieredThreshold,
     FreeShipping,
+
+    // 买二送一 / 第二件半价: every X + Y units in scope earn Y, the cheapest, at percentOff off (BuyXGetYRules).
+    BuyXGetY,
 }
 
 /// <summary>
@@ -39,9 +42,12 @@ internal enum TemplateStatus
     Terminated,
 }
 
-/// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only).</summary>
+/// <summary>
+/// The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only); BuyQuantity and
+/// GetQuantity (BUY_X_GET_Y only).
+/// </summary>
 internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount,
-    IReadOnlyList<BenefitTier>? Tiers = null);
+    IReadOnlyList<BenefitTier>? Tiers = null, int? BuyQuantity = null, int? GetQuantity = null);
 
 /// <summary>满200减25: from the threshold on, the discount comes off; minor units.</summary>
 internal sealed record BenefitTier(long ThresholdAmount, long DiscountAmount);
@@ -67,6 +73,7 @@ internal static class WireNames
         BenefitType.Percentage => "PERCENTAGE",
         BenefitType.TieredThreshold => "TIERED_THRESHOLD",
         BenefitType.FreeShipping => "FREE_SHIPPING",
+        BenefitType.BuyXGetY => "BUY_X_GET_Y",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

@@ -12,8 +12,9 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
 /// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
-/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount.
-/// By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
+/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount;
+/// BUY_X_GET_Y (买二送一, 第二件半价) buyQuantity, getQuantity and percentOff (10000: free), optionally maxDiscountAmount, with scope
+/// PRODUCTS or CATEGORIES. By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
 public sealed record CreateTemplateRequest(
@@ -24,13 +25,16 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "BUY_X_GET_Y")] string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
     [property: Description("THRESHOLD (required), PERCENTAGE and FREE_SHIPPING (optional): the order amount from which it applies."),
         Range(1, 100_000_000_000)]
     long? ThresholdAmount,
-    [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
-    [property: Description("PERCENTAGE and FREE_SHIPPING (optional): the most it takes off (FREE_SHIPPING: of the shipping fee)."),
+    [property: Description("PERCENTAGE and BUY_X_GET_Y (required there): basis points off, 1500 = 15% off (BUY_X_GET_Y: off each "
+        + "discounted unit, 10000 = free)."), Range(1, 10_000)]
+    int? PercentOff,
+    [property: Description("PERCENTAGE, FREE_SHIPPING and BUY_X_GET_Y (optional): the most it takes off (FREE_SHIPPING: of the "
+        + "shipping fee)."),
         Range(1, 100_000_000_000)]
     long? MaxDiscountAmount,
     [property: Required, Description("When claims open.")] DateTimeOffset? ValidFrom,
@@ -65,7 +69,12 @@ public sealed record CreateTemplateRequest(
     IReadOnlyList<TierRequest?>? Tiers = null,
     [property: Description("Only the users of this audience (POST /api/v1/merchant/audiences, the merchant's own) may claim it and see it "
         + "offered; absent: anyone. Fixed at creation.")]
-    long? AudienceId = null);
+    long? AudienceId = null,
+    [property: Description("BUY_X_GET_Y only, and required there: X, the units bought per group (1 to 99).")]
+    int? BuyQuantity = null,
+    [property: Description("BUY_X_GET_Y only, and required there: Y, the units per group that take percentOff off (1 to 99). Every "
+        + "buyQuantity + getQuantity units of the lines in scope earn getQuantity units, the cheapest.")]
+    int? GetQuantity = null);
 
 /// <summary>One tier of a TIERED_THRESHOLD template: spend thresholdAmount, take discountAmount off (minor units).</summary>
 public sealed record TierRequest(
@@ -82,7 +91,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "BUY_X_GET_Y")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -106,7 +115,9 @@ public sealed record TemplateResponse(
     [property: Description("Claims per user per ISO week (from Monday) of timeZone; null: no weekly limit.")] int? PerUserWeeklyLimit = null,
     [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null,
     [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null,
-    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null);
+    [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null,
+    [property: Description("BUY_X_GET_Y: the units bought per group; null for every other type.")] int? BuyQuantity = null,
+    [property: Description("BUY_X_GET_Y: the units per group discounted (the cheapest); null for every other type.")] int? GetQuantity = null);
 
 public sealed record TierResponse(long ThresholdAmount, long DiscountAmount);
 

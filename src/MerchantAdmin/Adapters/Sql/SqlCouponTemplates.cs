@@ -15,7 +15,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         "id, merchant_id, name, description, currency, scope, shop_id, product_ids, category_ids, type, discount_amount, " +
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
         "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, time_zone, " +
-        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id";
+        "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id, " +
+        "buy_quantity, get_quantity";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -47,7 +48,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             $"INSERT INTO ma_coupon_templates ({Columns}) VALUES (@Id, @MerchantId, @Name, @Description, @Currency, @Scope, @ShopId, " +
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
-            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId)",
+            "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId, " +
+            "@BuyQuantity, @GetQuantity)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -165,6 +167,10 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public string? Tiers { get; init; }
         public long? AudienceId { get; init; }
 
+        /// <summary>BUY_X_GET_Y: X and Y; null otherwise.</summary>
+        public int? BuyQuantity { get; init; }
+        public int? GetQuantity { get; init; }
+
         public static TemplateRow From(CouponTemplate t) => new()
         {
             Id = t.Id.Value,
@@ -200,6 +206,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             PerUserMonthlyLimit = t.PeriodLimits.PerUserMonthlyLimit,
             Tiers = t.Benefit.Tiers is { } tiers ? JsonSerializer.Serialize(tiers, Json) : null,
             AudienceId = t.Audience?.Value,
+            BuyQuantity = t.Benefit.BuyQuantity,
+            GetQuantity = t.Benefit.GetQuantity,
         };
 
         public CouponTemplate ToTemplate()
@@ -212,7 +220,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                 new CouponScope(
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount,
-                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json)),
+                    Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json), BuyQuantity, GetQuantity),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
                 PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit),

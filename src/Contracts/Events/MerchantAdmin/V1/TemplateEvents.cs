@@ -12,6 +12,8 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// per-period claim limits PerUserDailyLimit, PerUserWeeklyLimit and PerUserMonthlyLimit (null: no such limit).
 /// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
 /// AudienceId: only the members of that audience may claim (null: anyone; docs/audiences.md).
+/// BuyQuantity, GetQuantity: a BUY_X_GET_Y template's X and Y (every X + Y units in scope earn Y, the cheapest, at PercentOff off;
+/// null for every other type).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -46,7 +48,9 @@ public sealed record TemplateState(
     int? PerUserWeeklyLimit = null,
     int? PerUserMonthlyLimit = null,
     IReadOnlyList<TemplateTier>? Tiers = null,
-    long? AudienceId = null);
+    long? AudienceId = null,
+    int? BuyQuantity = null,
+    int? GetQuantity = null);
 
 /// <summary>One tier of a TIERED_THRESHOLD template (满200减25): from thresholdAmount on, discountAmount off; minor units.</summary>
 public sealed record TemplateTier(long ThresholdAmount, long DiscountAmount);
