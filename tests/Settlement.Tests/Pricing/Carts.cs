@@ -63,7 +63,11 @@ internal static class Carts
     public static PricingTerms BuyGet(int buy, int get, int percent = 10_000, long? cap = null, bool exclusive = false, int priority = 0,
         params long[] products) =>
         Terms(ScopeKind.Products, BenefitKind.BuyXGetY, percent: percent, cap: cap, exclusive: exclusive, priority: priority,
-            products: products) with { BuyQuantity = buy, GetQuantity = get };
+            products: products) with
+        {
+            BuyQuantity = buy,
+            GetQuantity = get,
+        };
 
     public static WalletCoupon Coupon(long id, PricingTerms? terms, WalletStatus status = WalletStatus.Available, DateTimeOffset? validUntil = null,
         DateTimeOffset? validFrom = null) =>
