@@ -252,7 +252,7 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
 
         Assert.Equal(["ACTIVE", "ENDED", "TERMINATED"], Values(schemas["TemplateResponse"]!["properties"]!["status"]!));
         Assert.Equal(["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"], Values(schemas["CreateTemplateRequest"]!["properties"]!["scope"]!));
-        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT"],
+        Assert.Equal(["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y"],
             Values(schemas["CreateTemplateRequest"]!["properties"]!["type"]!));
         Assert.Equal(["AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"], Values(schemas["UserCouponResponse"]!["properties"]!["status"]!));
         Assert.Equal(["IN_APP", "POPUP", "EMAIL", "SMS"], Values(schemas["DistributionTaskForm"]!["properties"]!["notify"]!["items"]!));

@@ -16,7 +16,8 @@ public interface ICouponPricingTerms
 /// <summary>
 /// Scope PLATFORM/SHOP/PRODUCTS/CATEGORIES, type FIXED_AMOUNT/THRESHOLD/PERCENTAGE/TIERED_THRESHOLD; money in minor units,
 /// percentOff in basis points; Tiers ascending, for TIERED_THRESHOLD only; Gift for GIFT only (it takes no money off: its
-/// LargestDiscount is 0).
+/// LargestDiscount is 0). BUY_X_GET_Y: every BuyQuantity + GetQuantity units in scope earn GetQuantity units (the cheapest) at
+/// percentOff off, at most maxDiscountAmount.
 /// </summary>
 public sealed record TemplatePricingTerms(
     TemplateId Template,
@@ -34,11 +35,14 @@ public sealed record TemplatePricingTerms(
     bool Exclusive,
     int Priority,
     IReadOnlyList<TemplateTier>? Tiers = null,
-    PricingGift? Gift = null)
+    PricingGift? Gift = null,
+    int? BuyQuantity = null,
+    int? GetQuantity = null)
 {
     /// <summary>
     /// The most one coupon can take off, whatever the cart: the cap, the fixed amount, or the top tier; null when unbounded (a
-    /// percentage or free shipping without a cap). What a lock without a quote reserves on a budget, and what a claim is held to.
+    /// percentage, free shipping or BUY_X_GET_Y without a cap: a BUY_X_GET_Y coupon's discount grows with the units bought).
+    /// What a lock without a quote reserves on a budget, and what a claim is held to.
     /// </summary>
     public long? LargestDiscount => MaxDiscountAmount ?? DiscountAmount ?? Tiers?.Max(t => t.DiscountAmount);
 }

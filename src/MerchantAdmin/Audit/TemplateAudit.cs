@@ -86,6 +86,8 @@ internal static class AuditValues
         ["tiers"] = s.Tiers,
         ["audienceId"] = s.AudienceId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["gift"] = s.Gift,
+        ["buyQuantity"] = s.BuyQuantity,
+        ["getQuantity"] = s.GetQuantity,
     };
 
     /// <summary>Only the fields that differ, before and after.</summary>

@@ -105,7 +105,8 @@ internal sealed class CampaignVerbs(IDatabase db, ICampaigns campaigns, ICouponT
         var budgeted = request.Budget is not null || request.CampaignId is not null;
         var terms = (await pricing.FindAsync([id], ct)).GetValueOrDefault(id);
         errors.When(budgeted && terms?.LargestDiscount is null, "budget",
-            "A template that draws on a budget needs a largest discount: a fixed amount, tiers, or a percentage or free shipping with maxDiscountAmount.");
+            "A template that draws on a budget needs a largest discount: a fixed amount, tiers, or a percentage, free shipping or buy X get Y "
+            + "with maxDiscountAmount.");
         if (!errors.IsEmpty) return new CampaignOutcome.Invalid(errors);
 
         var budget = new TemplateBudget(id, merchant, request.CampaignId, request.Budget, request.StopClaimsWhenLow ?? false,

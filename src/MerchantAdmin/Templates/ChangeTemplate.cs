@@ -16,7 +16,7 @@ internal sealed record TemplateChanges(
         "maxDiscountAmount", "validFrom", "validityAfterClaim", "stock", "id", "merchantId", "status", "issued", "createdAt", "updatedAt",
         "exclusive", "priority", "funding", "platformShareBps", "timeZone", "perUserDailyLimit", "perUserWeeklyLimit", "perUserMonthlyLimit",
         "tiers", "audienceId",
-        "gift",
+        "gift", "buyQuantity", "getQuantity",
     ];
 
     /// <summary>Reads a JSON merge-patch body; fields that may not change are reported, not ignored.</summary>

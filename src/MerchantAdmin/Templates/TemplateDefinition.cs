@@ -146,11 +146,12 @@ internal sealed record TemplateDefinition(
     {
         if (!WireNames.TryParse(r.Type, out BenefitType type))
         {
-            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT.");
+            errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT, BUY_X_GET_Y.");
             return null;
         }
         if (type != BenefitType.TieredThreshold) errors.When(r.Tiers is not null, "tiers", "Only with TIERED_THRESHOLD.");
         if (type != BenefitType.Gift) errors.When(r.Gift is not null, "gift", "Only with GIFT.");
+        if (type != BenefitType.BuyXGetY) BuyXGetYRules.OnlyWithBuyXGetY(r, errors);
         static bool BadAmount(long? amount) => amount is null or < 1 or > MaxAmount;
         var amountRule = $"An amount in minor units from 1 to {MaxAmount}.";
         switch (type)
@@ -178,6 +179,8 @@ internal sealed record TemplateDefinition(
                 return TierRules.BenefitFrom(r, errors);
             case BenefitType.Gift:
                 return GiftRules.BenefitFrom(r, errors);
+            case BenefitType.BuyXGetY:
+                return BuyXGetYRules.BenefitFrom(r, errors);
             case BenefitType.FreeShipping:
                 errors.When(r.MaxDiscountAmount is not null && BadAmount(r.MaxDiscountAmount), "maxDiscountAmount", amountRule)
                       .When(r.ThresholdAmount is not null && BadAmount(r.ThresholdAmount), "thresholdAmount", amountRule)

@@ -107,7 +107,7 @@ internal static class TemplateEndpoints
         [AllowedValues("ACTIVE", "ENDED", "TERMINATED"), Description("Only templates of this status as of now.")] string? status,
         [Description("Only templates whose name starts with this (at most 100 characters).")] string? name,
         [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
-        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string? type,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y")] string? type,
         [Description(Paging.CursorRule)] string? cursor,
         [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
         CancellationToken ct)
@@ -130,7 +130,7 @@ internal static class TemplateEndpoints
         if (type is not null)
         {
             if (WireNames.TryParse(type, out BenefitType t)) typeFilter = t;
-            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT.");
+            else errors.Add("type", "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT, BUY_X_GET_Y.");
         }
         errors.When(name is { Length: > TemplateRules.MaxNameLength }, "name", $"At most {TemplateRules.MaxNameLength} characters.")
               .WhenBadPage(limit, cursor, out var after);
@@ -240,7 +240,8 @@ internal static class TemplateEndpoints
         s.PlatformShareBps, s.TimeZone, s.PerUserDailyLimit, s.PerUserWeeklyLimit, s.PerUserMonthlyLimit,
         s.Tiers?.Select(t => new TierResponse(t.ThresholdAmount, t.DiscountAmount)).ToList(),
         s.AudienceId is { } audience ? Id(audience) : null,
-        s.Gift is { } gift ? new GiftResponse(gift.Sku, gift.Quantity, gift.MinQuantity, gift.Stock) : null);
+        s.Gift is { } gift ? new GiftResponse(gift.Sku, gift.Quantity, gift.MinQuantity, gift.Stock) : null,
+        s.BuyQuantity, s.GetQuantity);
 
     // Ids travel as strings: 64-bit ids do not fit a JavaScript number.
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

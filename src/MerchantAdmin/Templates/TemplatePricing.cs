@@ -38,5 +38,5 @@ internal sealed class TemplatePricing(ICouponTemplates templates) : ICouponPrici
     private static TemplatePricingTerms TermsOf(TemplateState s) => new(new TemplateId(s.TemplateId), new MerchantId(s.MerchantId), s.Currency,
         s.Scope, s.ShopId, s.ProductIds, s.CategoryIds, s.Type, s.DiscountAmount, s.ThresholdAmount, s.PercentOff, s.MaxDiscountAmount,
         s.Exclusive, s.Priority, s.Tiers,
-        s.Gift is { } gift ? new PricingGift(gift.Sku, gift.Quantity, gift.MinQuantity) : null);
+        s.Gift is { } gift ? new PricingGift(gift.Sku, gift.Quantity, gift.MinQuantity) : null, s.BuyQuantity, s.GetQuantity);
 }

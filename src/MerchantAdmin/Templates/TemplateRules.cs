@@ -11,6 +11,7 @@ internal static class TemplateRules
     public const long MaxStock = 1_000_000_000;
     public const int MaxPerUserLimit = 1_000;
     public const int MaxTiers = 10;                  // TIERED_THRESHOLD
+    public const int MaxDealQuantity = 99;           // BUY_X_GET_Y: units bought, units discounted, per group
     public const int MaxPriority = 1_000;            // stacking tie-break: higher first
     public const int WholeShareBps = 10_000;         // funding: the platform's share of the discount, in basis points
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(3660);

@@ -21,5 +21,6 @@ internal static class TemplateStates
         t.PeriodLimits.PerUserWeeklyLimit, t.PeriodLimits.PerUserMonthlyLimit,
         t.Benefit.Tiers?.Select(x => new TemplateTier(x.ThresholdAmount, x.DiscountAmount)).ToList(),
         t.Audience?.Value,
-        t.Benefit.Gift is { } gift ? new TemplateGift(gift.Sku, gift.Quantity, gift.MinQuantity, t.GiftStock) : null);
+        t.Benefit.Gift is { } gift ? new TemplateGift(gift.Sku, gift.Quantity, gift.MinQuantity, t.GiftStock) : null,
+        t.Benefit.BuyQuantity, t.Benefit.GetQuantity);
 }

@@ -21,6 +21,9 @@ internal enum BenefitType
 
     /// <summary>赠品 (a gift): a qualifying order earns units of a gift SKU at price 0, out of a counted gift stock (docs/gifts.md).</summary>
     Gift,
+
+    // 买二送一 / 第二件半价: every X + Y units in scope earn Y, the cheapest, at percentOff off (BuyXGetYRules).
+    BuyXGetY,
 }
 
 /// <summary>
@@ -42,10 +45,13 @@ internal enum TemplateStatus
     Terminated,
 }
 
-/// <summary>The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only).</summary>
+/// <summary>
+/// The benefit in minor units; percentOff in basis points (1500 = 15% off); tiers ascending (TIERED_THRESHOLD only); BuyQuantity and
+/// GetQuantity (BUY_X_GET_Y only).
+/// </summary>
 internal sealed record Benefit(BenefitType Type, long? DiscountAmount, long? ThresholdAmount, int? PercentOff, long? MaxDiscountAmount,
     IReadOnlyList<BenefitTier>? Tiers = null,
-    GiftTerms? Gift = null);
+    GiftTerms? Gift = null, int? BuyQuantity = null, int? GetQuantity = null);
 
 /// <summary>满200减25: from the threshold on, the discount comes off; minor units.</summary>
 internal sealed record BenefitTier(long ThresholdAmount, long DiscountAmount);
@@ -72,6 +78,7 @@ internal static class WireNames
         BenefitType.TieredThreshold => "TIERED_THRESHOLD",
         BenefitType.FreeShipping => "FREE_SHIPPING",
         BenefitType.Gift => "GIFT",
+        BenefitType.BuyXGetY => "BUY_X_GET_Y",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

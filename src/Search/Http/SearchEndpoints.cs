@@ -22,7 +22,7 @@ internal static class SearchEndpoints
     public const string OperatorPolicy = "operator";
     public const int MaxTextLength = 100;
     private static readonly string[] Scopes = ["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"];
-    private static readonly string[] Types = ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT"];
+    private static readonly string[] Types = ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y"];
 
     public static void MapSearchEndpoints(this IEndpointRouteBuilder app)
     {
@@ -62,7 +62,7 @@ internal static class SearchEndpoints
         [Description("Words of a name or description, Chinese or English (at most 100 characters); absent: no text.")] string? q,
         [Description("Only this merchant's templates.")] long? merchantId,
         [AllowedValues("PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES")] string? scope,
-        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string? type,
+        [AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y")] string? type,
         [Description("Only templates that apply to this product.")] long? productId,
         [Description("Only templates that apply to this category.")] long? categoryId,
         [Description("true: only templates whose claim window is open now and that have stock left.")] bool? claimableNow,
@@ -78,8 +78,7 @@ internal static class SearchEndpoints
             .When(text is { Length: > MaxTextLength }, "q", $"At most {MaxTextLength} characters.")
             .When(merchantId is < 1, "merchantId", "A merchant id (1 or more).")
             .When(scope is not null && !Scopes.Contains(scope), "scope", "One of PLATFORM, SHOP, PRODUCTS, CATEGORIES.")
-            .When(type is not null && !Types.Contains(type), "type",
-                "One of FIXED_AMOUNT, THRESHOLD, PERCENTAGE, TIERED_THRESHOLD, FREE_SHIPPING, GIFT.")
+            .When(type is not null && !Types.Contains(type), "type", $"One of {string.Join(", ", Types)}.")
             .When(productId is < 1, "productId", "A product id (1 or more).")
             .When(categoryId is < 1, "categoryId", "A category id (1 or more).")
             .When(campaignId is < 1, "campaignId", "A campaign id (1 or more).")

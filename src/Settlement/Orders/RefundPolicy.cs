@@ -11,7 +11,8 @@ namespace PromotionEngine.Settlement.Orders;
 /// <item>refunded goods = list price of the refunded units − the discount that went with them (what they were paid);</item>
 /// <item>shipping comes back with the last unit: what was paid for it (the fee less a FREE_SHIPPING coupon's discount);</item>
 /// <item>claw-back: a coupon with a threshold that the kept units' list prices (of its lines) no longer meet loses its
-///   discount on the kept units too; a tiered coupon keeps on them at most the discount of the highest tier they still reach;</item>
+///   discount on the kept units too; a tiered coupon keeps on them at most the discount of the highest tier they still reach;
+///   a BUY_X_GET_Y coupon at most what its deal gives them (<see cref="DealEntitlement"/>);</item>
 /// <item>due = refunded goods + shipping − claw-back; what was paid out never goes down (payout = the rise of due above
 ///   what was paid out), and what was paid out beyond due is outstanding: the buyer owes it back.</item>
 /// </list>
@@ -62,7 +63,7 @@ internal static class RefundPolicy
                 keptShare += KeptShare(coupon.Shares[j], kept[at], line.Quantity);
                 keptList += line.UnitPrice * kept[at];
             }
-            var keeps = Math.Min(keptShare, Entitled(coupon, keptList));
+            var keeps = Math.Min(keptShare, coupon.Deal is { } deal ? EntitledByDeal(order, coupon, deal, kept, byLine) : Entitled(coupon, keptList));
             coupons.Add(new CouponRefund(coupon.CouponId, coupon.TemplateId, coupon.Discount - keptShare, keptShare - keeps));
         }
         return coupons;
@@ -111,6 +112,14 @@ internal static class RefundPolicy
             return reached;
         }
         return coupon.ThresholdAmount is { } threshold && keptList < threshold ? 0 : long.MaxValue;
+    }
+
+    /// <summary>A BUY_X_GET_Y coupon: what its kept units may keep (<see cref="DealEntitlement"/>); it too only falls as units leave.</summary>
+    private static long EntitledByDeal(PinnedQuote order, PinnedCoupon coupon, PinnedDeal deal, int[] kept, Dictionary<int, int> byLine)
+    {
+        var lines = coupon.Lines.Select(l => byLine[l]).ToArray();
+        return DealEntitlement.Of(deal, lines.Select(i => order.Lines[i].UnitPrice).ToArray(), lines.Select(i => order.Lines[i].Quantity).ToArray(),
+            lines.Select(i => kept[i]).ToArray());
     }
 
     /// <summary>⌊share × kept / quantity⌋, exact for any amounts (the product may pass 2^63).</summary>

@@ -62,7 +62,7 @@ internal static class BestCombination
                 continue;
             }
             var remaining = (long[])cart.Amounts.Clone();
-            var shares = Allocation.Split(platform.DiscountOn(Sum(remaining, platform.Lines)), remaining, platform.Lines);
+            var (_, shares) = Stacking.Take(platform, remaining);
             for (var k = 0; k < shares.Length; k++) remaining[platform.Lines[k]] -= shares[k];
             var each = BestEach(shops.Select(s => OptionsOf(s, remaining, null)).ToArray()).ToList();
             search.Consider([platform, .. each.Select(o => o.Offer)], shares.Sum() + each.Sum(o => o.X));

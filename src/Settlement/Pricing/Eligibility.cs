@@ -36,16 +36,21 @@ internal static class Reasons
     public const string BudgetExhausted = "BUDGET_EXHAUSTED";
 
     // GIFT coupons (docs/gifts.md)
-    public const string BelowMinQuantity = "BELOW_MIN_QUANTITY";
     public const string GiftOutOfStock = "GIFT_OUT_OF_STOCK";
+
+    /// <summary>
+    /// Too few units in scope: a BUY_X_GET_Y coupon's lines hold fewer than one group (X + Y), a GIFT coupon's fewer than its
+    /// minQuantity.
+    /// </summary>
+    public const string BelowQuantity = "BELOW_QUANTITY";
 }
 
 /// <summary>
-/// Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason (ShortfallQuantity: the units of the
-/// lines in scope missing, BELOW_MIN_QUANTITY).
+/// Why a coupon is not used: the reason, a sentence, and the detail that goes with the reason (ShortfallItems: BELOW_QUANTITY's
+/// units to add).
 /// </summary>
 internal sealed record Unusable(UserCouponId Id, TemplateId? Template, string Reason, string Detail, long? Shortfall = null,
-    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null, int? ShortfallQuantity = null);
+    IReadOnlyList<UserCouponId>? BlockedBy = null, DateTimeOffset? At = null, long? ShortfallItems = null);
 
 /// <summary>Checks one coupon against a cart on its own, in a fixed order; the first rule it fails is its reason.</summary>
 internal static class Eligibility
@@ -85,7 +90,14 @@ internal static class Eligibility
                 return (null, No(Reasons.BelowThreshold, NextTier.Sentence(shortfall, next, cart.Currency, first: true), shortfall));
             }
         }
-        var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier);
+        ItemDeal? deal = null;
+        if (terms.Benefit == BenefitKind.BuyXGetY)
+        {
+            deal = ItemDeal.On(terms, cart, lines);
+            if (ItemDeal.Shortfall(deal.Units, terms) is > 0 and var missing)
+                return (null, new Unusable(c.Id, c.Template, Reasons.BelowQuantity, ItemDeal.Sentence(missing, terms), ShortfallItems: missing));
+        }
+        var offer = new Offer(c.Id, terms, lines, c.ValidUntil, tier, deal);
         if (terms.Benefit == BenefitKind.Gift) return GiftCheck.Qualifies(c, offer, cart);
         if (terms.Benefit == BenefitKind.FreeShipping)
             return cart.ShippingFee == 0 ? (null, No(Reasons.NoDiscount, "The cart has no shipping fee to take off.")) : (offer, null);

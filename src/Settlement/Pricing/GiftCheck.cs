@@ -18,8 +18,8 @@ internal static class GiftCheck
         {
             var missing = (int)(least - units);
             var items = missing == 1 ? "1 more item" : missing.ToString(CultureInfo.InvariantCulture) + " more items";
-            return (null, new Unusable(c.Id, c.Template, Reasons.BelowMinQuantity, $"Add {items} to get the gift {gift.Sku}.",
-                ShortfallQuantity: missing));
+            return (null, new Unusable(c.Id, c.Template, Reasons.BelowQuantity, $"Add {items} to get the gift {gift.Sku}.",
+                ShortfallItems: missing));
         }
         if (c.GiftRemaining is { } left && left < gift.Quantity)
         {

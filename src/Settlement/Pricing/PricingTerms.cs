@@ -21,6 +21,9 @@ internal enum BenefitKind
 
     /// <summary>A gift SKU at price 0 for a qualifying order; takes no money off (docs/gifts.md).</summary>
     Gift,
+
+    // N-th item / buy X get Y: the cheapest qualifying units of each group earn a percentage off (ItemDeal.cs).
+    BuyXGetY,
 }
 
 /// <summary>One tier of a tiered threshold: from the threshold on (list prices of the lines in scope), the discount comes off.</summary>
@@ -56,14 +59,22 @@ internal sealed record PricingTerms(
     bool Exclusive,
     int Priority,
     IReadOnlyList<PricingTier>? Tiers = null,
-    PricingGift? Gift = null)
+    PricingGift? Gift = null,
+    int? BuyQuantity = null,
+    int? GetQuantity = null)
 {
     /// <summary>
     /// SHOP coupons take their shop's slot; PLATFORM, PRODUCTS and CATEGORIES coupons cut across shops and take the platform slot.
-    /// A FREE_SHIPPING coupon takes the shipping slot whatever its scope: it takes off the fee, not the lines.
+    /// A FREE_SHIPPING coupon takes the shipping slot whatever its scope: it takes off the fee, not the lines. A BUY_X_GET_Y coupon
+    /// takes the platform slot whatever its scope (its templates are PRODUCTS or CATEGORIES scope), so it applies first, on list prices.
     /// </summary>
-    public Slot Slot => Benefit == BenefitKind.Gift ? Slot.Gift
-        : Benefit == BenefitKind.FreeShipping ? Slot.Shipping : Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform;
+    public Slot Slot => Benefit switch
+    {
+        BenefitKind.Gift => Slot.Gift,
+        BenefitKind.FreeShipping => Slot.Shipping,
+        BenefitKind.BuyXGetY => Slot.Platform,
+        _ => Scope == ScopeKind.Shop ? Slot.Shop : Slot.Platform,
+    };
 
     public bool IsPercentage => Benefit == BenefitKind.Percentage;
 
@@ -107,10 +118,15 @@ internal sealed record PricingTerms(
 
 /// <summary>A wallet coupon that can be used on the cart on its own: its terms and the lines it covers.</summary>
 /// <param name="Tier">A tiered coupon's tier reached on the cart (list prices of its lines); null for every other type.</param>
-internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, DateTimeOffset ValidUntil, PricingTier? Tier = null)
+/// <param name="Deal">A BUY_X_GET_Y coupon's discounted units on the cart (list prices); null for every other type.</param>
+internal sealed record Offer(UserCouponId Id, PricingTerms Terms, int[] Lines, DateTimeOffset ValidUntil, PricingTier? Tier = null,
+    ItemDeal? Deal = null)
 {
     /// <summary>What the coupon takes off <paramref name="base"/>, what is left of its lines when it applies; never more than the base.</summary>
-    public long DiscountOn(long @base) => Tier is { } tier ? Math.Min(tier.Discount, Math.Max(0, @base)) : Terms.DiscountOn(@base);
+    public long DiscountOn(long @base) =>
+        Deal is { } deal ? Math.Min(deal.Discount, Math.Max(0, @base))
+        : Tier is { } tier ? Math.Min(tier.Discount, Math.Max(0, @base))
+        : Terms.DiscountOn(@base);
 
     /// <summary>A FREE_SHIPPING coupon's discount: what is left of the shipping fee, at most its cap.</summary>
     public long ShippingOff(long feeLeft) => Math.Min(Math.Max(0, feeLeft), Terms.MaxDiscountAmount ?? long.MaxValue);

@@ -64,8 +64,7 @@ internal static class Stacking
             }
             long @base = 0;
             foreach (var i in offer.Lines) @base += remaining[i];
-            var discount = offer.DiscountOn(@base);
-            var shares = Allocation.Split(discount, remaining, offer.Lines);
+            var (discount, shares) = Take(offer, remaining);
             var byLine = new Dictionary<int, long>(offer.Lines.Length);
             for (var k = 0; k < offer.Lines.Length; k++)
             {
@@ -77,6 +76,19 @@ internal static class Stacking
         var lineDiscounts = new long[cart.Amounts.Length];
         for (var i = 0; i < lineDiscounts.Length; i++) lineDiscounts[i] = cart.Amounts[i] - remaining[i];
         return new Application(applied, lineDiscounts, shipping);
+    }
+
+    /// <summary>
+    /// What a line coupon takes off <paramref name="remaining"/> (what earlier coupons left of each line) and its share on each of
+    /// its lines: split in proportion to what is left of them, or, for a BUY_X_GET_Y coupon, over the units it discounted.
+    /// </summary>
+    public static (long Discount, long[] Shares) Take(Offer offer, long[] remaining)
+    {
+        if (offer.Deal is { } deal) return deal.Take(offer.Lines, remaining);
+        long @base = 0;
+        foreach (var i in offer.Lines) @base += remaining[i];
+        var discount = offer.DiscountOn(@base);
+        return (discount, Allocation.Split(discount, remaining, offer.Lines));
     }
 
     /// <summary>The coupons of <paramref name="others"/> that <paramref name="offer"/> cannot be combined with.</summary>

@@ -19,12 +19,14 @@ internal sealed record PinnedLine(int Line, string Sku, long UnitPrice, int Quan
 /// A selected coupon: its discount, its threshold (met on list prices of its lines; a tiered coupon's: the tier it reached), and
 /// its share on each of its lines. Tiers: a tiered coupon's tiers, so a refund can tell which tier the kept units still reach.
 /// Shipping: a FREE_SHIPPING coupon's discount, on the shipping fee (its line shares are 0: its lines only say where its threshold is met).
+/// Deal: a BUY_X_GET_Y coupon's terms, so a refund can tell what the kept units still earn.
 /// </summary>
 internal sealed record PinnedCoupon(
     long CouponId, long TemplateId, long Discount, long? ThresholdAmount, IReadOnlyList<int> Lines, IReadOnlyList<long> Shares,
     IReadOnlyList<PinnedTier>? Tiers = null,
     long Shipping = 0,
-    PinnedGift? Gift = null);
+    PinnedGift? Gift = null,
+    PinnedDeal? Deal = null);
 
 /// <summary>
 /// A GIFT coupon's gift: Quantity units of Sku at price 0, earned while the kept units of its lines reach its threshold and hold

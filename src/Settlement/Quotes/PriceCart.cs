@@ -164,10 +164,11 @@ internal sealed class PriceCart(
             "TIERED_THRESHOLD" => BenefitKind.TieredThreshold,
             "FREE_SHIPPING" => BenefitKind.FreeShipping,
             "GIFT" => BenefitKind.Gift,
+            "BUY_X_GET_Y" => BenefitKind.BuyXGetY,
             _ => BenefitKind.FixedAmount,
         },
         t.DiscountAmount, t.ThresholdAmount, t.PercentOff, t.MaxDiscountAmount, t.Exclusive, t.Priority,
-        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList(), t.Gift);
+        t.Tiers?.Select(x => new PricingTier(x.ThresholdAmount, x.DiscountAmount)).ToList(), t.Gift, t.BuyQuantity, t.GetQuantity);
 
     /// <summary>SHA-256 of the whole input: who asks, the cart, the pick and each wallet coupon's id, version and status now.</summary>
     private static string InputHash(string caller, UserId user, Cart cart, IReadOnlyList<UserCouponId>? pick, IReadOnlyList<WalletCoupon> wallet)
@@ -202,7 +203,8 @@ internal sealed class PriceCart(
             c.Offer.Lines, c.Offer.Lines.Select(i => c.Shares.GetValueOrDefault(i)).ToList(),
             c.Offer.Terms.Tiers?.Select(t => new PinnedTier(t.Threshold, t.Discount)).ToList(),
             c.Offer.Slot == Slot.Shipping ? c.Discount : 0,
-            c.Offer.Terms.Gift is { } gift ? new PinnedGift(gift.Sku, gift.Quantity, gift.MinQuantity) : null)).ToList());
+            c.Offer.Terms.Gift is { } gift ? new PinnedGift(gift.Sku, gift.Quantity, gift.MinQuantity) : null,
+            PinnedDeal.Of(c.Offer.Terms))).ToList());
 
     private static QuoteResponse ToResponse(string id, UserId user, PriceResult r, DateTimeOffset expires) => new(
         id, user.ToString(), r.Cart.Currency, expires, r.Picked ? "PICKED" : "BEST", r.Cart.Subtotal, r.Cart.ShippingFee, r.Choice.Discount,
@@ -233,9 +235,10 @@ internal sealed class PriceCart(
         BenefitKind.TieredThreshold => "TIERED_THRESHOLD",
         BenefitKind.FreeShipping => "FREE_SHIPPING",
         BenefitKind.Gift => "GIFT",
+        BenefitKind.BuyXGetY => "BUY_X_GET_Y",
         _ => "FIXED_AMOUNT",
     };
 
     private static UnusableCouponResponse ToResponse(Unusable u) => new(u.Id.ToString(), u.Template?.ToString(), u.Reason, u.Detail, u.Shortfall,
-        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At, u.ShortfallQuantity);
+        u.BlockedBy?.Select(b => b.ToString()).ToList(), u.At, u.ShortfallItems);
 }

@@ -23,4 +23,12 @@ public sealed class ALargestDiscount
     [Fact]
     public void Is_unknown_for_an_uncapped_percentage_or_free_shipping() =>
         Assert.Equal([null, null], new[] { Terms("PERCENTAGE", percentOff: 1000).LargestDiscount, Terms("FREE_SHIPPING").LargestDiscount });
+
+    [Fact]
+    public void Of_a_buy_x_get_y_template_is_its_cap_or_unknown_without_one() =>
+        Assert.Equal([2000L, null], new[]
+        {
+            Terms("BUY_X_GET_Y", percentOff: 10_000, cap: 2000) with { BuyQuantity = 2, GetQuantity = 1 },
+            Terms("BUY_X_GET_Y", percentOff: 5000) with { BuyQuantity = 1, GetQuantity = 1 },
+        }.Select(t => t.LargestDiscount));
 }

@@ -108,6 +108,7 @@ public class AuditingATemplateChange
             "percentOff", "maxDiscountAmount", "validFrom", "validUntil", "validityAfterClaim", "stock", "perUserLimit", "terminatedAt",
             "exclusive", "priority", "funding", "platformShareBps", "timeZone", "perUserDailyLimit", "perUserWeeklyLimit", "perUserMonthlyLimit",
             "tiers", "audienceId", "gift",
+            "buyQuantity", "getQuantity",
         ];
         Assert.Equal(apiNames.Order(StringComparer.Ordinal), values.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("PRODUCTS", values["scope"]);

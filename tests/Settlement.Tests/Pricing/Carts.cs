@@ -56,6 +56,19 @@ internal static class Carts
             Tiers = tiers.Select(t => new PricingTier(t.Threshold, t.Discount)).ToList(),
         };
 
+    /// <summary>
+    /// Buy X get Y (买二送一 / 第二件半价): every buy + get units of the given products earn get units, the cheapest, at percent basis
+    /// points off (10000: free), at most cap.
+    /// </summary>
+    public static PricingTerms BuyGet(int buy, int get, int percent = 10_000, long? cap = null, bool exclusive = false, int priority = 0,
+        params long[] products) =>
+        Terms(ScopeKind.Products, BenefitKind.BuyXGetY, percent: percent, cap: cap, exclusive: exclusive, priority: priority,
+            products: products) with
+        {
+            BuyQuantity = buy,
+            GetQuantity = get,
+        };
+
     public static WalletCoupon Coupon(long id, PricingTerms? terms, WalletStatus status = WalletStatus.Available, DateTimeOffset? validUntil = null,
         DateTimeOffset? validFrom = null) =>
         new(new UserCouponId(id), new TemplateId(id * 10), status, validFrom ?? Now.AddDays(-1), validUntil ?? Now.AddDays(7),

@@ -11,7 +11,8 @@ namespace PromotionEngine.Settlement.Tests.Pricing;
 /// <summary>
 /// The search is exact: on small carts it agrees with trying every valid subset, to the coupon and the minor unit, for every
 /// discount kind the generator draws (fixed, threshold, percentage with and without cap, tiered threshold, free shipping with
-/// and without cap, on carts with and without a shipping fee, gifts with and without a threshold and a least quantity).
+/// and without cap, buy X get Y at any percentage with and without cap, on carts with and without a shipping fee, gifts with and
+/// without a threshold and a least quantity).
 /// </summary>
 public class FindingTheBestCombination
 {
@@ -125,7 +126,9 @@ public class FindingTheBestCombination
         private static string OfferText(Offer o) =>
             $"{o.Id} {o.Terms.Scope} {o.Terms.ShopId} {o.Terms.Benefit} amt {o.Terms.DiscountAmount} thr {o.Terms.ThresholdAmount} " +
             $"pct {o.Terms.PercentOff} cap {o.Terms.MaxDiscountAmount} excl {o.Terms.Exclusive} prio {o.Terms.Priority}" +
-            $" tiers [{string.Join(',', (o.Terms.Tiers ?? []).Select(t => $"{t.Threshold}:{t.Discount}"))}]";
+            $" tiers [{string.Join(',', (o.Terms.Tiers ?? []).Select(t => $"{t.Threshold}:{t.Discount}"))}]" +
+            $" buy {o.Terms.BuyQuantity} get {o.Terms.GetQuantity} products [{string.Join(',', o.Terms.ProductIds)}]" +
+            $" cats [{string.Join(',', o.Terms.CategoryIds)}]";
     }
 
     private static readonly Gen<CartLine> ALine =
@@ -141,7 +144,7 @@ public class FindingTheBestCombination
         from shop in Gen.Choose(1, 3)
         from target in Gen.Choose(1, 4)
         from benefit in Gen.Elements(BenefitKind.FixedAmount, BenefitKind.Threshold, BenefitKind.Percentage, BenefitKind.Percentage,
-            BenefitKind.TieredThreshold, BenefitKind.FreeShipping, BenefitKind.Gift)
+            BenefitKind.TieredThreshold, BenefitKind.FreeShipping, BenefitKind.Gift, BenefitKind.BuyXGetY, BenefitKind.BuyXGetY)
         from amount in Gen.Elements(1, 300, 1000, 2500, 5000, 9999, 30_000)
         from threshold in Gen.Elements(0, 1000, 8000, 20_000)
         from percent in Gen.Elements(1, 500, 1000, 3333, 5000, 9000, 10_000)
@@ -151,7 +154,9 @@ public class FindingTheBestCombination
         from tierCount in Gen.Choose(1, 3)
         from tierStep in Gen.Elements(1, 1000, 7000)
         from giftLeast in Gen.Elements(0, 0, 2, 4)
-        select new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
+        from buy in Gen.Choose(1, 3)
+        from get in Gen.Choose(1, 2)
+        select Deal(buy, get, percent, cap, new PricingTerms(new TemplateId(1), "CNY", scope, scope == ScopeKind.Shop ? shop : null,
             scope == ScopeKind.Products ? new HashSet<long> { target } : [],
             scope == ScopeKind.Categories ? new HashSet<long> { target % 3 + 1 } : [],
             benefit, benefit is BenefitKind.Percentage or BenefitKind.Gift ? null : amount,
@@ -162,7 +167,21 @@ public class FindingTheBestCombination
             exclusive && benefit != BenefitKind.Gift, // a GIFT template is never exclusive (merchant-admin refuses it)
             priority,
             benefit == BenefitKind.TieredThreshold ? Tiers(threshold, tierStep, amount, tierCount) : null,
-            benefit == BenefitKind.Gift ? new PricingGift("gift-" + target, 1 + target % 2, giftLeast > 0 ? giftLeast : null) : null);
+            benefit == BenefitKind.Gift ? new PricingGift("gift-" + target, 1 + target % 2, giftLeast > 0 ? giftLeast : null) : null));
+
+    /// <summary>A BUY_X_GET_Y template as one can be created: PRODUCTS or CATEGORIES scope, percentOff, an optional cap, no amount.</summary>
+    private static PricingTerms Deal(int buy, int get, int percent, long cap, PricingTerms t) => t.Benefit != BenefitKind.BuyXGetY ? t : t with
+    {
+        Scope = t.Scope == ScopeKind.Categories ? ScopeKind.Categories : ScopeKind.Products,
+        ShopId = null,
+        ProductIds = t.Scope == ScopeKind.Categories ? new HashSet<long>() : t.ProductIds.Count > 0 ? t.ProductIds : new HashSet<long> { buy + get },
+        DiscountAmount = null,
+        ThresholdAmount = null,
+        PercentOff = percent,
+        MaxDiscountAmount = cap > 0 ? cap : null,
+        BuyQuantity = buy,
+        GetQuantity = get,
+    };
 
     /// <summary>Ascending tiers from the generated figures, each taking off less than its threshold (as a template's must).</summary>
     private static List<PricingTier> Tiers(long threshold, long step, long discount, int count) =>

@@ -36,8 +36,8 @@ public class PricingGifts
         var one = Assert.Single(Priced(cart, Coupon(1, Gift(minQuantity: 2, shop: 1))).Unusable);
         var three = Assert.Single(Priced(cart, Coupon(1, Gift(minQuantity: 4, shop: 1))).Unusable);
 
-        Assert.Equal((Reasons.BelowMinQuantity, 1, "Add 1 more item to get the gift SAMPLE."), (one.Reason, one.ShortfallQuantity, one.Detail));
-        Assert.Equal((Reasons.BelowMinQuantity, 3), (three.Reason, three.ShortfallQuantity));
+        Assert.Equal((Reasons.BelowQuantity, 1L, "Add 1 more item to get the gift SAMPLE."), (one.Reason, one.ShortfallItems, one.Detail));
+        Assert.Equal((Reasons.BelowQuantity, 3L), (three.Reason, three.ShortfallItems));
     }
 
     [Fact]

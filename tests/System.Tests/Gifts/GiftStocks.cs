@@ -144,7 +144,7 @@ public abstract class GiftStocks(EngineApp app)
         });
 
         var why = (await response.JsonAsync()).GetProperty("unusable").EnumerateArray().Single(u => u.Str("couponId") == coupon);
-        Assert.Equal(("BELOW_MIN_QUANTITY", 1), (why.Str("reason"), why.GetProperty("shortfallQuantity").GetInt32()));
+        Assert.Equal(("BELOW_QUANTITY", 1), (why.Str("reason"), why.GetProperty("shortfallItems").GetInt32()));
     }
 
     [Fact]

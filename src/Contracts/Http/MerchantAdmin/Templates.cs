@@ -12,8 +12,9 @@ namespace PromotionEngine.Contracts.Http.MerchantAdmin;
 /// POST /api/v1/merchant/templates. Money in minor units; times ISO-8601 with offset. By type: FIXED_AMOUNT takes discountAmount;
 /// THRESHOLD discountAmount and thresholdAmount (spend thresholdAmount, take discountAmount off); PERCENTAGE percentOff, and
 /// optionally maxDiscountAmount and thresholdAmount; TIERED_THRESHOLD tiers (满100减10 / 满200减25 / 满300减40: the highest tier the
-/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount.
-/// GIFT takes gift (a gift SKU given with a qualifying order: docs/gifts.md) and optionally thresholdAmount.
+/// order reaches applies); FREE_SHIPPING optionally maxDiscountAmount (the most of the shipping fee it takes off) and thresholdAmount;
+/// BUY_X_GET_Y (买二送一, 第二件半价) buyQuantity, getQuantity and percentOff (10000: free), optionally maxDiscountAmount, with scope
+/// PRODUCTS or CATEGORIES. GIFT takes gift (a gift SKU given with a qualifying order: docs/gifts.md) and optionally thresholdAmount.
 /// By scope: SHOP takes shopId, PRODUCTS productIds, CATEGORIES categoryIds.
 /// Funding (who pays the discount): MERCHANT (the default, platformShareBps 0), PLATFORM (10000) or SPLIT (1 to 9999, required).
 /// </summary>
@@ -25,13 +26,17 @@ public sealed record CreateTemplateRequest(
     [property: Description("With scope SHOP only, and required there.")] long? ShopId,
     [property: Description("With scope PRODUCTS only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? ProductIds,
     [property: Description("With scope CATEGORIES only, and required there: 1 to 1000 distinct ids.")] IReadOnlyList<long>? CategoryIds,
-    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string? Type,
+    [property: Required, AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y")]
+    string? Type,
     [property: Description("FIXED_AMOUNT and THRESHOLD: the minor units taken off (1 to 10^11)."), Range(1, 100_000_000_000)] long? DiscountAmount,
     [property: Description("THRESHOLD (required), PERCENTAGE, FREE_SHIPPING and GIFT (optional): the order amount from which it applies."),
         Range(1, 100_000_000_000)]
     long? ThresholdAmount,
-    [property: Description("PERCENTAGE only: basis points off, 1500 = 15% off."), Range(1, 10_000)] int? PercentOff,
-    [property: Description("PERCENTAGE and FREE_SHIPPING (optional): the most it takes off (FREE_SHIPPING: of the shipping fee)."),
+    [property: Description("PERCENTAGE and BUY_X_GET_Y (required there): basis points off, 1500 = 15% off (BUY_X_GET_Y: off each "
+        + "discounted unit, 10000 = free)."), Range(1, 10_000)]
+    int? PercentOff,
+    [property: Description("PERCENTAGE, FREE_SHIPPING and BUY_X_GET_Y (optional): the most it takes off (FREE_SHIPPING: of the "
+        + "shipping fee)."),
         Range(1, 100_000_000_000)]
     long? MaxDiscountAmount,
     [property: Required, Description("When claims open.")] DateTimeOffset? ValidFrom,
@@ -69,7 +74,12 @@ public sealed record CreateTemplateRequest(
     long? AudienceId = null,
     [property: Description("GIFT only, and required there: the gift SKU, how many a qualifying order earns, the least units of the "
         + "coupon's scope the order must hold, and the gift stock to start with (docs/gifts.md).")]
-    GiftRequest? Gift = null);
+    GiftRequest? Gift = null,
+    [property: Description("BUY_X_GET_Y only, and required there: X, the units bought per group (1 to 99).")]
+    int? BuyQuantity = null,
+    [property: Description("BUY_X_GET_Y only, and required there: Y, the units per group that take percentOff off (1 to 99). Every "
+        + "buyQuantity + getQuantity units of the lines in scope earn getQuantity units, the cheapest.")]
+    int? GetQuantity = null);
 
 /// <summary>
 /// A GIFT template's gift: an order qualifying for it (thresholdAmount on the list prices of the lines in scope, minQuantity units of
@@ -98,7 +108,7 @@ public sealed record TemplateResponse(
     string? ShopId,
     IReadOnlyList<string> ProductIds,
     IReadOnlyList<string> CategoryIds,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y")] string Type,
     long? DiscountAmount,
     long? ThresholdAmount,
     int? PercentOff,
@@ -123,7 +133,9 @@ public sealed record TemplateResponse(
     [property: Description("Claims per user per calendar month of timeZone; null: no monthly limit.")] int? PerUserMonthlyLimit = null,
     [property: Description("TIERED_THRESHOLD: its tiers, ascending; null for every other type.")] IReadOnlyList<TierResponse>? Tiers = null,
     [property: Description("The audience the template is for: only its members may claim it (null: anyone).")] string? AudienceId = null,
-    [property: Description("GIFT: the gift and the gift stock added so far; null for every other type.")] GiftResponse? Gift = null);
+    [property: Description("GIFT: the gift and the gift stock added so far; null for every other type.")] GiftResponse? Gift = null,
+    [property: Description("BUY_X_GET_Y: the units bought per group; null for every other type.")] int? BuyQuantity = null,
+    [property: Description("BUY_X_GET_Y: the units per group discounted (the cheapest); null for every other type.")] int? GetQuantity = null);
 
 /// <summary>A GIFT template's gift; stock: every gift added so far (GET .../gift-stock says how many are given, reserved, left).</summary>
 public sealed record GiftResponse(string Sku, int Quantity, int? MinQuantity, long Stock);

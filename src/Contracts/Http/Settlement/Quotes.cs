@@ -56,7 +56,7 @@ public sealed record AppliedCouponResponse(
     int Step,
     [property: AllowedValues("SHOP", "PLATFORM", "SHIPPING", "GIFT")] string Slot,
     string? ShopId,
-    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT")] string Type,
+    [property: AllowedValues("FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "GIFT", "BUY_X_GET_Y")] string Type,
     long Base,
     long Discount);
 
@@ -80,17 +80,20 @@ public sealed record NextTierResponse(long Shortfall, long ThresholdAmount, long
 
 /// <summary>
 /// Reason: USED, EXPIRED, LOCKED, NOT_STARTED, TEMPLATE_UNKNOWN, CURRENCY_MISMATCH, SCOPE_MISMATCH, BELOW_THRESHOLD,
-/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET, BUDGET_EXHAUSTED, BELOW_MIN_QUANTITY (a GIFT coupon: too few units in scope),
-/// GIFT_OUT_OF_STOCK (a GIFT coupon: its gift stock cannot cover its gift).
+/// NO_DISCOUNT, NOT_COMBINABLE, NOT_IN_WALLET, BUDGET_EXHAUSTED,
+/// GIFT_OUT_OF_STOCK (a GIFT coupon: its gift stock cannot cover its gift), BELOW_QUANTITY (fewer units in scope than a
+/// BUY_X_GET_Y coupon's one group or a GIFT coupon's minQuantity; shortfallItems says how many to add).
 /// </summary>
 public sealed record UnusableCouponResponse(
     string CouponId,
     string? TemplateId,
     [property: AllowedValues("USED", "EXPIRED", "LOCKED", "NOT_STARTED", "TEMPLATE_UNKNOWN", "CURRENCY_MISMATCH", "SCOPE_MISMATCH", "BELOW_THRESHOLD",
-        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED", "BELOW_MIN_QUANTITY", "GIFT_OUT_OF_STOCK")]
+        "NO_DISCOUNT", "NOT_COMBINABLE", "NOT_IN_WALLET", "BUDGET_EXHAUSTED", "GIFT_OUT_OF_STOCK", "BELOW_QUANTITY")]
     string Reason,
     string Detail,
     [property: Description("BELOW_THRESHOLD: the minor units the cart lacks (a TIERED_THRESHOLD coupon: to its first tier).")] long? Shortfall,
     [property: Description("NOT_COMBINABLE: the selected coupons it cannot combine with.")] IReadOnlyList<string>? BlockedBy,
     [property: Description("When it expired or starts, where that is the reason.")] DateTimeOffset? At,
-    [property: Description("BELOW_MIN_QUANTITY: the units of the lines in its scope the cart lacks.")] int? ShortfallQuantity = null);
+    [property: Description("BELOW_QUANTITY: how many more units of the lines in its scope the coupon needs (its first group, or its "
+        + "gift's minQuantity).")]
+    long? ShortfallItems = null);

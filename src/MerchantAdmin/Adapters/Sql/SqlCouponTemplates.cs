@@ -16,7 +16,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         "threshold_amount, percent_off, max_discount_amount, valid_from, valid_until, validity_after_claim, stock, " +
         "per_user_limit, terminated_at, created_at, updated_at, version, exclusive, priority, funding, platform_share_bps, time_zone, " +
         "per_user_daily_limit, per_user_weekly_limit, per_user_monthly_limit, tiers, audience_id, " +
-        "gift, gift_stock";
+        "gift, gift_stock, buy_quantity, get_quantity";
 
     public async Task<CouponTemplate?> FindAsync(TemplateId id, CancellationToken ct)
     {
@@ -49,7 +49,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             "@ProductIds, @CategoryIds, @Type, @DiscountAmount, @ThresholdAmount, @PercentOff, @MaxDiscountAmount, @ValidFrom, " +
             "@ValidUntil, @ValidityAfterClaim, @Stock, @PerUserLimit, @TerminatedAt, @CreatedAt, @UpdatedAt, @Version, @Exclusive, @Priority, " +
             "@Funding, @PlatformShareBps, @TimeZone, @PerUserDailyLimit, @PerUserWeeklyLimit, @PerUserMonthlyLimit, @Tiers, @AudienceId, " +
-            "@Gift, @GiftStock)",
+            "@Gift, @GiftStock, @BuyQuantity, @GetQuantity)",
             TemplateRow.From(template), scope.Transaction, cancellationToken: ct));
 
     public async Task SaveAsync(CouponTemplate template, WriteScope scope, CancellationToken ct)
@@ -172,6 +172,10 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
         public string? Gift { get; init; }
         public long GiftStock { get; init; }
 
+        /// <summary>BUY_X_GET_Y: X and Y; null otherwise.</summary>
+        public int? BuyQuantity { get; init; }
+        public int? GetQuantity { get; init; }
+
         public static TemplateRow From(CouponTemplate t) => new()
         {
             Id = t.Id.Value,
@@ -209,6 +213,8 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
             AudienceId = t.Audience?.Value,
             Gift = t.Benefit.Gift is { } gift ? JsonSerializer.Serialize(gift, Json) : null,
             GiftStock = t.GiftStock,
+            BuyQuantity = t.Benefit.BuyQuantity,
+            GetQuantity = t.Benefit.GetQuantity,
         };
 
         public CouponTemplate ToTemplate()
@@ -222,7 +228,7 @@ internal sealed class SqlCouponTemplates(IDatabase db) : ICouponTemplates
                     scope, ShopId, JsonSerializer.Deserialize<long[]>(ProductIds) ?? [], JsonSerializer.Deserialize<long[]>(CategoryIds) ?? []),
                 new Benefit(type, DiscountAmount, ThresholdAmount, PercentOff, MaxDiscountAmount,
                     Tiers is null ? null : JsonSerializer.Deserialize<BenefitTier[]>(Tiers, Json),
-                    Gift is null ? null : JsonSerializer.Deserialize<GiftTerms>(Gift, Json)),
+                    Gift is null ? null : JsonSerializer.Deserialize<GiftTerms>(Gift, Json), BuyQuantity, GetQuantity),
                 UtcMillis.ToTime(ValidFrom), UtcMillis.ToTime(ValidUntil),
                 ValidityAfterClaim is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Stock, PerUserLimit, Exclusive, Priority, funding,
                 PlatformShareBps, new ClaimPeriodLimits(TimeZone, PerUserDailyLimit, PerUserWeeklyLimit, PerUserMonthlyLimit),

@@ -13,6 +13,8 @@ namespace PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 /// Tiers: a TIERED_THRESHOLD template's tiers, ascending (null for every other type).
 /// AudienceId: only the members of that audience may claim (null: anyone; docs/audiences.md).
 /// Gift: a GIFT template's gift SKU, units per order, least units in scope, and the gift stock added so far (null for every other type).
+/// BuyQuantity, GetQuantity: a BUY_X_GET_Y template's X and Y (every X + Y units in scope earn Y, the cheapest, at PercentOff off;
+/// null for every other type).
 /// </summary>
 public sealed record TemplateState(
     long TemplateId,
@@ -48,7 +50,9 @@ public sealed record TemplateState(
     int? PerUserMonthlyLimit = null,
     IReadOnlyList<TemplateTier>? Tiers = null,
     long? AudienceId = null,
-    TemplateGift? Gift = null);
+    TemplateGift? Gift = null,
+    int? BuyQuantity = null,
+    int? GetQuantity = null);
 
 /// <summary>A GIFT template's gift (docs/gifts.md): Quantity units of Sku per qualifying order; Stock: every gift added so far.</summary>
 public sealed record TemplateGift(string Sku, int Quantity, int? MinQuantity, long Stock);
