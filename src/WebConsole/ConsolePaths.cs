@@ -15,6 +15,8 @@ internal static class ConsolePaths
     public const string UserSupport = "/console/operations/users";
     public const string SettlementRecords = "/console/operations/orders";
 
+    public static string CouponHistory(string couponId) => $"/console/operations/coupons/{Uri.EscapeDataString(couponId)}";
+
     public static string SettlementRecord(string orderId) => $"{SettlementRecords}?order={Uri.EscapeDataString(orderId)}";
 
     public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";

@@ -9,7 +9,7 @@ namespace PromotionEngine.System.Tests;
 /// What operators read to answer a user (the console's user support and settlement pages): any user's coupons as the user's wallet
 /// shows them, and any service's order's settlement record; nobody else reads them there.
 /// </summary>
-public sealed class UserSupportApi(SqliteApp app) : IClassFixture<SqliteApp>
+public abstract class UserSupportApi(EngineApp app)
 {
     private readonly HttpClient _operator = app.AsOperator();
     private readonly HttpClient _merchant = app.AsMerchant(EngineApp.NewId());
@@ -66,7 +66,40 @@ public sealed class UserSupportApi(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Equal(HttpStatusCode.Forbidden, (await _merchant.GetAsync($"/api/v1/settlement/records/{order}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_operator_reads_a_coupons_movements_in_the_clearing_journal_oldest_first()
+    {
+        var user = EngineApp.NewId();
+        var coupon = await app.AsUser(user).ClaimedCouponIdAsync(await TemplateAsync());
+        var other = await app.AsUser(user).ClaimedCouponIdAsync(await TemplateAsync());
+        var order = Api.NewOrderId();
+        var service = app.AsService();
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock",
+            new { userId = user, couponIds = new[] { long.Parse(coupon) }, ttlSeconds = 900 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.PostAsync($"/api/v1/orders/{order}/coupons/consume", null)).StatusCode);
+
+        var movements = await Eventually(async () =>
+        {
+            var page = await (await _operator.GetAsync($"/api/v1/operator/clearing/coupons/{coupon}/movements?limit=100")).JsonAsync();
+            return page.GetProperty("items").EnumerateArray().Select(m => (m.Str("movement"), m.GetProperty("orderId").GetString())).ToList();
+        }, m => m.Any(x => x.Item1 == "CONSUMED"), Seconds(30), $"the clearing's CONSUMED of coupon {coupon}",
+            between: () => app.Clock.Advance(TimeSpan.FromSeconds(1)));
+
+        Assert.Equal([("CLAIMED", null), ("LOCKED", order), ("CONSUMED", order)], movements.Where(m => !m.Item1.StartsWith("DISCOUNT_")));
+        var first = await (await _operator.GetAsync($"/api/v1/operator/clearing/coupons/{coupon}/movements?limit=1")).JsonAsync();
+        var second = await (await _operator.GetAsync(
+            $"/api/v1/operator/clearing/coupons/{coupon}/movements?limit=1&cursor={Uri.EscapeDataString(first.Str("nextCursor"))}")).JsonAsync();
+        Assert.Equal(["CLAIMED", "LOCKED"], new[] { first, second }.Select(p => p.GetProperty("items")[0].Str("movement")));
+        var untouched = await (await _operator.GetAsync($"/api/v1/operator/clearing/coupons/{other}/movements")).JsonAsync();
+        Assert.Equal(["CLAIMED"], untouched.GetProperty("items").EnumerateArray().Select(m => m.Str("movement")));
+        Assert.Equal(HttpStatusCode.Forbidden, (await _merchant.GetAsync($"/api/v1/operator/clearing/coupons/{coupon}/movements")).StatusCode);
+    }
+
     private async Task<string> TemplateAsync() => (await _merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow()))).Id();
 
     private const global::System.Text.Json.JsonValueKind JsonValueKindNull = global::System.Text.Json.JsonValueKind.Null;
 }
+
+public sealed class UserSupportApiOnSqlite(SqliteApp app) : UserSupportApi(app), IClassFixture<SqliteApp>;
+
+public sealed class UserSupportApiOnMariaDb(MariaDbApp app) : UserSupportApi(app), IClassFixture<MariaDbApp>;

@@ -142,15 +142,30 @@ public sealed class OperatorConsole(OperatorConsoleApp fixture) : IClassFixture<
         await Browser.AssertAccessibleAsync(page);
         await Browser.ScreenshotAsync(page, "7-user-support");
 
+        // The coupon's history as the clearing journal recorded it (ingested from the events: it may trail, so the page is looked at
+        // again until the spending is there): claimed, held, used, its discount spent in the template's currency.
+        await used.Locator($"a[href='/console/operations/coupons/{claimed}']").ClickAsync();
+        await Eventually(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("tr[data-movement=DISCOUNT_SPENT]").CountAsync();
+        }, n => n > 0, Seconds(30), $"the clearing's DISCOUNT_SPENT of coupon {claimed}");
+        await Expect(page.Locator("tr[data-movement]").First).ToHaveAttributeAsync("data-movement", "CLAIMED");
+        await Expect(page.Locator("tr[data-movement=LOCKED]")).ToContainTextAsync(order);
+        await Expect(page.Locator("tr[data-movement=CONSUMED]")).ToContainTextAsync("+08:00");
+        await Expect(page.Locator("tr[data-movement=DISCOUNT_SPENT]")).ToContainTextAsync("10.00 CNY");
+        await Browser.AssertAccessibleAsync(page);
+        await Browser.ScreenshotAsync(page, "8-coupon-history");
+
         // Its order's settlement record: state, money in the order's currency, every step.
-        await used.GetByRole(AriaRole.Link, new() { Name = order }).ClickAsync();
+        await page.Locator("tr[data-movement=CONSUMED]").GetByRole(AriaRole.Link, new() { Name = order }).ClickAsync();
         await Expect(page.Locator("[data-figure=order-state]")).ToHaveTextAsync("CONSUMED");
         await Expect(page.Locator("[data-figure=discount-consumed]")).ToHaveTextAsync("10.00 CNY");
         await Expect(page.Locator("[data-figure=payable]")).ToHaveTextAsync("110.00 CNY");
         await Expect(page.Locator("table.steps tbody tr")).ToHaveCountAsync(2); // LOCK, CONSUME
         await Expect(page.Locator("table.steps")).ToContainTextAsync("CONSUME");
         await Browser.AssertAccessibleAsync(page);
-        await Browser.ScreenshotAsync(page, "8-settlement-record");
+        await Browser.ScreenshotAsync(page, "9-settlement-record");
         await page.GotoAsync("/console/operations/orders?order=no-such-order");
         await Expect(page.Locator("main p.error")).ToContainTextAsync("SETTLEMENT_NOT_FOUND");
 
@@ -166,7 +181,7 @@ public sealed class OperatorConsole(OperatorConsoleApp fixture) : IClassFixture<
         await page.Locator("#rebuild-counters").ClickAsync();
         await Expect(page.Locator("#counters-problem")).ToContainTextAsync("CLAIM_COUNTERS_NOT_CACHED");
         await Browser.AssertAccessibleAsync(page);
-        await Browser.ScreenshotAsync(page, "9-indexes");
+        await Browser.ScreenshotAsync(page, "10-indexes");
 
         // The same pages on a phone, in English.
         await using var phone = await PhoneAsync(browser, context);
@@ -174,10 +189,13 @@ public sealed class OperatorConsole(OperatorConsoleApp fixture) : IClassFixture<
         await small.GotoAsync("/console/operations/users?user=" + user);
         await Expect(small.Locator($"article[data-coupon='{claimed}'] .coupon-status")).ToHaveTextAsync("Used");
         await Browser.AssertAccessibleAsync(small);
+        await small.GotoAsync($"/console/operations/coupons/{claimed}");
+        await Expect(small.Locator("tr[data-movement=DISCOUNT_SPENT]")).ToContainTextAsync("Discount spent");
+        await Browser.AssertAccessibleAsync(small);
         await small.GotoAsync("/console/operations/orders?order=" + order);
         await Expect(small.Locator("[data-figure=payable]")).ToHaveTextAsync("110.00 CNY");
         await Browser.AssertAccessibleAsync(small);
-        await Browser.ScreenshotAsync(small, "10-settlement-phone");
+        await Browser.ScreenshotAsync(small, "11-settlement-phone");
         await small.GotoAsync("/console/operations/indexes");
         await Browser.AssertAccessibleAsync(small);
     }
