@@ -16,7 +16,7 @@ namespace PromotionEngine.System.Tests.WebConsole;
 /// signing key: the console's development sign-in exists), with the test's own consumer (<see cref="EventRecorder"/>) that can be
 /// told to fail until an event is dead-lettered, as the backbone's system tests do; few, fast retries.
 /// </summary>
-public sealed class OperatorConsoleApp : IAsyncLifetime
+public class OperatorConsoleApp : IAsyncLifetime
 {
     private TokenIssuer? _tokens;
 
@@ -73,4 +73,10 @@ public sealed class OperatorConsoleApp : IAsyncLifetime
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>The same, without the API's rate limits: a test that makes thousands of templates through the API as one merchant.</summary>
+public sealed class UnlimitedConsoleApp : OperatorConsoleApp
+{
+    public UnlimitedConsoleApp() => App.WithSetting("RateLimits:Enabled", "false");
 }
