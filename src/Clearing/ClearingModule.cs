@@ -39,6 +39,7 @@ public static class ClearingModule
         services.AddSingleton<IClearingCalendar>(sp => sp.GetRequiredService<ClearingDays>());
         services.AddSingleton<ClearingTemplates>();
         services.AddSingleton<ClearingJournal>();
+        services.AddSingleton<CouponJournal>();
         services.AddSingleton<JournalEvents>();
         foreach (var subscription in JournalEvents.Subscriptions) services.AddSingleton(subscription);
         services.AddClickHouseAnalyticStore();
@@ -66,6 +67,7 @@ public static class ClearingModule
     public static IEndpointRouteBuilder MapClearing(this IEndpointRouteBuilder app)
     {
         app.MapClearingOperatorEndpoints();
+        app.MapCouponMovementEndpoints();
         app.MapClearingReports();
         app.MapStatementEndpoints();
         app.MapClearingReconciliation();

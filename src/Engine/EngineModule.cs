@@ -116,6 +116,7 @@ public static class EngineModule
     {
         app.MapClaimEndpoints();
         app.MapWalletEndpoints();
+        app.MapUserSupportEndpoints();
         app.MapClaimCounterEndpoints();
         app.MapReminderEndpoints();
         app.MapAudienceEndpoints();

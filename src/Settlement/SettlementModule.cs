@@ -46,6 +46,7 @@ public static class SettlementModule
         app.MapQuoteEndpoints();
         app.MapCheckoutEndpoints();
         app.MapOrderEndpoints();
+        app.MapOperatorRecordEndpoints();
         return app;
     }
 }

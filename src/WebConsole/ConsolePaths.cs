@@ -10,6 +10,15 @@ internal static class ConsolePaths
     public const string NewTemplate = "/console/templates/new";
     public const string Operations = "/console/operations";
 
+    // The operators' pages (event backbone at Operations).
+    public const string Indexes = "/console/operations/indexes";
+    public const string UserSupport = "/console/operations/users";
+    public const string SettlementRecords = "/console/operations/orders";
+
+    public static string CouponHistory(string couponId) => $"/console/operations/coupons/{Uri.EscapeDataString(couponId)}";
+
+    public static string SettlementRecord(string orderId) => $"{SettlementRecords}?order={Uri.EscapeDataString(orderId)}";
+
     public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";
 
     /// <summary>A local path to come back to after signing in; anything else (another host, a scheme) is the console's home.</summary>

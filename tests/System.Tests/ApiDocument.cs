@@ -41,6 +41,7 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["MerchantClearingStatement"] = ["200"], ["OwnClearingStatement"] = ["200"], ["ClearingDays"] = ["200"], ["CloseClearingDay"] = ["200"],
         ["ClearingTrialBalance"] = ["200"],
         ["RunReconciliation"] = ["200", "201"], ["GetReconciliation"] = ["200"], ["ReconciliationDiscrepancies"] = ["200"],
+        ["ListUserCoupons"] = ["200"], ["OperatorSettlementRecord"] = ["200"], ["CouponMovements"] = ["200"], // user support (the console's operator pages)
     };
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
@@ -119,6 +120,9 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
     [InlineData("/api/v1/claims", "post", "USER")]
     [InlineData("/api/v1/orders/{orderId}/coupons/lock", "post", "SERVICE")]
     [InlineData("/api/v1/operator/dead-letters", "get", "OPERATOR")]
+    [InlineData("/api/v1/operator/users/{userId}/coupons", "get", "OPERATOR")]
+    [InlineData("/api/v1/settlement/records/{orderId}", "get", "OPERATOR")]
+    [InlineData("/api/v1/operator/clearing/coupons/{couponId}/movements", "get", "OPERATOR")]
     public async Task The_roles_are_those_the_endpoints_policy_lets_in(string path, string method, string role)
     {
         var operation = (await DocumentAsync())["paths"]![path]![method]!;

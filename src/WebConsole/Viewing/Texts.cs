@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace PromotionEngine.WebConsole.Viewing;
 
 /// <summary>The console's words in English and Chinese. A key without both is a bug: <see cref="Missing"/> lists them (a test reads it).</summary>
-internal sealed class Texts(string language)
+internal sealed partial class Texts(string language)
 {
     private static readonly FrozenDictionary<string, (string En, string Zh)> All = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
@@ -140,7 +140,9 @@ internal sealed class Texts(string language)
         ["before"] = ("Before", "修改前"),
         ["after"] = ("After", "修改后"),
         ["historyMore"] = ("Later changes", "更多变更"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+        .Concat(Operations) // the operators' words (Texts.Operations.cs); a key in both fails here
+        .ToDictionary(StringComparer.Ordinal).ToFrozenDictionary(StringComparer.Ordinal);
 
     public string this[string key] => All.TryGetValue(key, out var text)
         ? language == "zh-CN" ? text.Zh : text.En
