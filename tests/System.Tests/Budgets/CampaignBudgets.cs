@@ -105,6 +105,36 @@ public abstract class CampaignBudgets(EngineApp app)
     }
 
     [Fact]
+    public async Task A_whole_refund_after_a_refund_by_lines_gave_the_whole_discount_back_restores_nothing_more()
+    {
+        var (campaign, template) = await CampaignWithBudgetAsync(budget: 10 * Discount, stock: 10);
+        var user = EngineApp.NewId();
+        await app.AsUser(user).ClaimedCouponIdAsync(template);
+        var quote = await (await _service.PostAsJsonAsync("/api/v1/settlement/quotes", new
+        {
+            userId = user,
+            currency = "CNY",
+            lines = new object[]
+            {
+                new { sku = "shoe", shopId = 501, unitPrice = 10_000, quantity = 1 },
+                new { sku = "sock", shopId = 501, unitPrice = 2000, quantity = 1 },
+            },
+        })).JsonAsync();
+        var order = Api.NewOrderId();
+        Assert.Equal(HttpStatusCode.OK, (await _service.PostAsJsonAsync($"/api/v1/orders/{order}/coupons/lock",
+            new { quoteId = quote.Str("quoteId"), ttlSeconds = 900 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
+
+        // The sock alone is below 100.00: what left with the shoe and the claw-back give the whole 10.00 back to the budget.
+        Assert.Equal(HttpStatusCode.OK, (await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{order}/refunds",
+            new { refundId = "r-1", lines = new[] { new { sku = "shoe", quantity = 1 } } })).StatusCode);
+        Assert.Equal((0L, 0L, 10 * Discount), Figures(await BudgetOfAsync(campaign)));
+        Assert.Equal(HttpStatusCode.OK, (await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{order}/refunds",
+            new { refundId = "r-2" })).StatusCode);
+        Assert.Equal((0L, 0L, 10 * Discount), Figures(await BudgetOfAsync(campaign)));
+    }
+
+    [Fact]
     public async Task A_quote_shows_a_coupon_the_remaining_budget_cannot_cover_as_budget_exhausted()
     {
         var (_, template) = await CampaignWithBudgetAsync(budget: Discount + Discount / 2, stock: 10);
