@@ -287,6 +287,9 @@ public static class ErrorCodes
     public static readonly ErrorCode AudienceNotFound = new("AUDIENCE_NOT_FOUND", 404,
         "No such audience (for a merchant: or it is another merchant's).");
 
+    public static readonly ErrorCode AudienceHasRule = new("AUDIENCE_HAS_RULE", 409,
+        "A rule over the engine's facts picks this audience's members: nobody can push users into it or out of it.");
+
     // ---- the gateway (deploy/nginx/routes.conf answers these itself; no instance does)
 
     public static readonly ErrorCode UpstreamUnavailable = new("UPSTREAM_UNAVAILABLE", 502,

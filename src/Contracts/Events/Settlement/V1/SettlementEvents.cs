@@ -68,3 +68,13 @@ public sealed record OrderDiscountConsumed(
 /// on the kept units that a threshold no longer met takes back. Both are this refund's amounts (not totals), never negative.
 /// </summary>
 public sealed record RefundedCouponDiscount(long UserCouponId, long TemplateId, long Returned, long ClawedBack);
+
+/// <summary>
+/// The order was paid and its coupons spent: published once per order, when they are, whether it was quoted or not (unlike
+/// order-discount-consumed). UserCouponIds: the coupons it spent; whose they were (the merchants) is the engine's to know. The
+/// engine's audience rules count it as a settled order with each of those merchants (docs/audiences.md).
+/// </summary>
+public sealed record OrderSettled(string OrderId, long UserId, IReadOnlyList<long> UserCouponIds, DateTimeOffset SettledAt) : ISettlementEvent
+{
+    public static string Type => "order-settled";
+}
