@@ -19,15 +19,16 @@ public abstract class RuleAudienceApi(EngineApp app)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly long _merchantId = EngineApp.NewId();
     private HttpClient Merchant => app.AsMerchant(_merchantId);
+    protected EngineApp App => app;
 
-    private async Task<JsonElement> RuleAudienceAsync(object rule)
+    protected async Task<JsonElement> RuleAudienceAsync(object rule)
     {
         var created = await Merchant.PostAsJsonAsync("/api/v1/merchant/audiences", new { name = "rule", rule });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return await created.JsonAsync();
     }
 
-    private async Task<string> TemplateAsync(string? audience = null)
+    protected async Task<string> TemplateAsync(string? audience = null)
     {
         var template = JsonSerializer.SerializeToElement(Api.ATemplate(app.Clock.GetUtcNow(), perUserLimit: 5, lasts: TimeSpan.FromDays(90)))
             .Deserialize<Dictionary<string, object?>>()!;
@@ -36,7 +37,7 @@ public abstract class RuleAudienceApi(EngineApp app)
     }
 
     /// <summary>The user claims a coupon of the template and spends it on an order (lock, then consume, as the order service does).</summary>
-    private async Task SpendAsync(long user, string template)
+    protected async Task SpendAsync(long user, string template)
     {
         var coupon = await app.AsUser(user).ClaimedCouponIdAsync(template);
         var order = Api.NewOrderId();
@@ -181,4 +182,29 @@ public sealed class RuleAudienceApiOnSqlite(SqliteApp app) : RuleAudienceApi(app
 
 public sealed class RuleAudienceApiOnMariaDb(MariaDbApp app) : RuleAudienceApi(app), IClassFixture<MariaDbApp>;
 
-public sealed class RuleAudienceApiOnRedis(RedisApp app) : RuleAudienceApi(app), IClassFixture<RedisApp>;
+/// <summary>On the Redis gate, whose copy of an excluding audience holds whom it leaves out, with the mark 0.</summary>
+public sealed class RuleAudienceApiOnRedis(RedisApp app) : RuleAudienceApi(app), IClassFixture<RedisApp>
+{
+    private readonly string _prefix = app.KeyPrefix;
+
+    [Fact]
+    public async Task An_excluding_copy_that_misses_whom_it_leaves_out_never_grants_and_is_corrected()
+    {
+        long known = EngineApp.NewId(), newcomer = EngineApp.NewId();
+        await SpendAsync(known, await TemplateAsync());
+        var audience = await RuleAudienceAsync(new { kind = "NEW_USER" });
+        await Polling.Eventually(async () => (await (await App.AsMerchant(long.Parse(audience.Str("merchantId"),
+                global::System.Globalization.CultureInfo.InvariantCulture)).GetAsync($"/api/v1/merchant/audiences/{audience.Id()}")).JsonAsync())
+            .GetProperty("members").GetInt64() == 1, TimeSpan.FromSeconds(30), "the consumed coupon to make the user known");
+        var template = await TemplateAsync(audience.Id());
+        await App.AsUser(newcomer).ClaimedCouponIdAsync(template); // the copy is loaded
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisApp.RedisConfiguration);
+        var copy = $"{_prefix}:{{t:{template}}}:audience";
+        Assert.True(await redis.GetDatabase().SetContainsAsync(copy, 0));
+        Assert.True(await redis.GetDatabase().SetRemoveAsync(copy, known));
+
+        await (await App.AsUser(known).ClaimAsync(template)).AssertProblemAsync(HttpStatusCode.Conflict, "NOT_IN_AUDIENCE");
+
+        Assert.True(await redis.GetDatabase().SetContainsAsync(copy, known));
+    }
+}
