@@ -28,11 +28,12 @@ public abstract class RuleAudienceApi(EngineApp app)
         return await created.JsonAsync();
     }
 
-    protected async Task<string> TemplateAsync(string? audience = null)
+    protected async Task<string> TemplateAsync(string? audience = null, long? shopId = null)
     {
         var template = JsonSerializer.SerializeToElement(Api.ATemplate(app.Clock.GetUtcNow(), perUserLimit: 5, lasts: TimeSpan.FromDays(90)))
             .Deserialize<Dictionary<string, object?>>()!;
         if (audience is not null) template["audienceId"] = audience;
+        if (shopId is not null) (template["scope"], template["shopId"]) = ("SHOP", shopId);
         return (await Merchant.CreateTemplateAsync(template)).Id();
     }
 
@@ -69,6 +70,23 @@ public abstract class RuleAudienceApi(EngineApp app)
         Assert.Equal(1, read.GetProperty("members").GetInt64()); // the one user it leaves out
         Assert.True(read.GetProperty("rule").GetProperty("excludes").GetBoolean());
         Assert.Equal("NEW_USER", read.GetProperty("rule").Str("kind"));
+    }
+
+    [Fact]
+    public async Task The_exposure_offers_a_template_for_new_users_to_new_users_only()
+    {
+        long known = EngineApp.NewId(), newcomer = EngineApp.NewId(), shop = EngineApp.NewId();
+        await SpendAsync(known, await TemplateAsync());
+        var audience = (await RuleAudienceAsync(new { kind = "NEW_USER" })).Id();
+        await Polling.Eventually(async () => await MembersAsync(audience) == 1, Deadline, "the consumed coupon to make the user known");
+        var template = await TemplateAsync(audience, shop);
+        async Task<bool> OfferedToAsync(long user) =>
+            (await (await app.AsUser(user).GetAsync($"/api/v1/search/exposure?shopId={shop}&limit=100")).JsonAsync())
+                .GetProperty("items").EnumerateArray().Any(i => i.Id() == template);
+
+        await Polling.Eventually(() => OfferedToAsync(newcomer), Deadline, "the template to be indexed and offered to a new user");
+
+        Assert.False(await OfferedToAsync(known));
     }
 
     [Fact]
