@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Contracts.Engine;
+using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Contracts.Events.Settlement.V1;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
 using PromotionEngine.Engine.Audiences;
@@ -78,6 +80,14 @@ public static class EngineModule
         services.AddSingleton<CreateAudience>();
         services.AddSingleton<ChangeAudienceMembers>();
         services.AddSingleton<IAudienceMembers, AudienceMembersPort>(); // distribution adds a merchant's file through it
+        // ---- rule audiences (docs/audiences.md): facts from events, each user decided again as they change
+        services.AddSingleton<IAudienceRules, SqlAudienceRules>();
+        services.AddSingleton<EvaluateAudienceRule>();
+        services.AddSingleton<AudienceRuleSweeper>();
+        services.AddSingleton<FollowAudienceFacts>();
+        services.AddSingleton(EventSubscription.Group<CouponConsumed, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
+        services.AddSingleton(EventSubscription.Group<CouponClaimed, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
+        services.AddSingleton(EventSubscription.Group<OrderSettled, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
@@ -105,6 +115,7 @@ public static class EngineModule
     public static IServiceCollection AddEngineWorkers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHostedService<CouponSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AudienceRuleSweeper>());
         if (ClaimsUseRedis(configuration)) services.AddHostedService<RebuildClaimCountersOnStart>();
         return services;
     }

@@ -16,6 +16,13 @@ internal sealed class EngineOptions
     [Range(1, 10_000)]
     public int SweepBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// How often every rule audience is evaluated whole (docs/audiences.md): the settled-orders window slides by itself, so a user
+    /// whose orders leave it stays in the audience up to this long after.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AudienceRuleSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The longest an order may hold coupons while the user pays.</summary>
     [Range(1, 7 * 24 * 3600)]
     public int MaxLockTtlSeconds { get; set; } = 24 * 3600;

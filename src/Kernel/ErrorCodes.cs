@@ -291,6 +291,9 @@ public static class ErrorCodes
     public static readonly ErrorCode AudienceNotFound = new("AUDIENCE_NOT_FOUND", 404,
         "No such audience (for a merchant: or it is another merchant's).");
 
+    public static readonly ErrorCode AudienceHasRule = new("AUDIENCE_HAS_RULE", 409,
+        "A rule over the engine's facts picks this audience's members: nobody can push users into it or out of it.");
+
     // ---- gifts (engine, settlement; docs/gifts.md)
 
     public static readonly ErrorCode GiftOutOfStock = new("GIFT_OUT_OF_STOCK", 409,

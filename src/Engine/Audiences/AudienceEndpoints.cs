@@ -28,10 +28,13 @@ internal static class AudienceEndpoints
         merchant.MapPost("", CreateAsync).WithName("CreateAudience").WithMetadata(AcceptsIdempotencyKey.Instance)
             .WithSummary("Create an audience")
             .WithDescription("Names a new, empty set of the merchant's users. A template created with its audienceId may then be claimed "
-                + "(and is offered) only by its members. Members are pushed by another system (POST /api/v1/audiences/{id}/members).")
-            .Answers<AudienceResponse>(StatusCodes.Status201Created, "Created: the audience, with no member yet.").WithLocation(201)
+                + "(and is offered) only by its members. Members are pushed by another system (POST /api/v1/audiences/{id}/members). "
+                + "With a rule, the members are the users a rule over the engine's facts picks (new user, has / has not claimed a "
+                + "template, settled orders lately), evaluated before the answer and kept current as the facts change.")
+            .Answers<AudienceResponse>(StatusCodes.Status201Created, "Created: the audience, with no member yet, or with its rule's.")
+            .WithLocation(201)
             .Refuses(ErrorCodes.ValidationFailed)
-            .Example(AudienceExamples.CreatedAudience);
+            .Example(AudienceExamples.CreatedAudience).Example(AudienceExamples.CreatedRuleAudience);
         merchant.MapGet("", ListAsync).WithName("ListAudiences")
             .WithSummary("List the merchant's audiences")
             .WithDescription("The calling merchant's audiences, newest first; continue with nextCursor.")
@@ -52,7 +55,7 @@ internal static class AudienceEndpoints
                 + "in all per request, all applied or none. A user already in, or already out, changes nothing, so a repeat is harmless; "
                 + "with an Idempotency-Key a repeat answers the first answer. Claims see the change as soon as it is answered.")
             .Answers<AudienceMembersResponse>(StatusCodes.Status200OK, "Applied: what changed and the size now.")
-            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.AudienceNotFound)
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.AudienceNotFound, ErrorCodes.AudienceHasRule)
             .Example(AudienceExamples.Pushed);
     }
 
@@ -60,35 +63,42 @@ internal static class AudienceEndpoints
     {
         var merchant = PolicyCallers.MerchantOf(http);
         var errors = new FieldErrors();
-        var audience = await command.HandleAsync(merchant, request.Name, errors, ct);
-        if (audience is null) return ProblemResults.Invalid(errors);
-        return TypedResults.Created($"/api/v1/merchant/audiences/{audience.Id}", audience.ToResponse());
+        if (await command.HandleAsync(merchant, request.Name, request.Rule, errors, ct) is not var (audience, rule))
+            return ProblemResults.Invalid(errors);
+        return TypedResults.Created($"/api/v1/merchant/audiences/{audience.Id}", audience.ToResponse(rule));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IAudiences audiences,
+    private static async Task<IResult> ListAsync(HttpContext http, IAudiences audiences, IAudienceRules rules,
         [Description(Paging.CursorRule)] string? cursor, [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit, CancellationToken ct)
     {
         var merchant = PolicyCallers.MerchantOf(http);
         var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var size = limit ?? Paging.DefaultSize;
-        return TypedResults.Ok(Paging.PageOf(await audiences.ListAsync(merchant, after, size + 1, ct), size, a => a.Id.Value, a => a.ToResponse()));
+        var page = await audiences.ListAsync(merchant, after, size + 1, ct);
+        var ruled = new Dictionary<AudienceId, AudienceRule>();
+        foreach (var audience in page.Take(size))
+            if (await rules.FindAsync(audience.Id, ct) is { } rule) ruled[audience.Id] = rule;
+        return TypedResults.Ok(Paging.PageOf(page, size, a => a.Id.Value, a => a.ToResponse(ruled.GetValueOrDefault(a.Id))));
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, IAudiences audiences, CancellationToken ct)
+    private static async Task<IResult> GetAsync(long id, HttpContext http, IAudiences audiences, IAudienceRules rules, CancellationToken ct)
     {
         var merchant = PolicyCallers.MerchantOf(http);
         var audience = await audiences.FindAsync(new AudienceId(id), ct);
         if (audience is null || audience.Merchant != merchant) return NotFound(id);
-        return TypedResults.Ok(audience.ToResponse());
+        return TypedResults.Ok(audience.ToResponse(await rules.FindAsync(audience.Id, ct)));
     }
 
     private static async Task<IResult> ChangeMembersAsync(
-        long id, ChangeAudienceMembersRequest request, IAudiences audiences, ChangeAudienceMembers command, CancellationToken ct)
+        long id, ChangeAudienceMembersRequest request, IAudiences audiences, IAudienceRules rules, ChangeAudienceMembers command,
+        CancellationToken ct)
     {
         var errors = ChangeAudienceMembers.Check(request.Add, request.Remove, new FieldErrors());
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         if (await audiences.FindAsync(new AudienceId(id), ct) is not { } audience) return NotFound(id);
+        if (await rules.FindAsync(audience.Id, ct) is not null)
+            return ProblemResults.From(new Refusal(ErrorCodes.AudienceHasRule, "A rule picks this audience's members: they cannot be pushed."));
         var change = await command.HandleAsync(audience, request.Add ?? [], request.Remove ?? [], AudienceSources.Push, ct);
         if (change is null) return NotFound(id);
         return TypedResults.Ok(new AudienceMembersResponse(audience.Id.ToString(), change.Added, change.Removed, change.Members));
@@ -97,6 +107,9 @@ internal static class AudienceEndpoints
     private static IResult NotFound(long id) =>
         ProblemResults.From(new Refusal(ErrorCodes.AudienceNotFound, $"No audience {id.ToString(CultureInfo.InvariantCulture)}."));
 
-    public static AudienceResponse ToResponse(this Audience a) =>
-        new(a.Id.ToString(), a.Merchant.ToString(), a.Name, a.Members, a.CreatedAt, a.UpdatedAt);
+    public static AudienceResponse ToResponse(this Audience a, AudienceRule? rule = null) =>
+        new(a.Id.ToString(), a.Merchant.ToString(), a.Name, a.Members, a.CreatedAt, a.UpdatedAt, rule?.ToResponse());
+
+    public static AudienceRuleResponse ToResponse(this AudienceRule r) =>
+        new(r.Kind, r.Template?.ToString(), r.Days, r.MinOrders, r.Excludes, r.EvaluatedAt);
 }

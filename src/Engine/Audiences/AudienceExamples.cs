@@ -15,6 +15,16 @@ internal static class AudienceExamples
     public static readonly ApiExample CreatedAudience = new("created", "A new audience, empty until members are added", 201,
         Audience with { Members = 0, UpdatedAt = Created }, new CreateAudienceRequest("会员日 VIP"));
 
+    public static readonly ApiExample CreatedRuleAudience = new("rule", "Shoppers with at least 3 settled orders in the last 30 days", 201,
+        Audience with
+        {
+            Name = "常客 30 天 3 单",
+            Members = 1_204,
+            UpdatedAt = Created,
+            Rule = new AudienceRuleResponse("SETTLED_ORDERS", null, 30, 3, false, Created),
+        },
+        new CreateAudienceRequest("常客 30 天 3 单", new AudienceRuleRequest("SETTLED_ORDERS", Days: 30, MinOrders: 3)));
+
     public static readonly ApiExample Listed = new("audiences", "The merchant's audiences, newest first", 200,
         new Page<AudienceResponse>([Audience], null), Parameters: new Dictionary<string, string> { ["limit"] = "20" });
 

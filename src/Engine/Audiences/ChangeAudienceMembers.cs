@@ -49,7 +49,23 @@ internal sealed partial class ChangeAudienceMembers(
         return change;
     }
 
-    private async Task TellCopiesAsync(AudienceId id, IReadOnlyList<long> added, IReadOnlyList<long> removed)
+    /// <summary>
+    /// The same change in the caller's transaction (an event handler's, which must not open a second one): the members, the count
+    /// and the event. The caller tells the copies (<see cref="TellCopiesAsync"/>).
+    /// </summary>
+    public async Task<MembersChange?> InScopeAsync(
+        AudienceId id, MerchantId merchant, IReadOnlyList<long> add, IReadOnlyList<long> remove, string source, WriteScope scope,
+        CancellationToken ct)
+    {
+        var now = UtcMillis.Now(clock);
+        var done = await audiences.ChangeMembersAsync(id, add, remove, now, scope, ct);
+        if (done is { Added: > 0 } or { Removed: > 0 })
+            await outbox.AddAsync([AudienceEvents.MembersChanged(id, merchant, done, source, now)], scope, ct);
+        return done;
+    }
+
+    /// <summary>Applies a change to the Redis copies; a failure is logged (the gates' database checks cover a copy that missed it).</summary>
+    public async Task TellCopiesAsync(AudienceId id, IReadOnlyList<long> added, IReadOnlyList<long> removed)
     {
         try
         {

@@ -108,12 +108,18 @@ internal sealed class OrderSteps(ICouponCheckout checkout, IQuotes quotes, IOutb
     public async Task ConsumedAsync(OrderRecord record, StepCause cause, WriteScope scope, DateTimeOffset now, CancellationToken ct)
     {
         var first = record.ConsumedDiscount is null;
+        var settling = record.State != OrderStates.Consumed;
         record.Consumed();
         record.Note(StepNames.Consume, cause.Source, StepOutcomes.Done, null,
             $"{record.CouponIds.Count} coupon(s) spent" + (record.ConsumedDiscount is { } d ? $"; discount {Amount(d)}." : "."),
             now, cause.Type, cause.EventId);
         if (first && record.Priced is { } priced)
             await outbox.AddAsync(OutgoingEvent.Now(DiscountConsumed(record, priced, now), now, record.OrderId), scope, ct);
+        // ---- order-settled (docs/audiences.md): every order whose coupons are spent, quoted or not; the engine's audience rules
+        // count it for the merchants of its coupons.
+        if (settling)
+            await outbox.AddAsync(OutgoingEvent.Now(new OrderSettled(record.OrderId, record.UserId, [.. record.CouponIds], now), now, record.OrderId),
+                scope, ct);
     }
 
     /// <summary>The allocation pinned at the lock, as spent: list total, shipping, discount per coupon and line, what was paid.</summary>

@@ -57,7 +57,7 @@ public class PublishingWhatAnOrderSpent
         Assert.Equal([(41L, 7L, 2000L), (42L, 8L, 300L)], spent.Coupons.Select(c => (c.UserCouponId, c.TemplateId, c.Discount)));
         Assert.Equal([new SettledLineShare(1, "shoe", 9000, 2, 1800), new SettledLineShare(2, "sock", 2000, 1, 200)], spent.Coupons[0].Lines);
         Assert.Equal([new SettledLineShare(2, "sock", 2000, 1, 300)], spent.Coupons[1].Lines);
-        Assert.Equal("order-1", Assert.Single(_outbox.Events).Envelope.AggregateId); // partitioned by order, as the other settlement events
+        Assert.All(_outbox.Events, e => Assert.Equal("order-1", e.Envelope.AggregateId)); // partitioned by order, as the other settlement events
     }
 
     /// <summary>
@@ -109,7 +109,23 @@ public class PublishingWhatAnOrderSpent
         await _steps.PaidAsync(record, Payment, Scope, Now, CancellationToken.None);
 
         Assert.Equal(OrderStates.Consumed, record.State);
-        Assert.Empty(_outbox.Events);
+        Assert.Empty(Published<OrderDiscountConsumed>());
+    }
+
+    [Fact]
+    public async Task Every_paid_order_publishes_order_settled_once_with_its_coupons_quoted_or_not()
+    {
+        var quoted = Locked(TwoCoupons);
+        var unquoted = Locked(null);
+
+        await _steps.PaidAsync(quoted, Payment, Scope, Now, CancellationToken.None);
+        await _steps.PaidAsync(unquoted, Payment, Scope, Now, CancellationToken.None);
+        await _steps.ConsumedAsync(unquoted, StepCause.Http, Scope, Now.AddSeconds(1), CancellationToken.None); // the HTTP verb after the saga
+
+        var settled = Published<OrderSettled>();
+        Assert.Equal(2, settled.Count);
+        Assert.All(settled, e => Assert.Equal(("order-1", 1001L, Now), (e.OrderId, e.UserId, e.SettledAt)));
+        Assert.All(settled, e => Assert.Equal([41L, 42L], e.UserCouponIds));
     }
 
     [Fact]

@@ -45,4 +45,19 @@ internal static partial class ClaimScripts
         end
         return 1
         """);
+
+    /// <summary>
+    /// Puts one user right in a template's copy after the database decided (the claim gate's correction): MEMBER or STRANGER, held
+    /// or left out by the copy's own meaning (a copy marked <see cref="ExcludingMark"/> holds whom its audience leaves out). Without a
+    /// live copy, or while it is rebuilt, nothing changes. KEYS: issued, loading, audience members. ARGV: MEMBER or STRANGER, user.
+    /// </summary>
+    public static readonly RedisScript CorrectAudience = new("""
+        if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        local hold = (ARGV[1] == 'MEMBER') ~= (redis.call('SISMEMBER', KEYS[3], '0') == 1)
+        if hold then redis.call('SADD', KEYS[3], ARGV[2]) else redis.call('SREM', KEYS[3], ARGV[2]) end
+        return 1
+        """);
+
+    /// <summary>The member a copy holds when its audience is everyone but the users it holds: 0, never a user id.</summary>
+    public const long ExcludingMark = 0;
 }

@@ -120,6 +120,9 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         var building = keys.AudienceBeingBuilt(token);
         var chunk = new List<RedisValue>(AudienceChunk);
         var chunks = 0;
+        // A rule with a negation: the rows are whom the audience leaves out, and the mark tells the script so (fixed at creation).
+        if (await audiences.FindAsync(audience.Audience, ct) is { Excludes: true } found && found.Merchant == audience.Merchant)
+            chunk.Add(ClaimScripts.ExcludingMark);
         await foreach (var user in audiences.MembersAsync(audience.Audience, audience.Merchant, ct))
         {
             chunk.Add(user);

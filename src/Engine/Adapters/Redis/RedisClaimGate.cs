@@ -166,8 +166,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     private Task CorrectAudienceAsync(ClaimTicket ticket, bool member)
     {
         var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, ticket.Template.Id);
-        return RedisCallAsync(() => ClaimScripts.AudienceChanged.EvaluateAsync(
-            redis.GetDatabase(), [keys.Issued, keys.Loading, keys.AudienceMembers], [member ? "ADD" : "REMOVE", ticket.Coupon.User.Value]));
+        return RedisCallAsync(() => ClaimScripts.CorrectAudience.EvaluateAsync(
+            redis.GetDatabase(), [keys.Issued, keys.Loading, keys.AudienceMembers], [member ? "MEMBER" : "STRANGER", ticket.Coupon.User.Value]));
     }
 
     private Task UndoAsync(UserId user, RedisKey[] scriptKeys, string requestValue, string generation) =>

@@ -49,7 +49,10 @@ internal static partial class ClaimScripts
         if now < tonumber(ARGV[3]) then return {'NOT_STARTED'} end
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
         -- ---- audiences (docs/audiences.md): a template for an audience grants only its members (KEYS[5], loaded with the counters)
-        if (ARGV[10] or '') ~= '' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then return {'NOT_IN_AUDIENCE'} end
+        -- A copy holding the mark '0' (never a user id) is of an audience that is everyone but the users it holds (a rule with a negation).
+        if (ARGV[10] or '') ~= '' and (redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1) == (redis.call('SISMEMBER', KEYS[5], '0') == 1) then
+          return {'NOT_IN_AUDIENCE'}
+        end
         -- ---- end of audiences
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         if mine >= tonumber(ARGV[7]) then return {'LIMIT'} end

@@ -14,7 +14,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// </summary>
 internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembership
 {
-    private const string Columns = "id, merchant_id, name, members, created_at, updated_at";
+    private const string Columns = "id, merchant_id, name, members, created_at, updated_at, excludes";
 
     // The member row and the audience's owner: two primary-key probes.
     private const string MemberOfMerchant =
@@ -22,7 +22,7 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
 
     public Task AddAsync(Audience audience, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO en_audiences ({Columns}, version) VALUES (@Id, @MerchantId, @Name, @Members, @CreatedAt, @UpdatedAt, 0)",
+            $"INSERT INTO en_audiences ({Columns}, version) VALUES (@Id, @MerchantId, @Name, @Members, @CreatedAt, @UpdatedAt, @Excludes, 0)",
             Row.From(audience), scope.Transaction, cancellationToken: ct));
 
     public async Task<Audience?> FindAsync(AudienceId id, CancellationToken ct)
@@ -64,23 +64,40 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
     }
 
     public async Task<bool> IsMemberAsync(AudienceId id, MerchantId merchant, UserId user, WriteScope scope, CancellationToken ct) =>
-        await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) {MemberOfMerchant} AND m.user_id = @User",
-            new { Audience = id.Value, Merchant = merchant.Value, User = user.Value }, scope.Transaction, cancellationToken: ct)) > 0;
+        IsIn(await scope.Connection.QuerySingleOrDefaultAsync<Probe>(new CommandDefinition(
+            ProbeSql, new { Audience = id.Value, Merchant = merchant.Value, User = user.Value }, scope.Transaction, cancellationToken: ct)));
 
     public async Task<bool> IsMemberAsync(AudienceId id, MerchantId merchant, UserId user, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) {MemberOfMerchant} AND m.user_id = @User",
-            new { Audience = id.Value, Merchant = merchant.Value, User = user.Value }, cancellationToken: ct)) > 0;
+        return IsIn(await connection.QuerySingleOrDefaultAsync<Probe>(new CommandDefinition(
+            ProbeSql, new { Audience = id.Value, Merchant = merchant.Value, User = user.Value }, cancellationToken: ct)));
+    }
+
+    // The audience's row (is it the merchant's, does it hold whom it leaves out) and the member row: two primary-key probes.
+    private const string ProbeSql = "SELECT a.excludes AS Excludes, (SELECT COUNT(*) FROM en_audience_members m WHERE m.audience_id = a.id "
+        + "AND m.user_id = @User) AS Held FROM en_audiences a WHERE a.id = @Audience AND a.merchant_id = @Merchant";
+
+    private static bool IsIn(Probe? probe) => probe is not null && (probe.Held > 0) != (probe.Excludes != 0);
+
+    private sealed class Probe
+    {
+        public long Excludes { get; init; }
+        public long Held { get; init; }
     }
 
     public async Task<IReadOnlySet<long>> MembersAmongAsync(
-        AudienceId id, MerchantId merchant, IReadOnlyCollection<long> users, WriteScope scope, CancellationToken ct) =>
-        (await scope.Connection.QueryAsync<long>(new CommandDefinition(
+        AudienceId id, MerchantId merchant, IReadOnlyCollection<long> users, WriteScope scope, CancellationToken ct)
+    {
+        var excludes = await scope.Connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT excludes FROM en_audiences WHERE id = @Audience AND merchant_id = @Merchant",
+            new { Audience = id.Value, Merchant = merchant.Value }, scope.Transaction, cancellationToken: ct));
+        if (excludes is null) return new HashSet<long>(); // not the merchant's: nobody is in
+        var held = (await scope.Connection.QueryAsync<long>(new CommandDefinition(
             $"SELECT m.user_id {MemberOfMerchant} AND m.user_id IN @Users",
             new { Audience = id.Value, Merchant = merchant.Value, Users = users.ToArray() }, scope.Transaction, cancellationToken: ct))).ToHashSet();
+        return excludes != 0 ? users.Where(u => !held.Contains(u)).ToHashSet() : held;
+    }
 
     public async IAsyncEnumerable<long> MembersAsync(AudienceId id, MerchantId merchant, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -106,10 +123,19 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
     {
         if (audiences.Count == 0) return new HashSet<AudienceId>();
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT audience_id FROM en_audience_members WHERE audience_id IN @Ids AND user_id = @User", // a primary-key probe per audience
+        // Two primary-key probes per audience: its row (does it hold whom it leaves out) and the user's member row.
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            "SELECT a.id AS Id, a.excludes AS Excludes, (SELECT COUNT(*) FROM en_audience_members m WHERE m.audience_id = a.id AND m.user_id = @User) AS Held "
+            + "FROM en_audiences a WHERE a.id IN @Ids",
             new { User = user.Value, Ids = audiences.Select(a => a.Value).ToArray() }, cancellationToken: ct));
-        return rows.Select(a => new AudienceId(a)).ToHashSet();
+        return rows.Where(r => (r.Held > 0) != (r.Excludes != 0)).Select(r => new AudienceId(r.Id)).ToHashSet();
+    }
+
+    private sealed class MemberRow
+    {
+        public long Id { get; init; }
+        public long Excludes { get; init; }
+        public long Held { get; init; }
     }
 
     private sealed class Row
@@ -120,14 +146,16 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
         public long Members { get; init; }
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+        public long Excludes { get; init; }
 
         public static Row From(Audience a) => new()
         {
             Id = a.Id.Value, MerchantId = a.Merchant.Value, Name = a.Name, Members = a.Members,
-            CreatedAt = UtcMillis.From(a.CreatedAt), UpdatedAt = UtcMillis.From(a.UpdatedAt),
+            CreatedAt = UtcMillis.From(a.CreatedAt), UpdatedAt = UtcMillis.From(a.UpdatedAt), Excludes = a.Excludes ? 1 : 0,
         };
 
         public Audience ToAudience() =>
-            new(new AudienceId(Id), new MerchantId(MerchantId), Name, Members, UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt));
+            new(new AudienceId(Id), new MerchantId(MerchantId), Name, Members, UtcMillis.ToTime(CreatedAt), UtcMillis.ToTime(UpdatedAt),
+                Excludes != 0);
     }
 }

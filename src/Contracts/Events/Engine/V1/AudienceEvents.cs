@@ -12,8 +12,14 @@ public interface IAudienceEvent : IIntegrationEvent
     long MerchantId { get; }
 }
 
-/// <summary>A merchant named a new audience, empty until members are added (docs/audiences.md).</summary>
-public sealed record AudienceCreated(long AudienceId, long MerchantId, string Name, DateTimeOffset CreatedAt) : IAudienceEvent
+/// <summary>
+/// A merchant named a new audience, empty until members are added (docs/audiences.md). A rule audience names its rule (RuleKind:
+/// NEW_USER, CLAIMED_TEMPLATE, NOT_CLAIMED_TEMPLATE or SETTLED_ORDERS, with its parameters; Excludes: the audience is everyone but
+/// the users it holds); the others null (and Excludes false).
+/// </summary>
+public sealed record AudienceCreated(
+    long AudienceId, long MerchantId, string Name, DateTimeOffset CreatedAt,
+    string? RuleKind = null, long? RuleTemplateId = null, int? RuleDays = null, int? RuleMinOrders = null, bool Excludes = false) : IAudienceEvent
 {
     public static string Type => "audience-created";
 

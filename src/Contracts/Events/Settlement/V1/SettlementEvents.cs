@@ -81,3 +81,13 @@ public sealed record SettledGift(long UserCouponId, long TemplateId, string Sku,
 
 /// <summary>A gift a refund returned to its template's gift stock (the kept units no longer earn it): Quantity units of Sku.</summary>
 public sealed record ReturnedGift(long UserCouponId, long TemplateId, string Sku, int Quantity);
+
+/// <summary>
+/// The order was paid and its coupons spent: published once per order, when they are, whether it was quoted or not (unlike
+/// order-discount-consumed). UserCouponIds: the coupons it spent; whose they were (the merchants) is the engine's to know. The
+/// engine's audience rules count it as a settled order with each of those merchants (docs/audiences.md).
+/// </summary>
+public sealed record OrderSettled(string OrderId, long UserId, IReadOnlyList<long> UserCouponIds, DateTimeOffset SettledAt) : ISettlementEvent
+{
+    public static string Type => "order-settled";
+}
