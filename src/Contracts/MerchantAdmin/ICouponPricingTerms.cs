@@ -41,10 +41,11 @@ public sealed record TemplatePricingTerms(
 {
     /// <summary>
     /// The most one coupon can take off, whatever the cart: the cap, the fixed amount, or the top tier; null when unbounded (a
-    /// percentage, free shipping or BUY_X_GET_Y without a cap: a BUY_X_GET_Y coupon's discount grows with the units bought).
-    /// What a lock without a quote reserves on a budget, and what a claim is held to.
+    /// percentage, free shipping or BUY_X_GET_Y without a cap: a BUY_X_GET_Y coupon's discount grows with the units bought); 0
+    /// for a GIFT (it gives goods, not money: a money budget holds nothing for it). What a lock without a quote reserves on a
+    /// budget, and what a claim is held to.
     /// </summary>
-    public long? LargestDiscount => MaxDiscountAmount ?? DiscountAmount ?? Tiers?.Max(t => t.DiscountAmount);
+    public long? LargestDiscount => Gift is not null ? 0 : MaxDiscountAmount ?? DiscountAmount ?? Tiers?.Max(t => t.DiscountAmount);
 }
 
 /// <summary>

@@ -31,4 +31,8 @@ public sealed class ALargestDiscount
             Terms("BUY_X_GET_Y", percentOff: 10_000, cap: 2000) with { BuyQuantity = 2, GetQuantity = 1 },
             Terms("BUY_X_GET_Y", percentOff: 5000) with { BuyQuantity = 1, GetQuantity = 1 },
         }.Select(t => t.LargestDiscount));
+
+    [Fact]
+    public void Of_a_gift_template_is_nothing_it_takes_no_money_off() =>
+        Assert.Equal(0, (Terms("GIFT") with { Gift = new PricingGift("SAMPLE-50ML", 1, null) }).LargestDiscount);
 }
