@@ -42,13 +42,13 @@ internal sealed record ItemDeal(long Units, long Discounted, long Discount, long
         return units >= group ? 0 : group - units;
     }
 
-    /// <summary>"Add 1 more item to get 1 at 50% off." / "Add 2 more items to get 1 free."</summary>
-    public static string Sentence(long shortfall, PricingTerms terms)
+    /// <summary>"Add 1 more item to get 1 at 50% off." / "Add 2 more items to get 1 free." / (next) "… to get 1 more free."</summary>
+    public static string Sentence(long shortfall, PricingTerms terms, bool next = false)
     {
         var get = terms.GetQuantity ?? 0;
         var what = terms.PercentOff is null or >= 10_000 ? "free" : $"at {Percent(terms.PercentOff.Value)} off";
         return $"Add {shortfall.ToString(CultureInfo.InvariantCulture)} more item{(shortfall == 1 ? "" : "s")} to get "
-            + $"{get.ToString(CultureInfo.InvariantCulture)} {what}.";
+            + $"{get.ToString(CultureInfo.InvariantCulture)}{(next ? " more" : "")} {what}.";
     }
 
     /// <summary>1500 → "15%", 3333 → "33.33%".</summary>

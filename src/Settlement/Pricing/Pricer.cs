@@ -4,9 +4,10 @@ namespace PromotionEngine.Settlement.Pricing;
 
 /// <summary>
 /// A coupon that can be used on the cart: what it takes off alone, its part in the chosen combination if chosen, and for a tiered
-/// coupon below its top tier how far the next tier is.
+/// coupon below its top tier how far the next tier is (a BUY_X_GET_Y coupon: its next group).
 /// </summary>
-internal sealed record Usable(Offer Offer, long DiscountAlone, bool Selected, long? Applied, NextTier? Next = null);
+internal sealed record Usable(Offer Offer, long DiscountAlone, bool Selected, long? Applied, NextTier? Next = null,
+    NextGroup? NextGroup = null);
 
 /// <summary>The answer to "what does this cart cost with this wallet": the combination, and every coupon explained.</summary>
 internal sealed record PriceResult(Cart Cart, Application Choice, bool Picked, IReadOnlyList<Usable> Usable, IReadOnlyList<Unusable> Unusable)
@@ -76,14 +77,14 @@ internal static class Pricer
             var applied = choice.Coupons.FirstOrDefault(c => c.Offer.Id == offer.Id);
             if (applied is not null)
             {
-                usable.Add(new Usable(offer, alone, true, applied.Discount, NextTier.Of(offer, cart)));
+                usable.Add(new Usable(offer, alone, true, applied.Discount, NextTier.Of(offer, cart), NextGroup.Of(offer)));
                 continue;
             }
             var conflicts = Stacking.Conflicts(offer, selected);
             if (conflicts.Count > 0)
                 unusable.Add(new Unusable(offer.Id, offer.Terms.Template, Reasons.NotCombinable, Blocked(conflicts), BlockedBy: conflicts));
             else
-                usable.Add(new Usable(offer, alone, false, null, NextTier.Of(offer, cart)));
+                usable.Add(new Usable(offer, alone, false, null, NextTier.Of(offer, cart), NextGroup.Of(offer)));
         }
         return new PriceOutcome.Priced(new PriceResult(cart, choice, pick is not null,
             usable.OrderByDescending(u => u.Selected).ThenByDescending(u => u.DiscountAlone).ThenBy(u => u.Offer.Id.Value).ToList(),

@@ -220,7 +220,8 @@ internal sealed class PriceCart(
                 .Select(c => new LineAllocationResponse(c.Offer.Id.ToString(), c.Shares[l.Index])).ToList())).ToList(),
         r.Usable.Select(u => new UsableCouponResponse(
             u.Offer.Id.ToString(), u.Offer.Terms.Template.ToString(), u.DiscountAlone, u.Selected, u.Applied,
-            u.Next is { } n ? new NextTierResponse(n.Shortfall, n.Threshold, n.Discount, n.Message) : null)).ToList(),
+            u.Next is { } n ? new NextTierResponse(n.Shortfall, n.Threshold, n.Discount, n.Message) : null,
+            u.NextGroup is { } g ? new NextGroupResponse(g.ShortfallItems, g.GetQuantity, g.Message) : null)).ToList(),
         r.Unusable.Select(ToResponse).ToList(),
         new ShippingLineResponse(r.Cart.ShippingFee, r.Choice.ShippingDiscount, r.Cart.ShippingFee - r.Choice.ShippingDiscount,
             r.Choice.Coupons.Where(c => c.Offer.Slot == Slot.Shipping && c.Discount > 0)

@@ -92,4 +92,16 @@ public class PricingBuyXGetY
         Assert.Equal(100_00 + 15_00, result.Choice.Discount);
         Assert.Equal("NOT_COMBINABLE", Assert.Single(result.Unusable).Reason);
     }
+
+    [Fact]
+    public void A_usable_coupon_says_how_many_more_items_earn_its_next_group_until_its_cap_is_reached()
+    {
+        var four = Assert.Single(Priced(Of(Line(0, 1, 30_00, quantity: 4, product: 1)), Coupon(1, BuyGet(2, 1, products: 1))).Usable);
+        Assert.Equal(new NextGroup(2, 1, "Add 2 more items to get 1 more free."), four.NextGroup);
+
+        var capped = Assert.Single(Priced(Of(Line(0, 1, 30_00, quantity: 4, product: 1)),
+            Coupon(1, BuyGet(1, 1, percent: 5000, cap: 30_00, products: 1))).Usable);
+        Assert.Equal(30_00, capped.Applied);
+        Assert.Null(capped.NextGroup);
+    }
 }

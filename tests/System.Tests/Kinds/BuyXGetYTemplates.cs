@@ -83,6 +83,9 @@ public abstract class BuyXGetYTemplates(EngineApp app)
         var applied = Assert.Single(four.GetProperty("applied").EnumerateArray());
         Assert.Equal((coupon, "BUY_X_GET_Y", 5000L), (applied.Str("couponId"), applied.Str("type"), applied.GetProperty("discount").GetInt64()));
         Assert.Equal([0L, 5000, 0], four.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("discount").GetInt64()));
+        var next = Assert.Single(four.GetProperty("usable").EnumerateArray()).GetProperty("nextGroup");
+        Assert.Equal((2L, 1, "Add 2 more items to get 1 more free."),
+            (next.GetProperty("shortfallItems").GetInt64(), next.GetProperty("getQuantity").GetInt32(), next.Str("message")));
     }
 }
 

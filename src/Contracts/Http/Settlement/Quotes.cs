@@ -67,10 +67,17 @@ public sealed record LineAllocationResponse(string CouponId, long Amount);
 
 /// <summary>
 /// A coupon that applies here: its discount on this cart on its own, whether it is in the answer's combination, and its
-/// part there. NextTier: a TIERED_THRESHOLD coupon below its top tier, how far the next tier is.
+/// part there. NextTier: a TIERED_THRESHOLD coupon below its top tier, how far the next tier is. NextGroup: a BUY_X_GET_Y coupon
+/// below its cap, how many more units earn its next group.
 /// </summary>
 public sealed record UsableCouponResponse(string CouponId, string TemplateId, long DiscountAlone, bool Selected, long? AppliedDiscount,
-    NextTierResponse? NextTier = null);
+    NextTierResponse? NextTier = null, NextGroupResponse? NextGroup = null);
+
+/// <summary>
+/// The next group of a BUY_X_GET_Y coupon: ShortfallItems, the units of the lines in its scope to add; GetQuantity, the discounted
+/// units it earns; and a sentence ("Add 2 more items to get 1 more free."). Absent once the coupon's cap is reached.
+/// </summary>
+public sealed record NextGroupResponse(long ShortfallItems, int GetQuantity, string Message);
 
 /// <summary>
 /// The next tier of a tiered coupon: Shortfall, the minor units to add to the list prices of the lines in its scope to reach it;
