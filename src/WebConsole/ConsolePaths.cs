@@ -10,6 +10,12 @@ internal static class ConsolePaths
     public const string NewTemplate = "/console/templates/new";
     public const string Operations = "/console/operations";
 
+    // Distribution and analytics (merchant).
+    public const string Distribution = "/console/distribution";
+    public const string Analytics = "/console/analytics";
+
+    public static string DistributionTask(string id) => $"{Distribution}/{Uri.EscapeDataString(id)}";
+
     public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";
 
     /// <summary>A local path to come back to after signing in; anything else (another host, a scheme) is the console's home.</summary>
