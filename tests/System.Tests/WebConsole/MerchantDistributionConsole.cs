@@ -104,11 +104,34 @@ public sealed class MerchantDistributionConsole
                 .Select(r => $"{Convert.ToInt64(r["rowNumber"], CultureInfo.InvariantCulture)},{r["rawValue"]},{r["reason"]}").ToList();
             Assert.Equal(expected, sheet);
 
+            // A task for tomorrow 10:00 in the viewer's zone (Shanghai) waits, SCHEDULED, with no pause; cancelling it ends it.
+            var finished = page.Url;
+            var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await page.GotoAsync($"/console/distribution?template={template}");
+            await page.FillAsync("#name", "明早推送");
+            await page.FillAsync("#startAt", tomorrow + "T10:00");
+            await page.CheckAsync("#notify-IN_APP");
+            await page.SetInputFilesAsync("#file", new FilePayload
+            {
+                Name = "later.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("uid\n4001\n4002\n"),
+            });
+            await page.Locator("form[data-upload] button[type=submit]").ClickAsync();
+            await Expect(page.Locator("h1")).ToHaveTextAsync("明早推送");
+            await Expect(page.Locator("[data-progress=statusText]")).ToHaveTextAsync("待开始");
+            await Expect(page.Locator("dl.terms")).ToContainTextAsync(tomorrow + " 10:00 +08:00");
+            await Expect(page.Locator("dl.terms")).ToContainTextAsync("站内信");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "暂停" })).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Button, new() { Name = "取消任务" }).ClickAsync();
+            await Expect(page.Locator("p.notice")).ToHaveTextAsync("已取消");
+            await Expect(page.Locator("[data-progress=statusText]")).ToHaveTextAsync("已取消");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "取消任务" })).ToHaveCountAsync(0);
+            await Browser.AssertAccessibleAsync(page);
+
             // The same task on a phone, in English.
             await using var phone = await browser.NewContextAsync(host.BaseAddress, phone: true, locale: "en-US");
             await ConsoleSteps.CopySignInAsync(context, phone);
             var small = await phone.NewPageAsync();
-            await small.GotoAsync(page.Url);
+            await small.GotoAsync(finished);
             await Expect(small.Locator("[data-progress=statusText]")).ToHaveTextAsync("Finished");
             await Browser.AssertAccessibleAsync(small);
             await small.GotoAsync("/console/distribution");
