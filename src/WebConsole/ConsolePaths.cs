@@ -14,6 +14,8 @@ internal static class ConsolePaths
     public const string Distribution = "/console/distribution";
     public const string Analytics = "/console/analytics";
 
+    public static string EditTemplate(string id) => $"{Templates}/{Uri.EscapeDataString(id)}/edit";
+
     public static string DistributionTask(string id) => $"{Distribution}/{Uri.EscapeDataString(id)}";
 
     public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";

@@ -60,6 +60,10 @@ internal sealed class ConsoleApi(
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
+    /// <summary>PATCH with a body of the members given (a dictionary, so a member set to null is sent as null and one left out is not).</summary>
+    public Task<ApiAnswer<T>> PatchAsync<T>(string path, IReadOnlyDictionary<string, object?> members, CancellationToken ct) =>
+        SendAsync<T>(HttpMethod.Patch, path, members, null, ct);
+
     // --- end of the distribution and analytics block ---
 
     private async Task<string> TokenAsync()

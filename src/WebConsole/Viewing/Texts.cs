@@ -150,6 +150,15 @@ internal sealed class Texts(string language)
         ["analyticsNoData"] = ("No claim, use or discount in this range.", "该范围内没有领取、使用或优惠。"),
         ["analyticsSource"] = ("From the clearing reports (GET /api/v1/merchant/analytics/activity), days local to {0}.",
             "来自清结算报表（GET /api/v1/merchant/analytics/activity），按 {0} 的本地日期。"),
+        ["editTemplate"] = ("Edit template", "编辑模板"),
+        ["backToTemplate"] = ("Back to the template", "返回模板"),
+        ["editWhat"] = ("A template's name and description may change, its claims may close later and its per-user limit may rise; "
+            + "everything else is fixed once it is created.", "模板的名称和描述可以修改，领取截止可以延后，每人限领可以提高；其余内容创建后不可更改。"),
+        ["templateChanged"] = ("Template changed.", "模板已修改。"),
+        ["descriptionClearHint"] = ("Empty clears it.", "留空即清除。"),
+        ["validUntilLaterHint"] = ("Only later than now set, in your time zone", "只能晚于当前设置，按您的时区"),
+        ["perUserLimitHint"] = ("Only higher than now, at most 1000.", "只能提高，最多 1000。"),
+        ["saveChanges"] = ("Save changes", "保存修改"),
         // --- end of distribution and analytics ---
         ["what"] = ("Template", "模板"),
         ["template"] = ("Template", "模板"),
