@@ -28,13 +28,24 @@
         if (slot) { slot.textContent = text; slot.hidden = false; if (input) input.setAttribute("aria-invalid", "true"); }
         else rest.push(field + ": " + text);
       });
-      var head = problem && problem.code ? problem.code + ": " + (problem.title || "") : form.getAttribute("data-text-failed") + " (" + httpStatus + ")";
+      var head = !problem || !problem.code ? form.getAttribute("data-text-failed") + " (" + httpStatus + ")"
+        : Object.keys(errors).length > 0 && rest.length === 0 ? form.getAttribute("data-text-fix")
+        : problem.code + ": " + (problem.title || "") + (problem.detail ? " " + problem.detail : "");
       summary.textContent = [head].concat(rest).join(" ");
       summary.hidden = false;
       status.textContent = "";
       button.disabled = false;
       box.hidden = true;
     };
+    // A field changed after a refusal loses its error; the summary goes with the last of them.
+    form.addEventListener("change", function (e) {
+      var slot = e.target.id ? form.querySelector("#" + CSS.escape(e.target.id) + "-error") : null;
+      if (!slot || slot.hidden) return;
+      slot.hidden = true;
+      slot.textContent = "";
+      e.target.removeAttribute("aria-invalid");
+      if (!form.querySelector("p.error[id$='-error']:not([hidden])")) summary.hidden = true;
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       clear();

@@ -56,6 +56,8 @@ public sealed class MerchantDistributionConsole
             await page.Locator("form[data-upload] button[type=submit]").ClickAsync();
             await Expect(page.Locator("#file-error")).ToBeVisibleAsync();
             await Expect(page.Locator("#file")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Expect(page.Locator("#upload-summary")).ToHaveTextAsync("部分字段需要修改。"); // every error is beside its field
+            await Expect(page.Locator(".upload-progress")).ToBeHiddenAsync();
             await Browser.AssertAccessibleAsync(page);
 
             // The progress bar's values are recorded as they change (sessionStorage outlives the redirect to the task page).
@@ -63,6 +65,7 @@ public sealed class MerchantDistributionConsole
             {
                 Name = "recipients.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("userId\n" + string.Join("\n", rows) + "\n"),
             });
+            await Expect(page.Locator("#file-error")).ToBeHiddenAsync(); // changed after the refusal: its error goes
             await page.EvaluateAsync("""
                 () => {
                   const bar = document.querySelector('#upload-progress'), seen = [];
@@ -70,7 +73,6 @@ public sealed class MerchantDistributionConsole
                     .observe(bar, { attributes: true, attributeFilter: ['value'] });
                 }
                 """);
-            await Browser.ScreenshotAsync(page, "5-upload");
             await page.Locator("form[data-upload] button[type=submit]").ClickAsync();
 
             // The task page: its bar and figures follow the task (polled) until it has finished.
@@ -115,6 +117,7 @@ public sealed class MerchantDistributionConsole
             {
                 Name = "later.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("uid\n4001\n4002\n"),
             });
+            await Browser.ScreenshotAsync(page, "5-upload");
             await page.Locator("form[data-upload] button[type=submit]").ClickAsync();
             await Expect(page.Locator("h1")).ToHaveTextAsync("明早推送");
             await Expect(page.Locator("[data-progress=statusText]")).ToHaveTextAsync("待开始");
@@ -126,6 +129,28 @@ public sealed class MerchantDistributionConsole
             await Expect(page.Locator("[data-progress=statusText]")).ToHaveTextAsync("已取消");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "取消任务" })).ToHaveCountAsync(0);
             await Browser.AssertAccessibleAsync(page);
+
+            // Without the page's script the browser posts the form itself: a refusal comes back as the page with the API's code, an
+            // upload as a redirect to its task.
+            await using var plain = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = host.BaseAddress.ToString(), Locale = "zh-CN", TimezoneId = "Asia/Shanghai", JavaScriptEnabled = false,
+            });
+            await ConsoleSteps.CopySignInAsync(context, plain);
+            var noScript = await plain.NewPageAsync();
+            await noScript.GotoAsync($"/console/distribution?template={template}");
+            await noScript.FillAsync("#name", "无脚本推送");
+            await noScript.Locator("form[data-upload] button[type=submit]").ClickAsync();
+            await Expect(noScript.Locator("p.error[role=alert]")).ToContainTextAsync("VALIDATION_FAILED");
+            await noScript.FillAsync("#name", "无脚本推送");
+            await noScript.SetInputFilesAsync("#file", new FilePayload
+            {
+                Name = "plain.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("userId\n5001\n5002\n"),
+            });
+            await noScript.Locator("form[data-upload] button[type=submit]").ClickAsync();
+            await Expect(noScript).ToHaveURLAsync(new Regex("/console/distribution/[0-9]+$"));
+            await Expect(noScript.Locator("h1")).ToHaveTextAsync("无脚本推送");
+            await Expect(noScript.Locator("dl.terms")).ToContainTextAsync("plain.csv");
 
             // The same task on a phone, in English.
             await using var phone = await browser.NewContextAsync(host.BaseAddress, phone: true, locale: "en-US");

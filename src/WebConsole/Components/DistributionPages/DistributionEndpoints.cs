@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Antiforgery;
 using PromotionEngine.Contracts.Http.Distribution;
 using PromotionEngine.WebConsole.Api;
 using PromotionEngine.WebConsole.SignIn;
