@@ -21,8 +21,11 @@ internal static class DistributionEndpoints
 {
     private const string ApiTasks = "/api/v1/merchant/distribution-tasks";
 
-    /// <summary>The most the console passes on; the API refuses a file over its own limit (Distribution:MaxFileBytes, 256 MiB).</summary>
-    private const long MaxUploadBytes = 1L << 30;
+    /// <summary>
+    /// The most the console passes on: the API's own limit for the request (Distribution:MaxFileBytes, 256 MiB by default, and 1 MiB for
+    /// the rest of the form), as the gateway's (deploy/nginx/routes.conf). A larger configured MaxFileBytes needs both raised.
+    /// </summary>
+    private const long MaxUploadBytes = 256L * 1024 * 1024 + 1024 * 1024;
 
     public static void MapConsoleDistribution(this RouteGroupBuilder console)
     {
