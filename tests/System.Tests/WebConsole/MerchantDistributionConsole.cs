@@ -88,6 +88,7 @@ public sealed class MerchantDistributionConsole
             await Expect(page.Locator("[data-progress=issuedText]")).ToHaveTextAsync("12");
             await Expect(page.Locator("[data-progress=failedText]")).ToHaveTextAsync("3");
             await Expect(page.Locator("table.failures tbody tr")).ToHaveCountAsync(3);
+            await Expect(page.Locator("table.failures tbody tr").Last).ToContainTextAsync("重复的用户 (DUPLICATE_ROW)");
             await Expect(page.Locator("dl.terms")).ToContainTextAsync("+08:00");
             await Browser.AssertAccessibleAsync(page);
             await Browser.ScreenshotAsync(page, "6-task");
