@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.WebConsole.Api;
 using PromotionEngine.WebConsole.Components;
+using PromotionEngine.WebConsole.Components.DistributionPages;
 using PromotionEngine.WebConsole.Components.Pages;
 using PromotionEngine.WebConsole.SignIn;
 using PromotionEngine.WebConsole.Viewing;
@@ -50,6 +51,7 @@ public static class ConsoleModule
         console.MapConsoleSignIn();
         console.MapConsoleAssets();
         console.MapConsoleFigures();
+        console.MapConsoleDistribution();
         app.MapRazorComponents<App>().RequireAuthorization(ConsoleAuthentication.Policy).ExcludeFromDescription();
         app.MapGet(ConsolePaths.Root, (HttpContext http) => TypedResults.Redirect(
                 ConsoleCaller.Of(http.User)?.Role == CallerRole.Operator ? ConsolePaths.Operations : ConsolePaths.Templates))

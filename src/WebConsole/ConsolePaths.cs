@@ -19,6 +19,14 @@ internal static class ConsolePaths
 
     public static string SettlementRecord(string orderId) => $"{SettlementRecords}?order={Uri.EscapeDataString(orderId)}";
 
+    // Distribution and analytics (merchant).
+    public const string Distribution = "/console/distribution";
+    public const string Analytics = "/console/analytics";
+
+    public static string EditTemplate(string id) => $"{Templates}/{Uri.EscapeDataString(id)}/edit";
+
+    public static string DistributionTask(string id) => $"{Distribution}/{Uri.EscapeDataString(id)}";
+
     public static string Template(string id) => $"{Templates}/{Uri.EscapeDataString(id)}";
 
     /// <summary>A local path to come back to after signing in; anything else (another host, a scheme) is the console's home.</summary>

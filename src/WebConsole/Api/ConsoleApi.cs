@@ -45,6 +45,27 @@ internal sealed class ConsoleApi(
         return new ApiAnswer<T>(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
     }
 
+    // --- Distribution and analytics pages: requests the typed calls above do not make (a streamed upload, a file download). ---
+
+    /// <summary>
+    /// Sends a request as built (a streamed multipart body, a download) with the caller's token and answers once the headers are in:
+    /// the body is read by the caller, who disposes the answer. No client timeout: an upload lasts as long as the browser's.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync());
+        var client = clients.CreateClient(ClientName); // not disposed: the answer's body may still be streaming when this returns
+        client.BaseAddress = address.BaseAddress;
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
+    /// <summary>PATCH with a body of the members given (a dictionary, so a member set to null is sent as null and one left out is not).</summary>
+    public Task<ApiAnswer<T>> PatchAsync<T>(string path, IReadOnlyDictionary<string, object?> members, CancellationToken ct) =>
+        SendAsync<T>(HttpMethod.Patch, path, members, null, ct);
+
+    // --- end of the distribution and analytics block ---
+
     private async Task<string> TokenAsync()
     {
         if (_token is not null) return _token;
