@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using PromotionEngine.Contracts.Events.Engine.V1;
+using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Gifts;
@@ -167,6 +172,36 @@ public abstract class GiftStocks(EngineApp app)
         Assert.Equal(HttpStatusCode.OK, (await _service.PostAsJsonAsync($"/api/v1/settlement/orders/{order}/refunds",
             new { refundId = "r-2" })).StatusCode);
         Assert.Equal((3L, 0L, 0L, 3L), await StockOfAsync(template));
+    }
+
+    [Fact]
+    public async Task Giving_the_stock_away_fires_budget_threshold_reached_at_eighty_and_a_hundred_percent()
+    {
+        var template = await GiftTemplateAsync(stock: 2);
+        var user = EngineApp.NewId();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var coupon = await app.AsUser(user).ClaimedCouponIdAsync(template);
+            var order = Api.NewOrderId();
+            Assert.Equal(HttpStatusCode.OK, (await _service.LockAsync(order, user, [coupon])).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _service.OrderAsync(order, "consume")).StatusCode);
+        }
+
+        var fired = await Polling.Eventually(() => ThresholdEventsAsync("g:" + template), e => e.Count >= 2, Polling.Seconds(10),
+            "two budget-threshold-reached events for the gift stock");
+        Assert.Equal([(80, 2L, 2L), (100, 2L, 2L)], fired.Select(e => (e.ThresholdPercent, e.Limit, e.Spent)).Order().ToList());
+        Assert.All(fired, e => Assert.Equal((long.Parse(template), (long?)null), (e.TemplateId!.Value, e.CampaignId)));
+    }
+
+    /// <summary>The events recorded for a budget key, in the outbox or the event log (counted once by their id).</summary>
+    private async Task<List<BudgetThresholdReached>> ThresholdEventsAsync(string budget)
+    {
+        await using var connection = await app.Services.GetRequiredService<IDatabase>().OpenAsync(CancellationToken.None);
+        var envelopes = await connection.QueryAsync<string>(
+            "SELECT envelope FROM msg_outbox WHERE subject = @S UNION ALL SELECT envelope FROM msg_event_log WHERE subject = @S",
+            new { S = EventSubjects.Of<BudgetThresholdReached>() });
+        return envelopes.Select(e => JsonSerializer.Deserialize<EventEnvelope>(e, EventJson.Options)!).DistinctBy(e => e.EventId)
+            .Select(e => e.PayloadAs<BudgetThresholdReached>()).Where(e => e.Budget == budget).ToList();
     }
 
     [Fact]
