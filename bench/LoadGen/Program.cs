@@ -10,10 +10,13 @@ using Microsoft.Data.Sqlite;
 using MySqlConnector;
 
 // loadgen <base-url> <signing-key-base64> <mode> [options]
+//   template [--stock N] [--rules --user-base B --members M]   a claimable template; --rules: under every campaign rule
+//           (a budgeted campaign that stops claims when low, an audience of users B+1 … B+M, per-day/week/month limits)
 //   noop    --concurrency N --seconds S                      GET /api/v1/ping (the app's own ceiling)
 //           (noop, claims: --report-sent also prints sent=N, every request sent including the warm-up's, to divide CPU time by)
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
-//   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct]   POST /api/v1/settlement/quotes for one wallet
+//   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct] [--rules]   POST /api/v1/settlement/quotes for one
+//           wallet (--rules: its templates in a budgeted campaign, for an audience holding the user, with per-period limits)
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
 //   distribute --rows N --mysql CS --file PATH --metrics URL   a distribution task of N recipients end to end, then its invariants
 //                                                              (URL: the management port's /metrics)
@@ -32,7 +35,8 @@ var warmup = IntOpt("warmup", 3);
 switch (mode)
 {
     case "template":
-        Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture)));
+        Console.WriteLine(await CreateTemplateAsync(long.Parse(Opt("stock") ?? "100000000", CultureInfo.InvariantCulture),
+            args.Contains("--rules") ? (long.Parse(Opt("user-base")!, CultureInfo.InvariantCulture) + 1, IntOpt("members", 0)) : null));
         return 0;
     case "noop":
         {
@@ -63,7 +67,8 @@ switch (mode)
         }
     case "quotes":
         {
-            var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20));
+            var rules = args.Contains("--rules");
+            var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20), rules);
             var distinct = args.Contains("--distinct");
             var service = new TokenPool(key, 0).Service();
             var result = await RunAsync(concurrency, warmup, seconds, i =>
@@ -79,7 +84,8 @@ switch (mode)
                 return request;
             }, HttpStatusCode.OK);
             Report(
-                $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")})", result);
+                $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")}"
+                + $"{(rules ? ", rules on" : "")})", result);
             return 0;
         }
     case "verify":
@@ -100,7 +106,7 @@ switch (mode)
 }
 
 // One user with `coupons` coupons of mixed scopes and benefits over 5 shops and 4 categories, and a cart of `lines` lines.
-async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lineCount)
+async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lineCount, bool rules)
 {
     var pool = new TokenPool(key, 0);
     var user = 2_000_000_000L + Random.Shared.Next(1, 1_000_000);
@@ -108,6 +114,10 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
     merchant.DefaultRequestHeaders.Authorization = new("Bearer", pool.Merchant(1));
     using var holder = Client(1);
     holder.DefaultRequestHeaders.Authorization = new("Bearer", pool.Token(user));
+    using var service = Client(1);
+    service.DefaultRequestHeaders.Authorization = new("Bearer", pool.Service());
+    var campaign = rules && CampaignRules.Budget ? await CampaignRules.CampaignAsync(merchant) : null;
+    var audience = rules && CampaignRules.Audience ? await CampaignRules.AudienceAsync(merchant, service, user, 1) : null;
     for (var i = 0; i < coupons; i++)
     {
         object scope = (i % 4) switch
@@ -128,9 +138,9 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
         body["name"] = $"quote bench {i}"; body["currency"] = "CNY"; body["stock"] = 1_000_000; body["perUserLimit"] = 1;
         body["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1); body["validUntil"] = DateTimeOffset.UtcNow.AddDays(1);
         body["exclusive"] = i % 25 == 24;
-        var created = await merchant.PostAsJsonAsync("/api/v1/merchant/templates", body);
-        created.EnsureSuccessStatusCode();
-        var template = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        if (rules) CampaignRules.AddTo(body, audience);
+        var template = await CampaignRules.IdOfAsync(await merchant.PostAsJsonAsync("/api/v1/merchant/templates", body));
+        if (campaign is not null) await CampaignRules.JoinAsync(merchant, template, campaign);
         var claim = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = JsonContent.Create(new { templateId = template }) };
         claim.Headers.Add("Idempotency-Key", "bench-" + i.ToString(CultureInfo.InvariantCulture));
         (await holder.SendAsync(claim)).EnsureSuccessStatusCode();
@@ -140,17 +150,25 @@ async Task<(long User, QuoteLine[] Lines)> QuoteWalletAsync(int coupons, int lin
     return (user, lines);
 }
 
-async Task<string> CreateTemplateAsync(long stock)
+// rules: (first member, members) puts the template under every campaign rule (CampaignRules); null: none.
+async Task<string> CreateTemplateAsync(long stock, (long First, int Count)? rules = null)
 {
+    var pool = new TokenPool(key, 0);
     using var client = Client(1);
-    client.DefaultRequestHeaders.Authorization = new("Bearer", new TokenPool(key, 0).Merchant(1));
-    var response = await client.PostAsJsonAsync("/api/v1/merchant/templates", new
+    client.DefaultRequestHeaders.Authorization = new("Bearer", pool.Merchant(1));
+    var body = new Dictionary<string, object?>
     {
-        name = "Flash sale 满减", currency = "CNY", scope = "PLATFORM", type = "THRESHOLD", discountAmount = 1000, thresholdAmount = 10000,
-        validFrom = DateTimeOffset.UtcNow.AddMinutes(-1), validUntil = DateTimeOffset.UtcNow.AddDays(1), stock, perUserLimit = 1,
-    });
-    response.EnsureSuccessStatusCode();
-    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        ["name"] = "Flash sale 满减", ["currency"] = "CNY", ["scope"] = "PLATFORM", ["type"] = "THRESHOLD", ["discountAmount"] = 1000,
+        ["thresholdAmount"] = 10000, ["validFrom"] = DateTimeOffset.UtcNow.AddMinutes(-1), ["validUntil"] = DateTimeOffset.UtcNow.AddDays(1),
+        ["stock"] = stock, ["perUserLimit"] = 1,
+    };
+    if (rules is not { } r) return await CampaignRules.IdOfAsync(await client.PostAsJsonAsync("/api/v1/merchant/templates", body));
+    using var service = Client(4);
+    service.DefaultRequestHeaders.Authorization = new("Bearer", pool.Service());
+    CampaignRules.AddTo(body, CampaignRules.Audience ? await CampaignRules.AudienceAsync(client, service, r.First, r.Count) : null);
+    var template = await CampaignRules.IdOfAsync(await client.PostAsJsonAsync("/api/v1/merchant/templates", body));
+    if (CampaignRules.Budget) await CampaignRules.JoinAsync(client, template, await CampaignRules.CampaignAsync(client));
+    return template;
 }
 
 async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSeconds, Func<long, HttpRequestMessage> request, HttpStatusCode expected)

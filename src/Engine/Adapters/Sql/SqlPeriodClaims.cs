@@ -34,18 +34,28 @@ internal static class SqlPeriodClaims
         if (counts.Any(c => c.Claims > c.Limit)) return false;
 
         var rows = new StringBuilder();
-        var over = new StringBuilder();
         var args = new DynamicParameters(new { t = template.Value });
         for (var i = 0; i < counts.Count; i++)
         {
             var n = i.ToString(CultureInfo.InvariantCulture);
             rows.Append(i == 0 ? "" : ", ").Append($"(@u{n}, @t, @p{n}, @s{n}, @c{n})");
-            over.Append(i == 0 ? "" : " OR ").Append($"(user_id = @u{n} AND period = @p{n} AND period_start = @s{n} AND claimed > @l{n})");
             args.Add("u" + n, counts[i].User);
             args.Add("p" + n, counts[i].Period);
             args.Add("s" + n, counts[i].Start);
             args.Add("c" + n, counts[i].Claims);
-            args.Add("l" + n, counts[i].Limit);
+        }
+        // The re-check: one condition per period of the batch (a batch falls in one or two periods of each kind), its users in
+        // an IN list. One condition per row instead (hundreds of ORed conjunctions) cost MariaDB about 1.5 ms of CPU per claim.
+        var over = new StringBuilder();
+        var periods = counts.GroupBy(c => (c.Period, c.Start, c.Limit)).ToList();
+        for (var i = 0; i < periods.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            over.Append(i == 0 ? "" : " OR ").Append($"(period = @gp{n} AND period_start = @gs{n} AND claimed > @gl{n} AND user_id IN @gu{n})");
+            args.Add("gp" + n, periods[i].Key.Period);
+            args.Add("gs" + n, periods[i].Key.Start);
+            args.Add("gl" + n, periods[i].Key.Limit);
+            args.Add("gu" + n, periods[i].Select(c => c.User).Distinct().ToArray());
         }
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO en_user_period_claims (user_id, template_id, period, period_start, claimed) VALUES {rows} " + (dialect == SqlDialect.MySql
