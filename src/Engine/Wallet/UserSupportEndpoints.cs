@@ -27,25 +27,10 @@ internal static class UserSupportEndpoints
             .Example(EngineExamples.Wallet);
     }
 
-    private static async Task<IResult> ListAsync(
+    private static Task<IResult> ListAsync(
         [Description("The user's id, a string of digits.")] long userId, IUserCoupons coupons, TimeProvider clock,
         [AllowedValues("AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"), Description("Only coupons of this status as of now.")] string? status,
         [Description(Paging.CursorRule)] string? cursor, [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
-        CancellationToken ct)
-    {
-        CouponStatus? filter = null;
-        var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after)
-            .When(userId <= 0, "userId", "A user id is a positive whole number.");
-        if (status is not null)
-        {
-            if (CouponStatusNames.TryParse(status, out var parsed)) filter = parsed;
-            else errors.Add("status", "One of AVAILABLE, LOCKED, CONSUMED, EXPIRED.");
-        }
-        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
-
-        var size = limit ?? Paging.DefaultSize;
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(Paging.PageOf(
-            await coupons.ListAsync(new UserId(userId), filter, after, size + 1, now, ct), size, c => c.Id.Value, c => c.ToResponse(now)));
-    }
+        CancellationToken ct) => WalletEndpoints.PageAsync(new UserId(userId), coupons, clock, status, cursor, limit,
+        new FieldErrors().When(userId <= 0, "userId", "A user id is a positive whole number."), ct);
 }

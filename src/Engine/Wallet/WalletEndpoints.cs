@@ -33,14 +33,21 @@ internal static class WalletEndpoints
             .Example(EngineExamples.OneCoupon);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IUserCoupons coupons, TimeProvider clock,
+    private static Task<IResult> ListAsync(HttpContext http, IUserCoupons coupons, TimeProvider clock,
         [AllowedValues("AVAILABLE", "LOCKED", "CONSUMED", "EXPIRED"), Description("Only coupons of this status as of now.")] string? status,
         [Description(Paging.CursorRule)] string? cursor, [Range(1, Paging.MaxSize), Description(Paging.LimitRule)] int? limit,
         CancellationToken ct)
+        => PageAsync(PolicyCallers.UserOf(http), coupons, clock, status, cursor, limit, new FieldErrors(), ct);
+
+    /// <summary>
+    /// A page of a user's coupons, newest first, optionally of one status as of now: the wallet's list, and the operator's list of
+    /// any user's (which brings its own field errors to answer with the page's).
+    /// </summary>
+    internal static async Task<IResult> PageAsync(UserId user, IUserCoupons coupons, TimeProvider clock, string? status, string? cursor,
+        int? limit, FieldErrors errors, CancellationToken ct)
     {
-        var user = PolicyCallers.UserOf(http);
         CouponStatus? filter = null;
-        var errors = new FieldErrors().WhenBadPage(limit, cursor, out var after);
+        errors.WhenBadPage(limit, cursor, out var after);
         if (status is not null)
         {
             if (CouponStatusNames.TryParse(status, out var parsed)) filter = parsed;
