@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Kernel.Identity;
 using PromotionEngine.WebConsole.Api;
 using PromotionEngine.WebConsole.Components;
+using PromotionEngine.WebConsole.Components.AudiencePages;
 using PromotionEngine.WebConsole.Components.DistributionPages;
 using PromotionEngine.WebConsole.Components.Pages;
 using PromotionEngine.WebConsole.SignIn;
@@ -52,6 +53,7 @@ public static class ConsoleModule
         console.MapConsoleAssets();
         console.MapConsoleFigures();
         console.MapConsoleDistribution();
+        console.MapConsoleAudienceFiles();
         app.MapRazorComponents<App>().RequireAuthorization(ConsoleAuthentication.Policy).ExcludeFromDescription();
         app.MapGet(ConsolePaths.Root, (HttpContext http) => TypedResults.Redirect(
                 ConsoleCaller.Of(http.User)?.Role == CallerRole.Operator ? ConsolePaths.Operations : ConsolePaths.Templates))

@@ -23,6 +23,15 @@ internal static class ConsolePaths
     public const string Distribution = "/console/distribution";
     public const string Analytics = "/console/analytics";
 
+    // Campaigns and audiences (merchant).
+    public const string Campaigns = "/console/campaigns";
+    public const string NewCampaign = "/console/campaigns/new";
+    public const string Audiences = "/console/audiences";
+
+    public static string Campaign(string id) => $"{Campaigns}/{Uri.EscapeDataString(id)}";
+
+    public static string Audience(string id) => $"{Audiences}/{Uri.EscapeDataString(id)}";
+
     public static string EditTemplate(string id) => $"{Templates}/{Uri.EscapeDataString(id)}/edit";
 
     public static string DistributionTask(string id) => $"{Distribution}/{Uri.EscapeDataString(id)}";

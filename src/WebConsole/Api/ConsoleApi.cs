@@ -66,6 +66,9 @@ internal sealed class ConsoleApi(
 
     // --- end of the distribution and analytics block ---
 
+    /// <summary>PUT (a campaign page sets a template's campaign and budget).</summary>
+    public Task<ApiAnswer<T>> PutAsync<T>(string path, object body, CancellationToken ct) => SendAsync<T>(HttpMethod.Put, path, body, null, ct);
+
     private async Task<string> TokenAsync()
     {
         if (_token is not null) return _token;

@@ -177,11 +177,14 @@ internal sealed partial class Texts(string language)
         ["discountAmount"] = ("Amount off", "优惠金额"),
         ["discountAmountHint"] = ("Fixed amount and spend-and-save, e.g. 10.00", "立减和满减使用，如 10.00"),
         ["thresholdAmount"] = ("Spend at least", "满额门槛"),
-        ["thresholdAmountHint"] = ("Spend-and-save (required) and percentage (optional), e.g. 100.00", "满减必填，折扣可选，如 100.00"),
+        ["thresholdAmountHint"] = ("Spend-and-save (required); percentage, free shipping and gift (optional), e.g. 100.00",
+            "满减必填；折扣、包邮、赠品可选，如 100.00"),
         ["percentOff"] = ("Percent off", "折扣比例（%）"),
-        ["percentOffHint"] = ("Percentage only: 15 means 15 % off.", "仅折扣券：15 表示减 15%。"),
+        ["percentOffHint"] = ("Percentage and buy X get Y: 15 means 15 % off (buy X get Y: off each discounted unit, 100 is free).",
+            "折扣券与买 X 送 Y：15 表示减 15%（买 X 送 Y：每件优惠商品的折扣，100 即免费）。"),
         ["maxDiscountAmount"] = ("At most off", "最高优惠"),
-        ["maxDiscountAmountHint"] = ("Percentage only, optional.", "仅折扣券，可选。"),
+        ["maxDiscountAmountHint"] = ("Percentage, free shipping (of the shipping fee) and buy X get Y; optional.",
+            "折扣券、包邮（运费最多减免）、买 X 送 Y 可选。"),
         ["shopId"] = ("Shop id", "店铺 ID"),
         ["shopIdHint"] = ("Scope \"one shop\" only.", "仅用于“指定店铺”。"),
         ["productIds"] = ("Product ids", "商品 ID"),
@@ -238,6 +241,7 @@ internal sealed partial class Texts(string language)
         ["historyMore"] = ("Later changes", "更多变更"),
     }
         .Concat(Operations) // the operators' words (Texts.Operations.cs); a key in both fails here
+        .Concat(Forms) // the template form's further kinds, campaigns and audiences (Texts.Forms.cs)
         .ToDictionary(StringComparer.Ordinal).ToFrozenDictionary(StringComparer.Ordinal);
 
     public string this[string key] => All.TryGetValue(key, out var text)

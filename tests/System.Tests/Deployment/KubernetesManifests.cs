@@ -200,6 +200,21 @@ public sealed class KubernetesManifests(RoleEndpoints app)
         Assert.Equal(deployment.Name(), (string?)hpa["spec"]!["scaleTargetRef"]!["name"]);
     }
 
+    [Fact]
+    public async Task The_split_console_calls_the_api_through_the_gateway_whose_address_is_set_once()
+    {
+        var objects = await Manifests.RenderAsync("split");
+        var console = Assert.Single(objects.OfKind("Deployment"), d => d.Roles(objects).SequenceEqual(["console"]));
+        var address = console.Environment(objects)["Console__ApiBaseUrl"];
+        Assert.NotNull(address);
+        // Not one role's Service (merchant-admin alone lacks the other roles' endpoints the console reads): the gateway's address,
+        // from the one ConfigMap the operator sets it in (overlays/split/kustomization.yaml).
+        Assert.DoesNotContain(new Uri(address).Host, objects.OfKind("Service").Select(s => s.Name()));
+        var gateway = Assert.Single(objects.OfKind("ConfigMap"), m => m.Name().StartsWith("promotion-gateway", StringComparison.Ordinal));
+        Assert.Equal(address, gateway["data"]!["Console__ApiBaseUrl"]!.GetValue<string>());
+        Assert.Contains(console.Container()["envFrom"].Items(), s => (string?)s["configMapRef"]?["name"] == gateway.Name());
+    }
+
     [Theory]
     [MemberData(nameof(Overlays))]
     public async Task Pods_run_as_non_root_on_a_read_only_root_with_the_data_folder_on_a_volume(string overlay)

@@ -145,6 +145,8 @@ public sealed class GatewayRoutes
     [InlineData("/api/v1/merchant/distribution-tasks", 268_435_456 + 1_048_576 + 1, false)]
     [InlineData("/console/distribution/tasks", 268_435_456 + 1_048_576, true)] // the console's upload, streamed on to the one above
     [InlineData("/console/distribution/tasks", 268_435_456 + 1_048_576 + 1, false)]
+    [InlineData("/console/audiences/1/file", 268_435_456 + 1_048_576, true)] // an audience's member file, streamed on the same way
+    [InlineData("/console/audiences/1/file", 268_435_456 + 1_048_576 + 1, false)]
     public async Task The_gateway_passes_bodies_up_to_the_app_s_own_limit_of_the_route(string path, long length, bool passed)
     {
         await using var instance = new FakeInstance("any");

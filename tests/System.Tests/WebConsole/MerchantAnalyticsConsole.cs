@@ -1,11 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using PromotionEngine.Contracts.Events.Orders.V1;
 using PromotionEngine.Kernel.Identity;
-using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -49,7 +45,7 @@ public sealed class MerchantAnalyticsConsole
                 using var client = As(CallerRole.User, user.ToString(CultureInfo.InvariantCulture));
                 await client.ClaimedCouponIdAsync(template);
             }
-            foreach (var user in new[] { 5001L, 5002L }) await PayWithTheBestCouponAsync(service, user);
+            foreach (var user in new[] { 5001L, 5002L }) await ConsoleSteps.PayWithTheBestCouponAsync(service, user);
 
             // The range: yesterday to tomorrow in Shanghai, so the claims' day is inside whatever the hour.
             var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
@@ -124,32 +120,6 @@ public sealed class MerchantAnalyticsConsole
         var totals = report.GetProperty("totals").EnumerateArray().ToList();
         foreach (var figure in new[] { "issued", "claimed", "distributed", "used" })
             await Expect(page.Locator($"table.per-day tfoot [data-figure={figure}]")).ToHaveTextAsync(Count(totals.Sum(t => Figure(t, figure))));
-    }
-
-    /// <summary>A quote for a 200.00 CNY cart with the user's best coupon, the order created from it and paid: the coupon is used.</summary>
-    private static async Task PayWithTheBestCouponAsync(HttpClient service, long user)
-    {
-        var quoted = await service.PostAsJsonAsync("/api/v1/settlement/quotes", new
-        {
-            userId = user,
-            currency = "CNY",
-            lines = new[] { new { sku = "sku-1", shopId = 1, unitPrice = 20000, quantity = 1 } },
-        });
-        Assert.Equal(HttpStatusCode.OK, quoted.StatusCode);
-        var quote = await quoted.JsonAsync();
-        var order = "order-" + user.ToString(CultureInfo.InvariantCulture);
-        var now = DateTimeOffset.UtcNow;
-        await SendAsync(service, new OrderCreated(order, user, "CNY", quote.Str("quoteId"), null, null, now));
-        await SendAsync(service, new PaymentSucceeded(order, "pay-" + order, quote.GetProperty("payable").GetInt64(), "CNY", now));
-    }
-
-    /// <summary>An order event through the settlement's ingestion endpoint (the embedded default has no order system's broker).</summary>
-    private static async Task SendAsync<T>(HttpClient service, T payload) where T : IOrderEvent
-    {
-        var envelope = EventEnvelope.Create(payload, DateTimeOffset.UtcNow, payload.OrderId);
-        var response = await service.PostAsJsonAsync(
-            "/api/v1/settlement/order-events", new { envelope.EventId, envelope.Type, envelope.OccurredAt, envelope.Payload });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     private static long Figure(JsonElement row, string name) => row.GetProperty("figures").GetProperty(name).GetInt64();

@@ -69,7 +69,7 @@ internal static class DistributionEndpoints
     }
 
     /// <summary>A form the antiforgery check has read, as the multipart body the API takes; startAt typed in the viewer's zone.</summary>
-    private static MultipartFormDataContent Rebuild(IFormCollection form, TimeZoneInfo zone)
+    internal static MultipartFormDataContent Rebuild(IFormCollection form, TimeZoneInfo zone)
     {
         var content = new MultipartFormDataContent();
         foreach (var (name, values) in form)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PromotionEngine.Contracts.Http.MerchantAdmin;
+using PromotionEngine.WebConsole.Api;
 using PromotionEngine.WebConsole.Viewing;
 
 namespace PromotionEngine.WebConsole.Components.Pages;
@@ -11,7 +12,8 @@ namespace PromotionEngine.WebConsole.Components.Pages;
 /// </summary>
 internal sealed class TemplateForm
 {
-    public static readonly string[] Types = ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE"];
+    public static readonly string[] Types =
+        ["FIXED_AMOUNT", "THRESHOLD", "PERCENTAGE", "TIERED_THRESHOLD", "FREE_SHIPPING", "BUY_X_GET_Y", "GIFT"];
     public static readonly string[] Scopes = ["PLATFORM", "SHOP", "PRODUCTS", "CATEGORIES"];
     public static readonly string[] Fundings = ["MERCHANT", "PLATFORM", "SPLIT"];
 
@@ -20,8 +22,34 @@ internal sealed class TemplateForm
     {
         "name", "description", "currency", "type", "discountAmount", "thresholdAmount", "percentOff", "maxDiscountAmount", "scope",
         "shopId", "productIds", "categoryIds", "validFrom", "validUntil", "validityAfterClaim", "stock", "perUserLimit", "exclusive",
-        "priority", "funding", "platformShareBps",
+        "priority", "funding", "platformShareBps", "timeZone", "perUserDailyLimit", "perUserWeeklyLimit", "perUserMonthlyLimit",
+        "audienceId", "tiers", "buyQuantity", "getQuantity", "giftSku", "giftQuantity", "giftMinQuantity", "giftStock",
     };
+
+    /// <summary>
+    /// The form's field an API error key is shown beside: a tier's member (tiers[1].discountAmount) beside the tiers, the gift's
+    /// members (gift.sku) beside their own fields, "gift" as a whole beside the SKU; every other key is the field's own id.
+    /// </summary>
+    public static string FieldOf(string apiKey) => apiKey switch
+    {
+        _ when apiKey.StartsWith("tiers[", StringComparison.Ordinal) => "tiers",
+        "gift" or "gift.sku" => "giftSku",
+        "gift.quantity" => "giftQuantity",
+        "gift.minQuantity" => "giftMinQuantity",
+        "gift.stock" => "giftStock",
+        _ => apiKey,
+    };
+
+    /// <summary>The API's messages for one of the form's fields; a tier's keep the tier's key, so the merchant sees which tier.</summary>
+    public static IReadOnlyList<string> ErrorsFor(ApiProblem problem, string field) =>
+    [
+        .. problem.Errors.Where(e => FieldOf(e.Key) == field)
+            .SelectMany(e => e.Key.StartsWith("tiers[", StringComparison.Ordinal) ? e.Value.Select(m => $"{e.Key}: {m}") : e.Value),
+    ];
+
+    /// <summary>The API's messages of keys no field of the form shows.</summary>
+    public static IEnumerable<string> Unplaced(ApiProblem problem) =>
+        problem.Errors.Where(e => !Fields.Contains(FieldOf(e.Key))).SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"));
 
     public string Key { get; set; } = Guid.NewGuid().ToString("N");
     public string? Name { get; set; }
@@ -46,11 +74,28 @@ internal sealed class TemplateForm
     public string? Funding { get; set; } = "MERCHANT";
     public string? PlatformShare { get; set; }
 
+    // The per-period limits, their zone and the audience (any type); tiers, buy X get Y and the gift (their types only).
+    public string? TimeZone { get; set; }
+    public string? PerUserDailyLimit { get; set; }
+    public string? PerUserWeeklyLimit { get; set; }
+    public string? PerUserMonthlyLimit { get; set; }
+    public string? AudienceId { get; set; }
+
+    /// <summary>TIERED_THRESHOLD: a tier a line, its threshold then its discount ("100.00 10.00").</summary>
+    public string? Tiers { get; set; }
+    public string? BuyQuantity { get; set; }
+    public string? GetQuantity { get; set; }
+    public string? GiftSku { get; set; }
+    public string? GiftQuantity { get; set; }
+    public string? GiftMinQuantity { get; set; }
+    public string? GiftStock { get; set; }
+
     /// <summary>A new form: claimable from now for 30 days, in the viewer's zone.</summary>
     public static TemplateForm Default(TimeZoneInfo zone, DateTimeOffset now) => new()
     {
         ValidFrom = Formats.LocalInput(now, zone),
         ValidUntil = Formats.LocalInput(now.AddDays(30), zone),
+        TimeZone = zone.Id, // the days, weeks and months of the limits: the merchant's own, as a start
     };
 
     public (CreateTemplateRequest? Request, Dictionary<string, string[]> Errors) ToRequest(TimeZoneInfo zone, Texts text)
@@ -100,6 +145,32 @@ internal sealed class TemplateForm
             }
             return ids;
         }
+        IReadOnlyList<TierRequest?>? TierList(string field, string? lines)
+        {
+            if (string.IsNullOrWhiteSpace(lines)) return null;
+            var tiers = new List<TierRequest?>();
+            foreach (var line in lines.Split(['\n', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = line.Split([' ', '\t', ':', '/', ','], StringSplitOptions.RemoveEmptyEntries);
+                var (threshold, discount) = parts.Length == 2
+                    ? (Formats.MinorOf(parts[0], currency), Formats.MinorOf(parts[1], currency))
+                    : (null, null);
+                if (threshold is null || discount is null)
+                {
+                    errors[field] = [string.Format(CultureInfo.InvariantCulture, text["notTiers"], currency)];
+                    return null;
+                }
+                tiers.Add(new TierRequest(threshold, discount));
+            }
+            return tiers;
+        }
+        GiftRequest? Gift()
+        {
+            if (Type != "GIFT" && string.IsNullOrWhiteSpace(GiftSku) && string.IsNullOrWhiteSpace(GiftStock)) return null;
+            return new GiftRequest(
+                string.IsNullOrWhiteSpace(GiftSku) ? null : GiftSku.Trim(), Int("giftQuantity", GiftQuantity),
+                Int("giftMinQuantity", GiftMinQuantity), Whole("giftStock", GiftStock));
+        }
         DateTimeOffset? Time(string field, string? value)
         {
             if (string.IsNullOrWhiteSpace(value)) return null;
@@ -129,7 +200,16 @@ internal sealed class TemplateForm
             Exclusive: Exclusive,
             Priority: Int("priority", Priority),
             Funding: Funding,
-            PlatformShareBps: BasisPoints("platformShareBps", PlatformShare));
+            PlatformShareBps: BasisPoints("platformShareBps", PlatformShare),
+            TimeZone: string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone.Trim(),
+            PerUserDailyLimit: Int("perUserDailyLimit", PerUserDailyLimit),
+            PerUserWeeklyLimit: Int("perUserWeeklyLimit", PerUserWeeklyLimit),
+            PerUserMonthlyLimit: Int("perUserMonthlyLimit", PerUserMonthlyLimit),
+            Tiers: TierList("tiers", Tiers),
+            AudienceId: Whole("audienceId", AudienceId),
+            Gift: Gift(),
+            BuyQuantity: Int("buyQuantity", BuyQuantity),
+            GetQuantity: Int("getQuantity", GetQuantity));
         return (errors.Count == 0 ? request : null, errors);
     }
 }
