@@ -46,7 +46,8 @@ public static class EngineModule
         services.AddSingleton(new ModuleSchema(Name, typeof(EngineModule).Assembly));
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<IUserCoupons, SqlUserCoupons>();
-        services.AddSingleton<IExactClaimGate, SqlClaimGate>();
+        services.AddSingleton<SqlClaimGate>();
+        services.AddSingleton<IExactClaimGate>(sp => sp.GetRequiredService<SqlClaimGate>());
         var options = EngineOptions.Read(configuration);
         if (options.ClaimGate == ClaimGateKind.Redis)
         {
@@ -61,7 +62,7 @@ public static class EngineModule
         }
         else
         {
-            services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<IExactClaimGate>());
+            AddDatabaseClaimGate(services, options.Database);
             services.AddSingleton<IClaimCounterCache, NoClaimCounterCache>();
             services.AddSingleton<IAudienceCopies, NoAudienceCopies>();
         }
@@ -118,6 +119,19 @@ public static class EngineModule
         services.AddHostedService(sp => sp.GetRequiredService<AudienceRuleSweeper>());
         if (ClaimsUseRedis(configuration)) services.AddHostedService<RebuildClaimCountersOnStart>();
         return services;
+    }
+
+    /// <summary>The database gate, behind its group commit (SQLite only; on MySQL it hands each claim on) unless MaxBatch is 1.</summary>
+    private static void AddDatabaseClaimGate(IServiceCollection services, DatabaseClaimOptions options)
+    {
+        if (options.MaxBatch == 1)
+        {
+            services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<IExactClaimGate>());
+            return;
+        }
+        services.AddSingleton<SqlClaimGroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqlClaimGroupCommit>()); // every role that claims needs its writer
+        services.AddSingleton<IClaimGate>(sp => sp.GetRequiredService<SqlClaimGroupCommit>());
     }
 
     /// <summary>Engine:ClaimGate is Redis (any case), as the module reads it: the Host checks Redis's health only then.</summary>

@@ -36,6 +36,8 @@ internal sealed class EngineOptions
 
     public RedisClaimOptions Redis { get; set; } = new();
 
+    public DatabaseClaimOptions Database { get; set; } = new();
+
     /// <summary>
     /// Service identities (token subjects, e.g. "service:order-service") that may act on each other's orders and quotes;
     /// empty: each service only on its own (Kernel's <see cref="Kernel.Identity.ServiceTrust"/>).
@@ -95,4 +97,15 @@ internal sealed class RedisClaimOptions
 
     /// <summary>Rebuild every template's counters from the database when the process starts.</summary>
     public bool RebuildOnStart { get; set; } = true;
+}
+
+/// <summary>The database gate's settings (Engine:Database).</summary>
+internal sealed class DatabaseClaimOptions
+{
+    /// <summary>
+    /// On SQLite, the most claims one group commit decides and writes in one transaction (each in a savepoint of its own);
+    /// 1 turns the group commit off: a transaction per claim, as on MySQL, where this setting is not read.
+    /// </summary>
+    [Range(1, 2000)]
+    public int MaxBatch { get; set; } = 128;
 }

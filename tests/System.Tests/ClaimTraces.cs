@@ -79,7 +79,7 @@ public sealed class ClaimTraces
     }
 
     [Fact]
-    public async Task On_sqlite_a_claim_s_write_transaction_and_its_consumer_are_spans_of_the_claim_s_trace()
+    public async Task On_sqlite_a_claim_s_group_commit_its_write_transaction_and_its_consumer_are_spans_of_the_claim_s_trace()
     {
         var spans = new Spans();
         var app = new SqliteApp();
@@ -101,9 +101,12 @@ public sealed class ClaimTraces
             var server = Assert.Single(trace, s => s.Kind == ActivityKind.Server);
             Assert.Equal(caller.SpanId, server.ParentSpanId);
 
+            // The embedded default group-commits claims too: its batch continues the first claim's trace (this one, alone).
+            var commit = Assert.Single(trace, s => s.DisplayName == "claims group commit");
+            Assert.Equal(server.SpanId, commit.ParentSpanId);
             var write = Assert.Single(trace, s => s.DisplayName == "sqlite write transaction");
             Assert.Equal("sqlite", write.GetTagItem("db.system.name"));
-            Assert.Equal(server.SpanId, write.ParentSpanId);
+            Assert.Equal(commit.SpanId, write.ParentSpanId);
             Assert.Equal(server.SpanId, Assert.Single(trace, IsPublish).ParentSpanId);
             Assert.Equal(server.SpanId, Assert.Single(trace, IsConsumer).ParentSpanId);
         }

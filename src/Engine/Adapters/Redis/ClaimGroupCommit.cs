@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +21,7 @@ internal sealed partial class ClaimGroupCommit(
     IClaimLedger ledger, IExactClaimGate exact, EngineMetrics metrics, IOptions<EngineOptions> options, ILogger<ClaimGroupCommit> log)
     : BackgroundService
 {
-    private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, options.Value.Redis.Writers)
-        .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
+    private readonly GroupCommitLanes<Pending> _lanes = new(options.Value.Redis.Writers, options.Value.Redis.MaxBatch);
     private readonly ConcurrentDictionary<long, Task<GateDecision>> _inFlight = new();
 
     /// <summary>The engine's own spans (docs/operations.md, "Traces").</summary>
@@ -38,7 +36,7 @@ internal sealed partial class ClaimGroupCommit(
         var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously),
             Stopwatch.GetTimestamp());
         _inFlight[ticket.Coupon.Id.Value] = pending.Done.Task;
-        if (LaneOf(ticket).Writer.TryWrite(pending)) return pending.Done.Task;
+        if (_lanes.TryQueue(pending, ticket.Template.Id.Value)) return pending.Done.Task;
         _inFlight.TryRemove(ticket.Coupon.Id.Value, out _); // never queued: nothing will complete it
         throw new ClaimsUnavailableException("The engine is shutting down.");
     }
@@ -46,37 +44,12 @@ internal sealed partial class ClaimGroupCommit(
     /// <summary>The outcome of a claim this process is still writing, if it is one.</summary>
     public Task<GateDecision>? InFlight(long couponId) => _inFlight.GetValueOrDefault(couponId);
 
-    // Template ids are time-ordered and their low bits a per-millisecond sequence (mostly 0), so they are hashed first.
-    private Channel<Pending> LaneOf(ClaimTicket ticket) => _lanes[(uint)HashCode.Combine(ticket.Template.Id.Value) % (uint)_lanes.Length];
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_lanes.Select(lane => WriteLoopAsync(lane, stoppingToken)));
-
-    private async Task WriteLoopAsync(Channel<Pending> lane, CancellationToken stoppingToken)
-    {
-        var max = options.Value.Redis.MaxBatch;
-        var batch = new List<Pending>(max);
-        try
-        {
-            while (await lane.Reader.WaitToReadAsync(stoppingToken))
-            {
-                // Whatever queued while the last batch was being written goes in this one: batching costs no waiting.
-                while (batch.Count < max && lane.Reader.TryRead(out var next)) batch.Add(next);
-                if (batch.Count > 0) await WriteAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: whatever is still queued is refused below, never left hanging.
-        }
-        lane.Writer.TryComplete();
-        while (lane.Reader.TryRead(out var left)) Finish(left, new ClaimsUnavailableException("The engine stopped before the claim was stored."));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _lanes.RunAsync(WriteAsync,
+        left => Finish(left, new ClaimsUnavailableException("The engine stopped before the claim was stored.")), stoppingToken);
 
     private async Task WriteAsync(List<Pending> batch)
     {
-        using var span = StartSpan(batch);
+        using var span = StartSpan(batch.ConvertAll(p => p.Ticket));
         try
         {
             if (await ledger.TryRecordAllAsync(batch.Select(p => p.Ticket).ToList(), CancellationToken.None))
@@ -101,11 +74,11 @@ internal sealed partial class ClaimGroupCommit(
     /// The batch's span continues the trace of its first claim (HTTP, Redis, then this commit and its database commands) and
     /// links the others' requests: one span serves many traces.
     /// </summary>
-    private static Activity? StartSpan(List<Pending> batch)
+    internal static Activity? StartSpan(IReadOnlyList<ClaimTicket> batch)
     {
         if (!Source.HasListeners()) return null;
-        var links = batch.Skip(1).Select(p => p.Ticket.Trace?.Context ?? default).Where(c => c != default).Select(c => new ActivityLink(c));
-        var span = Source.StartActivity("claims group commit", ActivityKind.Internal, batch[0].Ticket.Trace?.Context ?? default, links: links);
+        var links = batch.Skip(1).Select(t => t.Trace?.Context ?? default).Where(c => c != default).Select(c => new ActivityLink(c));
+        var span = Source.StartActivity("claims group commit", ActivityKind.Internal, batch[0].Trace?.Context ?? default, links: links);
         span?.SetTag("promotion.claims.batch_size", batch.Count);
         return span;
     }

@@ -40,6 +40,21 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
 
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
+        var decision = await DecideAsync(ticket, scope, ct);
+        if (decision is not GateDecision.Granted) return decision; // the scope's end rolls back what the refusal counted
+        await coupons.AddAsync(ticket.Coupon, scope, ct);
+        await outbox.AddAsync(CouponEvents.Claimed(ticket.Coupon, CouponSources.Claim, null).ToList(), scope, ct);
+        await scope.CommitAsync(ct);
+        return decision;
+    }, ct);
+
+    /// <summary>
+    /// Decides the claim in the caller's transaction: its request row and its counters are written, the coupon and its events are
+    /// not (the caller stores them when granted). A refusal leaves what it wrote for the caller to roll back: the whole transaction
+    /// (<see cref="TryClaimAsync"/>) or the claim's savepoint (<see cref="SqlClaimGroupCommit"/>).
+    /// </summary>
+    public async Task<GateDecision> DecideAsync(ClaimTicket ticket, WriteScope scope, CancellationToken ct)
+    {
         var coupon = ticket.Coupon;
         var args = new DynamicParameters(new
         {
@@ -64,7 +79,8 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
         }
         catch (DbException e) when (db.IsUniqueViolation(e))
         {
-            return new GateDecision.Duplicate(await FindPriorAsync(coupon.User, ticket.Key, ct)
+            // Read in this transaction: in a group commit the first request with the key may be an earlier claim of the same batch.
+            return new GateDecision.Duplicate(await FindPriorAsync(coupon.User, ticket.Key, scope.Connection, scope.Transaction, ct)
                 ?? throw new InvalidOperationException("A duplicate claim request vanished."));
         }
         if (GateDecision.WindowRefusal(ticket.Template, ticket.Now) is { } closed) return closed;
@@ -89,19 +105,22 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
             return new GateDecision.CampaignLimitReached();
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countIssued, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.OutOfStock();
-        await coupons.AddAsync(coupon, scope, ct);
-        await outbox.AddAsync(CouponEvents.Claimed(coupon, CouponSources.Claim, null).ToList(), scope, ct);
-        await scope.CommitAsync(ct);
         return new GateDecision.Granted();
-    }, ct);
+    }
 
     /// <summary>The coupon an earlier request with this key claimed, from the database (the truth).</summary>
     public async Task<PriorClaim?> FindPriorAsync(UserId user, IdempotencyKey key, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        return await FindPriorAsync(user, key, connection, null, ct);
+    }
+
+    private static async Task<PriorClaim?> FindPriorAsync(
+        UserId user, IdempotencyKey key, DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
         var row = await connection.QuerySingleOrDefaultAsync<PriorRow>(new CommandDefinition(
             "SELECT template_id, user_coupon_id FROM en_claim_requests WHERE user_id = @User AND idempotency_key = @Key",
-            new { User = user.Value, Key = key.Value }, cancellationToken: ct));
+            new { User = user.Value, Key = key.Value }, transaction, cancellationToken: ct));
         return row is null ? null : new PriorClaim(new TemplateId(row.TemplateId), new UserCouponId(row.UserCouponId));
     }
 

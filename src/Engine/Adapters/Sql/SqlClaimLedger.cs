@@ -88,7 +88,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
     }
 
     /// <summary>Each claim's events in its own request's trace (their envelopes take the current span's context).</summary>
-    private static T InTraceOf<T>(ClaimTicket ticket, Func<T> record)
+    internal static T InTraceOf<T>(ClaimTicket ticket, Func<T> record)
     {
         var current = Activity.Current;
         if (ticket.Trace is { IsStopped: false } trace) Activity.Current = trace;
