@@ -257,7 +257,7 @@ public class MariaDbApp : EngineApp
 }
 
 /// <summary>The Redis claim path: decisions in a real Redis, group-committed to a real MariaDB. Keys under a prefix of its own.</summary>
-public sealed class RedisApp : MariaDbApp
+public class RedisApp : MariaDbApp
 {
     private readonly string _redis;
 
