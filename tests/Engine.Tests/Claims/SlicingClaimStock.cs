@@ -25,6 +25,13 @@ public class SlicingClaimStock
         Assert.Equal(slices, ClaimSlices.For(Template(stock), Options()).Count);
 
     [Fact]
+    public void On_a_single_redis_only_a_template_named_in_the_settings_is_split()
+    {
+        Assert.Equal(1, ClaimSlices.For(Template(1_000_000), Options(), cluster: false).Count);
+        Assert.Equal(4, ClaimSlices.For(Template(100, id: 7), Options(templates: new() { ["7"] = 4 }), cluster: false).Count);
+    }
+
+    [Fact]
     public void A_template_named_in_the_settings_gets_its_own_count_and_one_with_an_audience_is_never_split()
     {
         Assert.Equal(4, ClaimSlices.For(Template(100, id: 7), Options(templates: new() { ["7"] = 4 })).Count);

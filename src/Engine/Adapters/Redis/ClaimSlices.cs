@@ -14,15 +14,17 @@ internal readonly record struct ClaimSlices(int Count)
     public static readonly ClaimSlices One = new(1);
 
     /// <summary>
-    /// How many slices the template has: its own setting, else one per <see cref="RedisSliceOptions.StockPerSlice"/>, at most
-    /// <see cref="RedisSliceOptions.Max"/>. A template for an audience has one: its members' copy is kept once, beside slice 0.
+    /// How many slices the template has: its own setting, else, on a Redis Cluster, one per <see cref="RedisSliceOptions.StockPerSlice"/>,
+    /// at most <see cref="RedisSliceOptions.Max"/> (on a single Redis one: slices there would share one server and gain nothing).
+    /// A template for an audience has one: its members' copy is kept once, beside slice 0.
     /// </summary>
-    public static ClaimSlices For(CouponTemplateSnapshot template, RedisSliceOptions options)
+    public static ClaimSlices For(CouponTemplateSnapshot template, RedisSliceOptions options, bool cluster = true)
     {
         if (template.Audience is not null) return One;
         var max = Math.Clamp(options.Max, 1, RedisSliceOptions.MaxSlices);
         if (options.Templates.TryGetValue(template.Id.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), out var named))
             return new ClaimSlices(Math.Clamp(named, 1, max));
+        if (!cluster) return One;
         var perSlice = Math.Max(1, options.StockPerSlice);
         var wanted = template.Stock <= perSlice ? 1 : (template.Stock - 1) / perSlice + 1;
         return new ClaimSlices((int)Math.Min(wanted, max));

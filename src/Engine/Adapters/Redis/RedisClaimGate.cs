@@ -33,7 +33,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         var coupon = ticket.Coupon;
         var template = ticket.Template;
         // The claim is decided on its user's slice (one slot), with that slice's share of the stock (docs/redis-cluster.md).
-        var slices = ClaimSlices.For(template, options.Value.Redis.Slices);
+        var slices = ClaimSlices.For(template, options.Value.Redis.Slices, OnCluster());
         var home = slices.HomeOf(coupon.User.Value);
         var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id, home);
         var periods = ticket.Periods;
@@ -155,6 +155,18 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         if (decision is GateDecision.PeriodLimitReached full)
             await RedisCallAsync(() => counters.CatchUpPeriodAsync(ticket.Template.Id, full.Period, ticket.Coupon.User.Value, home));
         return decision;
+    }
+
+    private bool? _cluster;
+
+    /// <summary>Whether Redis is a cluster, known once connected (while it is not, no claim is decided anyway).</summary>
+    private bool OnCluster()
+    {
+        if (_cluster is { } known) return known;
+        if (!redis.IsConnected) return false;
+        var cluster = redis.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
+        _cluster = cluster;
+        return cluster;
     }
 
     /// <summary>
