@@ -309,7 +309,7 @@ public class RedisApp : MariaDbApp
         catch (StackExchange.Redis.RedisConnectionException e)
         {
             throw new InvalidOperationException(
-                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` " +
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the cluster: `redis-cluster`) " +
                 "(the README's test command does this), or set PROMO_TEST_REDIS.", e);
         }
     }
