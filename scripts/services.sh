@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Manage the local services the test suite talks to, without systemd or Docker.
 #
-#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [chromium]
+#   scripts/services.sh start|stop|status [mariadb] [redis] [nats] [clickhouse] [redis-cluster] [nginx] [chromium]
 #
-# No service names means "mariadb". "all" means the first four. nginx and chromium
+# No service names means "mariadb". "all" means the first five. redis-cluster is a Redis Cluster of six
+# nodes (three masters, one replica each) on ports 7101-7106 (services.d/redis-cluster.sh). nginx and chromium
 # are only installed: each gateway (scripts/cluster.sh, the gateway tests) runs its
 # own nginx with its own configuration and ports, and the console's browser tests
 # start their own headless Chromium, so there is no shared one to start.
@@ -23,7 +24,7 @@ CLICKHOUSE_HTTP_PORT=${PROMO_CLICKHOUSE_HTTP_PORT:-8123}
 CLICKHOUSE_TCP_PORT=${PROMO_CLICKHOUSE_TCP_PORT:-9000}
 WAIT_SECONDS=${PROMO_SERVICES_WAIT:-60}
 
-ALL_SERVICES=(mariadb redis nats clickhouse)
+ALL_SERVICES=(mariadb redis nats clickhouse redis-cluster)
 INSTALL_ONLY=(nginx chromium) # installed, never started here
 
 # ---------------------------------------------------------------- helpers
@@ -32,7 +33,7 @@ say() { echo "$*"; }
 die() { echo "services.sh: error: $*" >&2; exit 1; }
 
 usage() {
-    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [nginx] [chromium] [all]" >&2
+    echo "usage: $0 start|stop|status [mariadb] [redis] [nats] [clickhouse] [redis-cluster] [nginx] [chromium] [all]" >&2
     exit 2
 }
 
@@ -103,7 +104,7 @@ wait_for() {
 package_of() {
     case $1 in
         mariadb) echo mariadb-server ;;
-        redis) echo redis-server ;;
+        redis | redis-cluster) echo redis-server ;;
         nats) echo nats-server ;;
         clickhouse) echo clickhouse-server ;;
         nginx) echo nginx-core ;;
@@ -181,6 +182,7 @@ pattern_of() {
         redis) echo "$REDIS_PATTERN" ;;
         nats) echo "$NATS_PATTERN" ;;
         clickhouse) echo "$CLICKHOUSE_PATTERN" ;;
+        redis-cluster) echo "$REDIS_CLUSTER_PATTERN" ;;
     esac
 }
 
@@ -201,6 +203,11 @@ start_service() {
 stop_service() {
     local svc=$1 port pid deadline
     port=$("${svc}_port")
+    if declare -F "${svc}_stop" >/dev/null; then # a service of several processes stops them itself
+        "${svc}_stop"
+        say "$svc: stopped"
+        return 0
+    fi
     if ! pid=$(recorded_pid "$svc" "$(pattern_of "$svc")"); then
         rm -f "$(pid_file "$svc")"
         if port_open "$port"; then

@@ -56,7 +56,7 @@ if [ "$lane" = fast ]; then
   } >"$target"
 else
   target=PromotionEngine.slnx
-  scripts/services.sh start mariadb redis nats clickhouse nginx chromium || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis, NATS or ClickHouse (or install nginx or Chromium): see above" >&2; exit 1; }
+  scripts/services.sh start mariadb redis nats clickhouse redis-cluster nginx chromium || { echo "0 passed, 1 failed"; echo "could not start MariaDB, Redis, NATS, ClickHouse or the Redis Cluster (or install nginx or Chromium): see above" >&2; exit 1; }
   # Node.js and the pinned OpenAPI linters the DocumentLint system test runs (npm ci the first time, nothing after).
   scripts/openapi.sh install || { echo "0 passed, 1 failed"; echo "could not install the OpenAPI linters: see above" >&2; exit 1; }
   # promtool (Debian's prometheus package), which the AlertRules and DashboardQueries system tests run (apt the first time).

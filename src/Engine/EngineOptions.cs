@@ -97,6 +97,9 @@ internal sealed class RedisClaimOptions
 
     /// <summary>Rebuild every template's counters from the database when the process starts.</summary>
     public bool RebuildOnStart { get; set; } = true;
+
+    /// <summary>A hot template's stock over several Redis Cluster slots (docs/redis-cluster.md).</summary>
+    public RedisSliceOptions Slices { get; set; } = new();
 }
 
 /// <summary>The database gate's settings (Engine:Database).</summary>

@@ -125,3 +125,6 @@ public sealed class ClaimApiOnSqlite(SqliteApp app) : ClaimApi(app), IClassFixtu
 public sealed class ClaimApiOnMariaDb(MariaDbApp app) : ClaimApi(app), IClassFixture<MariaDbApp>;
 
 public sealed class ClaimApiOnRedis(RedisApp app) : ClaimApi(app), IClassFixture<RedisApp>;
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClaimApiOnRedisCluster(RedisClusterApp app) : ClaimApi(app), IClassFixture<RedisClusterApp>;

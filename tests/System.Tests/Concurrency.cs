@@ -124,3 +124,6 @@ public sealed class ConcurrencyOnSqlite(SqliteApp app) : Concurrency(app), IClas
 public sealed class ConcurrencyOnMariaDb(MariaDbApp app) : Concurrency(app), IClassFixture<MariaDbApp>;
 
 public sealed class ConcurrencyOnRedis(RedisApp app) : Concurrency(app), IClassFixture<RedisApp>;
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ConcurrencyOnRedisCluster(RedisClusterApp app) : Concurrency(app), IClassFixture<RedisClusterApp>;

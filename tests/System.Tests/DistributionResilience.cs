@@ -329,3 +329,51 @@ public sealed class DistributionWithRedisCounters(RedisApp app) : IClassFixture<
         Assert.Equal(50, (await (await merchant.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).Long("issued"));
     }
 }
+
+/// <summary>On a Redis Cluster with the template split over three slices: each distributed coupon counts on its user's slice.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class DistributionWithRedisCountersOnCluster(RedisClusterApp app) : IClassFixture<RedisClusterApp>
+{
+    [Fact]
+    public async Task Coupons_a_task_issued_count_on_their_users_slices_so_claims_after_it_respect_stock_and_limits()
+    {
+        var merchant = app.AsMerchant(EngineApp.NewId());
+        var template = (await merchant.CreateTemplateAsync(Api.ATemplate(app.Clock.GetUtcNow(), stock: 60, perUserLimit: 1))).Id();
+        await app.AsUser(EngineApp.NewId()).ClaimedCouponIdAsync(template); // every slice's counters are loaded in Redis now
+        var users = Enumerable.Range(0, 30).Select(_ => EngineApp.NewId()).ToArray();
+        var task = await merchant.CreateTaskAsync(Distributions.Form(template, Distributions.CsvOfUsers(users)));
+        Assert.Equal(30, (await merchant.UntilAsync(task, "SUCCEEDED")).Long("issued"));
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisClusterApp.ClusterConfiguration);
+        var db = redis.GetDatabase();
+        async Task<long> IssuedAsync()
+        {
+            var sum = 0L;
+            for (var slice = 0; slice < 3; slice++)
+                sum += (long)await db.StringGetAsync(SlicedClaimsOnRedisCluster.SliceKey(app.KeyPrefix, template, slice, "issued"));
+            return sum;
+        }
+        Assert.Equal(31, await IssuedAsync());
+        var counted = new List<long>();
+        for (var slice = 0; slice < 3; slice++)
+        {
+            var claimed = await db.HashGetAsync(SlicedClaimsOnRedisCluster.SliceKey(app.KeyPrefix, template, slice, "users"), users[7]);
+            counted.Add(claimed.IsNull ? 0 : (long)claimed);
+        }
+        Assert.Equal(1, counted.Sum()); // on one slice only: the user's home
+        // The task's users spread over the slices, as their homes do (all 30 on one of three would be a 1 in 10^14 chance).
+        var holding = 0;
+        for (var slice = 0; slice < 3; slice++)
+        {
+            var key = SlicedClaimsOnRedisCluster.SliceKey(app.KeyPrefix, template, slice, "users");
+            if ((await db.HashGetAsync(key, users.Select(u => (RedisValue)u).ToArray())).Any(v => !v.IsNull)) holding++;
+        }
+        Assert.True(holding >= 2, $"the distributed users are counted on {holding} slice(s)");
+
+        await (await app.AsUser(users[7]).ClaimAsync(template)).AssertProblemAsync(HttpStatusCode.Conflict, "USER_LIMIT_REACHED");
+        var rest = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => app.AsUser(EngineApp.NewId()).ClaimAsync(template)));
+        Assert.Equal(29, rest.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(60, await IssuedAsync());
+        Assert.Equal(60, (await (await merchant.GetAsync($"/api/v1/merchant/templates/{template}")).JsonAsync()).Long("issued"));
+    }
+}

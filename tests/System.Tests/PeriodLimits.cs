@@ -283,3 +283,7 @@ public sealed class PeriodLimitsOnRedis(RedisApp app) : PeriodLimits(app), IClas
     private static async Task AssertFullAsync(HttpClient user, string template) =>
         await (await user.ClaimAsync(template)).AssertProblemAsync(HttpStatusCode.Conflict, "PERIOD_LIMIT_REACHED");
 }
+
+/// <summary>On the cluster the templates of 10 000 are split over three slices: each user's period counts live on the user's slice.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class PeriodLimitsOnRedisCluster(RedisClusterApp app) : PeriodLimits(app), IClassFixture<RedisClusterApp>;

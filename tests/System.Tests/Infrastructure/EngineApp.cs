@@ -257,7 +257,7 @@ public class MariaDbApp : EngineApp
 }
 
 /// <summary>The Redis claim path: decisions in a real Redis, group-committed to a real MariaDB. Keys under a prefix of its own.</summary>
-public sealed class RedisApp : MariaDbApp
+public class RedisApp : MariaDbApp
 {
     private readonly string _redis;
 
@@ -309,7 +309,7 @@ public sealed class RedisApp : MariaDbApp
         catch (StackExchange.Redis.RedisConnectionException e)
         {
             throw new InvalidOperationException(
-                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` " +
+                $"Redis is not reachable at {configuration}. Start it with `scripts/services.sh start redis` (the cluster: `redis-cluster`) " +
                 "(the README's test command does this), or set PROMO_TEST_REDIS.", e);
         }
     }

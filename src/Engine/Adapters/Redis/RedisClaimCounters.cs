@@ -19,14 +19,17 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     private string Prefix => options.Value.Redis.KeyPrefix;
 
     /// <summary>
-    /// Loads the template's counters from the database unless they are there, with the copy of its audience when it names one;
-    /// returns at once if another instance is loading.
+    /// Loads the template's counters from the database into every slice that lacks them, with the copy of its audience when it names
+    /// one (a template for an audience has one slice); returns at once if another instance is loading. One lock, slice 0's, serves the
+    /// whole template, so two loaders never share out the database's count twice; each slice also gets the lock's token, which its
+    /// FinishLoad checks on its own slot.
     /// </summary>
-    public async Task EnsureLoadedAsync(TemplateId template, TemplateAudience? audience, CancellationToken ct)
+    public async Task EnsureLoadedAsync(TemplateId template, TemplateAudience? audience, ClaimSlices slices, long stock, CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var keys = new ClaimKeys(Prefix, template);
-        if (await db.KeyExistsAsync(keys.Issued)) return;
+        var all = Enumerable.Range(0, slices.Count).Select(s => new ClaimKeys(Prefix, template, s)).ToArray();
+        var keys = all[0];
+        if ((await ReadIssuedAsync(db, all)).Missing.Count == 0) return;
         var token = Guid.NewGuid().ToString("N");
         if (!await db.StringSetAsync(keys.Loading, token, TimeSpan.FromSeconds(30), When.NotExists))
         {
@@ -35,6 +38,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
         }
         try
         {
+            foreach (var slice in all.Skip(1)) await db.StringSetAsync(slice.Loading, token, TimeSpan.FromSeconds(30));
             ClaimCounts counts;
             try
             {
@@ -45,29 +49,52 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
             {
                 throw new ClaimsUnavailableException("The claim counters could not be read from the database.", e);
             }
-            // Built aside and swapped in by FinishLoad, so a loader that outlived its lock never overwrites live counts.
-            var building = keys.UsersBeingBuilt(token);
-            foreach (var chunk in counts.PerUser.Chunk(ChunkSize))
-                await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
-            await ClaimScripts.FinishLoad
-                .EvaluateAsync(db, [keys.Issued, keys.Generation, keys.Loading, keys.Users, building], [counts.Issued, token]);
+            // The live slices are read after the database: what they count beyond it is not handed out again (ClaimSlices.Distribute).
+            var (present, missing) = await ReadIssuedAsync(db, all);
+            var loaded = slices.Distribute(counts.Issued, stock, present, missing);
+            var homes = counts.PerUser.ToLookup(u => slices.HomeOf(u.User));
+            await db.StringSetAsync(keys.SliceCount, slices.Count);
+            foreach (var slice in missing)
+            {
+                // Built aside and swapped in by FinishLoad, so a loader that outlived its lock never overwrites live counts.
+                var building = all[slice].UsersBeingBuilt(token);
+                foreach (var chunk in homes[slice].Chunk(ChunkSize))
+                    await db.HashSetAsync(building, chunk.Select(u => new HashEntry(u.User, u.Claimed)).ToArray());
+                await ClaimScripts.FinishLoad.EvaluateAsync(
+                    db, [all[slice].Issued, all[slice].Generation, all[slice].Loading, all[slice].Users, building], [loaded[slice], token]);
+            }
             metrics.CountersRebuilt("loaded", 1);
             LogLoaded(template.Value, counts.Issued, counts.PerUser.Count);
         }
         finally
         {
-            await ClaimScripts.DeleteIfEquals.EvaluateAsync(db, [keys.Loading], [token]); // release the lock if FinishLoad did not
+            // Release the locks FinishLoad did not.
+            foreach (var slice in all) await ClaimScripts.DeleteIfEquals.EvaluateAsync(db, [slice.Loading], [token]);
         }
     }
 
+    /// <summary>The issued counters of the slices that are loaded, and the slices that are not.</summary>
+    private static async Task<(Dictionary<int, long> Present, List<int> Missing)> ReadIssuedAsync(IDatabase db, ClaimKeys[] all)
+    {
+        var present = new Dictionary<int, long>();
+        var missing = new List<int>();
+        for (var slice = 0; slice < all.Length; slice++)
+        {
+            var issued = await db.StringGetAsync(all[slice].Issued);
+            if (issued.IsNull) missing.Add(slice);
+            else present[slice] = (long)issued;
+        }
+        return (present, missing);
+    }
+
     /// <summary>
-    /// Loads one limited period's counts from the database, under the counters' current generation, unless another instance is
+    /// Loads one limited period's counts of the slice's users from the database, under the slice's current generation, unless another instance is
     /// loading it (the caller then asks again). Built aside and swapped in only if still wanted (<see cref="PeriodScripts.FinishLoad"/>).
     /// </summary>
-    public async Task EnsurePeriodLoadedAsync(TemplateId template, ClaimPeriod period, CancellationToken ct)
+    public async Task EnsurePeriodLoadedAsync(TemplateId template, ClaimPeriod period, ClaimSlices slices, int slice, CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var keys = new ClaimKeys(Prefix, template);
+        var keys = new ClaimKeys(Prefix, template, slice);
         var token = Guid.NewGuid().ToString("N");
         if (!await db.StringSetAsync(keys.PeriodLoading(period), token, TimeSpan.FromSeconds(30), When.NotExists))
         {
@@ -81,7 +108,7 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
             IReadOnlyList<(long User, int Claimed)> counts;
             try
             {
-                counts = await ledger.PeriodCountsAsync(template, period, ct);
+                counts = (await ledger.PeriodCountsAsync(template, period, ct)).Where(u => slices.HomeOf(u.User) == slice).ToList(); // the slice's users
             }
             catch (System.Data.Common.DbException e)
             {
@@ -106,8 +133,8 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
     public static long ExpiresAt(ClaimPeriod period) => period.EndMillis + (long)TimeSpan.FromHours(1).TotalMilliseconds;
 
     /// <summary>Raises the cached count of a period to the limit the database proved when it refused a claim Redis allowed.</summary>
-    public Task CatchUpPeriodAsync(TemplateId template, ClaimPeriod period, long user) =>
-        PeriodScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [new ClaimKeys(Prefix, template).Period(period)], [user, period.Limit]);
+    public Task CatchUpPeriodAsync(TemplateId template, ClaimPeriod period, long user, int home) =>
+        PeriodScripts.CatchUp.EvaluateAsync(redis.GetDatabase(), [new ClaimKeys(Prefix, template, home).Period(period)], [user, period.Limit]);
 
     /// <summary>
     /// Copies the audience's members beside the template's counters (built aside, put in place only while the lock is held). The
@@ -137,36 +164,52 @@ internal sealed partial class RedisClaimCounters(IConnectionMultiplexer redis, I
 
     private const int AudienceChunk = 5000;
 
-    /// <summary>Raises the cached counters to what the database proved when it refused a claim Redis allowed.</summary>
-    public Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit)
+    /// <summary>
+    /// Raises the cached counters to what the database proved when it refused a claim Redis allowed: out of stock makes every slice
+    /// dry, a user at the limit is at it on the user's slice.
+    /// </summary>
+    public async Task CatchUpAsync(TemplateId template, bool stock, long user, long stockLimit, int perUserLimit, ClaimSlices slices, int home)
     {
-        var keys = new ClaimKeys(Prefix, template);
-        return ClaimScripts.CatchUp
-            .EvaluateAsync(redis.GetDatabase(), [keys.Issued, keys.Users], [stock ? "STOCK" : "LIMIT", user, stockLimit, perUserLimit]);
+        var db = redis.GetDatabase();
+        foreach (var slice in stock ? Enumerable.Range(0, slices.Count) : [home])
+        {
+            var keys = new ClaimKeys(Prefix, template, slice);
+            await ClaimScripts.CatchUp.EvaluateAsync(
+                db, [keys.Issued, keys.Users], [stock ? "STOCK" : "LIMIT", user, slices.ShareOf(slice, stockLimit), perUserLimit]);
+        }
     }
 
-    /// <summary>Drops one template's counters; the next claim rebuilds them from the database.</summary>
+    /// <summary>
+    /// Drops one template's counters, of every slice it was loaded with (and any the settings could give it); the next claim rebuilds
+    /// them from the database.
+    /// </summary>
     public async Task<bool> RebuildAsync(TemplateId template)
     {
-        var dropped = await redis.GetDatabase().KeyDeleteAsync(new ClaimKeys(Prefix, template).Issued);
+        var db = redis.GetDatabase();
+        var first = new ClaimKeys(Prefix, template);
+        var loadedWith = (int?)await db.StringGetAsync(first.SliceCount) ?? 1;
+        var slices = Math.Clamp(Math.Max(loadedWith, options.Value.Redis.Slices.Max), 1, RedisSliceOptions.MaxSlices);
+        var dropped = false;
+        for (var slice = 0; slice < slices; slice++) dropped |= await db.KeyDeleteAsync(new ClaimKeys(Prefix, template, slice).Issued);
         metrics.CountersRebuilt("dropped", dropped ? 1 : 0);
         return dropped;
     }
 
-    /// <summary>Drops every template's counters (on start and on demand). Returns how many templates will be rebuilt.</summary>
+    /// <summary>Drops every template's counters, every slice's (on start and on demand). Returns how many templates will be rebuilt.</summary>
     public async Task<int> RebuildAllAsync()
     {
-        var dropped = 0;
+        var templates = new HashSet<TemplateId>();
         foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
             await foreach (var key in server.KeysAsync(pattern: ClaimKeys.AllIssued(Prefix), pageSize: 1000))
             {
-                if (ClaimKeys.IsMarker(Prefix, key!) && await redis.GetDatabase().KeyDeleteAsync(key)) dropped++;
+                if (ClaimKeys.IsMarker(Prefix, key!, out var marker) && await redis.GetDatabase().KeyDeleteAsync(key))
+                    templates.Add(marker.Template);
             }
         }
-        metrics.CountersRebuilt("dropped", dropped);
-        LogRebuildAll(dropped);
-        return dropped;
+        metrics.CountersRebuilt("dropped", templates.Count);
+        LogRebuildAll(templates.Count);
+        return templates.Count;
     }
 
     [LoggerMessage(

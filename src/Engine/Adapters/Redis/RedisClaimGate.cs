@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
@@ -31,7 +32,10 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     {
         var coupon = ticket.Coupon;
         var template = ticket.Template;
-        var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id);
+        // The claim is decided on its user's slice (one slot), with that slice's share of the stock (docs/redis-cluster.md).
+        var slices = ClaimSlices.For(template, options.Value.Redis.Slices, OnCluster());
+        var home = slices.HomeOf(coupon.User.Value);
+        var keys = new ClaimKeys(options.Value.Redis.KeyPrefix, template.Id, home);
         var periods = ticket.Periods;
         RedisKey[] scriptKeys =
             [keys.Issued, keys.Users, keys.Request(coupon.User, ticket.Key), keys.Generation, keys.AudienceMembers,
@@ -39,7 +43,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         RedisValue[] args =
         [
             coupon.User.Value, UtcMillis.From(ticket.Now), UtcMillis.From(template.ValidFrom), UtcMillis.From(template.ValidUntil),
-            template.Terminated ? 1 : 0, template.Stock, template.PerUserLimit, coupon.Id.Value,
+            template.Terminated ? 1 : 0, slices.ShareOf(home, template.Stock), template.PerUserLimit, coupon.Id.Value,
             (long)options.Value.Redis.KeyMemory.TotalMilliseconds, template.Audience?.ToString() ?? "",
             // The per-period section's: how many periods, then each one's limit and its key's expiry.
             periods.Count, .. periods.SelectMany(p => new RedisValue[] { p.Limit, RedisClaimCounters.ExpiresAt(p) }),
@@ -56,11 +60,11 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             switch (answer)
             {
                 case "LOAD":
-                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, ct));
+                    await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, slices, template.Stock, ct));
                     continue;
                 case "LOAD_PERIOD":
                     var stale = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
-                    await RedisCallAsync(() => counters.EnsurePeriodLoadedAsync(template.Id, stale, ct));
+                    await RedisCallAsync(() => counters.EnsurePeriodLoadedAsync(template.Id, stale, slices, home, ct));
                     continue;
                 case "DUP":
                     var prior = (string)result[1]!;
@@ -68,13 +72,15 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
                         return new GateDecision.Duplicate(new PriorClaim(template.Id, stored));
                     continue; // the earlier grant was taken back or orphaned: decide afresh
                 case "OK":
-                    return await StoreAsync(ticket, scriptKeys, (string)result[1]!);
+                    return await StoreAsync(ticket, scriptKeys, (string)result[1]!, slices, home);
                 case "PERIOD":
                     var full = periods[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1];
                     return await RefusedAsync(ticket, "PERIOD", full);
                 case "NOT_IN_AUDIENCE" when !admitted && await InAudienceAfterAllAsync(ticket, ct):
                     admitted = true;
                     continue; // the copy lagged an addition: it has the user now
+                case "OUT_OF_STOCK" when slices.Count > 1 && await BorrowAsync(template, audience, slices, home, ct):
+                    continue; // a unit moved from another slice into the user's: decide again there
                 case "NOT_IN_AUDIENCE" when admitted:
                     return await database.TryClaimAsync(ticket, ct); // the copy is being rebuilt: the database decides
                 case var refusal:
@@ -121,7 +127,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         _ => "unknown", // a bounded label even if the script ever answers something new
     };
 
-    private async Task<GateDecision> StoreAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string generation)
+    private async Task<GateDecision> StoreAsync(ClaimTicket ticket, RedisKey[] scriptKeys, string generation, ClaimSlices slices, int home)
     {
         var requestValue = $"{ticket.Coupon.Id.Value}:{generation}";
         GateDecision decision;
@@ -144,11 +150,51 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         {
             var template = ticket.Template;
             await RedisCallAsync(() => counters.CatchUpAsync(
-                template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit));
+                template.Id, decision is GateDecision.OutOfStock, ticket.Coupon.User.Value, template.Stock, template.PerUserLimit, slices, home));
         }
         if (decision is GateDecision.PeriodLimitReached full)
-            await RedisCallAsync(() => counters.CatchUpPeriodAsync(ticket.Template.Id, full.Period, ticket.Coupon.User.Value));
+            await RedisCallAsync(() => counters.CatchUpPeriodAsync(ticket.Template.Id, full.Period, ticket.Coupon.User.Value, home));
         return decision;
+    }
+
+    private bool? _cluster;
+
+    /// <summary>Whether Redis is a cluster, known once connected (while it is not, no claim is decided anyway).</summary>
+    private bool OnCluster()
+    {
+        if (_cluster is { } known) return known;
+        if (!redis.IsConnected) return false;
+        var cluster = redis.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
+        _cluster = cluster;
+        return cluster;
+    }
+
+    /// <summary>
+    /// The user's slice ran dry: one unit of another slice's share moves into it (the lender counts it issued, the user's slice one
+    /// less), so the claim is decided again on the user's slice, where the user's limit and keys are. False when every slice is dry.
+    /// </summary>
+    private async Task<bool> BorrowAsync(CouponTemplateSnapshot template, TemplateAudience? audience, ClaimSlices slices, int home,
+        CancellationToken ct)
+    {
+        var prefix = options.Value.Redis.KeyPrefix;
+        var db = redis.GetDatabase();
+        foreach (var lender in slices.LendersTo(home))
+        {
+            var lenderKeys = new ClaimKeys(prefix, template.Id, lender);
+            var answer = (string?)await RedisCallAsync(() => ClaimScripts.Lend.EvaluateAsync(db, [lenderKeys.Issued],
+                [slices.ShareOf(lender, template.Stock)]));
+            if (answer == "LOAD")
+            {
+                await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, slices, template.Stock, ct));
+                return true; // asked again from the start, now that the slices are loaded
+            }
+            if (answer != "LENT") continue;
+            metrics.GateDecided("borrowed");
+            if ((int)await RedisCallAsync(() => ClaimScripts.Credit.EvaluateAsync(db, [new ClaimKeys(prefix, template.Id, home).Issued], [])) == 0)
+                await RedisCallAsync(() => ClaimScripts.Credit.EvaluateAsync(db, [lenderKeys.Issued], [])); // the user's slice was dropped: give it back
+            return true;
+        }
+        return false;
     }
 
     /// <summary>
