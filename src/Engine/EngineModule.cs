@@ -11,6 +11,7 @@ using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
+using PromotionEngine.Engine.Claims.Admission;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Engine.Expiry;
@@ -93,6 +94,7 @@ public static class EngineModule
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<CampaignClaimRules>();
         services.AddSingleton<ClaimCoupon>();
+        services.AddClaimAdmission(options.ClaimGate == ClaimGateKind.Redis); // docs/admission.md
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<ICouponBudgets, CouponBudgets>();
