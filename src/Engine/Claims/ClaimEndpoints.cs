@@ -108,7 +108,7 @@ internal static partial class ClaimEndpoints
             ? $"This template is taking all the claims it can right now; retry after {seconds} s."
             : $"Too many claims from this {(limited.Limit == "ip" ? "address" : "user")}; retry after {seconds} s.";
         return Refuse(ErrorCodes.RateLimited, message, null,
-            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds, ["limit"] = limited.Limit });
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds, ["limitedBy"] = limited.Limit });
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Claim answered: {Outcome}")]
