@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -56,14 +55,17 @@ internal static class Burst
                     var text = await response.Content.ReadAsStringAsync();
                     status = (int)response.StatusCode;
                     retryAfter = response.Headers.RetryAfter?.Delta;
-                    if (status >= 400 && text.Length > 0) code = JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "";
+                    if (status >= 400 && text.Length > 0 && JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var c))
+                        code = c.GetString() ?? "";
                 }
                 catch (HttpRequestException)
                 {
                     status = 0;
                 }
                 var end = Stopwatch.GetTimestamp();
-                var answer = status == 0 ? "connection_error" : status is 201 or 200 ? status.ToString(CultureInfo.InvariantCulture) : $"{status} {code}";
+                var answer = status == 0 ? "connection_error"
+                    : status is 201 or 200 ? status.ToString(CultureInfo.InvariantCulture)
+                    : $"{status} {code}";
                 Histogram(answer).RecordValue(end - start);
                 if (status is 429 or 503 or 0)
                 {
