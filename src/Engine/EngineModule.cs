@@ -11,7 +11,6 @@ using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
-using PromotionEngine.Engine.Claims.Admission;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Engine.Expiry;

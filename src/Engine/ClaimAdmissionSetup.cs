@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
+using PromotionEngine.Engine.Claims.Admission;
 
-namespace PromotionEngine.Engine.Claims.Admission;
+namespace PromotionEngine.Engine;
 
-internal static class AdmissionSetup
+/// <summary>Registration beside the module's entry point: only the composition root may name adapters.</summary>
+internal static class ClaimAdmissionSetup
 {
     /// <summary>Fair admission's services; the claim limits are counted in Redis when claims use it, in this process otherwise.</summary>
     public static IServiceCollection AddClaimAdmission(this IServiceCollection services, bool claimsUseRedis)
