@@ -6,10 +6,12 @@
 # the latency of winners (201) and of refused users (409, and 429 on the way), per request and per user until their final
 # answer, the CPU each request cost the engine, MariaDB and Redis and the load tool (from /proc and /usr/bin/time), and the
 # invariants: issued = stock = 201s (no over-issue), and on the stored rows one coupon per user and per key (loadgen verify).
-# Each path runs with fair admission on (the defaults) and off (no sold-out flag, no bound on claims in flight, no per-user
-# claim limit), alternated A B A B with a fresh engine per run, warmed up on a template of its own (2,000 users, stock 200)
-# before the measured burst. The engine is pinned to CPU 0, the load to CPU 1.
-# Usage: bench/burst.sh   Environment: USERS, STOCK, CONCURRENCY (default 256), ROUNDS (default 2), PATHS ("redis sqlite").
+# Each path runs with fair admission on (the defaults: "on"), with the sold-out flag alone ("flag": no bound on claims in
+# flight, no per-user claim limit) and off (none of the three: "off"), alternated (on flag off on flag off) with a fresh
+# engine per run, warmed up on a template of its own (2,000 users, stock 200) before the measured burst. The engine is
+# pinned to CPU 0, the load to CPU 1.
+# Usage: bench/burst.sh   Environment: USERS, STOCK, CONCURRENCY (default 256), ROUNDS (default 2), PATHS ("redis sqlite"),
+# MODES ("on flag off"), BUILD=0 to reuse bench/out's published engine and load generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USERS=${USERS:-50000}
@@ -17,19 +19,23 @@ STOCK=${STOCK:-5000}
 CONCURRENCY=${CONCURRENCY:-256}
 ROUNDS=${ROUNDS:-2}
 PATHS=${PATHS:-"redis sqlite"}
+MODES=${MODES:-"on flag off"}
+BUILD=${BUILD:-1}
 OUT=bench/out
 PORT=${PORT:-5410}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
 STAMP=$(date +%s)
 DB=promo_burst_$STAMP
 MYSQL_CS="Server=127.0.0.1;Port=3306;User ID=root;Password=;Database=$DB;Maximum Pool Size=200"
-ADMISSION_OFF="--Engine:Admission:SoldOutFlag=false --Engine:Admission:InFlightPerTemplate=1000000 --Engine:Admission:PerUser:PermitLimit=0"
+NO_BOUNDS="--Engine:Admission:InFlightPerTemplate=1000000 --Engine:Admission:PerUser:PermitLimit=0"
 
 scripts/services.sh start mariadb redis >/dev/null
 command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
-echo "== building (Release)"
-dotnet publish src/Host -c Release -o $OUT/host -v q --nologo >/dev/null
-dotnet publish bench/LoadGen -c Release -o $OUT/loadgen -v q --nologo >/dev/null
+if [ "$BUILD" = 1 ]; then
+  echo "== building (Release)"
+  dotnet publish src/Host -c Release -o $OUT/host -v q --nologo >/dev/null
+  dotnet publish bench/LoadGen -c Release -o $OUT/loadgen -v q --nologo >/dev/null
+fi
 
 mysql_q() { mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -e "$1"; }
 trap '[ -n "${HOST_PID:-}" ] && kill $HOST_PID 2>/dev/null || true' EXIT
@@ -76,8 +82,12 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
      "$USERS users, stock $STOCK, $CONCURRENCY connections"
 for path in $PATHS; do
   for round in $(seq 1 $ROUNDS); do
-    for admission in on off; do
-      settings=(); [ $admission = off ] && read -r -a settings <<<"$ADMISSION_OFF"
+    for admission in $MODES; do
+      settings=()
+      case $admission in
+        flag) read -r -a settings <<<"$NO_BOUNDS" ;;
+        off) read -r -a settings <<<"$NO_BOUNDS --Engine:Admission:SoldOutFlag=false" ;;
+      esac
       if [ $path = redis ]; then
         burst "Redis path (Redis decision + group commit to MariaDB), admission $admission, round $round" \
           --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \

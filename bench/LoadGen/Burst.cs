@@ -28,8 +28,12 @@ internal static class Burst
         })
         { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
         var body = Encoding.UTF8.GetBytes($$"""{"templateId":"{{template}}"}""");
+        // Users not yet served wait in arrival order; a user answered 429 comes back after its Retry-After ahead of them (it
+        // asks again on its own, as a browser would, not behind everyone who arrived after it).
         var queue = Channel.CreateUnbounded<(long User, long FirstAt)>();
+        var retries = Channel.CreateUnbounded<(long User, long FirstAt)>();
         for (long u = 1; u <= users; u++) queue.Writer.TryWrite((u, 0));
+        queue.Writer.TryComplete();
         var byAnswer = new ConcurrentDictionary<string, LongConcurrentHistogram>();
         LongConcurrentHistogram Histogram(string answer) => byAnswer.GetOrAdd(answer, _ => new LongConcurrentHistogram(1, TimeStamp.Minutes(5), 3));
         long sent = 0, finished = 0, lastWin = 0, created = 0, retried = 0;
@@ -37,8 +41,14 @@ internal static class Burst
 
         async Task WorkerAsync()
         {
-            await foreach (var (user, firstAt) in queue.Reader.ReadAllAsync())
+            while (true)
             {
+                if (!retries.Reader.TryRead(out var next) && !queue.Reader.TryRead(out next))
+                {
+                    if (!await retries.Reader.WaitToReadAsync()) return; // nothing to send until a retry falls due, or the last answer
+                    continue;
+                }
+                var (user, firstAt) = next;
                 var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/claims") { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Token(user));
@@ -71,7 +81,7 @@ internal static class Burst
                 {
                     Interlocked.Increment(ref retried);
                     var wait = retryAfter ?? TimeSpan.FromSeconds(1);
-                    _ = Task.Delay(wait).ContinueWith(_ => queue.Writer.TryWrite((user, userStart)), TaskScheduler.Default);
+                    _ = Task.Delay(wait).ContinueWith(_ => retries.Writer.TryWrite((user, userStart)), TaskScheduler.Default);
                     continue;
                 }
                 if (status == 201)
@@ -80,7 +90,7 @@ internal static class Burst
                     InterlockedMax(ref lastWin, end);
                 }
                 Histogram("user until " + (status == 201 ? "won" : status == 409 ? "refused" : answer)).RecordValue(end - userStart);
-                if (Interlocked.Increment(ref finished) == users) queue.Writer.TryComplete();
+                if (Interlocked.Increment(ref finished) == users) retries.Writer.TryComplete();
             }
         }
 
