@@ -8,8 +8,9 @@ namespace PromotionEngine.Engine.Claims.Admission;
 /// A bound on each template's claims in flight in this instance, so a burst is refused at once (429 RATE_LIMITED) instead of
 /// queueing into seconds of latency behind the group commit. The bound is <see cref="AdmissionOptions.InFlightPerTemplate"/> when
 /// set; otherwise Little's law: the claims the template finished per second here (measured over windows of a quarter second,
-/// smoothed) times <see cref="AdmissionOptions.TargetLatency"/>, between the minimum and the maximum. While claims finish faster
-/// than the target the bound grows; when they queue past it, it shrinks: it settles where claims take about the target.
+/// smoothed) times <see cref="AdmissionOptions.TargetLatency"/>, between the minimum and the maximum (the maximum until the first
+/// window is measured). While claims finish faster than the target the bound grows; when they queue past it, it shrinks: it
+/// settles where claims take about the target.
 /// </summary>
 internal sealed class TemplateAdmission(IOptions<AdmissionOptions> options, TimeProvider clock)
 {
@@ -30,6 +31,8 @@ internal sealed class TemplateAdmission(IOptions<AdmissionOptions> options, Time
     {
         var o = options.Value;
         if (o.InFlightPerTemplate > 0) return o.InFlightPerTemplate;
+        // Not measured yet (a template opening): the maximum, so a drop's first quarter second is not refused on no evidence.
+        if (slots.PerSecond == 0) return o.MaxInFlightPerTemplate;
         var derived = slots.PerSecond * o.TargetLatency.TotalSeconds;
         return (int)Math.Clamp(Math.Round(derived), o.MinInFlightPerTemplate, o.MaxInFlightPerTemplate);
     }

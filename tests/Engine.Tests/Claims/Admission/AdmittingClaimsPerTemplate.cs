@@ -33,9 +33,9 @@ public sealed class AdmittingClaimsPerTemplate
     }
 
     [Fact]
-    public void Without_a_measurement_the_bound_is_the_minimum()
+    public void Without_a_measurement_the_bound_is_the_maximum()
     {
-        var admission = Admission(new AdmissionOptions { MinInFlightPerTemplate = 3 });
+        var admission = Admission(new AdmissionOptions { MinInFlightPerTemplate = 1, MaxInFlightPerTemplate = 3 });
 
         Assert.Equal(3, admission.BoundOf(Hot));
         var slots = Enumerable.Range(0, 3).Select(_ => admission.TryEnter(Hot)).ToList();
@@ -54,7 +54,7 @@ public sealed class AdmittingClaimsPerTemplate
         Finish(admission, claims: 2_000, over: TimeSpan.FromSeconds(1)); // 2,000 claims/s × 0.1 s = 200 at once
 
         Assert.Equal(200, admission.BoundOf(Hot));
-        Assert.Equal(10, admission.BoundOf(Cold));
+        Assert.Equal(1_000, admission.BoundOf(Cold)); // not measured
     }
 
     [Fact]
