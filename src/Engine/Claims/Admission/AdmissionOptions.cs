@@ -40,8 +40,14 @@ internal sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan TargetLatency { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <remarks>
+    /// 512 by default, so the derived bound is a backstop (a gateway letting thousands of connections at one template) rather
+    /// than a throttle: when claims are slow because the CPU is starved rather than because of the commit, fewer claims in flight
+    /// do not make them faster, so the bound keeps shrinking to its minimum while the 429s and their retries add load
+    /// (bench/burst.sh, docs/benchmarks.md).
+    /// </remarks>
     [Range(1, 1_000_000)]
-    public int MinInFlightPerTemplate { get; set; } = 64;
+    public int MinInFlightPerTemplate { get; set; } = 512;
 
     [Range(1, 1_000_000)]
     public int MaxInFlightPerTemplate { get; set; } = 4096;
