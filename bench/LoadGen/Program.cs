@@ -22,6 +22,7 @@ using MySqlConnector;
 //                                                              (URL: the management port's /metrics)
 //   loaddata   --rows N --mysql CS --file PATH                 LOAD DATA LOCAL INFILE of N user coupons (MySqlBulkLoader): the physical limit
 //   bombs      --out DIR [--rows N]                           the workbooks of bench/upload-bombs.sh (three bombs, an honest N-row one)
+//   burst      --users N --stock S --concurrency C [--user-base B]   bench/burst.sh: N new users at once for S coupons (Burst.cs)
 var baseUrl = new Uri(args[0]);
 var key = Convert.FromBase64String(args[1]);
 var mode = args[2];
@@ -100,8 +101,12 @@ switch (mode)
         return await DistributionBench.LoadDataAsync(int.Parse(Opt("rows")!, CultureInfo.InvariantCulture), Opt("mysql")!, Opt("file")!);
     case "bombs":
         return UploadBombs.Write(Opt("out")!, IntOpt("rows", 5_000_000));
+    case "burst": // bench/burst.sh: --users N --stock S --concurrency C, every user once (429s retried after Retry-After)
+        return await Burst.RunAsync(baseUrl, new TokenPool(key, long.Parse(Opt("user-base") ?? "3000000000", CultureInfo.InvariantCulture)),
+            new TokenPool(key, 0).Merchant(1), IntOpt("users", 50_000), long.Parse(Opt("stock") ?? "5000", CultureInfo.InvariantCulture),
+            concurrency, async stock => await CreateTemplateAsync(stock));
     default:
-        Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata, bombs");
+        Console.Error.WriteLine("modes: template, noop, claims, verify, distribute, loaddata, bombs, burst");
         return 2;
 }
 

@@ -10,7 +10,7 @@ namespace PromotionEngine.Engine;
 /// group commit's batches, the Redis gate's decisions and counter rebuilds, and coupon transitions by verb. Labels are bounded
 /// sets (outcome, window, verb, decision, step): never a user, coupon, order or template id.
 /// </summary>
-internal sealed class EngineMetrics : IDisposable
+internal sealed partial class EngineMetrics : IDisposable
 {
     public const string MeterName = "PromotionEngine.Engine";
 

@@ -94,6 +94,7 @@ public static class EngineModule
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<CampaignClaimRules>();
         services.AddSingleton<ClaimCoupon>();
+        services.AddClaimAdmission(options.ClaimGate == ClaimGateKind.Redis); // docs/admission.md
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<ICouponBudgets, CouponBudgets>();

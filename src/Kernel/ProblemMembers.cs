@@ -81,6 +81,9 @@ public static class ProblemMembers
             + "gateway refuses before any instance sees the request): the request's X-Request-Id, as in the gateway's access log, "
             + "in place of traceId."),
         new("audienceId", Id, "NOT_IN_AUDIENCE: the audience the template is for."),
+        new("limitedBy", """{"type": "string", "enum": ["user", "ip", "template"]}""",
+            "RATE_LIMITED from claim admission (docs/admission.md): the per-user or per-address claim limit, or the template's "
+            + "claims in flight at their bound."),
     ];
 
     public static IEnumerable<ProblemMember> All => Standard.Concat(Specific);

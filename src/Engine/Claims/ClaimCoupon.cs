@@ -1,4 +1,5 @@
 using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Engine.Claims.Admission;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Persistence;
@@ -8,17 +9,21 @@ namespace PromotionEngine.Engine.Claims;
 /// <summary>A user claims one coupon of a template. A retry with the same Idempotency-Key returns the first coupon.</summary>
 internal sealed class ClaimCoupon(
     ICouponTemplateCatalog catalog, IClaimGate gate, IUserCoupons coupons, IdGenerator ids, EngineMetrics metrics, TimeProvider clock,
-    CampaignClaimRules campaign)
+    CampaignClaimRules campaign, ClaimAdmission admission)
 {
     /// <summary>The claim, counted by outcome and the template's window, and timed (<see cref="EngineMetrics"/>).</summary>
-    public async Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct)
+    public Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, CancellationToken ct) =>
+        HandleAsync(user, templateId, key, clientAddress: null, ct);
+
+    /// <param name="clientAddress">The caller's address as a limit key (IPv4, or an IPv6 /64), for the per-address claim limit.</param>
+    public async Task<ClaimOutcome> HandleAsync(UserId user, TemplateId templateId, IdempotencyKey key, string? clientAddress, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
         CouponTemplateSnapshot? template = null;
         try
         {
             template = await catalog.FindAsync(templateId, ct);
-            var outcome = template is null ? new ClaimOutcome.TemplateNotFound() : await DecideAsync(user, template, key, ct);
+            var outcome = template is null ? new ClaimOutcome.TemplateNotFound() : await DecideAsync(user, template, key, clientAddress, ct);
             metrics.Claimed(OutcomeName(outcome), EngineMetrics.WindowOf(template, clock.GetUtcNow()), clock.GetElapsedTime(started));
             return outcome;
         }
@@ -45,16 +50,20 @@ internal sealed class ClaimCoupon(
         ClaimOutcome.BudgetExhausted => "budget_exhausted",
         ClaimOutcome.KeyReused => "key_reused",
         ClaimOutcome.NotInAudience => "not_in_audience",
+        ClaimOutcome.RateLimited => "rate_limited",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
-    private async Task<ClaimOutcome> DecideAsync(UserId user, CouponTemplateSnapshot template, IdempotencyKey key, CancellationToken ct)
+    private async Task<ClaimOutcome> DecideAsync(
+        UserId user, CouponTemplateSnapshot template, IdempotencyKey key, string? clientAddress, CancellationToken ct)
     {
         var templateId = template.Id;
         var now = UtcMillis.Now(clock);
         if (await campaign.RefusalAsync(template, now, ct) is { } refused) return refused;
         var coupon = UserCoupon.Claim(new UserCouponId(ids.Next()), user, template, now);
-        return await gate.TryClaimAsync(new ClaimTicket(coupon, key, template, now), ct) switch
+        var admitted = await admission.DecideAsync(new ClaimTicket(coupon, key, template, now), clientAddress, gate, ct);
+        if (admitted.Refusal is { } notAdmitted) return notAdmitted; // sold out here, or over a limit (docs/admission.md)
+        return admitted.Decision switch
         {
             GateDecision.Granted => new ClaimOutcome.Claimed(coupon),
             GateDecision.Duplicate d => await ReplayAsync(d.Prior, templateId, ct),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using PromotionEngine.Contracts.Http.Engine;
+using PromotionEngine.Engine.Claims.Admission;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Logging;
@@ -23,12 +24,16 @@ internal static partial class ClaimEndpoints
                 + "which period and when it resets), and (when the template names one) to the members of its audience. The "
                 + "Idempotency-Key is required: a retry under the same key answers 200 with the coupon that key got (or 201 when "
                 + "nothing was stored), never a second coupon. On the Redis path a retry may first be answered 503 "
-                + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key.")
+                + "CLAIMS_UNAVAILABLE with Retry-After: keep retrying with the same key. When demand exceeds what the engine absorbs, a "
+                + "claim over the per-user or per-address claim limit, or beyond the template's claims in flight, is answered 429 "
+                + "RATE_LIMITED with Retry-After before anything is decided; once a template is sold out, OUT_OF_STOCK is answered at once "
+                + "to every user holding none of its coupons (docs/admission.md).")
             .Answers<UserCouponResponse>(StatusCodes.Status201Created, "Claimed: the new coupon in the wallet.").WithLocation(201)
             .Answers<UserCouponResponse>(StatusCodes.Status200OK, "A retry under the same Idempotency-Key: the coupon that key claimed.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.TemplateNotFound, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.Terminated,
                 ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.PeriodLimitReached,
-                ErrorCodes.ClaimsUnavailable, ErrorCodes.CampaignLimitReached, ErrorCodes.BudgetExhausted, ErrorCodes.NotInAudience)
+                ErrorCodes.ClaimsUnavailable, ErrorCodes.CampaignLimitReached, ErrorCodes.BudgetExhausted, ErrorCodes.NotInAudience,
+                ErrorCodes.RateLimited)
             .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
@@ -47,7 +52,8 @@ internal static partial class ClaimEndpoints
         {
             try
             {
-                outcome = await command.HandleAsync(user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ct);
+                outcome = await command.HandleAsync(
+                    user, new TemplateId(request.TemplateId!.Value), new IdempotencyKey(idempotencyKey!), ClaimClientAddress.KeyOf(http), ct);
             }
             catch (ClaimsUnavailableException e)
             {
@@ -86,10 +92,23 @@ internal static partial class ClaimEndpoints
                 ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used to claim another template.",
                 "Idempotency-Key"),
+            ClaimOutcome.RateLimited r => RateLimited(http, r),
             ClaimOutcome.NotInAudience n => Refuse(ErrorCodes.NotInAudience, "This template is only for the users of its audience.", null,
                 new Dictionary<string, object?> { ["audienceId"] = n.Audience.ToString() }),
             _ => throw new System.Diagnostics.UnreachableException(), // C# cannot prove the hierarchy closed
         };
+    }
+
+    /// <summary>429 with Retry-After in whole seconds, as the framework's rate limits answer (docs/admission.md).</summary>
+    private static IResult RateLimited(HttpContext http, ClaimOutcome.RateLimited limited)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = limited.Limit == "template"
+            ? $"This template is taking all the claims it can right now; retry after {seconds} s."
+            : $"Too many claims from this {(limited.Limit == "ip" ? "address" : "user")}; retry after {seconds} s.";
+        return Refuse(ErrorCodes.RateLimited, message, null,
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds, ["limitedBy"] = limited.Limit });
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Claim answered: {Outcome}")]

@@ -38,4 +38,10 @@ internal abstract record ClaimOutcome
 
     /// <summary>The template is for an audience the user is not in.</summary>
     public sealed record NotInAudience(AudienceId Audience) : ClaimOutcome;
+
+    /// <summary>
+    /// Admission refused the claim before its gate (docs/admission.md): <see cref="Limit"/> is "user" or "ip" (a claim limit) or
+    /// "template" (the template's claims in flight are at their bound). Nothing was decided; retry after <see cref="RetryAfter"/>.
+    /// </summary>
+    public sealed record RateLimited(TimeSpan RetryAfter, string Limit) : ClaimOutcome;
 }
