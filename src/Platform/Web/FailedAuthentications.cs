@@ -9,8 +9,8 @@ namespace PromotionEngine.Platform.Web;
 internal sealed class FailedAuthentications(RateLimitOptions options) : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext>? _limiter = options.Enabled && options.Unauthenticated.PermitLimit > 0
-        ? PartitionedRateLimiter.Create<HttpContext, string>(
-            http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.KeyOf(http), _ => RateLimits.Window(options.Unauthenticated)))
+        ? new DisposalTolerantRateLimiter<HttpContext>(PartitionedRateLimiter.Create<HttpContext, string>(
+            http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.KeyOf(http), _ => RateLimits.Window(options.Unauthenticated))))
         : null;
 
     /// <summary>Whether the address has failures left, spending none.</summary>

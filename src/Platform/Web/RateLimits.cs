@@ -21,7 +21,7 @@ internal static partial class RateLimits
         var groups = options.Groups().Select(g => g.Limits).ToArray();
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, Partition>(http =>
+            limiter.GlobalLimiter = new DisposalTolerantRateLimiter<HttpContext>(PartitionedRateLimiter.Create<HttpContext, Partition>(http =>
             {
                 var group = GroupOf(http.Request.Path);
                 var caller = Caller.From(http.User);
@@ -32,7 +32,7 @@ internal static partial class RateLimits
                 return limit.PermitLimit == 0
                     ? RateLimitPartition.GetNoLimiter(partition)
                     : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
-            });
+            }));
             limiter.OnRejected = (context, ct) => new ValueTask(RefuseAsync(context.HttpContext, context.Lease));
         });
         return services;
