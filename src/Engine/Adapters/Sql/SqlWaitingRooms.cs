@@ -8,7 +8,15 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// <summary>The templates' waiting rooms in en_waiting_rooms (Engine V1_89): one row per template that has one.</summary>
 internal sealed class SqlWaitingRooms(IDatabase db) : IWaitingRooms
 {
-    private sealed record Row(long TemplateId, int AdmitPerSecond, int AdmissionMinutes, int AdmittedForSeconds, long UpdatedAt);
+    // Properties, not a constructor: SQLite answers every INTEGER as a long, MariaDB an INT as an int; Dapper converts either.
+    private sealed class Row
+    {
+        public long TemplateId { get; init; }
+        public int AdmitPerSecond { get; init; }
+        public int AdmissionMinutes { get; init; }
+        public int AdmittedForSeconds { get; init; }
+        public long UpdatedAt { get; init; }
+    }
 
     public async Task<TemplateWaitingRoom?> FindAsync(TemplateId template, CancellationToken ct)
     {

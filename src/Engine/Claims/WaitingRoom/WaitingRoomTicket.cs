@@ -39,6 +39,8 @@ internal sealed class TicketSigner(byte[] key)
             || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
             return null;
         var ticket = new WaitingRoomTicket(new TemplateId(template), new UserId(user), number);
+        // TryDecodeFromChars throws on a character outside base64url: IsValid first, and only a 32-byte MAC.
+        if (!Base64Url.IsValid(parts[4], out var length) || length != 32) return null;
         Span<byte> given = stackalloc byte[32];
         if (!Base64Url.TryDecodeFromChars(parts[4], given, out var written) || written != 32) return null;
         // Compared in constant time, and against the canonical body: "007" for "7" is not the signed text, so it is refused too.

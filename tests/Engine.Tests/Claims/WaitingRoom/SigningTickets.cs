@@ -48,6 +48,9 @@ public class SigningTickets
     [InlineData("wr1.1.1.1")]
     [InlineData("wr1.1.1.1.x.y")]
     [InlineData("wr1.-1.1001.1.AAAA")]
+    [InlineData("wr1.1.2.3.not-signed")]
+    [InlineData("wr1.1.2.3.kZx1oQ7mP2c9Jf0yVbT4sLwE8nRgHa6uDiXq3CMeN5A=")]
+    [InlineData("wr1.1.2.3.kZx1oQ7mP2c9Jf0yVbT4sLwE8nRgHa6uDiXq3CMeN5AkZx1oQ7m")]
     [InlineData("not a ticket at all")]
     public void Anything_else_is_not_a_ticket(string? text) => Assert.Null(Signer.Read(text));
 
