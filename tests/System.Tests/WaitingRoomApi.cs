@@ -123,6 +123,9 @@ public abstract class WaitingRoomApi(EngineApp app)
 
         await (await ClaimWithAsync(stranger, template, ticket)).AssertProblemAsync(HttpStatusCode.Forbidden, "WAITING_ROOM_TICKET_INVALID");
         await (await PositionAsync(stranger, ticket)).AssertProblemAsync(HttpStatusCode.Forbidden, "WAITING_ROOM_TICKET_INVALID");
+        var none = await (await stranger.GetAsync("/api/v1/waiting-room/position")).AssertProblemAsync(HttpStatusCode.BadRequest,
+            "VALIDATION_FAILED");
+        Assert.True(none.GetProperty("errors").TryGetProperty(Header, out _));
         await (await ClaimWithAsync(owner, other, ticket)).AssertProblemAsync(HttpStatusCode.Forbidden, "WAITING_ROOM_TICKET_INVALID");
         var parts = ticket.Split('.');
         var forged = string.Join('.', parts[0], parts[1], parts[2], "1", parts[4]); // the owner holds 2: a better place

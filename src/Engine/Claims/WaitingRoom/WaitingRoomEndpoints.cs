@@ -8,6 +8,7 @@ using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Requests;
 using PromotionEngine.Kernel.Validation;
 
 namespace PromotionEngine.Engine.Claims.WaitingRoom;
@@ -21,7 +22,7 @@ internal static class WaitingRoomEndpoints
     public static void MapWaitingRoomEndpoints(this IEndpointRouteBuilder app)
     {
         var merchant = app.MapGroup("/api/v1/merchant/waiting-rooms").WithTags("Waiting room").RequireAuthorization(AudienceEndpoints.MerchantPolicy);
-        merchant.MapPut("{templateId:long:regex(^[0-9]+$)}", SetAsync).WithName("SetWaitingRoom")
+        merchant.MapPut("{templateId:long:regex(^[0-9]+$)}", SetAsync).WithName("SetWaitingRoom").WithMetadata(AcceptsIdempotencyKey.Instance)
             .WithSummary("Set a template's waiting room")
             .WithDescription("Before the template's claims open, turns on (or changes) its fair waiting room: from the claim start, tickets "
                 + "are admitted in the order they were taken, admitPerSecond a second, and for admissionMinutes a claim needs an admitted "
@@ -36,6 +37,7 @@ internal static class WaitingRoomEndpoints
             .Refuses(ErrorCodes.TemplateNotFound, ErrorCodes.WaitingRoomNotOpen)
             .Example(WaitingRoomExamples.Found);
         merchant.MapDelete("{templateId:long:regex(^[0-9]+$)}", RemoveAsync).WithName("RemoveWaitingRoom")
+            .WithMetadata(AcceptsIdempotencyKey.Instance)
             .WithSummary("Remove a template's waiting room")
             .WithDescription("Before the template's claims open, turns its waiting room off: claims will need no ticket.")
             .AnswersEmpty(StatusCodes.Status204NoContent, "Removed.")
@@ -43,7 +45,7 @@ internal static class WaitingRoomEndpoints
             .Example(WaitingRoomExamples.Removed);
 
         var user = app.MapGroup("/api/v1/waiting-room").WithTags("Waiting room").RequireAuthorization(EnginePolicies.User);
-        user.MapPost("tickets", TakeAsync).WithName("TakeWaitingRoomTicket")
+        user.MapPost("tickets", TakeAsync).WithName("TakeWaitingRoomTicket").WithMetadata(AcceptsIdempotencyKey.Instance)
             .WithSummary("Take a ticket for a scheduled drop")
             .WithDescription("Joins the template's line: before the claims open, or while its waiting room admits. The ticket is signed for "
                 + "this user and template. Asking again answers the same ticket (200), never a better place; once its turn is over, a new "
@@ -59,7 +61,8 @@ internal static class WaitingRoomEndpoints
                 + "retryAfterSeconds): poll again then. Once admitted, claim with the ticket in the Waiting-Room-Ticket header before "
                 + "usableUntil.")
             .Answers<WaitingRoomTicketResponse>(StatusCodes.Status200OK, "Where the ticket stands.")
-            .Refuses(ErrorCodes.WaitingRoomTicketInvalid, ErrorCodes.WaitingRoomNotOpen, ErrorCodes.WaitingRoomTicketExpired)
+            .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.WaitingRoomTicketInvalid, ErrorCodes.WaitingRoomNotOpen,
+                ErrorCodes.WaitingRoomTicketExpired)
             .Example(WaitingRoomExamples.Waiting);
     }
 
@@ -121,6 +124,9 @@ internal static class WaitingRoomEndpoints
         string? ticket, HttpContext http,
         CheckTicket command, CancellationToken ct)
     {
+        var errors = new FieldErrors().When(string.IsNullOrEmpty(ticket), WaitingRoomRefusals.Header,
+            "Required header: the ticket POST /api/v1/waiting-room/tickets gave.");
+        if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
         var answer = await command.HandleAsync(PolicyCallers.UserOf(http), ticket, ct);
         return answer.Refusal is { } refusal ? ProblemResults.From(refusal) : TypedResults.Ok(Answer(answer.View!, http));
     }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
 
-namespace PromotionEngine.Engine.Claims.WaitingRoom;
+using PromotionEngine.Engine.Claims.WaitingRoom;
+
+namespace PromotionEngine.Engine;
 
 /// <summary>The waiting room's services: its line in Redis when claims are decided there (shared by instances), else in the process.</summary>
 internal static class WaitingRoomSetup
