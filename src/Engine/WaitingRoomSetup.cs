@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Engine.Adapters.Redis;
 using PromotionEngine.Engine.Adapters.Sql;
-
 using PromotionEngine.Engine.Claims.WaitingRoom;
 
 namespace PromotionEngine.Engine;

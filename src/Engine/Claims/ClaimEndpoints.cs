@@ -1,9 +1,9 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using System.ComponentModel;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Claims.WaitingRoom;
 using PromotionEngine.Engine.Http;
