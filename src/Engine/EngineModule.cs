@@ -11,6 +11,7 @@ using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Budgets;
 using PromotionEngine.Engine.Checkout;
 using PromotionEngine.Engine.Claims;
+using PromotionEngine.Engine.Claims.WaitingRoom;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Distribution;
 using PromotionEngine.Engine.Expiry;
@@ -95,6 +96,7 @@ public static class EngineModule
         services.AddSingleton<CampaignClaimRules>();
         services.AddSingleton<ClaimCoupon>();
         services.AddClaimAdmission(options.ClaimGate == ClaimGateKind.Redis); // docs/admission.md
+        services.AddWaitingRoom(options, configuration); // docs/waiting-room.md
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<ICouponBudgets, CouponBudgets>();
@@ -141,6 +143,7 @@ public static class EngineModule
     public static IEndpointRouteBuilder MapEngine(this IEndpointRouteBuilder app)
     {
         app.MapClaimEndpoints();
+        app.MapWaitingRoomEndpoints();
         app.MapWalletEndpoints();
         app.MapUserSupportEndpoints();
         app.MapClaimCounterEndpoints();

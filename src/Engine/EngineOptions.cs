@@ -47,6 +47,9 @@ internal sealed class EngineOptions
     /// <summary>The service identity the order saga acts as (order events have no caller): the order system's.</summary>
     public string OrderEventsService { get; set; } = Kernel.Identity.ServiceTrust.DefaultOrderEventsService;
 
+    /// <summary>The waiting rooms of scheduled drops (docs/waiting-room.md): ticket signing and polling.</summary>
+    public Claims.WaitingRoom.WaitingRoomOptions WaitingRoom { get; set; } = new();
+
     /// <summary>
     /// The settings as registration needs them, before the container exists (the claim gate decides which adapters are
     /// registered). A claim gate that is not one of <see cref="ClaimGateKind"/>'s names stops the start here, as one line:

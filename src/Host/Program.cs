@@ -227,6 +227,9 @@ public partial class Program
             + "path. USER tokens.",
         ["Audiences"] = "Named sets of a merchant's users that a template may be limited to: the merchant names them (MERCHANT tokens), "
             + "another system pushes their members (SERVICE tokens); only members claim and see such a template (docs/audiences.md).",
+        ["Waiting room"] = "The fair waiting room of a scheduled drop (docs/waiting-room.md): the merchant turns it on for a template "
+            + "(MERCHANT tokens); users take a signed ticket, poll its position and claim with it once admitted, in ticket order at the "
+            + "rate set (USER tokens).",
         ["Wallet"] = "The signed-in user's own coupons, newest first, each with the status the clock gives it. USER tokens.",
         ["Reminders"] = "预约提醒: remind the user before a template's claims open. USER tokens.",
         ["Checkout"] = "The order system holds (lock), spends (consume), gives back (release) and restores (refund) an order's coupons, all or "

@@ -129,6 +129,29 @@ public static class ErrorCodes
     public static readonly ErrorCode ClaimsAlreadyOpen = new("CLAIMS_ALREADY_OPEN", 409,
         "The template's claim window has opened (or passed): there is nothing to remind of.");
 
+    // ---- the waiting room of a scheduled drop (engine, docs/waiting-room.md)
+
+    public static readonly ErrorCode WaitingRoomNotOpen = new("WAITING_ROOM_NOT_OPEN", 409,
+        "The template has no waiting room, or its admission phase is over: claim without a ticket.");
+
+    public static readonly ErrorCode WaitingRoomTicketRequired = new("WAITING_ROOM_TICKET_REQUIRED", 409,
+        "The template's waiting room is admitting: a claim needs an admitted ticket (POST /api/v1/waiting-room/tickets) in the "
+        + "Waiting-Room-Ticket header until admissionEndsAt.",
+        """{"admissionEndsAt": "2026-06-18T02:30:00+00:00"}""");
+
+    public static readonly ErrorCode WaitingRoomTicketInvalid = new("WAITING_ROOM_TICKET_INVALID", 403,
+        "The Waiting-Room-Ticket is not one this engine signed, or it is another user's or another template's; nothing was done.",
+        """{"field": "Waiting-Room-Ticket"}""");
+
+    public static readonly ErrorCode WaitingRoomNotAdmitted = new("WAITING_ROOM_NOT_ADMITTED", 429,
+        "The ticket is not admitted yet: position says how many are ahead of it, admitsAt when it is admitted; poll again after "
+        + "Retry-After seconds.",
+        """{"position": 1200, "admitsAt": "2026-06-18T02:00:06+00:00", "retryAfterSeconds": 6}""");
+
+    public static readonly ErrorCode WaitingRoomTicketExpired = new("WAITING_ROOM_TICKET_EXPIRED", 409,
+        "The ticket's turn is over (it was usable until usableUntil): take a new ticket, which joins the back of the line.",
+        """{"usableUntil": "2026-06-18T02:02:06+00:00"}""");
+
     public static readonly ErrorCode ReminderNotFound = new("REMINDER_NOT_FOUND", 404, "No such reminder of this user.");
 
     public static readonly ErrorCode ReminderAlreadySent = new("REMINDER_ALREADY_SENT", 409, "The reminder was sent already.");

@@ -26,6 +26,8 @@ public sealed class ApiDocument(SqliteApp app) : IClassFixture<SqliteApp>
         ["AddGiftStock"] = ["200"], ["GetGiftStock"] = ["200"],
         ["ClaimCoupon"] = ["200", "201"], ["ListMyCoupons"] = ["200"], ["GetMyCoupon"] = ["200"],
         ["SetReminder"] = ["200", "201"], ["ListMyReminders"] = ["200"], ["GetMyReminder"] = ["200"], ["CancelReminder"] = ["204"],
+        ["SetWaitingRoom"] = ["200"], ["GetWaitingRoom"] = ["200"], ["RemoveWaitingRoom"] = ["204"],
+        ["TakeWaitingRoomTicket"] = ["200", "201"], ["GetWaitingRoomPosition"] = ["200"],
         ["CreateAudience"] = ["201"], ["ListAudiences"] = ["200"], ["GetAudience"] = ["200"], ["ChangeAudienceMembers"] = ["200"],
         ["UploadAudienceFile"] = ["200"],
         ["LockCoupons"] = ["200"], ["ConsumeCoupons"] = ["200"], ["ReleaseCoupons"] = ["200"], ["RefundCoupons"] = ["200"],

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using PromotionEngine.Contracts.Http.Engine;
 using PromotionEngine.Engine.Claims.Admission;
+using PromotionEngine.Engine.Claims.WaitingRoom;
 using PromotionEngine.Engine.Http;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Logging;
@@ -34,17 +36,23 @@ internal static partial class ClaimEndpoints
                 ErrorCodes.OutOfStock, ErrorCodes.UserLimitReached, ErrorCodes.PeriodLimitReached,
                 ErrorCodes.ClaimsUnavailable, ErrorCodes.CampaignLimitReached, ErrorCodes.BudgetExhausted, ErrorCodes.NotInAudience,
                 ErrorCodes.RateLimited)
+            .Refuses(ErrorCodes.WaitingRoomTicketRequired, ErrorCodes.WaitingRoomTicketInvalid, ErrorCodes.WaitingRoomNotAdmitted,
+                ErrorCodes.WaitingRoomTicketExpired) // docs/waiting-room.md
             .Example(EngineExamples.Claim).Example(EngineExamples.ClaimAgain);
     }
 
     private static async Task<IResult> ClaimAsync(ClaimRequest request, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey,
-        HttpContext http, ClaimCoupon command, TimeProvider clock, ILogger<ClaimCoupon> log, CancellationToken ct)
+        HttpContext http, ClaimCoupon command, TimeProvider clock, ILogger<ClaimCoupon> log,
+        [FromHeader(Name = WaitingRoomRefusals.Header), Description(WaitingRoomRefusals.HeaderRule)] string? waitingRoomTicket,
+        AdmitClaim waitingRoom, CancellationToken ct)
     {
         var user = PolicyCallers.UserOf(http);
         var errors = new FieldErrors()
             .When(!IdempotencyKey.IsValid(idempotencyKey), IdempotencyKeyHeader.Name, "Required header: " + IdempotencyKeyHeader.Rule)
             .When(request.TemplateId is null or < 1, "templateId", "Required: a template id.");
         if (!errors.IsEmpty) return ProblemResults.Invalid(errors);
+        if (await waitingRoom.RefuseUnadmittedAsync(http, user, request.TemplateId!.Value, waitingRoomTicket, ct) is { } waiting)
+            return waiting;
 
         ClaimOutcome outcome;
         // The user is in the request's scope already; the template is known from the body only.
