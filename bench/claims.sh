@@ -6,14 +6,27 @@
 #   3. redis-benchmark running the claim script itself (Redis's ceiling for the decision);
 #   4. claims on the embedded default (SQLite, database gate), same harness;
 # then checks the invariants on the stored data, and after every run prints the CPU each request cost the engine,
-# MariaDB and Redis (from /proc: they share the machine's cores). Usage: bench/claims.sh [seconds per run] (default 10)
+# MariaDB, Redis and the load tool (from /proc and the shell's `time`: they share the machine's cores), and for claims the
+# whole-system CPU per durable claim (engine + Redis + MariaDB, per 201) and claims/s as a share of the same run's no-op ceiling
+# at that concurrency. Usage: bench/claims.sh [seconds per run] (default 10)
 # Environment: LEVELS="16 32 64 128" concurrency levels; DURABLE=1 (default) runs MariaDB with
 # innodb_flush_log_at_trx_commit=1 for the measurement, so a 201 means fsynced.
+# LOAD=wrk (default): wrk with bench/claims.lua, one thread, rotating tokens minted beforehand (LoadGen's mint mode, one new
+# user per claim) and their own idempotency keys; a 3 s warm-up run precedes each measured run. LOAD=loadgen: the C# generator
+# (costlier per request than the engine's no-op: it makes the ceiling read low).
+# PATHS="redis redis-benchmark sqlite" (default: all three); ENGINE_ENV="NAME=value …" environment for the engine only (e.g.
+# DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0), ENGINE_ARGS="--Section:Key=value …" extra settings for it; HOST_DIR=folder
+# runs an engine published there (e.g. from another commit, for before/after runs) instead of publishing this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_SECONDS=${1:-10}
 LEVELS=${LEVELS:-"16 32 64 128"}
 DURABLE=${DURABLE:-1}
+LOAD=${LOAD:-wrk}
+PATHS=${PATHS:-"redis redis-benchmark sqlite"}
+ENGINE_ENV=${ENGINE_ENV:-}
+ENGINE_ARGS=${ENGINE_ARGS:-}
+WARMUP=3
 OUT=bench/out
 PORT=${PORT:-5400}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
@@ -23,8 +36,13 @@ MYSQL_CS="Server=127.0.0.1;Port=3306;User ID=root;Password=;Database=$DB;Maximum
 
 scripts/services.sh start mariadb redis >/dev/null
 command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
+if [ "$LOAD" = wrk ] && ! command -v wrk >/dev/null; then
+  echo "== installing wrk (apt)"
+  { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >/dev/null
+fi
 echo "== building (Release)"
-dotnet publish src/Host -c Release -o $OUT/host -v q --nologo >/dev/null
+HOST_DIR=${HOST_DIR:-$OUT/host}
+[ "$HOST_DIR" = $OUT/host ] && dotnet publish src/Host -c Release -o $OUT/host -v q --nologo >/dev/null
 dotnet publish bench/LoadGen -c Release -o $OUT/loadgen -v q --nologo >/dev/null
 
 mysql_q() { mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -e "$1"; }
@@ -36,7 +54,8 @@ trap 'mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = $PREV_FLUSH" || true;
 # the load generator pings anonymously from one address, far past the per-address default, so that limit is raised
 # (not removed, so the ping still pays for a limiter as every claim does).
 start_host() {
-  taskset -c 0 dotnet $OUT/host/PromotionEngine.Host.dll --urls http://127.0.0.1:$PORT --Promotion:Auth:SigningKey=$KEY \
+  # shellcheck disable=SC2086 # ENGINE_ENV and ENGINE_ARGS are lists of words
+  env $ENGINE_ENV taskset -c 0 dotnet $HOST_DIR/PromotionEngine.Host.dll $ENGINE_ARGS --urls http://127.0.0.1:$PORT --Promotion:Auth:SigningKey=$KEY \
     --RateLimits:Other:PerIp:PermitLimit=1000000000 \
     --Logging:LogLevel:Default=Warning --Promotion:DataDirectory=$OUT/data-$STAMP "$@" > $OUT/host-$STAMP.log 2>&1 &
   HOST_PID=$!
@@ -47,55 +66,111 @@ stop_host() { kill $HOST_PID; wait $HOST_PID 2>/dev/null || true; HOST_PID=; }
 lg() { taskset -c 1 dotnet $OUT/loadgen/PromotionEngine.LoadGen.dll http://127.0.0.1:$PORT $KEY "$@"; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 ticks() { [ -n "$1" ] && awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
-cpu_sample() { echo "$(ticks $HOST_PID) $(ticks "$(pgrep -x mariadbd | head -n 1)") $(ticks "$(pgrep -x redis-server | head -n 1)") $(date +%s%N)"; }
-# CPU per request of the run between two samples (user + system time, so warm-up requests count on both sides).
+# The servers on the ports the engine uses (other redis-server or mariadbd processes may run beside them).
+pid_on_port() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1; }
+MARIADB_PID=$(pid_on_port 3306)
+REDIS_PID=$(pid_on_port 6379)
+cpu_sample() { echo "$(ticks $HOST_PID) $(ticks "$MARIADB_PID") $(ticks "$REDIS_PID") $(date +%s%N)"; }
+# CPU per request of the runs between two samples (user + system time, so warm-up requests count on both sides); the load tool's
+# from the shell's `time` of its runs (LOAD_US). With created > 0 (claims), also per durable claim and as a share of the ceiling.
 cpu_report() {
-  read -r e0 m0 r0 t0 <<<"$1"; read -r e1 m1 r1 t1 <<<"$2"; local requests=$3
+  read -r e0 m0 r0 t0 <<<"$1"; read -r e1 m1 r1 t1 <<<"$2"; local requests=$3 created=${4:-0} rps=${5:-} c=${6:-}
   [ "$requests" -gt 0 ] || return 0
-  echo "   cpu per request: engine $(( (e1 - e0) * TICK_US / requests )) us, MariaDB $(( (m1 - m0) * TICK_US / requests )) us," \
-       "Redis $(( (r1 - r0) * TICK_US / requests )) us; engine used $(( (e1 - e0) * TICK_US * 100 / ((t1 - t0) / 1000) ))% of its core"
+  local engine=$(( (e1 - e0) * TICK_US )) maria=$(( (m1 - m0) * TICK_US )) redis=$(( (r1 - r0) * TICK_US ))
+  echo "   cpu per request: engine $((engine / requests)) us, MariaDB $((maria / requests)) us, Redis $((redis / requests)) us," \
+       "load tool ($LOAD) $((LOAD_US / requests)) us; engine used $((engine * 100 / ((t1 - t0) / 1000)))% of its core"
+  [ "$created" -gt 0 ] || return 0
+  local ceiling=${CEILING[$c]:-0}
+  echo "   whole-system CPU per durable claim (engine + Redis + MariaDB): $(( (engine + maria + redis) / created )) us;" \
+       "claims/s = $([ "$ceiling" -gt 0 ] && echo "$((rps * 100 / ceiling))% of the no-op ceiling ($ceiling/s)" || echo "(no ceiling at c=$c)")"
 }
-# The ceiling and then claims at every level against the running engine; leaves TEMPLATE and CREATED for verify.
+# One measured run of the load tool (after its warm-up run) at concurrency c: prints the result line, sets SENT (requests of
+# both runs), CREATED_RUN (their 201s), RPS (the measured run's) and LOAD_US (the load tool's CPU in both runs).
+# Claims with wrk: tokens are minted first (outside the CPU window), one new user per request, users base+1 … on.
+run_load() {
+  local mode=$1 c=$2 base=${3:-0} line
+  SENT=0; CREATED_RUN=0; LOAD_US=0
+  if [ "$LOAD" = wrk ]; then
+    local args=("$mode") warm=("$mode")
+    if [ "$mode" = claims ]; then
+      lg mint --count $((WARMUP * 20000)) --user-base $base --file $OUT/tokens-warm-$STAMP
+      lg mint --count $((RUN_SECONDS * 20000)) --user-base $((base + 50000000)) --file $OUT/tokens-$STAMP
+      warm=(claims $OUT/tokens-warm-$STAMP "$TEMPLATE" "w$STAMP-$c-")
+      args=(claims $OUT/tokens-$STAMP "$TEMPLATE" "m$STAMP-$c-")
+    fi
+    BEFORE=$(cpu_sample)
+    for run in warm measure; do
+      local seconds=$RUN_SECONDS; local -a a=("${args[@]}")
+      [ $run = warm ] && { seconds=$WARMUP; a=("${warm[@]}"); }
+      { TIMEFORMAT='%U %S'; time WRK_CONNECTIONS=$c taskset -c 1 wrk -t1 -c"$c" -d"${seconds}s" --timeout 30s -s bench/claims.lua \
+          "http://127.0.0.1:$PORT" -- "${a[@]}" > $OUT/wrk-$STAMP.out 2>&1; } 2> $OUT/time-$STAMP
+      LOAD_US=$((LOAD_US + $(awk 'END {printf "%d", ($1 + $2) * 1000000}' $OUT/time-$STAMP)))
+      SENT=$((SENT + $(sed -n 's/^sent=//p' $OUT/wrk-$STAMP.out)))
+      CREATED_RUN=$((CREATED_RUN + $(sed -n 's/^created=//p' $OUT/wrk-$STAMP.out)))
+    done
+    line=$(grep -v '^sent=\|^created=' $OUT/wrk-$STAMP.out | tail -n 1)
+    rm -f $OUT/tokens-warm-$STAMP $OUT/tokens-$STAMP
+  else
+    local extra=(); [ "$mode" = claims ] && extra=(--template "$TEMPLATE" --user-base "$base")
+    BEFORE=$(cpu_sample)
+    { TIMEFORMAT='%U %S'; time lg "$mode" --concurrency "$c" --seconds "$RUN_SECONDS" --warmup $WARMUP "${extra[@]}" --report-sent \
+        > $OUT/lg-$STAMP.out; } 2> $OUT/time-$STAMP
+    LOAD_US=$(awk 'END {printf "%d", ($1 + $2) * 1000000}' $OUT/time-$STAMP)
+    SENT=$(sed -n 's/^sent=//p' $OUT/lg-$STAMP.out)
+    CREATED_RUN=$(sed -n 's/^created=//p' $OUT/lg-$STAMP.out); CREATED_RUN=${CREATED_RUN:-0}
+    line=$(grep -v '^sent=\|^created=' $OUT/lg-$STAMP.out)
+  fi
+  echo "$line"
+  RPS=$(echo "$line" | sed -n 's/.* rps=\([0-9]*\) .*/\1/p')
+}
+# The ceiling and then claims at every level against the running engine; leaves TEMPLATE, CREATED and IN_FLIGHT for verify
+# (wrk stops at its deadline with requests in flight: up to c per run may be stored and never answered).
+declare -A CEILING
 measure_levels() {
   for c in $LEVELS; do
-    before=$(cpu_sample)
-    line=$(lg noop --concurrency $c --seconds $RUN_SECONDS --report-sent)
-    echo "$line" | grep -v '^sent='
-    cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
+    run_load noop $c
+    CEILING[$c]=$RPS
+    cpu_report "$BEFORE" "$(cpu_sample)" "$SENT"
   done
   TEMPLATE=$(lg template)
-  CREATED=0
+  CREATED=0; IN_FLIGHT=0
   for c in $LEVELS; do
-    before=$(cpu_sample)
-    line=$(lg claims --concurrency $c --seconds $RUN_SECONDS --template $TEMPLATE --user-base $((c * 100000000)) --report-sent)
-    echo "$line" | grep -v '^created=\|^sent='
-    cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
-    CREATED=$((CREATED + $(echo "$line" | sed -n 's/^created=//p')))
+    run_load claims $c $((c * 100000000))
+    cpu_report "$BEFORE" "$(cpu_sample)" "$SENT" "$CREATED_RUN" "$RPS" "$c"
+    CREATED=$((CREATED + CREATED_RUN))
+    [ "$LOAD" = wrk ] && IN_FLIGHT=$((IN_FLIGHT + 2 * c))
   done
   stop_host
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GiB;" \
-     "engine on CPU 0, load on CPU 1; MariaDB innodb_flush_log_at_trx_commit=$(mysql_q 'SELECT @@GLOBAL.innodb_flush_log_at_trx_commit'); ${RUN_SECONDS}s per run after 3s warm-up"
+     "engine on CPU 0, load on CPU 1; MariaDB innodb_flush_log_at_trx_commit=$(mysql_q 'SELECT @@GLOBAL.innodb_flush_log_at_trx_commit'); ${RUN_SECONDS}s per run after ${WARMUP}s warm-up;" \
+     "load tool $LOAD${ENGINE_ENV:+; engine env $ENGINE_ENV}${ENGINE_ARGS:+; engine args $ENGINE_ARGS}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== Redis path (Redis decision + group commit to MariaDB)"
-start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
-  --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
-measure_levels
-lg verify --template $TEMPLATE --mysql "$MYSQL_CS" --expect-created $CREATED
+if [[ " $PATHS " == *" redis "* ]]; then
+  echo "== Redis path (Redis decision + group commit to MariaDB)"
+  start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
+    --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
+  measure_levels
+  lg verify --template $TEMPLATE --mysql "$MYSQL_CS" --expect-created $CREATED --in-flight $IN_FLIGHT
+fi
 
-echo "== redis-benchmark: the claim script alone (EVALSHA, 50 connections, random users)"
-SHA=$(redis-cli -h 127.0.0.1 SCRIPT LOAD "$(dotnet $OUT/host/PromotionEngine.Host.dll claim-script)")
-T="bench-rb-$STAMP:{t:1}"
-redis-cli -h 127.0.0.1 SET "$T:issued" 0 >/dev/null
-NOW=$(($(date +%s) * 1000))
-taskset -c 1 redis-benchmark -h 127.0.0.1 -p 6379 -c 50 -n 300000 -r 1000000000 -q \
-  EVALSHA $SHA 5 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" "$T:audience" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 "" \
-  | tr "\r" "\n" | tail -n 1 | sed "s/^.*: \([0-9.]* requests per second.*\)$/redis-benchmark EVALSHA claim script: \1/"
+if [[ " $PATHS " == *" redis-benchmark "* ]]; then
+  echo "== redis-benchmark: the claim script alone (EVALSHA, 50 connections, random users)"
+  SHA=$(redis-cli -h 127.0.0.1 SCRIPT LOAD "$(dotnet $HOST_DIR/PromotionEngine.Host.dll claim-script)")
+  T="bench-rb-$STAMP:{t:1}"
+  redis-cli -h 127.0.0.1 SET "$T:issued" 0 >/dev/null
+  NOW=$(($(date +%s) * 1000))
+  taskset -c 1 redis-benchmark -h 127.0.0.1 -p 6379 -c 50 -n 300000 -r 1000000000 -q \
+    EVALSHA $SHA 5 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" "$T:audience" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 "" \
+    | tr "\r" "\n" | tail -n 1 | sed "s/^.*: \([0-9.]* requests per second.*\)$/redis-benchmark EVALSHA claim script: \1/"
+fi
 redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 DEL >/dev/null
 
-echo "== embedded default (SQLite, database gate), same harness"
-start_host
-measure_levels
-lg verify --template $TEMPLATE --sqlite $OUT/data-$STAMP/promotion.db --expect-created $CREATED
+if [[ " $PATHS " == *" sqlite "* ]]; then
+  echo "== embedded default (SQLite, database gate), same harness"
+  start_host
+  measure_levels
+  lg verify --template $TEMPLATE --sqlite $OUT/data-$STAMP/promotion.db --expect-created $CREATED --in-flight $IN_FLIGHT
+fi
 mysql_q "DROP DATABASE IF EXISTS $DB"

@@ -90,6 +90,12 @@ internal sealed class RedisClaimOptions
     [Range(1, 2000)]
     public int MaxBatch { get; set; } = 256;
 
+    /// <summary>
+    /// True: a group commit's writer answers its callers itself, each caller's request going on on the writer's thread until its
+    /// next wait (no thread-pool hop per claim, but the next batch waits for them); false: each caller goes on from the thread pool.
+    /// </summary>
+    public bool AnswerOnWriter { get; set; }
+
     /// <summary>How many group commits may be in flight at once (a template's claims always share one).</summary>
     [Range(1, 16)]
     public int Writers { get; set; } = 4;

@@ -139,7 +139,7 @@ public sealed class ClaimTraces
         && span.DisplayName == $"{EventRecorder.Consumer} coupon-claimed";
 
     /// <summary>The exporter's collection, read while the app's threads add to it.</summary>
-    private sealed class Spans : ICollection<Activity>
+    internal sealed class Spans : ICollection<Activity>
     {
         private readonly List<Activity> _items = [];
 

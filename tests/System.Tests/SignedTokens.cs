@@ -79,6 +79,23 @@ public sealed class SignedTokens(SqliteApp app) : IClassFixture<SqliteApp>
         }
     }
 
+    [Fact]
+    public async Task With_a_token_remembered_its_tampered_copy_its_use_outside_its_role_and_a_wrong_role_are_still_refused()
+    {
+        var token = Sign(new() { ["sub"] = "user:1001", ["role"] = "USER", ["user_id"] = "1001" });
+        Assert.Equal(HttpStatusCode.OK, (await With(token).GetAsync("/api/v1/me/coupons")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await With(token).GetAsync("/api/v1/me/coupons")).StatusCode); // remembered now
+
+        await (await With(token).GetAsync(OperatorEndpoint)).AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        var parts = token.Split('.');
+        var payload = Base64UrlEncoder.Decode(parts[1]).Replace("\"USER\"", "\"OPERATOR\"", StringComparison.Ordinal);
+        var promoted = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+        await (await With(promoted).GetAsync(OperatorEndpoint)).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+        var lowercase = Sign(new() { ["sub"] = "user:1001", ["role"] = "user", ["user_id"] = "1001" });
+        for (var i = 0; i < 2; i++) // validly signed, so remembered: the role is still read on every request
+            await (await With(lowercase).GetAsync("/api/v1/me/coupons")).AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+    }
+
     private HttpClient With(string token)
     {
         var client = app.CreateClient();

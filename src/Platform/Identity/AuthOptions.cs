@@ -12,4 +12,10 @@ internal sealed class AuthOptions
 
     /// <summary>A base64 HMAC-SHA256 key. When neither this nor Authority is set, a key is made once and kept in the data directory.</summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// How many validated tokens are remembered (by their SHA-256, each until it expires) so a caller's next request skips the
+    /// signature check; 0 checks every token in full. Roles, expiry, issuer, audience and the signing key still hold.
+    /// </summary>
+    public int TokenCacheSize { get; set; } = 10_000;
 }

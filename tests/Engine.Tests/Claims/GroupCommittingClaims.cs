@@ -15,12 +15,15 @@ public class GroupCommittingClaims
 {
     private readonly FakeTimeProvider _clock = new(Clocks.Start);
 
-    [Fact]
-    public async Task A_templates_claims_are_never_written_by_two_transactions_at_once_and_every_one_is_answered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the writer answers its callers on its own thread
+    public async Task A_templates_claims_are_never_written_by_two_transactions_at_once_and_every_one_is_answered(bool answerOnWriter)
     {
         var ledger = new SlowLedger();
         // The database gate is only the fallback for a batch the ledger refuses; this ledger refuses none.
-        var commits = new ClaimGroupCommit(ledger, exact: null!, new EngineMetrics(), Options.Create(new EngineOptions { Redis = { Writers = 4 } }),
+        var options = Options.Create(new EngineOptions { Redis = { Writers = 4, AnswerOnWriter = answerOnWriter } });
+        var commits = new ClaimGroupCommit(ledger, exact: null!, new EngineMetrics(), options,
             NullLogger<ClaimGroupCommit>.Instance);
         await commits.StartAsync(CancellationToken.None);
 

@@ -23,6 +23,8 @@ internal sealed partial class ClaimGroupCommit(
 {
     private readonly GroupCommitLanes<Pending> _lanes = new(options.Value.Redis.Writers, options.Value.Redis.MaxBatch);
     private readonly ConcurrentDictionary<long, Task<GateDecision>> _inFlight = new();
+    private readonly TaskCreationOptions _answering =
+        options.Value.Redis.AnswerOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
 
     /// <summary>The engine's own spans (docs/operations.md, "Traces").</summary>
     public static readonly ActivitySource Source = new("PromotionEngine.Engine");
@@ -33,8 +35,7 @@ internal sealed partial class ClaimGroupCommit(
     /// <summary>Queues a granted claim; completes when it is stored (Granted) or refused by the database.</summary>
     public Task<GateDecision> CommitAsync(ClaimTicket ticket)
     {
-        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously),
-            Stopwatch.GetTimestamp());
+        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(_answering), Stopwatch.GetTimestamp());
         _inFlight[ticket.Coupon.Id.Value] = pending.Done.Task;
         if (_lanes.TryQueue(pending, ticket.Template.Id.Value)) return pending.Done.Task;
         _inFlight.TryRemove(ticket.Coupon.Id.Value, out _); // never queued: nothing will complete it

@@ -6,7 +6,6 @@ using Dapper;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
-using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
@@ -16,21 +15,19 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 
 /// <summary>
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
-/// transaction that no template passes its stock and no user its limit (lifetime or per period).
+/// transaction that no template passes its stock and no user its limit (lifetime or per period). The statements and the
+/// re-check go to the database as one batch (<see cref="SqlStatementBatch"/>: one round trip on MariaDB): every counter is
+/// added to unconditionally and one final SELECT counts the rows past their limits; any count refuses the batch and the
+/// transaction is rolled back, so nothing of it stays. The outbox's rows (its own port) and the commit follow.
 /// </summary>
-internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox outbox, IAudiences audiences) : IClaimLedger
+internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences audiences) : IClaimLedger
 {
     public Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
-        try
-        {
-            await InsertRequestsAsync(batch, scope, ct);
-        }
-        catch (DbException e) when (db.IsUniqueViolation(e))
-        {
-            return false; // a repeated key: decided one by one
-        }
-        await InsertCouponsAsync(batch, scope, ct);
+        var statements = new SqlStatementBatch();
+        var checks = new List<string>();
+        AddRequests(batch, statements);
+        foreach (var sql in SqlUserCoupons.InsertStatements(batch.Select(t => t.Coupon).ToList())) statements.Add(sql);
 
         // Rows are locked in the database gate's order, users (sorted) before the template's hot row, so the
         // one-by-one fallback never deadlocks against a batch. Stock and limits only rise: the largest seen counts.
@@ -43,16 +40,28 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
             if (count > stock || perUser.Any(u => u.Count > limit)) return false;
             if (!await AllInAudienceAsync(template.First().Template, perUser.Select(u => u.User).ToList(), scope, ct)) return false;
 
-            await AddUserClaimsAsync(template.Key, perUser, scope, ct);
-            var over = await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = @Template AND user_id IN @Users AND claimed > @Limit",
-                new { Template = template.Key.Value, Users = perUser.Select(u => u.User).ToArray(), Limit = limit },
-                scope.Transaction, cancellationToken: ct));
-            if (over > 0) return false;
-            if (!await SqlPeriodClaims.TryAddAsync(db.Dialect, template.Key, template.ToList(), scope, ct)) return false;
-            if (await AddIssuedAsync(template.Key, count, stock, scope, ct) == 0) return false;
+            AddUserClaims(template.Key, perUser, statements);
+            checks.Add($"SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = {N(template.Key.Value)} " +
+                $"AND user_id IN ({string.Join(", ", perUser.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
+            if (!SqlPeriodClaims.TryAdd(db.Dialect, template.Key, template.ToList(), statements, checks)) return false;
+            statements.Add(db.Dialect == SqlDialect.MySql
+                ? "INSERT INTO en_template_issuance (template_id, issued) VALUES (@Template, @Count) " +
+                  "ON DUPLICATE KEY UPDATE issued = issued + VALUES(issued)"
+                : "INSERT INTO en_template_issuance (template_id, issued) VALUES (@Template, @Count) " +
+                  "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued",
+                ("@Template", template.Key.Value), ("@Count", count));
+            checks.Add($"SELECT COUNT(*) FROM en_template_issuance WHERE template_id = {N(template.Key.Value)} AND issued > {N(stock)}");
         }
-        if (!await CampaignsWithinLimitsAsync(batch, scope, ct)) return false;
+        if (!AddCampaignClaims(batch, statements, checks)) return false;
+        statements.Add("SELECT " + string.Join(" + ", checks.Select(c => $"({c})")));
+        try
+        {
+            if (await statements.RunAsync(scope, ct) > 0) return false; // a row past its limit: rolled back
+        }
+        catch (DbException e) when (db.IsUniqueViolation(e))
+        {
+            return false; // a repeated key: decided one by one
+        }
         // The outbox's schedule keys fold the batch's timers into one per second of deadlines.
         await outbox.AddAsync(batch.SelectMany(t => InTraceOf(t, () => CouponEvents.Claimed(t.Coupon, CouponSources.Claim, null))).ToList(),
             scope, ct);
@@ -62,27 +71,29 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
 
     /// <summary>
     /// Counts the batch's claims under their campaigns' per-user limits (over all of a campaign's templates, whatever hash tag
-    /// each has in Redis): false when a user would pass one, and the batch is then decided claim by claim.
+    /// each has in Redis), with the re-check that none passes: false when a user's claims of this batch alone would, and the
+    /// batch is then decided claim by claim.
     /// </summary>
-    private async Task<bool> CampaignsWithinLimitsAsync(IReadOnlyList<ClaimTicket> batch, WriteScope scope, CancellationToken ct)
+    private bool AddCampaignClaims(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements, List<string> checks)
     {
         var limited = batch.Where(t => t.Template.BudgetTerms is { CampaignId: not null, CampaignPerUserLimit: not null })
             .GroupBy(t => t.Template.BudgetTerms.CampaignId!.Value).OrderBy(g => g.Key);
         foreach (var campaign in limited)
         {
             var limit = campaign.Max(t => t.Template.BudgetTerms.CampaignPerUserLimit!.Value);
-            foreach (var user in campaign.GroupBy(t => t.Coupon.User.Value).OrderBy(u => u.Key))
+            var users = campaign.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
+            if (users.Any(u => u.Count > limit)) return false;
+            foreach (var (user, count) in users)
             {
-                var count = user.Count();
-                var sql = (db.Dialect == SqlDialect.MySql
+                statements.Add(db.Dialect == SqlDialect.MySql
                     ? "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON DUPLICATE KEY UPDATE claimed = IF(claimed + @Count <= @Limit, claimed + @Count, claimed)"
+                      "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
                     : "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON CONFLICT (user_id, campaign_id) DO UPDATE SET claimed = claimed + excluded.claimed WHERE claimed + excluded.claimed <= @Limit");
-                if (count > limit || await scope.Connection.ExecuteAsync(new CommandDefinition(sql,
-                    new { User = user.Key, Campaign = campaign.Key, Count = count, Limit = limit }, scope.Transaction, cancellationToken: ct)) == 0)
-                    return false;
+                      "ON CONFLICT (user_id, campaign_id) DO UPDATE SET claimed = claimed + excluded.claimed",
+                    ("@User", user), ("@Campaign", campaign.Key), ("@Count", count));
             }
+            checks.Add($"SELECT COUNT(*) FROM en_user_campaign_claims WHERE campaign_id = {N(campaign.Key)} " +
+                $"AND user_id IN ({string.Join(", ", users.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
         }
         return true;
     }
@@ -125,48 +136,38 @@ internal sealed class SqlClaimLedger(IDatabase db, IUserCoupons coupons, IOutbox
     public Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct) =>
         SqlPeriodClaims.CountsAsync(db, template, period, ct);
 
-    private Task<int> AddIssuedAsync(TemplateId template, int count, long stock, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(new CommandDefinition(db.Dialect == SqlDialect.MySql
-            ? "INSERT INTO en_template_issuance (template_id, issued) VALUES (@Template, @Count) " +
-              "ON DUPLICATE KEY UPDATE issued = IF(issued + @Count <= @Stock, issued + @Count, issued)"
-            : "INSERT INTO en_template_issuance (template_id, issued) VALUES (@Template, @Count) " +
-              "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued WHERE issued + excluded.issued <= @Stock",
-            new { Template = template.Value, Count = count, Stock = stock }, scope.Transaction, cancellationToken: ct));
-
-    private Task AddUserClaimsAsync(TemplateId template, List<(long User, int Count)> perUser, WriteScope scope, CancellationToken ct)
+    private void AddUserClaims(TemplateId template, List<(long User, int Count)> perUser, SqlStatementBatch statements)
     {
-        var values = Rows(perUser.Count, i => $"(@u{i}, @t, @c{i})");
-        var args = new DynamicParameters(new { t = template.Value });
+        var args = new List<(string, object)> { ("@t", template.Value) };
         for (var i = 0; i < perUser.Count; i++)
         {
-            args.Add("u" + I(i), perUser[i].User);
-            args.Add("c" + I(i), perUser[i].Count);
+            args.Add(("@u" + I(i), perUser[i].User));
+            args.Add(("@c" + I(i), perUser[i].Count));
         }
-        var sql = $"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
-            ? "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
-            : "ON CONFLICT (user_id, template_id) DO UPDATE SET claimed = claimed + excluded.claimed");
-        return scope.Connection.ExecuteAsync(new CommandDefinition(sql, args, scope.Transaction, cancellationToken: ct));
+        var values = Rows(perUser.Count, i => $"(@u{i}, @t, @c{i})");
+        statements.Add($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
+                ? "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
+                : "ON CONFLICT (user_id, template_id) DO UPDATE SET claimed = claimed + excluded.claimed"), [.. args]);
     }
 
-    private static Task InsertRequestsAsync(IReadOnlyList<ClaimTicket> batch, WriteScope scope, CancellationToken ct)
+    private static void AddRequests(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements)
     {
-        var args = new DynamicParameters();
+        var args = new List<(string, object)>(batch.Count * 5);
         for (var i = 0; i < batch.Count; i++)
         {
             var c = batch[i].Coupon;
-            args.Add("u" + I(i), c.User.Value);
-            args.Add("k" + I(i), batch[i].Key.Value);
-            args.Add("t" + I(i), c.Template.Value);
-            args.Add("c" + I(i), c.Id.Value);
-            args.Add("a" + I(i), UtcMillis.From(c.ClaimedAt));
+            args.Add(("@u" + I(i), c.User.Value));
+            args.Add(("@k" + I(i), batch[i].Key.Value));
+            args.Add(("@t" + I(i), c.Template.Value));
+            args.Add(("@c" + I(i), c.Id.Value));
+            args.Add(("@a" + I(i), UtcMillis.From(c.ClaimedAt)));
         }
-        return scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO en_claim_requests (user_id, idempotency_key, template_id, user_coupon_id, created_at) VALUES " +
-            Rows(batch.Count, i => $"(@u{i}, @k{i}, @t{i}, @c{i}, @a{i})"), args, scope.Transaction, cancellationToken: ct));
+        statements.Add("INSERT INTO en_claim_requests (user_id, idempotency_key, template_id, user_coupon_id, created_at) VALUES " +
+            Rows(batch.Count, i => $"(@u{i}, @k{i}, @t{i}, @c{i}, @a{i})"), [.. args]);
     }
 
-    private Task InsertCouponsAsync(IReadOnlyList<ClaimTicket> batch, WriteScope scope, CancellationToken ct) =>
-        batch.Count == 1 ? coupons.AddAsync(batch[0].Coupon, scope, ct) : coupons.AddAllAsync(batch.Select(t => t.Coupon).ToList(), scope, ct);
+    /// <summary>A number written into SQL text (ids and limits of the re-check: numbers only, never the caller's text).</summary>
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Rows(int count, Func<string, string> row)
     {

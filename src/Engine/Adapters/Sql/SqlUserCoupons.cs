@@ -38,8 +38,16 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
 
     public async Task AddAllAsync(IReadOnlyList<UserCoupon> batch, WriteScope scope, CancellationToken ct)
     {
-        // Every value is a number or a status name: literals, not parameters, so a row costs one string
-        // instead of nine bound parameters (the group commit's main write, on the claim hot path).
+        foreach (var sql in InsertStatements(batch))
+            await scope.Connection.ExecuteAsync(new CommandDefinition(sql, transaction: scope.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The multi-row INSERTs of new coupons (the group commit sends them in its batch). Every value is a number or a status name:
+    /// literals, not parameters, so a row costs one string instead of nine bound parameters (the claim hot path's main write).
+    /// </summary>
+    public static IEnumerable<string> InsertStatements(IReadOnlyList<UserCoupon> batch)
+    {
         foreach (var part in batch.Chunk(SqlCouponDistribution.RowsPerStatement))
         {
             var sql = new System.Text.StringBuilder($"INSERT INTO en_user_coupons ({Columns}) VALUES ", part.Length * 120);
@@ -50,7 +58,7 @@ internal sealed class SqlUserCoupons(IDatabase db) : IUserCoupons
                     .Append(", '").Append(row.Status).Append("', ").AppendJoin(", ", row.ClaimedAt, row.ValidFrom, row.ValidUntil)
                     .Append(", NULL, NULL, NULL, ").Append(row.UpdatedAt).Append(", 0)");
             }
-            await scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), transaction: scope.Transaction, cancellationToken: ct));
+            yield return sql.ToString();
         }
     }
 
