@@ -45,8 +45,15 @@ internal sealed partial class ClaimGroupCommit(
     /// <summary>The outcome of a claim this process is still writing, if it is one.</summary>
     public Task<GateDecision>? InFlight(long couponId) => _inFlight.GetValueOrDefault(couponId);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _lanes.RunAsync(WriteAsync,
-        left => Finish(left, new ClaimsUnavailableException("The engine stopped before the claim was stored.")), stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _lanes.RunAsync(WriteAsync, Abandon, stoppingToken);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true }) _lanes.AbandonUnrun(Abandon); // stopped before the loop ever ran
+    }
+
+    private void Abandon(Pending left) => Finish(left, new ClaimsUnavailableException("The engine stopped before the claim was stored."));
 
     private async Task WriteAsync(List<Pending> batch)
     {
