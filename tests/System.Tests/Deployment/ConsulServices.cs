@@ -15,7 +15,8 @@ public sealed class ConsulServices(RoleEndpoints app)
     public async Task Each_role_has_a_service_whose_check_asks_for_readiness_on_the_management_port()
     {
         var objects = await Manifests.RenderAsync("split");
-        var settings = Assert.Single(objects.OfKind("ConfigMap"))["data"].Strings();
+        var settings = Assert.Single(objects.OfKind("ConfigMap"), m => m.Name().StartsWith("promotion-settings", StringComparison.Ordinal))
+            ["data"].Strings();
         var management = KubernetesManifests.PortOf(settings["Telemetry__ManagementUrl"]);
         var files = Directory.GetFiles(Repository.PathOf("deploy", "consul"), "*.json").Order().ToList();
         Assert.Equal(RoleEndpoints.Roles.Order(), files.Select(Path.GetFileNameWithoutExtension).Order());

@@ -80,7 +80,8 @@ public sealed partial class ContainerFiles
     public async Task The_image_listens_and_keeps_its_data_where_the_manifests_expect_as_a_non_root_user()
     {
         var objects = await Manifests.RenderAsync("split");
-        var settings = Assert.Single(objects.OfKind("ConfigMap"))["data"].Strings();
+        var settings = Assert.Single(objects.OfKind("ConfigMap"), m => m.Name().StartsWith("promotion-settings", StringComparison.Ordinal))
+            ["data"].Strings();
         var image = ImageEnvironment();
         foreach (var setting in new[] { "ASPNETCORE_URLS", "Telemetry__ManagementUrl", "Promotion__DataDirectory", "Search__IndexDirectory" })
             Assert.Equal(settings[setting], image[setting]);
