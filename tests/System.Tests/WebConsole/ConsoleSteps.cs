@@ -10,8 +10,8 @@ using static Microsoft.Playwright.Assertions;
 namespace PromotionEngine.System.Tests.WebConsole;
 
 /// <summary>
-/// Steps the merchant's console tests share: signing in on the development sign-in, carrying the sign-in to another context, paying an
-/// order with a user's best coupon.
+/// Steps the merchant's console tests share: signing in on the development sign-in, carrying the sign-in to another context, submitting
+/// a form, typing a time, watching an upload's progress, paying an order with a user's best coupon.
 /// </summary>
 public static class ConsoleSteps
 {
@@ -33,6 +33,33 @@ public static class ConsoleSteps
         {
             Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
         }));
+    }
+
+    /// <summary>The main form's submit button pressed.</summary>
+    public static Task SubmitAsync(IPage page) => page.Locator("main form button[type=submit]").ClickAsync();
+
+    /// <summary>A moment as a datetime-local field in the console's zone (the browser's, Shanghai) takes it.</summary>
+    public static string InShanghai(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"))
+        .ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// From now on the upload progress bar's values are recorded as they change (in sessionStorage, which outlives a redirect), for
+    /// <see cref="AssertUploadProgressRoseTo100Async"/>.
+    /// </summary>
+    public static Task RecordUploadProgressAsync(IPage page) => page.EvaluateAsync("""
+        () => {
+          const bar = document.querySelector('#upload-progress'), seen = [];
+          new MutationObserver(() => { seen.push(bar.value); sessionStorage.setItem('upload-seen', JSON.stringify(seen)); })
+            .observe(bar, { attributes: true, attributeFilter: ['value'] });
+        }
+        """);
+
+    /// <summary>The recorded upload progress never went back and ended at 100.</summary>
+    public static async Task AssertUploadProgressRoseTo100Async(IPage page)
+    {
+        var seen = await page.EvaluateAsync<double[]>("() => JSON.parse(sessionStorage.getItem('upload-seen') || '[]')");
+        Assert.True(seen.Length > 0 && seen[^1] == 100 && seen.Zip(seen.Skip(1)).All(p => p.First <= p.Second),
+            "The upload's bar went " + string.Join(", ", seen));
     }
 
     /// <summary>A quote for a 200.00 CNY cart with the user's best coupon, the order created from it and paid: the coupon is used.</summary>

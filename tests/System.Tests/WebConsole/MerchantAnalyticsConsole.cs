@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using PromotionEngine.Kernel.Identity;
-using PromotionEngine.Platform.Identity;
 using PromotionEngine.System.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,79 +19,59 @@ public sealed class MerchantAnalyticsConsole
     [Fact]
     public async Task The_numbers_and_charts_a_merchant_sees_are_the_apis()
     {
-        var data = Path.Combine(Path.GetTempPath(), "promo-console-" + Guid.NewGuid().ToString("N")[..8]);
-        try
+        await using var host = await ConsoleHost.StartAsync();
+        using var merchant = host.As(CallerRole.Merchant, "7");
+        using var service = host.As(CallerRole.Service, "checkout");
+        var template = (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, name: "满减 analytics"))).Id();
+        foreach (var user in new[] { 5001L, 5002L, 5003L })
         {
-            await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["environment"] = "Development",
-                ["Promotion:DataDirectory"] = data,
-            });
-            var tokens = new TokenIssuer(SigningKeys.Resolve(new AuthOptions(), data), "promotion-engine", "promotion-engine", TimeProvider.System);
-            HttpClient As(CallerRole role, string id)
-            {
-                var client = host.CreateClient();
-                var token = tokens.Issue(role, id, TimeSpan.FromMinutes(10));
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                return client;
-            }
-            using var merchant = As(CallerRole.Merchant, "7");
-            using var service = As(CallerRole.Service, "checkout");
-            var template = (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, name: "满减 analytics"))).Id();
-            foreach (var user in new[] { 5001L, 5002L, 5003L })
-            {
-                using var client = As(CallerRole.User, user.ToString(CultureInfo.InvariantCulture));
-                await client.ClaimedCouponIdAsync(template);
-            }
-            foreach (var user in new[] { 5001L, 5002L }) await ConsoleSteps.PayWithTheBestCouponAsync(service, user);
-
-            // The range: yesterday to tomorrow in Shanghai, so the claims' day is inside whatever the hour.
-            var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-            var range = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}";
-            var url = $"/api/v1/merchant/analytics/activity?timeZone={Zone}&{range}&granularity=DAY&templateId={template}";
-            var report = await Eventually(async () => await (await merchant.GetAsync(url)).JsonAsync(),
-                r => r.GetProperty("totals").GetArrayLength() == 1 && Figure(r.GetProperty("totals")[0], "used") == 2
-                    && Figure(r.GetProperty("totals")[0], "discountGiven") == 2000,
-                TimeSpan.FromSeconds(60), "the two paid orders to reach the clearing report");
-
-            await using var browser = await Browser.StartAsync();
-            await using var context = await browser.NewContextAsync(host.BaseAddress);
-            var page = await context.NewPageAsync();
-            await ConsoleSteps.SignInAsMerchantAsync(page, "7");
-            await page.GotoAsync($"/console/analytics?template={template}&{range}&zone={Zone}");
-            await Expect(page.Locator("h1")).ToHaveTextAsync("数据分析");
-            await AssertPageShowsAsync(page, report);
-            await Expect(page.Locator("table.per-day tfoot [data-figure=discount-CNY]")).ToHaveTextAsync("20.00 CNY");
-            await Expect(page.Locator("svg[role=img]")).ToHaveCountAsync(3); // issued, used, discount in CNY
-            await Browser.AssertAccessibleAsync(page);
-            await Browser.ScreenshotAsync(page, "14-analytics");
-
-            // The merchant as a whole (one template here): the same numbers, from the report without templateId.
-            var all = await (await merchant.GetAsync($"/api/v1/merchant/analytics/activity?timeZone={Zone}&{range}&granularity=DAY")).JsonAsync();
-            await page.GotoAsync($"/console/analytics?{range}&zone={Zone}");
-            await AssertPageShowsAsync(page, all);
-
-            // A zone the API does not know: its refusal beside the zone field.
-            await page.FillAsync("#a-zone", "Beijing");
-            await page.Locator("form.filters button[type=submit]").ClickAsync();
-            await Expect(page.Locator("#a-zone-error")).ToBeVisibleAsync();
-            await Expect(page.Locator("#a-zone")).ToHaveAttributeAsync("aria-invalid", "true");
-            await Browser.AssertAccessibleAsync(page);
-
-            // On a phone, in English.
-            await using var phone = await browser.NewContextAsync(host.BaseAddress, phone: true, locale: "en-US");
-            await ConsoleSteps.CopySignInAsync(context, phone);
-            var small = await phone.NewPageAsync();
-            await small.GotoAsync($"/console/analytics?template={template}&{range}&zone={Zone}");
-            await Expect(small.Locator("h1")).ToHaveTextAsync("Analytics");
-            await AssertPageShowsAsync(small, report);
-            await Browser.AssertAccessibleAsync(small);
-            await Browser.ScreenshotAsync(small, "8-analytics-phone");
+            using var client = host.As(CallerRole.User, user.ToString(CultureInfo.InvariantCulture));
+            await client.ClaimedCouponIdAsync(template);
         }
-        finally
-        {
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
-        }
+        foreach (var user in new[] { 5001L, 5002L }) await ConsoleSteps.PayWithTheBestCouponAsync(service, user);
+
+        // The range: yesterday to tomorrow in Shanghai, so the claims' day is inside whatever the hour.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var range = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}";
+        var url = $"/api/v1/merchant/analytics/activity?timeZone={Zone}&{range}&granularity=DAY&templateId={template}";
+        var report = await Eventually(async () => await (await merchant.GetAsync(url)).JsonAsync(),
+            r => r.GetProperty("totals").GetArrayLength() == 1 && Figure(r.GetProperty("totals")[0], "used") == 2
+                && Figure(r.GetProperty("totals")[0], "discountGiven") == 2000,
+            TimeSpan.FromSeconds(60), "the two paid orders to reach the clearing report");
+
+        await using var browser = await Browser.StartAsync();
+        await using var context = await browser.NewContextAsync(host.BaseAddress);
+        var page = await context.NewPageAsync();
+        await ConsoleSteps.SignInAsMerchantAsync(page, "7");
+        await page.GotoAsync($"/console/analytics?template={template}&{range}&zone={Zone}");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("数据分析");
+        await AssertPageShowsAsync(page, report);
+        await Expect(page.Locator("table.per-day tfoot [data-figure=discount-CNY]")).ToHaveTextAsync("20.00 CNY");
+        await Expect(page.Locator("svg[role=img]")).ToHaveCountAsync(3); // issued, used, discount in CNY
+        await Browser.AssertAccessibleAsync(page);
+        await Browser.ScreenshotAsync(page, "14-analytics");
+
+        // The merchant as a whole (one template here): the same numbers, from the report without templateId.
+        var all = await (await merchant.GetAsync($"/api/v1/merchant/analytics/activity?timeZone={Zone}&{range}&granularity=DAY")).JsonAsync();
+        await page.GotoAsync($"/console/analytics?{range}&zone={Zone}");
+        await AssertPageShowsAsync(page, all);
+
+        // A zone the API does not know: its refusal beside the zone field.
+        await page.FillAsync("#a-zone", "Beijing");
+        await page.Locator("form.filters button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#a-zone-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#a-zone")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Browser.AssertAccessibleAsync(page);
+
+        // On a phone, in English.
+        await using var phone = await browser.NewContextAsync(host.BaseAddress, phone: true, locale: "en-US");
+        await ConsoleSteps.CopySignInAsync(context, phone);
+        var small = await phone.NewPageAsync();
+        await small.GotoAsync($"/console/analytics?template={template}&{range}&zone={Zone}");
+        await Expect(small.Locator("h1")).ToHaveTextAsync("Analytics");
+        await AssertPageShowsAsync(small, report);
+        await Browser.AssertAccessibleAsync(small);
+        await Browser.ScreenshotAsync(small, "8-analytics-phone");
     }
 
     /// <summary>Every day of the range in the table and under the charts' bars, and the totals, as the report has them.</summary>

@@ -204,11 +204,7 @@ public sealed class OperatorConsole(OperatorConsoleApp fixture) : IClassFixture<
     private async Task<IBrowserContext> PhoneAsync(Browser browser, IBrowserContext signedIn)
     {
         var phone = await browser.NewContextAsync(fixture.BaseAddress, phone: true, locale: "en-US");
-        var cookies = (await signedIn.CookiesAsync()).Where(c => c.Name != "promo-console-lang");
-        await phone.AddCookiesAsync(cookies.Select(c => new Microsoft.Playwright.Cookie
-        {
-            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
-        }));
+        await ConsoleSteps.CopySignInAsync(signedIn, phone);
         return phone;
     }
 
