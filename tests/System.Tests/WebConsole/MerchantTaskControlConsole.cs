@@ -9,7 +9,7 @@ namespace PromotionEngine.System.Tests.WebConsole;
 
 /// <summary>
 /// A distribution task's pause, resume and cancel buttons in a real browser, against the built Host on the embedded default. The Host
-/// issues one row per chunk on one worker (Distribution:ChunkSize=1, Workers=1) and the file holds 20 000 users, so the task is
+/// issues one row per chunk on one worker (Distribution:ChunkSize=1, Workers=1) and the file holds 200 000 users (minutes of work even on a fast machine), so the task is
 /// still running, one committed chunk at a time, while the buttons are pressed: each press is the API's verb, and the page shows the
 /// status the API then holds.
 /// </summary>
@@ -26,8 +26,8 @@ public sealed class MerchantTaskControlConsole
             ["Distribution:Workers"] = "1",
         });
         using var merchant = host.As(CallerRole.Merchant, "7");
-        var template = (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, stock: 100_000, name: "大批量发放"))).Id();
-        var file = Encoding.UTF8.GetBytes("userId\n" + string.Join("\n", Enumerable.Range(100_001, 20_000)) + "\n");
+        var template = (await merchant.CreateTemplateAsync(Api.ATemplate(DateTimeOffset.UtcNow, stock: 1_000_000, name: "大批量发放"))).Id();
+        var file = Encoding.UTF8.GetBytes("userId\n" + string.Join("\n", Enumerable.Range(100_001, 200_000)) + "\n");
         var created = await merchant.PostAsync("/api/v1/merchant/distribution-tasks", Distributions.Form(template, file, name: "慢速任务"));
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode); // the file is imported, then issued, in the background
         var task = (await created.JsonAsync()).Str("id");
