@@ -18,10 +18,4 @@ internal sealed class AuthOptions
     /// signature check; 0 checks every token in full. Roles, expiry, issuer, audience and the signing key still hold.
     /// </summary>
     public int TokenCacheSize { get; set; } = 10_000;
-
-    /// <summary>
-    /// Whether a token signed with the embedded key may be checked by the lean HS256 check (LeanHmacTokens: it only accepts
-    /// tokens that pass every check, anything else is checked by the library); false: the library checks every token.
-    /// </summary>
-    public bool LeanTokenCheck { get; set; } = true;
 }

@@ -22,11 +22,7 @@ internal static partial class AuthSetup
             jwt.MapInboundClaims = false; // keep "sub", "role", "merchant_id" as issued
             // The same check, remembering validated tokens by their hash until they expire (CachingTokenHandler).
             jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(new CachingTokenHandler(auth.TokenCacheSize, TimeProvider.System)
-            {
-                MapInboundClaims = false,
-                LeanChecks = auth.LeanTokenCheck,
-            });
+            jwt.TokenHandlers.Add(new CachingTokenHandler(auth.TokenCacheSize, TimeProvider.System) { MapInboundClaims = false });
             // The challenge says "Bearer" and nothing more: why a token failed (unknown key, expired, bad
             // audience) helps whoever forges one; it goes to the log below instead.
             jwt.IncludeErrorDetails = false;

@@ -32,14 +32,6 @@ internal sealed class CachingTokenHandler(int capacity, TimeProvider clock) : Js
     /// <summary>Validations answered from memory (for the tests and the curious).</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    /// <summary>First checks answered by <see cref="LeanHmacTokens"/> (for the tests and the curious).</summary>
-    public long LeanCheckCount => Interlocked.Read(ref _leanChecks);
-
-    private long _leanChecks;
-
-    /// <summary>Whether a first check may be the lean one (Promotion:Auth:LeanTokenCheck; on by default).</summary>
-    public bool LeanChecks { get; init; } = true;
-
     /// <summary>Tokens remembered now.</summary>
     public int Count => _entries.Count;
 
@@ -50,7 +42,7 @@ internal sealed class CachingTokenHandler(int capacity, TimeProvider clock) : Js
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         if (capacity <= 0 || string.IsNullOrEmpty(token) || token.Length > MaximumTokenSizeInBytes)
-            return await CheckAsync(token, validationParameters);
+            return await base.ValidateTokenAsync(token, validationParameters);
         var hash = Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         var settings = SettingsOf(validationParameters);
@@ -72,26 +64,13 @@ internal sealed class CachingTokenHandler(int capacity, TimeProvider clock) : Js
             }
             Forget(hash); // checked under other keys or settings: in full again
         }
-        var result = await CheckAsync(token, validationParameters);
-        if (result is { IsValid: true, SecurityToken: JsonWebToken or LeanHmacTokens.VouchedToken, ClaimsIdentity: { } identity }
-            && result.SecurityToken is { SigningKey: { } key } checkedToken)
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        if (result is { IsValid: true, SecurityToken: JsonWebToken { SigningKey: { } key } jwt, ClaimsIdentity: { } identity })
         {
-            var notAfter = checkedToken.ValidTo == DateTime.MinValue ? now : checkedToken.ValidTo + validationParameters.ClockSkew;
-            if (notAfter > now) Remember(hash, new Entry(identity.Clone(), checkedToken, notAfter, key, settings));
+            var notAfter = jwt.ValidTo == DateTime.MinValue ? now : jwt.ValidTo + validationParameters.ClockSkew;
+            if (notAfter > now) Remember(hash, new Entry(identity.Clone(), jwt, notAfter, key, settings));
         }
         return result;
-    }
-
-    /// <summary>A token's first check: the lean one where it can vouch for the token (<see cref="LeanHmacTokens"/>), else the library's.</summary>
-    private async Task<TokenValidationResult> CheckAsync(string token, TokenValidationParameters validationParameters)
-    {
-        if (LeanChecks && !string.IsNullOrEmpty(token) && token.Length <= MaximumTokenSizeInBytes
-            && LeanHmacTokens.TryValidate(token, validationParameters, clock.GetUtcNow().UtcDateTime, out var identity, out var vouched))
-        {
-            Interlocked.Increment(ref _leanChecks);
-            return new TokenValidationResult { IsValid = true, ClaimsIdentity = identity, SecurityToken = vouched };
-        }
-        return await base.ValidateTokenAsync(token, validationParameters);
     }
 
     private void Remember(TokenHash hash, Entry entry)
