@@ -8,7 +8,7 @@ namespace PromotionEngine.Platform.Web;
 /// used), refused at once when the window's permits are spent, with the time left in the window as Retry-After. It stands
 /// in for <c>PartitionedRateLimiter.Create</c> with fixed-window limiters, which keeps a limiter object per partition
 /// behind one lock and visits every partition ten times a second on a timer: with every user of a flash sale a partition of
-/// its own for 20 s, that timer alone cost 4 % of the engine's CPU per claim (docs/benchmarks.md, issue 20's profile).
+/// its own for 20 s, that timer alone cost 1–4 % of the engine's CPU per claim (docs/benchmarks.md, issue 20's profile).
 /// Here no timer runs; every 10 s the first acquisition forgets the partitions whose window has passed (a forgotten
 /// partition would have started a new window with all its permits anyway). A partition whose limit is 0 is not limited.
 /// </summary>
