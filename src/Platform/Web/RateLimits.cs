@@ -21,7 +21,8 @@ internal static partial class RateLimits
         var groups = options.Groups().Select(g => g.Limits).ToArray();
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = new DisposalTolerantRateLimiter<HttpContext>(PartitionedRateLimiter.Create<HttpContext, Partition>(http =>
+            // Counters in one table, no timer over every partition (FixedWindowPartitions: in a flash sale each user is one).
+            limiter.GlobalLimiter = new FixedWindowPartitions<HttpContext, Partition>(http =>
             {
                 var group = GroupOf(http.Request.Path);
                 var caller = Caller.From(http.User);
@@ -29,10 +30,8 @@ internal static partial class RateLimits
                     ? new Partition(group, null, ClientAddress.KeyOf(http))
                     : new Partition(group, caller.Role, caller.Subject);
                 var limit = caller is null ? groups[group].PerIp : groups[group].PerCaller;
-                return limit.PermitLimit == 0
-                    ? RateLimitPartition.GetNoLimiter(partition)
-                    : RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(limit));
-            }));
+                return (partition, limit.PermitLimit, limit.Window);
+            }, TimeProvider.System);
             limiter.OnRejected = (context, ct) => new ValueTask(RefuseAsync(context.HttpContext, context.Lease));
         });
         return services;
