@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Kernel.Messaging;
@@ -40,15 +41,11 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     {
         var now = UtcMillis.From(clock.GetUtcNow());
         List<Row> due;
+        var args = new DynamicParameters(new { Now = now, Limit = RoundSize });
+        for (var i = 0; i < subscriptions.GroupConsumers.Count; i++)
+            args.Add("c" + i.ToString(CultureInfo.InvariantCulture), subscriptions.GroupConsumers[i]);
         await using (var connection = await db.OpenAsync(ct))
-        {
-            due = (await connection.QueryAsync<Row>(new CommandDefinition(
-                "SELECT d.id, d.consumer, d.partition_key, d.envelope, d.attempts FROM msg_deliveries d " +
-                "WHERE d.consumer IN @Consumers AND d.next_attempt_at <= @Now AND NOT EXISTS (SELECT 1 FROM msg_deliveries w " +
-                "WHERE w.consumer = d.consumer AND w.partition_key = d.partition_key AND w.id < d.id AND w.next_attempt_at > @Now) " +
-                "ORDER BY d.id LIMIT @Limit",
-                new { Consumers = subscriptions.GroupConsumers.ToArray(), Now = now, Limit = RoundSize }, cancellationToken: ct))).ToList();
-        }
+            due = (await connection.QueryAsync<Row>(new CommandDefinition(_dueSql, args, cancellationToken: ct))).ToList();
         if (due.Count == 0) return 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct };
         if (options.Value.ConsumerBatchSize == 1)
@@ -58,6 +55,18 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
                 (group, token) => new ValueTask(ConsumeInBatchesAsync([.. group], token)));
         return due.Count;
     }
+
+    /// <summary>
+    /// Each consumer's first due deliveries in id order (walking its index in id order, so a backlog is not sorted whole), up to a
+    /// round each, leaving out those behind an earlier delivery of their key that waits for its retry.
+    /// </summary>
+    private readonly string _dueSql = string.Join(" UNION ALL ", subscriptions.GroupConsumers.Select((_, i) =>
+        "SELECT * FROM (SELECT d.id, d.consumer, d.partition_key, d.envelope, d.attempts FROM msg_deliveries d " +
+        (db.Dialect == SqlDialect.MySql ? "FORCE INDEX (ix_msg_deliveries_order) " : "INDEXED BY ix_msg_deliveries_order ") +
+        $"WHERE d.consumer = @c{i.ToString(CultureInfo.InvariantCulture)} AND d.next_attempt_at <= @Now " +
+        "AND NOT EXISTS (SELECT 1 FROM msg_deliveries w " +
+        "WHERE w.consumer = d.consumer AND w.partition_key = d.partition_key AND w.id < d.id AND w.next_attempt_at > @Now) " +
+        $"ORDER BY d.id LIMIT @Limit) AS due{i.ToString(CultureInfo.InvariantCulture)}"));
 
     /// <summary>How many deliveries one round takes (at least one batch's worth).</summary>
     private int RoundSize => Math.Max(200, options.Value.ConsumerBatchSize);
