@@ -8,7 +8,10 @@
 # then checks the invariants on the stored data, and after every run prints the CPU each request cost the engine,
 # MariaDB, Redis and the load tool (from /proc and the shell's `time`: they share the machine's cores), and for claims the
 # whole-system CPU per durable claim (engine + Redis + MariaDB, per 201) and claims/s as a share of the same run's no-op ceiling
-# at that concurrency. Usage: bench/claims.sh [seconds per run] (default 10)
+# at that concurrency. After each claims run it waits (polling, at most DRAIN_SECONDS, default 300) until the event backbone has
+# caught up (no due events in the outbox, no deliveries waiting for a consumer) and prints the events consumers handled per
+# second during the run, the backlog when the load stopped, the time to drain it, and the whole-system CPU per durable claim
+# including its events (from the start of the load until drained). Usage: bench/claims.sh [seconds per run] (default 10)
 # Environment: LEVELS="16 32 64 128" concurrency levels; DURABLE=1 (default) runs MariaDB with
 # innodb_flush_log_at_trx_commit=1 for the measurement, so a 201 means fsynced.
 # LOAD=wrk (default): wrk with bench/claims.lua, one thread, rotating tokens minted beforehand (LoadGen's mint mode, one new
@@ -27,12 +30,16 @@ PATHS=${PATHS:-"redis redis-benchmark sqlite"}
 ENGINE_ENV=${ENGINE_ENV:-}
 ENGINE_ARGS=${ENGINE_ARGS:-}
 WARMUP=3
+DRAIN_SECONDS=${DRAIN_SECONDS:-300}
 OUT=bench/out
 PORT=${PORT:-5400}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
 STAMP=$(date +%s)
 DB=promo_bench_$STAMP
-MYSQL_CS="Server=127.0.0.1;Port=3306;User ID=root;Password=;Database=$DB;Maximum Pool Size=200"
+# The engine connects as a user of its own, so MariaDB's per-user statistics (userstat) count its commits and statements alone
+# on a server other work shares.
+BENCH_USER=promo_bench
+MYSQL_CS="Server=127.0.0.1;Port=3306;User ID=$BENCH_USER;Password=;Database=$DB;Maximum Pool Size=200"
 
 scripts/services.sh start mariadb redis >/dev/null
 command -v taskset >/dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
@@ -47,8 +54,10 @@ dotnet publish bench/LoadGen -c Release -o $OUT/loadgen -v q --nologo >/dev/null
 
 mysql_q() { mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -e "$1"; }
 PREV_FLUSH=$(mysql_q "SELECT @@GLOBAL.innodb_flush_log_at_trx_commit")
+PREV_USERSTAT=$(mysql_q "SELECT @@GLOBAL.userstat")
 [ "$DURABLE" = 1 ] && mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = 1"
-trap 'mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = $PREV_FLUSH" || true; [ -n "${HOST_PID:-}" ] && kill $HOST_PID 2>/dev/null || true' EXIT
+mysql_q "CREATE USER IF NOT EXISTS '$BENCH_USER'@'%'; GRANT ALL PRIVILEGES ON \`promo\\_bench\\_%\`.* TO '$BENCH_USER'@'%'; SET GLOBAL userstat = 1"
+trap 'mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = $PREV_FLUSH; SET GLOBAL userstat = $PREV_USERSTAT" || true; [ -n "${HOST_PID:-}" ] && kill $HOST_PID 2>/dev/null || true' EXIT
 
 # Rate limits stay on with their defaults (every claim is a new user, under its own limit), except the no-op ceiling:
 # the load generator pings anonymously from one address, far past the per-address default, so that limit is raised
@@ -84,6 +93,51 @@ cpu_report() {
   echo "   whole-system CPU per durable claim (engine + Redis + MariaDB): $(( (engine + maria + redis) / created )) us;" \
        "claims/s = $([ "$ceiling" -gt 0 ] && echo "$((rps * 100 / ceiling))% of the no-op ceiling ($ceiling/s)" || echo "(no ceiling at c=$c)")"
 }
+# The event backbone in the store the engine runs on (STORE=mysql or sqlite): events consumers handled so far (msg_inbox rows, one
+# per event and consumer group; purged only after Messaging:InboxRetention), and the backlog (events due in the outbox, deliveries
+# waiting for a consumer).
+store_q() {
+  if [ "$STORE" = sqlite ]; then sqlite3 -cmd ".timeout 5000" "$OUT/data-$STAMP/promotion.db" "$1"
+  else mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -D "$DB" -e "$1"; fi
+}
+handled_now() { store_q "SELECT COUNT(*) FROM msg_inbox"; }
+# The engine's commits and statements so far (MariaDB's statistics of its user; "0 0" on SQLite).
+statements_now() {
+  [ "$STORE" = mysql ] || { echo "0 0"; return; }
+  local row; row=$(mysql_q "SELECT COMMIT_TRANSACTIONS, SELECT_COMMANDS + UPDATE_COMMANDS + OTHER_COMMANDS
+    FROM information_schema.USER_STATISTICS WHERE USER = '$BENCH_USER'")
+  echo "${row:-0 0}"
+}
+backlog_now() {
+  store_q "SELECT (SELECT COALESCE(SUM(event_count), 0) FROM msg_outbox WHERE next_attempt_at <= $(($(date +%s%N) / 1000000))),
+    (SELECT COUNT(*) FROM msg_deliveries)" | tr '\t|' '  '
+}
+# After a claims run (load stopped at sample $2, started at sample $1 with HANDLED_BEFORE handled): the events handled per second
+# during the run, the backlog then, the time until the backbone is drained (polled, at most DRAIN_SECONDS) and the whole-system
+# CPU from the start of the load until then per durable claim.
+events_report() {
+  local created=$3 stopped handled outbox deliveries e0 m0 r0 t0 e1 m1 r1 t1 drained=1
+  read -r e0 m0 r0 t0 <<<"$1"; read -r _ _ _ stopped <<<"$2"
+  handled=$(( $(handled_now) - HANDLED_BEFORE ))
+  read -r outbox deliveries <<<"$(backlog_now)"
+  local at_stop_outbox=$outbox at_stop_deliveries=$deliveries deadline=$(( $(date +%s) + DRAIN_SECONDS ))
+  while [ $((outbox + deliveries)) -gt 0 ]; do
+    [ "$(date +%s)" -ge $deadline ] && { drained=0; break; }
+    sleep 0.2
+    read -r outbox deliveries <<<"$(backlog_now)"
+  done
+  read -r e1 m1 r1 t1 <<<"$(cpu_sample)"
+  echo "   events: $handled handled during the run ($((handled * 1000000000 / (stopped - t0)))/s); backlog when the load stopped:" \
+       "$at_stop_outbox events due in the outbox, $at_stop_deliveries deliveries waiting;" \
+       "$([ $drained = 1 ] && echo "drained in" || echo "NOT drained (backlog $outbox + $deliveries) after") $(( (t1 - stopped) / 1000000 )) ms"
+  [ "$created" -gt 0 ] || return 0
+  echo "   whole-system CPU per durable claim including its events (engine + Redis + MariaDB, load start to drained):" \
+       "$(( ((e1 - e0) + (m1 - m0) + (r1 - r0)) * TICK_US / created )) us"
+  [ "$STORE" = mysql ] || return 0
+  local c0 q0 c1 q1; read -r c0 q0 <<<"$STATEMENTS_BEFORE"; read -r c1 q1 <<<"$(statements_now)"
+  echo "   the engine's MariaDB work per durable claim including its events (load start to drained): $(awk -v c=$((c1 - c0)) \
+       -v q=$((q1 - q0)) -v n="$created" 'BEGIN {printf "%.2f commits, %.1f statements", c / n, q / n}') ($((c1 - c0)) commits, $((q1 - q0)) statements)"
+}
 # One measured run of the load tool (after its warm-up run) at concurrency c: prints the result line, sets SENT (requests of
 # both runs), CREATED_RUN (their 201s), RPS (the measured run's) and LOAD_US (the load tool's CPU in both runs).
 # Claims with wrk: tokens are minted first (outside the CPU window), one new user per request, users base+1 … on.
@@ -98,6 +152,7 @@ run_load() {
       warm=(claims $OUT/tokens-warm-$STAMP "$TEMPLATE" "w$STAMP-$c-")
       args=(claims $OUT/tokens-$STAMP "$TEMPLATE" "m$STAMP-$c-")
     fi
+    HANDLED_BEFORE=$(handled_now); STATEMENTS_BEFORE=$(statements_now)
     BEFORE=$(cpu_sample)
     for run in warm measure; do
       local seconds=$RUN_SECONDS; local -a a=("${args[@]}")
@@ -112,6 +167,7 @@ run_load() {
     rm -f $OUT/tokens-warm-$STAMP $OUT/tokens-$STAMP
   else
     local extra=(); [ "$mode" = claims ] && extra=(--template "$TEMPLATE" --user-base "$base")
+    HANDLED_BEFORE=$(handled_now); STATEMENTS_BEFORE=$(statements_now)
     BEFORE=$(cpu_sample)
     { TIMEFORMAT='%U %S'; time lg "$mode" --concurrency "$c" --seconds "$RUN_SECONDS" --warmup $WARMUP "${extra[@]}" --report-sent \
         > $OUT/lg-$STAMP.out; } 2> $OUT/time-$STAMP
@@ -136,7 +192,9 @@ measure_levels() {
   CREATED=0; IN_FLIGHT=0
   for c in $LEVELS; do
     run_load claims $c $((c * 100000000))
-    cpu_report "$BEFORE" "$(cpu_sample)" "$SENT" "$CREATED_RUN" "$RPS" "$c"
+    STOPPED=$(cpu_sample)
+    cpu_report "$BEFORE" "$STOPPED" "$SENT" "$CREATED_RUN" "$RPS" "$c"
+    events_report "$BEFORE" "$STOPPED" "$CREATED_RUN"
     CREATED=$((CREATED + CREATED_RUN))
     [ "$LOAD" = wrk ] && IN_FLIGHT=$((IN_FLIGHT + 2 * c))
   done
@@ -149,6 +207,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 
 if [[ " $PATHS " == *" redis "* ]]; then
   echo "== Redis path (Redis decision + group commit to MariaDB)"
+  STORE=mysql
   start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
     --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
   measure_levels
@@ -169,6 +228,7 @@ redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -
 
 if [[ " $PATHS " == *" sqlite "* ]]; then
   echo "== embedded default (SQLite, database gate), same harness"
+  STORE=sqlite
   start_host
   measure_levels
   lg verify --template $TEMPLATE --sqlite $OUT/data-$STAMP/promotion.db --expect-created $CREATED --in-flight $IN_FLIGHT

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Dapper;
 using PromotionEngine.Clearing.Days;
 using PromotionEngine.Clearing.Facts;
@@ -24,24 +26,50 @@ internal sealed class ClearingJournal(IDatabase db, ClearingDays days, TimeProvi
     public async Task AppendAsync(IReadOnlyList<ClearingFact> facts, WriteScope scope, CancellationToken ct)
     {
         if (facts.Count == 0) return;
-        var calendar = await days.LockForPostingAsync(scope, ct);
+        await AppendAsync(facts, await days.LockForPostingAsync(scope, ct), scope, ct);
+    }
+
+    /// <summary>
+    /// Appends the facts in order, posting days resolved by <paramref name="calendar"/> (the calendar's lock already taken in
+    /// <paramref name="scope"/>), in as few multi-row inserts as the statement's size allows.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<ClearingFact> facts, PostingCalendar calendar, WriteScope scope, CancellationToken ct)
+    {
         var journaledAt = UtcMillis.From(clock.GetUtcNow());
-        foreach (var fact in facts)
+        foreach (var chunk in facts.Chunk(RowsPerInsert))
         {
-            var (posting, original) = calendar.PostingDayOf(DayNumbers.UtcDay(fact.OccurredAt));
-            await scope.Connection.ExecuteAsync(new CommandDefinition(
-                $"INSERT INTO clr_journal ({Columns}, journaled_at) VALUES (@EventId, @Line, @Movement, @OccurredAt, @PostingDay, @OriginalDay, "
-                + "@MerchantId, @TemplateId, @Scope, @Currency, @Funding, @PlatformShareBps, @Channel, @ChannelId, @UserCouponId, @UserId, "
-                + "@OrderId, @Status, @Coupons, @Discount, @PlatformPart, @MerchantPart, @OrderAmount, @OrderLine, @Sku, @JournaledAt)",
-                new
+            var sql = new StringBuilder($"INSERT INTO clr_journal ({Columns}, journaled_at) VALUES ");
+            var args = new DynamicParameters(new { JournaledAt = journaledAt });
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var values = Values(chunk[i], calendar);
+                sql.Append(i == 0 ? "(" : ", (");
+                for (var c = 0; c < values.Length; c++)
                 {
-                    EventId = fact.EventId.ToString(), fact.Line, fact.Movement, OccurredAt = UtcMillis.From(fact.OccurredAt),
-                    PostingDay = DayNumbers.Of(posting), OriginalDay = original is { } o ? DayNumbers.Of(o) : (int?)null, fact.MerchantId,
-                    fact.TemplateId, fact.Scope, fact.Currency, fact.Funding, fact.PlatformShareBps, fact.Channel, fact.ChannelId,
-                    fact.UserCouponId, fact.UserId, fact.OrderId, fact.Status, fact.Coupons, fact.Discount, fact.PlatformPart, fact.MerchantPart,
-                    fact.OrderAmount, fact.OrderLine, fact.Sku, JournaledAt = journaledAt,
-                }, scope.Transaction, cancellationToken: ct));
+                    var name = string.Create(CultureInfo.InvariantCulture, $"p{i}_{c}");
+                    sql.Append('@').Append(name).Append(", ");
+                    args.Add(name, values[c]);
+                }
+                sql.Append("@JournaledAt)");
+            }
+            await scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
         }
+    }
+
+    /// <summary>Rows per insert: 26 parameters each, well under every store's limit on a statement's parameters.</summary>
+    private const int RowsPerInsert = 200;
+
+    /// <summary>A fact's values in the order of <see cref="Columns"/>.</summary>
+    private static object?[] Values(ClearingFact fact, PostingCalendar calendar)
+    {
+        var (posting, original) = calendar.PostingDayOf(DayNumbers.UtcDay(fact.OccurredAt));
+        return
+        [
+            fact.EventId.ToString(), fact.Line, fact.Movement, UtcMillis.From(fact.OccurredAt), DayNumbers.Of(posting),
+            original is { } o ? DayNumbers.Of(o) : null, fact.MerchantId, fact.TemplateId, fact.Scope, fact.Currency, fact.Funding,
+            fact.PlatformShareBps, fact.Channel, fact.ChannelId, fact.UserCouponId, fact.UserId, fact.OrderId, fact.Status, fact.Coupons,
+            fact.Discount, fact.PlatformPart, fact.MerchantPart, fact.OrderAmount, fact.OrderLine, fact.Sku,
+        ];
     }
 
     /// <summary>At most <paramref name="limit"/> facts after seq <paramref name="after"/>, in seq order.</summary>

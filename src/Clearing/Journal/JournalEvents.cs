@@ -19,7 +19,9 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
     IEventHandler<TemplateCreated>, IEventHandler<TemplateChanged>, IEventHandler<TemplateStockAdded>, IEventHandler<TemplateTerminated>,
     IEventHandler<TemplateEnded>, IEventHandler<CouponClaimed>, IEventHandler<CouponLocked>, IEventHandler<CouponConsumed>,
     IEventHandler<CouponReleased>, IEventHandler<CouponRefunded>, IEventHandler<CouponExpired>, IEventHandler<OrderDiscountConsumed>,
-    IEventHandler<OrderRefundSettled>
+    IEventHandler<OrderRefundSettled>, IEventBatchHandler<CouponClaimed>, IEventBatchHandler<CouponLocked>,
+    IEventBatchHandler<CouponConsumed>, IEventBatchHandler<CouponReleased>, IEventBatchHandler<CouponRefunded>,
+    IEventBatchHandler<CouponExpired>
 {
     public const string Consumer = "clearing.journal";
 
@@ -78,6 +80,26 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
     public Task HandleAsync(OrderRefundSettled e, EventContext context, WriteScope scope, CancellationToken ct) =>
         JournalAsync(context.Envelope, scope, ct);
 
+    // A run of coupon events (a flash sale's claims): the calendar locked once, their templates read once, one insert.
+
+    public Task HandleAsync(IReadOnlyList<(CouponClaimed Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
+    public Task HandleAsync(IReadOnlyList<(CouponLocked Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
+    public Task HandleAsync(IReadOnlyList<(CouponConsumed Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
+    public Task HandleAsync(IReadOnlyList<(CouponReleased Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
+    public Task HandleAsync(IReadOnlyList<(CouponRefunded Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
+    public Task HandleAsync(IReadOnlyList<(CouponExpired Event, EventContext Context)> events, WriteScope scope, CancellationToken ct) =>
+        JournalAllAsync([.. events.Select(e => e.Context.Envelope)], scope, ct);
+
     /// <summary>The templates an event's facts need, and how its facts are derived once they are known.</summary>
     private static (IReadOnlyList<long> Templates, Func<IReadOnlyDictionary<long, TemplateDimension>, IReadOnlyList<ClearingFact>> Derive) Plan(
         EventEnvelope envelope)
@@ -133,14 +155,39 @@ internal sealed class JournalEvents(ClearingTemplates templates, ClearingJournal
         var known = await templates.FindAllAsync(ids, scope, ct);
         if (ids.FirstOrDefault(id => !known.ContainsKey(id)) is var missing and not 0)
         {
-            await scope.Connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO clr_parked (event_id, template_id, envelope) VALUES (@EventId, @TemplateId, @Envelope)",
-                new { EventId = envelope.EventId.ToString(), TemplateId = missing, Envelope = envelope.ToJson() }, scope.Transaction,
-                cancellationToken: ct));
+            await ParkAsync(envelope, missing, scope, ct);
             return;
         }
         await journal.AppendAsync(derive(known), scope, ct);
     }
+
+    /// <summary>
+    /// Journals a run of events as <see cref="JournalAsync"/> would one after another: the calendar's lock and its last closed day
+    /// once, then every template the run needs in one locking read, then the facts of all of them in order (those of an event whose
+    /// template is not known yet parked instead).
+    /// </summary>
+    private async Task JournalAllAsync(IReadOnlyList<EventEnvelope> envelopes, WriteScope scope, CancellationToken ct)
+    {
+        var plans = envelopes.Select(e => (Envelope: e, Plan: Plan(e))).Where(p => p.Plan.Templates.Count > 0).ToList();
+        if (plans.Count == 0) return;
+        var calendar = await days.LockForPostingAsync(scope, ct);
+        var known = await templates.FindAllAsync(plans.SelectMany(p => p.Plan.Templates), scope, ct);
+        var facts = new List<ClearingFact>();
+        foreach (var (envelope, (ids, derive)) in plans)
+        {
+            if (ids.FirstOrDefault(id => !known.ContainsKey(id)) is var missing and not 0)
+                await ParkAsync(envelope, missing, scope, ct);
+            else
+                facts.AddRange(derive(known));
+        }
+        await journal.AppendAsync(facts, calendar, scope, ct);
+    }
+
+    private static Task ParkAsync(EventEnvelope envelope, long template, WriteScope scope, CancellationToken ct) =>
+        scope.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO clr_parked (event_id, template_id, envelope) VALUES (@EventId, @TemplateId, @Envelope)",
+            new { EventId = envelope.EventId.ToString(), TemplateId = template, Envelope = envelope.ToJson() }, scope.Transaction,
+            cancellationToken: ct));
 
     /// <summary>Keeps the template, then journals the events parked for it (oldest first), each parked again if it needs another.</summary>
     private async Task KeepAsync(TemplateState template, WriteScope scope, CancellationToken ct)

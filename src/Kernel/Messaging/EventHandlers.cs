@@ -19,6 +19,19 @@ public interface IEventHandler<in T> where T : IIntegrationEvent
 }
 
 /// <summary>
+/// A group handler that can also take a run of its events at once. The consumer hands it, in delivery order (each partition
+/// key's events in their order), the events of one batch that this consumer has not handled before, in the batch's one write
+/// transaction (inbox records written already). The effect must be what handling each event in turn with
+/// <see cref="IEventHandler{T}"/> would have; throwing rolls the whole batch back, and its events are then handled one at a
+/// time through <see cref="IEventHandler{T}"/>, with retries, backoff and dead letters as usual. Worth it when a run of events
+/// can share work (one lookup, one multi-row insert) that handling them one by one repeats.
+/// </summary>
+public interface IEventBatchHandler<T> : IEventHandler<T> where T : IIntegrationEvent
+{
+    Task HandleAsync(IReadOnlyList<(T Event, EventContext Context)> events, WriteScope scope, CancellationToken ct);
+}
+
+/// <summary>
 /// Reacts to every event in every running instance (in-memory read models, caches), outside any transaction.
 /// Must be idempotent and order-tolerant; an instance that starts rebuilds its state from the event log.
 /// </summary>
@@ -45,9 +58,11 @@ public sealed class EventSubscription
     public const int MaxConsumerLength = 64;
 
     private readonly Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> _dispatch;
+    private readonly Func<IServiceProvider, IReadOnlyList<EventContext>, WriteScope, CancellationToken, Task>? _dispatchRun;
 
     private EventSubscription(string consumer, string subject, EventDelivery delivery, Type handler,
-        Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> dispatch)
+        Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> dispatch,
+        Func<IServiceProvider, IReadOnlyList<EventContext>, WriteScope, CancellationToken, Task>? dispatchRun = null)
     {
         if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength
             || !consumer.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
@@ -57,6 +72,7 @@ public sealed class EventSubscription
         Delivery = delivery;
         Handler = handler;
         _dispatch = dispatch;
+        _dispatchRun = dispatchRun;
     }
 
     public string Consumer { get; }
@@ -64,11 +80,18 @@ public sealed class EventSubscription
     public EventDelivery Delivery { get; }
     public Type Handler { get; }
 
+    /// <summary>The handler also takes a run of events at once (<see cref="IEventBatchHandler{T}"/>).</summary>
+    public bool HandlesRuns => _dispatchRun is not null;
+
     public static EventSubscription Group<TEvent, THandler>(string consumer)
         where TEvent : IIntegrationEvent where THandler : IEventHandler<TEvent> =>
         new(consumer, EventSubjects.Of<TEvent>(), EventDelivery.Group, typeof(THandler), (services, context, scope, ct) =>
             Resolve<THandler>(services).HandleAsync(context.Envelope.PayloadAs<TEvent>(), context,
-                scope ?? throw new InvalidOperationException("A group handler runs in a write transaction."), ct));
+                scope ?? throw new InvalidOperationException("A group handler runs in a write transaction."), ct),
+            typeof(IEventBatchHandler<TEvent>).IsAssignableFrom(typeof(THandler))
+                ? (services, contexts, scope, ct) => ((IEventBatchHandler<TEvent>)Resolve<THandler>(services)).HandleAsync(
+                    [.. contexts.Select(c => (c.Envelope.PayloadAs<TEvent>(), c))], scope, ct)
+                : null);
 
     public static EventSubscription EveryInstance<TEvent, THandler>(string consumer)
         where TEvent : IIntegrationEvent where THandler : IInstanceEventHandler<TEvent> =>
@@ -78,6 +101,21 @@ public sealed class EventSubscription
     /// <summary>Runs the handler; <paramref name="scope"/> is the inbox transaction of a group delivery, null for an instance delivery.</summary>
     public Task DispatchAsync(IServiceProvider services, EventContext context, WriteScope? scope, CancellationToken ct) =>
         _dispatch(services, context, scope, ct);
+
+    /// <summary>
+    /// Runs the handler once for a run of events (in order) in the batch's transaction: its batch form when it has one, else
+    /// each event in turn.
+    /// </summary>
+    public async Task DispatchRunAsync(IServiceProvider services, IReadOnlyList<EventContext> contexts, WriteScope scope, CancellationToken ct)
+    {
+        if (Delivery != EventDelivery.Group) throw new InvalidOperationException("Only a group handler takes runs of events.");
+        if (_dispatchRun is not null)
+        {
+            await _dispatchRun(services, contexts, scope, ct);
+            return;
+        }
+        foreach (var context in contexts) await _dispatch(services, context, scope, ct);
+    }
 
     private static T Resolve<T>(IServiceProvider services) =>
         (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered."));

@@ -40,6 +40,32 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
         }
     }
 
+    /// <summary>
+    /// Several deliveries to one consumer (each partition key's in order) handled in one transaction (see
+    /// <see cref="EventDispatcher.HandleBatchAsync"/>); <paramref name="onHandled"/> runs in its commit. False when anything
+    /// failed: nothing of the batch is written, and the caller delivers its events one by one (<see cref="DeliverAsync"/>), where
+    /// a failure is retried with backoff or dead-lettered as always.
+    /// </summary>
+    public async Task<bool> DeliverBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
+        Func<WriteScope, Task>? onHandled, CancellationToken ct)
+    {
+        try
+        {
+            await dispatcher.HandleBatchAsync(consumer, batch, onHandled, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogBatchFailed(e, consumer, batch.Count);
+            return false;
+        }
+        metrics.Handled(consumer, batch.Count);
+        return true;
+    }
+
+    [LoggerMessage(
+        Level = LogLevel.Information, Message = "A batch of {Count} events failed for consumer {Consumer}; they are handled one by one")]
+    private partial void LogBatchFailed(Exception error, string consumer, int count);
+
     [LoggerMessage(
         Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Subject} {EventId} (attempt {Attempt}); it is delivered again")]
     private partial void LogRetry(Exception error, string consumer, string subject, Guid eventId, int attempt);

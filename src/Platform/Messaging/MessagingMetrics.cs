@@ -53,7 +53,7 @@ internal sealed class MessagingMetrics : IDisposable
 
     public void OutboxDrained() => Volatile.Write(ref _lagSeconds, 0);
 
-    public void Handled(string consumer) => _handled.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+    public void Handled(string consumer, int count = 1) => _handled.Add(count, new KeyValuePair<string, object?>("consumer", consumer));
 
     public void HandleFailed(string consumer, bool deadLettered)
     {

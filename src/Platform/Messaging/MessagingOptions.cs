@@ -39,6 +39,14 @@ internal sealed class MessagingOptions
     [Range(1, 64)]
     public int ConsumerParallelism { get; set; } = 4;
 
+    /// <summary>
+    /// Deliveries a consumer handles in one transaction (several partition keys, each key's in order): one inbox insert, its
+    /// handlers, one delete of the deliveries, one commit. When anything in a batch fails, the batch is rolled back and handled one
+    /// delivery per transaction, with the usual retries. 1 handles every delivery in its own transaction.
+    /// </summary>
+    [Range(1, 1000)]
+    public int ConsumerBatchSize { get; set; } = 100;
+
     /// <summary>How long each consumer remembers the events it handled (a redelivery later than this is handled again).</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);

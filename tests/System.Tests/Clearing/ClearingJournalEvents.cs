@@ -39,6 +39,35 @@ public abstract class ClearingJournalEvents(EngineApp app)
         Assert.Single(await JournaledAsync(merchant)); // parked events are journaled once
     }
 
+    [Fact]
+    public async Task A_run_of_coupon_events_is_journaled_in_one_go_as_one_by_one_and_an_unknown_template_parks_its_event()
+    {
+        var (merchant, known, unknown) = (EngineApp.NewId(), EngineApp.NewId(), EngineApp.NewId());
+        var at = app.Clock.GetUtcNow();
+        await DeliverAsync(new TemplateCreated(ATemplate(known, merchant, at)), (h, e, c, s) => h.HandleAsync(e, c, s, default));
+        var coupons = Enumerable.Range(0, 4).Select(_ => EngineApp.NewId()).ToList();
+        var claims = coupons.Select((coupon, i) => new CouponClaimed(
+            coupon, i == 2 ? unknown : known, 1001 + i, merchant, at, at, at.AddDays(7), CouponSources.Claim, null)).ToList();
+
+        await using (var scope = await _db.BeginWriteAsync(default))
+        {
+            await _handler.HandleAsync(
+                [.. claims.Select(e => (e, new EventContext(EventEnvelope.Create(e, at, e.UserCouponId.ToString()), 1)))], scope, default);
+            await scope.CommitAsync(default);
+        }
+
+        var facts = await JournaledAsync(merchant);
+        Assert.Equal([coupons[0], coupons[1], coupons[3]], facts.Select(f => f.UserCouponId)); // in order, the third parked
+        Assert.All(facts, f => Assert.Equal((Movements.Claimed, "CNY", known), (f.Movement, f.Currency, f.TemplateId)));
+        Assert.Equal(facts.OrderBy(f => f.Seq), facts);
+        await DeliverAsync(new TemplateCreated(ATemplate(unknown, merchant, at)), (h, e, c, s) => h.HandleAsync(e, c, s, default));
+        Assert.Equal(coupons[2], (await JournaledAsync(merchant)).Last().UserCouponId);
+    }
+
+    private static TemplateState ATemplate(long id, long merchant, DateTimeOffset at) =>
+        new(id, merchant, "Flash sale", "", "CNY", "SHOP", 3, [], [], "THRESHOLD", 2000, 10_000, null, null, at, at.AddDays(30), null, 100, 1,
+            null, 1, at, at);
+
     private async Task DeliverAsync<T>(T @event, Func<JournalEvents, T, EventContext, WriteScope, Task> handle) where T : IIntegrationEvent
     {
         var context = new EventContext(EventEnvelope.Create(@event, app.Clock.GetUtcNow(), "test"), 1);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,7 @@ public sealed class EventRecorder :
     public const string Consumer = "test.recorder";
     public const string InstanceConsumer = "test.instance";
     private static long _sequence;
+    private static long _transactions;
 
     /// <summary>Events for which the handler throws (e.g. one aggregate's), while the predicate holds.</summary>
     public Func<EventEnvelope, bool> FailWhen { get; set; } = _ => false;
@@ -34,6 +37,9 @@ public sealed class EventRecorder :
     public ConcurrentQueue<EventEnvelope> SeenByInstance { get; } = new();
 
     public ConcurrentDictionary<Guid, int> Attempts { get; } = new();
+
+    /// <summary>A number per write transaction the handler ran in (kept with each effect: effects of one commit share it).</summary>
+    private static readonly ConditionalWeakTable<DbTransaction, object> Transactions = new();
 
     /// <summary>Adds the recorder's subscriptions to an app; call before it starts.</summary>
     public static EventRecorder AddTo(EngineApp app)
@@ -74,7 +80,7 @@ public sealed class EventRecorder :
         await using var scope = await db.BeginWriteAsync(CancellationToken.None);
         await scope.Connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS test_effects (seq BIGINT NOT NULL, event_id VARCHAR(36) NOT NULL, subject VARCHAR(200) NOT NULL, " +
-            "aggregate_id VARCHAR(200) NOT NULL, envelope TEXT NOT NULL)", transaction: scope.Transaction);
+            "aggregate_id VARCHAR(200) NOT NULL, envelope TEXT NOT NULL, tx BIGINT NOT NULL)", transaction: scope.Transaction);
         await scope.CommitAsync(CancellationToken.None);
     }
 
@@ -82,12 +88,16 @@ public sealed class EventRecorder :
     public static async Task<IReadOnlyList<Effect>> EffectsAsync(IDatabase db)
     {
         await using var connection = await db.OpenAsync(CancellationToken.None);
-        var rows = await connection.QueryAsync<(string EventId, string Envelope)>("SELECT event_id, envelope FROM test_effects ORDER BY seq");
-        return rows.Select(r => new Effect(Guid.Parse(r.EventId), EventEnvelope.FromJson(r.Envelope))).ToList();
+        var rows = await connection.QueryAsync<(string EventId, string Envelope, long Tx)>(
+            "SELECT event_id, envelope, tx FROM test_effects ORDER BY seq");
+        return rows.Select(r => new Effect(Guid.Parse(r.EventId), EventEnvelope.FromJson(r.Envelope)) { Transaction = r.Tx }).ToList();
     }
 
     public sealed record Effect(Guid EventId, EventEnvelope Envelope)
     {
+        /// <summary>The write transaction that committed it: equal for effects of one commit.</summary>
+        public long Transaction { get; init; }
+
         /// <summary>Short, for the last value a wait saw.</summary>
         public override string ToString() => $"{Envelope.Type} of {Envelope.AggregateId}";
     }
@@ -98,11 +108,12 @@ public sealed class EventRecorder :
         if (FailWhen(context.Envelope)) throw new InvalidOperationException($"The recorder was told to fail on {context.Envelope.Subject}.");
         var e = context.Envelope;
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO test_effects (seq, event_id, subject, aggregate_id, envelope) VALUES (@Seq, @EventId, @Subject, @Aggregate, @Envelope)",
+            "INSERT INTO test_effects (seq, event_id, subject, aggregate_id, envelope, tx) "
+            + "VALUES (@Seq, @EventId, @Subject, @Aggregate, @Envelope, @Tx)",
             new
             {
                 Seq = Interlocked.Increment(ref _sequence), EventId = e.EventId.ToString(), e.Subject, Aggregate = e.AggregateId,
-                Envelope = e.ToJson(),
+                Envelope = e.ToJson(), Tx = (long)Transactions.GetValue(scope.Transaction, _ => Interlocked.Increment(ref _transactions)),
             },
             scope.Transaction, cancellationToken: ct));
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Kernel.Messaging;
@@ -8,13 +9,12 @@ namespace PromotionEngine.Platform.Messaging.InProcess;
 /// <summary>
 /// Works through msg_deliveries for the consumer groups this process serves: due deliveries in order, one
 /// partition key's events one after another (a delivery waiting for its retry holds back the later ones of its
-/// key), several keys at once.
+/// key). A consumer takes its due deliveries in batches, one transaction each (<see cref="MessagingOptions.ConsumerBatchSize"/>);
+/// a batch that fails is handled one delivery per transaction, several keys at once.
 /// </summary>
 internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions subscriptions, ConsumerRunner runner, DeliverySignal signal,
     TimeProvider clock, IOptions<MessagingOptions> options, ILogger<InProcessConsumers> log) : BackgroundService
 {
-    private const int BatchSize = 200;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (subscriptions.GroupConsumers.Count == 0) return;
@@ -22,7 +22,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         {
             try
             {
-                if (await ConsumeOnceAsync(stoppingToken) < BatchSize) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                if (await ConsumeOnceAsync(stoppingToken) < RoundSize) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -41,27 +41,81 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     {
         var now = UtcMillis.From(clock.GetUtcNow());
         List<Row> due;
+        var args = new DynamicParameters(new { Now = now, Limit = RoundSize });
+        for (var i = 0; i < subscriptions.GroupConsumers.Count; i++)
+            args.Add("c" + i.ToString(CultureInfo.InvariantCulture), subscriptions.GroupConsumers[i]);
         await using (var connection = await db.OpenAsync(ct))
-        {
-            due = (await connection.QueryAsync<Row>(new CommandDefinition(
-                "SELECT d.id, d.consumer, d.partition_key, d.envelope, d.attempts FROM msg_deliveries d " +
-                "WHERE d.consumer IN @Consumers AND d.next_attempt_at <= @Now AND NOT EXISTS (SELECT 1 FROM msg_deliveries w " +
-                "WHERE w.consumer = d.consumer AND w.partition_key = d.partition_key AND w.id < d.id AND w.next_attempt_at > @Now) " +
-                "ORDER BY d.id LIMIT @Limit",
-                new { Consumers = subscriptions.GroupConsumers.ToArray(), Now = now, Limit = BatchSize }, cancellationToken: ct))).ToList();
-        }
+            due = (await connection.QueryAsync<Row>(new CommandDefinition(_dueSql, args, cancellationToken: ct))).ToList();
         if (due.Count == 0) return 0;
-        var lanes = due.GroupBy(d => (d.Consumer, d.PartitionKey)).ToList();
-        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct },
-            async (lane, token) =>
-            {
-                foreach (var delivery in lane)
-                {
-                    if (!await DeliverAsync(delivery, token)) break; // the rest of the key waits for this one's retry
-                }
-            });
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct };
+        if (options.Value.ConsumerBatchSize == 1)
+            await DeliverOneByOneAsync(due, [], parallel);
+        else
+            await Parallel.ForEachAsync(due.GroupBy(d => d.Consumer), parallel,
+                (group, token) => new ValueTask(ConsumeInBatchesAsync([.. group], token)));
         return due.Count;
     }
+
+    /// <summary>
+    /// Each consumer's first due deliveries in id order (walking its index in id order, so a backlog is not sorted whole), up to a
+    /// round each, leaving out those behind an earlier delivery of their key that waits for its retry.
+    /// </summary>
+    private readonly string _dueSql = string.Join(" UNION ALL ", subscriptions.GroupConsumers.Select((_, i) =>
+        "SELECT * FROM (SELECT d.id, d.consumer, d.partition_key, d.envelope, d.attempts FROM msg_deliveries d " +
+        (db.Dialect == SqlDialect.MySql ? "FORCE INDEX (ix_msg_deliveries_order) " : "INDEXED BY ix_msg_deliveries_order ") +
+        $"WHERE d.consumer = @c{i.ToString(CultureInfo.InvariantCulture)} AND d.next_attempt_at <= @Now " +
+        "AND NOT EXISTS (SELECT 1 FROM msg_deliveries w " +
+        "WHERE w.consumer = d.consumer AND w.partition_key = d.partition_key AND w.id < d.id AND w.next_attempt_at > @Now) " +
+        $"ORDER BY d.id LIMIT @Limit) AS due{i.ToString(CultureInfo.InvariantCulture)}"));
+
+    /// <summary>How many deliveries one round takes (at least one batch's worth).</summary>
+    private int RoundSize => Math.Max(200, options.Value.ConsumerBatchSize);
+
+    /// <summary>
+    /// One consumer's due deliveries, a batch per transaction, one batch after another (a key's events may span two). A batch that
+    /// fails is handled one by one; a key left waiting for a retry then holds back its events in the later batches too.
+    /// </summary>
+    private async Task ConsumeInBatchesAsync(IReadOnlyList<Row> deliveries, CancellationToken ct)
+    {
+        var held = new HashSet<string>();
+        foreach (var chunk in deliveries.Chunk(options.Value.ConsumerBatchSize))
+        {
+            var batch = chunk.Where(d => !held.Contains(d.PartitionKey)).ToList();
+            if (batch.Count == 0) continue;
+            if (Parse(batch) is { } items && await runner.DeliverBatchAsync(batch[0].Consumer, items,
+                scope => RemoveAllAsync([.. batch.Select(d => d.Id)], scope, ct), ct))
+                continue;
+            await DeliverOneByOneAsync(batch, held,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct });
+        }
+    }
+
+    /// <summary>The batch's events for their subscriptions (a delivery to a subject no longer subscribed is only removed); null when one is unreadable.</summary>
+    private List<(EventSubscription, EventContext)>? Parse(IReadOnlyList<Row> batch)
+    {
+        var items = new List<(EventSubscription, EventContext)>(batch.Count);
+        foreach (var delivery in batch)
+        {
+            EventEnvelope envelope;
+            try { envelope = EventEnvelope.FromJson(delivery.Envelope); }
+            catch (System.Text.Json.JsonException) { return null; } // the one-by-one path reports it
+            if (subscriptions.Group(delivery.Consumer, envelope.Subject) is { } subscription)
+                items.Add((subscription, new EventContext(envelope, delivery.Attempts + 1)));
+        }
+        return items;
+    }
+
+    /// <summary>Today's path: each delivery in its own transaction, keys in parallel, a key's events one after another.</summary>
+    private Task DeliverOneByOneAsync(IEnumerable<Row> deliveries, HashSet<string> held, ParallelOptions parallel) =>
+        Parallel.ForEachAsync(deliveries.GroupBy(d => (d.Consumer, d.PartitionKey)), parallel, async (lane, token) =>
+        {
+            foreach (var delivery in lane)
+            {
+                if (await DeliverAsync(delivery, token)) continue;
+                lock (held) held.Add(lane.Key.PartitionKey); // the rest of the key waits for this one's retry
+                break;
+            }
+        });
 
     private async Task<bool> DeliverAsync(Row delivery, CancellationToken ct)
     {
@@ -93,6 +147,10 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         await RemoveAsync(id, scope, ct);
         await scope.CommitAsync(ct);
     }
+
+    private static Task RemoveAllAsync(long[] ids, WriteScope scope, CancellationToken ct) =>
+        scope.Connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM msg_deliveries WHERE id IN @Ids", new { Ids = ids }, scope.Transaction, cancellationToken: ct));
 
     private static Task RemoveAsync(long id, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(

@@ -7,7 +7,9 @@ namespace PromotionEngine.Platform.Messaging.Nats;
 
 /// <summary>
 /// The consumers on JetStream. Each consumer group has one durable pull consumer per stream it reads (durable
-/// name = the consumer name, dots as underscores; explicit acks): a handled event is acked, a failure is
+/// name = the consumer name, dots as underscores; explicit acks). A fetched batch is handled in one transaction per
+/// <see cref="MessagingOptions.ConsumerBatchSize"/> messages and acked after its commit; a batch that fails is handled one
+/// message per transaction (keys in parallel): a handled event is acked, a failure is
 /// nak'ed with backoff, the last attempt becomes a CONSUME dead letter and is terminated. Per-instance
 /// subscriptions read through an ordered consumer that starts at the events published since this process
 /// started (a little before, so none published while it was being created is missed; instance handlers are
@@ -47,9 +49,10 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
                 }, stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    var batch = new List<INatsJSMsg<byte[]>>(FetchSize);
+                    var fetch = Math.Max(FetchSize, options.Value.ConsumerBatchSize);
+                    var batch = new List<INatsJSMsg<byte[]>>(fetch);
                     await foreach (var msg in js.FetchAsync<byte[]>(
-                        new NatsJSFetchOpts { MaxMsgs = FetchSize, Expires = TimeSpan.FromSeconds(2) }, cancellationToken: stoppingToken))
+                        new NatsJSFetchOpts { MaxMsgs = fetch, Expires = TimeSpan.FromSeconds(2) }, cancellationToken: stoppingToken))
                         batch.Add(msg);
                     if (batch.Count > 0) await HandleBatchAsync(consumer, batch, stoppingToken);
                 }
@@ -81,13 +84,40 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
                 await msg.AckTerminateAsync(cancellationToken: ct);
             }
         }
-        await Parallel.ForEachAsync(parsed.GroupBy(p => p.Envelope.PartitionKey),
+        if (options.Value.ConsumerBatchSize == 1)
+        {
+            await HandleOneByOneAsync(consumer, parsed, ct);
+            return;
+        }
+        var ours = new List<(INatsJSMsg<byte[]> Msg, EventSubscription Subscription, EventContext Context)>(parsed.Count);
+        foreach (var (msg, envelope) in parsed)
+        {
+            if (subscriptions.Group(consumer, envelope.Subject) is { } subscription)
+                ours.Add((msg, subscription, new EventContext(envelope, Attempt(msg))));
+            else
+                await msg.AckAsync(cancellationToken: ct); // another event of the stream: not this consumer's business
+        }
+        foreach (var chunk in ours.Chunk(options.Value.ConsumerBatchSize))
+        {
+            if (await runner.DeliverBatchAsync(consumer, [.. chunk.Select(c => (c.Subscription, c.Context))], null, ct))
+            {
+                foreach (var handled in chunk) await handled.Msg.AckAsync(cancellationToken: ct); // after the commit
+                continue;
+            }
+            await HandleOneByOneAsync(consumer, [.. chunk.Select(c => (c.Msg, c.Context.Envelope))], ct);
+        }
+    }
+
+    /// <summary>Each message in its own transaction, keys in parallel, a key's messages one after another.</summary>
+    private Task HandleOneByOneAsync(string consumer, List<(INatsJSMsg<byte[]> Msg, EventEnvelope Envelope)> parsed, CancellationToken ct) =>
+        Parallel.ForEachAsync(parsed.GroupBy(p => p.Envelope.PartitionKey),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct },
             async (lane, token) =>
             {
                 foreach (var (msg, envelope) in lane) await HandleAsync(consumer, msg, envelope, token);
             });
-    }
+
+    private static int Attempt(INatsJSMsg<byte[]> msg) => (int)Math.Min(msg.Metadata?.NumDelivered ?? 1, int.MaxValue);
 
     private async Task HandleAsync(string consumer, INatsJSMsg<byte[]> msg, EventEnvelope envelope, CancellationToken ct)
     {
@@ -96,8 +126,7 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
             await msg.AckAsync(cancellationToken: ct); // another event of the stream: not this consumer's business
             return;
         }
-        var attempt = (int)Math.Min(msg.Metadata?.NumDelivered ?? 1, int.MaxValue);
-        switch (await runner.DeliverAsync(subscription, envelope, attempt, null, null, ct))
+        switch (await runner.DeliverAsync(subscription, envelope, Attempt(msg), null, null, ct))
         {
             case DeliveryResult.Retry retry:
                 await msg.NakAsync(new AckOpts { NakDelay = retry.Delay }, ct);
