@@ -194,6 +194,20 @@ public abstract class RuleAudienceApi(EngineApp app)
         await push.AssertProblemAsync(HttpStatusCode.Conflict, "AUDIENCE_HAS_RULE");
         Assert.Equal(0, await MembersAsync(audience));
     }
+
+    [Fact]
+    public async Task A_file_uploaded_to_a_rule_audience_is_refused_and_changes_nothing()
+    {
+        var audience = (await RuleAudienceAsync(new { kind = "SETTLED_ORDERS", days = 30, minOrders = 1 })).Id();
+        var file = new ByteArrayContent(global::System.Text.Encoding.UTF8.GetBytes($"uid\n{EngineApp.NewId()}\n"));
+        file.Headers.ContentType = new global::System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        var upload = await Merchant.PostAsync(
+            $"/api/v1/merchant/audience-files/{audience}", new MultipartFormDataContent { { file, "file", "vip.csv" } });
+
+        await upload.AssertProblemAsync(HttpStatusCode.Conflict, "AUDIENCE_HAS_RULE");
+        Assert.Equal(0, await MembersAsync(audience));
+    }
 }
 
 public sealed class RuleAudienceApiOnSqlite(SqliteApp app) : RuleAudienceApi(app), IClassFixture<SqliteApp>;
