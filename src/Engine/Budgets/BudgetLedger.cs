@@ -1,6 +1,7 @@
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.MerchantAdmin;
+using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
@@ -16,7 +17,8 @@ namespace PromotionEngine.Engine.Budgets;
 /// conditional UPDATE per budget: if any budget cannot cover it, nothing of the step is kept and the lock is refused
 /// BUDGET_EXHAUSTED.
 /// </summary>
-internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox)
+internal sealed class BudgetLedger(
+    IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox, ClaimBudgetReadings readings)
 {
     private const string Savepoint = "budget_step";
 
@@ -115,6 +117,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         // Budgets in key order, so two locks sharing budgets never wait on each other in opposite orders.
         foreach (var (budget, (amount, limit)) in needed)
         {
+            readings.Reserved(budget); // before the reservation: a claim's reading taken meanwhile is not kept
             if (!await store.TryReserveAsync(budget, amount, limit, now, scope, ct))
             {
                 if (BudgetKeys.IsGift(budget)) return GiftHolds.OutOfStock(budget, amount);
