@@ -96,11 +96,11 @@ public static class EngineModule
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
         services.AddSingleton<CampaignClaimRules>();
-        services.AddSingleton<ClaimBudgetReadings>();
         services.AddSingleton<ClaimCoupon>();
         services.AddClaimAdmission(options.ClaimGate == ClaimGateKind.Redis); // docs/admission.md
         services.AddWaitingRoom(options, configuration); // docs/waiting-room.md
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
+        services.AddSingleton<BudgetReadings>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<ICouponBudgets, CouponBudgets>();
         services.AddSingleton<OrderCheckout>();

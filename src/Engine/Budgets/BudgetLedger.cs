@@ -1,7 +1,6 @@
 using PromotionEngine.Contracts.Engine;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.MerchantAdmin;
-using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Coupons;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
@@ -18,7 +17,7 @@ namespace PromotionEngine.Engine.Budgets;
 /// BUDGET_EXHAUSTED.
 /// </summary>
 internal sealed class BudgetLedger(
-    IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox, ClaimBudgetReadings readings)
+    IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox, BudgetReadings readings)
 {
     private const string Savepoint = "budget_step";
 
@@ -117,7 +116,7 @@ internal sealed class BudgetLedger(
         // Budgets in key order, so two locks sharing budgets never wait on each other in opposite orders.
         foreach (var (budget, (amount, limit)) in needed)
         {
-            readings.Reserved(budget); // before the reservation: a claim's reading taken meanwhile is not kept
+            readings.Reserved(budget); // before the reservation: a reading taken meanwhile is not kept
             if (!await store.TryReserveAsync(budget, amount, limit, now, scope, ct))
             {
                 if (BudgetKeys.IsGift(budget)) return GiftHolds.OutOfStock(budget, amount);
