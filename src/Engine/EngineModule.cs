@@ -86,10 +86,12 @@ public static class EngineModule
         services.AddSingleton<IAudienceRules, SqlAudienceRules>();
         services.AddSingleton<EvaluateAudienceRule>();
         services.AddSingleton<AudienceRuleSweeper>();
+        services.AddSingleton<AudienceRuleIndex>();
         services.AddSingleton<FollowAudienceFacts>();
         services.AddSingleton(EventSubscription.Group<CouponConsumed, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
         services.AddSingleton(EventSubscription.Group<CouponClaimed, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
         services.AddSingleton(EventSubscription.Group<OrderSettled, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
+        services.AddSingleton(EventSubscription.Group<CouponRefunded, FollowAudienceFacts>(FollowAudienceFacts.Consumer));
         services.AddSingleton<IConsumedCoupons, SqlConsumedCoupons>(); // the clearing reconciliation reads the day's consumed coupons
         services.AddSingleton<ICouponDistribution, SqlCouponDistribution>();
         services.AddSingleton<ICouponWallet, CouponWallet>();
@@ -98,6 +100,7 @@ public static class EngineModule
         services.AddClaimAdmission(options.ClaimGate == ClaimGateKind.Redis); // docs/admission.md
         services.AddWaitingRoom(options, configuration); // docs/waiting-room.md
         services.AddSingleton<IBudgetLedgerStore, SqlBudgetLedgerStore>();
+        services.AddSingleton<BudgetReadings>();
         services.AddSingleton<BudgetLedger>();
         services.AddSingleton<ICouponBudgets, CouponBudgets>();
         services.AddSingleton<OrderCheckout>();

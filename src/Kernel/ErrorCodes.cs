@@ -315,7 +315,8 @@ public static class ErrorCodes
         "No such audience (for a merchant: or it is another merchant's).");
 
     public static readonly ErrorCode AudienceHasRule = new("AUDIENCE_HAS_RULE", 409,
-        "A rule over the engine's facts picks this audience's members: nobody can push users into it or out of it.");
+        "A rule over the engine's facts picks this audience's members: nobody can push users into it or out of it, nor upload a file of users "
+        + "to it.");
 
     // ---- gifts (engine, settlement; docs/gifts.md)
 

@@ -38,12 +38,16 @@ public abstract class RuleAudienceApi(EngineApp app)
     }
 
     /// <summary>The user claims a coupon of the template and spends it on an order (lock, then consume, as the order service does).</summary>
-    protected async Task SpendAsync(long user, string template)
+    protected async Task<string> SpendAsync(long user, string template) =>
+        await SpendCouponAsync(user, await app.AsUser(user).ClaimedCouponIdAsync(template));
+
+    /// <summary>The user spends this coupon of theirs on a new order; its id.</summary>
+    protected async Task<string> SpendCouponAsync(long user, string coupon)
     {
-        var coupon = await app.AsUser(user).ClaimedCouponIdAsync(template);
         var order = Api.NewOrderId();
         Assert.Equal(HttpStatusCode.OK, (await app.AsService().LockAsync(order, user, [coupon])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.AsService().OrderAsync(order, "consume")).StatusCode);
+        return order;
     }
 
     private Task ClaimsEventuallyAsync(long user, string template, HttpStatusCode status, string describe) =>
@@ -70,6 +74,24 @@ public abstract class RuleAudienceApi(EngineApp app)
         Assert.Equal(1, read.GetProperty("members").GetInt64()); // the one user it leaves out
         Assert.True(read.GetProperty("rule").GetProperty("excludes").GetBoolean());
         Assert.Equal("NEW_USER", read.GetProperty("rule").Str("kind"));
+    }
+
+    [Fact]
+    public async Task A_refunded_order_no_longer_counts_so_a_user_whose_only_order_it_was_is_new_again()
+    {
+        var user = EngineApp.NewId();
+        var newUsers = await RuleAudienceAsync(new { kind = "NEW_USER" });
+        var settled = (await RuleAudienceAsync(new { kind = "SETTLED_ORDERS", days = 30, minOrders = 1 })).Id();
+        var forNewUsers = await TemplateAsync(newUsers.Id());
+        var order = await SpendAsync(user, await TemplateAsync());
+        await Polling.Eventually(async () => await MembersAsync(newUsers.Id()) == 1 && await MembersAsync(settled) == 1, Deadline,
+            "the consumed coupon and the settled order to make the user known");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.AsService().OrderAsync(order, "refund")).StatusCode);
+
+        await Polling.Eventually(async () => await MembersAsync(newUsers.Id()) == 0 && await MembersAsync(settled) == 0, Deadline,
+            "the whole refund to withdraw the order's facts");
+        Assert.Equal(HttpStatusCode.Created, (await app.AsUser(user).ClaimAsync(forNewUsers)).StatusCode);
     }
 
     [Fact]
@@ -146,14 +168,15 @@ public abstract class RuleAudienceApi(EngineApp app)
         var user = EngineApp.NewId();
         var two = (await RuleAudienceAsync(new { kind = "SETTLED_ORDERS", days = 30, minOrders = 2 })).Id();
         var three = (await RuleAudienceAsync(new { kind = "SETTLED_ORDERS", days = 30, minOrders = 3 })).Id();
-        var coupon = long.Parse(
-            await app.AsUser(user).ClaimedCouponIdAsync(await TemplateAsync()), global::System.Globalization.CultureInfo.InvariantCulture);
+        var claimed = await app.AsUser(user).ClaimedCouponIdAsync(await TemplateAsync());
+        var coupon = long.Parse(claimed, global::System.Globalization.CultureInfo.InvariantCulture);
         var now = app.Clock.GetUtcNow();
-        string first = Api.NewOrderId(), second = Api.NewOrderId();
+        var (first, second) = (await SpendCouponAsync(user, claimed), Api.NewOrderId()); // only a consumed coupon's order counts
         var settled = OutgoingEvent.Now(new OrderSettled(first, user, [coupon], now), now, first);
 
-        // The same event delivered twice (one event id), the same fact published again under another id, then another order: all
-        // under one partition key, so they are handled in this order and the last one's effect means the others were handled.
+        // Settlement's own order-settled of the first order, the same event delivered twice (one event id), the same fact published
+        // again under another id, then another order: the test's under one partition key, so they are handled in this order and the
+        // last one's effect means the others were handled.
         await PublishAsync(settled, settled, OutgoingEvent.Now(new OrderSettled(first, user, [coupon], now), now, first),
             OutgoingEvent.Now(new OrderSettled(second, user, [coupon], now), now, first));
 
@@ -192,6 +215,20 @@ public abstract class RuleAudienceApi(EngineApp app)
         var audience = (await RuleAudienceAsync(new { kind = "NEW_USER" })).Id();
         var push = await app.AsService().PostAsJsonAsync($"/api/v1/audiences/{audience}/members", new { add = new[] { 5L } });
         await push.AssertProblemAsync(HttpStatusCode.Conflict, "AUDIENCE_HAS_RULE");
+        Assert.Equal(0, await MembersAsync(audience));
+    }
+
+    [Fact]
+    public async Task A_file_uploaded_to_a_rule_audience_is_refused_and_changes_nothing()
+    {
+        var audience = (await RuleAudienceAsync(new { kind = "SETTLED_ORDERS", days = 30, minOrders = 1 })).Id();
+        var file = new ByteArrayContent(global::System.Text.Encoding.UTF8.GetBytes($"uid\n{EngineApp.NewId()}\n"));
+        file.Headers.ContentType = new global::System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        var upload = await Merchant.PostAsync(
+            $"/api/v1/merchant/audience-files/{audience}", new MultipartFormDataContent { { file, "file", "vip.csv" } });
+
+        await upload.AssertProblemAsync(HttpStatusCode.Conflict, "AUDIENCE_HAS_RULE");
         Assert.Equal(0, await MembersAsync(audience));
     }
 }

@@ -13,6 +13,12 @@ public interface IAudienceMembers
     /// has no such audience.
     /// </summary>
     Task<AudienceMembersAdded?> AddAsync(AudienceId audience, MerchantId merchant, IReadOnlyList<long> users, string source, CancellationToken ct);
+
+    /// <summary>
+    /// Whether a rule over the engine's facts picks the audience's members (docs/audiences.md, "Audiences from rules"): nobody adds
+    /// users to it, and <see cref="AddAsync"/> adds none. A rule is fixed when its audience is created.
+    /// </summary>
+    Task<bool> RuleDecidesAsync(AudienceId audience, CancellationToken ct);
 }
 
 /// <summary>Users that joined with this call, and the audience's size afterwards.</summary>

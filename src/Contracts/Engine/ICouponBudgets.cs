@@ -15,12 +15,22 @@ public interface ICouponBudgets
     Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct);
 
     /// <summary>
+    /// Usage for a decision that a lock checks again exactly (a claim's stop-when-low check, a quote): a budget whose last reading
+    /// here is under a second old, not overtaken by a lock of this instance, and left at least 4 times its <c>Near</c> (the most
+    /// the decision could take of it) is not read again. Near a budget's end every call reads it (docs/campaigns.md).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, BudgetUsage>> AdvisoryUsageAsync(IReadOnlyList<AdvisoryBudget> budgets, CancellationToken ct);
+
+    /// <summary>
     /// A refund by lines gave back part of the order's discount (per coupon: what left with the refunded units plus the
     /// claw-back): that much of each coupon's spending returns to its budgets, never more than the coupon spent. In the
     /// caller's transaction; nothing is committed here.
     /// </summary>
     Task RestoreAsync(OrderId order, IReadOnlyList<BudgetRestore> restores, WriteScope scope, CancellationToken ct);
 }
+
+/// <summary>A budget for <see cref="ICouponBudgets.AdvisoryUsageAsync"/>: its limit, and the most the decision could take of it.</summary>
+public sealed record AdvisoryBudget(string Key, long Limit, long Near);
 
 /// <summary>Money of one budget in minor units: spent by consumed coupons, reserved by locked ones.</summary>
 public sealed record BudgetUsage(long Spent, long Reserved)

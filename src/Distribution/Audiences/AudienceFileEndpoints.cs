@@ -23,10 +23,12 @@ internal static class AudienceFileEndpoints
             .WithDescription("Uploads a CSV (with a header row) or .xlsx file with a user id column (userId, user_id or uid), read as a "
                 + "distribution task's recipients file is, within the same limits, and adds its users to the audience. The file is read "
                 + "whole first: one that cannot be read changes nothing. Rows without a valid user id are counted and listed (the first "
-                + "100), not added; users already in are not counted again, so uploading a file again adds only whom it missed.")
+                + "100), not added; users already in are not counted again, so uploading a file again adds only whom it missed. An "
+                + "audience whose members a rule picks takes no file (409 AUDIENCE_HAS_RULE, nothing read into it).")
             .Answers<AudienceFileResponse>(StatusCodes.Status200OK, "Added: the counts, the audience's size and the first failed rows.")
             .Refuses(ErrorCodes.ValidationFailed, ErrorCodes.MalformedRequest, ErrorCodes.UnsupportedMediaType, ErrorCodes.RecipientsFileInvalid,
-                ErrorCodes.RecipientsFileTooLarge, ErrorCodes.RecipientsFileLimitExceeded, ErrorCodes.AudienceNotFound)
+                ErrorCodes.RecipientsFileTooLarge, ErrorCodes.RecipientsFileLimitExceeded, ErrorCodes.AudienceNotFound,
+                ErrorCodes.AudienceHasRule)
             .Example(new ApiExample("imported", "A CRM export of 12 480 rows, two without a user id", 200,
                 new AudienceFileResponse("384536415389613001", 12_480, 12_478, 2, 12_478,
                     [new AudienceFileFailureResponse(18, "n/a", "INVALID_USER_ID"),
@@ -48,6 +50,8 @@ internal static class AudienceFileEndpoints
             AudienceFileOutcome.Unreadable u =>
                 DistributionProblems.Invalid(new FieldErrors().Add("file", u.Problem.Message), ErrorCodes.RecipientsFileInvalid),
             AudienceFileOutcome.NotFound => ProblemResults.From(new Refusal(ErrorCodes.AudienceNotFound, $"No audience {id} of this merchant.")),
+            AudienceFileOutcome.RuleDecides => ProblemResults.From(new Refusal(ErrorCodes.AudienceHasRule,
+                $"A rule picks the members of audience {id}: a file cannot add users to it.")),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }

@@ -25,6 +25,7 @@ internal sealed class ImportAudienceFile(IAudienceMembership owners, IAudienceMe
         var layout = RecipientFile.Inspect(path, limits, out var problem);
         if (layout is null) return new AudienceFileOutcome.Unreadable(problem!);
         if (await owners.OwnerOfAsync(audience, ct) != merchant) return new AudienceFileOutcome.NotFound();
+        if (await members.RuleDecidesAsync(audience, ct)) return new AudienceFileOutcome.RuleDecides();
 
         long rows = 0;
         var failures = new List<AudienceFileFailure>();
@@ -76,4 +77,7 @@ internal abstract record AudienceFileOutcome
     public sealed record Unreadable(FileProblem Problem) : AudienceFileOutcome;
 
     public sealed record NotFound : AudienceFileOutcome;
+
+    /// <summary>A rule picks the audience's members: a file adds none (AUDIENCE_HAS_RULE).</summary>
+    public sealed record RuleDecides : AudienceFileOutcome;
 }

@@ -15,4 +15,6 @@ internal sealed class AudienceMembersPort(IAudiences audiences, IAudienceRules r
         var done = await change.HandleAsync(found, users, [], source, ct);
         return done is null ? null : new AudienceMembersAdded(done.Added, done.Members);
     }
+
+    public async Task<bool> RuleDecidesAsync(AudienceId audience, CancellationToken ct) => await rules.FindAsync(audience, ct) is not null;
 }

@@ -10,11 +10,12 @@ namespace PromotionEngine.Engine.Audiences;
 
 /// <summary>
 /// A merchant names a new audience: empty, or with a rule (docs/audiences.md, "Audiences from rules") that is evaluated whole
-/// before the answer, so the audience answered already holds whom the facts name.
+/// before the answer, so the audience answered already holds whom the facts name; and once more after
+/// <see cref="AudienceRuleIndex.Freshness"/>, for the events another instance handled before its view of the rules had this one.
 /// </summary>
 internal sealed class CreateAudience(
     IDatabase db, IAudiences audiences, IAudienceRules rules, EvaluateAudienceRule evaluate, ICouponTemplateCatalog templates, IOutbox outbox,
-    IdGenerator ids, TimeProvider clock)
+    IdGenerator ids, TimeProvider clock, AudienceRuleIndex index, AudienceRuleSweeper sweeper)
 {
     /// <summary>The new audience with its rule (null for none), or null with <paramref name="errors"/> filled.</summary>
     public async Task<(Audience Audience, AudienceRule? Rule)?> HandleAsync(
@@ -42,6 +43,8 @@ internal sealed class CreateAudience(
             return true;
         }, ct);
         if (rule is null) return (audience, null);
+        index.Changed(); // this instance's events follow the rule at once; another's within AudienceRuleIndex.Freshness, so:
+        sweeper.EvaluateAgainLater(rule);
         await evaluate.HandleAsync(rule, ct);
         return (await audiences.FindAsync(id, ct) ?? audience, await rules.FindAsync(id, ct) ?? rule);
     }

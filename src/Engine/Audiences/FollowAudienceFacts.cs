@@ -1,3 +1,4 @@
+using System.Globalization;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.Settlement.V1;
 using PromotionEngine.Kernel;
@@ -8,14 +9,17 @@ namespace PromotionEngine.Engine.Audiences;
 
 /// <summary>
 /// Keeps rule audiences current as facts change (docs/audiences.md, "Audiences from rules"), one group consumer of three events:
-/// the engine's own coupon-consumed (the user is no longer new to the merchant) and coupon-claimed (has / has not claimed the
-/// template), and settlement's order-settled (a settled order with the merchants of the order's coupons). Each records its
+/// the engine's own coupon-consumed (the user is no longer new to the merchant), coupon-claimed (has / has not claimed the
+/// template) and coupon-refunded (a whole refund withdraws the consumption and the settled order), and settlement's order-settled (a
+/// settled order with the merchants of the order's coupons). Each records its
 /// facts (a fact already known adds nothing) and decides again, for that one user, every rule the fact touches: the members'
 /// table then holds the user exactly when the rule's facts name them. A redelivered event is skipped by the inbox; one that
-/// arrives twice under another id finds its fact known and the user already decided, so it changes nothing either.
+/// arrives twice under another id finds its fact known and the user already decided, so it changes nothing either. Whether any
+/// rule refers to the event's template or merchant is asked of <see cref="AudienceRuleIndex"/> first: an event no rule refers to
+/// reads no rule (its facts are still recorded, for rules made later).
 /// </summary>
-internal sealed class FollowAudienceFacts(IAudienceRules rules, ChangeAudienceMembers change, TimeProvider clock)
-    : IEventHandler<CouponConsumed>, IEventHandler<CouponClaimed>, IEventHandler<OrderSettled>
+internal sealed class FollowAudienceFacts(IAudienceRules rules, AudienceRuleIndex index, ChangeAudienceMembers change, TimeProvider clock)
+    : IEventHandler<CouponConsumed>, IEventHandler<CouponClaimed>, IEventHandler<OrderSettled>, IEventHandler<CouponRefunded>
 {
     public const string Consumer = "engine.audience-rules";
 
@@ -27,11 +31,16 @@ internal sealed class FollowAudienceFacts(IAudienceRules rules, ChangeAudienceMe
         var merchant = new MerchantId(e.MerchantId);
         var user = new UserId(e.UserId);
         await rules.AddFactsAsync([new AudienceFact(merchant, user, AudienceFactKinds.Consumed, e.UserCouponId.ToString(), e.ConsumedAt)], scope, ct);
-        await DecideAsync(await rules.OfMerchantAsync(merchant, ConsumedTouches, scope, ct), user, scope, ct);
+        if (await index.ForMerchantAsync(merchant, ct))
+            await DecideAsync(await rules.OfMerchantAsync(merchant, ConsumedTouches, scope, ct), user, scope, ct);
     }
 
-    public async Task HandleAsync(CouponClaimed e, EventContext context, WriteScope scope, CancellationToken ct) =>
-        await DecideAsync(await rules.AboutTemplateAsync(new TemplateId(e.TemplateId), scope, ct), new UserId(e.UserId), scope, ct);
+    public async Task HandleAsync(CouponClaimed e, EventContext context, WriteScope scope, CancellationToken ct)
+    {
+        var template = new TemplateId(e.TemplateId);
+        if (await index.AboutTemplateAsync(template, ct))
+            await DecideAsync(await rules.AboutTemplateAsync(template, scope, ct), new UserId(e.UserId), scope, ct);
+    }
 
     public async Task HandleAsync(OrderSettled e, EventContext context, WriteScope scope, CancellationToken ct)
     {
@@ -39,8 +48,24 @@ internal sealed class FollowAudienceFacts(IAudienceRules rules, ChangeAudienceMe
         foreach (var merchant in await rules.MerchantsOfAsync(user, e.UserCouponIds, scope, ct))
         {
             await rules.AddFactsAsync([new AudienceFact(merchant, user, AudienceFactKinds.Settled, e.OrderId, e.SettledAt)], scope, ct);
-            await DecideAsync(await rules.OfMerchantAsync(merchant, SettledTouches, scope, ct), user, scope, ct);
+            if (await index.ForMerchantAsync(merchant, ct))
+                await DecideAsync(await rules.OfMerchantAsync(merchant, SettledTouches, scope, ct), user, scope, ct);
         }
+    }
+
+    /// <summary>
+    /// A whole refund (the order's coupons are back in the wallet): the coupon is no longer consumed and the order no longer settled
+    /// with the merchant, so both facts are withdrawn and the merchant's rules decided again: a user whose only order it was is new
+    /// again, and the order leaves the settled-orders count. A partial refund restores no coupon and publishes no coupon-refunded.
+    /// </summary>
+    public async Task HandleAsync(CouponRefunded e, EventContext context, WriteScope scope, CancellationToken ct)
+    {
+        var merchant = new MerchantId(e.MerchantId);
+        var user = new UserId(e.UserId);
+        await rules.WithdrawFactsAsync(merchant, user,
+            [(AudienceFactKinds.Consumed, e.UserCouponId.ToString(CultureInfo.InvariantCulture)), (AudienceFactKinds.Settled, e.OrderId)], scope, ct);
+        if (await index.ForMerchantAsync(merchant, ct))
+            await DecideAsync(await rules.OfMerchantAsync(merchant, SettledTouches, scope, ct), user, scope, ct);
     }
 
     /// <summary>

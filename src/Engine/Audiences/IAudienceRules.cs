@@ -22,8 +22,18 @@ internal interface IAudienceRules
     /// <summary>The rules about this template (has / has not claimed it), read in the caller's transaction.</summary>
     Task<IReadOnlyList<AudienceRule>> AboutTemplateAsync(TemplateId template, WriteScope scope, CancellationToken ct);
 
+    /// <summary>The templates rules are about and the merchants with NEW_USER or SETTLED_ORDERS rules (for <see cref="AudienceRuleIndex"/>).</summary>
+    Task<AudienceRuleReferences> ReferencesAsync(CancellationToken ct);
+
     /// <summary>Records facts (one already known is skipped); how many were new.</summary>
     Task<long> AddFactsAsync(IReadOnlyList<AudienceFact> facts, WriteScope scope, CancellationToken ct);
+
+    /// <summary>
+    /// Withdraws the user's facts of these kinds and refs with the merchant (a whole refund: the coupon is no longer consumed, the order
+    /// no longer settled); how many were known.
+    /// </summary>
+    Task<long> WithdrawFactsAsync(
+        MerchantId merchant, UserId user, IReadOnlyList<(string Kind, string Ref)> facts, WriteScope scope, CancellationToken ct);
 
     /// <summary>Whether the rule's facts name the user now (the members' table should hold them), in the caller's transaction.</summary>
     Task<bool> ShouldHoldAsync(AudienceRule rule, UserId user, DateTimeOffset now, WriteScope scope, CancellationToken ct);
@@ -39,6 +49,9 @@ internal interface IAudienceRules
 
     Task EvaluatedAsync(AudienceId audience, DateTimeOffset at, CancellationToken ct);
 
-    /// <summary>The merchants whose coupons these are (the user's, among <paramref name="coupons"/>), in the caller's transaction.</summary>
+    /// <summary>
+    /// The merchants whose coupons these are (the user's, among <paramref name="coupons"/>, consumed now: an order whose coupons a refund
+    /// restored before its order-settled arrived does not count), in the caller's transaction.
+    /// </summary>
     Task<IReadOnlyList<MerchantId>> MerchantsOfAsync(UserId user, IReadOnlyList<long> coupons, WriteScope scope, CancellationToken ct);
 }

@@ -16,7 +16,8 @@ namespace PromotionEngine.Engine.Budgets;
 /// conditional UPDATE per budget: if any budget cannot cover it, nothing of the step is kept and the lock is refused
 /// BUDGET_EXHAUSTED.
 /// </summary>
-internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox)
+internal sealed class BudgetLedger(
+    IBudgetLedgerStore store, ICouponTemplateCatalog catalog, ICouponPricingTerms terms, IOutbox outbox, BudgetReadings readings)
 {
     private const string Savepoint = "budget_step";
 
@@ -115,6 +116,7 @@ internal sealed class BudgetLedger(IBudgetLedgerStore store, ICouponTemplateCata
         // Budgets in key order, so two locks sharing budgets never wait on each other in opposite orders.
         foreach (var (budget, (amount, limit)) in needed)
         {
+            readings.Reserved(budget); // before the reservation: a reading taken meanwhile is not kept
             if (!await store.TryReserveAsync(budget, amount, limit, now, scope, ct))
             {
                 if (BudgetKeys.IsGift(budget)) return GiftHolds.OutOfStock(budget, amount);

@@ -5,10 +5,13 @@ using PromotionEngine.Kernel.Persistence;
 namespace PromotionEngine.Engine.Budgets;
 
 /// <summary>The engine's <see cref="ICouponBudgets"/> port: budgets' usage, and the restore a refund by lines asks for.</summary>
-internal sealed class CouponBudgets(IBudgetLedgerStore store, TimeProvider clock) : ICouponBudgets
+internal sealed class CouponBudgets(IBudgetLedgerStore store, BudgetReadings readings, TimeProvider clock) : ICouponBudgets
 {
     public Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct) =>
         store.UsageAsync(budgets, ct);
+
+    public Task<IReadOnlyDictionary<string, BudgetUsage>> AdvisoryUsageAsync(IReadOnlyList<AdvisoryBudget> budgets, CancellationToken ct) =>
+        readings.UsageAsync(budgets, ct);
 
     public async Task RestoreAsync(OrderId order, IReadOnlyList<BudgetRestore> restores, WriteScope scope, CancellationToken ct)
     {

@@ -21,6 +21,7 @@ internal static class PersistenceSetup
         // modules' do: set here too, so the platform does not lean on a module having set it.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<ILeases, SqlLeases>();
         services.AddSingleton<WorkerLease>();
         services.AddHostedService<WorkerLeaseRenewal>();
         services.AddSingleton(sp => new IdGenerator(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkerLease>().Worker));

@@ -77,7 +77,7 @@ internal sealed class PriceCart(
 
         var held = await wallets.CouponsOfAsync(user, now, now - settings.ExpiredLookback, settings.MaxWalletCoupons, ct);
         var terms = await pricing.FindAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
-        var shares = await budgets.SharesAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
+        var shares = await budgets.SharesAsync(held.Select(c => c.Template).ToList(), terms, ct);
         var giftsLeft = await gifts.RemainingAsync(held.Select(c => c.Template).Distinct().ToList(), ct);
         var wallet = held.Select(c => new WalletCoupon(c.Id, c.Template, StatusOf(c.Status), c.ValidFrom, c.ValidUntil, c.LockedUntil, c.Version,
             terms.TryGetValue(c.Template, out var t) ? TermsOf(t) : null, shares.TryGetValue(c.Template, out var b) ? b.Min(s => s.Remaining) : null,

@@ -209,6 +209,9 @@ public class PublishingWhatAnOrderSpent
         public Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct) =>
             Task.FromResult<IReadOnlyDictionary<string, BudgetUsage>>(budgets.ToDictionary(b => b, _ => BudgetUsage.None));
 
+        public Task<IReadOnlyDictionary<string, BudgetUsage>> AdvisoryUsageAsync(IReadOnlyList<AdvisoryBudget> budgets, CancellationToken ct) =>
+            UsageAsync(budgets.Select(b => b.Key).Distinct().ToList(), ct);
+
         public Task RestoreAsync(OrderId order, IReadOnlyList<BudgetRestore> restores, WriteScope scope, CancellationToken ct) => Task.CompletedTask;
     }
 }

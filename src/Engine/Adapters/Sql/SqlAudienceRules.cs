@@ -45,9 +45,31 @@ internal sealed class SqlAudienceRules(IDatabase db) : IAudienceRules
             $"SELECT {Columns} FROM en_audience_rules WHERE template_id = @Template",
             new { Template = template.Value }, scope.Transaction, cancellationToken: ct))).Select(r => r.ToRule()).ToList();
 
+    public async Task<AudienceRuleReferences> ReferencesAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var templates = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT DISTINCT template_id FROM en_audience_rules WHERE template_id IS NOT NULL", cancellationToken: ct));
+        var merchants = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT DISTINCT merchant_id FROM en_audience_rules WHERE kind IN @Kinds",
+            new { Kinds = new[] { AudienceRuleKinds.NewUser, AudienceRuleKinds.SettledOrders } }, cancellationToken: ct));
+        return new AudienceRuleReferences(templates.ToHashSet(), merchants.ToHashSet());
+    }
+
     public Task<long> AddFactsAsync(IReadOnlyList<AudienceFact> facts, WriteScope scope, CancellationToken ct) =>
         facts.Count == 0 ? Task.FromResult(0L) : db.BulkInsertAsync(new BulkRows("en_audience_facts", ["merchant_id", "user_id", "kind", "ref", "at"],
             facts.Select(f => new object?[] { f.Merchant.Value, f.User.Value, f.Kind, f.Ref, UtcMillis.From(f.At) }).ToList()), scope, ct);
+
+    public async Task<long> WithdrawFactsAsync(
+        MerchantId merchant, UserId user, IReadOnlyList<(string Kind, string Ref)> facts, WriteScope scope, CancellationToken ct)
+    {
+        long withdrawn = 0;
+        foreach (var (kind, reference) in facts)
+            withdrawn += await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM en_audience_facts WHERE merchant_id = @Merchant AND user_id = @User AND kind = @Kind AND ref = @Ref",
+                new { Merchant = merchant.Value, User = user.Value, Kind = kind, Ref = reference }, scope.Transaction, cancellationToken: ct));
+        return withdrawn;
+    }
 
     public async Task<bool> ShouldHoldAsync(AudienceRule rule, UserId user, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
         await scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -88,7 +110,7 @@ internal sealed class SqlAudienceRules(IDatabase db) : IAudienceRules
 
     public async Task<IReadOnlyList<MerchantId>> MerchantsOfAsync(UserId user, IReadOnlyList<long> coupons, WriteScope scope, CancellationToken ct) =>
         coupons.Count == 0 ? [] : (await scope.Connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT DISTINCT merchant_id FROM en_user_coupons WHERE user_id = @User AND id IN @Ids ORDER BY merchant_id",
+            "SELECT DISTINCT merchant_id FROM en_user_coupons WHERE user_id = @User AND id IN @Ids AND status = 'CONSUMED' ORDER BY merchant_id",
             new { User = user.Value, Ids = coupons.ToArray() }, scope.Transaction, cancellationToken: ct))).Select(m => new MerchantId(m)).ToList();
 
     /// <summary>The user ids the rule's facts name (column user_id), optionally only @User.</summary>
