@@ -49,11 +49,13 @@ async Task IngestAsync()
             }
             await using (var store = await OpenAsync(kind, $"ingest_adapter_{round}"))
             {
+                if (store is ClickHouseBenchStore setup) setup.RequestSummary(); // the schema's requests are not the append's
                 var clock = Stopwatch.StartNew();
                 var cpu = CpuMeter.Start();
                 foreach (var batch in batches) await store.Store.AppendAsync(batch, ct);
                 adapter = facts / clock.Elapsed.TotalSeconds;
                 adapterCpu = cpu.Stop();
+                if (store is ClickHouseBenchStore requests) Console.WriteLine($"{kind,-10} round {round}: requests {requests.RequestSummary()}");
                 var totals = await store.Store.TotalsAsync(ct);
                 if (totals.Facts != facts || totals.Entries != entries || totals.Watermark != facts)
                     throw new InvalidOperationException($"{kind}: stored {totals}, expected {facts} facts and {entries} entries");
