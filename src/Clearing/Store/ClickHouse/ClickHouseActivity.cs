@@ -16,41 +16,62 @@ internal sealed partial class ClickHouseAnalyticStore
     /// marker. ClickHouse keeps a prefix of an insert whose client died at a row boundary: a prefix without the marker is ignored
     /// by every read (above the watermark) and deleted by the next append (docs/clearing.md, "Aggregates").
     /// </summary>
-    internal Task InsertAggregateAsync(FactBatch batch, long watermark, bool marked, CancellationToken ct) =>
-        client.InsertAsync(schema.Activity, ClickHouseSchema.ActivityColumns,
-            w => WriteAggregate(w, batch, watermark, int.MaxValue, marked), ct);
+    internal Task InsertAggregateAsync(FactBatch batch, long watermark, bool marked, CancellationToken ct)
+    {
+        // Summed before the request starts: the server drops a connection whose body does not come (a pause of seconds for a
+        // batch of a million facts broke the pipe), so the body is only written, row after row.
+        var sums = AggregateSums.Of(batch, watermark);
+        return client.InsertAsync(schema.Activity, ClickHouseSchema.ActivityColumns, w => sums.Write(w, int.MaxValue, marked), ct);
+    }
 
     /// <summary>
     /// The aggregate's rows of <paramref name="batch"/> after <paramref name="watermark"/> (at most <paramref name="sums"/> of them),
     /// then, with <paramref name="marker"/>, its completion marker. Fewer sums or no marker: what a body cut off early holds.
     /// </summary>
-    internal static void WriteAggregate(TsvWriter w, FactBatch batch, long watermark, int sums, bool marker)
+    internal static void WriteAggregate(TsvWriter w, FactBatch batch, long watermark, int sums, bool marker) =>
+        AggregateSums.Of(batch, watermark).Write(w, sums, marker);
+
+    /// <summary>The sums of a batch's facts after the watermark (each seq once) per aggregate key, over the range [From, To].</summary>
+    private sealed class AggregateSums
     {
-        var from = Math.Max(watermark, batch.FirstSeq - 1) + 1;
-        var seen = new HashSet<long>();
-        var groups = new Dictionary<(long, long, long, string, string, string, string?), long[]>();
-        foreach (var f in batch.Facts)
+        private readonly Dictionary<(long, long, long, string, string, string, string?), long[]> _groups = [];
+        private long _from;
+        private long _to;
+        private int _facts;
+
+        public static AggregateSums Of(FactBatch batch, long watermark)
         {
-            if (f.Seq <= watermark || !seen.Add(f.Seq)) continue;
-            var ticks = Ticks(f.OccurredAt);
-            var quarter = (ticks - (((ticks % QuarterTicks) + QuarterTicks) % QuarterTicks)) / ClickHouseSchema.TicksPerSecond;
-            var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
-            if (!groups.TryGetValue(key, out var s)) groups[key] = s = new long[6];
-            s[0]++;
-            s[1] += f.Coupons;
-            s[2] += f.Discount;
-            s[3] += f.PlatformPart;
-            s[4] += f.MerchantPart;
-            s[5] += f.OrderAmount;
+            var sums = new AggregateSums { _from = Math.Max(watermark, batch.FirstSeq - 1) + 1, _to = batch.LastSeq };
+            var seen = new HashSet<long>();
+            foreach (var f in batch.Facts)
+            {
+                if (f.Seq <= watermark || !seen.Add(f.Seq)) continue;
+                var ticks = Ticks(f.OccurredAt);
+                var quarter = (ticks - (((ticks % QuarterTicks) + QuarterTicks) % QuarterTicks)) / ClickHouseSchema.TicksPerSecond;
+                var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
+                if (!sums._groups.TryGetValue(key, out var s)) sums._groups[key] = s = new long[6];
+                s[0]++;
+                s[1] += f.Coupons;
+                s[2] += f.Discount;
+                s[3] += f.PlatformPart;
+                s[4] += f.MerchantPart;
+                s[5] += f.OrderAmount;
+            }
+            sums._facts = seen.Count;
+            return sums;
         }
-        foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in groups.Take(sums))
+
+        public void Write(TsvWriter w, int sums, bool marker)
         {
-            w.Int(from).Int(batch.LastSeq).Int(merchant).Int(template).Int(quarter).Str(currency).Str(movement).Str(channel).Str(status)
-                .Int(s[0]).Int(s[1]).Int(s[2]).Int(s[3]).Int(s[4]).Int(s[5]).EndRow();
+            foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in _groups.Take(sums))
+            {
+                w.Int(_from).Int(_to).Int(merchant).Int(template).Int(quarter).Str(currency).Str(movement).Str(channel).Str(status)
+                    .Int(s[0]).Int(s[1]).Int(s[2]).Int(s[3]).Int(s[4]).Int(s[5]).EndRow();
+            }
+            if (!marker) return;
+            w.Int(_from).Int(_to).Int(ClickHouseSchema.MarkerMerchant).Int(0).Int(0).Str("").Str("").Str("").Str(null)
+                .Int(_facts).Int(0).Int(0).Int(0).Int(0).Int(0).EndRow();
         }
-        if (!marker) return;
-        w.Int(from).Int(batch.LastSeq).Int(ClickHouseSchema.MarkerMerchant).Int(0).Int(0).Str("").Str("").Str("").Str(null)
-            .Int(seen.Count).Int(0).Int(0).Int(0).Int(0).Int(0).EndRow();
     }
 
     /// <summary>
