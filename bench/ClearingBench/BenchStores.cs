@@ -18,13 +18,15 @@ internal interface IBenchStore : IAsyncDisposable
 /// <summary>A database of its own on the ClickHouse server (dropped at the end unless kept).</summary>
 internal sealed class ClickHouseBenchStore : IBenchStore
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromHours(1) };
+    private readonly RequestTimes _times = new();
+    private readonly HttpClient _http;
     private readonly ClickHouseClient _client;
     private readonly ClickHouseAnalyticStore _store;
     private readonly bool _keep;
 
     public ClickHouseBenchStore(Uri url, string database, bool keep)
     {
+        _http = new HttpClient(_times) { Timeout = TimeSpan.FromHours(1) };
         _client = new ClickHouseClient(_http, new ClickHouseOptions { Url = url, Database = database });
         Schema = new ClickHouseSchema(database);
         _store = new ClickHouseAnalyticStore(_client, Schema);
@@ -48,6 +50,9 @@ internal sealed class ClickHouseBenchStore : IBenchStore
         await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Entries} FINAL", ct);
         await _client.ExecuteAsync($"OPTIMIZE TABLE {Schema.Activity} FINAL", ct);
     }
+
+    /// <summary>Requests sent so far and the time until each answered, per kind (the table inserted into, or "query").</summary>
+    public string RequestSummary() => _times.Summary();
 
     public async ValueTask DisposeAsync()
     {
@@ -109,5 +114,38 @@ internal sealed class DuckDbBenchStore(string path, bool keep) : IBenchStore
             File.Delete(path + ".wal");
         }
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Counts requests and sums the time until each one's answer was read, per kind: the INSERT's table, or "query".</summary>
+internal sealed class RequestTimes() : DelegatingHandler(new HttpClientHandler())
+{
+    private readonly Dictionary<string, (int Count, TimeSpan Time)> _kinds = [];
+
+    public string Summary()
+    {
+        lock (_kinds)
+        {
+            var text = string.Join(", ", _kinds.OrderBy(k => k.Key)
+                .Select(k => $"{k.Key} {k.Value.Count} × {k.Value.Time.TotalMilliseconds / k.Value.Count:F1} ms"));
+            _kinds.Clear();
+            return text;
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var query = Uri.UnescapeDataString(request.RequestUri?.Query ?? "");
+        var into = query.IndexOf("INSERT INTO ", StringComparison.Ordinal);
+        var kind = into >= 0 ? "insert " + query[(into + 12)..].Split(' ')[0].Split('.')[^1] : "query";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        lock (_kinds)
+        {
+            var (count, time) = _kinds.GetValueOrDefault(kind);
+            _kinds[kind] = (count + 1, time + clock.Elapsed);
+        }
+        return response;
     }
 }

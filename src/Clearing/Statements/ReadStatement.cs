@@ -23,9 +23,8 @@ internal sealed class ReadStatement(IAnalyticStore store, IClearingCalendar cale
         var frozenBy = await calendar.FrozenByAsync(day, ct);
         if (frozenBy is not null && await store.WatermarkAsync(ct) is var watermark && watermark < frozenBy.JournalSeq)
             return new StatementOutcome.NotYetIngested(day, frozenBy.JournalSeq, watermark);
-        var before = await store.BalancesBeforeAsync(merchantId, day, ct);
-        var on = await store.EntriesOnAsync(merchantId, day, ct);
+        var ledger = await store.DayLedgerAsync(merchantId, day, ct);
         return new StatementOutcome.Ready(StatementBuilder.Build(merchantId, day, frozenBy is null ? DayState.Open : DayState.Closed,
-            frozenBy?.ClosedAt, before, on));
+            frozenBy?.ClosedAt, ledger.Before, ledger.On));
     }
 }

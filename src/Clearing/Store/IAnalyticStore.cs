@@ -64,6 +64,13 @@ internal interface IAnalyticStore
     /// <summary>What was posted on <paramref name="day"/>, per merchant, currency, unit, account and original day (adjustments).</summary>
     Task<IReadOnlyList<AccountAmount>> EntriesOnAsync(long? merchantId, DateOnly day, CancellationToken ct);
 
+    /// <summary>
+    /// What a day's statement reads: <see cref="BalancesBeforeAsync"/> and <see cref="EntriesOnAsync"/> of the same merchant and
+    /// day, the same rows in the same order. A store behind a network reads both in one round trip.
+    /// </summary>
+    async Task<DayLedger> DayLedgerAsync(long? merchantId, DateOnly day, CancellationToken ct) =>
+        new(await BalancesBeforeAsync(merchantId, day, ct), await EntriesOnAsync(merchantId, day, ct));
+
     /// <summary>Sum of the entries per merchant, posting day, currency and unit over [from, to]: every sum must be zero.</summary>
     Task<IReadOnlyList<TrialBalanceRow>> TrialBalanceAsync(DateOnly from, DateOnly to, CancellationToken ct);
 
@@ -97,6 +104,9 @@ internal sealed record TemplateSpend(long TemplateId, string Currency, long Disc
 
 /// <summary>A sum of entries of one account; OriginalDay set only for adjustments (entries of a closed day posted later).</summary>
 internal sealed record AccountAmount(long MerchantId, string Currency, string Unit, string Account, DateOnly? OriginalDay, long Amount);
+
+/// <summary>A day's statement's input: the balances before the day and the sums of what was posted on it.</summary>
+internal sealed record DayLedger(IReadOnlyList<AccountAmount> Before, IReadOnlyList<AccountAmount> On);
 
 internal sealed record TrialBalanceRow(long MerchantId, DateOnly Day, string Currency, string Unit, long Sum, long Entries);
 

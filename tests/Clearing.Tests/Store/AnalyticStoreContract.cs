@@ -195,6 +195,11 @@ public abstract partial class AnalyticStoreContract : IAsyncLifetime
             new AccountAmount(7, Cny, LedgerUnits.Money, Accounts.PlatformSubsidy, null, 200),
         ], on);
         Assert.Empty(await Store.EntriesOnAsync(8, Day18.AddDays(1), default));
+        var ledger = await Store.DayLedgerAsync(7, Day18.AddDays(1), default); // what a statement reads, in one go
+        Assert.Equal(before, ledger.Before);
+        Assert.Equal(on, ledger.On);
+        Assert.Equal(
+            await Store.BalancesBeforeAsync(null, Day18.AddDays(1), default), (await Store.DayLedgerAsync(null, Day18.AddDays(1), default)).Before);
     }
 
     [Fact]

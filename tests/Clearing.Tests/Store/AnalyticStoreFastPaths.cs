@@ -66,7 +66,12 @@ public abstract partial class AnalyticStoreContract
         {
             Assert.Equal(await scan.BalancesBeforeAsync(null, day, default), await Store.BalancesBeforeAsync(null, day, default));
             foreach (var merchant in new long[] { 1, 2, 3 })
+            {
                 Assert.Equal(await scan.BalancesBeforeAsync(merchant, day, default), await Store.BalancesBeforeAsync(merchant, day, default));
+                var ledger = await Store.DayLedgerAsync(merchant, day, default);
+                Assert.Equal(await scan.BalancesBeforeAsync(merchant, day, default), ledger.Before);
+                Assert.Equal(await scan.EntriesOnAsync(merchant, day, default), ledger.On);
+            }
         }
     }
 

@@ -11,24 +11,90 @@ internal sealed partial class ClickHouseAnalyticStore
     private const long QuarterTicks = ActivityAggregate.QuarterSeconds * ClickHouseSchema.TicksPerSecond;
 
     /// <summary>
-    /// Sums the stored facts of seqs [<paramref name="from"/>, <paramref name="to"/>] into the aggregate, server-side in one
-    /// INSERT … SELECT: its rows are squashed into one block (a batch's groups are far fewer than min_insert_block_size_rows) and
-    /// share seq_to, hence one partition and one part, which ClickHouse commits whole or not at all. The append calls it once the
-    /// range's facts are all stored, for the part of its range the aggregate does not hold (docs/clearing.md, "Aggregates").
+    /// The batch's facts after <paramref name="watermark"/> (each seq once) summed here, from the batch, and inserted as one
+    /// request whose rows carry the range [from, LastSeq]; with <paramref name="marked"/> the last row is the range's completion
+    /// marker. ClickHouse keeps a prefix of an insert whose client died at a row boundary: a prefix without the marker is ignored
+    /// by every read (above the watermark) and deleted by the next append (docs/clearing.md, "Aggregates").
     /// </summary>
-    internal Task AggregateAsync(long from, long to, CancellationToken ct) =>
-        client.ExecuteAsync($"""
-            INSERT INTO {schema.Activity} (seq_from, seq_to, merchant_id, template_id, quarter, currency, movement, channel, status,
-                facts, coupons, discount, platform_part, merchant_part, order_amount)
-            SELECT {ClickHouseSql.Number(from)}, {ClickHouseSql.Number(to)}, merchant_id, template_id,
-                intDiv(occurred_ticks - (((occurred_ticks % {QuarterTicks}) + {QuarterTicks}) % {QuarterTicks}), {ClickHouseSchema.TicksPerSecond})
-                    AS quarter_start,
-                currency, movement, channel, status, toInt64(count()), sum(toInt64(coupons)), sum(discount), sum(platform_part),
-                sum(merchant_part), sum(order_amount)
-            FROM {schema.Facts}
-            WHERE seq >= {ClickHouseSql.Number(from)} AND seq <= {ClickHouseSql.Number(to)}
-            GROUP BY merchant_id, template_id, quarter_start, currency, movement, channel, status
-            """, ct);
+    internal Task InsertAggregateAsync(FactBatch batch, long watermark, bool marked, CancellationToken ct)
+    {
+        // Summed before the request starts: the server drops a connection whose body does not come (a pause of seconds for a
+        // batch of a million facts broke the pipe), so the body is only written, row after row.
+        var sums = AggregateSums.Of(batch, watermark);
+        return client.InsertAsync(schema.Activity, ClickHouseSchema.ActivityColumns, w => sums.Write(w, int.MaxValue, marked), ct);
+    }
+
+    /// <summary>
+    /// The aggregate's rows of <paramref name="batch"/> after <paramref name="watermark"/> (at most <paramref name="sums"/> of them),
+    /// then, with <paramref name="marker"/>, its completion marker. Fewer sums or no marker: what a body cut off early holds.
+    /// </summary>
+    internal static void WriteAggregate(TsvWriter w, FactBatch batch, long watermark, int sums, bool marker) =>
+        AggregateSums.Of(batch, watermark).Write(w, sums, marker);
+
+    /// <summary>The sums of a batch's facts after the watermark (each seq once) per aggregate key, over the range [From, To].</summary>
+    private sealed class AggregateSums
+    {
+        private readonly Dictionary<(long, long, long, string, string, string, string?), long[]> _groups = [];
+        private long _from;
+        private long _to;
+        private int _facts;
+
+        public static AggregateSums Of(FactBatch batch, long watermark)
+        {
+            var sums = new AggregateSums { _from = Math.Max(watermark, batch.FirstSeq - 1) + 1, _to = batch.LastSeq };
+            var seen = new HashSet<long>();
+            foreach (var f in batch.Facts)
+            {
+                if (f.Seq <= watermark || !seen.Add(f.Seq)) continue;
+                var ticks = Ticks(f.OccurredAt);
+                var quarter = (ticks - (((ticks % QuarterTicks) + QuarterTicks) % QuarterTicks)) / ClickHouseSchema.TicksPerSecond;
+                var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
+                if (!sums._groups.TryGetValue(key, out var s)) sums._groups[key] = s = new long[6];
+                s[0]++;
+                s[1] += f.Coupons;
+                s[2] += f.Discount;
+                s[3] += f.PlatformPart;
+                s[4] += f.MerchantPart;
+                s[5] += f.OrderAmount;
+            }
+            sums._facts = seen.Count;
+            return sums;
+        }
+
+        public void Write(TsvWriter w, int sums, bool marker)
+        {
+            foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in _groups.Take(sums))
+            {
+                w.Int(_from).Int(_to).Int(merchant).Int(template).Int(quarter).Str(currency).Str(movement).Str(channel).Str(status)
+                    .Int(s[0]).Int(s[1]).Int(s[2]).Int(s[3]).Int(s[4]).Int(s[5]).EndRow();
+            }
+            if (!marker) return;
+            w.Int(_from).Int(_to).Int(ClickHouseSchema.MarkerMerchant).Int(0).Int(0).Str("").Str("").Str("").Str(null)
+                .Int(_facts).Int(0).Int(0).Int(0).Int(0).Int(0).EndRow();
+        }
+    }
+
+    /// <summary>
+    /// Deletes the aggregate rows above <paramref name="watermark"/> (an unfinished attempt's, never read) and waits until the
+    /// mutation is done: the marker this append writes moves the watermark past them, so they must be gone before it.
+    /// </summary>
+    private async Task DeleteUnmarkedAggregateAsync(long watermark, CancellationToken ct)
+    {
+        await client.ExecuteAsync($"ALTER TABLE {schema.Activity} DELETE WHERE seq_to > {ClickHouseSql.Number(watermark)}", ct);
+        var (database, table) = (schema.Database, schema.Activity[(schema.Database.Length + 1)..]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            var pending = await client.ListAsync<CountRow>($"""
+                SELECT count() AS rows FROM system.mutations
+                WHERE database = {ClickHouseSql.String(database)} AND table = {ClickHouseSql.String(table)} AND is_done = 0
+                """, ct);
+            if (pending[0].Rows == 0) return;
+            if (DateTime.UtcNow > deadline)
+                throw new ClickHouseException(0, $"The deletion of {schema.Activity}'s unfinished rows is not done after 5 minutes.");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+    }
 
     public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct)
     {
@@ -55,6 +121,8 @@ internal sealed partial class ClickHouseAnalyticStore
         var bucket = ClickHouseSql.Number(query.BucketSeconds);
         var template = query.ByTemplate ? "template_id, " : "";
         var templateFilter = query.TemplateId is { } t ? $"AND template_id = {ClickHouseSql.Number(t)}" : "";
+        // Aggregate rows above the watermark belong to an append that has not finished (or died): never read.
+        var finished = aggregate ? $"AND seq_to <= (SELECT max(seq_to) FROM {schema.Activity} WHERE {Marked})" : "";
         var withStatus = string.Join(", ", ActivityAggregate.WithStatus.Select(m => $"'{m}'"));
         var rows = await client.ListAsync<ActivitySums>($"""
             SELECT {template}local - (((local % {bucket}) + {bucket}) % {bucket}) AS bucket_start, currency, movement, channel,
@@ -64,7 +132,7 @@ internal sealed partial class ClickHouseAnalyticStore
                 SELECT template_id, currency, movement, channel, if(movement IN ({withStatus}), status, NULL) AS row_status,
                     toInt64({facts}) AS row_facts, coupons, discount, platform_part, merchant_part, order_amount, {seconds} + {offset} AS local
                 FROM {table}
-                WHERE merchant_id = {ClickHouseSql.Number(query.MerchantId)} {templateFilter} AND ({within})
+                WHERE merchant_id = {ClickHouseSql.Number(query.MerchantId)} {templateFilter} {finished} AND ({within})
             )
             GROUP BY {template}bucket_start, currency, movement, channel, row_status
             ORDER BY {template}bucket_start, currency, movement, channel, row_status NULLS FIRST

@@ -7,8 +7,9 @@ namespace PromotionEngine.Clearing.Store.ClickHouse;
 /// <summary>
 /// The analytic store on ClickHouse 18.16 over its HTTP interface. Appends are idempotent by journal seq: before writing a
 /// batch it reads which of the batch's seqs (facts) and (seq, leg)s (entries) are stored already and inserts only the others,
-/// then records the batch; docs/clearing.md ("ClickHouse") has the argument and why ClickHouse's own deduplication cannot
-/// carry it on this version. Sums are exact without FINAL because no second copy is ever inserted.
+/// then the batch's share of the facts' aggregate with the batch's completion marker as its last row; docs/clearing.md
+/// ("ClickHouse") has the argument and why ClickHouse's own deduplication cannot carry it on this version. Sums are exact
+/// without FINAL because no second copy is ever inserted.
 /// </summary>
 internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, ClickHouseSchema schema) : IAnalyticStore
 {
@@ -19,20 +20,26 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
         foreach (var statement in schema.Statements()) await client.ExecuteAsync(statement, ct);
     }
 
+    /// <summary>The highest seq a completion marker names (18.16's max() over no rows is 0).</summary>
     public async Task<long> WatermarkAsync(CancellationToken ct)
     {
-        var rows = await client.ListAsync<WatermarkRow>($"SELECT max(last_seq) AS watermark FROM {schema.Batches}", ct);
+        var rows = await client.ListAsync<WatermarkRow>($"SELECT max(seq_to) AS watermark FROM {schema.Activity} WHERE {Marked}", ct);
         return rows.Count == 0 ? 0 : rows[0].Watermark;
     }
 
+    /// <summary>
+    /// Four requests: what is stored (and the watermark), the missing facts, the missing entries, the aggregate of the facts
+    /// after the watermark closed by the batch's completion marker. An earlier attempt that died after part of its aggregate
+    /// left rows without a marker above the watermark: they are deleted first (the only time an append waits for a mutation).
+    /// </summary>
     public async Task AppendAsync(FactBatch batch, CancellationToken ct)
     {
         Validate(batch);
         var stored = await StoredAsync(batch, ct);
+        if (stored.Unmarked > 0) await DeleteUnmarkedAggregateAsync(stored.Watermark, ct);
         await InsertMissingFactsAsync(batch, stored, ct);
         await InsertMissingEntriesAsync(batch, stored, ct);
-        if (stored.Aggregated < batch.LastSeq) await AggregateAsync(Math.Max(stored.Aggregated, batch.FirstSeq - 1) + 1, batch.LastSeq, ct);
-        if (!stored.Recorded) await RecordBatchAsync(batch, ct);
+        if (batch.LastSeq > stored.Watermark) await InsertAggregateAsync(batch, stored.Watermark, marked: true, ct);
     }
 
     /// <summary>Step 1 of an append on its own (what a process that died after it left): the batch's facts not stored yet.</summary>
@@ -45,29 +52,29 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
 
     /// <summary>
     /// What of the batch is stored already, in one query: the facts' seqs and the entries' (seq, leg)s in its seq range (each
-    /// table's partition key min/max limits the read to the parts that hold the range), and whether the batch was recorded.
+    /// table's partition key min/max limits the read to the parts that hold the range), the watermark (the highest completion
+    /// marker) and how many aggregate rows lie above it (left by an attempt that died before its marker).
     /// </summary>
     private async Task<StoredRows> StoredAsync(FactBatch batch, CancellationToken ct)
     {
         var stored = new StoredRows();
+        var watermark = $"(SELECT max(seq_to) FROM {schema.Activity} WHERE {Marked})";
         await foreach (var row in client.QueryAsync<StoredRow>($"""
             SELECT 'fact' AS kind, seq, toInt32(0) AS leg FROM {schema.Facts} WHERE {SeqRange(batch)}
             UNION ALL
             SELECT 'entry' AS kind, seq, leg FROM {schema.Entries} WHERE {SeqRange(batch)}
             UNION ALL
-            SELECT 'activity' AS kind, max(seq_to) AS seq, toInt32(0) AS leg FROM {schema.Activity}
-            WHERE seq_to >= {ClickHouseSql.Number(batch.FirstSeq)}
+            SELECT 'watermark' AS kind, {watermark} AS seq, toInt32(0) AS leg
             UNION ALL
-            SELECT 'batch' AS kind, last_seq AS seq, toInt32(0) AS leg FROM {schema.Batches}
-            WHERE first_seq = {ClickHouseSql.Number(batch.FirstSeq)} AND last_seq = {ClickHouseSql.Number(batch.LastSeq)}
+            SELECT 'unmarked' AS kind, toInt64(count()) AS seq, toInt32(0) AS leg FROM {schema.Activity} WHERE seq_to > {watermark}
             """, buffered: true, ct))
         {
             _ = row.Kind switch
             {
                 "fact" => stored.Facts.Add(row.Seq),
                 "entry" => stored.Entries.Add((row.Seq, row.Leg)),
-                "activity" => (stored.Aggregated = row.Seq) >= 0,
-                _ => stored.Recorded = true,
+                "watermark" => (stored.Watermark = row.Seq) >= 0,
+                _ => (stored.Unmarked = row.Seq) >= 0,
             };
         }
         return stored;
@@ -86,13 +93,6 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
         var missing = batch.Entries.Where(e => stored.Entries.Add((e.Seq, e.Leg))).ToList();
         if (missing.Count > 0) await InsertEntriesAsync(missing, ct);
     }
-
-    /// <summary>Step 3: the batch's row, which moves the watermark; written only after its facts and entries are stored.</summary>
-    private Task RecordBatchAsync(FactBatch batch, CancellationToken ct) =>
-        client.InsertAsync(schema.Batches, ClickHouseSchema.BatchColumns, w =>
-        {
-            w.Int(batch.FirstSeq).Int(batch.LastSeq).Int(batch.Facts.Count).Int(batch.Entries.Count).EndRow();
-        }, ct);
 
     /// <summary>Facts as they are, no check: the append's insert, and the raw bulk insert the benchmark compares it with.</summary>
     internal Task InsertFactsAsync(IEnumerable<ClearingFact> facts, CancellationToken ct) =>
@@ -120,9 +120,8 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
 
     public async Task ResetAsync(CancellationToken ct)
     {
-        // The batches first: if the reset stops halfway, the watermark is already 0 and the re-ingestion from seq 0 skips
-        // (by seq) whatever facts and entries are still there.
-        await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Batches}", ct);
+        // The aggregate and its markers first: if the reset stops halfway, the watermark is already 0 and the re-ingestion from
+        // seq 0 skips (by seq) whatever facts and entries are still there.
         foreach (var table in schema.Derived) await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {table}", ct);
         await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Facts}", ct);
         await client.ExecuteAsync($"TRUNCATE TABLE IF EXISTS {schema.Entries}", ct);
@@ -136,7 +135,7 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
                 (SELECT count() FROM {schema.Entries}) AS entries,
                 (SELECT sum(coupons) FROM {schema.Facts}) AS coupons,
                 (SELECT sum(discount) FROM {schema.Facts}) AS discount,
-                (SELECT max(last_seq) FROM {schema.Batches}) AS watermark
+                (SELECT max(seq_to) FROM {schema.Activity} WHERE {Marked}) AS watermark
             """, ct);
         var t = rows[0];
         return new FactTotals(t.Facts, t.Entries, t.Coupons, t.Discount, t.Watermark);
@@ -230,6 +229,9 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
 
     internal static DateTimeOffset FromTicks(long ticks) => new(DateTimeOffset.UnixEpoch.UtcTicks + ticks, TimeSpan.Zero);
 
+    /// <summary>The aggregate's completion markers.</summary>
+    private static string Marked => $"merchant_id = {ClickHouseSql.Number(ClickHouseSchema.MarkerMerchant)}";
+
     private static string SeqRange(FactBatch batch) =>
         $"seq >= {ClickHouseSql.Number(batch.FirstSeq)} AND seq <= {ClickHouseSql.Number(batch.LastSeq)}";
 
@@ -260,10 +262,12 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
     {
         public HashSet<long> Facts { get; } = [];
         public HashSet<(long Seq, int Leg)> Entries { get; } = [];
-        public bool Recorded { get; set; }
 
-        /// <summary>The last seq the aggregate holds of this batch's range (0 or below its first seq: none).</summary>
-        public long Aggregated { get; set; }
+        /// <summary>The highest seq of a completion marker: every fact, entry and aggregate row up to it is stored once.</summary>
+        public long Watermark { get; set; }
+
+        /// <summary>Aggregate rows above the watermark: what an attempt that died before its marker left.</summary>
+        public long Unmarked { get; set; }
     }
     private sealed record TotalsRow(long Facts, long Entries, long Coupons, long Discount, long Watermark);
     private sealed record TemplateSpendRow(long TemplateId, string Currency, long Discount, long Used, long OrderAmount);

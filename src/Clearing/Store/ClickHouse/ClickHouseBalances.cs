@@ -61,6 +61,32 @@ internal sealed partial class ClickHouseAnalyticStore
         return rows.Select(r => new AccountAmount(r.MerchantId, r.Currency, r.Unit, r.Account, null, r.Amount)).ToList();
     }
 
+    /// <summary>
+    /// The balances before the day and the entries on it in one query, one round trip: the two reads of
+    /// <see cref="BalancesBeforeAsync"/> and <see cref="EntriesOnAsync"/> as the two parts of a UNION ALL, told apart by a column.
+    /// </summary>
+    public async Task<DayLedger> DayLedgerAsync(long? merchantId, DateOnly day, CancellationToken ct)
+    {
+        var closed = $"(SELECT max(day) FROM {schema.BalanceDays} WHERE day < {ClickHouseSql.Day(day)})";
+        var filter = MerchantFilter(merchantId);
+        var rows = await client.ListAsync<LedgerRow>($"""
+            SELECT part, merchant_id, currency, unit, account, original_day, amount FROM (
+                SELECT 'before' AS part, merchant_id, currency, unit, account, CAST(NULL AS Nullable(Date)) AS original_day,
+                    sum(amount) AS amount
+                FROM ({Since(closed, day, "<", filter)})
+                GROUP BY merchant_id, currency, unit, account
+                UNION ALL
+                SELECT 'on' AS part, merchant_id, currency, unit, account, original_day, sum(amount) AS amount
+                FROM {schema.Entries}
+                WHERE posting_day = {ClickHouseSql.Day(day)} {filter}
+                GROUP BY merchant_id, currency, unit, account, original_day
+            )
+            ORDER BY part, merchant_id, currency, unit, account, original_day NULLS FIRST
+            """, ct);
+        AccountAmount Amount(LedgerRow r) => new(r.MerchantId, r.Currency, r.Unit, r.Account, r.OriginalDay, r.Amount);
+        return new DayLedger(rows.Where(r => r.Part == "before").Select(Amount).ToList(), rows.Where(r => r.Part == "on").Select(Amount).ToList());
+    }
+
     private string Since(DateOnly? previous, DateOnly through, string upTo, string filter) =>
         previous is { } p ? Since(ClickHouseSql.Day(p), through, upTo, filter)
             : $"SELECT merchant_id, currency, unit, account, amount FROM {schema.Entries} " +
@@ -74,6 +100,8 @@ internal sealed partial class ClickHouseAnalyticStore
         WHERE posting_day > {previous} AND posting_day {upTo} {ClickHouseSql.Day(through)} {filter}
         """;
 
+    private sealed record LedgerRow(
+        string Part, long MerchantId, string Currency, string Unit, string Account, DateOnly? OriginalDay, long Amount);
     private sealed record DayRow(DateOnly Day, long Days);
     private sealed record CountRow(long Rows);
 }

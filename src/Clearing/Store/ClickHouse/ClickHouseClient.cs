@@ -122,7 +122,9 @@ internal sealed class ClickHouseClient
         }
         catch (HttpRequestException e)
         {
-            throw new ClickHouseException(0, $"ClickHouse is not reachable at {_url}: {e.Message}");
+            // The connection failed, or the request's body could not be written (the inner exception says why).
+            var cause = e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : "";
+            throw new ClickHouseException(0, $"ClickHouse is not reachable at {_url}: {e.Message}{cause}");
         }
         finally
         {

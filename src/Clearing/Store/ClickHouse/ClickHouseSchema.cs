@@ -10,12 +10,6 @@ internal sealed class ClickHouseSchema(string database)
 {
     public const long SeqPartition = 1 << 20;
 
-    /// <summary>
-    /// The facts' partitions are smaller (2^17 seqs): the append sums its batch's facts into the aggregate with a query that
-    /// finds them by seq, which only the partition's min/max can narrow (the sort key starts with the merchant), so it reads the
-    /// partition the batch lies in: at most 131,072 rows, not a million.
-    /// </summary>
-    public const long FactPartition = 1 << 17;
     public const long TicksPerSecond = TimeSpan.TicksPerSecond;
 
     /// <summary>
@@ -27,7 +21,6 @@ internal sealed class ClickHouseSchema(string database)
     public string Database { get; } = ClickHouseSql.Identifier(database);
     public string Facts => Database + ".clr_facts";
     public string Entries => Database + ".clr_entries";
-    public string Batches => Database + ".clr_batches";
     public string Activity => Database + ".clr_activity";
     public string Balances => Database + ".clr_balances";
     public string BalanceDays => Database + ".clr_balance_days";
@@ -47,7 +40,15 @@ internal sealed class ClickHouseSchema(string database)
     public const string EntryColumns =
         "seq, event_id, line, leg, posting_day, original_day, merchant_id, currency, unit, account, amount, template_id, occurred_ticks";
 
-    public const string BatchColumns = "first_seq, last_seq, facts, entries";
+    public const string ActivityColumns =
+        "seq_from, seq_to, merchant_id, template_id, quarter, currency, movement, channel, status, facts, coupons, discount, " +
+        "platform_part, merchant_part, order_amount";
+
+    /// <summary>
+    /// The merchant id of an aggregate row that is an append's completion marker (no merchant has it): the last row of the
+    /// append's aggregate insert, so a marker exists only when every row before it was stored; its seq_to is the watermark.
+    /// </summary>
+    public const long MarkerMerchant = -1;
 
     public IEnumerable<string> Statements()
     {
@@ -62,7 +63,7 @@ internal sealed class ClickHouseSchema(string database)
                 user_id Nullable(Int64), order_id Nullable(String), status Nullable(String), coupons Int32, discount Int64,
                 platform_part Int64, merchant_part Int64, order_amount Int64, order_line Nullable(Int32), sku Nullable(String)
             ) ENGINE = ReplacingMergeTree
-            PARTITION BY intDiv(seq, {FactPartition})
+            PARTITION BY intDiv(seq, {SeqPartition})
             ORDER BY (merchant_id, occurred_ticks, event_id, line)
             SETTINGS index_granularity = {IndexGranularity}
             """;
@@ -76,15 +77,9 @@ internal sealed class ClickHouseSchema(string database)
             ORDER BY (merchant_id, posting_day, event_id, line, leg)
             SETTINGS index_granularity = {IndexGranularity}
             """;
-        // One row per completed append, written after its facts and entries: the watermark is the highest last_seq.
-        yield return $"""
-            CREATE TABLE IF NOT EXISTS {Batches} (
-                first_seq Int64, last_seq Int64, facts UInt32, entries UInt32, appended_at DateTime DEFAULT now()
-            ) ENGINE = MergeTree
-            ORDER BY (last_seq, first_seq)
-            """;
-        // The facts' aggregate (docs/clearing.md, "Aggregates"): one INSERT … SELECT per range of seqs [seq_from, seq_to], all of
-        // whose rows carry the same seq_to, so each range lands in one partition as one part, stored whole or not at all.
+        // The facts' aggregate (docs/clearing.md, "Aggregates"): one insert per append, summed by the client from its batch, every
+        // row tagged with the batch's range [seq_from, seq_to] and the last row the range's completion marker (merchant -1). Rows
+        // above the highest marker are an unfinished attempt's: never read, deleted by the next append.
         yield return $"""
             CREATE TABLE IF NOT EXISTS {Activity} (
                 seq_from Int64, seq_to Int64, merchant_id Int64, template_id Int64, quarter Int64, currency String, movement String,

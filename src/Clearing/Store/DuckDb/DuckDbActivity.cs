@@ -59,21 +59,24 @@ internal sealed partial class DuckDbAnalyticStore
     /// Rewrites the aggregate summed again per key and in merchant and time order (in the caller's transaction): DuckDB has no
     /// clustered index, and skips a row group by the min/max of its columns, so a merchant's report then reads the few row groups
     /// that hold its rows instead of every one. Run when a closed day's balances are recorded, once a day; what is appended after
-    /// it lies at the end, a day or so of rows. The sums stay the same: partial sums of one key added together.
+    /// it lies at the end, a day or so of rows. The sums stay the same: partial sums of one key added together. A new table
+    /// replaces the old one rather than a DELETE and an INSERT into it: deleted rows stay in their row groups until a checkpoint,
+    /// and those row groups, holding every merchant, would still be scanned by every report.
     /// </summary>
     private static async Task CompactActivityAsync(DuckDBConnection connection, CancellationToken ct)
     {
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS clr_activity_sorted", ct);
+        await ExecuteAsync(connection, AggregateSchema[0].Replace("clr_activity (", "clr_activity_sorted (", StringComparison.Ordinal), ct);
         await ExecuteAsync(connection, """
-            CREATE TEMP TABLE clr_activity_compacted AS
+            INSERT INTO clr_activity_sorted
             SELECT merchant_id, template_id, quarter, currency, movement, channel, status, sum(facts)::BIGINT AS facts,
                    sum(coupons)::BIGINT AS coupons, sum(discount)::BIGINT AS discount, sum(platform_part)::BIGINT AS platform_part,
                    sum(merchant_part)::BIGINT AS merchant_part, sum(order_amount)::BIGINT AS order_amount
             FROM clr_activity GROUP BY ALL
+            ORDER BY merchant_id, quarter, template_id
             """, ct);
-        await ExecuteAsync(connection, "DELETE FROM clr_activity", ct);
-        await ExecuteAsync(connection,
-            "INSERT INTO clr_activity SELECT * FROM clr_activity_compacted ORDER BY merchant_id, quarter, template_id", ct);
-        await ExecuteAsync(connection, "DROP TABLE clr_activity_compacted", ct);
+        await ExecuteAsync(connection, "DROP TABLE clr_activity", ct);
+        await ExecuteAsync(connection, "ALTER TABLE clr_activity_sorted RENAME TO clr_activity", ct);
     }
 
     public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(ActivityQuery query, CancellationToken ct)

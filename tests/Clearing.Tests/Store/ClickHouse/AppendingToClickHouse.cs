@@ -43,7 +43,7 @@ public sealed class AppendingToClickHouse : IAsyncLifetime
 
         Assert.Equal(10, await _db.RowsAsync(_db.Schema.Facts));
         Assert.Equal(20, await _db.RowsAsync(_db.Schema.Entries));
-        Assert.Equal(1, await _db.RowsAsync(_db.Schema.Batches));
+        Assert.Equal(2, await _db.RowsAsync(_db.Schema.Activity)); // the batch's one sum (a quarter hour) and its marker
         Assert.Equal(10, await _db.Store.WatermarkAsync(None));
     }
 
@@ -139,12 +139,12 @@ public sealed class AppendingToClickHouse : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crash_after_the_aggregate_was_written_leaves_each_fact_aggregated_once_whatever_the_retrys_bounds()
+    public async Task A_crash_before_the_aggregates_marker_leaves_each_fact_aggregated_once_whatever_the_retrys_bounds()
     {
         var whole = Claims(1, 10);
         await _db.Store.AppendFactsAsync(whole, None);
         await _db.Store.AppendEntriesAsync(whole, None);
-        await _db.Store.AggregateAsync(1, 10, None); // then the process died before the batch's row
+        await _db.Store.InsertAggregateAsync(whole, 0, marked: false, None); // the process died before the marker went out
 
         await _db.Store.AppendAsync(Claims(1, 6), None); // the restarted ingester reads fewer rows, then more
         await _db.Store.AppendAsync(Claims(7, 14), None);
@@ -153,7 +153,8 @@ public sealed class AppendingToClickHouse : IAsyncLifetime
         var day = new DateTimeOffset(Noon.Date, TimeSpan.Zero);
         var rows = await _db.Store.ActivityAsync(new ActivityQuery(1, null, [new OffsetSegment(day, day.AddDays(1), 0)], 86_400, false), None);
         Assert.Equal((14L, 14L), (rows.Single().Facts, rows.Single().Coupons));
-        Assert.Equal(2, await _db.RowsAsync(_db.Schema.Activity)); // seqs 1..10 and 11..14, a row each: every claim is in one quarter hour
+        // seqs 1..6 and 7..14, a sum each (every claim is in one quarter hour) and a marker each; the unmarked 1..10 is gone
+        Assert.Equal(4, await _db.RowsAsync(_db.Schema.Activity));
     }
 
     [Fact]

@@ -16,14 +16,16 @@ public sealed class ClickHouseAnalyticStoreContract : AnalyticStoreContract
     }
 
     /// <summary>
-    /// A process killed mid-append leaves, at worst, the batch's facts stored and its entries cut off after some rows (ClickHouse
-    /// 18.16 keeps the rows before a closed connection's cut), and no batch row.
+    /// A process killed mid-append leaves, at worst, the batch's facts stored, its entries cut off after some rows (ClickHouse
+    /// 18.16 keeps the rows before a closed connection's cut), and its aggregate without the completion marker.
     /// </summary>
     internal override async Task CrashMidAppendAsync(IAnalyticStore store, FactBatch batch)
     {
         var clickHouse = (ClickHouseAnalyticStore)store;
+        var watermark = await clickHouse.WatermarkAsync(CancellationToken.None);
         await clickHouse.AppendFactsAsync(batch, CancellationToken.None);
         await clickHouse.InsertEntriesAsync(batch.Entries.Take(batch.Entries.Count / 2), CancellationToken.None);
+        await clickHouse.InsertAggregateAsync(batch, watermark, marked: false, CancellationToken.None);
     }
 
     internal override Task DropStoreAsync(IAnalyticStore store) => _db.DisposeAsync();
