@@ -23,4 +23,11 @@ internal sealed class ClickHouseOptions
     /// <summary>How long one query may take before the adapter gives up on it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a kept-alive connection may wait unused before the client drops it: below the server's <c>keep_alive_timeout</c>
+    /// (3 s by default), so no request is sent on a connection the server is closing (an insert is not retried).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:02.900")]
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

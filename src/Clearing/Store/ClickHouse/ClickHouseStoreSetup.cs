@@ -12,7 +12,8 @@ internal static class ClickHouseStoreSetup
     public static IServiceCollection AddClickHouseAnalyticStore(this IServiceCollection services)
     {
         services.AddOptions<ClickHouseOptions>().BindConfiguration(ClickHouseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(nameof(ClickHouseClient), (sp, http) => http.Timeout = Options(sp).Timeout);
+        services.AddHttpClient(nameof(ClickHouseClient), (sp, http) => http.Timeout = Options(sp).Timeout)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler { PooledConnectionIdleTimeout = Options(sp).IdleConnectionTimeout });
         services.AddSingleton(sp =>
             new ClickHouseClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ClickHouseClient)), Options(sp)));
         services.AddSingleton(sp =>

@@ -51,6 +51,29 @@ public sealed class ChoosingTheClickHouseStore : IDisposable
         Assert.Contains("Database", e.Message);
     }
 
+    [Fact]
+    public void Idle_connections_are_dropped_before_the_server_closes_them()
+    {
+        // ClickHouse closes a kept-alive connection idle for keep_alive_timeout (3 s by default): a request sent on it as the
+        // server closes it breaks (a POST is not retried), so the client must give up idle connections first.
+        using var services = Services(new() { ["Clearing:Store"] = "ClickHouse" });
+
+        var handler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("ClickHouseClient");
+        while (handler is DelegatingHandler { InnerHandler: { } inner }) handler = inner;
+        var sockets = Assert.IsType<SocketsHttpHandler>(handler);
+        Assert.True(sockets.PooledConnectionIdleTimeout < TimeSpan.FromSeconds(3), $"idle timeout {sockets.PooledConnectionIdleTimeout}");
+        Assert.Equal(services.GetRequiredService<IOptions<ClickHouseOptions>>().Value.IdleConnectionTimeout, sockets.PooledConnectionIdleTimeout);
+    }
+
+    [Fact]
+    public void An_idle_timeout_not_below_the_servers_keep_alive_is_refused_at_start()
+    {
+        using var services = Services(new() { ["Clearing:Store"] = "ClickHouse", ["Clearing:ClickHouse:IdleConnectionTimeout"] = "00:00:05" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ClickHouseOptions>>().Value);
+        Assert.Contains("IdleConnectionTimeout", e.Message);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_data, recursive: true); } catch (DirectoryNotFoundException) { }
