@@ -75,7 +75,10 @@ public sealed class ADatabaseOfTheOldLayout
             using var ready = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/health/ready"));
             var migrations = ready.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "migrations");
             Assert.Equal("Healthy", migrations.GetProperty("status").GetString());
-            Assert.Equal(before, await ChangelogAsync(open)); // nothing of the host applied again, nothing rewritten
+            var after = await ChangelogAsync(open);
+            Assert.Equal(before, after.Take(before.Count)); // nothing of the host applied again, nothing rewritten
+            Assert.All(after.Skip(before.Count), // only the platform's scripts added since the move
+                row => Assert.True(Version.Parse(row.Split(' ')[0]) > new Version(1, 5), row));
 
             // The tables those migrations made serve this build: the worker lease, the outbox, the keyed requests.
             var merchant = app.AsMerchant(EngineApp.NewId());
