@@ -4,7 +4,7 @@ using PromotionEngine.Clearing.Store;
 using PromotionEngine.ClearingBench;
 
 // The clearing's analytic stores, timed in process (docs/benchmarks.md has the commands and the figures).
-//   ClearingBench ingest [--store clickhouse|duckdb|both] [--facts 1000000] [--batch 10000] [--rounds 2]
+//   ClearingBench ingest [--store clickhouse|duckdb|both] [--facts 1000000] [--batch 100000] [--rounds 2]
 //     facts/s through the adapter's AppendAsync (batches of --batch, as the ingestion appends them) vs a raw bulk insert of the
 //     same rows into the same kind of store, alternating, each into a fresh database.
 //   ClearingBench query [--store clickhouse|duckdb|both] [--facts 10000000] [--merchants 1000] [--days 180] [--queries 300]
@@ -27,7 +27,7 @@ else throw new ArgumentException("mode: ingest or query");
 async Task IngestAsync()
 {
     var facts = Arg("--facts", 1_000_000);
-    var batchSize = (int)Arg("--batch", 10_000);
+    var batchSize = (int)Arg("--batch", 100_000); // Clearing:BatchSize's default
     var rounds = (int)Arg("--rounds", 2);
     var workload = new Workload(facts, merchants: 1_000, days: 180);
     var batches = workload.Batches(1, facts, batchSize).ToList();
