@@ -12,11 +12,14 @@ using PromotionEngine.ClearingBench;
 //     balances of every day but the last (the days closed), then times one at a time: a merchant's 90-day per-day activity in
 //     America/Los_Angeles (two offset segments), and a day's statement (DayLedger: the balances before the day and the entries
 //     on it, what ReadStatement reads) of a merchant.
+//   --keep leaves the stores in place at the end; --reuse (query) times a kept store that holds --facts facts without loading
+//   it again, so the load can run while the machine is busy and the timed queries when it is quiet.
 var mode = args.Length > 0 ? args[0] : "ingest";
 var stores = Value("--store") ?? "both";
 var clickHouseUrl = new Uri(Value("--clickhouse") ?? "http://127.0.0.1:8123/");
 var folder = Value("--directory") ?? Path.GetTempPath();
-var keep = args.Contains("--keep");
+var keep = args.Contains("--keep") || args.Contains("--reuse");
+var reuse = args.Contains("--reuse");
 var ct = CancellationToken.None;
 
 Console.WriteLine($"ClearingBench {mode}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -84,23 +87,16 @@ async Task QueryAsync()
     Console.WriteLine($"{facts:N0} facts, {merchants:N0} merchants, {days} days; 90-day report in {segments.Count} offset segments");
     foreach (var kind in Kinds())
     {
-        await using var store = await OpenAsync(kind, "query");
-        var load = Stopwatch.StartNew();
-        const long chunk = 1_000_000;
-        long entries = 0;
-        for (var first = 1L; first <= facts; first += chunk)
+        await using var store = await OpenAsync(kind, "query", fresh: !reuse);
+        if (reuse)
         {
-            var batch = workload.Batch(first, Math.Min(facts, first + chunk - 1));
-            entries += batch.Entries.Count;
-            await store.Store.AppendAsync(batch, ct); // the adapter's append: the facts' aggregate with them
+            await store.Store.EnsureSchemaAsync(ct); // already there: made idempotently, as a restarted engine would
+            var kept = await store.Store.TotalsAsync(ct);
+            if (kept.Facts != facts)
+                throw new InvalidOperationException($"{kind}: --reuse found {kept.Facts:N0} facts kept, not {facts:N0}: load it first with --keep");
+            Console.WriteLine($"{kind}: reusing the kept store of {kept.Facts:N0} facts and {kept.Entries:N0} entries");
         }
-        var loaded = load.Elapsed;
-        if (store is ClickHouseBenchStore clickHouse) await clickHouse.SettleAsync(ct);
-        var settled = load.Elapsed;
-        var closedThrough = Workload.FirstDay.AddDays(days - 2);
-        await store.Store.CloseBalancesAsync(closedThrough, ct); // the days before yesterday closed: their balances recorded
-        Console.WriteLine($"{kind}: loaded {facts:N0} facts and {entries:N0} entries in {loaded.TotalSeconds:F0} s, " +
-            $"settled in {(settled - loaded).TotalSeconds:F0} s, balances of {days - 1} closed days in {(load.Elapsed - settled).TotalSeconds:F0} s");
+        else await LoadAsync(store, kind, workload, facts, days);
 
         var random = new Random(11);
         var activity = await TimeAsync(queries, async () =>
@@ -120,6 +116,26 @@ async Task QueryAsync()
     }
 }
 
+async Task LoadAsync(IBenchStore store, string kind, Workload workload, long facts, int days)
+{
+    var load = Stopwatch.StartNew();
+    const long chunk = 1_000_000;
+    long entries = 0;
+    for (var first = 1L; first <= facts; first += chunk)
+    {
+        var batch = workload.Batch(first, Math.Min(facts, first + chunk - 1));
+        entries += batch.Entries.Count;
+        await store.Store.AppendAsync(batch, ct); // the adapter's append: the facts' aggregate with them
+    }
+    var loaded = load.Elapsed;
+    if (store is ClickHouseBenchStore clickHouse) await clickHouse.SettleAsync(ct);
+    var settled = load.Elapsed;
+    var closedThrough = Workload.FirstDay.AddDays(days - 2);
+    await store.Store.CloseBalancesAsync(closedThrough, ct); // the days before yesterday closed: their balances recorded
+    Console.WriteLine($"{kind}: loaded {facts:N0} facts and {entries:N0} entries in {loaded.TotalSeconds:F0} s, " +
+        $"settled in {(settled - loaded).TotalSeconds:F0} s, balances of {days - 1} closed days in {(load.Elapsed - settled).TotalSeconds:F0} s");
+}
+
 IEnumerable<string> Kinds() => stores switch
 {
     "both" => ["ClickHouse", "DuckDB"],
@@ -128,12 +144,12 @@ IEnumerable<string> Kinds() => stores switch
     _ => throw new ArgumentException("--store: clickhouse, duckdb or both"),
 };
 
-async Task<IBenchStore> OpenAsync(string kind, string name)
+async Task<IBenchStore> OpenAsync(string kind, string name, bool fresh = true)
 {
     IBenchStore store = kind == "ClickHouse"
         ? new ClickHouseBenchStore(clickHouseUrl, "clr_bench_" + name, keep)
         : new DuckDbBenchStore(Path.Combine(folder, $"clr-bench-{name}.duckdb"), keep);
-    await store.Store.ResetAsyncIfPresent(ct);
+    if (fresh) await store.Store.ResetAsyncIfPresent(ct);
     return store;
 }
 
