@@ -23,3 +23,39 @@ internal static class ActivityAggregate
 
     private static bool OnQuarter(DateTimeOffset at) => at.UtcTicks % (QuarterSeconds * TimeSpan.TicksPerSecond) == 0;
 }
+
+/// <summary>The aggregate's key: a fact's merchant, template, UTC quarter hour (unix seconds of its start) and the kinds it is told apart by.</summary>
+internal readonly record struct ActivityKey(
+    long Merchant, long Template, long Quarter, string Currency, string Movement, string Channel, string? Status);
+
+/// <summary>
+/// Facts summed per <see cref="ActivityKey"/>, as both stores append them to the aggregate: summed from a batch in the process, not
+/// by a query over the facts table (which would read more of it as it grows).
+/// </summary>
+internal sealed class QuarterSums
+{
+    private readonly Dictionary<ActivityKey, Sums> _groups = [];
+
+    /// <summary>A key's sums: facts, coupons, discount, platform part, merchant part, order amount (the aggregate's columns).</summary>
+    internal sealed class Sums
+    {
+        public long Facts, Coupons, Discount, PlatformPart, MerchantPart, OrderAmount;
+    }
+
+    public void Add(ClearingFact fact)
+    {
+        var seconds = fact.OccurredAt.ToUnixTimeSeconds();
+        const int quarterSeconds = ActivityAggregate.QuarterSeconds;
+        var quarter = seconds - (((seconds % quarterSeconds) + quarterSeconds) % quarterSeconds);
+        var key = new ActivityKey(fact.MerchantId, fact.TemplateId, quarter, fact.Currency, fact.Movement, fact.Channel, fact.Status);
+        if (!_groups.TryGetValue(key, out var s)) _groups[key] = s = new Sums();
+        s.Facts++;
+        s.Coupons += fact.Coupons;
+        s.Discount += fact.Discount;
+        s.PlatformPart += fact.PlatformPart;
+        s.MerchantPart += fact.MerchantPart;
+        s.OrderAmount += fact.OrderAmount;
+    }
+
+    public IEnumerable<KeyValuePair<ActivityKey, Sums>> Groups => _groups;
+}

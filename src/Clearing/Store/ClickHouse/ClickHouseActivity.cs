@@ -8,7 +8,6 @@ namespace PromotionEngine.Clearing.Store.ClickHouse;
 /// </summary>
 internal sealed partial class ClickHouseAnalyticStore
 {
-    private const long QuarterTicks = ActivityAggregate.QuarterSeconds * ClickHouseSchema.TicksPerSecond;
 
     /// <summary>
     /// The batch's facts after <paramref name="watermark"/> (each seq once) summed here, from the batch, and inserted as one
@@ -34,7 +33,7 @@ internal sealed partial class ClickHouseAnalyticStore
     /// <summary>The sums of a batch's facts after the watermark (each seq once) per aggregate key, over the range [From, To].</summary>
     private sealed class AggregateSums
     {
-        private readonly Dictionary<(long, long, long, string, string, string, string?), long[]> _groups = [];
+        private readonly QuarterSums _groups = new();
         private long _from;
         private long _to;
         private int _facts;
@@ -46,16 +45,7 @@ internal sealed partial class ClickHouseAnalyticStore
             foreach (var f in batch.Facts)
             {
                 if (f.Seq <= watermark || !seen.Add(f.Seq)) continue;
-                var ticks = Ticks(f.OccurredAt);
-                var quarter = (ticks - (((ticks % QuarterTicks) + QuarterTicks) % QuarterTicks)) / ClickHouseSchema.TicksPerSecond;
-                var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
-                if (!sums._groups.TryGetValue(key, out var s)) sums._groups[key] = s = new long[6];
-                s[0]++;
-                s[1] += f.Coupons;
-                s[2] += f.Discount;
-                s[3] += f.PlatformPart;
-                s[4] += f.MerchantPart;
-                s[5] += f.OrderAmount;
+                sums._groups.Add(f);
             }
             sums._facts = seen.Count;
             return sums;
@@ -63,10 +53,10 @@ internal sealed partial class ClickHouseAnalyticStore
 
         public void Write(TsvWriter w, int sums, bool marker)
         {
-            foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in _groups.Take(sums))
+            foreach (var (k, s) in _groups.Groups.Take(sums))
             {
-                w.Int(_from).Int(_to).Int(merchant).Int(template).Int(quarter).Str(currency).Str(movement).Str(channel).Str(status)
-                    .Int(s[0]).Int(s[1]).Int(s[2]).Int(s[3]).Int(s[4]).Int(s[5]).EndRow();
+                w.Int(_from).Int(_to).Int(k.Merchant).Int(k.Template).Int(k.Quarter).Str(k.Currency).Str(k.Movement).Str(k.Channel).Str(k.Status)
+                    .Int(s.Facts).Int(s.Coupons).Int(s.Discount).Int(s.PlatformPart).Int(s.MerchantPart).Int(s.OrderAmount).EndRow();
             }
             if (!marker) return;
             w.Int(_from).Int(_to).Int(ClickHouseSchema.MarkerMerchant).Int(0).Int(0).Str("").Str("").Str("").Str(null)

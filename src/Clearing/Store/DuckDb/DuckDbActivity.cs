@@ -11,7 +11,6 @@ namespace PromotionEngine.Clearing.Store.DuckDb;
 /// </summary>
 internal sealed partial class DuckDbAnalyticStore
 {
-    private const long QuarterMillis = ActivityAggregate.QuarterSeconds * 1000L;
 
     // Properties, not fields: the schema in the other part is initialised from them, and partial parts' fields have no set order.
     private static string[] AggregateSchema =>
@@ -27,31 +26,18 @@ internal sealed partial class DuckDbAnalyticStore
 
     /// <summary>
     /// Sums the facts the append writes (those after the watermark) into the aggregate, in the append's transaction: the aggregate
-    /// holds each fact once because the facts do. Summed here from the batch, not by a query over the table (which would read more
-    /// of it as it grows), and appended with DuckDB's appender.
+    /// holds each fact once because the facts do. Summed from the batch (<see cref="QuarterSums"/>), appended with DuckDB's appender.
     /// </summary>
     private static void WriteActivity(DuckDBConnection connection, IEnumerable<ClearingFact> facts)
     {
-        var sums = new Dictionary<(long, long, long, string, string, string, string?), long[]>();
-        foreach (var f in facts)
-        {
-            var ms = f.OccurredAt.ToUnixTimeMilliseconds();
-            var quarter = (ms - (((ms % QuarterMillis) + QuarterMillis) % QuarterMillis)) / 1000;
-            var key = (f.MerchantId, f.TemplateId, quarter, f.Currency, f.Movement, f.Channel, f.Status);
-            if (!sums.TryGetValue(key, out var s)) sums[key] = s = new long[6];
-            s[0]++;
-            s[1] += f.Coupons;
-            s[2] += f.Discount;
-            s[3] += f.PlatformPart;
-            s[4] += f.MerchantPart;
-            s[5] += f.OrderAmount;
-        }
+        var sums = new QuarterSums();
+        foreach (var f in facts) sums.Add(f);
         using var appender = connection.CreateAppender("clr_activity");
-        foreach (var ((merchant, template, quarter, currency, movement, channel, status), s) in sums)
+        foreach (var (k, s) in sums.Groups)
         {
-            appender.CreateRow().AppendValue(merchant).AppendValue(template).AppendValue(quarter).AppendValue(currency).AppendValue(movement)
-                .AppendValue(channel).AppendValue(status).AppendValue(s[0]).AppendValue(s[1]).AppendValue(s[2]).AppendValue(s[3])
-                .AppendValue(s[4]).AppendValue(s[5]).EndRow();
+            appender.CreateRow().AppendValue(k.Merchant).AppendValue(k.Template).AppendValue(k.Quarter).AppendValue(k.Currency)
+                .AppendValue(k.Movement).AppendValue(k.Channel).AppendValue(k.Status).AppendValue(s.Facts).AppendValue(s.Coupons)
+                .AppendValue(s.Discount).AppendValue(s.PlatformPart).AppendValue(s.MerchantPart).AppendValue(s.OrderAmount).EndRow();
         }
     }
 
