@@ -20,6 +20,9 @@
 # PATHS="redis redis-benchmark sqlite" (default: all three); ENGINE_ENV="NAME=value …" environment for the engine only (e.g.
 # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0), ENGINE_ARGS="--Section:Key=value …" extra settings for it; HOST_DIR=folder
 # runs an engine published there (e.g. from another commit, for before/after runs) instead of publishing this tree's.
+# REDIS_PORT=6391 runs the Redis path on a Redis of that port on loopback, e.g. one of your own started beforehand
+# (redis-server --port 6391 --save '' --daemonize yes), so the Redis commands per claim it prints (INFO commandstats) are the
+# engine's alone; on the shared 6379 (the default) they include whatever else uses that Redis meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_SECONDS=${1:-10}
@@ -29,6 +32,7 @@ LOAD=${LOAD:-wrk}
 PATHS=${PATHS:-"redis redis-benchmark sqlite"}
 ENGINE_ENV=${ENGINE_ENV:-}
 ENGINE_ARGS=${ENGINE_ARGS:-}
+REDIS_PORT=${REDIS_PORT:-6379}
 WARMUP=3
 DRAIN_SECONDS=${DRAIN_SECONDS:-300}
 OUT=bench/out
@@ -78,7 +82,12 @@ ticks() { [ -n "$1" ] && awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || ec
 # The servers on the ports the engine uses (other redis-server or mariadbd processes may run beside them).
 pid_on_port() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1; }
 MARIADB_PID=$(pid_on_port 3306)
-REDIS_PID=$(pid_on_port 6379)
+REDIS_PID=$(pid_on_port $REDIS_PORT)
+# Commands the Redis has run so far (every command's calls in INFO commandstats), and of them EVALSHA and EVAL (scripts).
+redis_calls() {
+  redis-cli -h 127.0.0.1 -p $REDIS_PORT INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {all += $3}
+    /^cmdstat_(evalsha|eval):/ {scripts += $3} END {printf "%d %d", all, scripts}'
+}
 cpu_sample() { echo "$(ticks $HOST_PID) $(ticks "$MARIADB_PID") $(ticks "$REDIS_PID") $(date +%s%N)"; }
 # CPU per request of the runs between two samples (user + system time, so warm-up requests count on both sides); the load tool's
 # from the shell's `time` of its runs (LOAD_US). With created > 0 (claims), also per durable claim and as a share of the ceiling.
@@ -92,6 +101,13 @@ cpu_report() {
   local ceiling=${CEILING[$c]:-0}
   echo "   whole-system CPU per durable claim (engine + Redis + MariaDB): $(( (engine + maria + redis) / created )) us;" \
        "claims/s = $([ "$ceiling" -gt 0 ] && echo "$((rps * 100 / ceiling))% of the no-op ceiling ($ceiling/s)" || echo "(no ceiling at c=$c)")"
+}
+# Redis commands per claim request (warm-up and measured run, as the CPU figures) between two redis_calls samples.
+redis_report() {
+  [ "$STORE" = mysql ] && [ "$3" -gt 0 ] || return 0
+  read -r a0 s0 <<<"$1"; read -r a1 s1 <<<"$2"
+  echo "   Redis (port $REDIS_PORT) commands per claim request: $(awk -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v n="$3" \
+       'BEGIN {printf "%.2f, of them %.2f scripts (EVALSHA, EVAL)", a / n, s / n}')$([ "$REDIS_PORT" = 6379 ] && echo " (shared Redis: includes other clients)")"
 }
 # The event backbone in the store the engine runs on (STORE=mysql or sqlite): events consumers handled so far (msg_inbox rows, one
 # per event and consumer group; purged only after Messaging:InboxRetention), and the backlog (events due in the outbox, deliveries
@@ -152,7 +168,7 @@ run_load() {
       warm=(claims $OUT/tokens-warm-$STAMP "$TEMPLATE" "w$STAMP-$c-")
       args=(claims $OUT/tokens-$STAMP "$TEMPLATE" "m$STAMP-$c-")
     fi
-    HANDLED_BEFORE=$(handled_now); STATEMENTS_BEFORE=$(statements_now)
+    HANDLED_BEFORE=$(handled_now); STATEMENTS_BEFORE=$(statements_now); REDIS_CALLS_BEFORE=$(redis_calls)
     BEFORE=$(cpu_sample)
     for run in warm measure; do
       local seconds=$RUN_SECONDS; local -a a=("${args[@]}")
@@ -194,6 +210,7 @@ measure_levels() {
     run_load claims $c $((c * 100000000))
     STOPPED=$(cpu_sample)
     cpu_report "$BEFORE" "$STOPPED" "$SENT" "$CREATED_RUN" "$RPS" "$c"
+    redis_report "$REDIS_CALLS_BEFORE" "$(redis_calls)" "$SENT"
     events_report "$BEFORE" "$STOPPED" "$CREATED_RUN"
     CREATED=$((CREATED + CREATED_RUN))
     [ "$LOAD" = wrk ] && IN_FLIGHT=$((IN_FLIGHT + 2 * c))
@@ -209,7 +226,7 @@ if [[ " $PATHS " == *" redis "* ]]; then
   echo "== Redis path (Redis decision + group commit to MariaDB)"
   STORE=mysql
   start_host --Promotion:Database:Provider=MySql "--Promotion:Database:ConnectionString=$MYSQL_CS" \
-    --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP
+    --Engine:ClaimGate=Redis --Engine:Redis:KeyPrefix=bench-$STAMP --Engine:Redis:Configuration=127.0.0.1:$REDIS_PORT
   measure_levels
   lg verify --template $TEMPLATE --mysql "$MYSQL_CS" --expect-created $CREATED --in-flight $IN_FLIGHT
 fi
@@ -224,7 +241,7 @@ if [[ " $PATHS " == *" redis-benchmark "* ]]; then
     EVALSHA $SHA 5 "$T:issued" "$T:users" "$T:req:__rand_int__" "$T:gen" "$T:audience" __rand_int__ $NOW 0 $((NOW + 86400000)) 0 1000000000000 1 __rand_int__ 600000 "" \
     | tr "\r" "\n" | tail -n 1 | sed "s/^.*: \([0-9.]* requests per second.*\)$/redis-benchmark EVALSHA claim script: \1/"
 fi
-redis-cli -h 127.0.0.1 --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 DEL >/dev/null
+redis-cli -h 127.0.0.1 -p $REDIS_PORT --scan --pattern "bench-*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 -p $REDIS_PORT DEL >/dev/null
 
 if [[ " $PATHS " == *" sqlite "* ]]; then
   echo "== embedded default (SQLite, database gate), same harness"

@@ -37,6 +37,12 @@ internal sealed record ClaimTicket(UserCoupon Coupon, IdempotencyKey Key, Coupon
 
     /// <summary>The template's limited periods this claim falls in (none when it has no per-period limit).</summary>
     public IReadOnlyList<ClaimPeriod> Periods { get; } = ClaimPeriod.Of(Template, Now);
+
+    /// <summary>
+    /// The per-user and per-address claim limits the gate counts before it decides, in the same call (only the Redis gate is
+    /// given any: <see cref="Admission.IClaimRateLimits.CountedByGate"/>); over one, it answers <see cref="GateDecision.OverClaimLimit"/>.
+    /// </summary>
+    public IReadOnlyList<Admission.CountedClaimLimit> Limits { get; init; } = [];
 }
 
 internal abstract record GateDecision
@@ -65,6 +71,9 @@ internal abstract record GateDecision
 
     /// <summary>The template is for an audience the user is not in (docs/audiences.md).</summary>
     public sealed record NotInAudience : GateDecision;
+
+    /// <summary>The claim went over one of the <see cref="ClaimTicket.Limits"/> it was given; nothing was decided.</summary>
+    public sealed record OverClaimLimit(string Limit, TimeSpan RetryAfter) : GateDecision;
 
     /// <summary>The template-level refusal at <paramref name="now"/>, or null when claims are open.</summary>
     public static GateDecision? WindowRefusal(CouponTemplateSnapshot template, DateTimeOffset now) =>

@@ -52,7 +52,8 @@ internal static partial class AuthSetup
                 {
                     // Signed is not enough: a token that names no caller exactly (a role spelled otherwise, two
                     // roles or two ids, a user without user_id) is no identity at all.
-                    if (Caller.From(context.Principal!) is null)
+                    if (Caller.WithCallerRead(context.Principal!) is { } read) context.Principal = read;
+                    else
                     {
                         var log = Log(context.HttpContext);
                         LogNoCaller(log);

@@ -50,15 +50,25 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
         ];
         var audience = template.Audience is { } a ? new TemplateAudience(a, template.Merchant) : (TemplateAudience?)null;
         var admitted = false;
+        // The claim limits, when given, are counted in the first call only (docs/admission.md); a call asked again does not count them twice.
+        var limits = ticket.Limits;
+        var (script, firstKeys, firstArgs) = limits.Count == 0 ? (ClaimScripts.Claim, scriptKeys, args)
+            : (ClaimScripts.LimitedClaim, [.. scriptKeys, .. limits.Select(l => (RedisKey)l.Counter)],
+                [.. args, limits.Count, .. limits.SelectMany(l => new RedisValue[] { (long)l.Window.TotalMilliseconds, l.Permits })]);
 
         var deadline = DateTime.UtcNow + LoadWait;
         while (DateTime.UtcNow < deadline)
         {
-            var result = (RedisResult[])(await RedisCallAsync(() => ClaimScripts.Claim.EvaluateAsync(redis.GetDatabase(), scriptKeys, args)))!;
+            var (callScript, callKeys, callArgs) = (script, firstKeys, firstArgs);
+            (script, firstKeys, firstArgs) = (ClaimScripts.Claim, scriptKeys, args);
+            var result = (RedisResult[])(await RedisCallAsync(() => callScript.EvaluateAsync(redis.GetDatabase(), callKeys, callArgs)))!;
             var answer = (string?)result[0];
             metrics.GateDecided(DecisionName(answer));
             switch (answer)
             {
+                case "LIMITED":
+                    return new GateDecision.OverClaimLimit(
+                        limits[int.Parse((string)result[1]!, CultureInfo.InvariantCulture) - 1].Limit, TimeSpan.FromMilliseconds((long)result[2]));
                 case "LOAD":
                     await RedisCallAsync(() => counters.EnsureLoadedAsync(template.Id, audience, slices, template.Stock, ct));
                     continue;
@@ -114,6 +124,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     private static string DecisionName(string? answer) => answer switch
     {
         "OK" => "granted",
+        "LIMITED" => "over_claim_limit",
         "DUP" => "duplicate",
         "LOAD" => "load",
         "LOAD_PERIOD" => "load_period",
@@ -160,14 +171,7 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
     private bool? _cluster;
 
     /// <summary>Whether Redis is a cluster, known once connected (while it is not, no claim is decided anyway).</summary>
-    private bool OnCluster()
-    {
-        if (_cluster is { } known) return known;
-        if (!redis.IsConnected) return false;
-        var cluster = redis.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
-        _cluster = cluster;
-        return cluster;
-    }
+    private bool OnCluster() => (_cluster ??= RedisSetup.IsCluster(redis)) ?? false;
 
     /// <summary>
     /// The user's slice ran dry: one unit of another slice's share moves into it (the lender counts it issued, the user's slice one

@@ -10,8 +10,9 @@ namespace PromotionEngine.Engine.Adapters.Redis;
 /// <summary>
 /// The per-user and per-address claim limits counted in Redis, so every instance spends one limit. Keys, apart from the claim
 /// script's: <c>{prefix}:claim-limit:user:{userId}</c> and <c>{prefix}:claim-limit:ip:{address}</c>, each a counter living one
-/// window from the first claim it counts. One script call per limit in force, sent together (one round trip); each touches one
-/// key, so it runs on a Redis Cluster too. When Redis cannot answer, the limit lets the claim through: the claim gate, on the
+/// window from the first claim it counts. On a single Redis the claim script counts them (<see cref="CountedByGate"/>): one round
+/// trip per claim. On a Redis Cluster, one script call per limit in force, sent together before the claim's (one round trip more);
+/// each touches one key, on its own slot. When Redis cannot answer, the limit lets the claim through: the claim gate, on the
 /// same Redis, answers it 503 anyway, and the database is the truth.
 /// </summary>
 internal sealed partial class RedisClaimRateLimits(
@@ -34,7 +35,7 @@ internal sealed partial class RedisClaimRateLimits(
     {
         var o = options.Value;
         var perUser = o.PerUser.PermitLimit > 0
-            ? CountAsync(_prefix + "user:" + user.Value.ToString(CultureInfo.InvariantCulture), o.PerUser) : null;
+            ? CountAsync(UserCounter(user), o.PerUser) : null;
         var perIp = o.PerIp.PermitLimit > 0 && clientAddress is not null ? CountAsync(_prefix + "ip:" + clientAddress, o.PerIp) : null;
         try
         {
@@ -53,6 +54,28 @@ internal sealed partial class RedisClaimRateLimits(
             if (perIp is not null) _ = perIp.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
     }
+
+    private bool? _cluster;
+
+    /// <summary>
+    /// On a single Redis (once connected), the limits in force, for the claim script to count (<see cref="ClaimScripts.LimitedClaim"/>):
+    /// one round trip per claim. On a cluster their counters are on other slots than the template's keys, so they are counted apart.
+    /// </summary>
+    public IReadOnlyList<CountedClaimLimit>? CountedByGate(UserId user, string? clientAddress)
+    {
+        var o = options.Value;
+        if (!o.CountLimitsInClaimScript || (_cluster ??= RedisSetup.IsCluster(redis)) is not false) return null;
+        var perUser = o.PerUser.PermitLimit > 0;
+        var perIp = o.PerIp.PermitLimit > 0 && clientAddress is not null;
+        if (!perUser && !perIp) return [];
+        var counted = new List<CountedClaimLimit>(2);
+        if (perUser)
+            counted.Add(new(ClaimLimitRefusal.PerUser, UserCounter(user), o.PerUser.Window, o.PerUser.PermitLimit));
+        if (perIp) counted.Add(new(ClaimLimitRefusal.PerIp, _prefix + "ip:" + clientAddress, o.PerIp.Window, o.PerIp.PermitLimit));
+        return counted;
+    }
+
+    private string UserCounter(UserId user) => _prefix + "user:" + user.Value.ToString(CultureInfo.InvariantCulture);
 
     private async Task<TimeSpan?> CountAsync(string key, ClaimWindowLimit limit)
     {

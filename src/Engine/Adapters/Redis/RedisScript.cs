@@ -86,6 +86,30 @@ internal static partial class ClaimScripts
         """);
 
     /// <summary>
+    /// <see cref="Claim"/> with the per-user and per-address claim limits counted first, in the same call (a single Redis only: the
+    /// limits' counters are on other Cluster slots than the template's). KEYS and ARGV: <see cref="Claim"/>'s, then one counter per
+    /// limit; after the per-period section, how many limits, then each one's window (ms) and permits. Every limit is counted, as
+    /// <see cref="RedisClaimRateLimits"/> counts them apart; over one, the claim is not decided: LIMITED, which limit (1-based),
+    /// and the ms until its window ends.
+    /// </summary>
+    public static readonly RedisScript LimitedClaim = new("""
+        local limitKeys = 5 + tonumber(ARGV[11])
+        local limitArgs = 11 + 2 * tonumber(ARGV[11])
+        local over = nil
+        for j = 1, tonumber(ARGV[limitArgs + 1]) do
+          local counter, window = KEYS[limitKeys + j], ARGV[limitArgs + 2 * j]
+          local n = redis.call('INCR', counter)
+          if n == 1 then redis.call('PEXPIRE', counter, window) end
+          if not over and n > tonumber(ARGV[limitArgs + 2 * j + 1]) then
+            local ttl = redis.call('PTTL', counter)
+            if ttl < 0 then redis.call('PEXPIRE', counter, window); ttl = tonumber(window) end
+            over = {'LIMITED', tostring(j), ttl}
+          end
+        end
+        if over then return over end
+        """ + "\n" + Claim.Text);
+
+    /// <summary>
     /// Takes back a grant the database refused, could not store, or never received (the engine died).
     /// KEYS: issued, users, request, generation, audience members, then the claim's period keys. ARGV: user, request value ("couponId:generation"),
     /// generation of the grant. Counters are only decremented if they were not rebuilt since: a rebuild

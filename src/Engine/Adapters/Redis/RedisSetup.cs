@@ -23,6 +23,10 @@ internal static class RedisSetup
         config.ClientName = "promotion-engine";
         return ConnectionMultiplexer.Connect(config);
     }
+
+    /// <summary>Whether Redis is a cluster; null while no server is connected (it is not known yet).</summary>
+    public static bool? IsCluster(IConnectionMultiplexer redis) =>
+        redis.IsConnected ? redis.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster) : null;
 }
 
 /// <summary>

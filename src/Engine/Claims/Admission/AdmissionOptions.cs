@@ -61,6 +61,12 @@ internal sealed class AdmissionOptions
     /// </summary>
     public ClaimWindowLimit PerIp { get; set; } = new();
 
+    /// <summary>
+    /// On a single Redis, count the limits in the claim's own script call (one round trip per claim instead of two); on a
+    /// Redis Cluster they are on other slots than the template's keys and are counted in a call of their own before it.
+    /// </summary>
+    public bool CountLimitsInClaimScript { get; set; } = true;
+
     /// <summary>What the data annotations cannot say (they do not reach the nested limits); null when valid.</summary>
     public string? Invalid() =>
         MinInFlightPerTemplate > MaxInFlightPerTemplate ? $"{Section}: MinInFlightPerTemplate is at most MaxInFlightPerTemplate."

@@ -19,11 +19,10 @@ internal sealed class ClaimAdmission(SoldOutFlags soldOut, IClaimRateLimits limi
             metrics.AdmissionRefused("sold_out_flag");
             return new Admitted(new ClaimOutcome.OutOfStock(), null);
         }
-        if (await limits.RefusalAsync(ticket.Coupon.User, clientAddress, ct) is { } limited)
-        {
-            metrics.AdmissionRefused(limited.Limit == ClaimLimitRefusal.PerUser ? "user_limit" : "ip_limit");
-            return new Admitted(new ClaimOutcome.RateLimited(limited.RetryAfter, limited.Limit), null);
-        }
+        // On a single Redis the gate counts the limits in its own call (one round trip per claim); otherwise they are counted here.
+        var countedByGate = limits.CountedByGate(ticket.Coupon.User, clientAddress);
+        if (countedByGate is null && await limits.RefusalAsync(ticket.Coupon.User, clientAddress, ct) is { } limited)
+            return Limited(limited.Limit, limited.RetryAfter);
         GateDecision decision;
         using (var slot = templates.TryEnter(template.Id))
         {
@@ -32,10 +31,17 @@ internal sealed class ClaimAdmission(SoldOutFlags soldOut, IClaimRateLimits limi
                 metrics.AdmissionRefused("template_busy");
                 return new Admitted(new ClaimOutcome.RateLimited(BusyRetryAfter, "template"), null);
             }
-            decision = await gate.TryClaimAsync(ticket, ct);
+            decision = await gate.TryClaimAsync(countedByGate is { Count: > 0 } ? ticket with { Limits = countedByGate } : ticket, ct);
         }
+        if (decision is GateDecision.OverClaimLimit over) return Limited(over.Limit, over.RetryAfter);
         if (decision is GateDecision.OutOfStock) await soldOut.ConfirmAsync(template, ct);
         return new Admitted(null, decision);
+    }
+
+    private Admitted Limited(string limit, TimeSpan retryAfter)
+    {
+        metrics.AdmissionRefused(limit == ClaimLimitRefusal.PerUser ? "user_limit" : "ip_limit");
+        return new Admitted(new ClaimOutcome.RateLimited(retryAfter, limit), null);
     }
 
     /// <summary>Exactly one of the two is set.</summary>

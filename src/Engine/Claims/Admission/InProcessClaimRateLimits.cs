@@ -24,6 +24,9 @@ internal sealed class InProcessClaimRateLimits(IOptions<AdmissionOptions> option
         return Task.FromResult(refusal);
     }
 
+    /// <summary>No gate counts them: they live in this process.</summary>
+    public IReadOnlyList<CountedClaimLimit>? CountedByGate(UserId user, string? clientAddress) => null;
+
     private ClaimLimitRefusal? Count(string limit, string key, ClaimWindowLimit settings, long now)
     {
         if (settings.PermitLimit == 0) return null;

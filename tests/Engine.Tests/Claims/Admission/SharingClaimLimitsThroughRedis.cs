@@ -18,10 +18,12 @@ public sealed class SharingClaimLimitsThroughRedis : IDisposable
     private readonly IConnectionMultiplexer _one = RedisSetup.Connect(new RedisClaimOptions { Configuration = Configuration });
     private readonly IConnectionMultiplexer _two = RedisSetup.Connect(new RedisClaimOptions { Configuration = Configuration });
 
-    private RedisClaimRateLimits Instance(IConnectionMultiplexer redis, int perUser, int perIp) => new(redis, Options.Create(new AdmissionOptions
+    private RedisClaimRateLimits Instance(IConnectionMultiplexer redis, int perUser, int perIp, bool inClaimScript = true) => new(redis,
+        Options.Create(new AdmissionOptions
     {
         PerUser = new() { PermitLimit = perUser, Window = TimeSpan.FromHours(1) },
         PerIp = new() { PermitLimit = perIp, Window = TimeSpan.FromHours(1) },
+        CountLimitsInClaimScript = inClaimScript,
     }), Options.Create(new EngineOptions { Redis = { KeyPrefix = _prefix } }), NullLogger<RedisClaimRateLimits>.Instance);
 
     [Fact]
@@ -53,6 +55,40 @@ public sealed class SharingClaimLimitsThroughRedis : IDisposable
 
         Assert.Equal(ClaimLimitRefusal.PerIp, (await one.RefusalAsync(new UserId(3), address, CancellationToken.None))?.Limit);
         Assert.Null(await one.RefusalAsync(new UserId(3), address + "-other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_claim_script_counts_the_limits_in_the_counters_an_instance_counting_them_apart_spends()
+    {
+        var inScript = Instance(_one, perUser: 2, perIp: 3);
+        var apart = Instance(_two, perUser: 2, perIp: 3, inClaimScript: false);
+        var alice = new UserId(Random.Shared.NextInt64(2, long.MaxValue));
+        var address = $"198.51.100.{Random.Shared.Next(1, 255)}-{Guid.NewGuid():N}";
+        var alicesLimits = inScript.CountedByGate(alice, address)!;
+        Assert.Equal([ClaimLimitRefusal.PerUser, ClaimLimitRefusal.PerIp], alicesLimits.Select(l => l.Limit));
+        Assert.Null(apart.CountedByGate(alice, address));
+
+        Assert.Null(await apart.RefusalAsync(alice, address, CancellationToken.None));
+        Assert.Equal("LOAD", (string?)(await ClaimCountingAsync(alicesLimits))[0]); // within both: the claim is decided (no counters here)
+        var overUser = await ClaimCountingAsync(alicesLimits);
+
+        Assert.Equal(["LIMITED", "1"], overUser[..2].Select(r => (string?)r));
+        Assert.InRange((long)overUser[2], (long)TimeSpan.FromMinutes(59).TotalMilliseconds, (long)TimeSpan.FromHours(1).TotalMilliseconds);
+        Assert.Equal(ClaimLimitRefusal.PerIp, (await apart.RefusalAsync(new UserId(alice.Value - 1), address, CancellationToken.None))?.Limit);
+        var overAddress = await ClaimCountingAsync(inScript.CountedByGate(new UserId(alice.Value - 1), address)!);
+        Assert.Equal(["LIMITED", "2"], overAddress[..2].Select(r => (string?)r));
+    }
+
+    /// <summary>The claim script with the limits counted first, on a template whose counters are not loaded (LOAD when within them).</summary>
+    private async Task<RedisResult[]> ClaimCountingAsync(IReadOnlyList<CountedClaimLimit> limits)
+    {
+        var keys = new ClaimKeys(_prefix, new TemplateId(1));
+        RedisKey[] claimKeys =
+            [keys.Issued, keys.Users, keys.Request(new UserId(1), new IdempotencyKey("k")), keys.Generation, keys.AudienceMembers];
+        RedisValue[] claimArgs = [1, 0, 0, long.MaxValue, 0, 10, 5, 1, 60_000, "", 0];
+        return (RedisResult[])(await ClaimScripts.LimitedClaim.EvaluateAsync(_one.GetDatabase(),
+            [.. claimKeys, .. limits.Select(l => (RedisKey)l.Counter)],
+            [.. claimArgs, limits.Count, .. limits.SelectMany(l => new RedisValue[] { (long)l.Window.TotalMilliseconds, l.Permits })]))!;
     }
 
     public void Dispose()
