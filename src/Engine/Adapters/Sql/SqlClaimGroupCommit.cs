@@ -28,6 +28,8 @@ internal sealed partial class SqlClaimGroupCommit(
 {
     // One lane: a second would only wait for SQLite's write lock.
     private readonly GroupCommitLanes<Pending> _lanes = new(1, options.Value.Database.MaxBatch);
+    private readonly TaskCreationOptions _answering =
+        options.Value.Database.AnswerOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
 
     /// <param name="Queued">When it was queued (a Stopwatch timestamp), for the batch wait metric.</param>
     private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done, long Queued);
@@ -36,7 +38,7 @@ internal sealed partial class SqlClaimGroupCommit(
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct)
     {
         if (db.Dialect != SqlDialect.Sqlite) return gate.TryClaimAsync(ticket, ct);
-        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously),
+        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(_answering),
             Stopwatch.GetTimestamp());
         if (_lanes.TryQueue(pending, ticket.Template.Id.Value)) return pending.Done.Task;
         throw new ClaimsUnavailableException("The engine is shutting down.");
