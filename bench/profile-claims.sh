@@ -41,7 +41,7 @@ PATHS=${PATHS:-redis} LEVELS=$LEVEL \
   ENGINE_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0${ENGINE_ENV:+ $ENGINE_ENV}" \
   bench/claims.sh 10 | tee "$OUT.bench"
 wait $RECORDER || { echo "perf record failed: see $OUT.record.log" >&2; exit 1; }
-perf script -i "$OUT.data" -F tid,comm,ip,sym 2>/dev/null > "$OUT.stacks" \
+perf script -i "$OUT.data" -F tid,comm,ip,sym,dso 2>/dev/null > "$OUT.stacks" \
   || { echo "perf could not read $OUT.data (a truncated recording): run again" >&2; exit 1; }
 RPS=$(sed -n 's/^claims.* rps=\([0-9]*\) .*/\1/p' "$OUT.bench" | tail -n 1)
 python3 bench/profile_breakdown.py "$OUT.stacks" "$((RPS * RECORD))"

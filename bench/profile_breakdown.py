@@ -1,4 +1,4 @@
-"""Breaks a `perf script -F tid,comm,ip,sym` dump of the engine down by subsystem, in µs of engine CPU per claim.
+"""Breaks a `perf script -F tid,comm,ip,sym,dso` dump of the engine down by subsystem, in µs of engine CPU per claim.
 
 Usage: python3 bench/profile_breakdown.py STACKS CLAIMS [CATEGORY]   (CLAIMS: claims answered while perf recorded)
 A sample goes to the first context that any of its frames names (the event consumers, the rate limiter's timer), else to
@@ -23,6 +23,9 @@ SUBSYSTEMS = [
      r"SqlOutbox|OutboxMessage|EventEnvelope|CouponEvents|IO\.Compression"),
     ("group commit SQL (ledger, batch, MySqlConnector, Dapper)",
      r"SqlClaimLedger|SqlStatementBatch|MySqlConnector|Dapper|MySqlDatabase|WriteWithRetry|SqlUserCoupons|ClaimGroupCommit|GroupCommitLanes"),
+    ("SQLite itself (libe_sqlite3: parse, prepare, B-trees, WAL)", r"libe_sqlite3|\bsqlite3[A-Za-z_]*\b"),
+    ("group commit on SQLite (savepoints, statements, Microsoft.Data.Sqlite, SQLitePCL)",
+     r"SqlClaimGroupCommit|SqlClaimGate|Microsoft\.Data\.Sqlite|SQLitePCL|SqliteDatabase"),
     ("admission: Redis rate limits", r"RedisClaimRateLimits"),
     ("Redis gate (claim script, StackExchange.Redis)", r"StackExchange\.Redis|RedisClaimGate|RedisScript|Pipelines\.Sockets"),
     ("JWT and identity (bearer handler, token check, Caller.From)",

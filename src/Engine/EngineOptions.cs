@@ -120,4 +120,11 @@ internal sealed class DatabaseClaimOptions
     /// </summary>
     [Range(1, 2000)]
     public int MaxBatch { get; set; } = 128;
+
+    /// <summary>
+    /// True: on SQLite, the group commit's writer answers its callers itself, each caller's request going on on the writer's
+    /// thread until its next wait (no thread-pool hop per claim, but the next batch waits for them); false: each caller goes on
+    /// from the thread pool.
+    /// </summary>
+    public bool AnswerOnWriter { get; set; }
 }

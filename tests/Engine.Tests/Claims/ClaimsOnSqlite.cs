@@ -26,7 +26,7 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
     private readonly SqliteDatabase _db;
     private long _nextCoupon = 10_000;
 
-    private ClaimsOnSqlite(Func<IUserCoupons, IUserCoupons>? coupons, int maxBatch)
+    private ClaimsOnSqlite(Func<IUserCoupons, IUserCoupons>? coupons, int maxBatch, bool answerOnWriter)
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true; // as AddEngine sets it
         Directory.CreateDirectory(_directory);
@@ -36,7 +36,8 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
         var outbox = new SqlOutbox(_db, new IdGenerator(_clock, 1), _clock, new OutboxSignal());
         Gate = new SqlClaimGate(_db, stored, outbox, new SqlAudiences(_db));
         Commits = new SqlClaimGroupCommit(_db, Gate, stored, outbox, new EngineMetrics(),
-            Options.Create(new EngineOptions { Database = { MaxBatch = maxBatch } }), NullLogger<SqlClaimGroupCommit>.Instance);
+            Options.Create(new EngineOptions { Database = { MaxBatch = maxBatch, AnswerOnWriter = answerOnWriter } }),
+            NullLogger<SqlClaimGroupCommit>.Instance);
     }
 
     public SqlClaimGate Gate { get; }
@@ -46,9 +47,12 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
     public IDatabase Database => _db;
 
     /// <param name="coupons">Wraps the coupons' store (a test's fault or count), or null.</param>
-    public static async Task<ClaimsOnSqlite> MigratedAsync(Func<IUserCoupons, IUserCoupons>? coupons = null, int maxBatch = 128)
+    /// <param name="maxBatch">Engine:Database:MaxBatch.</param>
+    /// <param name="answerOnWriter">Engine:Database:AnswerOnWriter.</param>
+    public static async Task<ClaimsOnSqlite> MigratedAsync(
+        Func<IUserCoupons, IUserCoupons>? coupons = null, int maxBatch = 128, bool answerOnWriter = false)
     {
-        var store = new ClaimsOnSqlite(coupons, maxBatch);
+        var store = new ClaimsOnSqlite(coupons, maxBatch, answerOnWriter);
         await new Migrator(store._db, [PersistenceSetup.Schema, new ModuleSchema(EngineModule.Name, typeof(EngineModule).Assembly)],
             NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
         return store;

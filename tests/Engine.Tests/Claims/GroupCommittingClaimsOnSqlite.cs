@@ -134,11 +134,13 @@ public class GroupCommittingClaimsOnSqlite
         Assert.Throws<ClaimsUnavailableException>(() => { _ = store.Commits.TryClaimAsync(late, CancellationToken.None); }); // refused at once
     }
 
-    [Fact]
-    public async Task Claims_queued_from_many_threads_are_written_in_a_few_transactions_and_stay_exact()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the writer answers its callers on its own thread
+    public async Task Claims_queued_from_many_threads_are_written_in_a_few_transactions_and_stay_exact(bool answerOnWriter)
     {
         var writes = new CountingCoupons.Counts();
-        await using var store = await ClaimsOnSqlite.MigratedAsync(coupons => new CountingCoupons(coupons, writes));
+        await using var store = await ClaimsOnSqlite.MigratedAsync(coupons => new CountingCoupons(coupons, writes), answerOnWriter: answerOnWriter);
         var template = store.Template(7, stock: 150, perUserLimit: 2);
         await store.Commits.StartAsync(CancellationToken.None);
 

@@ -15,7 +15,7 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// <summary>
 /// The database gate's group commit on SQLite (the embedded default): SQLite has one writer, so claims queue for it anyway;
 /// here they queue on one lane (<see cref="GroupCommitLanes{T}"/>) and whatever queued while the last transaction was being
-/// written is decided and written in the next one. Each claim is decided exactly as alone (<see cref="SqlClaimGate.DecideAsync"/>:
+/// written is decided and written in the next one. Each claim is decided exactly as alone (<see cref="SqlClaimGate.Decisions"/>:
 /// its request row, its conditional counters, in the batch's order) inside a savepoint of its own, rolled back when the claim is
 /// refused, so a refusal never undoes the others. The granted claims' coupons and events are written after the last decision, and
 /// every caller is answered only when the transaction has committed (a 201 is still durable). A batch that fails (a broken disk,
@@ -26,10 +26,10 @@ internal sealed partial class SqlClaimGroupCommit(
     IDatabase db, SqlClaimGate gate, IUserCoupons coupons, IOutbox outbox, EngineMetrics metrics, IOptions<EngineOptions> options,
     ILogger<SqlClaimGroupCommit> log) : BackgroundService, IClaimGate
 {
-    private const string Savepoint = "claim";
-
     // One lane: a second would only wait for SQLite's write lock.
     private readonly GroupCommitLanes<Pending> _lanes = new(1, options.Value.Database.MaxBatch);
+    private readonly TaskCreationOptions _answering =
+        options.Value.Database.AnswerOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
 
     /// <param name="Queued">When it was queued (a Stopwatch timestamp), for the batch wait metric.</param>
     private sealed record Pending(ClaimTicket Ticket, TaskCompletionSource<GateDecision> Done, long Queued);
@@ -38,7 +38,7 @@ internal sealed partial class SqlClaimGroupCommit(
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct)
     {
         if (db.Dialect != SqlDialect.Sqlite) return gate.TryClaimAsync(ticket, ct);
-        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously),
+        var pending = new Pending(ticket, new TaskCompletionSource<GateDecision>(_answering),
             Stopwatch.GetTimestamp());
         if (_lanes.TryQueue(pending, ticket.Template.Id.Value)) return pending.Done.Task;
         throw new ClaimsUnavailableException("The engine is shutting down.");
@@ -83,13 +83,16 @@ internal sealed partial class SqlClaimGroupCommit(
         await using var scope = await db.BeginWriteAsync(ct);
         var decisions = new GateDecision[batch.Count];
         var granted = new List<ClaimTicket>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        await using (var decide = gate.Decide(scope))
         {
-            await scope.Transaction.SaveAsync(Savepoint, ct);
-            decisions[i] = await gate.DecideAsync(batch[i].Ticket, scope, ct);
-            if (decisions[i] is GateDecision.Granted) granted.Add(batch[i].Ticket);
-            else await scope.Transaction.RollbackAsync(Savepoint, ct);
-            await scope.Transaction.ReleaseAsync(Savepoint, ct);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                await decide.SaveAsync(ct);
+                decisions[i] = await decide.DecideAsync(batch[i].Ticket, ct);
+                if (decisions[i] is GateDecision.Granted) granted.Add(batch[i].Ticket);
+                else await decide.RollbackToSavedAsync(ct);
+                await decide.ReleaseSavedAsync(ct);
+            }
         }
         if (granted.Count > 0)
         {
