@@ -37,6 +37,8 @@ WARMUP=3
 DRAIN_SECONDS=${DRAIN_SECONDS:-300}
 OUT=bench/out
 PORT=${PORT:-5400}
+# Health and the metrics the harness reads (events handled) answer on the management port.
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 1))}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
 STAMP=$(date +%s)
 DB=promo_bench_$STAMP
@@ -70,9 +72,10 @@ start_host() {
   # shellcheck disable=SC2086 # ENGINE_ENV and ENGINE_ARGS are lists of words
   env $ENGINE_ENV taskset -c 0 dotnet $HOST_DIR/PromotionEngine.Host.dll $ENGINE_ARGS --urls http://127.0.0.1:$PORT --Promotion:Auth:SigningKey=$KEY \
     --RateLimits:Other:PerIp:PermitLimit=1000000000 \
+    --Telemetry:ManagementUrl=http://127.0.0.1:$MANAGEMENT_PORT \
     --Logging:LogLevel:Default=Warning --Promotion:DataDirectory=$OUT/data-$STAMP "$@" > $OUT/host-$STAMP.log 2>&1 &
   HOST_PID=$!
-  for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$PORT/health >/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 1 300); do curl -sf http://127.0.0.1:$MANAGEMENT_PORT/health >/dev/null && return 0; sleep 0.1; done
   echo "engine did not start: see $OUT/host-$STAMP.log" >&2; exit 1
 }
 stop_host() { kill $HOST_PID; wait $HOST_PID 2>/dev/null || true; HOST_PID=; }
@@ -109,14 +112,18 @@ redis_report() {
   echo "   Redis (port $REDIS_PORT) commands per claim request: $(awk -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v n="$3" \
        'BEGIN {printf "%.2f, of them %.2f scripts (EVALSHA, EVAL)", a / n, s / n}')$([ "$REDIS_PORT" = 6379 ] && echo " (shared Redis: includes other clients)")"
 }
-# The event backbone in the store the engine runs on (STORE=mysql or sqlite): events consumers handled so far (msg_inbox rows, one
-# per event and consumer group; purged only after Messaging:InboxRetention), and the backlog (events due in the outbox, deliveries
-# waiting for a consumer).
+# The event backbone: events consumers handled so far (the engine's promotion.messaging.handled counter, one per event and
+# consumer group, summed over consumers; not msg_inbox rows: the in-process transport keeps no inbox), and the backlog in the store
+# the engine runs on (STORE=mysql or sqlite: events due in the outbox, deliveries waiting for a consumer).
 store_q() {
   if [ "$STORE" = sqlite ]; then sqlite3 -cmd ".timeout 5000" "$OUT/data-$STAMP/promotion.db" "$1"
   else mariadb --no-defaults -h127.0.0.1 -P3306 -uroot -N -D "$DB" -e "$1"; fi
 }
-handled_now() { store_q "SELECT COUNT(*) FROM msg_inbox"; }
+handled_now() {
+  curl -sf http://127.0.0.1:$MANAGEMENT_PORT/metrics \
+    | awk '/^promotion_messaging_handled_total[{ ]/ {
+      l = $0; if (index(l, "} ")) l = substr(l, index(l, "} ") + 2); else l = substr(l, index(l, " ") + 1); split(l, v, " "); s += v[1] } END {printf "%d", s}'
+}
 # The engine's commits and statements so far (MariaDB's statistics of its user; "0 0" on SQLite).
 statements_now() {
   [ "$STORE" = mysql ] || { echo "0 0"; return; }

@@ -11,14 +11,17 @@ namespace PromotionEngine.Platform.Messaging;
 internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispatcher, DeadLetters deadLetters, MessagingMetrics metrics,
     IOptions<MessagingOptions> options, ILogger<ConsumerRunner> log)
 {
-    /// <param name="onHandled">Runs in the handler's commit (the in-process transport removes its delivery there).</param>
+    /// <param name="take">
+    /// The transport's proof that the event is handled once, run first in the handler's transaction (the in-process transport deletes
+    /// its delivery there: false when another round took it); null: the consumer's inbox.
+    /// </param>
     /// <param name="onDeadLettered">Runs in the commit that records the dead letter.</param>
     public async Task<DeliveryResult> DeliverAsync(EventSubscription subscription, EventEnvelope envelope, int attempt,
-        Func<WriteScope, Task>? onHandled, Func<WriteScope, Task>? onDeadLettered, CancellationToken ct)
+        Func<WriteScope, Task<bool>>? take, Func<WriteScope, Task>? onDeadLettered, CancellationToken ct)
     {
         try
         {
-            await dispatcher.HandleAsync(subscription, envelope, attempt, onHandled, ct);
+            await dispatcher.HandleAsync(subscription, envelope, attempt, take, null, ct);
             metrics.Handled(subscription.Consumer);
             return new DeliveryResult.Handled();
         }
@@ -42,23 +45,24 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
 
     /// <summary>
     /// Several deliveries to one consumer (each partition key's in order) handled in one transaction (see
-    /// <see cref="EventDispatcher.HandleBatchAsync"/>); <paramref name="onHandled"/> runs in its commit. False when anything
-    /// failed: nothing of the batch is written, and the caller delivers its events one by one (<see cref="DeliverAsync"/>), where
-    /// a failure is retried with backoff or dead-lettered as always.
+    /// <see cref="EventDispatcher.HandleBatchAsync"/>, with the transport's <paramref name="take"/> or the inbox). False when
+    /// anything failed: nothing of the batch is written, and the caller delivers its events one by one (<see cref="DeliverAsync"/>),
+    /// where a failure is retried with backoff or dead-lettered as always.
     /// </summary>
     public async Task<bool> DeliverBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
-        Func<WriteScope, Task>? onHandled, CancellationToken ct)
+        Func<WriteScope, Task<bool>>? take, CancellationToken ct)
     {
+        int handled;
         try
         {
-            await dispatcher.HandleBatchAsync(consumer, batch, onHandled, ct);
+            handled = await dispatcher.HandleBatchAsync(consumer, batch, take, null, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             LogBatchFailed(e, consumer, batch.Count);
             return false;
         }
-        metrics.Handled(consumer, batch.Count);
+        if (handled > 0) metrics.Handled(consumer, handled);
         return true;
     }
 

@@ -61,7 +61,8 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
         if (subscriptions.Group(letter.Consumer!, letter.Envelope.Subject) is not { } subscription) return new ReplayOutcome.ConsumerNotHere(letter);
         try
         {
-            await dispatcher.HandleAsync(subscription, letter.Envelope, letter.Attempts + 1, scope => MarkReplayedAsync(letter.Id, scope, ct), ct);
+            await dispatcher.HandleAsync(
+                subscription, letter.Envelope, letter.Attempts + 1, null, scope => MarkReplayedAsync(letter.Id, scope, ct), ct);
             return new ReplayOutcome.Replayed(letter with { ReplayedAt = clock.GetUtcNow() });
         }
         catch (Exception e) when (e is not (OperationCanceledException or KeyedRequestTakenException))

@@ -9,9 +9,10 @@ using PromotionEngine.Kernel.Persistence;
 namespace PromotionEngine.Platform.Messaging;
 
 /// <summary>
-/// Runs handlers. A group handler runs in a write transaction that first records the event in the consumer's
-/// inbox: a redelivered event finds its record and is skipped, so the effect happens once. An instance handler
-/// runs outside any transaction.
+/// Runs handlers. A group handler runs in a write transaction that first proves the event is handled once: it records the
+/// event in the consumer's inbox (a redelivered event finds its record and is skipped), or, on the in-process transport, deletes
+/// the event's delivery (a delivery is handled in the transaction that deletes it, so there is nothing to redeliver). An instance
+/// handler runs outside any transaction.
 /// </summary>
 internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider services, TimeProvider clock, ILogger<EventDispatcher> log)
 {
@@ -20,14 +21,17 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
 
     /// <summary>
     /// Handles the event for the subscription's consumer unless it already did; <paramref name="alsoInTransaction"/>
-    /// runs in the same commit (the in-process transport removes its delivery there). True when handled now.
+    /// runs in the same commit. True when handled now. Without <paramref name="take"/> the consumer's inbox records the event (a
+    /// redelivery finds the record and is skipped); with it, the transport proves the handling happens once instead (see
+    /// <see cref="HandleBatchAsync"/>).
     /// </summary>
-    public Task<bool> HandleAsync(EventSubscription subscription, EventEnvelope envelope, int attempt, Func<WriteScope, Task>? alsoInTransaction,
-        CancellationToken ct) =>
+    public Task<bool> HandleAsync(EventSubscription subscription, EventEnvelope envelope, int attempt, Func<WriteScope, Task<bool>>? take,
+        Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
             using var span = StartSpan(subscription, envelope);
-            var fresh = await TryRecordAsync(subscription.Consumer, envelope.EventId, scope, ct);
+            var fresh = take is null ? await TryRecordAsync(subscription.Consumer, envelope.EventId, scope, ct) : await take(scope);
+            if (!fresh && take is not null) return false; // taken by another round: nothing to write
             if (fresh) await subscription.DispatchAsync(services, new EventContext(envelope, attempt), scope, ct);
             if (alsoInTransaction is not null) await alsoInTransaction(scope);
             await scope.CommitAsync(ct);
@@ -35,16 +39,22 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
         }, ct);
 
     /// <summary>
-    /// Handles a batch of one consumer's events in ONE write transaction: the inbox records of the events not handled before in
-    /// one statement (after one that finds those handled before, which are skipped), the handlers in delivery order (a run of
-    /// consecutive events of one subscription in one call, the batch form of its handler when it has one), then
-    /// <paramref name="alsoInTransaction"/>, then one commit. Anything thrown leaves nothing written. Returns how many were handled now.
+    /// Handles a batch of one consumer's events in ONE write transaction: the handlers in delivery order (a run of consecutive events
+    /// of one subscription in one call, the batch form of its handler when it has one), then <paramref name="alsoInTransaction"/>,
+    /// then one commit. Anything thrown leaves nothing written. Returns how many were handled now.
+    /// What makes the handling happen once: without <paramref name="take"/>, the consumer's inbox (one statement finds the events
+    /// handled before, which are skipped, one multi-row insert records the others); with it, the transport's own proof, run first:
+    /// the in-process transport deletes the batch's deliveries, which locks them until the commit, and answers false when another
+    /// round took one of them first; then nothing is written and nothing handled (what is left is found again by the next round).
     /// </summary>
     public Task<int> HandleBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
-        Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
+        Func<WriteScope, Task<bool>>? take, Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
-            var fresh = await RecordAllAsync(consumer, batch.Select(b => b.Context.Envelope.EventId).ToList(), scope, ct);
+            HashSet<Guid> fresh;
+            if (take is null) fresh = await RecordAllAsync(consumer, batch.Select(b => b.Context.Envelope.EventId).ToList(), scope, ct);
+            else if (await take(scope)) fresh = batch.Select(b => b.Context.Envelope.EventId).ToHashSet();
+            else return 0;
             var handled = 0;
             for (var start = 0; start < batch.Count;)
             {

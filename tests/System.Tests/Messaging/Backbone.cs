@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Engine.V1;
 using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
+using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Platform.Messaging;
 using PromotionEngine.System.Tests.Infrastructure;
 
@@ -145,12 +146,21 @@ public abstract class Backbone(BackboneApp fixture)
         return envelopes.Select(e => EventEnvelope.FromJson(e).EventId).ToList();
     }
 
-    /// <summary>Waits until the consumer has handled the event (its inbox says so).</summary>
+    /// <summary>
+    /// Waits until the consumer has handled the event: its inbox says so on a broker; in process, the event has left the outbox and
+    /// the consumer's delivery of it is gone (deleted in the commit that handled it).
+    /// </summary>
     private Task HandledAsync(string consumer, Guid eventId) => Eventually(async () =>
     {
         await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
-            new { Consumer = consumer, Id = eventId.ToString() }) == 1;
+        var id = eventId.ToString();
+        if (fixture.KeepsInbox)
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
+                new { Consumer = consumer, Id = id }) == 1;
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT (SELECT COUNT(*) FROM msg_outbox WHERE event_id = @Id) + " +
+            "(SELECT COUNT(*) FROM msg_deliveries WHERE consumer = @Consumer AND envelope LIKE @Like)",
+            new { Consumer = consumer, Id = id, Like = $"%{id}%" }) == 0;
     }, Seconds(30), $"{consumer} to handle {eventId}");
 
     [Fact]
@@ -272,13 +282,34 @@ public abstract class Backbone(BackboneApp fixture)
         var id = (await TemplateAsync()).Id();
         var first = (await EffectsOfAsync(id, 1))[0].Envelope;
         var subscription = _app.Services.GetRequiredService<Subscriptions>().Group(EventRecorder.Consumer, first.Subject)!;
+        if (!fixture.KeepsInbox) await RecordInInboxAsync(first.EventId); // as a replayed dead letter is: through the inbox
 
         var handledAgain = await _app.Services.GetRequiredService<EventDispatcher>()
-            .HandleAsync(subscription, first, 2, null, CancellationToken.None);
+            .HandleAsync(subscription, first, 2, null, null, CancellationToken.None);
 
         Assert.False(handledAgain);
         // The dispatcher handles in the caller's transaction and has committed by now: one look proves the negative.
         Assert.Single(await EffectsOfNowAsync(id));
+    }
+
+    [Fact]
+    public async Task Consumers_keep_an_inbox_only_on_a_broker()
+    {
+        var id = (await TemplateAsync()).Id();
+        var first = (await EffectsOfAsync(id, 1))[0].Envelope;
+
+        await using var connection = await fixture.Database.OpenAsync(CancellationToken.None);
+        var recorded = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
+            new { Consumer = EventRecorder.Consumer, Id = first.EventId.ToString() });
+        Assert.Equal(fixture.KeepsInbox ? 1 : 0, recorded);
+    }
+
+    private async Task RecordInInboxAsync(Guid eventId)
+    {
+        await using var scope = await fixture.Database.BeginWriteAsync(CancellationToken.None);
+        await scope.Connection.ExecuteAsync("INSERT INTO msg_inbox (consumer, event_id, processed_at) VALUES (@Consumer, @Id, @At)",
+            new { Consumer = EventRecorder.Consumer, Id = eventId.ToString(), At = UtcMillis.From(_app.Clock.GetUtcNow()) }, scope.Transaction);
+        await scope.CommitAsync(CancellationToken.None);
     }
 
     [Fact]

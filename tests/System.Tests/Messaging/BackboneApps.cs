@@ -26,6 +26,12 @@ public abstract class BackboneApp : IAsyncLifetime
 
     public IDatabase Database => App.Services.GetRequiredService<IDatabase>();
 
+    /// <summary>
+    /// Whether consumers record what they handled in msg_inbox (on a broker); the in-process transport handles a delivery in the
+    /// transaction that deletes it and keeps no inbox.
+    /// </summary>
+    public virtual bool KeepsInbox => false;
+
     public virtual async Task InitializeAsync()
     {
         await App.InitializeAsync();
@@ -50,6 +56,8 @@ public sealed class NatsBackbone() : BackboneApp(NatsOn(new MariaDbApp(), NatsSe
             .WithSetting("Messaging:Nats:SubjectPrefix", $"t{tag}.")
             .WithSetting("Messaging:Nats:StreamPrefix", $"T{tag}");
     }
+
+    public override bool KeepsInbox => true;
 
     public override async Task InitializeAsync()
     {

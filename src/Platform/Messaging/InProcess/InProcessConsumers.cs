@@ -39,21 +39,32 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     /// <summary>One round over the due deliveries; returns how many it took.</summary>
     public async Task<int> ConsumeOnceAsync(CancellationToken ct)
     {
-        var now = UtcMillis.From(clock.GetUtcNow());
-        List<Row> due;
-        var args = new DynamicParameters(new { Now = now, Limit = RoundSize });
+        var due = await DueAsync(ct);
+        if (due.Count > 0) await HandleAsync(due, ct);
+        return due.Count;
+    }
+
+    /// <summary>The deliveries due now, a round's worth per consumer (see <see cref="_dueSql"/>).</summary>
+    internal async Task<IReadOnlyList<Row>> DueAsync(CancellationToken ct)
+    {
+        var args = new DynamicParameters(new { Now = UtcMillis.From(clock.GetUtcNow()), Limit = RoundSize });
         for (var i = 0; i < subscriptions.GroupConsumers.Count; i++)
             args.Add("c" + i.ToString(CultureInfo.InvariantCulture), subscriptions.GroupConsumers[i]);
-        await using (var connection = await db.OpenAsync(ct))
-            due = (await connection.QueryAsync<Row>(new CommandDefinition(_dueSql, args, cancellationToken: ct))).ToList();
-        if (due.Count == 0) return 0;
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<Row>(new CommandDefinition(_dueSql, args, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Handles deliveries read before, consumers in parallel. A delivery that another round took meanwhile is not handled again:
+    /// each transaction deletes its deliveries first and goes on only when it deleted them all.
+    /// </summary>
+    internal Task HandleAsync(IReadOnlyList<Row> due, CancellationToken ct)
+    {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct };
-        if (options.Value.ConsumerBatchSize == 1)
-            await DeliverOneByOneAsync(due, [], parallel);
-        else
-            await Parallel.ForEachAsync(due.GroupBy(d => d.Consumer), parallel,
-                (group, token) => new ValueTask(ConsumeInBatchesAsync([.. group], token)));
-        return due.Count;
+        return options.Value.ConsumerBatchSize == 1
+            ? DeliverOneByOneAsync(due, [], parallel)
+            : Parallel.ForEachAsync(
+                due.GroupBy(d => d.Consumer), parallel, (group, token) => new ValueTask(ConsumeInBatchesAsync([.. group], token)));
     }
 
     /// <summary>
@@ -83,7 +94,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
             var batch = chunk.Where(d => !held.Contains(d.PartitionKey)).ToList();
             if (batch.Count == 0) continue;
             if (Parse(batch) is { } items && await runner.DeliverBatchAsync(batch[0].Consumer, items,
-                scope => RemoveAllAsync([.. batch.Select(d => d.Id)], scope, ct), ct))
+                scope => TakeAsync([.. batch.Select(d => d.Id)], scope, ct), ct))
                 continue;
             await DeliverOneByOneAsync(batch, held,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct });
@@ -126,7 +137,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
             return true;
         }
         var result = await runner.DeliverAsync(subscription, envelope, delivery.Attempts + 1,
-            scope => RemoveAsync(delivery.Id, scope, ct), scope => RemoveAsync(delivery.Id, scope, ct), ct);
+            scope => TakeAsync([delivery.Id], scope, ct), scope => RemoveAsync(delivery.Id, scope, ct), ct);
         if (result is not DeliveryResult.Retry retry) return true;
         await using var write = await db.BeginWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
@@ -148,15 +159,20 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         await scope.CommitAsync(ct);
     }
 
-    private static Task RemoveAllAsync(long[] ids, WriteScope scope, CancellationToken ct) =>
-        scope.Connection.ExecuteAsync(
-            new CommandDefinition("DELETE FROM msg_deliveries WHERE id IN @Ids", new { Ids = ids }, scope.Transaction, cancellationToken: ct));
+    /// <summary>
+    /// Deletes the deliveries first in the transaction that handles them, which keeps them locked until it commits: a delivery is
+    /// handled in the commit that removes it, so the consumer needs no inbox here. False when another round (or instance) took one
+    /// of them first: the handling is rolled back, and what is left is found again by the next round.
+    /// </summary>
+    private static async Task<bool> TakeAsync(long[] ids, WriteScope scope, CancellationToken ct) =>
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM msg_deliveries WHERE id IN @Ids", new { Ids = ids }, scope.Transaction, cancellationToken: ct)) == ids.Length;
 
     private static Task RemoveAsync(long id, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(
             new CommandDefinition("DELETE FROM msg_deliveries WHERE id = @Id", new { Id = id }, scope.Transaction, cancellationToken: ct));
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Id { get; init; }
         public string Consumer { get; init; } = "";
