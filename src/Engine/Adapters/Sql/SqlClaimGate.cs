@@ -34,10 +34,6 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
     private readonly string _countCampaignClaim =
         CountUpTo(db.Dialect, "en_user_campaign_claims", "user_id, campaign_id", "claimed", "@campaign_limit");
 
-    // Per-period limits: the row of the user's day, week or month (keyed by the period's start), counted up to that period's limit.
-    private readonly string _countPeriodClaim = CountUpTo(
-        db.Dialect, "en_user_period_claims", "user_id, template_id, period, period_start", "claimed", "@period_limit");
-
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
         var decision = await DecideAsync(ticket, scope, ct);
@@ -91,14 +87,9 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
         // The user's own row first, the template's hot row last: the hot row's lock is held for the shortest time.
         if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countUserClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
             return new GateDecision.LimitReached();
-        foreach (var period in ticket.Periods)
-        {
-            args.Add("period", period.Code);
-            args.Add("period_start", period.StartMillis);
-            args.Add("period_limit", period.Limit);
-            if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countPeriodClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
-                return new GateDecision.PeriodLimitReached(period);
-        }
+        // Per-period limits: the user's one row for the template, every limited period counted in it, then read back.
+        if (ticket.Periods.Count > 0 && await SqlPeriodClaims.CountOneAsync(db.Dialect, ticket, scope, ct) is { } full)
+            return new GateDecision.PeriodLimitReached(full);
         // The campaign's limit over all its templates: the user's own row too, so still before the template's hot row.
         if (ticket.Template.BudgetTerms is { CampaignId: not null, CampaignPerUserLimit: not null }
             && await scope.Connection.ExecuteAsync(new CommandDefinition(_countCampaignClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
