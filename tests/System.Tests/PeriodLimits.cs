@@ -134,30 +134,35 @@ public abstract class PeriodLimits(EngineApp app)
     public async Task The_sweep_deletes_the_counts_of_ended_periods_and_keeps_the_current_ones()
     {
         var template = await TemplateAsync("Asia/Shanghai", daily: 1, monthly: 3);
-        var user = app.AsUser(EngineApp.NewId());
-        Assert.Equal(HttpStatusCode.Created, (await user.ClaimAsync(template)).StatusCode);
+        var first = app.AsUser(EngineApp.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await first.ClaimAsync(template)).StatusCode);
         var firstClaim = app.Clock.GetUtcNow();
-        Assert.Equal((2, 0), await PeriodRowsAsync(template, firstClaim - TimeSpan.FromDays(40))); // its day's and month's counts
+        Assert.Equal((1, 0), await PeriodRowsAsync(template, firstClaim - TimeSpan.FromDays(40))); // one row: its day's and month's counts
 
-        // 33 days on, both periods are over (no month is longer than 32 days) and a claim counts in new ones.
+        // 33 days on, both of the first user's periods are over (no month is longer than 32 days); another user's claim counts in new ones.
         app.Clock.Advance(TimeSpan.FromDays(33));
-        Assert.Equal(HttpStatusCode.Created, (await user.ClaimAsync(template)).StatusCode);
+        var second = app.AsUser(EngineApp.NewId());
+        Assert.Equal(HttpStatusCode.Created, (await second.ClaimAsync(template)).StatusCode);
 
-        await Eventually(() => PeriodRowsAsync(template, firstClaim + TimeSpan.FromDays(2)), rows => rows == (2, 0), Seconds(30),
+        await Eventually(() => PeriodRowsAsync(template, firstClaim + TimeSpan.FromDays(2)), rows => rows == (1, 0), Seconds(30),
             "the ended periods' counts deleted by the sweep", between: () => app.Clock.Advance(TimeSpan.FromSeconds(30)));
-        await AssertRefusedAsync(await user.ClaimAsync(template), "DAY", 1, "Asia/Shanghai"); // the current day still counts
+        await AssertRefusedAsync(await second.ClaimAsync(template), "DAY", 1, "Asia/Shanghai"); // the current day still counts
+        Assert.Equal(HttpStatusCode.Created, (await first.ClaimAsync(template)).StatusCode);
     }
 
-    /// <summary>The template's period counts: those of periods started at or after <paramref name="since"/>, and those before.</summary>
+    /// <summary>
+    /// The template's users' period counts (a row per user): those whose latest period started at or after <paramref name="since"/>,
+    /// and those before.
+    /// </summary>
     private async Task<(long Since, long Before)> PeriodRowsAsync(string template, DateTimeOffset since)
     {
         var db = app.Services.GetRequiredService<PromotionEngine.Kernel.Persistence.IDatabase>();
         await using var connection = await db.OpenAsync(CancellationToken.None);
         var args = new { T = long.Parse(template, CultureInfo.InvariantCulture), S = since.ToUnixTimeMilliseconds() };
         return (await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM en_user_period_claims WHERE template_id = @T AND period_start >= @S", args),
+                "SELECT COUNT(*) FROM en_user_period_counts WHERE template_id = @T AND latest_start >= @S", args),
             await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM en_user_period_claims WHERE template_id = @T AND period_start < @S", args));
+                "SELECT COUNT(*) FROM en_user_period_counts WHERE template_id = @T AND latest_start < @S", args));
     }
 
     [Fact]

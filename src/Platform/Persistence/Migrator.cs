@@ -1,6 +1,7 @@
 using Dapper;
 using EvolveDb;
 using EvolveDb.Dialect;
+using EvolveDb.Migration;
 using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Platform.Persistence;
@@ -11,7 +12,13 @@ namespace PromotionEngine.Platform.Persistence;
 /// </summary>
 internal sealed partial class Migrator(IDatabase db, IEnumerable<ModuleSchema> schemas, ILogger<Migrator> log)
 {
-    public async Task MigrateAsync(CancellationToken ct)
+    public Task MigrateAsync(CancellationToken ct) => MigrateAsync(null, ct);
+
+    /// <summary>
+    /// Applies the migrations up to <paramref name="upTo"/> (a version such as "1.113", in every module's changelog; null: all).
+    /// A test of a migration that carries rows over writes them in the layout before it.
+    /// </summary>
+    public async Task MigrateAsync(string? upTo, CancellationToken ct)
     {
         foreach (var schema in schemas)
         {
@@ -24,6 +31,7 @@ internal sealed partial class Migrator(IDatabase db, IEnumerable<ModuleSchema> s
                 MetadataTableName = ChangelogTable(schema),
                 IsEraseDisabled = true,
             };
+            if (upTo is not null) evolve.TargetVersion = new MigrationVersion(upTo);
             evolve.Migrate();
             LogMigrated(schema.Module, evolve.NbMigration);
         }

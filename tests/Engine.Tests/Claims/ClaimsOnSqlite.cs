@@ -35,6 +35,7 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
         stored = coupons?.Invoke(stored) ?? stored;
         var outbox = new SqlOutbox(_db, new IdGenerator(_clock, 1), _clock, new OutboxSignal());
         Gate = new SqlClaimGate(_db, stored, outbox, new SqlAudiences(_db));
+        Ledger = new SqlClaimLedger(_db, outbox, new SqlAudiences(_db));
         Commits = new SqlClaimGroupCommit(_db, Gate, stored, outbox, new EngineMetrics(),
             Options.Create(new EngineOptions { Database = { MaxBatch = maxBatch, AnswerOnWriter = answerOnWriter } }),
             NullLogger<SqlClaimGroupCommit>.Instance);
@@ -43,6 +44,9 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
     public SqlClaimGate Gate { get; }
 
     public SqlClaimGroupCommit Commits { get; }
+
+    /// <summary>The Redis gate's group commit of claims Redis granted (its re-check in the database), on the same file.</summary>
+    public SqlClaimLedger Ledger { get; }
 
     public IDatabase Database => _db;
 
@@ -66,9 +70,11 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
     }
 
     /// <summary>A new claim of <paramref name="user"/> with <paramref name="key"/>: a coupon id of its own, as ClaimCoupon makes one.</summary>
-    public ClaimTicket Claim(CouponTemplateSnapshot template, long user, string key)
+    public ClaimTicket Claim(CouponTemplateSnapshot template, long user, string key) => Claim(template, user, key, UtcMillis.Now(_clock));
+
+    /// <summary>A new claim as <see cref="Claim(CouponTemplateSnapshot, long, string)"/> at <paramref name="now"/> (an instance's clock).</summary>
+    public ClaimTicket Claim(CouponTemplateSnapshot template, long user, string key, DateTimeOffset now)
     {
-        var now = UtcMillis.Now(_clock);
         var coupon = UserCoupon.Claim(new UserCouponId(Interlocked.Increment(ref _nextCoupon)), new UserId(user), template, now);
         return new ClaimTicket(coupon, new IdempotencyKey(key), template, now);
     }

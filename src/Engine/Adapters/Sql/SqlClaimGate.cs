@@ -37,10 +37,6 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
     private readonly string _countCampaignClaim =
         CountUpTo(db.Dialect, "en_user_campaign_claims", "user_id, campaign_id", "claimed", "@campaign_limit");
 
-    // Per-period limits: the row of the user's day, week or month (keyed by the period's start), counted up to that period's limit.
-    private readonly string _countPeriodClaim = CountUpTo(
-        db.Dialect, "en_user_period_claims", "user_id, template_id, period, period_start", "claimed", "@period_limit");
-
     public Task<GateDecision> TryClaimAsync(ClaimTicket ticket, CancellationToken ct) => _db.WriteWithRetryAsync(async scope =>
     {
         await using var decisions = Decide(scope);
@@ -161,14 +157,9 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
             campaign_id = ticket.Template.BudgetTerms.CampaignId,
             campaign_limit = ticket.Template.BudgetTerms.CampaignPerUserLimit,
         });
-        foreach (var period in ticket.Periods)
-        {
-            args.Add("period", period.Code);
-            args.Add("period_start", period.StartMillis);
-            args.Add("period_limit", period.Limit);
-            if (await scope.Connection.ExecuteAsync(new CommandDefinition(_countPeriodClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
-                return new GateDecision.PeriodLimitReached(period);
-        }
+        // Per-period limits: the user's one row for the template, every limited period counted in it, then read back.
+        if (ticket.Periods.Count > 0 && await SqlPeriodClaims.CountOneAsync(_db.Dialect, ticket, scope, ct) is { } full)
+            return new GateDecision.PeriodLimitReached(full);
         // The campaign's limit over all its templates.
         if (ticket.Template.BudgetTerms is { CampaignId: not null, CampaignPerUserLimit: not null }
             && await scope.Connection.ExecuteAsync(new CommandDefinition(_countCampaignClaim, args, scope.Transaction, cancellationToken: ct)) == 0)
