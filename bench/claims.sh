@@ -105,12 +105,14 @@ cpu_report() {
   echo "   whole-system CPU per durable claim (engine + Redis + MariaDB): $(( (engine + maria + redis) / created )) us;" \
        "claims/s = $([ "$ceiling" -gt 0 ] && echo "$((rps * 100 / ceiling))% of the no-op ceiling ($ceiling/s)" || echo "(no ceiling at c=$c)")"
 }
-# Redis commands per claim request (warm-up and measured run, as the CPU figures) between two redis_calls samples.
+# Redis calls per claim request (warm-up and measured run, as the CPU figures) between two redis_calls samples: script calls
+# (each its own round trip) and every command INFO commandstats counts, which includes the commands a script runs.
 redis_report() {
   [ "$STORE" = mysql ] && [ "$3" -gt 0 ] || return 0
   read -r a0 s0 <<<"$1"; read -r a1 s1 <<<"$2"
-  echo "   Redis (port $REDIS_PORT) commands per claim request: $(awk -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v n="$3" \
-       'BEGIN {printf "%.2f, of them %.2f scripts (EVALSHA, EVAL)", a / n, s / n}')$([ "$REDIS_PORT" = 6379 ] && echo " (shared Redis: includes other clients)")"
+  echo "   Redis (port $REDIS_PORT) per claim request: $(awk -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v n="$3" \
+       'BEGIN {printf "%.2f script calls (EVALSHA, EVAL: a round trip each), %.2f commands counted", s / n, a / n}')" \
+       "(the scripts' own calls included)$([ "$REDIS_PORT" = 6379 ] && echo "; shared Redis: includes other clients")"
 }
 # The event backbone: events consumers handled so far (the engine's promotion.messaging.handled counter, one per event and
 # consumer group, summed over consumers; not msg_inbox rows: the in-process transport keeps no inbox), and the backlog in the store

@@ -18,13 +18,17 @@ public sealed class SharingClaimLimitsThroughRedis : IDisposable
     private readonly IConnectionMultiplexer _one = RedisSetup.Connect(new RedisClaimOptions { Configuration = Configuration });
     private readonly IConnectionMultiplexer _two = RedisSetup.Connect(new RedisClaimOptions { Configuration = Configuration });
 
-    private RedisClaimRateLimits Instance(IConnectionMultiplexer redis, int perUser, int perIp, bool inClaimScript = true) => new(redis,
-        Options.Create(new AdmissionOptions
+    private RedisClaimRateLimits Instance(IConnectionMultiplexer redis, int perUser, int perIp, bool inClaimScript = true)
     {
-        PerUser = new() { PermitLimit = perUser, Window = TimeSpan.FromHours(1) },
-        PerIp = new() { PermitLimit = perIp, Window = TimeSpan.FromHours(1) },
-        CountLimitsInClaimScript = inClaimScript,
-    }), Options.Create(new EngineOptions { Redis = { KeyPrefix = _prefix } }), NullLogger<RedisClaimRateLimits>.Instance);
+        var admission = new AdmissionOptions
+        {
+            PerUser = new() { PermitLimit = perUser, Window = TimeSpan.FromHours(1) },
+            PerIp = new() { PermitLimit = perIp, Window = TimeSpan.FromHours(1) },
+            CountLimitsInClaimScript = inClaimScript,
+        };
+        return new(redis, Options.Create(admission), Options.Create(new EngineOptions { Redis = { KeyPrefix = _prefix } }),
+            NullLogger<RedisClaimRateLimits>.Instance);
+    }
 
     [Fact]
     public async Task Two_instances_enforce_one_per_user_limit()
