@@ -163,6 +163,15 @@ events_report() {
   echo "   the engine's MariaDB work per durable claim including its events (load start to drained): $(awk -v c=$((c1 - c0)) \
        -v q=$((q1 - q0)) -v n="$created" 'BEGIN {printf "%.2f commits, %.1f statements", c / n, q / n}') ($((c1 - c0)) commits, $((q1 - q0)) statements)"
 }
+# MariaDB's rows per durable claim by table of the engine's database, since it was made (userstat's TABLE_STATISTICS: the warm-up
+# runs, the template and every level's claims with their events, divided by every 201): what the claims and their events write
+# and read, by table, independent of the machine's load.
+tables_report() {
+  [ "$STORE" = mysql ] || return 0
+  echo "   rows per durable claim by table, events included (since the database was made; changed / read):"
+  mysql_q "SELECT TABLE_NAME, ROWS_CHANGED, ROWS_READ FROM information_schema.TABLE_STATISTICS WHERE TABLE_SCHEMA = '$DB'
+    ORDER BY ROWS_CHANGED DESC, ROWS_READ DESC" | awk -v n="$1" 'n > 0 && ($2 + $3) * 100 >= n {printf "     %-28s %6.2f / %6.2f\n", $1, $2 / n, $3 / n}'
+}
 # One measured run of the load tool (after its warm-up run) at concurrency c: prints the result line, sets SENT (requests of
 # both runs), CREATED_RUN (their 201s), RPS (the measured run's) and LOAD_US (the load tool's CPU in both runs).
 # Claims with wrk: tokens are minted first (outside the CPU window), one new user per request, users base+1 … on.
@@ -224,6 +233,7 @@ measure_levels() {
     CREATED=$((CREATED + CREATED_RUN))
     [ "$LOAD" = wrk ] && IN_FLIGHT=$((IN_FLIGHT + 2 * c))
   done
+  tables_report "$CREATED"
   stop_host
 }
 

@@ -13,6 +13,9 @@ internal sealed class Roles
 
     public bool Serves(string module) => _served.Contains(module);
 
+    /// <summary>Whether this build has the module (an event's producer that is none is an outside system).</summary>
+    public bool Knows(string module) => _known.Contains(module);
+
     /// <summary>A consumer "&lt;module&gt;.&lt;purpose&gt;" runs where its module is served; one of no known module runs everywhere.</summary>
     public bool ServesConsumer(string consumer)
     {

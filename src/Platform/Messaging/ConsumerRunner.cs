@@ -13,15 +13,16 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
 {
     /// <param name="take">
     /// The transport's proof that the event is handled once, run first in the handler's transaction (the in-process transport deletes
-    /// its delivery there: false when another round took it); null: the consumer's inbox.
+    /// its delivery there: false when another round took it); null: none.
     /// </param>
+    /// <param name="inbox">Whether the consumer's inbox records the event too (see <see cref="EventDispatcher.HandleBatchAsync"/>).</param>
     /// <param name="onDeadLettered">Runs in the commit that records the dead letter.</param>
     public async Task<DeliveryResult> DeliverAsync(EventSubscription subscription, EventEnvelope envelope, int attempt,
-        Func<WriteScope, Task<bool>>? take, Func<WriteScope, Task>? onDeadLettered, CancellationToken ct)
+        Func<WriteScope, Task<bool>>? take, bool inbox, Func<WriteScope, Task>? onDeadLettered, CancellationToken ct)
     {
         try
         {
-            await dispatcher.HandleAsync(subscription, envelope, attempt, take, null, ct);
+            await dispatcher.HandleAsync(subscription, envelope, attempt, take, inbox, null, ct);
             metrics.Handled(subscription.Consumer);
             return new DeliveryResult.Handled();
         }
@@ -45,17 +46,17 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
 
     /// <summary>
     /// Several deliveries to one consumer (each partition key's in order) handled in one transaction (see
-    /// <see cref="EventDispatcher.HandleBatchAsync"/>, with the transport's <paramref name="take"/> or the inbox). False when
+    /// <see cref="EventDispatcher.HandleBatchAsync"/>, with the transport's <paramref name="take"/> and/or the inbox). False when
     /// anything failed: nothing of the batch is written, and the caller delivers its events one by one (<see cref="DeliverAsync"/>),
     /// where a failure is retried with backoff or dead-lettered as always.
     /// </summary>
     public async Task<bool> DeliverBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
-        Func<WriteScope, Task<bool>>? take, CancellationToken ct)
+        Func<WriteScope, Task<bool>>? take, bool inbox, CancellationToken ct)
     {
         int handled;
         try
         {
-            handled = await dispatcher.HandleBatchAsync(consumer, batch, take, null, ct);
+            handled = await dispatcher.HandleBatchAsync(consumer, batch, take, inbox, null, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

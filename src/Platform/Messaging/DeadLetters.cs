@@ -62,7 +62,7 @@ internal sealed class DeadLetters(IDatabase db, IdGenerator ids, TimeProvider cl
         try
         {
             await dispatcher.HandleAsync(
-                subscription, letter.Envelope, letter.Attempts + 1, null, scope => MarkReplayedAsync(letter.Id, scope, ct), ct);
+                subscription, letter.Envelope, letter.Attempts + 1, null, inbox: true, scope => MarkReplayedAsync(letter.Id, scope, ct), ct);
             return new ReplayOutcome.Replayed(letter with { ReplayedAt = clock.GetUtcNow() });
         }
         catch (Exception e) when (e is not (OperationCanceledException or KeyedRequestTakenException))

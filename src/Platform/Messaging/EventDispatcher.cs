@@ -21,17 +21,16 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
 
     /// <summary>
     /// Handles the event for the subscription's consumer unless it already did; <paramref name="alsoInTransaction"/>
-    /// runs in the same commit. True when handled now. Without <paramref name="take"/> the consumer's inbox records the event (a
-    /// redelivery finds the record and is skipped); with it, the transport proves the handling happens once instead (see
-    /// <see cref="HandleBatchAsync"/>).
+    /// runs in the same commit. True when handled now. What makes it happen once: the transport's <paramref name="take"/>, the
+    /// consumer's <paramref name="inbox"/> (a redelivery finds the record and is skipped), or both (see <see cref="HandleBatchAsync"/>).
     /// </summary>
     public Task<bool> HandleAsync(EventSubscription subscription, EventEnvelope envelope, int attempt, Func<WriteScope, Task<bool>>? take,
-        Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
+        bool inbox, Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
             using var span = StartSpan(subscription, envelope);
-            var fresh = take is null ? await TryRecordAsync(subscription.Consumer, envelope.EventId, scope, ct) : await take(scope);
-            if (!fresh && take is not null) return false; // taken by another round: nothing to write
+            if (take is not null && !await take(scope)) return false; // taken by another round: nothing to write
+            var fresh = !inbox || await TryRecordAsync(subscription.Consumer, envelope.EventId, scope, ct);
             if (fresh) await subscription.DispatchAsync(services, new EventContext(envelope, attempt), scope, ct);
             if (alsoInTransaction is not null) await alsoInTransaction(scope);
             await scope.CommitAsync(ct);
@@ -42,19 +41,19 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
     /// Handles a batch of one consumer's events in ONE write transaction: the handlers in delivery order (a run of consecutive events
     /// of one subscription in one call, the batch form of its handler when it has one), then <paramref name="alsoInTransaction"/>,
     /// then one commit. Anything thrown leaves nothing written. Returns how many were handled now.
-    /// What makes the handling happen once: without <paramref name="take"/>, the consumer's inbox (one statement finds the events
-    /// handled before, which are skipped, one multi-row insert records the others); with it, the transport's own proof, run first:
-    /// the in-process transport deletes the batch's deliveries, which locks them until the commit, and answers false when another
-    /// round took one of them first; then nothing is written and nothing handled (what is left is found again by the next round).
+    /// What makes the handling happen once: the transport's <paramref name="take"/>, run first (the in-process transport deletes the
+    /// batch's deliveries, which locks them until the commit, and answers false when another round took one of them first: then
+    /// nothing is written and nothing handled, and what is left is found again by the next round), and/or the consumer's
+    /// <paramref name="inbox"/> (one statement finds the events handled before, which are skipped, one multi-row insert records the
+    /// others): on a broker, which may redeliver, and for events whose ids an outside producer chose, which may come twice.
     /// </summary>
     public Task<int> HandleBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
-        Func<WriteScope, Task<bool>>? take, Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
+        Func<WriteScope, Task<bool>>? take, bool inbox, Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
-            HashSet<Guid> fresh;
-            if (take is null) fresh = await RecordAllAsync(consumer, batch.Select(b => b.Context.Envelope.EventId).ToList(), scope, ct);
-            else if (await take(scope)) fresh = batch.Select(b => b.Context.Envelope.EventId).ToHashSet();
-            else return 0;
+            if (take is not null && !await take(scope)) return 0;
+            var ids = batch.Select(b => b.Context.Envelope.EventId).ToList();
+            var fresh = inbox ? await RecordAllAsync(consumer, ids, scope, ct) : ids.ToHashSet();
             var handled = 0;
             for (var start = 0; start < batch.Count;)
             {

@@ -285,7 +285,7 @@ public abstract class Backbone(BackboneApp fixture)
         if (!fixture.KeepsInbox) await RecordInInboxAsync(first.EventId); // as a replayed dead letter is: through the inbox
 
         var handledAgain = await _app.Services.GetRequiredService<EventDispatcher>()
-            .HandleAsync(subscription, first, 2, null, null, CancellationToken.None);
+            .HandleAsync(subscription, first, 2, null, inbox: true, null, CancellationToken.None);
 
         Assert.False(handledAgain);
         // The dispatcher handles in the caller's transaction and has committed by now: one look proves the negative.

@@ -12,8 +12,8 @@ namespace PromotionEngine.Platform.Messaging.InProcess;
 /// key). A consumer takes its due deliveries in batches, one transaction each (<see cref="MessagingOptions.ConsumerBatchSize"/>);
 /// a batch that fails is handled one delivery per transaction, several keys at once.
 /// </summary>
-internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions subscriptions, ConsumerRunner runner, DeliverySignal signal,
-    TimeProvider clock, IOptions<MessagingOptions> options, ILogger<InProcessConsumers> log) : BackgroundService
+internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions subscriptions, Roles roles, ConsumerRunner runner,
+    DeliverySignal signal, TimeProvider clock, IOptions<MessagingOptions> options, ILogger<InProcessConsumers> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,7 +94,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
             var batch = chunk.Where(d => !held.Contains(d.PartitionKey)).ToList();
             if (batch.Count == 0) continue;
             if (Parse(batch) is { } items && await runner.DeliverBatchAsync(batch[0].Consumer, items,
-                scope => TakeAsync([.. batch.Select(d => d.Id)], scope, ct), ct))
+                scope => TakeAsync([.. batch.Select(d => d.Id)], scope, ct), items.Any(i => MayRepeat(i.Item2.Envelope)), ct))
                 continue;
             await DeliverOneByOneAsync(batch, held,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct });
@@ -137,7 +137,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
             return true;
         }
         var result = await runner.DeliverAsync(subscription, envelope, delivery.Attempts + 1,
-            scope => TakeAsync([delivery.Id], scope, ct), scope => RemoveAsync(delivery.Id, scope, ct), ct);
+            scope => TakeAsync([delivery.Id], scope, ct), MayRepeat(envelope), scope => RemoveAsync(delivery.Id, scope, ct), ct);
         if (result is not DeliveryResult.Retry retry) return true;
         await using var write = await db.BeginWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
@@ -160,8 +160,15 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     }
 
     /// <summary>
+    /// Whether the event's id may come twice, so the consumer's inbox must record it: our modules' events are recorded once each
+    /// under a new id and delivered once (the relay records their deliveries in the commit that takes them out of the outbox), but an
+    /// outside producer chooses its ids (the shop's order events posted to the embedded default), and a retry of its repeats one.
+    /// </summary>
+    private bool MayRepeat(EventEnvelope envelope) => !roles.Knows(envelope.Producer);
+
+    /// <summary>
     /// Deletes the deliveries first in the transaction that handles them, which keeps them locked until it commits: a delivery is
-    /// handled in the commit that removes it, so the consumer needs no inbox here. False when another round (or instance) took one
+    /// handled in the commit that removes it, so the consumer needs no inbox for our modules' events. False when another round (or instance) took one
     /// of them first: the handling is rolled back, and what is left is found again by the next round.
     /// </summary>
     private static async Task<bool> TakeAsync(long[] ids, WriteScope scope, CancellationToken ct) =>

@@ -99,7 +99,7 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
         }
         foreach (var chunk in ours.Chunk(options.Value.ConsumerBatchSize))
         {
-            if (await runner.DeliverBatchAsync(consumer, [.. chunk.Select(c => (c.Subscription, c.Context))], null, ct))
+            if (await runner.DeliverBatchAsync(consumer, [.. chunk.Select(c => (c.Subscription, c.Context))], null, inbox: true, ct))
             {
                 foreach (var handled in chunk) await handled.Msg.AckAsync(cancellationToken: ct); // after the commit
                 continue;
@@ -126,7 +126,7 @@ internal sealed partial class NatsConsumers(NatsJetStream nats, Subscriptions su
             await msg.AckAsync(cancellationToken: ct); // another event of the stream: not this consumer's business
             return;
         }
-        switch (await runner.DeliverAsync(subscription, envelope, Attempt(msg), null, null, ct))
+        switch (await runner.DeliverAsync(subscription, envelope, Attempt(msg), null, inbox: true, null, ct))
         {
             case DeliveryResult.Retry retry:
                 await msg.NakAsync(new AckOpts { NakDelay = retry.Delay }, ct);
