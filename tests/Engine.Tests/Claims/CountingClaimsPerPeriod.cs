@@ -72,8 +72,10 @@ public class CountingClaimsPerPeriod
     private static CouponTemplateSnapshot Limited(ClaimsOnSqlite store, long id, int? daily = null, int? weekly = null) =>
         store.Template(id, stock: 100, perUserLimit: 10) with
         {
-            ValidFrom = Tuesday - TimeSpan.FromDays(30), ValidUntil = Tuesday + TimeSpan.FromDays(30),
-            PerUserDailyLimit = daily, PerUserWeeklyLimit = weekly,
+            ValidFrom = Tuesday - TimeSpan.FromDays(30),
+            ValidUntil = Tuesday + TimeSpan.FromDays(30),
+            PerUserDailyLimit = daily,
+            PerUserWeeklyLimit = weekly,
         };
 
     private static long Day(DateTimeOffset at) => new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds();
