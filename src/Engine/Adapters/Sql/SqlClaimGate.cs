@@ -56,7 +56,7 @@ internal sealed class SqlClaimGate(IDatabase db, IUserCoupons coupons, IOutbox o
     /// caller stores them when granted). A refusal leaves what it wrote for the caller to roll back: the whole transaction
     /// (<see cref="TryClaimAsync"/>) or the claim's savepoint (<see cref="SqlClaimGroupCommit"/>). The every-claim statements are
     /// commands made once and run for every claim with new values: on SQLite a command keeps its compiled statement between runs,
-    /// so a batch compiles each once instead of once per claim (parsing and planning were most of SQLite's work per claim).
+    /// so a batch compiles each once instead of once per claim.
     /// </summary>
     internal sealed class Decisions(SqlClaimGate gate, WriteScope scope) : IAsyncDisposable
     {
