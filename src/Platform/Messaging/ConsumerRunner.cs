@@ -56,7 +56,7 @@ internal sealed partial class ConsumerRunner(IDatabase db, EventDispatcher dispa
         int handled;
         try
         {
-            handled = await dispatcher.HandleBatchAsync(consumer, batch, take, inbox, null, ct);
+            handled = await dispatcher.HandleBatchAsync(consumer, batch, take, inbox, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

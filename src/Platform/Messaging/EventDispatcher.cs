@@ -39,8 +39,7 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
 
     /// <summary>
     /// Handles a batch of one consumer's events in ONE write transaction: the handlers in delivery order (a run of consecutive events
-    /// of one subscription in one call, the batch form of its handler when it has one), then <paramref name="alsoInTransaction"/>,
-    /// then one commit. Anything thrown leaves nothing written. Returns how many were handled now.
+    /// of one subscription in one call, the batch form of its handler when it has one), then one commit. Anything thrown leaves nothing written. Returns how many were handled now.
     /// What makes the handling happen once: the transport's <paramref name="take"/>, run first (the in-process transport deletes the
     /// batch's deliveries, which locks them until the commit, and answers false when another round took one of them first: then
     /// nothing is written and nothing handled, and what is left is found again by the next round), and/or the consumer's
@@ -48,7 +47,7 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
     /// others): on a broker, which may redeliver, and for events whose ids an outside producer chose, which may come twice.
     /// </summary>
     public Task<int> HandleBatchAsync(string consumer, IReadOnlyList<(EventSubscription Subscription, EventContext Context)> batch,
-        Func<WriteScope, Task<bool>>? take, bool inbox, Func<WriteScope, Task>? alsoInTransaction, CancellationToken ct) =>
+        Func<WriteScope, Task<bool>>? take, bool inbox, CancellationToken ct) =>
         db.WriteWithRetryAsync(async scope =>
         {
             if (take is not null && !await take(scope)) return 0;
@@ -70,7 +69,6 @@ internal sealed partial class EventDispatcher(IDatabase db, IServiceProvider ser
                 }
                 start = end;
             }
-            if (alsoInTransaction is not null) await alsoInTransaction(scope);
             await scope.CommitAsync(ct);
             return handled;
         }, ct);
