@@ -168,6 +168,15 @@ public sealed class ClaimTraces
             lock (_items) return _items.Contains(item);
         }
 
+        /// <summary>
+        /// The spans so far, copied under one lock: a List made from the collection reads Count and copies apart, and a span
+        /// exported between the two overflowed its array.
+        /// </summary>
+        public List<Activity> Snapshot()
+        {
+            lock (_items) return [.. _items];
+        }
+
         public void CopyTo(Activity[] array, int arrayIndex)
         {
             lock (_items) _items.CopyTo(array, arrayIndex);

@@ -48,7 +48,7 @@ public sealed class GroupCommitRoundTrips
     private static string? Text(Activity span) =>
         (span.GetTagItem("db.query.text") ?? span.GetTagItem("db.statement") ?? span.DisplayName)?.ToString();
 
-    private static List<Activity> Snapshot(ClaimTraces.Spans spans) => spans.ToList();
+    private static List<Activity> Snapshot(ClaimTraces.Spans spans) => spans.Snapshot();
 }
 
 /// <summary>The claim contract on the Redis path group-committed to SQLite: the ledger's statements one by one in its transaction.</summary>
