@@ -22,6 +22,7 @@ internal sealed class ClickHouseSchema(string database)
     public string Facts => Database + ".clr_facts";
     public string Entries => Database + ".clr_entries";
     public string Activity => Database + ".clr_activity";
+    public string ActivityHours => Database + ".clr_activity_hours";
     public string Balances => Database + ".clr_balances";
     public string BalanceDays => Database + ".clr_balance_days";
 
@@ -30,7 +31,7 @@ internal sealed class ClickHouseSchema(string database)
     /// leaves derived rows the re-ingestion skips, like facts: it rebuilds from the same journal). The days' list before the
     /// balances: a day listed always has its balances.
     /// </summary>
-    public IEnumerable<string> Derived => [Activity, BalanceDays, Balances];
+    public IEnumerable<string> Derived => [ActivityHours, Activity, BalanceDays, Balances];
 
     public const string FactColumns =
         "seq, event_id, line, movement, occurred_ticks, posting_day, original_day, merchant_id, template_id, scope, currency, " +
@@ -42,6 +43,10 @@ internal sealed class ClickHouseSchema(string database)
 
     public const string ActivityColumns =
         "seq_from, seq_to, merchant_id, template_id, quarter, currency, movement, channel, status, facts, coupons, discount, " +
+        "platform_part, merchant_part, order_amount";
+
+    public const string ActivityHourColumns =
+        "seq_from, seq_to, merchant_id, template_id, hour, currency, movement, channel, status, facts, coupons, discount, " +
         "platform_part, merchant_part, order_amount";
 
     /// <summary>
@@ -88,6 +93,20 @@ internal sealed class ClickHouseSchema(string database)
             ) ENGINE = MergeTree
             PARTITION BY intDiv(seq_to, {SeqPartition})
             ORDER BY (merchant_id, quarter, template_id)
+            SETTINGS index_granularity = {IndexGranularity}
+            """;
+        // The hour rollup of the facts' aggregate, kept the same way (its own completion markers: merchant -1 at hour 0), for
+        // reports in whole-hour time zones. Partitioned by the month of its hour, not by seq: a merchant's 90 days are a few
+        // contiguous ranges in three or four parts instead of a range in each of every seq partition; the markers (hour 0) are a
+        // partition of their own, which the watermark's read alone opens.
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS {ActivityHours} (
+                seq_from Int64, seq_to Int64, merchant_id Int64, template_id Int64, hour Int64, currency String, movement String,
+                channel String, status Nullable(String), facts Int64, coupons Int64, discount Int64, platform_part Int64,
+                merchant_part Int64, order_amount Int64
+            ) ENGINE = MergeTree
+            PARTITION BY toYYYYMM(toDateTime(hour, 'UTC'))
+            ORDER BY (merchant_id, hour, template_id)
             SETTINGS index_granularity = {IndexGranularity}
             """;
         // Closing balances of closed days: one INSERT … SELECT per day (one partition, one part); read by day and merchant.
