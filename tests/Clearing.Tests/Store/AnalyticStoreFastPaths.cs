@@ -23,13 +23,17 @@ public abstract partial class AnalyticStoreContract
         var scan = new InMemoryAnalyticStore();
         await AppendRedeliveredAsync(facts, scan, random);
 
-        // Los Angeles over its March change of offset (on the hour: the aggregate answers), Kolkata's half hour (quarters: it
-        // answers), and boundaries off the quarter hour (the facts are scanned), per day and per hour, all templates and one.
+        // Los Angeles over its March change of offset and Beijing (whole hours: ClickHouse's hour rollup answers), Kolkata's half
+        // hour and Kathmandu's +5:45, and a whole-hour zone from a quarter past (quarters: the aggregate answers), and boundaries off
+        // the quarter hour (the facts are scanned), per day and per hour, all templates and one.
         var change = March1.AddDays(7).AddHours(10);
         var la = new[] { new OffsetSegment(March1, change, -8 * 3600), new OffsetSegment(change, March1.AddDays(20), -7 * 3600) };
+        var beijing = new[] { new OffsetSegment(March1.AddHours(-8), March1.AddDays(15).AddHours(-8), 8 * 3600) };
         var kolkata = new[] { new OffsetSegment(March1.AddHours(-5.5), March1.AddDays(12).AddHours(-5.5), 19_800) };
+        var kathmandu = new[] { new OffsetSegment(March1.AddHours(-5.75), March1.AddDays(12).AddHours(-5.75), 20_700) };
+        var quarterPast = new[] { new OffsetSegment(March1.AddMinutes(15), March1.AddDays(9).AddMinutes(45), 3_600) };
         var ragged = new[] { new OffsetSegment(March1.AddMinutes(7).AddSeconds(3.5), March1.AddDays(9).AddMinutes(-11), 3_600) };
-        var queries = from segments in new[] { la, kolkata, ragged }
+        var queries = from segments in new[] { la, beijing, kolkata, kathmandu, quarterPast, ragged }
                       from bucket in new[] { 86_400, 3_600 }
                       from q in new[] { (Merchant: 1L, Template: (long?)null, ByTemplate: true), (2L, null, false), (1L, 12L, true) }
                       select new ActivityQuery(q.Merchant, q.Template, segments, bucket, q.ByTemplate);

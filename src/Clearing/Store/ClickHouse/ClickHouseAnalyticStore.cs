@@ -28,17 +28,21 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
     }
 
     /// <summary>
-    /// Four requests: what is stored (and the watermark), the missing facts, the missing entries, the aggregate of the facts
-    /// after the watermark closed by the batch's completion marker. An earlier attempt that died after part of its aggregate
-    /// left rows without a marker above the watermark: they are deleted first (the only time an append waits for a mutation).
+    /// Five requests: what is stored (and the watermarks), the missing facts, the missing entries, the hour rollup of the facts
+    /// after its own watermark, the aggregate of the facts after the watermark, each closed by the batch's completion marker; the
+    /// hours before the quarters, so the rollup's watermark is never behind the store's. An earlier attempt that died after part
+    /// of a rollup left rows without a marker above that rollup's watermark: they are deleted first (the only time an append
+    /// waits for a mutation). A store written before the hour rollup has it filled from the aggregate first (an upgrade).
     /// </summary>
     public async Task AppendAsync(FactBatch batch, CancellationToken ct)
     {
         Validate(batch);
         var stored = await StoredAsync(batch, ct);
-        if (stored.Unmarked > 0) await DeleteUnmarkedAggregateAsync(stored.Watermark, ct);
+        if (stored.Unmarked > 0) await DeleteUnmarkedAsync(Quarters, stored.Watermark, ct);
+        var hours = await HoursWatermarkAsync(stored.HoursWatermark, stored.HoursUnmarked, stored.Watermark, ct);
         await InsertMissingFactsAsync(batch, stored, ct);
         await InsertMissingEntriesAsync(batch, stored, ct);
+        if (batch.LastSeq > hours) await InsertHoursAsync(batch, hours, marked: true, ct);
         if (batch.LastSeq > stored.Watermark) await InsertAggregateAsync(batch, stored.Watermark, marked: true, ct);
     }
 
@@ -67,6 +71,10 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
             SELECT 'watermark' AS kind, {watermark} AS seq, toInt32(0) AS leg
             UNION ALL
             SELECT 'unmarked' AS kind, toInt64(count()) AS seq, toInt32(0) AS leg FROM {schema.Activity} WHERE seq_to > {watermark}
+            UNION ALL
+            SELECT 'hours' AS kind, {HoursWatermarkSql} AS seq, toInt32(0) AS leg
+            UNION ALL
+            SELECT 'hours unmarked' AS kind, {HoursUnmarkedSql} AS seq, toInt32(0) AS leg
             """, buffered: true, ct))
         {
             _ = row.Kind switch
@@ -74,6 +82,8 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
                 "fact" => stored.Facts.Add(row.Seq),
                 "entry" => stored.Entries.Add((row.Seq, row.Leg)),
                 "watermark" => (stored.Watermark = row.Seq) >= 0,
+                "hours" => (stored.HoursWatermark = row.Seq) >= 0,
+                "hours unmarked" => (stored.HoursUnmarked = row.Seq) >= 0,
                 _ => (stored.Unmarked = row.Seq) >= 0,
             };
         }
@@ -268,6 +278,12 @@ internal sealed partial class ClickHouseAnalyticStore(ClickHouseClient client, C
 
         /// <summary>Aggregate rows above the watermark: what an attempt that died before its marker left.</summary>
         public long Unmarked { get; set; }
+
+        /// <summary>The hour rollup's highest marker: not behind the watermark, except in a store written before the rollup.</summary>
+        public long HoursWatermark { get; set; }
+
+        /// <summary>Hour rollup rows above its watermark: an unfinished attempt's.</summary>
+        public long HoursUnmarked { get; set; }
     }
     private sealed record TotalsRow(long Facts, long Entries, long Coupons, long Discount, long Watermark);
     private sealed record TemplateSpendRow(long TemplateId, string Currency, long Discount, long Used, long OrderAmount);

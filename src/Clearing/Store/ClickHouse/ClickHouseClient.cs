@@ -74,13 +74,32 @@ internal sealed class ClickHouseClient
     }
 
     /// <summary>Inserts rows written as TabSeparated into <paramref name="table"/> (qualified) with its <paramref name="columns"/>.</summary>
-    public async Task InsertAsync(string table, string columns, Action<TsvWriter> writeRows, CancellationToken ct)
+    public Task InsertAsync(string table, string columns, Action<TsvWriter> writeRows, CancellationToken ct) =>
+        InsertAsync(table, columns, new TsvContent(null, writeRows), ct);
+
+    /// <summary>
+    /// Inserts the rows each of <paramref name="selects"/> answers (their columns in <paramref name="columns"/>' order), then
+    /// those <paramref name="writeAfter"/> writes, as one insert whose body the client sends: the queries' answers (each
+    /// buffered by the server, so a failure is an HTTP error, not text among the rows) piped through one after another. Unlike an
+    /// INSERT … SELECT, which the server may go on running after its client died, the insert ends with the connection, like
+    /// every other insert of the append; a query that fails cuts the body there.
+    /// </summary>
+    public Task CopyAsync(IReadOnlyList<string> selects, string table, string columns, Action<TsvWriter> writeAfter, CancellationToken ct) =>
+        InsertAsync(table, columns, new TsvContent(async body =>
+        {
+            foreach (var select in selects)
+            {
+                using var answer = await SendAsync(
+                    Request(select + "\nFORMAT TabSeparated", bufferedErrors: true), HttpCompletionOption.ResponseHeadersRead, ct);
+                await using var rows = await answer.Content.ReadAsStreamAsync(ct);
+                await rows.CopyToAsync(body, ct);
+            }
+        }, writeAfter), ct);
+
+    private async Task InsertAsync(string table, string columns, HttpContent content, CancellationToken ct)
     {
         var query = $"INSERT INTO {table} ({columns}) FORMAT TabSeparated";
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_url, "?query=" + Uri.EscapeDataString(query)))
-        {
-            Content = new TsvContent(writeRows),
-        };
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_url, "?query=" + Uri.EscapeDataString(query))) { Content = content };
         Authenticate(request);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
     }
@@ -140,11 +159,15 @@ internal sealed class ClickHouseClient
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
-    /// <summary>A request body written row by row straight into the connection (chunked), never held whole in memory.</summary>
-    private sealed class TsvContent(Action<TsvWriter> writeRows) : HttpContent
+    /// <summary>
+    /// A request body written row by row straight into the connection (chunked), never held whole in memory: what
+    /// <paramref name="copy"/> writes when given (rows in TabSeparated already), then the rows <paramref name="writeRows"/> writes.
+    /// </summary>
+    private sealed class TsvContent(Func<Stream, Task>? copy, Action<TsvWriter> writeRows) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
+            if (copy is not null) await copy(stream);
             await using var writer = new TsvWriter(stream);
             writeRows(writer);
         }

@@ -22,6 +22,7 @@ internal sealed class ClickHouseSchema(string database)
     public string Facts => Database + ".clr_facts";
     public string Entries => Database + ".clr_entries";
     public string Activity => Database + ".clr_activity";
+    public string ActivityHours => Database + ".clr_activity_hours";
     public string Balances => Database + ".clr_balances";
     public string BalanceDays => Database + ".clr_balance_days";
 
@@ -30,7 +31,7 @@ internal sealed class ClickHouseSchema(string database)
     /// leaves derived rows the re-ingestion skips, like facts: it rebuilds from the same journal). The days' list before the
     /// balances: a day listed always has its balances.
     /// </summary>
-    public IEnumerable<string> Derived => [Activity, BalanceDays, Balances];
+    public IEnumerable<string> Derived => [ActivityHours, Activity, BalanceDays, Balances];
 
     public const string FactColumns =
         "seq, event_id, line, movement, occurred_ticks, posting_day, original_day, merchant_id, template_id, scope, currency, " +
@@ -42,6 +43,10 @@ internal sealed class ClickHouseSchema(string database)
 
     public const string ActivityColumns =
         "seq_from, seq_to, merchant_id, template_id, quarter, currency, movement, channel, status, facts, coupons, discount, " +
+        "platform_part, merchant_part, order_amount";
+
+    public const string ActivityHourColumns =
+        "seq_from, seq_to, merchant_id, template_id, hour, currency, movement, channel, status, facts, coupons, discount, " +
         "platform_part, merchant_part, order_amount";
 
     /// <summary>
@@ -80,16 +85,12 @@ internal sealed class ClickHouseSchema(string database)
         // The facts' aggregate (docs/clearing.md, "Aggregates"): one insert per append, summed by the client from its batch, every
         // row tagged with the batch's range [seq_from, seq_to] and the last row the range's completion marker (merchant -1). Rows
         // above the highest marker are an unfinished attempt's: never read, deleted by the next append.
-        yield return $"""
-            CREATE TABLE IF NOT EXISTS {Activity} (
-                seq_from Int64, seq_to Int64, merchant_id Int64, template_id Int64, quarter Int64, currency String, movement String,
-                channel String, status Nullable(String), facts Int64, coupons Int64, discount Int64, platform_part Int64,
-                merchant_part Int64, order_amount Int64
-            ) ENGINE = MergeTree
-            PARTITION BY intDiv(seq_to, {SeqPartition})
-            ORDER BY (merchant_id, quarter, template_id)
-            SETTINGS index_granularity = {IndexGranularity}
-            """;
+        yield return RollupTable(Activity, "quarter", $"intDiv(seq_to, {SeqPartition})");
+        // The hour rollup of the facts' aggregate, kept the same way (its own completion markers: merchant -1 at hour 0), for
+        // reports in whole-hour time zones. Partitioned by the month of its hour, not by seq: a merchant's 90 days are a few
+        // contiguous ranges in three or four parts instead of a range in each of every seq partition; the markers (hour 0) are a
+        // partition of their own, which the watermark's read alone opens.
+        yield return RollupTable(ActivityHours, "hour", "toYYYYMM(toDateTime(hour, 'UTC'))");
         // Closing balances of closed days: one INSERT … SELECT per day (one partition, one part); read by day and merchant.
         yield return $"""
             CREATE TABLE IF NOT EXISTS {Balances} (
@@ -103,4 +104,16 @@ internal sealed class ClickHouseSchema(string database)
             CREATE TABLE IF NOT EXISTS {BalanceDays} (day Date) ENGINE = MergeTree ORDER BY day
             """;
     }
+
+    /// <summary>A table of the facts summed per <paramref name="period"/> (its start, unix seconds), tagged with seq ranges.</summary>
+    private static string RollupTable(string table, string period, string partition) => $"""
+        CREATE TABLE IF NOT EXISTS {table} (
+            seq_from Int64, seq_to Int64, merchant_id Int64, template_id Int64, {period} Int64, currency String, movement String,
+            channel String, status Nullable(String), facts Int64, coupons Int64, discount Int64, platform_part Int64,
+            merchant_part Int64, order_amount Int64
+        ) ENGINE = MergeTree
+        PARTITION BY {partition}
+        ORDER BY (merchant_id, {period}, template_id)
+        SETTINGS index_granularity = {IndexGranularity}
+        """;
 }

@@ -26,16 +26,16 @@ internal sealed partial class DuckDbAnalyticStore
 
     /// <summary>
     /// Sums the facts the append writes (those after the watermark) into the aggregate, in the append's transaction: the aggregate
-    /// holds each fact once because the facts do. Summed from the batch (<see cref="QuarterSums"/>), appended with DuckDB's appender.
+    /// holds each fact once because the facts do. Summed from the batch (<see cref="PeriodSums"/>), appended with DuckDB's appender.
     /// </summary>
     private static void WriteActivity(DuckDBConnection connection, IEnumerable<ClearingFact> facts)
     {
-        var sums = new QuarterSums();
+        var sums = new PeriodSums();
         foreach (var f in facts) sums.Add(f);
         using var appender = connection.CreateAppender("clr_activity");
         foreach (var (k, s) in sums.Groups)
         {
-            appender.CreateRow().AppendValue(k.Merchant).AppendValue(k.Template).AppendValue(k.Quarter).AppendValue(k.Currency)
+            appender.CreateRow().AppendValue(k.Merchant).AppendValue(k.Template).AppendValue(k.Period).AppendValue(k.Currency)
                 .AppendValue(k.Movement).AppendValue(k.Channel).AppendValue(k.Status).AppendValue(s.Facts).AppendValue(s.Coupons)
                 .AppendValue(s.Discount).AppendValue(s.PlatformPart).AppendValue(s.MerchantPart).AppendValue(s.OrderAmount).EndRow();
         }

@@ -158,6 +158,52 @@ public sealed class AppendingToClickHouse : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_written_before_the_hour_rollup_answers_from_quarters_until_its_next_append_fills_the_rollup()
+    {
+        // Three merchants' claims over two days, appended as an earlier build did: no hour rollup (emptied here).
+        var facts = Enumerable.Range(1, 90).Select(i => Claimed(i, merchant: 1 + (i % 3), at: Noon.AddMinutes(i * 31))).ToList();
+        await _db.Store.AppendAsync(new FactBatch(1, 60, facts[..60], []), None);
+        await _db.Client.ExecuteAsync($"TRUNCATE TABLE {_db.Schema.ActivityHours}", None);
+        var upgraded = new ClickHouseAnalyticStore(_db.Client, _db.Schema) { FillRowsPerQuery = 7 }; // a few queries of the fill
+        var query = new ActivityQuery(2, null, [new OffsetSegment(Noon.AddHours(-12), Noon.AddDays(3), -7 * 3_600)], 3_600, true);
+        var scan = new InMemoryAnalyticStore();
+        await scan.AppendAsync(new FactBatch(1, 60, facts[..60], []), None);
+
+        Assert.Equal(await scan.ActivityAsync(query, None), await upgraded.ActivityAsync(query, None)); // from the quarters
+
+        await upgraded.AppendAsync(new FactBatch(61, 90, facts[60..], []), None);
+        await scan.AppendAsync(new FactBatch(61, 90, facts[60..], []), None);
+
+        var hours = await _db.Client.ListAsync<SeqCount>(
+            $"SELECT seq_to AS seq, toInt64(sum(facts)) AS copies FROM {_db.Schema.ActivityHours} GROUP BY seq_to ORDER BY seq_to", None);
+        Assert.Equal([new SeqCount(60, 120), new SeqCount(90, 60)], hours); // filled through 60 (sums and their marker), then appended
+        Assert.Equal(await scan.ActivityAsync(query, None), await upgraded.ActivityAsync(query, None));
+        Assert.Equal(await scan.ActivityAsync(query, None), await new ClickHouseAnalyticStore(_db.Client, _db.Schema).ActivityAsync(query, None));
+    }
+
+    [Fact]
+    public async Task Whole_hour_zones_read_the_hour_rollup_and_others_the_quarters()
+    {
+        await _db.Store.AppendAsync(Claims(1, 10), None);
+        // A finished hour row the facts do not hold (seq 1): a report that reads the rollup counts it, one that does not, not.
+        await _db.Client.ExecuteAsync($"""
+            INSERT INTO {_db.Schema.ActivityHours} ({ClickHouseSchema.ActivityHourColumns})
+            VALUES (1, 1, 1, 10, {Noon.ToUnixTimeSeconds()}, 'CNY', '{Movements.Claimed}', '{Channels.Claim}', NULL, 100, 100, 0, 0, 0, 0)
+            """, None);
+        var day = new DateTimeOffset(Noon.Date, TimeSpan.Zero);
+        async Task<long> FactsAsync(TimeSpan start, int offset, int bucket) =>
+            (await _db.Store.ActivityAsync(new ActivityQuery(1, null, [new OffsetSegment(day + start, day.AddDays(2), offset)], bucket, false), None))
+            .Sum(r => r.Facts);
+
+        Assert.Equal(110, await FactsAsync(TimeSpan.Zero, 8 * 3_600, 86_400)); // Beijing's day: the hours
+        Assert.Equal(110, await FactsAsync(TimeSpan.FromHours(1), -7 * 3_600, 3_600)); // Los Angeles by the hour: the hours
+        Assert.Equal(10, await FactsAsync(TimeSpan.Zero, 20_700, 86_400)); // Kathmandu, +5:45: the quarters
+        Assert.Equal(10, await FactsAsync(TimeSpan.Zero, 3_600, 900)); // quarter-hour buckets: the quarters
+        Assert.Equal(10, await FactsAsync(TimeSpan.FromMinutes(15), 3_600, 86_400)); // a range from a quarter past: the quarters
+        Assert.Equal(10, await FactsAsync(TimeSpan.FromMinutes(7), 3_600, 86_400)); // off the quarter: the facts
+    }
+
+    [Fact]
     public async Task A_batch_of_journal_seqs_without_facts_still_moves_the_watermark()
     {
         await _db.Store.AppendAsync(Claims(1, 3), None);

@@ -17,7 +17,8 @@ public sealed class ClickHouseAnalyticStoreContract : AnalyticStoreContract
 
     /// <summary>
     /// A process killed mid-append leaves, at worst, the batch's facts stored, its entries cut off after some rows (ClickHouse
-    /// 18.16 keeps the rows before a closed connection's cut), and its aggregate without the completion marker.
+    /// 18.16 keeps the rows before a closed connection's cut), its hour rollup with its marker (its watermark ahead of the
+    /// store's) and its aggregate without the completion marker.
     /// </summary>
     internal override async Task CrashMidAppendAsync(IAnalyticStore store, FactBatch batch)
     {
@@ -25,6 +26,7 @@ public sealed class ClickHouseAnalyticStoreContract : AnalyticStoreContract
         var watermark = await clickHouse.WatermarkAsync(CancellationToken.None);
         await clickHouse.AppendFactsAsync(batch, CancellationToken.None);
         await clickHouse.InsertEntriesAsync(batch.Entries.Take(batch.Entries.Count / 2), CancellationToken.None);
+        await clickHouse.InsertHoursAsync(batch, watermark, marked: true, CancellationToken.None); // the rollup is never behind
         await clickHouse.InsertAggregateAsync(batch, watermark, marked: false, CancellationToken.None);
     }
 
