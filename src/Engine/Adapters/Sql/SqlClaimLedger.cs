@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using PromotionEngine.Contracts.Events.Engine.V1;
-using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Kernel;
@@ -15,12 +14,13 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 
 /// <summary>
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
-/// transaction that no template passes its stock and no user its limit (lifetime or per period). The statements and the
-/// re-check go to the database as one batch (<see cref="SqlStatementBatch"/>: one round trip on MariaDB): every counter is
-/// added to unconditionally and one final SELECT counts the rows past their limits; any count refuses the batch and the
+/// transaction that no template passes its stock, no user its limit (lifetime or per period) and every user is in the
+/// template's audience (when it has one). The statements and the re-check go to the database as one batch
+/// (<see cref="SqlStatementBatch"/>: one round trip on MariaDB): every counter is added to unconditionally and one final
+/// SELECT counts the rows past their limits and the users outside their audience; any count refuses the batch and the
 /// transaction is rolled back, so nothing of it stays. The outbox's rows (its own port) and the commit follow.
 /// </summary>
-internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences audiences) : IClaimLedger
+internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedger
 {
     public Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
@@ -38,7 +38,6 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
             var limit = template.Max(t => t.Template.PerUserLimit);
             var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (count > stock || perUser.Any(u => u.Count > limit)) return false;
-            if (!await AllInAudienceAsync(template.First().Template, perUser.Select(u => u.User).ToList(), scope, ct)) return false;
 
             AddUserClaims(template.Key, perUser, statements);
             checks.Add($"SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = {N(template.Key.Value)} " +
@@ -51,6 +50,10 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
                   "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued",
                 ("@Template", template.Key.Value), ("@Count", count));
             checks.Add($"SELECT COUNT(*) FROM en_template_issuance WHERE template_id = {N(template.Key.Value)} AND issued > {N(stock)}");
+            // Audiences (docs/audiences.md): Redis's copy may lag a removal, so the batch's users are checked in the members'
+            // table, in the final check's round trip: one who is not in fails the batch, then decided claim by claim.
+            if (template.First().Template is { Audience: { } audience } terms)
+                checks.Add(SqlAudiences.StrangersAmongSql(audience, terms.Merchant, perUser.Select(u => u.User).ToList()));
         }
         if (!AddCampaignClaims(batch, statements, checks)) return false;
         statements.Add("SELECT " + string.Join(" + ", checks.Select(c => $"({c})")));
@@ -112,15 +115,6 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
             Activity.Current = current;
         }
     }
-
-    /// <summary>
-    /// Audiences (docs/audiences.md): Redis's copy of an audience may lag a removal, so every user of the batch is checked in the
-    /// members' table; one who left fails the batch, which is then decided claim by claim by the database gate.
-    /// </summary>
-    private async Task<bool> AllInAudienceAsync(
-        Contracts.MerchantAdmin.CouponTemplateSnapshot template, List<long> users, WriteScope scope, CancellationToken ct) =>
-        template.Audience is not { } audience
-        || (await audiences.MembersAmongAsync(audience, template.Merchant, users, scope, ct)).Count == users.Count;
 
     public async Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct)
     {
