@@ -92,6 +92,9 @@ statements_now() {
 statements_report() { # $1, $2: statements_now before and after; $3: durable claims
   read -r s0 c0 r0 w0 b0 u0 <<<"$1"; read -r s1 c1 r1 w1 b1 u1 <<<"$2"; local created=$3
   [ "$created" -gt 0 ] || return 0
+  # userstat is a global switch of the shared server: another client's script may turn it off (restoring its own start).
+  [ "$(mysql_q "SELECT @@GLOBAL.userstat")" = 1 ] && [ "$c1" -gt "$c0" ] \
+    || { echo "   MariaDB per durable claim: unknown (userstat was turned off during the run by another client)"; return 0; }
   echo "   MariaDB per durable claim (userstat): statements $(awk "BEGIN {printf \"%.2f\", ($s1 - $s0) / $created}")," \
        "commits $(awk "BEGIN {printf \"%.3f\", ($c1 - $c0) / $created}"), rows read $(awk "BEGIN {printf \"%.2f\", ($r1 - $r0) / $created}")," \
        "rows written $(awk "BEGIN {printf \"%.2f\", ($w1 - $w0) / $created}"), busy $(( (b1 - b0) / created )) us, cpu $(( (u1 - u0) / created )) us"
@@ -160,6 +163,7 @@ claims() { # $1: off | on; $2: the run's name
   template=$(make_template $1)
   warmed=$(warm $template)
   settle
+  mysql_q "SET GLOBAL userstat = 1"
   before=$(cpu_sample); stats_before=$(statements_now); counts_before="$(redis_calls) $(batches_now) $(echo "$stats_before" | cut -d' ' -f1)"
   line=$(lg claims --concurrency $C --seconds $RUN_SECONDS --template $template --user-base $BASE --report-sent)
   stats_after=$(statements_now); counts_after="$(redis_calls) $(batches_now) $(echo "$stats_after" | cut -d' ' -f1)"

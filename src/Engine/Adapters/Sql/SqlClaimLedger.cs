@@ -39,7 +39,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedge
             var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (count > stock || perUser.Any(u => u.Count > limit)) return false;
 
-            AddUserClaims(template.Key, perUser, statements);
+            AddUserCounts("en_user_template_claims", "template_id", template.Key.Value, perUser, statements);
             checks.Add($"SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = {N(template.Key.Value)} " +
                 $"AND user_id IN ({string.Join(", ", perUser.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
             if (!SqlPeriodClaims.TryAdd(db.Dialect, template.Key, template.ToList(), statements, checks)) return false;
@@ -74,7 +74,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedge
 
     /// <summary>
     /// Counts the batch's claims under their campaigns' per-user limits (over all of a campaign's templates, whatever hash tag
-    /// each has in Redis), with the re-check that none passes: false when a user's claims of this batch alone would, and the
+    /// each has in Redis; one multi-row upsert per campaign, not one statement per user), with the re-check that none passes: false when a user's claims of this batch alone would, and the
     /// batch is then decided claim by claim.
     /// </summary>
     private bool AddCampaignClaims(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements, List<string> checks)
@@ -86,15 +86,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedge
             var limit = campaign.Max(t => t.Template.BudgetTerms.CampaignPerUserLimit!.Value);
             var users = campaign.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (users.Any(u => u.Count > limit)) return false;
-            foreach (var (user, count) in users)
-            {
-                statements.Add(db.Dialect == SqlDialect.MySql
-                    ? "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
-                    : "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON CONFLICT (user_id, campaign_id) DO UPDATE SET claimed = claimed + excluded.claimed",
-                    ("@User", user), ("@Campaign", campaign.Key), ("@Count", count));
-            }
+            AddUserCounts("en_user_campaign_claims", "campaign_id", campaign.Key, users, statements);
             checks.Add($"SELECT COUNT(*) FROM en_user_campaign_claims WHERE campaign_id = {N(campaign.Key)} " +
                 $"AND user_id IN ({string.Join(", ", users.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
         }
@@ -130,18 +122,22 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedge
     public Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct) =>
         SqlPeriodClaims.CountsAsync(db, template, period, ct);
 
-    private void AddUserClaims(TemplateId template, List<(long User, int Count)> perUser, SqlStatementBatch statements)
+    /// <summary>
+    /// Adds each user's claims to their counter of the template or campaign (<paramref name="table"/> keyed by user and
+    /// <paramref name="column"/>): one multi-row upsert, the users in id order (the lock order).
+    /// </summary>
+    private void AddUserCounts(string table, string column, long key, List<(long User, int Count)> perUser, SqlStatementBatch statements)
     {
-        var args = new List<(string, object)> { ("@t", template.Value) };
+        var args = new List<(string, object)> { ("@t", key) };
         for (var i = 0; i < perUser.Count; i++)
         {
             args.Add(("@u" + I(i), perUser[i].User));
             args.Add(("@c" + I(i), perUser[i].Count));
         }
         var values = Rows(perUser.Count, i => $"(@u{i}, @t, @c{i})");
-        statements.Add($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
+        statements.Add($"INSERT INTO {table} (user_id, {column}, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
                 ? "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
-                : "ON CONFLICT (user_id, template_id) DO UPDATE SET claimed = claimed + excluded.claimed"), [.. args]);
+                : $"ON CONFLICT (user_id, {column}) DO UPDATE SET claimed = claimed + excluded.claimed"), [.. args]);
     }
 
     private static void AddRequests(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements)
