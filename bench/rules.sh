@@ -9,8 +9,8 @@
 # docs/benchmarks.md): the engine is warmed up once on both kinds of template before the first measured run (JIT, pools);
 # each run makes its own template (an "on" one pushes its audience's members), then claims on it for WARM_SECONDS with users
 # the measured run does not use (the first claim copies the audience into Redis; budget and periods are read), then waits
-# until MariaDB has purged the undo of what came before and flushed its dirty pages back under the level found at the start
-# (or SETTLE_SECONDS have passed), and only then measures. It prints per run the throughput and latency, the CPU each request
+# until MariaDB has purged the undo of what came before and flushed its dirty pages back near the level found at the start
+# (or SETTLE_SECONDS have passed: others' load on a shared server may keep them up), and only then measures. It prints per run the throughput and latency, the CPU each request
 # cost the engine, MariaDB and Redis, and counts per durable claim no load can move: MariaDB statements, commits, rows read and
 # written (userstat of the engine's own user), Redis commands and script calls (INFO commandstats: use a Redis of your own
 # with REDIS_PORT, e.g. `redis-server --port 6392 --save '' --daemonize yes`, so that they are the engine's alone), and claims
@@ -20,7 +20,9 @@
 # concurrency, default 4), ROUNDS (pairs, default 2), MEMBERS (audience size per rules template, default 200000),
 # BENCH_RULES (which rules "on" means: a comma list of audience, budget, periods; default all three), HOST_DIR (an engine
 # published before, e.g. of another commit, for A/B runs; default: this checkout, published now), REDIS_PORT (default 6379),
-# WARM_SECONDS (default 3), SETTLE_SECONDS (most to wait for MariaDB to settle before a run, default 60).
+# WARM_SECONDS (default 3), SETTLE_SECONDS (most to wait for MariaDB to settle before a run, default 30), GENERAL_LOG=1:
+# MariaDB's general log (to its table) for one second in the middle of each measured claims run, to count the engine's round
+# trips per group-commit batch by kind (every Query entry is one round trip; the batch's statements go as one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_SECONDS=${1:-10}
@@ -34,7 +36,7 @@ PORT=${PORT:-5440}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 1))}
 REDIS_PORT=${REDIS_PORT:-6379}
 WARM_SECONDS=${WARM_SECONDS:-3}
-SETTLE_SECONDS=${SETTLE_SECONDS:-60}
+SETTLE_SECONDS=${SETTLE_SECONDS:-30}
 KEY=$(head -c 32 /dev/urandom | base64 -w0)
 STAMP=$(date +%s)
 DB=promo_rbench_$STAMP
@@ -54,8 +56,10 @@ PREV_FLUSH=$(mysql_q "SELECT @@GLOBAL.innodb_flush_log_at_trx_commit")
 PREV_USERSTAT=$(mysql_q "SELECT @@GLOBAL.userstat")
 mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = 1" # a 201 means fsynced, as in bench/claims.sh
 mysql_q "CREATE USER IF NOT EXISTS '$BENCH_USER'@'%'; GRANT ALL PRIVILEGES ON \`promo\\_rbench\\_%\`.* TO '$BENCH_USER'@'%'; SET GLOBAL userstat = 1"
+PREV_LOG_OUTPUT=$(mysql_q "SELECT @@GLOBAL.log_output")
 cleanup() {
   mysql_q "SET GLOBAL innodb_flush_log_at_trx_commit = $PREV_FLUSH; SET GLOBAL userstat = $PREV_USERSTAT" || true
+  [ "${GENERAL_LOG:-0}" = 1 ] && { mysql_q "SET GLOBAL general_log = 0; SET GLOBAL log_output = '$PREV_LOG_OUTPUT'" || true; }
   [ -n "${HOST_PID:-}" ] && kill $HOST_PID 2>/dev/null || true
   mysql_q "DROP DATABASE IF EXISTS $DB" || true
   redis-cli -h 127.0.0.1 -p $REDIS_PORT --scan --pattern "rbench-$STAMP*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 -p $REDIS_PORT DEL >/dev/null || true
@@ -132,11 +136,25 @@ innodb_state() {
     | awk '{v[$1] = $2} END {printf "%d %d", v["Innodb_history_list_length"], v["Innodb_buffer_pool_pages_dirty"]}'
 }
 read -r HISTORY0 DIRTY0 <<<"$(innodb_state)"
+# One second of the general log (GENERAL_LOG=1), the engine's user only: its round trips by kind, per group-commit batch
+# (the batch's one multi-statement round trip begins with its claim requests' insert).
+general_log_sample() { # $1: seconds to wait first
+  sleep "$1"
+  local from; from=$(mysql_q "SELECT NOW(6)")
+  mysql_q "SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1"; sleep 1; mysql_q "SET GLOBAL general_log = 0"
+  mysql_q "SET GLOBAL log_output = '$PREV_LOG_OUTPUT'"
+  mysql_q "SELECT COUNT(*), LEFT(REGEXP_REPLACE(CONVERT(argument USING utf8mb4), '[[:space:]]+', ' '), 70) k FROM mysql.general_log
+    WHERE event_time >= '$from' AND user_host LIKE '$BENCH_USER%' AND command_type = 'Query' GROUP BY k ORDER BY 1 DESC" \
+    | awk -F'\t' '{n[NR] = $1; k[NR] = $2; if (index($2, "INSERT INTO en_claim_requests") == 1) b += $1; all += $1}
+      END {if (!b) {print "   general log: no group-commit batch in the sampled second"; exit}
+        printf "   general log, 1 s: %d group-commit batches; the engine'"'"'s round trips per batch: %.1f, by kind:\n", b, all / b
+        for (i = 1; i <= NR && i <= 12; i++) printf "     %5.2f  %s\n", n[i] / b, k[i]}'
+}
 settle() {
   local waited=0 history dirty
   while :; do
     read -r history dirty <<<"$(innodb_state)"
-    { [ "$history" -le $((HISTORY0 + 1000)) ] && [ "$dirty" -le $((DIRTY0 + 500)) ]; } && break
+    { [ "$history" -le $((HISTORY0 + 1000)) ] && [ "$dirty" -le $((2 * DIRTY0 + 1000)) ]; } && break
     [ $waited -ge $SETTLE_SECONDS ] && { echo "   (not settled after ${SETTLE_SECONDS}s: history $history, dirty pages $dirty)"; return 0; }
     sleep 1; waited=$((waited + 1))
   done
@@ -165,7 +183,10 @@ claims() { # $1: off | on; $2: the run's name
   settle
   mysql_q "SET GLOBAL userstat = 1"
   before=$(cpu_sample); stats_before=$(statements_now); counts_before="$(redis_calls) $(batches_now) $(echo "$stats_before" | cut -d' ' -f1)"
+  local sampler=
+  [ "${GENERAL_LOG:-0}" = 1 ] && { general_log_sample $((3 + RUN_SECONDS / 2)) > $OUT/general-$STAMP.txt & sampler=$!; }
   line=$(lg claims --concurrency $C --seconds $RUN_SECONDS --template $template --user-base $BASE --report-sent)
+  [ -n "$sampler" ] && wait $sampler
   stats_after=$(statements_now); counts_after="$(redis_calls) $(batches_now) $(echo "$stats_after" | cut -d' ' -f1)"
   created=$(echo "$line" | sed -n 's/^created=//p')
   echo "$line" | grep -v '^created=\|^sent=' | sed "s/^claims/claims, rules $1,/"
@@ -173,6 +194,7 @@ claims() { # $1: off | on; $2: the run's name
   cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
   statements_report "$stats_before" "$stats_after" "$created"
   counts_report "$counts_before" "$counts_after" "$created"
+  [ "${GENERAL_LOG:-0}" = 1 ] && cat $OUT/general-$STAMP.txt
   lg verify --template $template --mysql "$MYSQL_CS" --expect-created $((created + warmed))
 }
 quotes() { # $1: off | on
