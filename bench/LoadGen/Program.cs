@@ -243,7 +243,8 @@ void ReportSent(RunResult r)
 
 void Report(string what, RunResult r)
 {
-    double Ms(double percentile) => r.Latency.GetValueAtPercentile(percentile) / (double)Stopwatch.Frequency * 1000;
+    // No answer inside the measured window (a cold engine's first requests may outlast a short warm-up run): no latencies.
+    double Ms(double percentile) => r.Total == 0 ? double.NaN : r.Latency.GetValueAtPercentile(percentile) / (double)Stopwatch.Frequency * 1000;
     var codes = string.Join(" ", r.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{what}: concurrency={r.Concurrency} rps={r.PerSecond:F0} p50={Ms(50):F2}ms p95={Ms(95):F2}ms p99={Ms(99):F2}ms max={Ms(100):F2}ms " +

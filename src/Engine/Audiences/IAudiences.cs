@@ -26,10 +26,6 @@ internal interface IAudiences
     /// <summary>The same probe outside a transaction (the Redis gate confirming a refusal of its copy).</summary>
     Task<bool> IsMemberAsync(AudienceId id, MerchantId merchant, UserId user, CancellationToken ct);
 
-    /// <summary>Those of <paramref name="users"/> that are members of the merchant's audience, in the caller's transaction.</summary>
-    Task<IReadOnlySet<long>> MembersAmongAsync(
-        AudienceId id, MerchantId merchant, IReadOnlyCollection<long> users, WriteScope scope, CancellationToken ct);
-
     /// <summary>Every member of the merchant's audience, streamed in user id order (a Redis copy is rebuilt from it).</summary>
     IAsyncEnumerable<long> MembersAsync(AudienceId id, MerchantId merchant, CancellationToken ct);
 }

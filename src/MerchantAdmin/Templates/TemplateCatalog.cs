@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
@@ -9,7 +10,9 @@ namespace PromotionEngine.MerchantAdmin.Templates;
 /// Answers other modules' questions about templates (the query port in Contracts) from a bounded cache,
 /// so the claim hot path does not read the database per claim. Ids that do not exist are cached too, so
 /// a flood of bogus ids never reaches the database. This process's own changes drop the entry at once;
-/// other instances see a change within <see cref="Freshness"/>.
+/// other instances see a change within <see cref="Freshness"/>. Callers that miss the same id while it is being read share
+/// that one read: at every expiry, a template under claim load was read once per claim in flight (with campaign rules its
+/// snapshot takes three reads, so the herd grew with them: ~30 round trips per group-commit batch, h17-audience).
 /// </summary>
 internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache cache, CampaignTerms campaigns) : ICouponTemplateCatalog
 {
@@ -18,20 +21,42 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
     // Bumped by every change; a read that started before a change is not cached after it (it may be stale).
     private long _changes;
 
-    public async Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct)
+    // The reads in flight, one per id: a caller that misses joins the one there (a change drops it, so later callers read anew).
+    private readonly ConcurrentDictionary<TemplateId, Lazy<Task<CouponTemplateSnapshot?>>> _reading = new();
+
+    public Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct)
     {
-        if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached)) return cached;
-        var changesBefore = Interlocked.Read(ref _changes);
-        var snapshot = await templates.FindAsync(id, ct) is { } t ? Snapshot(t) with { Budgets = await campaigns.OfAsync(t.Id, ct) } : null;
-        if (Interlocked.Read(ref _changes) == changesBefore)
-            cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
-        return snapshot;
+        if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached)) return Task.FromResult(cached);
+        Lazy<Task<CouponTemplateSnapshot?>> mine = null!;
+        mine = new Lazy<Task<CouponTemplateSnapshot?>>(() => ReadAsync(id, mine));
+        // The shared read runs to its end whoever waits for it; each caller waits only as long as its own token allows.
+        return _reading.GetOrAdd(id, mine).Value.WaitAsync(ct);
+    }
+
+    /// <summary>The read of <paramref name="entry"/> (started once it is in place), which removes it when done.</summary>
+    private async Task<CouponTemplateSnapshot?> ReadAsync(TemplateId id, Lazy<Task<CouponTemplateSnapshot?>> entry)
+    {
+        try
+        {
+            var changesBefore = Interlocked.Read(ref _changes);
+            var snapshot = await templates.FindAsync(id, CancellationToken.None) is { } t
+                ? Snapshot(t) with { Budgets = await campaigns.OfAsync(t.Id, CancellationToken.None) }
+                : null;
+            if (Interlocked.Read(ref _changes) == changesBefore)
+                cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
+            return snapshot;
+        }
+        finally
+        {
+            _reading.TryRemove(new KeyValuePair<TemplateId, Lazy<Task<CouponTemplateSnapshot?>>>(id, entry));
+        }
     }
 
     /// <summary>Called after a change to the template commits.</summary>
     public void Forget(TemplateId id)
     {
         Interlocked.Increment(ref _changes);
+        _reading.TryRemove(id, out _);
         cache.Remove(Key(id));
     }
 

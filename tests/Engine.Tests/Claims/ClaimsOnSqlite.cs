@@ -35,7 +35,7 @@ internal sealed class ClaimsOnSqlite : IAsyncDisposable
         stored = coupons?.Invoke(stored) ?? stored;
         var outbox = new SqlOutbox(_db, new IdGenerator(_clock, 1), _clock, new OutboxSignal());
         Gate = new SqlClaimGate(_db, stored, outbox, new SqlAudiences(_db));
-        Ledger = new SqlClaimLedger(_db, outbox, new SqlAudiences(_db));
+        Ledger = new SqlClaimLedger(_db, outbox);
         Commits = new SqlClaimGroupCommit(_db, Gate, stored, outbox, new EngineMetrics(),
             Options.Create(new EngineOptions { Database = { MaxBatch = maxBatch, AnswerOnWriter = answerOnWriter } }),
             NullLogger<SqlClaimGroupCommit>.Instance);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using PromotionEngine.Contracts.Engine;
@@ -86,17 +87,19 @@ internal sealed class SqlAudiences(IDatabase db) : IAudiences, IAudienceMembersh
         public long Held { get; init; }
     }
 
-    public async Task<IReadOnlySet<long>> MembersAmongAsync(
-        AudienceId id, MerchantId merchant, IReadOnlyCollection<long> users, WriteScope scope, CancellationToken ct)
+    /// <summary>
+    /// The group commit's audience re-check as one SELECT for its final check (<see cref="SqlClaimLedger"/>): how many of
+    /// <paramref name="users"/> (distinct) the audience does not take in, every one of them when it is not the merchant's.
+    /// Ids are numbers written into the text, never the caller's text.
+    /// </summary>
+    internal static string StrangersAmongSql(AudienceId id, MerchantId merchant, IReadOnlyCollection<long> users)
     {
-        var excludes = await scope.Connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT excludes FROM en_audiences WHERE id = @Audience AND merchant_id = @Merchant",
-            new { Audience = id.Value, Merchant = merchant.Value }, scope.Transaction, cancellationToken: ct));
-        if (excludes is null) return new HashSet<long>(); // not the merchant's: nobody is in
-        var held = (await scope.Connection.QueryAsync<long>(new CommandDefinition(
-            $"SELECT m.user_id {MemberOfMerchant} AND m.user_id IN @Users",
-            new { Audience = id.Value, Merchant = merchant.Value, Users = users.ToArray() }, scope.Transaction, cancellationToken: ct))).ToHashSet();
-        return excludes != 0 ? users.Where(u => !held.Contains(u)).ToHashSet() : held;
+        var audience = id.Value.ToString(CultureInfo.InvariantCulture);
+        var held = $"(SELECT COUNT(*) FROM en_audience_members m WHERE m.audience_id = {audience} AND m.user_id IN "
+            + $"({string.Join(", ", users.Select(u => u.ToString(CultureInfo.InvariantCulture)))}))";
+        return $"SELECT COALESCE((SELECT CASE WHEN a.excludes = 0 THEN {users.Count.ToString(CultureInfo.InvariantCulture)} - {held} "
+            + $"ELSE {held} END FROM en_audiences a WHERE a.id = {audience} "
+            + $"AND a.merchant_id = {merchant.Value.ToString(CultureInfo.InvariantCulture)}), {users.Count.ToString(CultureInfo.InvariantCulture)})";
     }
 
     public async IAsyncEnumerable<long> MembersAsync(AudienceId id, MerchantId merchant, [EnumeratorCancellation] CancellationToken ct)

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using PromotionEngine.Contracts.Events.Engine.V1;
-using PromotionEngine.Engine.Audiences;
 using PromotionEngine.Engine.Claims;
 using PromotionEngine.Engine.Messaging;
 using PromotionEngine.Kernel;
@@ -15,12 +14,13 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 
 /// <summary>
 /// Writes a batch of granted claims as multi-row statements in one transaction, re-checking in the same
-/// transaction that no template passes its stock and no user its limit (lifetime or per period). The statements and the
-/// re-check go to the database as one batch (<see cref="SqlStatementBatch"/>: one round trip on MariaDB): every counter is
-/// added to unconditionally and one final SELECT counts the rows past their limits; any count refuses the batch and the
+/// transaction that no template passes its stock, no user its limit (lifetime or per period) and every user is in the
+/// template's audience (when it has one). The statements and the re-check go to the database as one batch
+/// (<see cref="SqlStatementBatch"/>: one round trip on MariaDB): every counter is added to unconditionally and one final
+/// SELECT counts the rows past their limits and the users outside their audience; any count refuses the batch and the
 /// transaction is rolled back, so nothing of it stays. The outbox's rows (its own port) and the commit follow.
 /// </summary>
-internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences audiences) : IClaimLedger
+internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox) : IClaimLedger
 {
     public Task<bool> TryRecordAllAsync(IReadOnlyList<ClaimTicket> batch, CancellationToken ct) => db.WriteWithRetryAsync(async scope =>
     {
@@ -38,9 +38,8 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
             var limit = template.Max(t => t.Template.PerUserLimit);
             var perUser = template.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (count > stock || perUser.Any(u => u.Count > limit)) return false;
-            if (!await AllInAudienceAsync(template.First().Template, perUser.Select(u => u.User).ToList(), scope, ct)) return false;
 
-            AddUserClaims(template.Key, perUser, statements);
+            AddUserCounts("en_user_template_claims", "template_id", template.Key.Value, perUser, statements);
             checks.Add($"SELECT COUNT(*) FROM en_user_template_claims WHERE template_id = {N(template.Key.Value)} " +
                 $"AND user_id IN ({string.Join(", ", perUser.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
             if (!SqlPeriodClaims.TryAdd(db.Dialect, template.Key, template.ToList(), statements, checks)) return false;
@@ -51,6 +50,10 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
                   "ON CONFLICT (template_id) DO UPDATE SET issued = issued + excluded.issued",
                 ("@Template", template.Key.Value), ("@Count", count));
             checks.Add($"SELECT COUNT(*) FROM en_template_issuance WHERE template_id = {N(template.Key.Value)} AND issued > {N(stock)}");
+            // Audiences (docs/audiences.md): Redis's copy may lag a removal, so the batch's users are checked in the members'
+            // table, in the final check's round trip: one who is not in fails the batch, then decided claim by claim.
+            if (template.First().Template is { Audience: { } audience } terms)
+                checks.Add(SqlAudiences.StrangersAmongSql(audience, terms.Merchant, perUser.Select(u => u.User).ToList()));
         }
         if (!AddCampaignClaims(batch, statements, checks)) return false;
         statements.Add("SELECT " + string.Join(" + ", checks.Select(c => $"({c})")));
@@ -71,7 +74,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
 
     /// <summary>
     /// Counts the batch's claims under their campaigns' per-user limits (over all of a campaign's templates, whatever hash tag
-    /// each has in Redis), with the re-check that none passes: false when a user's claims of this batch alone would, and the
+    /// each has in Redis; one multi-row upsert per campaign, not one statement per user), with the re-check that none passes: false when a user's claims of this batch alone would, and the
     /// batch is then decided claim by claim.
     /// </summary>
     private bool AddCampaignClaims(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements, List<string> checks)
@@ -83,15 +86,7 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
             var limit = campaign.Max(t => t.Template.BudgetTerms.CampaignPerUserLimit!.Value);
             var users = campaign.GroupBy(t => t.Coupon.User.Value).Select(u => (User: u.Key, Count: u.Count())).OrderBy(u => u.User).ToList();
             if (users.Any(u => u.Count > limit)) return false;
-            foreach (var (user, count) in users)
-            {
-                statements.Add(db.Dialect == SqlDialect.MySql
-                    ? "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
-                    : "INSERT INTO en_user_campaign_claims (user_id, campaign_id, claimed) VALUES (@User, @Campaign, @Count) " +
-                      "ON CONFLICT (user_id, campaign_id) DO UPDATE SET claimed = claimed + excluded.claimed",
-                    ("@User", user), ("@Campaign", campaign.Key), ("@Count", count));
-            }
+            AddUserCounts("en_user_campaign_claims", "campaign_id", campaign.Key, users, statements);
             checks.Add($"SELECT COUNT(*) FROM en_user_campaign_claims WHERE campaign_id = {N(campaign.Key)} " +
                 $"AND user_id IN ({string.Join(", ", users.Select(u => N(u.User)))}) AND claimed > {N(limit)}");
         }
@@ -113,15 +108,6 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
         }
     }
 
-    /// <summary>
-    /// Audiences (docs/audiences.md): Redis's copy of an audience may lag a removal, so every user of the batch is checked in the
-    /// members' table; one who left fails the batch, which is then decided claim by claim by the database gate.
-    /// </summary>
-    private async Task<bool> AllInAudienceAsync(
-        Contracts.MerchantAdmin.CouponTemplateSnapshot template, List<long> users, WriteScope scope, CancellationToken ct) =>
-        template.Audience is not { } audience
-        || (await audiences.MembersAmongAsync(audience, template.Merchant, users, scope, ct)).Count == users.Count;
-
     public async Task<ClaimCounts> CountsAsync(TemplateId template, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -136,18 +122,22 @@ internal sealed class SqlClaimLedger(IDatabase db, IOutbox outbox, IAudiences au
     public Task<IReadOnlyList<(long User, int Claimed)>> PeriodCountsAsync(TemplateId template, ClaimPeriod period, CancellationToken ct) =>
         SqlPeriodClaims.CountsAsync(db, template, period, ct);
 
-    private void AddUserClaims(TemplateId template, List<(long User, int Count)> perUser, SqlStatementBatch statements)
+    /// <summary>
+    /// Adds each user's claims to their counter of the template or campaign (<paramref name="table"/> keyed by user and
+    /// <paramref name="column"/>): one multi-row upsert, the users in id order (the lock order).
+    /// </summary>
+    private void AddUserCounts(string table, string column, long key, List<(long User, int Count)> perUser, SqlStatementBatch statements)
     {
-        var args = new List<(string, object)> { ("@t", template.Value) };
+        var args = new List<(string, object)> { ("@t", key) };
         for (var i = 0; i < perUser.Count; i++)
         {
             args.Add(("@u" + I(i), perUser[i].User));
             args.Add(("@c" + I(i), perUser[i].Count));
         }
         var values = Rows(perUser.Count, i => $"(@u{i}, @t, @c{i})");
-        statements.Add($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
+        statements.Add($"INSERT INTO {table} (user_id, {column}, claimed) VALUES {values} " + (db.Dialect == SqlDialect.MySql
                 ? "ON DUPLICATE KEY UPDATE claimed = claimed + VALUES(claimed)"
-                : "ON CONFLICT (user_id, template_id) DO UPDATE SET claimed = claimed + excluded.claimed"), [.. args]);
+                : $"ON CONFLICT (user_id, {column}) DO UPDATE SET claimed = claimed + excluded.claimed"), [.. args]);
     }
 
     private static void AddRequests(IReadOnlyList<ClaimTicket> batch, SqlStatementBatch statements)
