@@ -16,10 +16,13 @@ namespace PromotionEngine.Engine.Audiences;
 /// table then holds the user exactly when the rule's facts name them. A redelivered event is skipped by the inbox; one that
 /// arrives twice under another id finds its fact known and the user already decided, so it changes nothing either. Whether any
 /// rule refers to the event's template or merchant is asked of <see cref="AudienceRuleIndex"/> first: an event no rule refers to
-/// reads no rule (its facts are still recorded, for rules made later).
+/// reads no rule (its facts are still recorded, for rules made later). A claim records no fact here (the claim counters are the
+/// gates'), so a claim of a template no rule is about is not wanted at all (<see cref="IEventInterest{T}"/>): the in-process
+/// transport writes no delivery of it; on NATS it is delivered and the handler's own question of the index skips it.
 /// </summary>
 internal sealed class FollowAudienceFacts(IAudienceRules rules, AudienceRuleIndex index, ChangeAudienceMembers change, TimeProvider clock)
-    : IEventHandler<CouponConsumed>, IEventHandler<CouponClaimed>, IEventHandler<OrderSettled>, IEventHandler<CouponRefunded>
+    : IEventHandler<CouponConsumed>, IEventHandler<CouponClaimed>, IEventHandler<OrderSettled>, IEventHandler<CouponRefunded>,
+        IEventInterest<CouponClaimed>
 {
     public const string Consumer = "engine.audience-rules";
 
@@ -34,6 +37,15 @@ internal sealed class FollowAudienceFacts(IAudienceRules rules, AudienceRuleInde
         if (await index.ForMerchantAsync(merchant, ct))
             await DecideAsync(await rules.OfMerchantAsync(merchant, ConsumedTouches, scope, ct), user, scope, ct);
     }
+
+    /// <summary>
+    /// Asked when the claim's delivery would be made, after the claim committed. Exact as the handler's own question is: the view is
+    /// at most <see cref="AudienceRuleIndex.Freshness"/> old, a rule made on this instance drops it before the rule's first
+    /// evaluation starts, and the creating instance evaluates the rule whole again once that window has passed
+    /// (<see cref="AudienceRuleSweeper.EvaluateAgainLater"/>): a claim this view missed was committed before that evaluation.
+    /// </summary>
+    public async ValueTask<bool> WantsAsync(CouponClaimed e, CancellationToken ct) =>
+        await index.AboutTemplateAsync(new TemplateId(e.TemplateId), ct);
 
     public async Task HandleAsync(CouponClaimed e, EventContext context, WriteScope scope, CancellationToken ct)
     {

@@ -32,6 +32,19 @@ public interface IEventBatchHandler<T> : IEventHandler<T> where T : IIntegration
 }
 
 /// <summary>
+/// A group handler's say, per event, whether it wants the event at all: asked when the event's delivery to the consumer would be
+/// made (the in-process transport writes no delivery for an event its consumer does not want; on a broker the handler is asked
+/// nothing and decides itself, as it must anyway). False is a promise that handling the event would write nothing and change
+/// nothing, now or later: a consumer that says false for an event it would have acted on loses that event for good. The answer may
+/// come from a view that is stale, as long as what the view misses is caught up otherwise (e.g. the audience rules' evaluation
+/// covers their view's staleness window).
+/// </summary>
+public interface IEventInterest<in T> where T : IIntegrationEvent
+{
+    ValueTask<bool> WantsAsync(T @event, CancellationToken ct);
+}
+
+/// <summary>
 /// Reacts to every event in every running instance (in-memory read models, caches), outside any transaction.
 /// Must be idempotent and order-tolerant; an instance that starts rebuilds its state from the event log.
 /// </summary>
@@ -59,10 +72,12 @@ public sealed class EventSubscription
 
     private readonly Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> _dispatch;
     private readonly Func<IServiceProvider, IReadOnlyList<EventContext>, WriteScope, CancellationToken, Task>? _dispatchRun;
+    private readonly Func<IServiceProvider, EventEnvelope, CancellationToken, ValueTask<bool>>? _wants;
 
     private EventSubscription(string consumer, string subject, EventDelivery delivery, Type handler,
         Func<IServiceProvider, EventContext, WriteScope?, CancellationToken, Task> dispatch,
-        Func<IServiceProvider, IReadOnlyList<EventContext>, WriteScope, CancellationToken, Task>? dispatchRun = null)
+        Func<IServiceProvider, IReadOnlyList<EventContext>, WriteScope, CancellationToken, Task>? dispatchRun = null,
+        Func<IServiceProvider, EventEnvelope, CancellationToken, ValueTask<bool>>? wants = null)
     {
         if (string.IsNullOrEmpty(consumer) || consumer.Length > MaxConsumerLength
             || !consumer.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
@@ -73,6 +88,7 @@ public sealed class EventSubscription
         Handler = handler;
         _dispatch = dispatch;
         _dispatchRun = dispatchRun;
+        _wants = wants;
     }
 
     public string Consumer { get; }
@@ -83,6 +99,9 @@ public sealed class EventSubscription
     /// <summary>The handler also takes a run of events at once (<see cref="IEventBatchHandler{T}"/>).</summary>
     public bool HandlesRuns => _dispatchRun is not null;
 
+    /// <summary>The handler says per event whether it wants it (<see cref="IEventInterest{T}"/>).</summary>
+    public bool HasInterest => _wants is not null;
+
     public static EventSubscription Group<TEvent, THandler>(string consumer)
         where TEvent : IIntegrationEvent where THandler : IEventHandler<TEvent> =>
         new(consumer, EventSubjects.Of<TEvent>(), EventDelivery.Group, typeof(THandler), (services, context, scope, ct) =>
@@ -91,6 +110,9 @@ public sealed class EventSubscription
             typeof(IEventBatchHandler<TEvent>).IsAssignableFrom(typeof(THandler))
                 ? (services, contexts, scope, ct) => ((IEventBatchHandler<TEvent>)Resolve<THandler>(services)).HandleAsync(
                     [.. contexts.Select(c => (c.Envelope.PayloadAs<TEvent>(), c))], scope, ct)
+                : null,
+            typeof(IEventInterest<TEvent>).IsAssignableFrom(typeof(THandler))
+                ? (services, envelope, ct) => ((IEventInterest<TEvent>)Resolve<THandler>(services)).WantsAsync(envelope.PayloadAs<TEvent>(), ct)
                 : null);
 
     public static EventSubscription EveryInstance<TEvent, THandler>(string consumer)
@@ -101,6 +123,10 @@ public sealed class EventSubscription
     /// <summary>Runs the handler; <paramref name="scope"/> is the inbox transaction of a group delivery, null for an instance delivery.</summary>
     public Task DispatchAsync(IServiceProvider services, EventContext context, WriteScope? scope, CancellationToken ct) =>
         _dispatch(services, context, scope, ct);
+
+    /// <summary>Whether the consumer wants the event delivered (<see cref="IEventInterest{T}"/>); true when its handler does not say.</summary>
+    public ValueTask<bool> WantsAsync(IServiceProvider services, EventEnvelope envelope, CancellationToken ct) =>
+        _wants is null ? ValueTask.FromResult(true) : _wants(services, envelope, ct);
 
     /// <summary>
     /// Runs the handler once for a run of events (in order) in the batch's transaction: its batch form when it has one, else

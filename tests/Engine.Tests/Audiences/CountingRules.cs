@@ -7,7 +7,9 @@ namespace PromotionEngine.Engine.Tests.Audiences;
 /// <summary>The real rules' store, counting the reads the facts' consumer makes of the rules.</summary>
 internal sealed class CountingRules(IAudienceRules inner) : IAudienceRules
 {
-    private int _aboutTemplate, _ofMerchant, _references;
+    private readonly object _evaluationsLock = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> _awaitedEvaluations = [];
+    private int _aboutTemplate, _ofMerchant, _references, _evaluations;
 
     public int AboutTemplateReads => Volatile.Read(ref _aboutTemplate);
 
@@ -58,7 +60,27 @@ internal sealed class CountingRules(IAudienceRules inner) : IAudienceRules
     public Task<IReadOnlyList<long>> StaleAsync(AudienceRule rule, DateTimeOffset now, int limit, CancellationToken ct) =>
         inner.StaleAsync(rule, now, limit, ct);
 
-    public Task EvaluatedAsync(AudienceId audience, DateTimeOffset at, CancellationToken ct) => inner.EvaluatedAsync(audience, at, ct);
+    /// <summary>Completes once rules have been evaluated whole <paramref name="count"/> times in all (each evaluation ends by saying so).</summary>
+    public Task EvaluatedTimes(int count)
+    {
+        lock (_evaluationsLock)
+        {
+            if (_evaluations >= count) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _awaitedEvaluations.Add((count, done));
+            return done.Task;
+        }
+    }
+
+    public async Task EvaluatedAsync(AudienceId audience, DateTimeOffset at, CancellationToken ct)
+    {
+        await inner.EvaluatedAsync(audience, at, ct);
+        lock (_evaluationsLock)
+        {
+            _evaluations++;
+            foreach (var awaited in _awaitedEvaluations.Where(a => a.Count <= _evaluations)) awaited.Done.TrySetResult();
+        }
+    }
 
     public Task<IReadOnlyList<MerchantId>> MerchantsOfAsync(UserId user, IReadOnlyList<long> coupons, WriteScope scope, CancellationToken ct) =>
         inner.MerchantsOfAsync(user, coupons, scope, ct);

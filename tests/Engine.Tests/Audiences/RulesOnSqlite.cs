@@ -83,13 +83,23 @@ internal sealed class RulesOnSqlite : IAsyncDisposable
         return made!.Value.Audience.Id;
     }
 
-    /// <summary>The user claimed a coupon of the template: the claim counter the gates keep, then its event handled by the consumer.</summary>
-    public async Task ClaimAsync(long user, long template)
+    /// <summary>The facts' consumer of another instance on this database: its own view of the rules.</summary>
+    public FollowAudienceFacts OtherInstance() => new(Rules, new AudienceRuleIndex(Rules), Change, Clock);
+
+    /// <summary>
+    /// The user claimed a coupon of the template: the claim counter the gates keep, then its event delivered to the consumer (of
+    /// this instance, or of <paramref name="instance"/>) only if it wants the event, as the in-process transport enlists it.
+    /// </summary>
+    public async Task ClaimAsync(long user, long template, FollowAudienceFacts? instance = null)
     {
         await ExecuteAsync($"INSERT INTO en_user_template_claims (user_id, template_id, claimed) VALUES ({user}, {template}, 1)");
         var now = Clock.GetUtcNow();
         var claimed = new CouponClaimed(1_000_000 + user, template, user, Merchant.Value, now, now, now + Days(30), CouponSources.Claim, null);
-        await HandleAsync((follow, scope) => follow.HandleAsync(claimed, Context(claimed), scope, CancellationToken.None));
+        var follow = instance ?? Follow;
+        if (!await follow.WantsAsync(claimed, CancellationToken.None)) return;
+        await using var scope = await _db.BeginWriteAsync(CancellationToken.None); // the handler's transaction, as the consumer's
+        await follow.HandleAsync(claimed, Context(claimed), scope, CancellationToken.None);
+        await scope.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>Whether the audience's members' table holds the user (for an excluding rule: whether it leaves them out).</summary>
@@ -97,14 +107,6 @@ internal sealed class RulesOnSqlite : IAsyncDisposable
     {
         await using var scope = await _db.BeginWriteAsync(CancellationToken.None);
         return await new SqlAudienceRules(_db).HoldsAsync(audience, new UserId(user), scope, CancellationToken.None);
-    }
-
-    /// <summary>Runs the consumer's handler in a write transaction of its own, as the inbox does, and commits it.</summary>
-    private async Task HandleAsync(Func<FollowAudienceFacts, WriteScope, Task> handle)
-    {
-        await using var scope = await _db.BeginWriteAsync(CancellationToken.None);
-        await handle(Follow, scope);
-        await scope.CommitAsync(CancellationToken.None);
     }
 
     private static EventContext Context<T>(T e) where T : IIntegrationEvent => new(EventEnvelope.Create(e, Clocks.Start, "test"), 1);

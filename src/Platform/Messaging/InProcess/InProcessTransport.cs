@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Platform.Messaging.Outbox;
 
@@ -11,10 +12,12 @@ namespace PromotionEngine.Platform.Messaging.InProcess;
 /// The embedded default's transport, over the same database as the outbox: publishing records one delivery
 /// per subscribed consumer group in the relay's transaction (msg_deliveries), so nothing is lost across a
 /// crash and no broker is needed. Per-instance subscriptions are handed the events in memory once published:
-/// this transport is for one running instance (several instances on one database use NATS).
+/// this transport is for one running instance (several instances on one database use NATS). A consumer whose handler says it does
+/// not want an event (<see cref="IEventInterest{T}"/>) gets no delivery of it: a row written and deleted for nothing is most of what
+/// such a delivery costs.
 /// </summary>
 internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscriptions, EventDispatcher dispatcher, DeliverySignal signal,
-    TimeProvider clock) : IEventTransport
+    IServiceProvider services, TimeProvider clock) : IEventTransport
 {
     public string Name => "InProcess";
 
@@ -24,7 +27,10 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
 
     public async Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct)
     {
-        var deliveries = published.SelectMany(e => subscriptions.GroupsFor(e.Subject).Select(s => (s.Consumer, Message: e))).ToList();
+        var deliveries = new List<(string Consumer, OutboxMessage Message)>();
+        foreach (var e in published)
+            foreach (var s in subscriptions.GroupsFor(e.Subject))
+                if (!s.HasInterest || await s.WantsAsync(services, e.Envelope, ct)) deliveries.Add((s.Consumer, e));
         var now = UtcMillis.From(clock.GetUtcNow());
         foreach (var chunk in deliveries.Chunk(500))
         {
