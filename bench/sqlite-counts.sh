@@ -2,9 +2,10 @@
 # What the embedded default (SQLite) does per durable claim, counted rather than timed (not a test; run on demand): during the
 # measured claims run of `PATHS=sqlite bench/claims.sh`, uprobes on the engine's libe_sqlite3 count statement preparations
 # (by SQL text, numbers folded), statement steps, connection opens and closes, and the engine's fsync/fdatasync calls, then
-# divides by the coupons stored meanwhile (counted in its database). The counts do not move with the machine's load, so two builds can be compared on a
-# shared machine. Usage: bench/sqlite-counts.sh [name] (default: counts); LEVEL (64), RECORD seconds (8), HOST_DIR, ENGINE_ARGS
-# and PORT as for claims.sh (default: a free port picked at random). Needs perf with uprobes (root or perf_event_paranoid <= 1).
+# divides by the coupons stored meanwhile (counted in its database). Per statement and per batch the counts do not move with the
+# machine's load; per claim they do through the batch size (a slower engine writes smaller batches), so compare them at like rates.
+# Usage: bench/sqlite-counts.sh [name] (default: counts); LEVEL (64), RECORD seconds (8), HOST_DIR, ENGINE_ARGS and PORT as for
+# claims.sh (default: a free port picked at random). Needs perf with uprobes (root or perf_event_paranoid <= 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NAME=${1:-counts}

@@ -72,12 +72,14 @@ public sealed class TheEmbeddedStoresConnections
         Assert.Equal(["name 7", "name 299"], await write.Connection.QueryAsync<string>(
             "SELECT name FROM t WHERE id IN @Ids ORDER BY id", new { Ids = new[] { 299, 7 } }, write.Transaction));
         Assert.Equal("name 42", await write.Connection.ExecuteScalarAsync<string>(
-            "SELECT name FROM t WHERE id = $id", new DynamicParameters(new Dictionary<string, object> { ["$id"] = 42 }), write.Transaction));
+            "SELECT name FROM t WHERE id = $id", new DynamicParameters(new Dictionary<string, object> { ["$id"] = 42 }),
+            write.Transaction));
     }
 
     private static async Task<(long BusyTimeout, long Synchronous)> SettingsAsync(ScratchDatabase store)
     {
         await using var connection = await store.Database.OpenAsync(None);
-        return (await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+        var busyTimeout = await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout");
+        return (busyTimeout, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
     }
 }
