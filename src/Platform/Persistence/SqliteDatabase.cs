@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using PromotionEngine.Kernel.Persistence;
+using SQLitePCL;
 
 namespace PromotionEngine.Platform.Persistence;
 
@@ -35,17 +37,29 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new PrefixedSqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
-        await command.ExecuteNonQueryAsync(ct);
+        // A pooled connection keeps its SQLite handle, and a handle keeps its settings: they are set once per handle (and again
+        // after a relaxed write), not on every open, which made reads and write transactions pay a PRAGMA statement each.
+        var handle = connection.Handle!;
+        if (!_settled.TryGetValue(handle, out var state) || state.Relaxed)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;";
+            await command.ExecuteNonQueryAsync(ct);
+            _settled.AddOrUpdate(handle, new HandleState(Relaxed: false));
+        }
         return connection;
     }
 
+    /// <summary>The handles whose settings are made, and whether one was left at synchronous=NORMAL by a relaxed write.</summary>
+    private readonly ConditionalWeakTable<sqlite3, HandleState> _settled = new();
+
+    private sealed record HandleState(bool Relaxed);
+
     public Task<WriteScope> BeginWriteAsync(CancellationToken ct) => BeginAsync(relaxed: false, ct);
 
-    // A pooled connection is set back to synchronous=FULL by OpenAsync when it is next opened.
+    // A pooled connection is set back to synchronous=FULL by OpenAsync when it is next opened (its handle is marked relaxed).
     public Task<WriteScope> BeginRelaxedWriteAsync(CancellationToken ct) => BeginAsync(relaxed: true, ct);
 
     private async Task<WriteScope> BeginAsync(bool relaxed, CancellationToken ct)
@@ -60,6 +74,7 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
             var connection = (SqliteConnection)await OpenAsync(ct);
             if (relaxed)
             {
+                _settled.AddOrUpdate(connection.Handle!, new HandleState(Relaxed: true)); // its next open sets FULL again
                 await using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA synchronous=NORMAL;";
                 await command.ExecuteNonQueryAsync(ct);
