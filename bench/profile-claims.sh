@@ -15,23 +15,13 @@ cd "$(dirname "$0")/.."
 NAME=${1:-profile}
 LEVEL=${LEVEL:-64}
 RECORD=${RECORD:-8}
-if [ -z "${PORT:-}" ]; then
-  PORT=$((20000 + RANDOM % 20000))
-  while ss -ltnH "sport = :$PORT" | grep -q .; do PORT=$((20000 + RANDOM % 20000)); done
-fi
-export PORT
 OUT=bench/out/$NAME
-mkdir -p bench/out
-command -v perf >/dev/null || { echo "perf is required (apt-get install linux-perf)" >&2; exit 1; }
+. bench/perf-common.sh
 
-# Waits for the measured claims run (its keys start with m<stamp>-<level>-), then records the engine on the port.
+# Once the measured claims run has begun, records the engine on the port.
 record() {
-  for _ in $(seq 1 2400); do
-    pgrep -f "wrk -t1 .*127.0.0.1:$PORT .* claims .* m[0-9]+-$LEVEL-" >/dev/null && break
-    sleep 0.25
-  done
   local pid
-  pid=$(ss -ltnpH "sport = :$PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+  pid=$(measured_engine_pid)
   sleep 1
   perf record -F 997 -g -p "$pid" -o "$OUT.data" -- sleep "$RECORD" 2> "$OUT.record.log"
 }

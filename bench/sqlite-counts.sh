@@ -11,14 +11,8 @@ cd "$(dirname "$0")/.."
 NAME=${1:-counts}
 LEVEL=${LEVEL:-64}
 RECORD=${RECORD:-8}
-if [ -z "${PORT:-}" ]; then
-  PORT=$((20000 + RANDOM % 20000))
-  while ss -ltnH "sport = :$PORT" | grep -q .; do PORT=$((20000 + RANDOM % 20000)); done
-fi
-export PORT
 OUT=bench/out/$NAME
-mkdir -p bench/out
-command -v perf >/dev/null || { echo "perf is required (apt-get install linux-perf)" >&2; exit 1; }
+. bench/perf-common.sh
 [ -n "${HOST_DIR:-}" ] || { HOST_DIR=bench/out/host; dotnet publish src/Host -c Release -o "$HOST_DIR" -v q --nologo >/dev/null; }
 export HOST_DIR
 LIB=$(realpath "$HOST_DIR/runtimes/linux-x64/native/libe_sqlite3.so")
@@ -32,12 +26,8 @@ perf probe -q -x "$LIB" "$GROUP:close=sqlite3_close_v2"
 trap 'perf probe -q -d "$GROUP:*" || true' EXIT
 
 record() {
-  for _ in $(seq 1 2400); do
-    pgrep -f "wrk -t1 .*127.0.0.1:$PORT .* claims .* m[0-9]+-$LEVEL-" >/dev/null && break
-    sleep 0.25
-  done
   local pid
-  pid=$(ss -ltnpH "sport = :$PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+  pid=$(measured_engine_pid)
   sleep 1
   # The claims stored while recording, counted in the engine's database (its newest data folder) before and after.
   local db coupons0
