@@ -15,7 +15,8 @@
 # written (userstat of the engine's own user), Redis commands and script calls (INFO commandstats: use a Redis of your own
 # with REDIS_PORT, e.g. `redis-server --port 6392 --save '' --daemonize yes`, so that they are the engine's alone), and claims
 # and MariaDB statements per group-commit batch (the engine's promotion.claim.batch.size histogram); then the rules-on/off
-# ratio of every pair and their median, and checks the claim invariants of every template.
+# ratio of every pair and their median, the same of the engine's CPU per claim request (steadier than claims/s on a loaded
+# machine: the engine is pinned to one core and is the bottleneck), and checks the claim invariants of every template.
 # Usage: bench/rules.sh [seconds per run] (default 10). Environment: C (claim concurrency, default 64), QC (quote
 # concurrency, default 4), ROUNDS (pairs, default 2), MEMBERS (audience size per rules template, default 200000),
 # BENCH_RULES (which rules "on" means: a comma list of audience, budget, periods; default all three), HOST_DIR (an engine
@@ -106,7 +107,8 @@ statements_report() { # $1, $2: statements_now before and after; $3: durable cla
 cpu_report() {
   read -r e0 m0 r0 <<<"$1"; read -r e1 m1 r1 <<<"$2"; local requests=$3
   [ "$requests" -gt 0 ] || return 0
-  echo "   cpu per request: engine $(( (e1 - e0) * TICK_US / requests )) us, MariaDB $(( (m1 - m0) * TICK_US / requests )) us," \
+  ENGINE_US=$(( (e1 - e0) * TICK_US / requests ))
+  echo "   cpu per request: engine $ENGINE_US us, MariaDB $(( (m1 - m0) * TICK_US / requests )) us," \
        "Redis $(( (r1 - r0) * TICK_US / requests )) us"
 }
 
@@ -119,6 +121,15 @@ redis_calls() {
 batches_now() {
   curl -sf http://127.0.0.1:$MANAGEMENT_PORT/metrics | awk '/^promotion_claim_batch_size[a-z_]*_count[{ ]/ {c += $NF}
     /^promotion_claim_batch_size[a-z_]*_sum[{ ]/ {s += $NF} END {printf "%d %d", c, s}'
+}
+# Every command's calls so far, one "name calls" a line (for the per-command counts per claim).
+redis_by_command() {
+  redis-cli -h 127.0.0.1 -p $REDIS_PORT INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub(/^cmdstat_/, "", $1); print $1, $3}'
+}
+redis_by_command_report() { # $1, $2: redis_by_command before and after; $3: durable claims
+  [ "$3" -gt 0 ] || return 0
+  echo "   Redis commands per durable claim, by command: $(awk -v n="$3" 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]}
+    d > 0 {printf "%s %.2f, ", $1, d / n}' <(echo "$1") <(echo "$2") | sed 's/, $//')"
 }
 counts_report() { # $1, $2: "redis_calls batches_now statements" before and after; $3: durable claims
   read -r a0 x0 n0 k0 s0 _ <<<"$1"; read -r a1 x1 n1 k1 s1 _ <<<"$2"; local created=$3
@@ -166,7 +177,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
      "warm-up and 3s more in the run; at the start MariaDB history list $HISTORY0, dirty pages $DIRTY0; $(uptime)"
 
 BASE=1000000000
-declare -A RPS
+declare -A RPS ENGINE_CPU
 # Users of a run: the measured claims take BASE+1 …, its warm-up BASE+WARM_FROM+1 … (both inside an "on" template's audience).
 WARM_FROM=$((MEMBERS / 2))
 make_template() { # $1: off | on
@@ -182,18 +193,22 @@ claims() { # $1: off | on; $2: the run's name
   warmed=$(warm $template)
   settle
   mysql_q "SET GLOBAL userstat = 1"
+  by_command_before=$(redis_by_command)
   before=$(cpu_sample); stats_before=$(statements_now); counts_before="$(redis_calls) $(batches_now) $(echo "$stats_before" | cut -d' ' -f1)"
   local sampler=
   [ "${GENERAL_LOG:-0}" = 1 ] && { general_log_sample $((3 + RUN_SECONDS / 2)) > $OUT/general-$STAMP.txt & sampler=$!; }
   line=$(lg claims --concurrency $C --seconds $RUN_SECONDS --template $template --user-base $BASE --report-sent)
   [ -n "$sampler" ] && wait $sampler
   stats_after=$(statements_now); counts_after="$(redis_calls) $(batches_now) $(echo "$stats_after" | cut -d' ' -f1)"
+  by_command_after=$(redis_by_command)
   created=$(echo "$line" | sed -n 's/^created=//p')
   echo "$line" | grep -v '^created=\|^sent=' | sed "s/^claims/claims, rules $1,/"
   RPS[$2]=$(echo "$line" | sed -n 's/.* rps=\([0-9]*\) .*/\1/p')
-  cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
+  ENGINE_US=0; cpu_report "$before" "$(cpu_sample)" "$(echo "$line" | sed -n 's/^sent=//p')"
+  ENGINE_CPU[$2]=$ENGINE_US
   statements_report "$stats_before" "$stats_after" "$created"
   counts_report "$counts_before" "$counts_after" "$created"
+  redis_by_command_report "$by_command_before" "$by_command_after" "$created"
   [ "${GENERAL_LOG:-0}" = 1 ] && cat $OUT/general-$STAMP.txt
   lg verify --template $template --mysql "$MYSQL_CS" --expect-created $((created + warmed))
 }
@@ -209,9 +224,15 @@ echo "== claims (Redis path), concurrency $C; rules on: $BENCH_RULES (an audienc
 for round in $(seq 1 $ROUNDS); do
   if [ $((round % 2)) = 1 ]; then claims off off$round; claims on on$round; else claims on on$round; claims off off$round; fi
 done
+median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 RATIOS=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${RPS[on$round]} / ${RPS[off$round]}}"; done)
-echo "== claims/s rules on / off per pair: $(echo $RATIOS | sed 's/ /, /g'); median $(echo "$RATIOS" | sort -n \
-  | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+echo "== claims/s rules on / off per pair: $(echo $RATIOS | sed 's/ /, /g'); median $(echo "$RATIOS" | median)"
+# The engine is pinned to one core and is the bottleneck: its CPU per claim moves less with others' load than claims/s does.
+CPU_RATIOS=$(for round in $(seq 1 $ROUNDS); do
+  awk "BEGIN {printf \"%.3f\n\", ${ENGINE_CPU[off$round]} ? ${ENGINE_CPU[on$round]} / ${ENGINE_CPU[off$round]} : 0}"; done)
+echo "== engine CPU per claim request (us) off / on per pair: $(for round in $(seq 1 $ROUNDS); do
+  printf '%s / %s; ' "${ENGINE_CPU[off$round]}" "${ENGINE_CPU[on$round]}"; done)ratio on / off per pair:" \
+  "$(echo $CPU_RATIOS | sed 's/ /, /g'); median $(echo "$CPU_RATIOS" | median)"
 echo "== quotes (50 coupons, 20 lines, every cart new), concurrency $QC"
 for round in $(seq 1 $ROUNDS); do
   if [ $((round % 2)) = 1 ]; then quotes off; quotes on; else quotes on; quotes off; fi

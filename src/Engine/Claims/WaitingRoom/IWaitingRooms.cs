@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using PromotionEngine.Kernel;
+using PromotionEngine.Kernel.Persistence;
 
 namespace PromotionEngine.Engine.Claims.WaitingRoom;
 
@@ -18,24 +19,30 @@ internal interface IWaitingRooms
 
 /// <summary>
 /// Every claim asks whether its template has a waiting room: this answers from memory, read again after <see cref="Freshness"/>
-/// (as the template catalog does), so a claim of a template without one costs a dictionary probe. Another instance's change is
-/// seen within <see cref="Freshness"/>; this instance's own at once. Freshness is measured on the machine's clock, not the engine's
-/// <see cref="TimeProvider"/>: it bounds how stale a copy is, which is not business time.
+/// (as the template catalog does), so a claim of a template without one costs a dictionary probe. Claims that find the copy
+/// expired share one read of it (before, each claim in flight at the expiry read it: up to ~10 reads per group-commit batch).
+/// Another instance's change is seen within <see cref="Freshness"/>; this instance's own at once. Freshness is measured on the
+/// machine's clock, not the engine's <see cref="TimeProvider"/>: it bounds how stale a copy is, which is not business time.
 /// </summary>
 internal sealed class WaitingRoomSettings(IWaitingRooms rooms)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<long, (TemplateWaitingRoom? Room, long ReadAt)> _copies = new();
+    private readonly SharedReads<long, TemplateWaitingRoom?> _reading = new();
     private long _changes;
 
-    public async Task<TemplateWaitingRoom?> FindAsync(TemplateId template, CancellationToken ct)
+    public Task<TemplateWaitingRoom?> FindAsync(TemplateId template, CancellationToken ct) =>
+        _copies.TryGetValue(template.Value, out var copy) && Stopwatch.GetElapsedTime(copy.ReadAt) < Freshness
+            ? Task.FromResult(copy.Room)
+            : _reading.ReadAsync(template.Value, ReadAsync, ct);
+
+    private async Task<TemplateWaitingRoom?> ReadAsync(long template)
     {
-        if (_copies.TryGetValue(template.Value, out var copy) && Stopwatch.GetElapsedTime(copy.ReadAt) < Freshness) return copy.Room;
         var changesBefore = Interlocked.Read(ref _changes);
         var readAt = Stopwatch.GetTimestamp();
-        var room = await rooms.FindAsync(template, ct);
-        if (Interlocked.Read(ref _changes) == changesBefore) _copies[template.Value] = (room, readAt); // a read older than a change is not kept
+        var room = await rooms.FindAsync(new TemplateId(template), CancellationToken.None);
+        if (Interlocked.Read(ref _changes) == changesBefore) _copies[template] = (room, readAt); // a read older than a change is not kept
         return room;
     }
 
@@ -55,6 +62,7 @@ internal sealed class WaitingRoomSettings(IWaitingRooms rooms)
     private void Forget(TemplateId template)
     {
         Interlocked.Increment(ref _changes);
+        _reading.Forget(template.Value);
         _copies.TryRemove(template.Value, out _);
     }
 }
