@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using PromotionEngine.Contracts.MerchantAdmin;
 using PromotionEngine.Kernel;
-using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.MerchantAdmin.Campaigns;
 
 namespace PromotionEngine.MerchantAdmin.Templates;
@@ -22,27 +22,41 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
     private long _changes;
 
     // The reads in flight, one per id: a caller that misses joins the one there (a change drops it, so later callers read anew).
-    private readonly SharedReads<TemplateId, CouponTemplateSnapshot?> _reading = new();
+    private readonly ConcurrentDictionary<TemplateId, Lazy<Task<CouponTemplateSnapshot?>>> _reading = new();
 
-    public Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct) =>
-        cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached) ? Task.FromResult(cached) : _reading.ReadAsync(id, ReadAsync, ct);
-
-    private async Task<CouponTemplateSnapshot?> ReadAsync(TemplateId id)
+    public Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct)
     {
-        var changesBefore = Interlocked.Read(ref _changes);
-        var snapshot = await templates.FindAsync(id, CancellationToken.None) is { } t
-            ? Snapshot(t) with { Budgets = await campaigns.OfAsync(t.Id, CancellationToken.None) }
-            : null;
-        if (Interlocked.Read(ref _changes) == changesBefore)
-            cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
-        return snapshot;
+        if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached)) return Task.FromResult(cached);
+        Lazy<Task<CouponTemplateSnapshot?>> mine = null!;
+        mine = new Lazy<Task<CouponTemplateSnapshot?>>(() => ReadAsync(id, mine));
+        // The shared read runs to its end whoever waits for it; each caller waits only as long as its own token allows.
+        return _reading.GetOrAdd(id, mine).Value.WaitAsync(ct);
+    }
+
+    /// <summary>The read of <paramref name="entry"/> (started once it is in place), which removes it when done.</summary>
+    private async Task<CouponTemplateSnapshot?> ReadAsync(TemplateId id, Lazy<Task<CouponTemplateSnapshot?>> entry)
+    {
+        try
+        {
+            var changesBefore = Interlocked.Read(ref _changes);
+            var snapshot = await templates.FindAsync(id, CancellationToken.None) is { } t
+                ? Snapshot(t) with { Budgets = await campaigns.OfAsync(t.Id, CancellationToken.None) }
+                : null;
+            if (Interlocked.Read(ref _changes) == changesBefore)
+                cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
+            return snapshot;
+        }
+        finally
+        {
+            _reading.TryRemove(new KeyValuePair<TemplateId, Lazy<Task<CouponTemplateSnapshot?>>>(id, entry));
+        }
     }
 
     /// <summary>Called after a change to the template commits.</summary>
     public void Forget(TemplateId id)
     {
         Interlocked.Increment(ref _changes);
-        _reading.Forget(id);
+        _reading.TryRemove(id, out _);
         cache.Remove(Key(id));
     }
 
