@@ -45,8 +45,8 @@ internal sealed class RedisClaimGate(IConnectionMultiplexer redis, RedisClaimCou
             coupon.User.Value, UtcMillis.From(ticket.Now), UtcMillis.From(template.ValidFrom), UtcMillis.From(template.ValidUntil),
             template.Terminated ? 1 : 0, slices.ShareOf(home, template.Stock), template.PerUserLimit, coupon.Id.Value,
             (long)options.Value.Redis.KeyMemory.TotalMilliseconds, template.Audience?.ToString() ?? "",
-            // The per-period section's: how many periods, then each one's limit and its key's expiry.
-            periods.Count, .. periods.SelectMany(p => new RedisValue[] { p.Limit, RedisClaimCounters.ExpiresAt(p) }),
+            // The per-period section's: how many periods, then each one's limit.
+            periods.Count, .. periods.Select(p => (RedisValue)p.Limit),
         ];
         var audience = template.Audience is { } a ? new TemplateAudience(a, template.Merchant) : (TemplateAudience?)null;
         var admitted = false;

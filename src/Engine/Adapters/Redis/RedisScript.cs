@@ -50,8 +50,10 @@ internal static partial class ClaimScripts
         if now >= tonumber(ARGV[4]) then return {'ENDED'} end
         -- ---- audiences (docs/audiences.md): a template for an audience grants only its members (KEYS[5], loaded with the counters)
         -- A copy holding the mark '0' (never a user id) is of an audience that is everyone but the users it holds (a rule with a negation).
-        if (ARGV[10] or '') ~= '' and (redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1) == (redis.call('SISMEMBER', KEYS[5], '0') == 1) then
-          return {'NOT_IN_AUDIENCE'}
+        -- Both asked in one SMISMEMBER (the user, then the mark).
+        if (ARGV[10] or '') ~= '' then
+          local held = redis.call('SMISMEMBER', KEYS[5], ARGV[1], '0')
+          if held[1] == held[2] then return {'NOT_IN_AUDIENCE'} end
         end
         -- ---- end of audiences
         local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
@@ -59,26 +61,27 @@ internal static partial class ClaimScripts
 
         -- ---- per-period limits (day, ISO week, month of the template's time zone): check ----
         -- KEYS[6..]: one hash per limited period, user -> claims, field '_gen' = the counters' generation it was loaded under
-        -- (another generation: stale, reload it from the database). ARGV[11]: how many; then per period its limit and when
-        -- its key expires (epoch ms, after the period's end).
+        -- (another generation: stale, reload it from the database), both read in one HMGET. ARGV[11]: how many; then each one's
+        -- limit. The hash's expiry (after the period's end) is set by the period's load (PeriodScripts.FinishLoad).
         local periods = tonumber(ARGV[11] or '0')
-        local periodGen = redis.call('GET', KEYS[4]) or '0'
+        local gen = redis.call('GET', KEYS[4]) or '0'
         for i = 1, periods do
-          if redis.call('HGET', KEYS[5 + i], '_gen') ~= periodGen then return {'LOAD_PERIOD', tostring(i)} end
-          if tonumber(redis.call('HGET', KEYS[5 + i], ARGV[1]) or '0') >= tonumber(ARGV[10 + 2 * i]) then return {'PERIOD', tostring(i)} end
+          local period = redis.call('HMGET', KEYS[5 + i], '_gen', ARGV[1])
+          if period[1] ~= gen then return {'LOAD_PERIOD', tostring(i)} end
+          if tonumber(period[2] or '0') >= tonumber(ARGV[11 + i]) then return {'PERIOD', tostring(i)} end
         end
         -- ---- end of per-period limits: check ----
 
         if tonumber(issued) >= tonumber(ARGV[6]) then return {'OUT_OF_STOCK'} end
-        local gen = redis.call('GET', KEYS[4]) or '0'
         redis.call('INCR', KEYS[1])
         redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
         redis.call('SET', KEYS[3], ARGV[8] .. ':' .. gen, 'PX', ARGV[9])
 
         -- ---- per-period limits: count the grant ----
+        -- Each hash was checked above to hold this generation, so it exists, with the expiry its load gave it (a script sees no key
+        -- expire while it runs): counting needs no PEXPIREAT of its own.
         for i = 1, periods do
           redis.call('HINCRBY', KEYS[5 + i], ARGV[1], 1)
-          redis.call('PEXPIREAT', KEYS[5 + i], ARGV[11 + 2 * i])
         end
         -- ---- end of per-period limits: count ----
 
@@ -94,7 +97,7 @@ internal static partial class ClaimScripts
     /// </summary>
     public static readonly RedisScript LimitedClaim = new("""
         local limitKeys = 5 + tonumber(ARGV[11])
-        local limitArgs = 11 + 2 * tonumber(ARGV[11])
+        local limitArgs = 11 + tonumber(ARGV[11])
         local over = nil
         for j = 1, tonumber(ARGV[limitArgs + 1]) do
           local counter, window = KEYS[limitKeys + j], ARGV[limitArgs + 2 * j]
