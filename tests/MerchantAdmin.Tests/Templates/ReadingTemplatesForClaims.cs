@@ -87,6 +87,11 @@ public class ReadingTemplatesForClaims
     {
         public Task<TemplateBudget?> FindTemplateBudgetAsync(TemplateId template, CancellationToken ct) => Task.FromResult<TemplateBudget?>(null);
 
+        public Task<IReadOnlyDictionary<TemplateId, TemplateBudget>> FindTemplateBudgetsAsync(IReadOnlyCollection<TemplateId> templates,
+            CancellationToken ct) => Task.FromResult<IReadOnlyDictionary<TemplateId, TemplateBudget>>(new Dictionary<TemplateId, TemplateBudget>());
+
+        public Task<IReadOnlyList<Campaign>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => throw new NotSupportedException();
+
         public Task AddAsync(Campaign campaign, WriteScope scope, CancellationToken ct) => throw new NotSupportedException();
 
         public Task<Campaign?> FindAsync(long id, CancellationToken ct, WriteScope? scope = null) => throw new NotSupportedException();
