@@ -7,7 +7,8 @@ namespace PromotionEngine.Settlement.Quotes;
 
 /// <summary>
 /// What remains of the money budgets each template draws on (the least of its campaign's and its own), for the quote: the
-/// templates asked of the catalog at once (<see cref="ICouponTemplateCatalog.FindManyAsync"/>), and at most one read of the engine's counters for all the wallet's budgeted templates, none when no template has a budget. The read is
+/// templates asked of the catalog at once (<see cref="ICouponTemplateCatalog.FindManyAsync"/>), and at most one read of the
+/// engine's counters for all the wallet's budgeted templates, none when no template has a budget. The read is
 /// advisory (<see cref="ICouponBudgets.AdvisoryUsageAsync"/>; the lock checks the budget exactly): a budget is read again only
 /// when what remains may be near what the wallet's coupons on it could take off together (the sum of their templates' largest
 /// discounts, each coupon counted; unbounded when one has no largest discount), so far from a budget's end quotes reuse a
