@@ -339,9 +339,16 @@ internal sealed class UserStatistics(string rootConnection, string user, int? en
     }
 
     // Ticks of 10 ms (USER_HZ 100 on Linux).
-    public string Per(long requests) => requests == 0 ? "no request answered" : string.Create(CultureInfo.InvariantCulture,
-        $"statements {(_end[0] - _start[0]) / (double)requests:F2}, rows read {(_end[1] - _start[1]) / (double)requests:F1}, " +
-        $"busy {(_end[2] - _start[2]) / requests} us" + (enginePid is null ? "" : $"; engine cpu {(_end[3] - _start[3]) * 10_000 / requests} us"));
+    public string Per(long requests)
+    {
+        if (requests == 0) return "no request answered";
+        var engine = enginePid is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"; engine cpu {(_end[3] - _start[3]) * 10_000 / requests} us");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"statements {(_end[0] - _start[0]) / (double)requests:F2}, rows read {(_end[1] - _start[1]) / (double)requests:F1}, " +
+            $"busy {(_end[2] - _start[2]) / requests} us{engine}");
+    }
 }
 
 internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
