@@ -210,22 +210,26 @@ quotes() { # $1: off | on; $2: the run's name. Counts per quote over the measure
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+pairs() { # $1: the run (claims | quotes), in ROUNDS pairs ordered off/on, on/off …
+  for round in $(seq 1 $ROUNDS); do
+    if [ $((round % 2)) = 1 ]; then $1 off off$round; $1 on on$round; else $1 on on$round; $1 off off$round; fi
+  done
+}
+ratios() { # $1: the figures by run (RPS | P99); prints every pair's on/off ratio and their median
+  local -n by=$1; local all
+  all=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${by[on$round]} / ${by[off$round]}}"; done)
+  echo "$(echo $all | sed 's/ /, /g'); median $(echo "$all" | median)"
+}
 if [ "${ONLY:-}" != quotes ]; then
   echo "== warm-up of the engine (not measured): $((2 * WARM_SECONDS))s of claims on a template without rules and on one with them"
   for kind in off on; do BASE=$((BASE + 100000000)); warm "$(make_template $kind)" $((2 * WARM_SECONDS)) >/dev/null; done
   echo "== claims (Redis path), concurrency $C; rules on: $BENCH_RULES (an audience holds $MEMBERS)"
-  for round in $(seq 1 $ROUNDS); do
-    if [ $((round % 2)) = 1 ]; then claims off off$round; claims on on$round; else claims on on$round; claims off off$round; fi
-  done
-  RATIOS=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${RPS[on$round]} / ${RPS[off$round]}}"; done)
-  echo "== claims/s rules on / off per pair: $(echo $RATIOS | sed 's/ /, /g'); median $(echo "$RATIOS" | median)"
+  pairs claims
+  echo "== claims/s rules on / off per pair: $(ratios RPS)"
 fi
 echo "== quotes (50 coupons, 20 lines, every cart new), concurrency $QC; rules on: $BENCH_RULES"
 # ONLY=quotes: a first pair not measured (the engine's JIT and pools), as the claims' warm-up does for them.
 [ "${ONLY:-}" = quotes ] && { quotes off warm >/dev/null; quotes on warm >/dev/null; }
-for round in $(seq 1 $ROUNDS); do
-  if [ $((round % 2)) = 1 ]; then quotes off off$round; quotes on on$round; else quotes on on$round; quotes off off$round; fi
-done
-QRATIOS=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${P99[on$round]} / ${P99[off$round]}}"; done)
-echo "== quotes p99 rules on / off per pair: $(echo $QRATIOS | sed 's/ /, /g'); median $(echo "$QRATIOS" | median)"
+pairs quotes
+echo "== quotes p99 rules on / off per pair: $(ratios P99)"
 echo "== $(uptime)"
