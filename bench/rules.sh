@@ -21,6 +21,8 @@
 # concurrency, default 4), ROUNDS (pairs, default 2), MEMBERS (audience size per rules template, default 200000),
 # BENCH_RULES (which rules "on" means: a comma list of audience, budget, periods; default all three), HOST_DIR (an engine
 # published before, e.g. of another commit, for A/B runs; default: this checkout, published now), REDIS_PORT (default 6379),
+# ONLY=quotes: the quote runs alone (after a pair not measured), each with MariaDB statements, rows read and busy time and the
+# engine's CPU per quote over its measured window, and the p99 ratio of every pair and their median;
 # WARM_SECONDS (default 3), SETTLE_SECONDS (most to wait for MariaDB to settle before a run, default 30), GENERAL_LOG=1:
 # MariaDB's general log (to its table) for one second in the middle of each measured claims run, to count the engine's round
 # trips per group-commit batch by kind (every Query entry is one round trip; the batch's statements go as one).
@@ -212,29 +214,40 @@ claims() { # $1: off | on; $2: the run's name
   [ "${GENERAL_LOG:-0}" = 1 ] && cat $OUT/general-$STAMP.txt
   lg verify --template $template --mysql "$MYSQL_CS" --expect-created $((created + warmed))
 }
-quotes() { # $1: off | on
-  before=$(cpu_sample)
-  if [ "$1" = on ]; then lg quotes --concurrency $QC --seconds $RUN_SECONDS --distinct --rules; \
-  else lg quotes --concurrency $QC --seconds $RUN_SECONDS --distinct; fi
+declare -A P99
+quotes() { # $1: off | on; $2: the run's name. Counts per quote over the measured window (LoadGen --userstat, --engine-pid).
+  mysql_q "SET GLOBAL userstat = 1"
+  local line
+  line=$(lg quotes --concurrency $QC --seconds $RUN_SECONDS --distinct $([ "$1" = on ] && echo --rules) \
+    --userstat "Server=127.0.0.1;Port=3306;User ID=root;Password=" --userstat-user $BENCH_USER --engine-pid $HOST_PID)
+  echo "$line"
+  P99[$2]=$(echo "$line" | sed -n 's/.* p99=\([0-9.]*\)ms .*/\1/p')
 }
 
-echo "== warm-up of the engine (not measured): $((2 * WARM_SECONDS))s of claims on a template without rules and on one with them"
-for kind in off on; do BASE=$((BASE + 100000000)); warm "$(make_template $kind)" $((2 * WARM_SECONDS)) >/dev/null; done
-echo "== claims (Redis path), concurrency $C; rules on: $BENCH_RULES (an audience holds $MEMBERS)"
-for round in $(seq 1 $ROUNDS); do
-  if [ $((round % 2)) = 1 ]; then claims off off$round; claims on on$round; else claims on on$round; claims off off$round; fi
-done
 median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-RATIOS=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${RPS[on$round]} / ${RPS[off$round]}}"; done)
-echo "== claims/s rules on / off per pair: $(echo $RATIOS | sed 's/ /, /g'); median $(echo "$RATIOS" | median)"
-# The engine is pinned to one core and is the bottleneck: its CPU per claim moves less with others' load than claims/s does.
-CPU_RATIOS=$(for round in $(seq 1 $ROUNDS); do
-  awk "BEGIN {printf \"%.3f\n\", ${ENGINE_CPU[off$round]} ? ${ENGINE_CPU[on$round]} / ${ENGINE_CPU[off$round]} : 0}"; done)
-echo "== engine CPU per claim request (us) off / on per pair: $(for round in $(seq 1 $ROUNDS); do
-  printf '%s / %s; ' "${ENGINE_CPU[off$round]}" "${ENGINE_CPU[on$round]}"; done)ratio on / off per pair:" \
-  "$(echo $CPU_RATIOS | sed 's/ /, /g'); median $(echo "$CPU_RATIOS" | median)"
-echo "== quotes (50 coupons, 20 lines, every cart new), concurrency $QC"
-for round in $(seq 1 $ROUNDS); do
-  if [ $((round % 2)) = 1 ]; then quotes off; quotes on; else quotes on; quotes off; fi
-done
+pairs() { # $1: the run (claims | quotes), in ROUNDS pairs ordered off/on, on/off …
+  for round in $(seq 1 $ROUNDS); do
+    if [ $((round % 2)) = 1 ]; then $1 off off$round; $1 on on$round; else $1 on on$round; $1 off off$round; fi
+  done
+}
+ratios() { # $1: the figures by run (RPS | P99); prints every pair's on/off ratio and their median
+  local -n by=$1; local all
+  all=$(for round in $(seq 1 $ROUNDS); do awk "BEGIN {printf \"%.3f\n\", ${by[off$round]} ? ${by[on$round]} / ${by[off$round]} : 0}"; done)
+  echo "$(echo $all | sed 's/ /, /g'); median $(echo "$all" | median)"
+}
+if [ "${ONLY:-}" != quotes ]; then
+  echo "== warm-up of the engine (not measured): $((2 * WARM_SECONDS))s of claims on a template without rules and on one with them"
+  for kind in off on; do BASE=$((BASE + 100000000)); warm "$(make_template $kind)" $((2 * WARM_SECONDS)) >/dev/null; done
+  echo "== claims (Redis path), concurrency $C; rules on: $BENCH_RULES (an audience holds $MEMBERS)"
+  pairs claims
+  echo "== claims/s rules on / off per pair: $(ratios RPS)"
+  # The engine is pinned to one core and is the bottleneck: its CPU per claim moves less with others' load than claims/s does.
+  echo "== engine CPU per claim request (us) off / on per pair: $(for round in $(seq 1 $ROUNDS); do
+    printf '%s / %s; ' "${ENGINE_CPU[off$round]}" "${ENGINE_CPU[on$round]}"; done)ratio on / off per pair: $(ratios ENGINE_CPU)"
+fi
+echo "== quotes (50 coupons, 20 lines, every cart new), concurrency $QC; rules on: $BENCH_RULES"
+# ONLY=quotes: a first pair not measured (the engine's JIT and pools), as the claims' warm-up does for them.
+[ "${ONLY:-}" = quotes ] && { quotes off warm >/dev/null; quotes on warm >/dev/null; }
+pairs quotes
+echo "== quotes p99 rules on / off per pair: $(ratios P99)"
 echo "== $(uptime)"

@@ -17,6 +17,8 @@ using MySqlConnector;
 //   claims  --concurrency N --seconds S [--template ID]      POST /api/v1/claims, every request a new user
 //   quotes  --concurrency N --seconds S [--lines 20] [--coupons 50] [--distinct] [--rules]   POST /api/v1/settlement/quotes for one
 //           wallet (--rules: its templates in a budgeted campaign, for an audience holding the user, with per-period limits)
+//           [--userstat CS --userstat-user U [--engine-pid P]]   MariaDB statements, rows read and busy time per quote of user U
+//           (userstat on) over the measured window, read with connection string CS; P: the engine's CPU per quote too
 //   verify  --template ID --mysql CS | --sqlite FILE         the invariants on the stored data
 //           [--expect-created N [--in-flight M]]             N answered 201; M: up to M more may be stored (requests a load tool
 //                                                            cut off at its deadline, committed but never answered)
@@ -75,6 +77,9 @@ switch (mode)
             var (user, cartLines) = await QuoteWalletAsync(IntOpt("coupons", 50), IntOpt("lines", 20), rules);
             var distinct = args.Contains("--distinct");
             var service = new TokenPool(key, 0).Service();
+            var userstat = Opt("userstat") is { } u
+                ? new UserStatistics(u, Opt("userstat-user")!, Opt("engine-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null)
+                : null;
             var result = await RunAsync(concurrency, warmup, seconds, i =>
             {
                 // --distinct: every request a new cart (the first line's quantity varies), so each is priced and stored;
@@ -86,10 +91,11 @@ switch (mode)
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", service);
                 return request;
-            }, HttpStatusCode.OK);
+            }, HttpStatusCode.OK, userstat is null ? null : userstat.SampleAsync);
             Report(
                 $"quotes ({cartLines.Length} lines, {IntOpt("coupons", 50)} coupons, {(distinct ? "every cart new" : "one cart repeated")}"
                 + $"{(rules ? ", rules on" : "")})", result);
+            if (userstat is not null) Console.WriteLine($"   MariaDB per quote (userstat): {userstat.Per(result.Total)}");
             return 0;
         }
     case "verify":
@@ -187,7 +193,9 @@ async Task<string> CreateTemplateAsync(long stock, (long First, int Count)? rule
     return template;
 }
 
-async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSeconds, Func<long, HttpRequestMessage> request, HttpStatusCode expected)
+// window: called as the measured window opens (true) and closes (false), e.g. to sample the database's counters over it.
+async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSeconds, Func<long, HttpRequestMessage> request, HttpStatusCode expected,
+    Func<bool, Task>? window = null)
 {
     using var client = Client(workers);
     var histogram = new LongConcurrentHistogram(1, TimeStamp.Minutes(1), 3);
@@ -225,11 +233,13 @@ async Task<RunResult> RunAsync(int workers, int warmupSeconds, int measureSecond
 
     var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync)).ToArray();
     await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+    if (window is not null) await window(true);
     Volatile.Write(ref measuring, true);
     var clock = Stopwatch.StartNew();
     await Task.Delay(TimeSpan.FromSeconds(measureSeconds));
     Volatile.Write(ref measuring, false);
     var elapsedSeconds = clock.Elapsed.TotalSeconds;
+    if (window is not null) await window(false);
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
     return new RunResult(
@@ -296,6 +306,50 @@ HttpClient Client(int connections) => new(new SocketsHttpHandler
     UseCookies = false,
 })
 { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+/// <summary>
+/// The engine's MariaDB work over the measured window (userstat of its own user, read with <paramref name="rootConnection"/>'s
+/// rights): statements, rows read and busy time per request, which others' load on a shared server does not move; with
+/// <paramref name="enginePid"/>, the engine process's CPU per request too (/proc: user + system ticks).
+/// </summary>
+internal sealed class UserStatistics(string rootConnection, string user, int? enginePid)
+{
+    private readonly long[] _start = new long[4];
+    private readonly long[] _end = new long[4];
+
+    private long EngineTicks()
+    {
+        if (enginePid is not { } pid) return 0;
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+    }
+
+    public async Task SampleAsync(bool start)
+    {
+        await using var connection = new MySqlConnection(rootConnection);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(
+            "SELECT SELECT_COMMANDS + UPDATE_COMMANDS + OTHER_COMMANDS, ROWS_READ, ROUND(BUSY_TIME * 1000000) " +
+            "FROM information_schema.USER_STATISTICS WHERE USER = @User", connection);
+        command.Parameters.AddWithValue("@User", user);
+        await using var reader = await command.ExecuteReaderAsync();
+        var into = start ? _start : _end;
+        if (await reader.ReadAsync()) for (var i = 0; i < 3; i++) into[i] = Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        into[3] = EngineTicks();
+    }
+
+    // Ticks of 10 ms (USER_HZ 100 on Linux).
+    public string Per(long requests)
+    {
+        if (requests == 0) return "no request answered";
+        var engine = enginePid is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"; engine cpu {(_end[3] - _start[3]) * 10_000 / requests} us");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"statements {(_end[0] - _start[0]) / (double)requests:F2}, rows read {(_end[1] - _start[1]) / (double)requests:F1}, " +
+            $"busy {(_end[2] - _start[2]) / requests} us{engine}");
+    }
+}
 
 internal sealed record RunResult(int Concurrency, double PerSecond, HistogramBase Latency, long Errors, long Total,
     System.Collections.Concurrent.ConcurrentDictionary<int, long> Statuses, long Ok, long Sent);

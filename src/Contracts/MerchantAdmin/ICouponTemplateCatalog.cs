@@ -9,6 +9,20 @@ namespace PromotionEngine.Contracts.MerchantAdmin;
 public interface ICouponTemplateCatalog
 {
     Task<CouponTemplateSnapshot?> FindAsync(TemplateId id, CancellationToken ct);
+
+    /// <summary>
+    /// The templates of <paramref name="ids"/> that exist, as one question: a quote needs every template of a wallet at once. The
+    /// catalog reads those it does not hold in one go; this default asks <see cref="FindAsync"/> for each in turn.
+    /// </summary>
+    async Task<IReadOnlyDictionary<TemplateId, CouponTemplateSnapshot>> FindManyAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct)
+    {
+        var found = new Dictionary<TemplateId, CouponTemplateSnapshot>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (!found.ContainsKey(id) && await FindAsync(id, ct) is { } snapshot) found[id] = snapshot;
+        }
+        return found;
+    }
 }
 
 /// <summary>

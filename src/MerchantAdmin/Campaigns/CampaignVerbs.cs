@@ -169,11 +169,26 @@ internal sealed class CampaignTerms(ICampaigns campaigns)
     public async Task<TemplateBudgets> OfAsync(TemplateId template, CancellationToken ct)
     {
         if (await campaigns.FindTemplateBudgetAsync(template, ct) is not { } own) return TemplateBudgets.None;
+        return Of(own, own.CampaignId is { } id ? await campaigns.FindAsync(id, ct) : null);
+    }
+
+    /// <summary>Several templates' budgets in two reads (their own terms, then their campaigns): every template of a quote's wallet.</summary>
+    public async Task<IReadOnlyDictionary<TemplateId, TemplateBudgets>> OfManyAsync(IReadOnlyCollection<TemplateId> templates, CancellationToken ct)
+    {
+        var owns = templates.Count == 0 ? new Dictionary<TemplateId, TemplateBudget>() : await campaigns.FindTemplateBudgetsAsync(templates, ct);
+        var ids = owns.Values.Select(o => o.CampaignId).OfType<long>().Distinct().ToList();
+        var byId = ids.Count == 0 ? new Dictionary<long, Campaign>() : (await campaigns.FindManyAsync(ids, ct)).ToDictionary(c => c.Id);
+        return templates.Distinct().ToDictionary(t => t, t => owns.TryGetValue(t, out var own)
+            ? Of(own, own.CampaignId is { } id ? byId.GetValueOrDefault(id) : null)
+            : TemplateBudgets.None);
+    }
+
+    private static TemplateBudgets Of(TemplateBudget own, Campaign? campaign)
+    {
         var limits = new List<BudgetLimit>();
-        var campaign = own.CampaignId is { } id ? await campaigns.FindAsync(id, ct) : null;
         if (campaign?.Budget is { } c)
             limits.Add(new BudgetLimit(BudgetKeys.Campaign(campaign.Id), c, campaign.StopClaimsWhenLow, campaign.Thresholds));
-        if (own.Budget is { } t) limits.Add(new BudgetLimit(BudgetKeys.Template(template), t, own.StopClaimsWhenLow, own.Thresholds));
+        if (own.Budget is { } t) limits.Add(new BudgetLimit(BudgetKeys.Template(own.Template), t, own.StopClaimsWhenLow, own.Thresholds));
         return new TemplateBudgets(campaign?.Id, campaign?.ValidFrom, campaign?.ValidUntil, campaign?.PerUserLimit,
             limits.OrderBy(l => l.Key, StringComparer.Ordinal).ToList());
     }

@@ -17,6 +17,9 @@ internal interface ICampaigns
 
     Task<Campaign?> FindAsync(long id, CancellationToken ct, WriteScope? scope = null);
 
+    /// <summary>Those of the campaigns that exist, in one read.</summary>
+    Task<IReadOnlyList<Campaign>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct);
+
     /// <summary>The merchant's campaigns, newest first, after the cursor id.</summary>
     Task<IReadOnlyList<Campaign>> ListAsync(MerchantId merchant, long? after, int limit, CancellationToken ct);
 
@@ -29,6 +32,9 @@ internal interface ICampaigns
     Task<IReadOnlyList<CampaignAuditEntry>> HistoryAsync(long campaign, long? after, int limit, CancellationToken ct);
 
     Task<TemplateBudget?> FindTemplateBudgetAsync(TemplateId template, CancellationToken ct);
+
+    /// <summary>The budget terms of those of the templates that have any, in one read.</summary>
+    Task<IReadOnlyDictionary<TemplateId, TemplateBudget>> FindTemplateBudgetsAsync(IReadOnlyCollection<TemplateId> templates, CancellationToken ct);
 
     Task SetTemplateBudgetAsync(TemplateBudget budget, DateTimeOffset now, WriteScope scope, CancellationToken ct);
 

@@ -33,6 +33,73 @@ internal sealed class TemplateCatalog(ICouponTemplates templates, IMemoryCache c
         return _reading.GetOrAdd(id, mine).Value.WaitAsync(ct);
     }
 
+    /// <summary>
+    /// The templates a quote's wallet holds, at once: those cached; those another caller is reading, from its read; all the others
+    /// in one read of the templates and one of their budgets, shared with callers that miss them meanwhile. (Each miss read on its
+    /// own, a 50-coupon wallet with campaign rules made ~150 round trips one after another at every expiry: the quotes' p99.)
+    /// </summary>
+    public async Task<IReadOnlyDictionary<TemplateId, CouponTemplateSnapshot>> FindManyAsync(IReadOnlyCollection<TemplateId> ids,
+        CancellationToken ct)
+    {
+        var found = new Dictionary<TemplateId, CouponTemplateSnapshot>(ids.Count);
+        var mine = new Dictionary<TemplateId, (Lazy<Task<CouponTemplateSnapshot?>> Entry, TaskCompletionSource<CouponTemplateSnapshot?> Read)>();
+        var joined = new List<(TemplateId Id, Task<CouponTemplateSnapshot?> Read)>();
+        foreach (var id in ids)
+        {
+            if (found.ContainsKey(id) || mine.ContainsKey(id) || joined.Exists(j => j.Id == id)) continue;
+            if (cache.TryGetValue(Key(id), out CouponTemplateSnapshot? cached))
+            {
+                if (cached is not null) found[id] = cached;
+                continue;
+            }
+            var read = new TaskCompletionSource<CouponTemplateSnapshot?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var entry = new Lazy<Task<CouponTemplateSnapshot?>>(read.Task);
+            var there = _reading.GetOrAdd(id, entry);
+            if (ReferenceEquals(there, entry)) mine[id] = (entry, read);
+            else joined.Add((id, there.Value));
+        }
+        // Ours is read before anyone else's is waited for: two callers that each joined the other's read cannot wait on each other.
+        if (mine.Count > 0) await ReadManyAsync(mine).WaitAsync(ct);
+        foreach (var (id, (_, read)) in mine)
+        {
+            if (await read.Task is { } snapshot) found[id] = snapshot;
+        }
+        foreach (var (id, read) in joined)
+        {
+            if (await read.WaitAsync(ct) is { } snapshot) found[id] = snapshot;
+        }
+        return found;
+    }
+
+    /// <summary>The one read of <paramref name="mine"/>' templates and budgets, which completes and removes their entries.</summary>
+    private async Task ReadManyAsync(
+        Dictionary<TemplateId, (Lazy<Task<CouponTemplateSnapshot?>> Entry, TaskCompletionSource<CouponTemplateSnapshot?> Read)> mine)
+    {
+        try
+        {
+            var changesBefore = Interlocked.Read(ref _changes);
+            var read = await templates.FindManyAsync(mine.Keys, CancellationToken.None);
+            var budgets = await campaigns.OfManyAsync(read.Select(t => t.Id).ToList(), CancellationToken.None);
+            var snapshots = read.ToDictionary(t => t.Id, t => Snapshot(t) with { Budgets = budgets[t.Id] });
+            var unchanged = Interlocked.Read(ref _changes) == changesBefore;
+            foreach (var (id, (_, result)) in mine)
+            {
+                var snapshot = snapshots.GetValueOrDefault(id);
+                if (unchanged) cache.Set(Key(id), snapshot, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Freshness, Size = 1 });
+                result.TrySetResult(snapshot);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var (_, (_, result)) in mine) result.TrySetException(e);
+            throw;
+        }
+        finally
+        {
+            foreach (var (id, (entry, _)) in mine) _reading.TryRemove(new KeyValuePair<TemplateId, Lazy<Task<CouponTemplateSnapshot?>>>(id, entry));
+        }
+    }
+
     /// <summary>The read of <paramref name="entry"/> (started once it is in place), which removes it when done.</summary>
     private async Task<CouponTemplateSnapshot?> ReadAsync(TemplateId id, Lazy<Task<CouponTemplateSnapshot?>> entry)
     {

@@ -6,10 +6,10 @@ namespace PromotionEngine.Settlement.Pricing;
 /// </summary>
 internal static class BudgetCheck
 {
-    public static Unusable? Short(WalletCoupon coupon, Offer offer, Cart cart)
+    /// <param name="discount">What the coupon takes off the cart alone.</param>
+    public static Unusable? Short(WalletCoupon coupon, long discount)
     {
         if (coupon.BudgetRemaining is not { } remaining) return null;
-        var discount = Stacking.Apply(cart, [offer]).Discount;
         return discount <= remaining
             ? null
             : new Unusable(coupon.Id, coupon.Template, Reasons.BudgetExhausted,

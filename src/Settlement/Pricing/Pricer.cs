@@ -33,10 +33,15 @@ internal static class Pricer
     {
         var offers = new List<Offer>();
         var unusable = new List<Unusable>();
+        var alone = new Dictionary<UserCouponId, long>(); // each offer priced alone once: for its budget and for the answer
         foreach (var coupon in wallet.OrderBy(c => c.Id.Value))
         {
             var (offer, why) = Eligibility.Check(coupon, cart, now);
-            if (offer is not null && BudgetCheck.Short(coupon, offer, cart) is { } exhausted) (offer, why) = (null, exhausted);
+            if (offer is not null)
+            {
+                alone[offer.Id] = Stacking.Apply(cart, [offer]).Discount;
+                if (BudgetCheck.Short(coupon, alone[offer.Id]) is { } exhausted) (offer, why) = (null, exhausted);
+            }
             if (offer is not null) offers.Add(offer);
             else unusable.Add(why!);
         }
@@ -73,18 +78,17 @@ internal static class Pricer
         var usable = new List<Usable>();
         foreach (var offer in offers)
         {
-            var alone = Stacking.Apply(cart, [offer]).Discount;
             var applied = choice.Coupons.FirstOrDefault(c => c.Offer.Id == offer.Id);
             if (applied is not null)
             {
-                usable.Add(new Usable(offer, alone, true, applied.Discount, NextTier.Of(offer, cart), NextGroup.Of(offer)));
+                usable.Add(new Usable(offer, alone[offer.Id], true, applied.Discount, NextTier.Of(offer, cart), NextGroup.Of(offer)));
                 continue;
             }
             var conflicts = Stacking.Conflicts(offer, selected);
             if (conflicts.Count > 0)
                 unusable.Add(new Unusable(offer.Id, offer.Terms.Template, Reasons.NotCombinable, Blocked(conflicts), BlockedBy: conflicts));
             else
-                usable.Add(new Usable(offer, alone, false, null, NextTier.Of(offer, cart), NextGroup.Of(offer)));
+                usable.Add(new Usable(offer, alone[offer.Id], false, null, NextTier.Of(offer, cart), NextGroup.Of(offer)));
         }
         return new PriceOutcome.Priced(new PriceResult(cart, choice, pick is not null,
             usable.OrderByDescending(u => u.Selected).ThenByDescending(u => u.DiscountAlone).ThenBy(u => u.Offer.Id.Value).ToList(),

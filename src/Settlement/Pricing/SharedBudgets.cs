@@ -26,16 +26,18 @@ internal static class SharedBudgets
     public static Application Best(Cart cart, IReadOnlyList<Offer> offers, IReadOnlyDictionary<UserCouponId, IReadOnlyList<BudgetShare>> budgets,
         SearchStats? stats = null)
     {
-        if (!AnyShared(offers, budgets)) return BestCombination.Find(cart, offers, stats);
-        var best = Greedy(cart, offers, budgets, stats);
+        var all = BestCombination.Find(cart, offers, stats);
+        // The best of all offers that its budgets cover is the answer: nothing beats it (far from a budget's end, every quote).
+        if (!AnyShared(offers, budgets) || Overspent(all, budgets).Count == 0) return all;
+        var best = Greedy(cart, offers, all, budgets, stats);
         var searched = new HashSet<string>(StringComparer.Ordinal);
-        Search(offers);
+        Search(offers, all);
         return best;
 
-        void Search(IReadOnlyList<Offer> within)
+        void Search(IReadOnlyList<Offer> within, Application? known = null)
         {
             if (searched.Count >= MaxSearches || !searched.Add(string.Join(',', within.Select(o => o.Id.Value).Order()))) return;
-            var found = BestCombination.Find(cart, within, stats);
+            var found = known ?? BestCombination.Find(cart, within, stats);
             if (!found.Rank.IsBetterThan(best.Rank)) return; // nothing within beats it, so nothing within beats the best
             var over = Overspent(found, budgets);
             if (over.Count == 0)
@@ -51,13 +53,13 @@ internal static class SharedBudgets
     /// While the best overspends a budget: on each such budget keep its coupons largest discount first while they fit (ties: the
     /// older), drop the others, and search again. Each round drops at least one offer.
     /// </summary>
-    private static Application Greedy(Cart cart, IReadOnlyList<Offer> offers, IReadOnlyDictionary<UserCouponId, IReadOnlyList<BudgetShare>> budgets,
-        SearchStats? stats)
+    /// <param name="all">The best of all <paramref name="offers"/>, searched already.</param>
+    private static Application Greedy(Cart cart, IReadOnlyList<Offer> offers, Application all,
+        IReadOnlyDictionary<UserCouponId, IReadOnlyList<BudgetShare>> budgets, SearchStats? stats)
     {
         var within = offers.ToList();
-        while (true)
+        for (var found = all; ; found = BestCombination.Find(cart, within, stats))
         {
-            var found = BestCombination.Find(cart, within, stats);
             if (Overspent(found, budgets).Count == 0) return found;
             var drop = new HashSet<UserCouponId>();
             var onBudget = found.Coupons.Where(c => budgets.ContainsKey(c.Offer.Id))

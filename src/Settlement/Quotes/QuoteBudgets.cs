@@ -6,8 +6,9 @@ using PromotionEngine.Settlement.Pricing;
 namespace PromotionEngine.Settlement.Quotes;
 
 /// <summary>
-/// What remains of the money budgets each template draws on (the least of its campaign's and its own), for the quote: at most
-/// one read of the engine's counters for all the wallet's budgeted templates, none when no template has a budget. The read is
+/// What remains of the money budgets each template draws on (the least of its campaign's and its own), for the quote: the
+/// templates asked of the catalog at once (<see cref="ICouponTemplateCatalog.FindManyAsync"/>), and at most one read of the
+/// engine's counters for all the wallet's budgeted templates, none when no template has a budget. The read is
 /// advisory (<see cref="ICouponBudgets.AdvisoryUsageAsync"/>; the lock checks the budget exactly): a budget is read again only
 /// when what remains may be near what the wallet's coupons on it could take off together (the sum of their templates' largest
 /// discounts, each coupon counted; unbounded when one has no largest discount), so far from a budget's end quotes reuse a
@@ -22,9 +23,9 @@ internal sealed class QuoteBudgets(ICouponTemplateCatalog catalog, ICouponBudget
         IReadOnlyDictionary<TemplateId, TemplatePricingTerms> terms, CancellationToken ct)
     {
         var limits = new Dictionary<TemplateId, IReadOnlyList<BudgetLimit>>();
-        foreach (var template in coupons.Distinct())
+        foreach (var (template, snapshot) in await catalog.FindManyAsync(coupons.Distinct().ToList(), ct))
         {
-            if (await catalog.FindAsync(template, ct) is { BudgetTerms.Limits.Count: > 0 } snapshot) limits[template] = snapshot.BudgetTerms.Limits;
+            if (snapshot.BudgetTerms.Limits.Count > 0) limits[template] = snapshot.BudgetTerms.Limits;
         }
         if (limits.Count == 0) return new Dictionary<TemplateId, IReadOnlyList<BudgetShare>>();
         var near = new Dictionary<string, (long Limit, long Near)>(StringComparer.Ordinal);

@@ -13,9 +13,9 @@ internal sealed class QuoteGifts(ICouponTemplateCatalog catalog, ICouponBudgets 
     public async Task<IReadOnlyDictionary<TemplateId, long>> RemainingAsync(IReadOnlyList<TemplateId> templates, CancellationToken ct)
     {
         var stocks = new Dictionary<TemplateId, GiftStock>();
-        foreach (var template in templates)
+        foreach (var (template, snapshot) in await catalog.FindManyAsync(templates, ct))
         {
-            if (await catalog.FindAsync(template, ct) is { Gift: { } gift }) stocks[template] = gift;
+            if (snapshot.Gift is { } gift) stocks[template] = gift;
         }
         if (stocks.Count == 0) return new Dictionary<TemplateId, long>();
         var usage = await budgets.UsageAsync(stocks.Values.Select(g => g.Key).Distinct().ToList(), ct);

@@ -9,7 +9,8 @@ namespace PromotionEngine.MerchantAdmin.Tests.Templates;
 
 /// <summary>
 /// The template catalog the claim path reads (TemplateCatalog): claims that miss a template at once share one read of it,
-/// and a change while it is read makes later callers read it anew.
+/// and a change while it is read makes later callers read it anew; a quote reads the templates of a wallet it misses in one
+/// read, shared with claims that miss one of them meanwhile.
 /// </summary>
 public class ReadingTemplatesForClaims
 {
@@ -46,6 +47,43 @@ public class ReadingTemplatesForClaims
         Assert.Equal(2, stored.Reads);
     }
 
+    [Fact]
+    public async Task A_quote_reads_the_templates_it_misses_in_one_read_that_a_claim_missing_one_of_them_shares()
+    {
+        var stored = new HeldTemplates(ATemplate.EndingIn(TimeSpan.FromDays(1), _clock));
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        var catalog = new TemplateCatalog(stored, cache, new CampaignTerms(new NoCampaigns()));
+
+        var quote = catalog.FindManyAsync([new TemplateId(77), new TemplateId(78), new TemplateId(79)], CancellationToken.None);
+        var claim = catalog.FindAsync(new TemplateId(77), CancellationToken.None);
+        Assert.Equal(1, stored.Reads);
+        stored.Release();
+
+        Assert.Equal(new[] { new TemplateId(77) }, (await quote).Keys);
+        Assert.Equal(new TemplateId(77), (await claim)?.Id);
+        // Those that do not exist are remembered too: a second quote reads nothing.
+        var again = await catalog.FindManyAsync([new TemplateId(79), new TemplateId(77)], CancellationToken.None);
+        Assert.Equal(new[] { new TemplateId(77) }, again.Keys);
+        Assert.Equal(1, stored.Reads);
+    }
+
+    [Fact]
+    public async Task A_quote_joins_a_claim_s_read_of_a_template_and_reads_only_the_others()
+    {
+        var stored = new HeldTemplates(ATemplate.EndingIn(TimeSpan.FromDays(1), _clock));
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        var catalog = new TemplateCatalog(stored, cache, new CampaignTerms(new NoCampaigns()));
+
+        var claim = catalog.FindAsync(new TemplateId(77), CancellationToken.None);
+        var quote = catalog.FindManyAsync([new TemplateId(78), new TemplateId(77)], CancellationToken.None);
+        stored.Release();
+
+        Assert.Equal(new[] { new TemplateId(77) }, (await quote).Keys);
+        Assert.Equal(new TemplateId(77), (await claim)?.Id);
+        Assert.Equal(2, stored.Reads);
+        Assert.Equal(new[] { new TemplateId(78) }, stored.ReadTogether);
+    }
+
     /// <summary>One stored template whose reads wait until the test releases them, counted.</summary>
     private sealed class HeldTemplates(CouponTemplate template) : ICouponTemplates
     {
@@ -65,8 +103,16 @@ public class ReadingTemplatesForClaims
 
         public Task<CouponTemplate?> FindAsync(TemplateId id, WriteScope scope, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<CouponTemplate>> FindManyAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct) =>
-            throw new NotSupportedException();
+        /// <summary>The ids the last read of several asked for.</summary>
+        public IReadOnlyCollection<TemplateId> ReadTogether { get; private set; } = [];
+
+        public async Task<IReadOnlyList<CouponTemplate>> FindManyAsync(IReadOnlyCollection<TemplateId> ids, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _reads);
+            ReadTogether = ids.ToList();
+            await _released.Task;
+            return ids.Contains(template.Id) ? [template] : [];
+        }
 
         public Task AddAsync(CouponTemplate template, WriteScope scope, CancellationToken ct) => throw new NotSupportedException();
 
@@ -86,6 +132,11 @@ public class ReadingTemplatesForClaims
     private sealed class NoCampaigns : ICampaigns
     {
         public Task<TemplateBudget?> FindTemplateBudgetAsync(TemplateId template, CancellationToken ct) => Task.FromResult<TemplateBudget?>(null);
+
+        public Task<IReadOnlyDictionary<TemplateId, TemplateBudget>> FindTemplateBudgetsAsync(IReadOnlyCollection<TemplateId> templates,
+            CancellationToken ct) => Task.FromResult<IReadOnlyDictionary<TemplateId, TemplateBudget>>(new Dictionary<TemplateId, TemplateBudget>());
+
+        public Task<IReadOnlyList<Campaign>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => throw new NotSupportedException();
 
         public Task AddAsync(Campaign campaign, WriteScope scope, CancellationToken ct) => throw new NotSupportedException();
 

@@ -11,6 +11,8 @@ internal sealed class SqlCampaigns(IDatabase db) : ICampaigns
     private const string Columns = "id, merchant_id, name, currency, valid_from, valid_until, per_user_limit, budget, stop_claims_when_low, " +
         "thresholds, created_at, updated_at, version";
 
+    private const string BudgetColumns = "template_id, merchant_id, campaign_id, budget, stop_claims_when_low, thresholds";
+
     public Task AddAsync(Campaign c, WriteScope scope, CancellationToken ct) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO ma_campaigns ({Columns}) VALUES (@Id, @MerchantId, @Name, @Currency, @ValidFrom, @ValidUntil, @PerUserLimit, @Budget, " +
@@ -23,6 +25,15 @@ internal sealed class SqlCampaigns(IDatabase db) : ICampaigns
         if (scope is not null) return (await scope.Connection.QuerySingleOrDefaultAsync<Row>(sql))?.ToCampaign();
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QuerySingleOrDefaultAsync<Row>(sql))?.ToCampaign();
+    }
+
+    public async Task<IReadOnlyList<Campaign>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM ma_campaigns WHERE id IN @Ids", new { Ids = ids.ToArray() }, cancellationToken: ct));
+        return rows.Select(r => r.ToCampaign()).ToList();
     }
 
     public async Task<IReadOnlyList<Campaign>> ListAsync(MerchantId merchant, long? after, int limit, CancellationToken ct)
@@ -69,10 +80,20 @@ internal sealed class SqlCampaigns(IDatabase db) : ICampaigns
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<BudgetRow>(new CommandDefinition(
-            "SELECT template_id, merchant_id, campaign_id, budget, stop_claims_when_low, thresholds FROM ma_template_budgets " +
-            "WHERE template_id = @Template", new { Template = template.Value }, cancellationToken: ct));
-        return row is null ? null : new TemplateBudget(template, new MerchantId(row.MerchantId), row.CampaignId, row.Budget,
-            row.StopClaimsWhenLow != 0, ParseThresholds(row.Thresholds));
+            $"SELECT {BudgetColumns} FROM ma_template_budgets WHERE template_id = @Template", new { Template = template.Value },
+            cancellationToken: ct));
+        return row?.ToBudget();
+    }
+
+    public async Task<IReadOnlyDictionary<TemplateId, TemplateBudget>> FindTemplateBudgetsAsync(IReadOnlyCollection<TemplateId> templates,
+        CancellationToken ct)
+    {
+        if (templates.Count == 0) return new Dictionary<TemplateId, TemplateBudget>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<BudgetRow>(new CommandDefinition(
+            $"SELECT {BudgetColumns} FROM ma_template_budgets WHERE template_id IN @Templates",
+            new { Templates = templates.Select(t => t.Value).ToArray() }, cancellationToken: ct));
+        return rows.Select(r => r.ToBudget()).ToDictionary(b => b.Template);
     }
 
     public async Task SetTemplateBudgetAsync(TemplateBudget b, DateTimeOffset now, WriteScope scope, CancellationToken ct)
@@ -145,10 +166,14 @@ internal sealed class SqlCampaigns(IDatabase db) : ICampaigns
 
     private sealed class BudgetRow
     {
+        public long TemplateId { get; init; }
         public long MerchantId { get; init; }
         public long? CampaignId { get; init; }
         public long? Budget { get; init; }
         public int StopClaimsWhenLow { get; init; }
         public string Thresholds { get; init; } = "";
+
+        public TemplateBudget ToBudget() => new(new TemplateId(TemplateId), new MerchantId(MerchantId), CampaignId, Budget, StopClaimsWhenLow != 0,
+            ParseThresholds(Thresholds));
     }
 }
