@@ -65,17 +65,66 @@ public sealed class ReadingBudgetsAdvisorily
         Assert.Equal(3, _store.Reads);
     }
 
-    /// <summary>Usage only: the readings read nothing else.</summary>
+    [Fact]
+    public async Task Claims_that_find_the_reading_expired_at_once_share_one_read()
+    {
+        var readings = new BudgetReadings(_store);
+        _store.Spent = 10_000;
+        _store.Hold();
+
+        var claims = Enumerable.Range(0, 20).Select(_ => RemainingAsync(readings, Budget(100_000))).ToList();
+        Assert.Equal(1, _store.Reads);
+        _store.Release();
+
+        Assert.All(await Task.WhenAll(claims), remaining => Assert.Equal(90_000, remaining));
+        Assert.Equal(1, _store.Reads);
+    }
+
+    [Fact]
+    public async Task A_caller_that_asks_after_a_lock_here_reserved_does_not_take_a_read_begun_before_it()
+    {
+        var readings = new BudgetReadings(_store);
+        _store.Spent = 10_000;
+        _store.Hold();
+
+        var before = RemainingAsync(readings, Budget(100_000));
+        readings.Reserved("c:1");
+        _store.Spent = 99_500; // what the lock here spent, which the read in flight may not have seen
+        var after = RemainingAsync(readings, Budget(100_000));
+        _store.Release();
+
+        await before;
+        Assert.Equal(500, await after);
+        Assert.Equal(2, _store.Reads);
+    }
+
+    /// <summary>Usage only: the readings read nothing else. Reads wait while the test holds them.</summary>
     private sealed class CountedStore : IBudgetLedgerStore
     {
+        private TaskCompletionSource _released = Released();
+        private int _reads;
+
         public long Spent { get; set; }
 
-        public int Reads { get; private set; }
+        public int Reads => Volatile.Read(ref _reads);
 
-        public Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct)
+        public void Hold() => _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<IReadOnlyDictionary<string, BudgetUsage>> UsageAsync(IReadOnlyCollection<string> budgets, CancellationToken ct)
         {
-            Reads++;
-            return Task.FromResult<IReadOnlyDictionary<string, BudgetUsage>>(budgets.ToDictionary(b => b, _ => new BudgetUsage(Spent, 0)));
+            Interlocked.Increment(ref _reads);
+            var spent = Spent; // as of the read's start
+            await _released.Task;
+            return budgets.ToDictionary(b => b, _ => new BudgetUsage(spent, 0));
+        }
+
+        private static TaskCompletionSource Released()
+        {
+            var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            released.TrySetResult();
+            return released;
         }
 
         public Task<bool> TryReserveAsync(string budget, long amount, long limit, DateTimeOffset now, WriteScope scope, CancellationToken ct) =>
