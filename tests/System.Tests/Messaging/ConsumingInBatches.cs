@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Engine.V1;
@@ -170,10 +171,17 @@ public abstract class ConsumingInBatchesInProcess(BackboneApp fixture) : Consumi
             Assert.Equal([1, 0, 0], left.Select(d => d.Attempts));
             Assert.All(left, d => Assert.Equal(1, d.EventCount));
         }
+        // Later events of a and c, recorded together: c4's packed delivery comes after c1's retry, so it is split and c4 waits too.
+        var later = new[] { events[0], events[2] }.Select(e => OutgoingEvent.Now(new CouponExpired(long.Parse(e.Envelope.PartitionKey,
+            CultureInfo.InvariantCulture), 1, 2, 3, App.Clock.GetUtcNow(), App.Clock.GetUtcNow().AddHours(1)), App.Clock.GetUtcNow(),
+            e.Envelope.PartitionKey)).ToList();
+        await RecordAsync(later);
+        var a4 = await EffectsAsync(later, 1);
+        Assert.Equal([later[0].Envelope.EventId], a4.Select(e => e.EventId));
 
-        var all = await EffectsAsync(events, events.Count - 1, advanceClock: true);
+        var all = await EffectsAsync([.. events, .. later], events.Count - 1 + later.Count, advanceClock: true);
 
-        AssertOncePerEventInOrderPerKey(events.Where(e => e.Envelope.EventId != failing.EventId), all);
+        AssertOncePerEventInOrderPerKey([.. events.Where(e => e.Envelope.EventId != failing.EventId), .. later], all);
         Assert.Equal(6, Fixture.Recorder.Attempts[failing.EventId]); // each of its 3 attempts: in a batch that fails, then alone
         await using (var connection = await Fixture.Database.OpenAsync(CancellationToken.None))
         {
