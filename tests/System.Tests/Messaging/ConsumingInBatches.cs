@@ -161,16 +161,17 @@ public abstract class ConsumingInBatchesInProcess(BackboneApp fixture) : Consumi
 
         AssertOncePerEventInOrderPerKey(settled, first); // handled once each though their batch ran them before it failed
         Assert.DoesNotContain(first, e => e.Envelope.PartitionKey == failing.PartitionKey); // c2 and c3 wait behind c1
-        await using (var connection = await Fixture.Database.OpenAsync(CancellationToken.None))
+        // Split into deliveries of their own, in order: c1 waiting for its retry (recorded once its lone attempt failed), c2 and c3.
+        var left = await Eventually(async () =>
         {
-            var left = (await connection.QueryAsync<(string Envelope, int Attempts, int EventCount)>(
+            await using var connection = await Fixture.Database.OpenAsync(CancellationToken.None);
+            return (await connection.QueryAsync<(string Envelope, int Attempts, int EventCount)>(
                 "SELECT envelope, attempts, event_count FROM msg_deliveries WHERE consumer = @Consumer AND partition_key = @Key ORDER BY id",
                 new { Consumer = EventRecorder.Consumer, Key = failing.PartitionKey })).ToList();
-            // Split into deliveries of their own, in order: c1 waiting for its retry, c2 and c3 behind it.
-            Assert.Equal([events[2], events[5], events[8]], left.Select(d => events.Single(e => d.Envelope.Contains(e.Envelope.EventId.ToString()))));
-            Assert.Equal([1, 0, 0], left.Select(d => d.Attempts));
-            Assert.All(left, d => Assert.Equal(1, d.EventCount));
-        }
+        }, rows => rows.Count > 0 && rows[0].Attempts == 1, Seconds(30), "c1's retry recorded");
+        Assert.Equal([events[2], events[5], events[8]], left.Select(d => events.Single(e => d.Envelope.Contains(e.Envelope.EventId.ToString()))));
+        Assert.Equal([1, 0, 0], left.Select(d => d.Attempts));
+        Assert.All(left, d => Assert.Equal(1, d.EventCount));
         // Later events of a and c, recorded together: c4's packed delivery comes after c1's retry, so it is split and c4 waits too.
         var later = new[] { events[0], events[2] }.Select(e => OutgoingEvent.Now(new CouponExpired(long.Parse(e.Envelope.PartitionKey,
             CultureInfo.InvariantCulture), 1, 2, 3, App.Clock.GetUtcNow(), App.Clock.GetUtcNow().AddHours(1)), App.Clock.GetUtcNow(),

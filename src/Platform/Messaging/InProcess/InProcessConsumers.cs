@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -105,7 +106,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     {
         var held = new HashSet<string>();
         var retried = deliveries.Any(d => d.Packed is not null)
-            ? await RetriedAsync(deliveries[0].Consumer, deliveries.Max(d => d.Id), ct)
+            ? await RetriedAsync(deliveries[0].Consumer, ct)
             : new Dictionary<string, long>();
         var batch = new List<Row>();
         var size = 0;
@@ -143,18 +144,26 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     }
 
     /// <summary>
-    /// The partition keys of the consumer's deliveries that have failed before (waiting for their retry, or due again) written
-    /// before <paramref name="before"/>, with the first of each: a packed delivery after one of them must not run ahead of it.
+    /// The partition keys of the consumer's deliveries that have failed before (waiting for their retry, or due again), with the
+    /// first of each: a packed delivery after one of them must not run ahead of it. Asked only while there may be any: a process
+    /// start does not know, each retry this process records says so, and an answer of none says no more until the next retry (this
+    /// transport serves one running instance, so no other process records retries).
     /// </summary>
-    private async Task<Dictionary<string, long>> RetriedAsync(string consumer, long before, CancellationToken ct)
+    private async Task<Dictionary<string, long>> RetriedAsync(string consumer, CancellationToken ct)
     {
+        var recorded = _retriesRecorded.GetValueOrDefault(consumer);
+        if (_noRetriesAsOf.TryGetValue(consumer, out var asOf) && asOf == recorded) return [];
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<(string Key, long First)>(new CommandDefinition(
-                "SELECT partition_key, MIN(id) FROM msg_deliveries WHERE consumer = @Consumer AND id < @Before AND attempts > 0 " +
-                "GROUP BY partition_key",
-                new { Consumer = consumer, Before = before }, cancellationToken: ct)))
+        var retried = (await connection.QueryAsync<(string Key, long First)>(new CommandDefinition(
+                "SELECT partition_key, MIN(id) FROM msg_deliveries WHERE consumer = @Consumer AND attempts > 0 GROUP BY partition_key",
+                new { Consumer = consumer }, cancellationToken: ct)))
             .ToDictionary(r => r.Key, r => r.First);
+        if (retried.Count == 0) _noRetriesAsOf[consumer] = recorded;
+        return retried;
     }
+
+    /// <summary>Per consumer, how many retries this process has recorded, and how many it had when the database held none.</summary>
+    private readonly ConcurrentDictionary<string, long> _retriesRecorded = new(), _noRetriesAsOf = new();
 
     /// <summary>
     /// Replaces the packed deliveries among <paramref name="deliveries"/> with deliveries of one event each, in one transaction, each
@@ -229,6 +238,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         var result = await runner.DeliverAsync(subscription, envelope, delivery.Attempts + 1,
             scope => TakeAsync([delivery.Id], scope, ct), MayRepeat(envelope), scope => RemoveAsync(delivery.Id, scope, ct), ct);
         if (result is not DeliveryResult.Retry retry) return true;
+        _retriesRecorded.AddOrUpdate(delivery.Consumer, 1, (_, n) => n + 1); // before it is written: a look meanwhile asks the database
         await using var write = await db.BeginWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_deliveries SET attempts = attempts + 1, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
