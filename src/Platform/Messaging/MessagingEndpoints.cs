@@ -76,7 +76,7 @@ internal static class MessagingEndpoints
             "FROM msg_outbox",
             new { Now = now }, cancellationToken: ct));
         var deliveries = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition("SELECT COUNT(*) FROM msg_deliveries", cancellationToken: ct));
+            new CommandDefinition("SELECT COALESCE(SUM(event_count), 0) FROM msg_deliveries", cancellationToken: ct)); // events, packed or not
         var dead = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT COUNT(*) FROM msg_dead_letters WHERE replayed_at IS NULL", cancellationToken: ct));
         return TypedResults.Ok(new MessagingStatusResponse(transport.Name, transport.Connected, outbox.Pending, outbox.Due,

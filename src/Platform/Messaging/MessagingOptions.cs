@@ -40,9 +40,10 @@ internal sealed class MessagingOptions
     public int ConsumerParallelism { get; set; } = 4;
 
     /// <summary>
-    /// Deliveries a consumer handles in one transaction (several partition keys, each key's in order): one inbox insert, its
+    /// Events a consumer handles in one transaction (several partition keys, each key's in order): one inbox insert, its
     /// handlers, one delete of the deliveries, one commit. When anything in a batch fails, the batch is rolled back and handled one
-    /// delivery per transaction, with the usual retries. 1 handles every delivery in its own transaction.
+    /// event per transaction, with the usual retries. 1 handles every event in its own transaction. In process it is also the most
+    /// events the relay packs in one delivery row.
     /// </summary>
     [Range(1, 1000)]
     public int ConsumerBatchSize { get; set; } = 100;

@@ -10,6 +10,7 @@ using PromotionEngine.Contracts.Events.MerchantAdmin.V1;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
 using PromotionEngine.Platform.Messaging;
+using PromotionEngine.Platform.Messaging.InProcess;
 using PromotionEngine.System.Tests.Infrastructure;
 
 namespace PromotionEngine.System.Tests.Messaging;
@@ -157,10 +158,11 @@ public abstract class Backbone(BackboneApp fixture)
         if (fixture.KeepsInbox)
             return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_inbox WHERE consumer = @Consumer AND event_id = @Id",
                 new { Consumer = consumer, Id = id }) == 1;
-        return await connection.ExecuteScalarAsync<long>(
-            "SELECT (SELECT COUNT(*) FROM msg_outbox WHERE event_id = @Id) + " +
-            "(SELECT COUNT(*) FROM msg_deliveries WHERE consumer = @Consumer AND envelope LIKE @Like)",
-            new { Consumer = consumer, Id = id, Like = $"%{id}%" }) == 0;
+        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM msg_outbox WHERE event_id = @Id", new { Id = id }) > 0) return false;
+        var deliveries = await connection.QueryAsync<InProcessConsumers.Row>(
+            "SELECT id, consumer, partition_key AS PartitionKey, envelope, packed, event_count AS EventCount FROM msg_deliveries " +
+            "WHERE consumer = @Consumer", new { Consumer = consumer });
+        return !deliveries.SelectMany(d => d.Envelopes()).Any(e => e.Contains(id)); // packed deliveries carry several events
     }, Seconds(30), $"{consumer} to handle {eventId}");
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PromotionEngine.Contracts.Events.Engine.V1;
@@ -108,7 +109,8 @@ public abstract class ConsumingInBatchesInProcess(BackboneApp fixture) : Consumi
         await EffectsAsync(events, events.Count);
         await consumers.HandleAsync(stale, CancellationToken.None);
 
-        Assert.Equal(events.Count, stale.Count(d => d.Consumer == EventRecorder.Consumer && ours.Any(id => d.Envelope.Contains(id.ToString()))));
+        Assert.Equal(events.Count, stale.Where(d => d.Consumer == EventRecorder.Consumer)
+            .SelectMany(d => d.Envelopes()).Count(e => ours.Any(id => e.Contains(id.ToString()))));
         // The stale round has returned: one look at the effects proves the negative.
         AssertOncePerEventInOrderPerKey(events, (await EventRecorder.EffectsAsync(Fixture.Database)).Where(e => ours.Contains(e.EventId)).ToList());
         Assert.All(events, e => Assert.Equal(1, Fixture.Recorder.Attempts[e.Envelope.EventId])); // its handler never ran again
@@ -144,6 +146,73 @@ public abstract class ConsumingInBatchesInProcess(BackboneApp fixture) : Consumi
         var tail = all.Where(e => e.EventId == failing.EventId || e.EventId == events[7].Envelope.EventId).ToList(); // b2, b3
         Assert.Single(tail.Select(e => e.Transaction).Distinct()); // the retry and the event it held back: one batch
         Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public async Task A_packed_delivery_whose_third_event_fails_is_split_the_others_handled_once_and_the_third_dead_lettered_alone()
+    {
+        var events = Events(keys: 3, perKey: 3); // a1 b1 c1 a2 b2 c2 a3 b3 c3: one outbox row, one delivery to the recorder
+        var failing = events[2].Envelope; // c1
+        Fixture.Recorder.FailWhen = e => e.EventId == failing.EventId;
+
+        await RecordAsync(events);
+        var settled = events.Where(e => e.Envelope.PartitionKey != failing.PartitionKey).ToList();
+        var first = await EffectsAsync(events, settled.Count); // the clock stands still: c1's retry is not due
+
+        AssertOncePerEventInOrderPerKey(settled, first); // handled once each though their batch ran them before it failed
+        Assert.DoesNotContain(first, e => e.Envelope.PartitionKey == failing.PartitionKey); // c2 and c3 wait behind c1
+        // Split into deliveries of their own, in order: c1 waiting for its retry (recorded once its lone attempt failed), c2 and c3.
+        var left = await Eventually(async () =>
+        {
+            await using var connection = await Fixture.Database.OpenAsync(CancellationToken.None);
+            return (await connection.QueryAsync<(string Envelope, int Attempts, int EventCount)>(
+                "SELECT envelope, attempts, event_count FROM msg_deliveries WHERE consumer = @Consumer AND partition_key = @Key ORDER BY id",
+                new { Consumer = EventRecorder.Consumer, Key = failing.PartitionKey })).ToList();
+        }, rows => rows.Count > 0 && rows[0].Attempts == 1, Seconds(30), "c1's retry recorded");
+        Assert.Equal([events[2], events[5], events[8]], left.Select(d => events.Single(e => d.Envelope.Contains(e.Envelope.EventId.ToString()))));
+        Assert.Equal([1, 0, 0], left.Select(d => d.Attempts));
+        Assert.All(left, d => Assert.Equal(1, d.EventCount));
+        // Later events of a and c, recorded together: c4's packed delivery comes after c1's retry, so it is split and c4 waits too.
+        var later = new[] { events[0], events[2] }.Select(e => OutgoingEvent.Now(new CouponExpired(long.Parse(e.Envelope.PartitionKey,
+            CultureInfo.InvariantCulture), 1, 2, 3, App.Clock.GetUtcNow(), App.Clock.GetUtcNow().AddHours(1)), App.Clock.GetUtcNow(),
+            e.Envelope.PartitionKey)).ToList();
+        await RecordAsync(later);
+        var a4 = await EffectsAsync(later, 1);
+        Assert.Equal([later[0].Envelope.EventId], a4.Select(e => e.EventId));
+
+        var all = await EffectsAsync([.. events, .. later], events.Count - 1 + later.Count, advanceClock: true);
+
+        AssertOncePerEventInOrderPerKey([.. events.Where(e => e.Envelope.EventId != failing.EventId), .. later], all);
+        Assert.Equal(6, Fixture.Recorder.Attempts[failing.EventId]); // each of its 3 attempts: in a batch that fails, then alone
+        await using (var connection = await Fixture.Database.OpenAsync(CancellationToken.None))
+        {
+            var dead = await connection.QuerySingleAsync<(string Stage, string Consumer, int Attempts)>(
+                "SELECT stage, consumer, attempts FROM msg_dead_letters WHERE event_id = @Id", new { Id = failing.EventId.ToString() });
+            Assert.Equal(("CONSUME", EventRecorder.Consumer, 3), dead);
+        }
+    }
+
+    [Fact]
+    public async Task Deliveries_written_one_event_a_row_before_packing_are_still_delivered_in_order()
+    {
+        Fixture.Recorder.FailWhen = _ => false;
+        var events = Events(keys: 1, perKey: 3);
+        var ids = App.Services.GetRequiredService<PromotionEngine.Kernel.IdGenerator>();
+
+        await using (var scope = await Fixture.Database.BeginWriteAsync(CancellationToken.None))
+        {
+            foreach (var e in events) // the previous version's columns only
+                await scope.Connection.ExecuteAsync(
+                    "INSERT INTO msg_deliveries (id, consumer, partition_key, envelope, attempts, next_attempt_at, last_error) " +
+                    "VALUES (@Id, @Consumer, @Key, @Envelope, 0, 0, NULL)",
+                    new { Id = ids.Next(), Consumer = EventRecorder.Consumer, Key = e.Envelope.PartitionKey, Envelope = e.Envelope.ToJson() },
+                    scope.Transaction);
+            await scope.CommitAsync(CancellationToken.None);
+        }
+        App.Services.GetRequiredService<DeliverySignal>().Notify();
+        var effects = await EffectsAsync(events, events.Count);
+
+        AssertOncePerEventInOrderPerKey(events, effects);
     }
 }
 

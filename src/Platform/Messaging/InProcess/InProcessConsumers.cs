@@ -1,16 +1,20 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
+using PromotionEngine.Platform.Messaging.Outbox;
 
 namespace PromotionEngine.Platform.Messaging.InProcess;
 
 /// <summary>
 /// Works through msg_deliveries for the consumer groups this process serves: due deliveries in order, one
 /// partition key's events one after another (a delivery waiting for its retry holds back the later ones of its
-/// key). A consumer takes its due deliveries in batches, one transaction each (<see cref="MessagingOptions.ConsumerBatchSize"/>);
-/// a batch that fails is handled one delivery per transaction, several keys at once.
+/// key). A consumer takes its due deliveries in batches of up to <see cref="MessagingOptions.ConsumerBatchSize"/> events, one
+/// transaction each; a delivery that packs several events (<see cref="Deliveries"/>) is one unit of a batch, handled whole. A batch
+/// that fails is handled one event per transaction, several keys at once: its packed deliveries are first split into deliveries of
+/// one event each, which then follow the single-event rules (retry with backoff, their key held back, a dead letter of their own).
 /// </summary>
 internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions subscriptions, Roles roles, ConsumerRunner runner,
     DeliverySignal signal, TimeProvider clock, IOptions<MessagingOptions> options, ILogger<InProcessConsumers> log) : BackgroundService
@@ -58,13 +62,23 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     /// Handles deliveries read before, consumers in parallel. A delivery that another round took meanwhile is not handled again:
     /// each transaction deletes its deliveries first and goes on only when it deleted them all.
     /// </summary>
-    internal Task HandleAsync(IReadOnlyList<Row> due, CancellationToken ct)
+    internal async Task HandleAsync(IReadOnlyList<Row> due, CancellationToken ct)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct };
-        return options.Value.ConsumerBatchSize == 1
-            ? DeliverOneByOneAsync(due, [], parallel)
-            : Parallel.ForEachAsync(
+        if (options.Value.ConsumerBatchSize > 1)
+        {
+            await Parallel.ForEachAsync(
                 due.GroupBy(d => d.Consumer), parallel, (group, token) => new ValueTask(ConsumeInBatchesAsync([.. group], token)));
+            return;
+        }
+        // Packed while batches were larger: split first, and the next round delivers the round's events one by one, in order.
+        if (due.Where(d => d.Packed is not null).ToList() is { Count: > 0 } packed)
+        {
+            await SplitAsync(packed, ct);
+            signal.Notify();
+            return;
+        }
+        await DeliverOneByOneAsync(due, [], parallel);
     }
 
     /// <summary>
@@ -72,7 +86,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
     /// round each, leaving out those behind an earlier delivery of their key that waits for its retry.
     /// </summary>
     private readonly string _dueSql = string.Join(" UNION ALL ", subscriptions.GroupConsumers.Select((_, i) =>
-        "SELECT * FROM (SELECT d.id, d.consumer, d.partition_key, d.envelope, d.attempts FROM msg_deliveries d " +
+        "SELECT * FROM (SELECT d.id, d.consumer, d.partition_key, d.envelope, d.packed, d.event_count, d.attempts FROM msg_deliveries d " +
         (db.Dialect == SqlDialect.MySql ? "FORCE INDEX (ix_msg_deliveries_order) " : "INDEXED BY ix_msg_deliveries_order ") +
         $"WHERE d.consumer = @c{i.ToString(CultureInfo.InvariantCulture)} AND d.next_attempt_at <= @Now " +
         "AND NOT EXISTS (SELECT 1 FROM msg_deliveries w " +
@@ -84,34 +98,119 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
 
     /// <summary>
     /// One consumer's due deliveries, a batch per transaction, one batch after another (a key's events may span two). A batch that
-    /// fails is handled one by one; a key left waiting for a retry then holds back its events in the later batches too.
+    /// fails is handled one by one; a key left waiting for a retry then holds back its events in the later batches too. A packed
+    /// delivery holding an event whose key waits for a retry (of an earlier delivery, or one of this round) is split, and the rest
+    /// of the round is left to the next one, which holds back or takes its events like any others.
     /// </summary>
     private async Task ConsumeInBatchesAsync(IReadOnlyList<Row> deliveries, CancellationToken ct)
     {
         var held = new HashSet<string>();
-        foreach (var chunk in deliveries.Chunk(options.Value.ConsumerBatchSize))
+        var retried = deliveries.Any(d => d.Packed is not null)
+            ? await RetriedAsync(deliveries[0].Consumer, ct)
+            : new Dictionary<string, long>();
+        var batch = new List<Row>();
+        var size = 0;
+        foreach (var delivery in deliveries)
         {
-            var batch = chunk.Where(d => !held.Contains(d.PartitionKey)).ToList();
-            if (batch.Count == 0) continue;
-            if (Parse(batch) is { } items && await runner.DeliverBatchAsync(batch[0].Consumer, items,
-                scope => TakeAsync([.. batch.Select(d => d.Id)], scope, ct), items.Any(i => MayRepeat(i.Item2.Envelope)), ct))
-                continue;
-            await DeliverOneByOneAsync(batch, held,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct });
+            if (delivery.Packed is null && held.Contains(delivery.PartitionKey)) continue;
+            if (batch.Count > 0 && size + delivery.EventCount > options.Value.ConsumerBatchSize)
+            {
+                await ConsumeBatchAsync(batch, held, ct);
+                (batch, size) = ([], 0);
+            }
+            if (delivery.Packed is not null && delivery.Messages().Any(m =>
+                held.Contains(m.PartitionKey) || (retried.TryGetValue(m.PartitionKey, out var first) && first < delivery.Id)))
+            {
+                if (batch.Count > 0) await ConsumeBatchAsync(batch, held, ct);
+                await SplitAsync([delivery], ct);
+                signal.Notify();
+                return;
+            }
+            batch.Add(delivery);
+            size += delivery.EventCount;
         }
+        if (batch.Count > 0) await ConsumeBatchAsync(batch, held, ct);
+    }
+
+    /// <summary>One batch in one transaction; when it fails, its packed deliveries are split and its events handled one by one.</summary>
+    private async Task ConsumeBatchAsync(IReadOnlyList<Row> batch, HashSet<string> held, CancellationToken ct)
+    {
+        if (Parse(batch) is { } items && await runner.DeliverBatchAsync(batch[0].Consumer, items,
+            scope => TakeAsync([.. batch.Select(d => d.Id)], scope, ct), items.Any(i => MayRepeat(i.Item2.Envelope)), ct))
+            return;
+        var singles = batch.Any(d => d.Packed is not null) ? await SplitAsync(batch, ct) : batch;
+        await DeliverOneByOneAsync(singles, held,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.ConsumerParallelism, CancellationToken = ct });
+    }
+
+    /// <summary>
+    /// The partition keys of the consumer's deliveries that have failed before (waiting for their retry, or due again), with the
+    /// first of each: a packed delivery after one of them must not run ahead of it. Asked only while there may be any: a process
+    /// start does not know, each retry this process records says so, and an answer of none says no more until the next retry (this
+    /// transport serves one running instance, so no other process records retries).
+    /// </summary>
+    private async Task<Dictionary<string, long>> RetriedAsync(string consumer, CancellationToken ct)
+    {
+        var recorded = _retriesRecorded.GetValueOrDefault(consumer);
+        if (_noRetriesAsOf.TryGetValue(consumer, out var asOf) && asOf == recorded) return [];
+        await using var connection = await db.OpenAsync(ct);
+        var retried = (await connection.QueryAsync<(string Key, long First)>(new CommandDefinition(
+                "SELECT partition_key, MIN(id) FROM msg_deliveries WHERE consumer = @Consumer AND attempts > 0 GROUP BY partition_key",
+                new { Consumer = consumer }, cancellationToken: ct)))
+            .ToDictionary(r => r.Key, r => r.First);
+        if (retried.Count == 0) _noRetriesAsOf[consumer] = recorded;
+        return retried;
+    }
+
+    /// <summary>Per consumer, how many retries this process has recorded, and how many it had when the database held none.</summary>
+    private readonly ConcurrentDictionary<string, long> _retriesRecorded = new(), _noRetriesAsOf = new();
+
+    /// <summary>
+    /// Replaces the packed deliveries among <paramref name="deliveries"/> with deliveries of one event each, in one transaction, each
+    /// at its place in the order (<see cref="Deliveries"/>). Returns the deliveries with the split ones in their places; a packed one
+    /// another round took meanwhile is left out.
+    /// </summary>
+    private async Task<IReadOnlyList<Row>> SplitAsync(IReadOnlyList<Row> deliveries, CancellationToken ct)
+    {
+        var result = new List<Row>(deliveries.Count);
+        var written = new List<Deliveries.Delivery>();
+        await using var scope = await db.BeginWriteAsync(ct);
+        foreach (var delivery in deliveries)
+        {
+            if (delivery.Packed is null)
+            {
+                result.Add(delivery);
+                continue;
+            }
+            if (!await TakeAsync([delivery.Id], scope, ct)) continue;
+            var singles = Deliveries.Split(delivery.Id, delivery.Consumer, delivery.Messages()).ToList();
+            written.AddRange(singles);
+            result.AddRange(singles.Select(d => new Row
+            {
+                Id = d.Id, Consumer = d.Consumer, PartitionKey = d.PartitionKey, Envelope = d.Envelope, EventCount = 1, Attempts = 0,
+            }));
+        }
+        await Deliveries.InsertAsync(written, UtcMillis.From(clock.GetUtcNow()), scope, ct);
+        await scope.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>The batch's events for their subscriptions (a delivery to a subject no longer subscribed is only removed); null when one is unreadable.</summary>
     private List<(EventSubscription, EventContext)>? Parse(IReadOnlyList<Row> batch)
     {
-        var items = new List<(EventSubscription, EventContext)>(batch.Count);
+        var items = new List<(EventSubscription, EventContext)>(batch.Sum(d => d.EventCount));
         foreach (var delivery in batch)
         {
-            EventEnvelope envelope;
-            try { envelope = EventEnvelope.FromJson(delivery.Envelope); }
+            try
+            {
+                foreach (var json in delivery.Envelopes())
+                {
+                    var envelope = EventEnvelope.FromJson(json);
+                    if (subscriptions.Group(delivery.Consumer, envelope.Subject) is { } subscription)
+                        items.Add((subscription, new EventContext(envelope, delivery.Attempts + 1)));
+                }
+            }
             catch (System.Text.Json.JsonException) { return null; } // the one-by-one path reports it
-            if (subscriptions.Group(delivery.Consumer, envelope.Subject) is { } subscription)
-                items.Add((subscription, new EventContext(envelope, delivery.Attempts + 1)));
         }
         return items;
     }
@@ -139,6 +238,7 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
         var result = await runner.DeliverAsync(subscription, envelope, delivery.Attempts + 1,
             scope => TakeAsync([delivery.Id], scope, ct), MayRepeat(envelope), scope => RemoveAsync(delivery.Id, scope, ct), ct);
         if (result is not DeliveryResult.Retry retry) return true;
+        _retriesRecorded.AddOrUpdate(delivery.Consumer, 1, (_, n) => n + 1); // before it is written: a look meanwhile asks the database
         await using var write = await db.BeginWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE msg_deliveries SET attempts = attempts + 1, next_attempt_at = @Next, last_error = @Error WHERE id = @Id",
@@ -181,11 +281,23 @@ internal sealed partial class InProcessConsumers(IDatabase db, Subscriptions sub
 
     internal sealed class Row
     {
+        private List<OutboxMessage>? _messages;
+
         public long Id { get; init; }
         public string Consumer { get; init; } = "";
         public string PartitionKey { get; init; } = "";
         public string Envelope { get; init; } = "";
+        public byte[]? Packed { get; init; }
+        public int EventCount { get; init; } = 1;
         public int Attempts { get; init; }
+
+        /// <summary>The envelopes it delivers, in order.</summary>
+        public IReadOnlyList<string> Envelopes() => Packed is null ? [Envelope] : [.. Messages().Select(m => m.Json)];
+
+        /// <summary>A packed delivery's events, each read for its id, subject and key (unpacked once).</summary>
+        public List<OutboxMessage> Messages() => Packed is null
+            ? throw new InvalidOperationException("A delivery of one event carries its envelope, not packed events.")
+            : _messages ??= OutboxMessage.Unpack(Packed);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "In-process event delivery failed; retrying")]

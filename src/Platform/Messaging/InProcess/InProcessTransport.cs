@@ -1,6 +1,4 @@
-using System.Globalization;
-using System.Text;
-using Dapper;
+using Microsoft.Extensions.Options;
 using PromotionEngine.Kernel;
 using PromotionEngine.Kernel.Messaging;
 using PromotionEngine.Kernel.Persistence;
@@ -9,15 +7,15 @@ using PromotionEngine.Platform.Messaging.Outbox;
 namespace PromotionEngine.Platform.Messaging.InProcess;
 
 /// <summary>
-/// The embedded default's transport, over the same database as the outbox: publishing records one delivery
-/// per subscribed consumer group in the relay's transaction (msg_deliveries), so nothing is lost across a
-/// crash and no broker is needed. Per-instance subscriptions are handed the events in memory once published:
-/// this transport is for one running instance (several instances on one database use NATS). A consumer whose handler says it does
-/// not want an event (<see cref="IEventInterest{T}"/>) gets no delivery of it: a row written and deleted for nothing is most of what
-/// such a delivery costs.
+/// The embedded default's transport, over the same database as the outbox: publishing records the events' deliveries to each
+/// subscribed consumer group in the relay's transaction (msg_deliveries), so nothing is lost across a crash and no broker is
+/// needed. A consumer's events of one relay round share a delivery row, up to a consumer batch each (<see cref="Deliveries"/>):
+/// a flash sale's claims cost the database a row per hundreds of events, not a row per event. Per-instance subscriptions are
+/// handed the events in memory once published: this transport is for one running instance (several instances on one database
+/// use NATS). A consumer whose handler says it does not want an event (<see cref="IEventInterest{T}"/>) gets no delivery of it.
 /// </summary>
 internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscriptions, EventDispatcher dispatcher, DeliverySignal signal,
-    IServiceProvider services, TimeProvider clock) : IEventTransport
+    IServiceProvider services, TimeProvider clock, IOptions<MessagingOptions> options) : IEventTransport
 {
     public string Name => "InProcess";
 
@@ -27,27 +25,21 @@ internal sealed class InProcessTransport(IdGenerator ids, Subscriptions subscrip
 
     public async Task EnlistAsync(IReadOnlyList<OutboxMessage> published, WriteScope scope, CancellationToken ct)
     {
-        var deliveries = new List<(string Consumer, OutboxMessage Message)>();
+        var wanted = new Dictionary<string, List<OutboxMessage>>();
         foreach (var e in published)
             foreach (var s in subscriptions.GroupsFor(e.Subject))
-                if (!s.HasInterest || await s.WantsAsync(services, e.Envelope, ct)) deliveries.Add((s.Consumer, e));
-        var now = UtcMillis.From(clock.GetUtcNow());
-        foreach (var chunk in deliveries.Chunk(500))
-        {
-            var sql = new StringBuilder(
-                "INSERT INTO msg_deliveries (id, consumer, partition_key, envelope, attempts, next_attempt_at, last_error) VALUES ");
-            var args = new DynamicParameters(new { Now = now });
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @c{n}, @k{n}, @v{n}, 0, @Now, NULL)");
-                args.Add("i" + n, ids.Next());
-                args.Add("c" + n, chunk[i].Consumer);
-                args.Add("k" + n, chunk[i].Message.PartitionKey);
-                args.Add("v" + n, chunk[i].Message.Json);
-            }
-            await scope.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, scope.Transaction, cancellationToken: ct));
-        }
+                if (!s.HasInterest || await s.WantsAsync(services, e.Envelope, ct))
+                {
+                    if (!wanted.TryGetValue(s.Consumer, out var events)) wanted[s.Consumer] = events = [];
+                    events.Add(e);
+                }
+        if (wanted.Count == 0) return;
+        // A consumer's events of the round in rows of up to a batch each: the consumer takes such a row whole in one transaction.
+        var deliveries = new List<Deliveries.Delivery>();
+        foreach (var (consumer, events) in wanted)
+            foreach (var chunk in events.Chunk(options.Value.ConsumerBatchSize))
+                deliveries.Add(chunk.Length == 1 ? Deliveries.Single(ids.Next(), consumer, chunk[0]) : Deliveries.Packed(ids, consumer, chunk));
+        await Deliveries.InsertAsync(deliveries, UtcMillis.From(clock.GetUtcNow()), scope, ct);
     }
 
     public async Task PublishedAsync(IReadOnlyList<OutboxMessage> published, CancellationToken ct)
