@@ -115,7 +115,7 @@ internal sealed class RedisClaimOptions
 internal sealed class DatabaseClaimOptions
 {
     /// <summary>
-    /// On SQLite, the most claims one group commit decides and writes in one transaction (each in a savepoint of its own);
+    /// On SQLite, the most claims one group commit decides and writes in one transaction (a refused claim undone alone);
     /// 1 turns the group commit off: a transaction per claim, as on MySQL, where this setting is not read.
     /// </summary>
     [Range(1, 2000)]

@@ -67,6 +67,45 @@ public class GroupCommittingClaimsOnSqlite
     }
 
     [Fact]
+    public async Task Refusals_between_granted_claims_undo_only_themselves_and_keep_the_granted_ones_and_their_keys()
+    {
+        await using var store = await ClaimsOnSqlite.MigratedAsync();
+        var open = store.Template(6, stock: 100, perUserLimit: 1);
+        var soldOut = store.Template(7, stock: 1, perUserLimit: 1);
+        var first = store.Claim(open, 1, "k1");
+
+        // Each refusal on the sold-out template counts its user up and writes its request row before the stock refuses it, after
+        // granted claims of the same batch: those must stay, a later retry of one of them must find it, and a refused user must
+        // still be able to claim the other template in the same batch.
+        var decisions = await store.InOneBatchAsync(
+            store.Claim(soldOut, 10, "k0"), first, store.Claim(open, 2, "k2"), store.Claim(soldOut, 3, "k3"), store.Claim(open, 1, "k1"),
+            store.Claim(open, 4, "k4"),
+            store.Claim(soldOut, 5, "k5"), store.Claim(open, 3, "k6"), store.Claim(open, 1, "k7"), store.Claim(soldOut, 6, "k8"));
+
+        Assert.IsType<GateDecision.Granted>(decisions[0]);
+        Assert.IsType<GateDecision.Granted>(decisions[1]);
+        Assert.IsType<GateDecision.Granted>(decisions[2]);
+        Assert.IsType<GateDecision.OutOfStock>(decisions[3]);
+        Assert.Equal(new PriorClaim(open.Id, first.Coupon.Id), Assert.IsType<GateDecision.Duplicate>(decisions[4]).Prior);
+        Assert.IsType<GateDecision.Granted>(decisions[5]);
+        Assert.IsType<GateDecision.OutOfStock>(decisions[6]);
+        Assert.IsType<GateDecision.Granted>(decisions[7]);
+        Assert.IsType<GateDecision.LimitReached>(decisions[8]);
+        Assert.IsType<GateDecision.OutOfStock>(decisions[9]);
+        Assert.Equal(4, await store.IssuedAsync(open));
+        Assert.Equal(4, await store.CouponsAsync(open));
+        Assert.Equal(5, await store.EventsAsync());
+        Assert.Equal(1, await store.IssuedAsync(soldOut));
+        Assert.Equal(1, await store.CouponsAsync(soldOut));
+        foreach (var user in new long[] { 3, 5, 6 }) Assert.Equal(0, await store.CountedAsync(soldOut, user));
+        Assert.Equal(1, await store.CountedAsync(open, 1));
+        Assert.Equal(1, await store.RequestsOfAsync(1));
+        Assert.Equal(1, await store.RequestsOfAsync(3));
+        Assert.Equal(0, await store.RequestsOfAsync(5));
+        Assert.Equal(1, await store.CouponsOfAsync(3));
+    }
+
+    [Fact]
     public async Task The_same_key_twice_in_one_batch_issues_one_coupon_and_a_later_retry_gets_the_same()
     {
         await using var store = await ClaimsOnSqlite.MigratedAsync();

@@ -16,8 +16,9 @@ namespace PromotionEngine.Engine.Adapters.Sql;
 /// The database gate's group commit on SQLite (the embedded default): SQLite has one writer, so claims queue for it anyway;
 /// here they queue on one lane (<see cref="GroupCommitLanes{T}"/>) and whatever queued while the last transaction was being
 /// written is decided and written in the next one. Each claim is decided exactly as alone (<see cref="SqlClaimGate.Decisions"/>:
-/// its request row, its conditional counters, in the batch's order) inside a savepoint of its own, rolled back when the claim is
-/// refused, so a refusal never undoes the others. The granted claims' coupons and events are written after the last decision, and
+/// its request row, its conditional counters, in the batch's order); a claim refused after writing is undone alone by going back to
+/// a savepoint taken before the claims granted since the last refusal and writing those again, so a refusal never undoes the
+/// others, and a batch without refusals takes one savepoint instead of one per claim. The granted claims' coupons and events are written after the last decision, and
 /// every caller is answered only when the transaction has committed (a 201 is still durable). A batch that fails (a broken disk,
 /// a bug) is rolled back whole and its claims are decided again one by one, each in its own transaction, so each caller gets its
 /// own claim's answer. On MySQL the database gate keeps a transaction per claim (its writers run concurrently, on row locks).
@@ -85,14 +86,20 @@ internal sealed partial class SqlClaimGroupCommit(
         var granted = new List<ClaimTicket>(batch.Count);
         await using (var decide = gate.Decide(scope))
         {
+            // One savepoint marks where the claims granted since the last refusal begin (the run), not one per claim: two statements
+            // a claim fewer. A claim refused after writing (its request row, a counter) is undone by going back to the mark and
+            // writing the run's claims again: the same statements on the same state in the same transaction (SQLite's one writer
+            // holds it), so each is granted again, and if one were not the batch fails whole and its claims are decided one by one.
+            // A duplicate wrote nothing: its request row's insert failed, and SQLite undoes a failed statement by itself.
+            await decide.SaveAsync(ct);
+            var run = new List<ClaimTicket>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                await decide.SaveAsync(ct);
                 decisions[i] = await decide.DecideAsync(batch[i].Ticket, ct);
-                if (decisions[i] is GateDecision.Granted) granted.Add(batch[i].Ticket);
-                else await decide.RollbackToSavedAsync(ct);
-                await decide.ReleaseSavedAsync(ct);
+                if (decisions[i] is GateDecision.Granted) run.Add(batch[i].Ticket);
+                else if (decisions[i] is not GateDecision.Duplicate) await UndoAsync(decide, run, ct);
             }
+            granted.AddRange(batch.Where((_, i) => decisions[i] is GateDecision.Granted).Select(p => p.Ticket));
         }
         if (granted.Count > 0)
         {
@@ -105,6 +112,20 @@ internal sealed partial class SqlClaimGroupCommit(
             await scope.CommitAsync(ct);
         }
         return decisions;
+    }
+
+    /// <summary>Undoes a refused claim's writes: back to the mark, the run's granted claims written again, the mark moved after them.</summary>
+    private static async Task UndoAsync(SqlClaimGate.Decisions decide, List<ClaimTicket> run, CancellationToken ct)
+    {
+        await decide.RollbackToSavedAsync(ct);
+        foreach (var ticket in run)
+        {
+            if (await decide.DecideAsync(ticket, ct) is not GateDecision.Granted)
+                throw new InvalidOperationException("A claim granted earlier in the batch was not granted when written again.");
+        }
+        await decide.ReleaseSavedAsync(ct);
+        await decide.SaveAsync(ct);
+        run.Clear();
     }
 
     private async Task DecideAloneAsync(Pending pending)
