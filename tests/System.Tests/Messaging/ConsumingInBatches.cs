@@ -130,15 +130,17 @@ public abstract class ConsumingInBatchesInProcess(BackboneApp fixture) : Consumi
 
         AssertOncePerEventInOrderPerKey(settled, first); // handled once each though their batch ran them before it failed
         Assert.Equal([events[1].Envelope.EventId], first.Where(e => e.Envelope.PartitionKey == failing.PartitionKey).Select(e => e.EventId));
-        await using (var connection = await Fixture.Database.OpenAsync(CancellationToken.None))
+        // b2's lone attempt is recorded after the other events' effects commit: wait for it, not for a fixed time.
+        var waiting = await Eventually(async () =>
         {
-            var waiting = await connection.QuerySingleAsync<(int Attempts, long NextAttemptAt, string LastError)>(
+            await using var connection = await Fixture.Database.OpenAsync(CancellationToken.None);
+            return await connection.QuerySingleOrDefaultAsync<(int Attempts, long NextAttemptAt, string LastError)>(
                 "SELECT attempts, next_attempt_at, last_error FROM msg_deliveries WHERE consumer = @Consumer AND envelope LIKE @Id",
                 new { Consumer = EventRecorder.Consumer, Id = $"%{failing.EventId}%" });
-            Assert.Equal(1, waiting.Attempts);
-            Assert.True(waiting.NextAttemptAt > UtcMillis.From(App.Clock.GetUtcNow()), "b2 waits for its backoff");
-            Assert.Contains("told to fail", waiting.LastError);
-        }
+        }, row => row.Attempts > 0, Seconds(30), "b2's retry recorded");
+        Assert.Equal(1, waiting.Attempts);
+        Assert.True(waiting.NextAttemptAt > UtcMillis.From(App.Clock.GetUtcNow()), "b2 waits for its backoff");
+        Assert.Contains("told to fail", waiting.LastError);
 
         var all = await EffectsAsync(events, events.Count, advanceClock: true);
 
